@@ -1,0 +1,50 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format demo bench clean system-deps
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: system-deps $(STAMP)
+
+# WeasyPrint needs Pango; install it from Debian when missing (root only, as on these machines).
+system-deps:
+	@./.ci/system-deps
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --if-empty
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: install lint
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+bench: install
+	$(PY) bench/pages.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media/ staticfiles/

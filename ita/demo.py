@@ -1,0 +1,280 @@
+"""Demo data from the seed document: Trang's 2564 table, สุโสะ's scores and findings, its people."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import import_module
+from importlib.util import find_spec
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from ita import services
+from ita.models import (
+    Assessment,
+    District,
+    DistrictAlias,
+    Finding,
+    Organisation,
+    Position,
+    Province,
+)
+from ita.thai import arabic_digits, clean_text
+
+DEMO_PASSWORD = "ita-demo-2564"
+# Apps whose demo part builds on this one (each a ``demo`` module with ``load()``).
+DEMO_APPS = ("memos", "measures")
+SEED_TABLE = Path(__file__).parent / "demo_data" / "trang_2564.txt"
+HOME_NAME = "องค์การบริหารส่วนตำบลสุโสะ"
+# The scan turned สุโสะ into อุยไธสง (row 50, 93.26 in ปะเหลียน) and เมืองตรัง into เมืองควน.
+HOME_MISSPELLING = "องค์การบริหารส่วนตำบลอุยไธสง"
+DISTRICT_MISSPELLINGS = {"เมืองควน": "เมืองตรัง"}
+
+# The seed's indicator scores for สุโสะ, 2564 (computed total 93.2558 → 93.26).
+HOME_SCORES = {
+    1: Decimal("100"),
+    2: Decimal("99.48"),
+    3: Decimal("100"),
+    4: Decimal("83.85"),
+    5: Decimal("100"),
+    6: Decimal("93.24"),
+    7: Decimal("85.95"),
+    8: Decimal("87.09"),
+    9: Decimal("95.28"),
+    10: Decimal("92.86"),
+}
+
+# The seed's issues to improve, recognition errors mended: (tool, indicator number, text).
+HOME_FINDINGS = [
+    (
+        "IIT",
+        4,
+        "เพิ่มกลไกกำกับติดตามไม่ให้บุคลากรในหน่วยงานของท่านมีการเอาทรัพย์สินของราชการไปเป็นของส่วนตัว"
+        " หรือนำไปให้กลุ่มหรือพวกพ้อง",
+    ),
+    ("EIT", 7, "เพิ่มช่องทางติดต่อ หรือมีช่องทางให้ผู้มาติดต่อร้องเรียนการทุจริตของเจ้าหน้าที่ในหน่วยงาน"),
+    ("EIT", 7, "ส่งเสริมการเผยแพร่ผลงานหรือข้อมูลที่สาธารณชนควรรับทราบอย่างชัดเจนมากขึ้น"),
+    (
+        "EIT",
+        7,
+        "ส่งเสริมการเผยแพร่ข้อมูลของหน่วยงานที่เข้าถึงง่าย ไม่ซับซ้อน และเพิ่มช่องทางที่หลากหลายมากขึ้น",
+    ),
+    (
+        "EIT",
+        8,
+        "เปิดโอกาสให้ผู้รับบริการ ผู้มาติดต่อ หรือผู้มีส่วนได้ส่วนเสีย เข้าไปมีส่วนร่วมในการปรับปรุงพัฒนา"
+        "การดำเนินงาน/การให้บริการของหน่วยงานให้ดีขึ้น",
+    ),
+    ("EIT", 8, "เพิ่มการปรับปรุงวิธีการและขั้นตอนการดำเนินงาน/การให้บริการให้ดีขึ้น"),
+    ("EIT", 8, "เพิ่มกลไกการปรับปรุงคุณภาพการปฏิบัติงาน/การให้บริการของหน่วยงานให้ดีขึ้น"),
+    ("EIT", 6, "ส่งเสริมการทำงานที่คำนึงถึงประโยชน์ของประชาชนและส่วนรวมเป็นหลัก"),
+    (
+        "OIT",
+        10,
+        "แสดงการดำเนินการหรือกิจกรรมของหน่วยงานที่แสดงถึงการเสริมสร้างวัฒนธรรมองค์กรให้เจ้าหน้าที่ของหน่วยงาน"
+        "มีทัศนคติ ค่านิยมในการปฏิบัติงานอย่างซื่อสัตย์สุจริตอย่างชัดเจน"
+        " และเป็นการดำเนินการในปีที่รับการประเมิน",
+    ),
+    (
+        "OIT",
+        10,
+        "แสดงการดำเนินการหรือกิจกรรมที่แสดงถึงการมีส่วนร่วมของผู้บริหารสูงสุดคนปัจจุบัน"
+        " โดยเป็นการดำเนินการหรือกิจกรรมที่แสดงให้เห็นถึงการให้ความสำคัญกับการปรับปรุง พัฒนา"
+        " และส่งเสริมหน่วยงานด้านคุณธรรมและความโปร่งใส และต้องเป็นการดำเนินการในปีที่รับการประเมิน",
+    ),
+    (
+        "OIT",
+        9,
+        "แสดงช่องทางที่บุคคลภายนอกสามารถขอรับบริการกับหน่วยงานผ่านช่องทางออนไลน์"
+        " เพื่อช่วยอำนวยความสะดวกแก่ผู้ขอรับบริการ"
+        " โดยต้องสามารถเข้าถึงหรือเชื่อมโยงไปยังช่องทางข้างต้นได้จากเว็บไซต์หลักของหน่วยงาน",
+    ),
+    (
+        "OIT",
+        9,
+        "แสดงข้อมูลของผู้บริหารสูงสุดหรือหัวหน้าหน่วยงาน และผู้ดำรงตำแหน่งทางการบริหารของหน่วยงาน"
+        " โดยควรแสดงอย่างน้อยประกอบด้วยชื่อ-นามสกุล ตำแหน่ง รูปถ่าย"
+        " และช่องทางการติดต่อของผู้บริหารแต่ละคนให้ชัดเจน ในกรณีเป็นองค์กรปกครองส่วนท้องถิ่น"
+        " ควรครอบคลุมทั้งฝ่ายการเมือง และฝ่ายข้าราชการประจำ",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    title: str
+    role: str
+    unit: str = ""
+
+
+# The seed memo's people, in chain order, then an administrator and an outsider.
+HOME_PEOPLE = [
+    DemoUser("legal", "นายณัชพล", "รังสิปการ", "นิติกรปฏิบัติการ", "staff", "งานกฎหมายและคดี สำนักปลัด"),
+    DemoUser("head", "นางศิริยศ", "บิลดาวูด", "หัวหน้าสำนักปลัด", "head", "สำนักปลัด"),
+    DemoUser("deputy", "นายธีรศักดิ์", "ศรีโกศา", "รองปลัดองค์การบริหารส่วนตำบลสุโสะ", "deputy"),
+    DemoUser("clerk", "นายเด่นทยา", "วุ่นแก้ว", "ปลัดองค์การบริหารส่วนตำบลสุโสะ", "clerk"),
+    DemoUser("mayor", "นายสมคิด", "ร่องเดช", "นายกองค์การบริหารส่วนตำบลสุโสะ", "mayor"),
+]
+OUTSIDER = DemoUser("outsider", "นางสาวกมลวรรณ", "ทดสอบ", "นิติกร", "staff", "สำนักปลัด")  # of อบต.ลิพัง
+ADMIN_USERNAME = "admin"
+
+DEMO_LOGINS = [(p.username, p.title) for p in HOME_PEOPLE] + [
+    (OUTSIDER.username, "นิติกร องค์การบริหารส่วนตำบลลิพัง (another organisation)"),
+    (ADMIN_USERNAME, "administrator (imports score tables, Django admin)"),
+]
+
+
+@dataclass(frozen=True)
+class SeedRow:
+    number: int
+    name: str
+    district: str
+    total: Decimal
+    level: str
+    change: Decimal
+    passed: bool
+
+
+_ROW = re.compile(r"^\s*(\d+)\t")
+
+
+def seed_rows() -> list[SeedRow]:
+    """The 85 rows of the seed's table (header rows and page notes skipped)."""
+    rows = []
+    for line in SEED_TABLE.read_text(encoding="utf-8").splitlines():
+        if not _ROW.match(line):
+            continue
+        number, name, district, total, level, change, verdict = line.split("\t")
+        rows.append(
+            SeedRow(
+                number=int(number),
+                name=clean_text(name),
+                district=clean_text(district),
+                total=Decimal(arabic_digits(total)),
+                level=level.strip(),
+                change=Decimal(arabic_digits(change)),
+                passed=verdict.strip() == "ผ่าน",
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def load_all() -> dict[str, int]:
+    """The whole demo: this app's part, then the other apps' ``demo.load()`` in order."""
+    counts = load()
+    for app in DEMO_APPS:
+        if find_spec(f"{app}.demo") is not None:
+            counts.update(import_module(f"{app}.demo").load() or {})
+    return counts
+
+
+@transaction.atomic
+def load() -> dict[str, int]:
+    """Load the demo into an empty database; the apps' own demo parts follow (memos, measures)."""
+    province = Province.objects.create(name="ตรัง", name_en="Trang", region=9)
+    y2563 = services.year_create(year=2563, actor=None)
+    y2564 = services.year_create(year=2564, actor=None)
+
+    rows = seed_rows()
+    districts: dict[str, District] = {}
+    for real in sorted({DISTRICT_MISSPELLINGS.get(r.district, r.district) for r in rows}):
+        districts[real] = District.objects.create(province=province, name=real)
+    for wrong, right in DISTRICT_MISSPELLINGS.items():
+        DistrictAlias.objects.create(
+            district=districts[right], name=wrong, note="text recognition error in the 2564 table"
+        )
+
+    organisations = []
+    for row in rows:
+        name = HOME_NAME if row.name == HOME_MISSPELLING else row.name
+        org = Organisation(
+            name=name,
+            kind=Organisation.kind_from_name(name),
+            district=districts[DISTRICT_MISSPELLINGS.get(row.district, row.district)],
+        )
+        org.save()
+        organisations.append(org)
+    home = next(o for o in organisations if o.name == HOME_NAME)
+    home.letter_code = "ตง 78201"
+    home.phone = "075-289689"
+    home.save(update_fields=["letter_code", "phone"])
+    services.alias_add(
+        organisation=home,
+        name=HOME_MISSPELLING,
+        actor=None,
+        note="text recognition error in the 2564 table, row 50",
+    )
+
+    assessments = []
+    for row, org in zip(rows, organisations, strict=True):
+        assessments.append(
+            Assessment(
+                organisation=org,
+                year=y2564,
+                total=row.total,
+                level=row.level,
+                change=row.change,
+                passed=row.passed,
+                rank=row.number,
+            )
+        )
+        previous = row.total - row.change
+        assessments.append(
+            Assessment(
+                organisation=org,
+                year=y2563,
+                total=previous,
+                level=y2563.rate(previous) or "",
+                passed=y2563.passes(previous),
+                derived=True,
+            )
+        )
+    Assessment.objects.bulk_create(assessments)
+
+    home_2564 = Assessment.objects.get(organisation=home, year=y2564)
+    services.assessment_set_scores(assessment=home_2564, scores=HOME_SCORES, actor=None)
+    indicators = {i.number: i for i in y2564.indicators.all()}
+    Finding.objects.bulk_create(
+        Finding(assessment=home_2564, tool=tool, indicator=indicators[n], text=text, order=k)
+        for k, (tool, n, text) in enumerate(HOME_FINDINGS)
+    )
+
+    User = get_user_model()
+    admin = User.objects.create_superuser(
+        ADMIN_USERNAME, "admin@example.org", DEMO_PASSWORD, first_name="ผู้ดูแลระบบ"
+    )
+    for person in HOME_PEOPLE:
+        user = User.objects.create_user(
+            person.username,
+            f"{person.username}@suso.example.org",
+            DEMO_PASSWORD,
+            first_name=person.first_name,
+            last_name=person.last_name,
+        )
+        Position.objects.create(
+            organisation=home, title=person.title, role=person.role, unit=person.unit, holder=user
+        )
+    lipang = Organisation.objects.get(name="องค์การบริหารส่วนตำบลลิพัง")
+    outsider = User.objects.create_user(
+        OUTSIDER.username,
+        "outsider@lipang.example.org",
+        DEMO_PASSWORD,
+        first_name=OUTSIDER.first_name,
+        last_name=OUTSIDER.last_name,
+    )
+    Position.objects.create(
+        organisation=lipang, title=OUTSIDER.title, role="staff", unit=OUTSIDER.unit, holder=outsider
+    )
+    return {
+        "organisations": len(organisations),
+        "assessments": len(assessments),
+        "users": User.objects.count(),
+        "admin": admin.pk,
+    }

@@ -1,0 +1,40 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ita import demo
+from ita.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "Load the demo data from the seed document (Trang 2564, อบต.สุโสะ and its people)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when the database has data."
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Erase EVERYTHING in the database first, then load the demo again.",
+        )
+
+    def handle(self, *args: object, if_empty: bool, reset: bool, **options: object) -> None:
+        if Organisation.objects.exists():
+            if if_empty:
+                self.stdout.write("The database already has data; the demo was not loaded.")
+                return
+            if not reset:
+                raise CommandError(
+                    "The database already has data. Use --reset to erase it and reload the demo."
+                )
+            call_command("flush", interactive=False, verbosity=0)
+        counts = demo.load_all()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded: {counts['organisations']} organisations, "
+                f"{counts['assessments']} assessments."
+            )
+        )
+        self.stdout.write(f"Demo logins (password {demo.DEMO_PASSWORD}):")
+        for username, title in demo.DEMO_LOGINS:
+            self.stdout.write(f"  {username:<10} {title}")

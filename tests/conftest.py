@@ -1,0 +1,29 @@
+"""Shared fixtures: the named people of the seed's organisation and an outsider, and settings."""
+
+import pytest
+from django.conf import settings
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings) -> None:  # noqa: ANN001, PT004
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.LANGUAGE_CODE = "th"
+
+
+@pytest.fixture
+def demo(db):  # noqa: ANN001, ANN201
+    """The whole demo (Trang 2564, สุโสะ, its people): ``demo.home``, ``demo.users[...]``."""
+    from tests import factories
+
+    return factories.load_demo()
+
+
+@pytest.fixture
+def tmp_media(settings, tmp_path):  # noqa: ANN001, ANN201
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def pytest_report_header(config) -> str:  # noqa: ANN001
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"

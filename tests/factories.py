@@ -1,0 +1,115 @@
+"""Small factories for tests: ``make_*`` functions with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+
+from ita import demo as demo_data
+from ita import services
+from ita.models import (
+    Assessment,
+    AssessmentYear,
+    District,
+    Organisation,
+    Position,
+    Province,
+)
+
+_seq = itertools.count(1)
+
+# Named users in one place, as the demo has them (usernames are the keys).
+AUTHOR = "legal"
+HEAD = "head"
+DEPUTY = "deputy"
+CLERK = "clerk"
+MAYOR = "mayor"
+OUTSIDER = "outsider"
+ADMIN = "admin"
+
+
+@dataclass
+class Demo:
+    home: Organisation
+    other: Organisation
+    users: dict = field(default_factory=dict)
+    year: AssessmentYear | None = None
+
+
+def load_demo() -> Demo:
+    demo_data.load_all()
+    User = get_user_model()
+    return Demo(
+        home=Organisation.objects.get(name=demo_data.HOME_NAME),
+        other=Organisation.objects.get(name="องค์การบริหารส่วนตำบลลิพัง"),
+        users={u.username: u for u in User.objects.all()},
+        year=AssessmentYear.objects.get(year=2564),
+    )
+
+
+def make_year(year: int = 2564) -> AssessmentYear:
+    existing = AssessmentYear.objects.filter(year=year).first()
+    return existing or services.year_create(year=year, actor=None)
+
+
+def make_province(name: str | None = None) -> Province:
+    return Province.objects.create(name=name or f"จังหวัดทดสอบ{next(_seq)}")
+
+
+def make_district(province: Province | None = None, name: str | None = None) -> District:
+    return District.objects.create(
+        province=province or make_province(), name=name or f"อำเภอทดสอบ{next(_seq)}"
+    )
+
+
+def make_organisation(
+    district: District | None = None,
+    name: str | None = None,
+    kind: str = Organisation.Kind.SAO,
+    **extra: object,
+) -> Organisation:
+    return Organisation.objects.create(
+        district=district or make_district(),
+        name=name or f"องค์การบริหารส่วนตำบลทดสอบ{next(_seq)}",
+        kind=kind,
+        **extra,
+    )
+
+
+def make_assessment(
+    organisation: Organisation | None = None,
+    year: AssessmentYear | None = None,
+    total: Decimal | str | None = "90.00",
+    **extra: object,
+) -> Assessment:
+    year = year or make_year()
+    total = None if total is None else Decimal(total)
+    defaults = {}
+    if total is not None:
+        defaults = {"level": year.rate(total) or "", "passed": year.passes(total)}
+    defaults.update(extra)
+    return Assessment.objects.create(
+        organisation=organisation or make_organisation(), year=year, total=total, **defaults
+    )
+
+
+def make_user(username: str | None = None, **extra: object):  # noqa: ANN201
+    username = username or f"user{next(_seq)}"
+    return get_user_model().objects.create_user(username, f"{username}@example.org", "pw", **extra)
+
+
+def make_position(
+    organisation: Organisation,
+    role: str = "staff",
+    holder=None,
+    title: str = "",  # noqa: ANN001
+) -> Position:
+    return Position.objects.create(
+        organisation=organisation,
+        role=role,
+        holder=holder,
+        title=title or dict(Position.Role.choices)[role],
+    )

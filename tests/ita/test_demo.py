@@ -1,0 +1,61 @@
+from decimal import Decimal as D
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from ita.demo import seed_rows
+from ita.models import Assessment, AssessmentYear, Organisation, OrganisationAlias
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_seed_has_85_rows_that_agree_with_the_2564_scheme(demo) -> None:  # noqa: ANN001
+    rows = seed_rows()
+    assert [r.number for r in rows] == list(range(1, 86))
+    year = AssessmentYear.objects.prefetch_related("levels").get(year=2564)
+    for row in rows:
+        assert year.rate(row.total) == row.level, row
+        assert year.passes(row.total) is row.passed, row
+
+
+def test_row_50_is_suso_through_its_alias(demo) -> None:  # noqa: ANN001
+    alias = OrganisationAlias.objects.get(name="องค์การบริหารส่วนตำบลอุยไธสง")
+    assert alias.organisation == demo.home
+    a = Assessment.objects.get(organisation=demo.home, year__year=2564)
+    assert (a.total, a.level, a.change, a.passed, a.rank) == (D("93.26"), "A", D("26.19"), True, 50)
+
+
+def test_suso_computes_to_93_26(demo) -> None:  # noqa: ANN001
+    a = Assessment.objects.get(organisation=demo.home, year__year=2564)
+    assert a.computed_total == D("93.2558")
+    assert a.computed_total_display == D("93.26")
+    assert a.totals_agree is True
+    annotated = Assessment.objects.with_computed_total().get(pk=a.pk)
+    assert annotated.computed_total == D("93.2558")
+
+
+def test_2563_totals_are_derived_from_the_change_column(demo) -> None:  # noqa: ANN001
+    a = Assessment.objects.get(organisation__name="องค์การบริหารส่วนจังหวัดตรัง", year__year=2563)
+    assert a.total == D("62.92") and a.derived and a.level == "D" and a.passed is False
+    assert Assessment.objects.filter(year__year=2563).count() == 85
+
+
+def test_the_demo_has_every_organisation_once_with_its_kind(demo) -> None:  # noqa: ANN001
+    assert Organisation.objects.count() == 85
+    kinds = {k: Organisation.objects.filter(kind=k).count() for k in Organisation.Kind.values}
+    assert kinds == {"pao": 1, "city": 1, "town": 1, "sdm": 22, "sao": 60}
+    assert not Organisation.objects.filter(district__name="เมืองควน").exists()
+
+
+def test_load_demo_refuses_to_overwrite_data_without_reset(demo) -> None:  # noqa: ANN001
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("load_demo")
+    call_command("load_demo", "--if-empty")
+    assert Organisation.objects.count() == 85
+
+
+def test_load_demo_reset_reloads(demo) -> None:  # noqa: ANN001
+    Organisation.objects.filter(name__contains="ลิพัง").update(phone="1")
+    call_command("load_demo", "--reset")
+    assert Organisation.objects.count() == 85
+    assert Organisation.objects.get(name__contains="ลิพัง").phone == ""
