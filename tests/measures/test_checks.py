@@ -39,7 +39,9 @@ def test_a_period_ending_on_the_memo_date_is_fine_and_the_next_day_is_not(demo) 
     a = home_assessment(demo)
     Measure.objects.all().delete()
     m = make_measure(a, start=dt.date(2021, 6, 1), end=dt.date(2021, 8, 1))
-    assert Code.PERIOD_ENDS_BEFORE_DATE not in {c.code for c in report_checks(demo.home, 2564, dt.date(2021, 8, 31))}
+    assert Code.PERIOD_ENDS_BEFORE_DATE not in {
+        c.code for c in report_checks(demo.home, 2564, dt.date(2021, 8, 31))
+    }
     late = report_checks(demo.home, 2564, dt.date(2021, 9, 1))
     assert (Code.PERIOD_ENDS_BEFORE_DATE, "measure", m.pk) in codes(late)
 
@@ -70,7 +72,9 @@ def test_drafts_neither_answer_findings_nor_get_checked(demo) -> None:  # noqa: 
 
 def test_a_fixed_report_has_no_checks(demo) -> None:  # noqa: ANN001
     a = home_assessment(demo)
-    Measure.objects.filter(table=1).update(start_month=dt.date(2021, 9, 1), end_month=dt.date(2021, 12, 1))
+    Measure.objects.filter(table=1).update(
+        start_month=dt.date(2021, 9, 1), end_month=dt.date(2021, 12, 1)
+    )
     lonely = Finding.objects.get(text__startswith="ส่งเสริมการทำงานที่คำนึงถึงประโยชน์ของประชาชน")
     make_measure(a, findings=[lonely])
     assert report_checks(demo.home, 2564, MEMO_DATE) == []

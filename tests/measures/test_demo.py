@@ -19,5 +19,10 @@ def test_the_demo_has_both_measures_tables_as_the_seed(demo) -> None:  # noqa: A
     ]  # fmt: skip
     second = Measure.objects.get(table=1, order=2)
     assert second.steps_lead == "ปรับปรุงเว็บไซต์ ดังนี้"
-    assert sorted(i.code for i in Measure.objects.get(table=2).oit_items.all()) == ["O17", "O2", "O35", "O38"]
+    assert sorted(i.code for i in Measure.objects.get(table=2).oit_items.all()) == [
+        "O17",
+        "O2",
+        "O35",
+        "O38",
+    ]
     assert Measure.objects.get(table=2).status_on(dt.date(2022, 2, 1)) == "in_progress"

@@ -102,7 +102,9 @@ def test_evidence_is_served_to_members_as_a_download(client, demo, tmp_media) ->
     assert client.get(f"/measures/evidence/{e.pk}/").status_code == 404
 
 
-def test_deleting_a_measure_removes_its_files(demo, tmp_media, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+def test_deleting_a_measure_removes_its_files(
+    demo, tmp_media, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
     m = Measure.objects.get(table=2)
     update = services.progress_add(measure=m, note="x", files=[pdf()], actor=None)
     path = Path(tmp_media) / update.files.get().file.name
