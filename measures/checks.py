@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -48,8 +49,13 @@ def assessment_checks(
     *,
     measures: list[Measure] | None = None,
     findings: list[Finding] | None = None,
+    next_url: str = "",
 ) -> list[Check]:
-    """The checks of one report; pass already loaded ``measures`` (with findings) to save queries."""
+    """The checks of one report; pass already loaded ``measures`` (with findings) to save queries.
+
+    ``next_url`` is where the fix forms return after saving (the report page, or the memo).
+    """
+    back = urlencode({"next": next_url}) if next_url else ""
     if measures is None:
         measures = list(
             Measure.objects.kept()
@@ -62,7 +68,7 @@ def assessment_checks(
     kept = [m for m in measures if not m.draft]
     checks: list[Check] = []
     for m in kept:
-        edit = reverse("measures:measure_edit", args=[m.pk])
+        edit = reverse("measures:measure_edit", args=[m.pk]) + (f"?{back}" if back else "")
         if (
             m.done_on is None
             and m.end_month is not None
@@ -114,7 +120,8 @@ def assessment_checks(
                         "measures:measure_create",
                         args=[assessment.organisation_id, assessment.year.year],
                     )
-                    + f"?finding={f.pk}",
+                    + f"?finding={f.pk}"
+                    + (f"&{back}" if back else ""),
                     "finding",
                     f.pk,
                 )
@@ -123,13 +130,18 @@ def assessment_checks(
 
 
 def report_checks(
-    organisation: Organisation | int, year: AssessmentYear | int, on_date: dt.date
+    organisation: Organisation | int,
+    year: AssessmentYear | int,
+    on_date: dt.date,
+    *,
+    next_url: str = "",
 ) -> list[Check]:
     """What to fix in an organisation's report of a year before a memo dated ``on_date`` is sent.
 
-    No report (no assessment for that year) means nothing to check: an empty list.
+    No report (no assessment for that year) means nothing to check: an empty list. Each check's
+    ``fix_url`` opens the form that fixes it, returning to ``next_url`` (when given) after saving.
     """
     assessment = assessment_for(organisation, year)
     if assessment is None:
         return []
-    return assessment_checks(assessment, on_date)
+    return assessment_checks(assessment, on_date, next_url=next_url)

@@ -16,8 +16,6 @@ from measures.models import OitItem, OitStatus
 
 UNIT = "สำนักปลัดฯ"
 FOLLOW_UP = "รายงานผลการดำเนินงาน"
-# The memo is dated สิงหาคม ๒๕๖๔ (no day): its last day is the date the checks use in the demo.
-MEMO_DATE = dt.date(2021, 8, 31)
 
 # Which OIT items the seed's OIT findings (and the EIT complaint-channel finding) are about,
 # matched by the finding's opening words.

@@ -117,11 +117,16 @@ def findings_of(assessment: Assessment) -> list[Finding]:
     )
 
 
-def measures_of(assessment: Assessment, *, draft: bool | None = None) -> list[Measure]:
-    """The assessment's measures with everything the report shows (a fixed number of queries)."""
+def measures_of(
+    assessment: Assessment, *, draft: bool | None = None, pk: int | None = None
+) -> list[Measure]:
+    """The assessment's measures (or the one ``pk``) with everything the report shows, in a
+    fixed number of queries."""
     qs = Measure.objects.filter(assessment=assessment)
     if draft is not None:
         qs = qs.filter(draft=draft)
+    if pk is not None:
+        qs = qs.filter(pk=pk)
     return list(
         qs.annotate(update_count=Count("updates", distinct=True))
         .prefetch_related(

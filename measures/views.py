@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -68,6 +69,16 @@ def _report_url(assessment: Assessment) -> str:
     return reverse("measures:report", args=[assessment.organisation_id, assessment.year.year])
 
 
+def _next_or(request: HttpRequest, default: str) -> str:
+    """Where a fix form returns: the page that sent the user (report, memo), if it is ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
 def _apply_errors(form: object, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
@@ -117,7 +128,13 @@ def report(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
             "tools": tool_reports(assessment, findings),
             "tables": measure_tables(measures),
             "drafts": [m for m in measures if m.draft],
-            "checks": assessment_checks(assessment, on_date, measures=kept, findings=findings),
+            "checks": assessment_checks(
+                assessment,
+                on_date,
+                measures=kept,
+                findings=findings,
+                next_url=request.get_full_path() + "#checks",
+            ),
             "on_date": on_date,
             "date_form": date_form,
             "today": today,
@@ -218,7 +235,12 @@ def _measure_form_page(
     return render(
         request,
         "measures/measure_form.html",
-        {"form": form, "assessment": assessment, "measure": measure},
+        {
+            "form": form,
+            "assessment": assessment,
+            "measure": measure,
+            "next": _next_or(request, ""),
+        },
     )
 
 
@@ -245,7 +267,9 @@ def measure_create(request: HttpRequest, org_id: int, year: int) -> HttpResponse
             _apply_errors(form, e)
         else:
             messages.success(request, _("The measure was added."))
-            return redirect("measures:measure_detail", pk=measure.pk)
+            return redirect(
+                _next_or(request, reverse("measures:measure_detail", args=[measure.pk]))
+            )
     return _measure_form_page(request, assessment, form, None)
 
 
@@ -267,7 +291,9 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The measure was saved."))
             if measure.draft:
                 return redirect(_report_url(measure.assessment) + "#drafts")
-            return redirect("measures:measure_detail", pk=measure.pk)
+            return redirect(
+                _next_or(request, reverse("measures:measure_detail", args=[measure.pk]))
+            )
     return _measure_form_page(request, measure.assessment, form, measure)
 
 
@@ -324,8 +350,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_page(
     request: HttpRequest, measure: Measure, form: ProgressForm, status: int = 200
 ) -> HttpResponse:
-    full = measures_of(measure.assessment)
-    measure = next(m for m in full if m.pk == measure.pk)
+    measure = measures_of(measure.assessment, pk=measure.pk)[0]
     by_update: dict[int, list[Evidence]] = {}
     for e in Evidence.objects.filter(update__measure=measure).order_by("pk"):
         by_update.setdefault(e.update_id, []).append(e)

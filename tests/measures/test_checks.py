@@ -84,3 +84,37 @@ def test_no_report_means_nothing_to_check(db) -> None:  # noqa: ANN001
     org = factories.make_organisation()
     assert report_checks(org, 2564, MEMO_DATE) == []
     assert report_checks(org.pk, factories.make_year(2565), MEMO_DATE) == []
+
+
+def test_the_author_fixes_a_warning_in_place_from_the_report(client, demo) -> None:  # noqa: ANN001
+    from html import unescape
+
+    from tests.measures.helpers import report_url
+
+    client.force_login(demo.users["legal"])
+    page = client.get(report_url(demo) + "?on=2021-08-31").content.decode()
+    m = Measure.objects.get(table=1, order=1)
+    start = page.index(f"/measures/{m.pk}/edit/?next=")
+    fix_url = unescape(page[start : page.index('"', start)])
+    form = client.get(fix_url)
+    assert 'name="next"' in form.content.decode()
+    next_url = form.context["next"]
+    assert next_url == report_url(demo) + "?on=2021-08-31#checks"
+    data = {
+        "title": m.title, "steps": "\n".join(s.text for s in m.steps.all()),
+        "responsible_unit": "สำนักปลัดฯ", "start_month": "2564-09", "end_month": "2564-12",
+        "follow_up": m.follow_up, "table": "1", "findings": [f.pk for f in m.findings.all()],
+        "next": next_url,
+    }  # fmt: skip
+    response = client.post(fix_url, data)
+    assert response.status_code == 302 and response["Location"] == next_url
+    remaining = report_checks(demo.home, 2564, MEMO_DATE)
+    assert m.pk not in [c.object_id for c in remaining if c.object_type == "measure"]
+
+
+def test_a_fix_form_never_returns_to_another_site(client, demo) -> None:  # noqa: ANN001
+    client.force_login(demo.users["legal"])
+    m = Measure.objects.get(table=2)
+    data = {"title": m.title, "table": "1", "next": "https://evil.example/"}
+    response = client.post(f"/measures/{m.pk}/edit/", data)
+    assert response["Location"] == f"/measures/{m.pk}/"

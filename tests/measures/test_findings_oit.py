@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -25,7 +27,7 @@ def test_2564_has_43_items_with_the_known_names(demo) -> None:  # noqa: ANN001
 
 def test_a_new_year_copies_the_latest_checklist_which_is_then_its_own(demo) -> None:  # noqa: ANN001
     year = factories.make_year(2565)
-    call_command("oit_checklist", "--year", "2565", stdout=open("/dev/null", "w"))
+    call_command("oit_checklist", "--year", "2565", stdout=io.StringIO())
     new = OitItem.objects.get(year=year, number=2)
     assert new.name == "ข้อมูลผู้บริหาร" and new.indicator.year == year
     new.name = "ข้อมูลผู้บริหาร (แก้ไข)"

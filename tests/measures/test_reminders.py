@@ -1,18 +1,19 @@
 import datetime as dt
+import io
 
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
+from ita.models import Position
 from measures.models import Measure, ReminderSent
 from measures.services import reminder_recipients
-from ita.models import Position
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run(today: str, *extra: str) -> None:
-    call_command("send_measure_reminders", "--today", today, *extra, stdout=open("/dev/null", "w"))
+    call_command("send_measure_reminders", "--today", today, *extra, stdout=io.StringIO())
 
 
 def only_table_2() -> Measure:
