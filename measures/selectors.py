@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from ita import rules
 from ita.models import Assessment, AssessmentYear, Finding, Indicator, Organisation, Position, Tool
@@ -224,16 +225,21 @@ def overdue_measures(user: User, today: dt.date) -> list[Measure]:
     )
 
 
+def _count(model: type, field: str = "assessment") -> Subquery:
+    # A subquery per count: joining three relations and counting distinct rows multiplies them.
+    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    return Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+
 def member_reports(user: User) -> list[Assessment]:
-    """The assessments of the user's organisations that have scores, findings or measures."""
+    """The assessments of the user's organisations, with counts of findings and measures."""
     org_ids = member_organisation_ids(user)
     return list(
         Assessment.objects.filter(organisation_id__in=org_ids)
         .select_related("organisation", "year")
         .annotate(
-            n_measures=Count("measures", distinct=True),
-            n_findings=Count("findings", distinct=True),
-            n_scores=Count("scores", distinct=True),
+            n_measures=Coalesce(_count(Measure), 0),
+            n_findings=Coalesce(_count(Finding), 0),
         )
         .order_by("organisation__name", "-year__year")
     )
