@@ -119,3 +119,20 @@ class ReminderSentAdmin(ReadOnlyAdmin):
     list_display = ["measure", "kind", "period_end", "recipients", "sent_at"]
     list_filter = ["kind"]
     list_select_related = ["measure"]
+
+
+@admin.register(MeasureStep)
+class MeasureStepAdmin(ReadOnlyAdmin):
+    list_display = ["measure", "order", "text"]
+    list_select_related = ["measure"]
+    search_fields = ["text", "measure__title"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    """File names and sizes only: the files themselves are served to members in the app."""
+
+    list_display = ["original_name", "size", "content_type", "update"]
+    list_select_related = ["update"]
+    search_fields = ["original_name", "update__measure__title"]
+    fields = ["original_name", "size", "content_type", "update"]

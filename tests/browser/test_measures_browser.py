@@ -1,25 +1,17 @@
 import pytest
 
-from ita.demo import DEMO_PASSWORD
 from measures.models import Evidence, Measure, ProgressUpdate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def log_in(page, username: str) -> None:  # noqa: ANN001
-    # The login form's own button: the language switcher's buttons come first in the page.
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-
-
-def test_a_member_adds_a_progress_update_with_a_file(page, demo, tmp_media, tmp_path) -> None:  # noqa: ANN001
+def test_a_member_adds_a_progress_update_with_a_file(
+    page, login, demo, tmp_media, tmp_path
+) -> None:  # noqa: ANN001
     measure = Measure.objects.get(table=2)
     evidence = tmp_path / "ภาพกิจกรรม.pdf"
     evidence.write_bytes(b"%PDF-1.4 activity photos")
-    log_in(page, "legal")
+    login("legal")
     page.goto(f"/measures/report/{demo.home.pk}/2564/")
     assert "ม.ค.๖๕ – มี.ค.๖๕" in page.locator("#measures").inner_text()
     page.click(f"#measure-{measure.pk} a >> nth=0")
