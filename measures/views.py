@@ -332,6 +332,10 @@ def measure_suggest(request: HttpRequest, org_id: int, year: int) -> HttpRespons
             _("%(n)s measures were drafted for the lowest indicators: keep, edit or drop each.")
             % {"n": len(drafts)},
         )
+    elif not assessment.scores.exists():
+        messages.info(
+            request, _("The report has no indicator scores yet: nothing to suggest from.")
+        )
     else:
         messages.info(
             request,

@@ -78,3 +78,13 @@ def test_staff_keep_edit_and_drop_drafts_through_the_page(client, demo) -> None:
     assert not Measure.objects.filter(pk=drop.pk).exists()
     assert Event.objects.filter(action="measure.drop", object_id=str(drop.pk)).exists()
     assert Event.objects.filter(action="measure.keep", object_id=str(keep.pk)).exists()
+
+
+def test_a_report_without_scores_gets_no_drafts_and_says_why(client, demo) -> None:  # noqa: ANN001
+    from ita.models import Assessment
+
+    other = Assessment.objects.get(organisation=demo.home, year__year=2563)
+    client.force_login(demo.users["legal"])
+    response = client.post(f"/measures/report/{demo.home.pk}/2563/suggest/", follow=True)
+    assert "ยังไม่มีคะแนนรายตัวชี้วัด" in response.content.decode()
+    assert not Measure.objects.filter(assessment=other).exists()
