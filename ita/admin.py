@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ita.models import (
+    ActingAppointment,
     Assessment,
     AssessmentYear,
     District,
@@ -184,6 +185,25 @@ class PositionAdmin(admin.ModelAdmin):
     search_fields = ["title", "organisation__name", "holder__username", "holder__first_name"]
     list_select_related = ["organisation", "holder"]
     autocomplete_fields = ["organisation", "holder"]
+
+
+class ActingInline(admin.TabularInline):
+    model = ActingAppointment
+    extra = 0
+    fields = ["user", "starts", "ends", "note"]
+    autocomplete_fields = ["user"]
+
+
+PositionAdmin.inlines = [ActingInline]
+
+
+@admin.register(ActingAppointment)
+class ActingAppointmentAdmin(admin.ModelAdmin):
+    list_display = ["position", "user", "starts", "ends", "note"]
+    list_filter = ["position__role"]
+    search_fields = ["position__title", "position__organisation__name", "user__username"]
+    list_select_related = ["position__organisation", "user"]
+    autocomplete_fields = ["position", "user"]
 
 
 @admin.register(Event)
