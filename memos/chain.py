@@ -102,22 +102,24 @@ def next_step(
     can sign, and the steps skipped on the way."""
     chain = chain if chain is not None else steps(organisation, day)
     roles = list(chain)
+    # The deciding step must be takeable before anything moves, not only when it is reached.
+    last = chain[roles[-1]]
+    if not [s for s in last.signers if s.user_id != author_id]:
+        if last.signers:
+            raise ChainError(_("The author cannot decide their own memo."))
+        raise ChainError(
+            _(
+                "Nobody holds the position that decides (%(role)s): "
+                "appoint a holder or an acting holder first."
+            )
+            % {"role": dict(Position.Role.choices)[last.role]}
+        )
     start = roles.index(after) + 1 if after in roles else 0
     skipped: list[Skip] = []
     for role in roles[start:]:
         step = chain[role]
-        others = [s for s in step.signers if s.user_id != author_id]
-        if others:
+        if [s for s in step.signers if s.user_id != author_id]:
             return step, skipped
-        if role == roles[-1]:
-            if step.signers:
-                raise ChainError(_("The author cannot decide their own memo."))
-            raise ChainError(
-                _(
-                    "Nobody holds the position that decides (%(role)s): appoint a holder or an acting holder first."
-                )
-                % {"role": dict(Position.Role.choices)[role]}
-            )
         skipped.append(Skip(role, "author" if step.signers else "vacant"))
     raise ChainError(_("The sign-off chain has no step after this one."))
 
