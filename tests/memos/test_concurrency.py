@@ -54,15 +54,21 @@ def test_fifty_concurrent_send_requests_get_fifty_consecutive_numbers(org) -> No
         clients.append(client)
 
     def send(client: Client, memo: Memo):  # noqa: ANN202
-        return lambda: client.post(
-            f"/memos/{memo.pk}/send/", {"expected_state": "draft", "expected_round": 0}
-        ).status_code
+        return lambda: (
+            client.post(
+                f"/memos/{memo.pk}/send/", {"expected_state": "draft", "expected_round": 0}
+            ).status_code
+        )
 
     statuses = _run_together([send(c, m) for c, m in zip(clients, memos, strict=True)])
     assert statuses == [302] * 50
-    numbers = sorted(Memo.objects.filter(pk__in=[m.pk for m in memos]).values_list("register_number", flat=True))
+    numbers = sorted(
+        Memo.objects.filter(pk__in=[m.pk for m in memos]).values_list("register_number", flat=True)
+    )
     assert numbers == list(range(1, 51))
-    assert set(Memo.objects.filter(pk__in=[m.pk for m in memos]).values_list("state", flat=True)) == {"head"}
+    assert set(
+        Memo.objects.filter(pk__in=[m.pk for m in memos]).values_list("state", flat=True)
+    ) == {"head"}
 
 
 @pytest.mark.postgres

@@ -13,7 +13,9 @@ from tests.memos.conftest import bring_to, fresh, make_memo
 pytestmark = pytest.mark.django_db
 
 
-def test_a_memo_goes_up_the_whole_chain_and_the_mayor_approves(org, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+def test_a_memo_goes_up_the_whole_chain_and_the_mayor_approves(
+    org, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
     memo = make_memo(org)
     assert memo.state == State.DRAFT and memo.number == ""
     with django_capture_on_commit_callbacks(execute=True):
@@ -35,7 +37,9 @@ def test_a_memo_goes_up_the_whole_chain_and_the_mayor_approves(org, django_captu
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.memo_approve(memo=fresh(memo), actor=org["mayor"], comment="อนุมัติ", outcome="approved")
+        services.memo_approve(
+            memo=fresh(memo), actor=org["mayor"], comment="อนุมัติ", outcome="approved"
+        )
     memo = fresh(memo)
     assert memo.state == State.DECIDED and memo.outcome == "approved" and memo.decided_at
     assert [m.to for m in mail.outbox] == [[org["author"].email]]
@@ -71,7 +75,9 @@ def test_returning_needs_a_reason_and_changes_nothing_without_one(org) -> None: 
     assert SignOff.objects.filter(memo=memo).count() == 1
 
 
-def test_it_returns_memo_to_author_who_resubmits_from_the_start(org, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+def test_it_returns_memo_to_author_who_resubmits_from_the_start(
+    org, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
     memo = bring_to(org, "clerk")
     number = memo.number
     with django_capture_on_commit_callbacks(execute=True):
@@ -141,7 +147,14 @@ def test_an_organisation_configured_without_a_deputy_skips_that_step(org) -> Non
 
 @pytest.mark.parametrize(
     "chain",
-    [[], ["mayor", "head"], ["head", "clerk"], ["head", "boss", "mayor"], ["head", "head", "mayor"], "mayor"],
+    [
+        [],
+        ["mayor", "head"],
+        ["head", "clerk"],
+        ["head", "boss", "mayor"],
+        ["head", "head", "mayor"],
+        "mayor",
+    ],
 )
 def test_an_unusable_chain_configuration_is_refused(org, chain) -> None:  # noqa: ANN001
     org.organisation.memo_chain = chain
