@@ -5,6 +5,7 @@ Field names are a contract for the PDF renderer and the measures app: see docs/m
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import PurePosixPath
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from ita.models import AssessmentYear, Organisation, Position
+from ita.models import ActingAppointment, AssessmentYear, Organisation, Position
 from ita.thai import thai_digits
 
 
@@ -51,26 +52,29 @@ class MemoQuerySet(models.QuerySet):
             organisation__in=Position.objects.filter(holder=user).values("organisation")
         )
 
-    def awaiting(self, user: object, day: object = None) -> MemoQuerySet:
-        """Memos at a step the user can sign now (holder or acting), not their own: one query."""
+    def awaiting(self, user: object, day: dt.date | None = None) -> MemoQuerySet:
+        """Memos at a step the user can sign on ``day`` (holder or acting), not their own.
+
+        The user's (organisation, role) pairs are read first (two small queries) so the memo
+        query is a plain indexed lookup, whatever the number of memos.
+        """
         day = day or timezone.localdate()
-        held = Position.objects.filter(
-            organisation=models.OuterRef("organisation"), role=models.OuterRef("state")
-        )
-        return (
-            self.filter(state__in=STEP_STATES)
-            .filter(
-                models.Exists(held.filter(holder=user))
-                | models.Exists(
-                    held.filter(
-                        acting_appointments__user=user,
-                        acting_appointments__starts__lte=day,
-                        acting_appointments__ends__gte=day,
-                    )
-                )
+        pairs = set(
+            Position.objects.filter(holder=user, role__in=STEP_STATES).values_list(
+                "organisation_id", "role"
             )
-            .exclude(author=user)
         )
+        pairs |= set(
+            ActingAppointment.objects.in_effect(day)
+            .filter(user=user, position__role__in=STEP_STATES)
+            .values_list("position__organisation_id", "position__role")
+        )
+        if not pairs:
+            return self.none()
+        match = Q()
+        for organisation_id, role in sorted(pairs):
+            match |= Q(organisation_id=organisation_id, state=role)
+        return self.filter(match).exclude(author=user)
 
 
 class Memo(ConcurrentTransitionMixin, models.Model):
@@ -139,7 +143,9 @@ class Memo(ConcurrentTransitionMixin, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["organisation", "state"]),
+            # The inbox: memos of an organisation at a step, oldest sent first.
+            models.Index(fields=["organisation", "state", "sent_at"]),
+            models.Index(fields=["organisation", "sent_at"]),
             models.Index(fields=["author", "state"]),
         ]
 

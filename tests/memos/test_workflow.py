@@ -54,7 +54,7 @@ def test_a_memo_goes_up_the_whole_chain_and_the_mayor_approves(
 
 def test_the_mayor_must_choose_an_outcome(org) -> None:  # noqa: ANN001
     memo = bring_to(org, "mayor")
-    with pytest.raises(ValidationError, match="acknowledged"):
+    with pytest.raises(ValidationError, match="ทราบ อนุมัติ หรือไม่อนุมัติ"):
         services.memo_approve(memo=memo, actor=org["mayor"], comment="ok")
     assert fresh(memo).state == State.MAYOR and not SignOff.objects.filter(step="mayor").exists()
 
@@ -69,7 +69,7 @@ def test_the_mayor_records_each_outcome(org, outcome: str) -> None:  # noqa: ANN
 
 def test_returning_needs_a_reason_and_changes_nothing_without_one(org) -> None:  # noqa: ANN001
     memo = bring_to(org, "deputy")
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match="เหตุผล"):
         services.memo_return(memo=memo, actor=org["deputy"], reason="   ")
     assert fresh(memo).state == State.DEPUTY
     assert SignOff.objects.filter(memo=memo).count() == 1
@@ -119,7 +119,7 @@ def test_withdraw_before_the_first_decision_keeps_the_number_used(org) -> None: 
 
 def test_withdraw_is_refused_after_an_executive_decided(org) -> None:  # noqa: ANN001
     memo = bring_to(org, "deputy")
-    with pytest.raises(services.MemoActionError, match="already decided"):
+    with pytest.raises(services.MemoActionError, match="พิจารณาบันทึกนี้แล้ว"):
         services.memo_withdraw(memo=memo, actor=org["author"])
     assert fresh(memo).state == State.DEPUTY
 
@@ -168,7 +168,7 @@ def test_sending_fails_plainly_when_nobody_can_decide_and_takes_no_number(org) -
     position.holder = None
     position.save()
     memo = make_memo(org)
-    with pytest.raises(ValidationError, match="Nobody holds|ไม่มีผู้ดำรงตำแหน่ง"):
+    with pytest.raises(ValidationError, match="ไม่มีผู้ดำรงตำแหน่ง"):
         services.memo_send(memo=memo, actor=org["author"])
     memo = fresh(memo)
     assert memo.state == State.DRAFT and memo.register_number is None
@@ -209,7 +209,7 @@ def test_an_acting_holder_must_belong_to_the_organisation(org) -> None:  # noqa:
         starts=dt.date(2021, 8, 1),
         ends=dt.date(2021, 8, 10),
     )
-    with pytest.raises(ValidationError, match="same organisation|หน่วยงานเดียวกัน"):
+    with pytest.raises(ValidationError, match="หน่วยงานเดียวกัน"):
         a.full_clean()
 
 
@@ -234,7 +234,7 @@ def test_nobody_approves_their_own_memo_even_when_acting(org) -> None:  # noqa: 
 
 def test_sending_needs_every_field_of_the_form(org) -> None:  # noqa: ANN001
     memo = make_memo(org, letter_code="")
-    with pytest.raises(ValidationError, match="letter code|รหัสหนังสือ"):
+    with pytest.raises(ValidationError, match="รหัสพยัญชนะ"):
         services.memo_send(memo=memo, actor=org["author"])
     assert fresh(memo).state == State.DRAFT
 
