@@ -178,15 +178,6 @@ class FindingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["assessment"]
 
 
-@admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
-    list_display = ["title", "role", "organisation", "holder"]
-    list_filter = ["role"]
-    search_fields = ["title", "organisation__name", "holder__username", "holder__first_name"]
-    list_select_related = ["organisation", "holder"]
-    autocomplete_fields = ["organisation", "holder"]
-
-
 class ActingInline(admin.TabularInline):
     model = ActingAppointment
     extra = 0
@@ -194,7 +185,14 @@ class ActingInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
-PositionAdmin.inlines = [ActingInline]
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    inlines = [ActingInline]
+    list_display = ["title", "role", "organisation", "holder"]
+    list_filter = ["role"]
+    search_fields = ["title", "organisation__name", "holder__username", "holder__first_name"]
+    list_select_related = ["organisation", "holder"]
+    autocomplete_fields = ["organisation", "holder"]
 
 
 @admin.register(ActingAppointment)

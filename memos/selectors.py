@@ -26,6 +26,7 @@ TIMELINE_LABELS = {
     "memo.attach": _("attached a file"),
     "memo.detach": _("removed a file"),
 }
+FIELD_NAMES = {f.name for f in Memo._meta.get_fields()}
 SKIP_REASONS = {"vacant": _("vacant"), "author": _("held by the author")}
 
 
@@ -106,6 +107,11 @@ def memo_page(memo: Memo) -> MemoPage:
         e.label = TIMELINE_LABELS.get(e.action, e.action)
         e.to_label = states.get(e.to_state, "") if e.from_state != e.to_state else ""
         e.decision_label = decisions.get(e.data.get("decision", ""), "")
+        e.fields = [
+            str(Memo._meta.get_field(f).verbose_name)
+            for f in e.data.get("fields", [])
+            if f in FIELD_NAMES
+        ]
         e.skipped = [
             f"{roles.get(s['role'], s['role'])} ({SKIP_REASONS.get(s['reason'], s['reason'])})"
             for s in e.data.get("skipped", [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth.models import User
 
 from ita.models import Organisation
 from memos import services
@@ -30,7 +31,7 @@ class Org:
     users: dict = field(default_factory=dict)
     positions: dict = field(default_factory=dict)
 
-    def __getitem__(self, key: str):  # noqa: ANN204
+    def __getitem__(self, key: str) -> User:
         return self.users[key]
 
 
