@@ -17,6 +17,7 @@ Django view (one small query, a plain HttpResponse) measured in the same run on 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import statistics
 import sys
@@ -101,7 +102,7 @@ def _prepare(args: argparse.Namespace) -> None:
                 round=1,
                 register_year=2564,
                 register_number=i + 1,
-                sent_at=now,
+                sent_at=now - dt.timedelta(minutes=args.memos - i),
                 **{**content, "subject": f"{content['subject']} ({i + 1})"},
             )
         )

@@ -14,6 +14,8 @@ from memos.models import Attachment, Memo, SignOff, State
 User = AbstractBaseUser | AnonymousUser
 
 INBOX_LIMIT = 200
+# Lists never show the body; it is the bulk of a memo's row.
+LIST_DEFERRED = ("body",)
 
 TIMELINE_LABELS = {
     "memo.create": _("created the draft"),
@@ -49,6 +51,7 @@ def inbox(user: User) -> QuerySet[Memo]:
     return (
         Memo.objects.awaiting(user)
         .select_related("organisation", "author")
+        .defer(*LIST_DEFERRED)
         .order_by("sent_at", "pk")
     )
 
@@ -63,6 +66,7 @@ def authored(user: User) -> QuerySet[Memo]:
     return (
         Memo.objects.filter(author=user)
         .select_related("organisation")
+        .defer(*LIST_DEFERRED)
         .order_by("-updated_at", "-pk")
     )
 
@@ -72,6 +76,7 @@ def organisation_memos(organisation: Organisation) -> QuerySet[Memo]:
         Memo.objects.filter(organisation=organisation)
         .exclude(state="draft")
         .select_related("author")
+        .defer(*LIST_DEFERRED)
         .order_by("-sent_at", "-pk")
     )
 
