@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from ita.models import ActingAppointment, Organisation, Position
+from ita.models import EXECUTIVE_ROLES, ActingAppointment, Organisation, Position
 
 
 @dataclass(frozen=True)
@@ -124,9 +124,24 @@ def next_step(
     raise ChainError(_("The sign-off chain has no step after this one."))
 
 
-def signer_for(organisation: Organisation, role: str, user: object, day: dt.date) -> Signer | None:
+def roles_from(organisation: Organisation, current: str) -> list[str]:
+    """The configured chain plus the step a memo is at, in chain order.
+
+    A memo already at a step the configuration has since dropped can still be signed there and
+    moves on to the configured steps above it.
+    """
+    roles = set(organisation.chain_roles) | {current}
+    return [r for r in EXECUTIVE_ROLES if r in roles]
+
+
+def signer_for(
+    organisation: Organisation,
+    role: str,
+    user: object,
+    day: dt.date,
+    chain: dict[str, Step] | None = None,
+) -> Signer | None:
     """The user's signature at ``role`` on ``day``, as holder or acting holder, or None."""
-    # Not limited to the configured chain: a memo already at a step the configuration has
-    # since dropped can still be signed there.
-    step = steps(organisation, day, roles=[role])[role]
-    return next((s for s in step.signers if s.user_id == user.pk), None)
+    if chain is None or role not in chain:
+        chain = steps(organisation, day, roles=[role])
+    return next((s for s in chain[role].signers if s.user_id == user.pk), None)

@@ -283,14 +283,16 @@ def memo_send(
     return memo
 
 
-def _signer(memo: Memo, actor: Actor, today: dt.date) -> chain.Signer:
+def _signer(
+    memo: Memo, actor: Actor, today: dt.date, route: dict[str, chain.Step] | None = None
+) -> chain.Signer:
     if not _member(memo.organisation, actor):
         raise PermissionDenied(_("You are not a member of this organisation."))
     if memo.author_id == actor.pk:
         raise PermissionDenied(_("Nobody can sign off their own memo."))
     if memo.state not in STEP_STATES:
         raise MemoActionError(_("This memo is not waiting for a decision."), memo)
-    signer = chain.signer_for(memo.organisation, memo.state, actor, today)
+    signer = chain.signer_for(memo.organisation, memo.state, actor, today, chain=route)
     if signer is None:
         raise PermissionDenied(
             _("Only the holder or acting holder of the current step can decide it.")
@@ -330,7 +332,13 @@ def memo_approve(
     """
     memo = _lock(memo, expected_state, expected_round)
     today = today or timezone.localdate()
-    signer = _signer(memo, actor, today)
+    route = None
+    if memo.state in STEP_STATES:
+        # Who signs now and where the memo goes next, read once.
+        route = chain.steps(
+            memo.organisation, today, roles=chain.roles_from(memo.organisation, memo.state)
+        )
+    signer = _signer(memo, actor, today, route)
     comment = comment.strip()
     from_state = memo.state
     if memo.state == State.MAYOR:
@@ -345,7 +353,11 @@ def memo_approve(
             raise ValidationError(_("Only the deciding step records an outcome."))
         try:
             step, skipped = chain.next_step(
-                memo.organisation, after=memo.state, author_id=memo.author_id, day=today
+                memo.organisation,
+                after=memo.state,
+                author_id=memo.author_id,
+                day=today,
+                chain=route,
             )
         except chain.ChainError as exc:
             raise ValidationError(str(exc)) from exc

@@ -257,3 +257,11 @@ def test_a_new_holder_gets_the_memo_waiting_at_the_step(org) -> None:  # noqa: A
     make_position(org.organisation, "staff", holder=org["clerk"])
     with pytest.raises(services.PermissionDenied):
         services.memo_approve(memo=memo, actor=org["clerk"])
+
+
+def test_a_memo_at_a_step_dropped_from_the_chain_can_still_be_signed_there(org) -> None:  # noqa: ANN001
+    memo = bring_to(org, "deputy")
+    org.organisation.memo_chain = ["head", "clerk", "mayor"]
+    org.organisation.save()
+    services.memo_approve(memo=memo, actor=org["deputy"], comment="เห็นชอบ")
+    assert fresh(memo).state == State.CLERK
