@@ -36,7 +36,8 @@ class MemoForm(forms.Form):
     date = forms.DateField(
         label=_("Date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # An HTML date input takes ISO dates only, whatever the interface language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Left empty, it is the day the memo is first sent."),
     )
     subject = forms.CharField(label=_("Subject (เรื่อง)"), max_length=500)

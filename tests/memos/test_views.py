@@ -236,3 +236,12 @@ def test_send_and_withdraw_through_the_pages(client, org) -> None:  # noqa: ANN0
     assert any("ตง ๗๘๒๐๑/๑" in str(m) for m in response.context["messages"])
     client.post(f"/memos/{memo.pk}/withdraw/", {"expected_state": "head", "expected_round": 1})
     assert fresh(memo).state == State.WITHDRAWN
+
+
+def test_the_date_field_round_trips_through_the_browser_date_input(client, org) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    memo = make_memo(org, date=dt.date(2021, 8, 20))
+    client.force_login(org["author"])
+    page = client.get(f"/memos/{memo.pk}/edit/").content.decode()
+    assert 'type="date" name="date" value="2021-08-20"' in page
