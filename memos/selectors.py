@@ -13,7 +13,7 @@ from memos.models import Attachment, Memo, SignOff, State
 
 User = AbstractBaseUser | AnonymousUser
 
-INBOX_LIMIT = 200
+INBOX_PAGE_SIZE = 50
 # Lists never show the body; it is the bulk of a memo's row.
 LIST_DEFERRED = ("body",)
 

@@ -67,8 +67,27 @@ def memo_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    memos = list(selectors.inbox(request.user)[: selectors.INBOX_LIMIT])
-    return render(request, "memos/inbox.html", {"memos": memos})
+    """Oldest first, a page at a time: an executive back from leave may find hundreds."""
+    count = selectors.inbox_count(request.user)
+    pages = max(1, -(-count // selectors.INBOX_PAGE_SIZE))
+    try:
+        page = min(max(1, int(request.GET.get("page") or 1)), pages)
+    except ValueError:
+        page = 1
+    start = (page - 1) * selectors.INBOX_PAGE_SIZE
+    memos = list(selectors.inbox(request.user)[start : start + selectors.INBOX_PAGE_SIZE])
+    return render(
+        request,
+        "memos/inbox.html",
+        {
+            "memos": memos,
+            "memo_inbox_count": count,
+            "page": page,
+            "pages": pages,
+            "first": start + 1,
+            "last": start + len(memos),
+        },
+    )
 
 
 def _new_memo_initial(request: HttpRequest, position: Position) -> dict:

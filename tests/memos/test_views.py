@@ -245,3 +245,17 @@ def test_the_date_field_round_trips_through_the_browser_date_input(client, org) 
     client.force_login(org["author"])
     page = client.get(f"/memos/{memo.pk}/edit/").content.decode()
     assert 'type="date" name="date" value="2021-08-20"' in page
+
+
+def test_the_inbox_pages_through_many_waiting_memos_oldest_first(client, org) -> None:  # noqa: ANN001
+    from memos.selectors import INBOX_PAGE_SIZE
+
+    memos = [bring_to(org, "head") for _ in range(INBOX_PAGE_SIZE + 3)]
+    client.force_login(org["head"])
+    first = client.get("/memos/inbox/")
+    assert [m.pk for m in first.context["memos"]] == [m.pk for m in memos[:INBOX_PAGE_SIZE]]
+    assert first.context["memo_inbox_count"] == INBOX_PAGE_SIZE + 3
+    second = client.get("/memos/inbox/?page=2")
+    assert [m.pk for m in second.context["memos"]] == [m.pk for m in memos[INBOX_PAGE_SIZE:]]
+    assert client.get("/memos/inbox/?page=99").context["page"] == 2
+    assert client.get("/memos/inbox/?page=x").context["page"] == 1
