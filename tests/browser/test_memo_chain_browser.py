@@ -81,3 +81,66 @@ def test_text_typed_but_not_saved_is_offered_back_after_the_tab_closes(page, log
     assert memo.subject == "เรื่องที่พิมพ์แล้วยังไม่บันทึก"
     page.goto(f"/memos/{memo.pk}/edit/")
     assert not page.locator("[data-autosave-offer]").is_visible()  # saved: nothing to offer
+
+
+def test_text_saved_after_the_session_expired_comes_back_after_logging_in(
+    page, login, demo
+) -> None:  # noqa: ANN001
+    memo = Memo.objects.get(author__username="legal")
+    login("legal")
+    page.goto(f"/memos/{memo.pk}/edit/")
+    page.fill("#id_subject", "เรื่องที่พิมพ์ระหว่างที่การเข้าสู่ระบบหมดอายุ")
+    # The session ends (timeout, logout in another tab); the CSRF cookie lives on, as it does.
+    context = page.context
+    kept = [c for c in context.cookies() if c["name"] != "sessionid"]
+    context.clear_cookies()
+    context.add_cookies(kept)
+    page.click("form.memo-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "/accounts/login/" in page.url
+    assert "เก็บไว้แล้ว" in page.locator(".messages").inner_text()
+    page.fill("#id_username", "legal")
+    page.fill("#id_password", "ita-demo-2564")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/memos/{memo.pk}/edit/")
+    assert page.input_value("#id_subject") == "เรื่องที่พิมพ์ระหว่างที่การเข้าสู่ระบบหมดอายุ"
+    memo.refresh_from_db()
+    assert memo.subject != "เรื่องที่พิมพ์ระหว่างที่การเข้าสู่ระบบหมดอายุ"  # not saved until asked
+    page.click("form.memo-form button[type=submit]")
+    page.wait_for_load_state()
+    memo.refresh_from_db()
+    assert memo.subject == "เรื่องที่พิมพ์ระหว่างที่การเข้าสู่ระบบหมดอายุ"
+
+
+def test_the_head_returns_the_memo_and_the_author_resubmits_it(page, login, demo) -> None:  # noqa: ANN001
+    memo = Memo.objects.get(author__username="legal")
+    login("legal")
+    page.goto(f"/memos/{memo.pk}/")
+    page.click("form[action$='/send/'] button[type=submit]")
+    page.wait_for_load_state()
+    _logout(page)
+
+    login("head")
+    page.goto(f"/memos/{memo.pk}/")
+    page.click("button[name=action][value=return]")  # no reason yet
+    page.wait_for_load_state()
+    assert page.locator(".decide .error").count() >= 1
+    page.fill("textarea[name=comment]", "โปรดแนบรายงานฉบับลงนาม")
+    page.click("button[name=action][value=return]")
+    page.wait_for_load_state()
+    _logout(page)
+
+    login("legal")
+    page.goto(f"/memos/{memo.pk}/")
+    assert "โปรดแนบรายงานฉบับลงนาม" in page.locator(".timeline").inner_text()
+    page.click("a[href$='/edit/']")
+    page.fill("#id_body", page.input_value("#id_body") + "\n\nย่อหน้าเพิ่มเติมหลังแก้ไข")
+    page.click("form.memo-form button[type=submit]")
+    page.wait_for_load_state()
+    page.click("form[action$='/send/'] button[type=submit]")
+    page.wait_for_load_state()
+    memo.refresh_from_db()
+    assert memo.state == State.HEAD and memo.round == 2
+    assert "ย่อหน้าเพิ่มเติมหลังแก้ไข" in page.locator(".memo-paper").inner_text()
+    assert "รอบที่ 1" in page.locator(".earlier").inner_text()
