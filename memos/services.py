@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 from typing import Any
 
 from django.conf import settings
@@ -38,8 +37,6 @@ from memos.models import (
     SignOff,
     State,
 )
-
-log = logging.getLogger(__name__)
 
 CONTENT_FIELDS = (
     "unit_name",
@@ -121,9 +118,11 @@ def _mail_later(user_ids: list[int], subject: str, body: str) -> None:
             .values_list("email", flat=True)
         )
         if emails:
-            send_mail(subject, body, None, emails, fail_silently=False)
+            # A header cannot hold a line break, whatever was pasted into the subject.
+            send_mail(" ".join(subject.split()), body, None, emails, fail_silently=False)
 
-    transaction.on_commit(send)
+    # robust: the change is committed; a mail server that is down is logged, not a 500.
+    transaction.on_commit(send, robust=True)
 
 
 def _notify_step(memo: Memo, step: chain.Step) -> None:

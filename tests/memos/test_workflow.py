@@ -265,3 +265,15 @@ def test_a_memo_at_a_step_dropped_from_the_chain_can_still_be_signed_there(org) 
     org.organisation.save()
     services.memo_approve(memo=memo, actor=org["deputy"], comment="เห็นชอบ")
     assert fresh(memo).state == State.CLERK
+
+
+def test_a_mail_server_failure_after_commit_does_not_undo_or_break_the_send(
+    org, settings, django_capture_on_commit_callbacks, caplog
+) -> None:  # noqa: ANN001
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    memo = make_memo(org)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.memo_send(memo=memo, actor=org["author"])
+    assert fresh(memo).state == State.HEAD
+    assert any("on_commit" in r.getMessage() or r.exc_info for r in caplog.records)
