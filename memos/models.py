@@ -21,30 +21,6 @@ from ita.models import ActingAppointment, AssessmentYear, Organisation, Position
 from ita.thai import thai_digits
 
 
-class State(models.TextChoices):
-    # The four step states carry the same values as Position.Role: "the memo is with <role>".
-    DRAFT = "draft", _("Draft")
-    HEAD = "head", _("With the head of the clerk's office")
-    DEPUTY = "deputy", _("With the deputy clerk")
-    CLERK = "clerk", _("With the clerk")
-    MAYOR = "mayor", _("With the mayor")
-    RETURNED = "returned", _("Returned to the author")
-    DECIDED = "decided", _("Decided")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-STEP_STATES = (State.HEAD, State.DEPUTY, State.CLERK, State.MAYOR)
-EDITABLE_STATES = (State.DRAFT, State.RETURNED)
-
-
-class Outcome(models.TextChoices):
-    """The mayor's word (คำวินิจฉัย)."""
-
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged (ทราบ)")
-    APPROVED = "approved", _("Approved (อนุมัติ)")
-    NOT_APPROVED = "not_approved", _("Not approved (ไม่อนุมัติ)")
-
-
 class MemoQuerySet(models.QuerySet):
     def for_member(self, user: object) -> MemoQuerySet:
         """Memos of organisations where the user holds a position."""
@@ -78,6 +54,27 @@ class MemoQuerySet(models.QuerySet):
 
 
 class Memo(ConcurrentTransitionMixin, models.Model):
+    class State(models.TextChoices):
+        # The four step states carry the same values as Position.Role: "the memo is with <role>".
+        DRAFT = "draft", _("Draft")
+        HEAD = "head", _("With the head of the clerk's office")
+        DEPUTY = "deputy", _("With the deputy clerk")
+        CLERK = "clerk", _("With the clerk")
+        MAYOR = "mayor", _("With the mayor")
+        RETURNED = "returned", _("Returned to the author")
+        DECIDED = "decided", _("Decided")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Outcome(models.TextChoices):
+        """The mayor's word (คำวินิจฉัย)."""
+
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged (ทราบ)")
+        APPROVED = "approved", _("Approved (อนุมัติ)")
+        NOT_APPROVED = "not_approved", _("Not approved (ไม่อนุมัติ)")
+
+    STEP_STATES = (State.HEAD, State.DEPUTY, State.CLERK, State.MAYOR)
+    EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="memos", verbose_name=_("organisation")
     )
@@ -239,6 +236,13 @@ class Memo(ConcurrentTransitionMixin, models.Model):
     )
     def withdraw(self) -> None:
         pass
+
+
+# Short names for the nested choices, used across the app.
+State = Memo.State
+Outcome = Memo.Outcome
+STEP_STATES = Memo.STEP_STATES
+EDITABLE_STATES = Memo.EDITABLE_STATES
 
 
 class OutgoingRegister(models.Model):
