@@ -563,10 +563,6 @@ class Position(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.organisation.short_name})"
 
-    @property
-    def is_vacant(self) -> bool:
-        return self.holder_id is None
-
 
 class Event(models.Model):
     """The history of writes made through the services: who did what, when, from which state."""
