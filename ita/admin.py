@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ita.models import (
+    ActingAppointment,
     Assessment,
     AssessmentYear,
     District,
@@ -179,13 +180,30 @@ class FindingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["assessment"]
 
 
+class ActingInline(admin.TabularInline):
+    model = ActingAppointment
+    extra = 0
+    fields = ["user", "starts", "ends", "note"]
+    autocomplete_fields = ["user"]
+
+
 @admin.register(Position)
 class PositionAdmin(admin.ModelAdmin):
+    inlines = [ActingInline]
     list_display = ["title", "role", "organisation", "holder"]
     list_filter = ["role"]
     search_fields = ["title", "organisation__name", "holder__username", "holder__first_name"]
     list_select_related = ["organisation", "holder"]
     autocomplete_fields = ["organisation", "holder"]
+
+
+@admin.register(ActingAppointment)
+class ActingAppointmentAdmin(admin.ModelAdmin):
+    list_display = ["position", "user", "starts", "ends", "note"]
+    list_filter = ["position__role"]
+    search_fields = ["position__title", "position__organisation__name", "user__username"]
+    list_select_related = ["position__organisation", "user"]
+    autocomplete_fields = ["position", "user"]
 
 
 @admin.register(Event)

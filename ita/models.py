@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -15,6 +17,29 @@ from ita import rules
 from ita.thai import clean_text, name_key
 
 SCORE_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+
+# The executive roles of the memo sign-off chain, lowest first (values of Position.Role).
+EXECUTIVE_ROLES = ("head", "deputy", "clerk", "mayor")
+
+
+def default_memo_chain() -> list[str]:
+    """Head of office → deputy clerk → clerk → mayor: every step of the regulation's chain."""
+    return list(EXECUTIVE_ROLES)
+
+
+def memo_chain_error(chain: object) -> str | None:
+    """Why a configured chain is unusable, or None: known roles, in order, ending with the mayor."""
+    if not isinstance(chain, list) or not chain:
+        return _("The chain must be a non-empty list of roles.")
+    unknown = [r for r in chain if r not in EXECUTIVE_ROLES]
+    if unknown:
+        return _("Unknown role in the chain: %(roles)s.") % {"roles": ", ".join(map(str, unknown))}
+    ranks = [EXECUTIVE_ROLES.index(r) for r in chain]
+    if ranks != sorted(set(ranks)):
+        return _("The chain must list each role once, lowest first (head, deputy, clerk, mayor).")
+    if chain[-1] != "mayor":
+        return _("The chain must end with the mayor, who decides.")
+    return None
 
 
 class Tool(models.TextChoices):
@@ -133,6 +158,15 @@ class Organisation(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
+    memo_chain = models.JSONField(
+        _("memo sign-off chain"),
+        default=default_memo_chain,
+        blank=True,
+        help_text=_(
+            'The executive roles a memo passes, in order, e.g. ["head", "clerk", "mayor"] '
+            "for an organisation without a deputy clerk. It must end with the mayor."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -149,6 +183,19 @@ class Organisation(models.Model):
         self.name = clean_text(self.name)
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        error = memo_chain_error(self.memo_chain)
+        if error:
+            raise ValidationError({"memo_chain": error})
+
+    @property
+    def chain_roles(self) -> list[str]:
+        """The configured sign-off chain, or the full one when the configuration is unusable."""
+        if memo_chain_error(self.memo_chain):
+            return default_memo_chain()
+        return list(self.memo_chain)
 
     @classmethod
     def kind_from_name(cls, name: str) -> str | None:
@@ -545,3 +592,63 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"
+
+
+class ActingAppointmentQuerySet(models.QuerySet):
+    def in_effect(self, day: dt.date) -> ActingAppointmentQuerySet:
+        return self.filter(starts__lte=day, ends__gte=day)
+
+
+class ActingAppointment(models.Model):
+    """Someone acting for a position (รักษาราชการแทน) for a period; they sign as acting.
+
+    The acting person must hold a position of the same organisation (membership comes from
+    positions); the holder, if any, may still sign during the period.
+    """
+
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.CASCADE,
+        related_name="acting_appointments",
+        verbose_name=_("position acted for"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="acting_appointments",
+        verbose_name=_("acting holder"),
+    )
+    starts = models.DateField(_("from"))
+    ends = models.DateField(_("until (inclusive)"))
+    note = models.CharField(_("order or note"), max_length=200, blank=True)
+
+    objects = ActingAppointmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("acting appointment")
+        verbose_name_plural = _("acting appointments")
+        ordering = ["position", "-starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gte=models.F("starts")), name="acting_period_order"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "starts", "ends"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.position.title} ({self.starts}–{self.ends})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.starts and self.ends and self.ends < self.starts:
+            raise ValidationError({"ends": _("The period ends before it starts.")})
+        if (
+            self.position_id
+            and self.user_id
+            and not Position.objects.filter(
+                organisation_id=self.position.organisation_id, holder_id=self.user_id
+            ).exists()
+        ):
+            raise ValidationError(
+                {"user": _("The acting holder must hold a position in the same organisation.")}
+            )

@@ -1,0 +1,225 @@
+"""Benchmark: the memo workflow's transitions and the inbox page at 10,000 memos.
+
+    .venv/bin/python bench/workflow.py [--memos 10000] [--runs 25] [--reset]
+
+Loads the demo (อบต.สุโสะ and its people) and adds ``--memos`` memos spread over every state, a
+quarter of them waiting for the head of the clerk's office, in its own SQLite file under
+bench/out/, or in the database of ``DATABASE_URL`` when that is set (it refuses to touch a
+database holding other data unless given ``--reset``, which empties it).
+
+It prints, for each transition (send, agree and forward at each step, decide, return, withdraw),
+the number of queries and the median time of ``--runs`` calls of the service; then, for the
+inbox, the memo list and a memo's page, the queries and the median time of ``--runs`` requests
+through Django's test client (full middleware stack), and the ratio of each median to a bare
+Django view (one small query, a plain HttpResponse) measured in the same run on the same database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita.settings")
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--memos", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=25)
+    parser.add_argument("--reset", action="store_true", help="empty the database first")
+    return parser.parse_args()
+
+
+ARGS = _arguments() if __name__ == "__main__" else None
+if ARGS is not None and not os.environ.get("DATABASE_URL"):
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ["SQLITE_PATH"] = str(out / f"memos-{ARGS.memos}.sqlite3")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpRequest, HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import include, path  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from ita import demo  # noqa: E402
+from ita.models import Organisation  # noqa: E402
+from memos import services  # noqa: E402
+from memos.models import Memo, OutgoingRegister, State  # noqa: E402
+from memos.services import CONTENT_FIELDS  # noqa: E402
+
+
+def bare(request: HttpRequest) -> HttpResponse:
+    """The baseline: one small query and a plain response, through the same middleware."""
+    return HttpResponse(Memo.objects.values_list("subject", flat=True).first() or "")
+
+
+urlpatterns = [path("bench/bare/", bare), path("", include("ita.urls"))]
+
+
+def _prepare(args: argparse.Namespace) -> None:
+    call_command("migrate", verbosity=0, interactive=False)
+    home = Organisation.objects.filter(name=demo.HOME_NAME).first()
+    ready = home is not None and Memo.objects.filter(organisation=home).count() >= args.memos
+    if ready and not args.reset:
+        return
+    if Organisation.objects.exists():
+        if not args.reset:
+            sys.exit("The database holds other data; run again with --reset to empty it.")
+        call_command("flush", interactive=False, verbosity=0)
+    print(f"Loading the demo and {args.memos:,} memos…", flush=True)
+    demo.load_all()
+    home = Organisation.objects.get(name=demo.HOME_NAME)
+    author = get_user_model().objects.get(username="legal")
+    template = Memo.objects.get(organisation=home)
+    content = {name: getattr(template, name) for name in CONTENT_FIELDS}
+    # A quarter waits for the head of office (the inbox measured); the rest spread over states.
+    cycle = [State.HEAD, State.DEPUTY, State.CLERK, State.MAYOR, State.DECIDED, State.RETURNED]
+    now = timezone.now()
+    rows = []
+    for i in range(args.memos):
+        state = State.HEAD if i % 4 == 0 else cycle[i % len(cycle)]
+        rows.append(
+            Memo(
+                organisation=home,
+                author=author,
+                state=state,
+                round=1,
+                register_year=2564,
+                register_number=i + 1,
+                sent_at=now - dt.timedelta(minutes=args.memos - i),
+                **{**content, "subject": f"{content['subject']} ({i + 1})"},
+            )
+        )
+    Memo.objects.bulk_create(rows, batch_size=1000)
+    OutgoingRegister.objects.create(organisation=home, fiscal_year=2564, last_number=args.memos)
+
+
+def _time(call: Callable[[], object], runs: int) -> tuple[int, float]:
+    """(queries of one call, median seconds of ``runs`` calls); each call gets fresh input."""
+    times = []
+    queries = 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - start)
+        queries = max(queries, len(ctx))
+    return queries, statistics.median(times)
+
+
+def _transitions(runs: int) -> list[tuple[str, int, float]]:
+    home = Organisation.objects.get(name=demo.HOME_NAME)
+    users = {u.username: u for u in get_user_model().objects.all()}
+    template = Memo.objects.filter(organisation=home).order_by("pk").first()
+    content = {name: getattr(template, name) for name in CONTENT_FIELDS}
+
+    def drafts(n: int) -> list[Memo]:
+        return [
+            services.memo_create(organisation=home, data=content, actor=users["legal"])
+            for _ in range(n)
+        ]
+
+    results = []
+
+    def measure(label: str, memos: list[Memo], action: Callable[[Memo], object]) -> None:
+        queue = iter(memos)
+        queries, median = _time(lambda: action(Memo.objects.get(pk=next(queue).pk)), len(memos))
+        results.append((label, queries, median))
+
+    batch = drafts(runs)
+    measure(
+        "send (first, takes a number)",
+        batch,
+        lambda m: services.memo_send(memo=m, actor=users["legal"]),
+    )
+    for role in ("head", "deputy", "clerk"):
+        measure(
+            f"agree and forward ({role})",
+            batch,
+            lambda m, r=role: services.memo_approve(memo=m, actor=users[r], comment="เห็นชอบ"),
+        )
+    measure(
+        "decide (mayor approves)",
+        batch,
+        lambda m: services.memo_approve(memo=m, actor=users["mayor"], outcome="approved"),
+    )
+    batch = drafts(runs)
+    for m in batch:
+        services.memo_send(memo=m, actor=users["legal"])
+    measure(
+        "return (head)",
+        batch,
+        lambda m: services.memo_return(memo=m, actor=users["head"], reason="แก้ไข"),
+    )
+    measure(
+        "send again (returned)", batch, lambda m: services.memo_send(memo=m, actor=users["legal"])
+    )
+    batch = drafts(runs)
+    for m in batch:
+        services.memo_send(memo=m, actor=users["legal"])
+    measure(
+        "withdraw (at the first step)",
+        batch,
+        lambda m: services.memo_withdraw(memo=m, actor=users["legal"]),
+    )
+    return results
+
+
+def _page(client: Client, url: str, runs: int) -> tuple[int, float]:
+    for _ in range(2):
+        assert client.get(url).status_code == 200, url
+    return _time(lambda: client.get(url), runs)
+
+
+def main(args: argparse.Namespace) -> None:
+    settings.ROOT_URLCONF = __name__
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.DEBUG = False
+    _prepare(args)
+    engine = connection.vendor
+    total = Memo.objects.count()
+    head = get_user_model().objects.get(username="head")
+    waiting = Memo.objects.awaiting(head).count()
+    print(f"Database: {engine}; {total:,} memos; {waiting:,} waiting for the head of office.\n")
+
+    print(f"{'transition (service call)':<32} {'queries':>7} {'median ms':>10}")
+    for label, queries, median in _transitions(args.runs):
+        print(f"{label:<32} {queries:>7} {median * 1000:>10.2f}")
+
+    client = Client()
+    client.force_login(head)
+    some = Memo.objects.awaiting(head).order_by("pk").first()
+    pages = [
+        ("bare view (baseline)", "/bench/bare/"),
+        ("inbox (รอพิจารณา)", "/memos/inbox/"),
+        ("memo list", "/memos/"),
+        ("memo page", f"/memos/{some.pk}/"),
+    ]
+    print(f"\n{'page':<32} {'queries':>7} {'median ms':>10} {'× bare':>7}")
+    baseline = None
+    for label, url in pages:
+        queries, median = _page(client, url, args.runs)
+        baseline = baseline or median
+        print(f"{label:<32} {queries:>7} {median * 1000:>10.2f} {median / baseline:>7.1f}")
+    print("\nThe inbox shows 50 waiting memos a page, oldest first; its count covers all of them.")
+
+
+if __name__ == "__main__":
+    main(ARGS)

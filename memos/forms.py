@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ita.models import AssessmentYear
+from memos.models import Memo, Outcome, SignOff
+
+# Phrases executives write again and again (ความเห็น); one click puts them into the comment.
+# They are document text, printed as written, so they stay in Thai in both interfaces.
+QUICK_PHRASES = (
+    "ทราบ",
+    "เห็นควรอนุมัติ",
+    "เห็นชอบ",
+    "เห็นควรพิจารณา",
+    "อนุมัติ",
+    "ทราบ ดำเนินการตามเสนอ",
+)
+
+
+class MemoForm(forms.Form):
+    unit_name = forms.CharField(
+        label=_("Issuing unit (ส่วนราชการ)"),
+        max_length=300,
+        help_text=_("As printed, e.g. งานกฎหมายและคดี สำนักปลัด องค์การบริหารส่วนตำบลสุโสะ"),
+    )
+    unit_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    letter_code = forms.CharField(
+        label=_("Letter code"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "The number (ที่) is the code, “/” and the next number of the register, given when the memo is first sent."
+        ),
+    )
+    date = forms.DateField(
+        label=_("Date"),
+        required=False,
+        # An HTML date input takes ISO dates only, whatever the interface language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Left empty, it is the day the memo is first sent."),
+    )
+    subject = forms.CharField(label=_("Subject (เรื่อง)"), max_length=500)
+    addressee = forms.CharField(label=_("To (เรียน)"), max_length=300)
+    body = forms.CharField(
+        label=_("Body"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_(
+            "Separate paragraphs with an empty line. Name references and enclosures in the body."
+        ),
+    )
+    signature_name = forms.CharField(label=_("Signature name"), max_length=200)
+    signature_position = forms.CharField(label=_("Signature position"), max_length=300)
+    report_year = forms.ModelChoiceField(
+        label=_("Attach the ITA report of the year"),
+        queryset=AssessmentYear.objects.order_by("-year"),
+        required=False,
+        empty_label=_("— none —"),
+    )
+
+    @classmethod
+    def initial_from(cls, memo: Memo) -> dict:
+        return {name: getattr(memo, name) for name in cls.base_fields}
+
+
+class ExpectedForm(forms.Form):
+    """What the user saw when they clicked: a second tab or click is told, not obeyed."""
+
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    expected_round = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class DecisionForm(ExpectedForm):
+    ACTIONS = [
+        (SignOff.Decision.FORWARD, _("Agree and send on")),
+        (Outcome.ACKNOWLEDGED, _("Acknowledged")),
+        (Outcome.APPROVED, _("Approved")),
+        (Outcome.NOT_APPROVED, _("Not approved")),
+        (SignOff.Decision.RETURN, _("Return to the author")),
+    ]
+
+    action = forms.ChoiceField(label=_("Decision"), choices=ACTIONS)
+    comment = forms.CharField(
+        label=_("Comment (ความเห็น)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=4000,
+    )
+
+    def __init__(self, *args: object, deciding: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.deciding = deciding
+
+    def clean(self) -> dict:
+        data = super().clean()
+        action = data.get("action")
+        if action == SignOff.Decision.RETURN and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Give the reason for returning the memo."))
+        if action in Outcome.values and not self.deciding:
+            self.add_error("action", _("Only the deciding step records an outcome."))
+        if action == SignOff.Decision.FORWARD and self.deciding:
+            self.add_error(
+                "action", _("Choose the decision: acknowledged, approved or not approved.")
+            )
+        return data
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))

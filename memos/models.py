@@ -1,0 +1,373 @@
+"""Internal memos (บันทึกข้อความ) and their sign-off chain.
+
+Field names are a contract for the PDF renderer and the measures app: see docs/memos.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from ita.models import ActingAppointment, AssessmentYear, Organisation, Position
+from ita.thai import thai_digits
+
+
+class MemoQuerySet(models.QuerySet):
+    def for_member(self, user: object) -> MemoQuerySet:
+        """Memos of organisations where the user holds a position."""
+        return self.filter(
+            organisation__in=Position.objects.filter(holder=user).values("organisation")
+        )
+
+    def awaiting(self, user: object, day: dt.date | None = None) -> MemoQuerySet:
+        """Memos at a step the user can sign on ``day`` (holder or acting), not their own.
+
+        The user's (organisation, role) pairs are read first (two small queries) so the memo
+        query is a plain indexed lookup, whatever the number of memos.
+        """
+        day = day or timezone.localdate()
+        pairs = set(
+            Position.objects.filter(holder=user, role__in=STEP_STATES).values_list(
+                "organisation_id", "role"
+            )
+        )
+        pairs |= set(
+            ActingAppointment.objects.in_effect(day)
+            .filter(user=user, position__role__in=STEP_STATES)
+            .values_list("position__organisation_id", "position__role")
+        )
+        if not pairs:
+            return self.none()
+        match = Q()
+        for organisation_id, role in sorted(pairs):
+            match |= Q(organisation_id=organisation_id, state=role)
+        return self.filter(match).exclude(author=user)
+
+
+class Memo(ConcurrentTransitionMixin, models.Model):
+    class State(models.TextChoices):
+        # The four step states carry the same values as Position.Role: "the memo is with <role>".
+        DRAFT = "draft", _("Draft")
+        HEAD = "head", _("With the head of the clerk's office")
+        DEPUTY = "deputy", _("With the deputy clerk")
+        CLERK = "clerk", _("With the clerk")
+        MAYOR = "mayor", _("With the mayor")
+        RETURNED = "returned", _("Returned to the author")
+        DECIDED = "decided", _("Decided")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Outcome(models.TextChoices):
+        """The mayor's word (คำวินิจฉัย)."""
+
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged (ทราบ)")
+        APPROVED = "approved", _("Approved (อนุมัติ)")
+        NOT_APPROVED = "not_approved", _("Not approved (ไม่อนุมัติ)")
+
+    STEP_STATES = (State.HEAD, State.DEPUTY, State.CLERK, State.MAYOR)
+    EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memos", verbose_name=_("organisation")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="memos",
+        verbose_name=_("author"),
+    )
+    state = FSMField(
+        _("state"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True
+    )
+    round = models.PositiveSmallIntegerField(
+        _("round"), default=0, help_text=_("How many times the memo has been sent.")
+    )
+    # ส่วนราชการ and its phone, as printed.
+    unit_name = models.CharField(_("issuing unit (ส่วนราชการ)"), max_length=300)
+    unit_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # ที่: letter code "/" register number; the number is given at the first send.
+    letter_code = models.CharField(_("letter code"), max_length=40, blank=True)
+    register_year = models.PositiveSmallIntegerField(
+        _("register fiscal year (BE)"), null=True, blank=True, editable=False
+    )
+    register_number = models.PositiveIntegerField(
+        _("register number"), null=True, blank=True, editable=False
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    subject = models.CharField(_("subject (เรื่อง)"), max_length=500)
+    addressee = models.CharField(_("to (เรียน)"), max_length=300)
+    body = models.TextField(_("body"), help_text=_("Paragraphs separated by an empty line."))
+    signature_name = models.CharField(_("signature name"), max_length=200)
+    signature_position = models.CharField(_("signature position"), max_length=300)
+    # The hook for "the ITA report of a year" attached to the memo (the report/PDF helpers).
+    report_year = models.ForeignKey(
+        AssessmentYear,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memos",
+        verbose_name=_("ITA report of the year"),
+    )
+    outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = MemoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("memo")
+        verbose_name_plural = _("memos")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            # The register never gives one number twice (withdrawn memos keep theirs).
+            models.UniqueConstraint(
+                fields=["organisation", "register_year", "register_number"],
+                name="memo_register_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(register_number__isnull=True) | Q(register_year__isnull=False),
+                name="memo_number_has_year",
+            ),
+        ]
+        indexes = [
+            # The inbox: memos of an organisation at a step, oldest sent first.
+            models.Index(fields=["organisation", "state", "sent_at"]),
+            models.Index(fields=["organisation", "sent_at"]),
+            models.Index(fields=["author", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number_display or '—'} {self.subject[:60]}"
+
+    # --- single-row facts -------------------------------------------------------------------
+
+    @property
+    def number(self) -> str:
+        """ที่ as stored, Arabic digits: "ตง 78201/123", or "" before the first send."""
+        if self.register_number is None:
+            return ""
+        return f"{self.letter_code}/{self.register_number}"
+
+    @property
+    def number_display(self) -> str:
+        """ที่ as printed, Thai digits: "ตง ๗๘๒๐๑/๑๒๓"."""
+        return thai_digits(self.number)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        text = self.body.replace("\r\n", "\n")
+        return [" ".join(p.split("\n")).strip() for p in text.split("\n\n") if p.strip()]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in STEP_STATES
+
+    @property
+    def current_step(self) -> str | None:
+        """The role whose holder must act now, or None."""
+        return self.state if self.state in STEP_STATES else None
+
+    def content(self, attachments: list[Attachment] | None = None) -> dict:
+        """What a signer signs: every printed field and the attachments' fingerprints."""
+        files = attachments if attachments is not None else list(self.attachments.all())
+        return {
+            "organisation": self.organisation_id,
+            "unit_name": self.unit_name,
+            "unit_phone": self.unit_phone,
+            "number": self.number,
+            "date": self.date.isoformat() if self.date else "",
+            "subject": self.subject,
+            "addressee": self.addressee,
+            "body": self.body,
+            "signature_name": self.signature_name,
+            "signature_position": self.signature_position,
+            "report_year": self.report_year_id,
+            "attachments": sorted((a.name, a.sha256) for a in files),
+        }
+
+    def content_hash(self, attachments: list[Attachment] | None = None) -> str:
+        canonical = json.dumps(self.content(attachments), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    # --- transitions: the guards; memos.services calls them, records the history, saves ----
+
+    @transition(field=state, source=list(EDITABLE_STATES), target=RETURN_VALUE(*STEP_STATES))
+    def send(self, *, first_step: str) -> str:
+        self.round += 1
+        self.sent_at = timezone.now()
+        return first_step
+
+    @transition(
+        field=state,
+        source=[State.HEAD, State.DEPUTY, State.CLERK],
+        target=RETURN_VALUE(State.DEPUTY, State.CLERK, State.MAYOR),
+    )
+    def forward(self, *, next_step: str) -> str:
+        return next_step
+
+    @transition(field=state, source=State.MAYOR, target=State.DECIDED)
+    def decide(self, *, outcome: str) -> None:
+        self.outcome = outcome
+        self.decided_at = timezone.now()
+
+    @transition(field=state, source=list(STEP_STATES), target=State.RETURNED)
+    def return_to_author(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[State.DRAFT, *STEP_STATES],
+        target=State.WITHDRAWN,
+        conditions=[lambda memo: not memo.signoffs.exists()],
+    )
+    def withdraw(self) -> None:
+        pass
+
+
+# Short names for the nested choices, used across the app.
+State = Memo.State
+Outcome = Memo.Outcome
+STEP_STATES = Memo.STEP_STATES
+EDITABLE_STATES = Memo.EDITABLE_STATES
+
+
+class OutgoingRegister(models.Model):
+    """The organisation's outgoing register (ทะเบียนหนังสือส่ง): one sequence per fiscal year."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (BE)"))
+    last_number = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        verbose_name = _("outgoing register")
+        verbose_name_plural = _("outgoing registers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "fiscal_year"], name="register_one_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.fiscal_year}: {self.last_number}"
+
+
+# The headings of the executives' blocks under the memo, as the regulation's form prints them
+# (document text, so Thai in every interface); the kind's short form follows, e.g. "ปลัด อบต.".
+COMMENT_HEADINGS = {
+    "head": "ความเห็นหัวหน้าสำนักปลัด",
+    "deputy": "ความเห็นรองปลัด",
+    "clerk": "ความเห็นปลัด",
+    "mayor": "ความเห็นนายก",
+}
+# The mayor's word as printed in the decision block.
+OUTCOME_PRINTED = {
+    "acknowledged": "ทราบ",
+    "approved": "อนุมัติ",
+    "not_approved": "ไม่อนุมัติ",
+    "return": "ส่งคืนเพื่อแก้ไข",
+}
+
+
+def comment_heading(role: str, organisation: Organisation) -> str:
+    heading = COMMENT_HEADINGS.get(role, "ความเห็น")
+    return heading if role == "head" else f"{heading} {organisation.short_kind}".strip()
+
+
+class SignOff(models.Model):
+    """One executive's decision at one step of one round: comment, typed signature, hash."""
+
+    class Decision(models.TextChoices):
+        FORWARD = "forward", _("Agreed and sent on")
+        RETURN = "return", _("Returned to the author")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged (ทราบ)")
+        APPROVED = "approved", _("Approved (อนุมัติ)")
+        NOT_APPROVED = "not_approved", _("Not approved (ไม่อนุมัติ)")
+
+    memo = models.ForeignKey(
+        Memo, on_delete=models.CASCADE, related_name="signoffs", verbose_name=_("memo")
+    )
+    round = models.PositiveSmallIntegerField(_("round"))
+    step = models.CharField(_("step"), max_length=10, choices=Position.Role.choices)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signer"),
+    )
+    # Copied at signing: names and titles change, a signature does not.
+    signer_name = models.CharField(_("signer's name"), max_length=200)
+    signer_position = models.CharField(_("signer's position"), max_length=300)
+    acting_for = models.CharField(_("acting for (รักษาราชการแทน)"), max_length=300, blank=True)
+    signed_at = models.DateTimeField(_("signed"), default=timezone.now)
+    content_hash = models.CharField(_("SHA-256 of the memo's content"), max_length=64)
+
+    class Meta:
+        verbose_name = _("sign-off")
+        verbose_name_plural = _("sign-offs")
+        ordering = ["memo", "round", "signed_at", "pk"]
+        constraints = [
+            # One decision per step per round, whatever the application does: the last guard
+            # against a double click that slipped past the state check.
+            models.UniqueConstraint(fields=["memo", "round", "step"], name="signoff_one_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.memo_id} r{self.round} {self.step}: {self.decision}"
+
+    @property
+    def heading(self) -> str:
+        return comment_heading(self.step, self.memo.organisation)
+
+    @property
+    def printed_decision(self) -> str:
+        """The decision's words in the printed block ("" for agree-and-forward)."""
+        return OUTCOME_PRINTED.get(self.decision, "")
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Never the user's file name on disk: it may hold anything; the name is kept in ``name``.
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"memos/{instance.memo.organisation_id}/{instance.memo_id}/{instance.sha256}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file sent with the memo; served only to the organisation's members, through a view."""
+
+    memo = models.ForeignKey(
+        Memo, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("memo")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64, editable=False)
+    content_type = models.CharField(max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["memo", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

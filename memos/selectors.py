@@ -1,0 +1,130 @@
+"""Reads for memo pages: each a fixed number of queries, whatever the number of memos."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ita.models import Event, Organisation, Position
+from memos.models import Attachment, Memo, SignOff, State
+
+User = AbstractBaseUser | AnonymousUser
+
+INBOX_PAGE_SIZE = 50
+# Lists never show the body; it is the bulk of a memo's row.
+LIST_DEFERRED = ("body",)
+
+TIMELINE_LABELS = {
+    "memo.create": _("created the draft"),
+    "memo.update": _("edited the text"),
+    "memo.send": _("sent the memo"),
+    "memo.forward": _("agreed and sent it on"),
+    "memo.decide": _("decided"),
+    "memo.return": _("returned it to the author"),
+    "memo.withdraw": _("withdrew the memo"),
+    "memo.attach": _("attached a file"),
+    "memo.detach": _("removed a file"),
+}
+FIELD_NAMES = {f.name for f in Memo._meta.get_fields()}
+SKIP_REASONS = {"vacant": _("vacant"), "author": _("held by the author")}
+
+
+def member_positions(user: User) -> list[Position]:
+    if not user.is_authenticated:
+        return []
+    return list(Position.objects.filter(holder=user).select_related("organisation").order_by("pk"))
+
+
+def visible_memos(user: User) -> QuerySet[Memo]:
+    if not user.is_authenticated:
+        return Memo.objects.none()
+    return Memo.objects.for_member(user)
+
+
+def inbox(user: User) -> QuerySet[Memo]:
+    """Memos waiting for the user's decision, oldest sent first."""
+    if not user.is_authenticated:
+        return Memo.objects.none()
+    return (
+        Memo.objects.awaiting(user)
+        .select_related("organisation", "author")
+        .defer(*LIST_DEFERRED)
+        .order_by("sent_at", "pk")
+    )
+
+
+def inbox_count(user: User) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Memo.objects.awaiting(user).count()
+
+
+def authored(user: User) -> QuerySet[Memo]:
+    return (
+        Memo.objects.filter(author=user)
+        .select_related("organisation")
+        .defer(*LIST_DEFERRED)
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def organisation_memos(organisation: Organisation) -> QuerySet[Memo]:
+    return (
+        Memo.objects.filter(organisation=organisation)
+        .exclude(state="draft")
+        .select_related("author")
+        .defer(*LIST_DEFERRED)
+        .order_by("-sent_at", "-pk")
+    )
+
+
+@dataclass
+class MemoPage:
+    memo: Memo
+    attachments: list[Attachment]
+    signoffs: list[SignOff]
+    timeline: list[Event]
+    current: list[SignOff] = field(default_factory=list)  # this round's blocks, as printed
+
+    @property
+    def earlier(self) -> list[SignOff]:
+        return [s for s in self.signoffs if s.round != self.memo.round]
+
+
+def memo_page(memo: Memo) -> MemoPage:
+    """Everything the memo's page shows: three queries."""
+    attachments = list(memo.attachments.all())
+    signoffs = list(memo.signoffs.all().order_by("round", "signed_at", "pk"))
+    for s in signoffs:
+        s.memo = memo  # the printed heading needs the organisation, already loaded
+    timeline = list(
+        Event.objects.filter(object_type="memos.memo", object_id=str(memo.pk))
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+    states = dict(State.choices)
+    roles = dict(Position.Role.choices)
+    decisions = dict(SignOff.Decision.choices)
+    for e in timeline:
+        e.label = TIMELINE_LABELS.get(e.action, e.action)
+        e.to_label = states.get(e.to_state, "") if e.from_state != e.to_state else ""
+        e.decision_label = decisions.get(e.data.get("decision", ""), "")
+        e.fields = [
+            str(Memo._meta.get_field(f).verbose_name)
+            for f in e.data.get("fields", [])
+            if f in FIELD_NAMES
+        ]
+        e.skipped = [
+            f"{roles.get(s['role'], s['role'])} ({SKIP_REASONS.get(s['reason'], s['reason'])})"
+            for s in e.data.get("skipped", [])
+        ]
+    return MemoPage(
+        memo=memo,
+        attachments=attachments,
+        signoffs=signoffs,
+        timeline=timeline,
+        current=[s for s in signoffs if s.round == memo.round],
+    )

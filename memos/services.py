@@ -1,0 +1,515 @@
+"""Writes to memos. Each runs in one transaction with its history row; e-mail goes on commit.
+
+Every action locks the memo row and compares its state and round with what the actor saw
+(``expected_state``/``expected_round``, defaulting to the instance passed in): a double click or a
+second tab gets ``StaleMemo`` instead of a second decision. ``ConcurrentTransitionMixin`` and the
+one-sign-off-per-step constraint guard the same race below that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ita.models import Organisation, Position
+from ita.services import Actor, event_record
+from ita.thai import fiscal_year_be
+from memos import chain
+from memos.models import (
+    EDITABLE_STATES,
+    STEP_STATES,
+    Attachment,
+    Memo,
+    Outcome,
+    OutgoingRegister,
+    SignOff,
+    State,
+)
+
+CONTENT_FIELDS = (
+    "unit_name",
+    "unit_phone",
+    "letter_code",
+    "date",
+    "subject",
+    "addressee",
+    "body",
+    "signature_name",
+    "signature_position",
+    "report_year",
+)
+# What must be filled before a memo can be sent (the regulation's fields).
+REQUIRED_TO_SEND = (
+    "unit_name",
+    "letter_code",
+    "subject",
+    "addressee",
+    "body",
+    "signature_name",
+    "signature_position",
+)
+
+
+class MemoActionError(Exception):
+    """The action does not fit the memo's state; ``str()`` is a message for the user."""
+
+    def __init__(self, message: str, memo: Memo | None = None) -> None:
+        super().__init__(message)
+        self.memo = memo
+
+
+class StaleMemo(MemoActionError):
+    """The memo moved since the actor loaded it (another click, tab or person got there first)."""
+
+
+def _member(organisation: Organisation, actor: Actor) -> bool:
+    return bool(
+        actor is not None
+        and actor.is_authenticated
+        and Position.objects.filter(organisation=organisation, holder=actor).exists()
+    )
+
+
+def _lock(memo: Memo, expected_state: str | None, expected_round: int | None) -> Memo:
+    """The memo's row, locked for this transaction, checked against what the actor saw."""
+    locked = Memo.objects.select_for_update().select_related("organisation").get(pk=memo.pk)
+    state = memo.state if expected_state is None else expected_state
+    round_ = memo.round if expected_round is None else expected_round
+    if locked.state != state or locked.round != round_:
+        raise StaleMemo(
+            _("This memo has already moved on: it is now “%(state)s”. Nothing was changed.")
+            % {"state": locked.get_state_display()},
+            locked,
+        )
+    return locked
+
+
+def _require_author(memo: Memo, actor: Actor) -> None:
+    if not _member(memo.organisation, actor):
+        raise PermissionDenied(_("You are not a member of this organisation."))
+    if memo.author_id != actor.pk:
+        raise PermissionDenied(_("Only the memo's author can do this."))
+
+
+def _memo_url(memo: Memo) -> str:
+    return settings.SITE_URL + reverse("memos:detail", args=[memo.pk])
+
+
+def _mail_later(user_ids: list[int], subject: str, body: str) -> None:
+    """Send after the transaction commits, so a rolled-back change never e-mails anyone."""
+
+    def send() -> None:
+        emails = list(
+            get_user_model()
+            .objects.filter(pk__in=user_ids, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        if emails:
+            # A header cannot hold a line break, whatever was pasted into the subject.
+            send_mail(" ".join(subject.split()), body, None, emails, fail_silently=False)
+
+    # robust: the change is committed; a mail server that is down is logged, not a 500.
+    transaction.on_commit(send, robust=True)
+
+
+def _notify_step(memo: Memo, step: chain.Step) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Memo awaiting your decision: %(subject)s") % {"subject": memo.subject}
+        body = _(
+            "The memo %(number)s “%(subject)s” from %(author)s awaits your decision.\n\n%(url)s"
+        ) % {
+            "number": memo.number_display,
+            "subject": memo.subject,
+            "author": memo.signature_name,
+            "url": _memo_url(memo),
+        }
+    _mail_later([s.user_id for s in step.signers if s.user_id != memo.author_id], subject, body)
+
+
+def _notify_author(memo: Memo, signoff: SignOff) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        if signoff.decision == SignOff.Decision.RETURN:
+            subject = _("Memo returned to you: %(subject)s") % {"subject": memo.subject}
+            what = _("%(name)s returned the memo for revision. Reason: %(comment)s") % {
+                "name": signoff.signer_name,
+                "comment": signoff.comment,
+            }
+        else:
+            subject = _("Memo decided: %(subject)s") % {"subject": memo.subject}
+            what = _("%(name)s decided: %(decision)s. %(comment)s") % {
+                "name": signoff.signer_name,
+                "decision": signoff.get_decision_display(),
+                "comment": signoff.comment,
+            }
+        body = f"{memo.number_display} “{memo.subject}”\n\n{what}\n\n{_memo_url(memo)}"
+    _mail_later([memo.author_id], subject, body)
+
+
+def _clean_content(data: dict[str, Any]) -> dict[str, Any]:
+    values = {k: data[k] for k in CONTENT_FIELDS if k in data}
+    for key, value in values.items():
+        if isinstance(value, str):
+            values[key] = value.strip() if key != "body" else value.strip("\n ")
+    return values
+
+
+@transaction.atomic
+def memo_create(*, organisation: Organisation, data: dict[str, Any], actor: Actor) -> Memo:
+    """A new draft by ``actor``, a member of ``organisation``."""
+    if not _member(organisation, actor):
+        raise PermissionDenied(_("You are not a member of this organisation."))
+    memo = Memo(organisation=organisation, author=actor, **_clean_content(data))
+    memo.full_clean(exclude=["state"])
+    memo.save()
+    event_record(actor=actor, action="memo.create", obj=memo, to_state=memo.state)
+    return memo
+
+
+@transaction.atomic
+def memo_update(
+    *,
+    memo: Memo,
+    data: dict[str, Any],
+    actor: Actor,
+    expected_state: str | None = None,
+    expected_round: int | None = None,
+) -> Memo:
+    """Change the text of a draft or a returned memo; signed rounds are never touched."""
+    memo = _lock(memo, expected_state, expected_round)
+    _require_author(memo, actor)
+    if memo.state not in EDITABLE_STATES:
+        raise MemoActionError(_("Only a draft or a returned memo can be edited."), memo)
+    values = _clean_content(data)
+    changed = sorted(k for k, v in values.items() if getattr(memo, k) != v)
+    for key, value in values.items():
+        setattr(memo, key, value)
+    memo.full_clean(exclude=["state"])
+    memo.save()
+    if changed:
+        event_record(
+            actor=actor,
+            action="memo.update",
+            obj=memo,
+            from_state=memo.state,
+            to_state=memo.state,
+            data={"fields": [k.removesuffix("_id") for k in changed]},
+        )
+    return memo
+
+
+def _next_register_number(organisation: Organisation, fiscal_year: int) -> int:
+    """The register's next number; the row lock makes concurrent senders queue, one by one."""
+    OutgoingRegister.objects.get_or_create(organisation=organisation, fiscal_year=fiscal_year)
+    register = OutgoingRegister.objects.select_for_update().get(
+        organisation=organisation, fiscal_year=fiscal_year
+    )
+    register.last_number += 1
+    register.save(update_fields=["last_number"])
+    return register.last_number
+
+
+def _skips_data(skipped: list[chain.Skip]) -> list[dict[str, str]]:
+    return [{"role": s.role, "reason": s.reason} for s in skipped]
+
+
+@transaction.atomic
+def memo_send(
+    *,
+    memo: Memo,
+    actor: Actor,
+    expected_state: str | None = None,
+    expected_round: int | None = None,
+    today: dt.date | None = None,
+) -> Memo:
+    """Send a draft (or a revised returned memo) to the first step of the chain.
+
+    The first send takes the next number of the organisation's outgoing register for the fiscal
+    year; a resubmission keeps its number and starts again at the first step (docs/memos.md).
+    """
+    memo = _lock(memo, expected_state, expected_round)
+    _require_author(memo, actor)
+    if memo.state not in EDITABLE_STATES:
+        raise MemoActionError(_("Only a draft or a returned memo can be sent."), memo)
+    missing = [
+        str(Memo._meta.get_field(f).verbose_name) for f in REQUIRED_TO_SEND if not getattr(memo, f)
+    ]
+    if missing:
+        raise ValidationError(
+            _("Fill in before sending: %(fields)s.") % {"fields": ", ".join(missing)}
+        )
+    today = today or timezone.localdate()
+    try:
+        step, skipped = chain.next_step(
+            memo.organisation, after=None, author_id=memo.author_id, day=today
+        )
+    except chain.ChainError as exc:
+        raise ValidationError(str(exc)) from exc
+    from_state = memo.state
+    if memo.register_number is None:
+        memo.register_year = fiscal_year_be(today)
+        memo.register_number = _next_register_number(memo.organisation, memo.register_year)
+    if memo.date is None:
+        memo.date = today
+    memo.send(first_step=step.role)
+    memo.save()
+    event_record(
+        actor=actor,
+        action="memo.send",
+        obj=memo,
+        from_state=from_state,
+        to_state=memo.state,
+        data={
+            "number": memo.number,
+            "round": memo.round,
+            "skipped": _skips_data(skipped),
+            "content_hash": memo.content_hash(),
+        },
+    )
+    _notify_step(memo, step)
+    return memo
+
+
+def _signer(
+    memo: Memo, actor: Actor, today: dt.date, route: dict[str, chain.Step] | None = None
+) -> chain.Signer:
+    if not _member(memo.organisation, actor):
+        raise PermissionDenied(_("You are not a member of this organisation."))
+    if memo.author_id == actor.pk:
+        raise PermissionDenied(_("Nobody can sign off their own memo."))
+    if memo.state not in STEP_STATES:
+        raise MemoActionError(_("This memo is not waiting for a decision."), memo)
+    signer = chain.signer_for(memo.organisation, memo.state, actor, today, chain=route)
+    if signer is None:
+        raise PermissionDenied(
+            _("Only the holder or acting holder of the current step can decide it.")
+        )
+    return signer
+
+
+def _sign(memo: Memo, signer: chain.Signer, decision: str, comment: str) -> SignOff:
+    return SignOff.objects.create(
+        memo=memo,
+        round=memo.round,
+        step=memo.state,
+        decision=decision,
+        comment=comment,
+        signer_id=signer.user_id,
+        signer_name=signer.name,
+        signer_position=signer.position,
+        acting_for=signer.acting_for,
+        content_hash=memo.content_hash(),
+    )
+
+
+@transaction.atomic
+def memo_approve(
+    *,
+    memo: Memo,
+    actor: Actor,
+    comment: str = "",
+    outcome: str = "",
+    expected_state: str | None = None,
+    expected_round: int | None = None,
+    today: dt.date | None = None,
+) -> SignOff:
+    """Sign the current step with a comment: on to the next step, or, at the mayor's, decide.
+
+    ``outcome`` (acknowledged, approved, not approved) is required at the deciding step only.
+    """
+    memo = _lock(memo, expected_state, expected_round)
+    today = today or timezone.localdate()
+    route = None
+    if memo.state in STEP_STATES:
+        # Who signs now and where the memo goes next, read once.
+        route = chain.steps(
+            memo.organisation, today, roles=chain.roles_from(memo.organisation, memo.state)
+        )
+    signer = _signer(memo, actor, today, route)
+    comment = comment.strip()
+    from_state = memo.state
+    if memo.state == State.MAYOR:
+        if outcome not in Outcome.values:
+            raise ValidationError(_("Choose the decision: acknowledged, approved or not approved."))
+        signoff = _sign(memo, signer, outcome, comment)
+        memo.decide(outcome=outcome)
+        skipped: list[chain.Skip] = []
+        step = None
+    else:
+        if outcome:
+            raise ValidationError(_("Only the deciding step records an outcome."))
+        try:
+            step, skipped = chain.next_step(
+                memo.organisation,
+                after=memo.state,
+                author_id=memo.author_id,
+                day=today,
+                chain=route,
+            )
+        except chain.ChainError as exc:
+            raise ValidationError(str(exc)) from exc
+        signoff = _sign(memo, signer, SignOff.Decision.FORWARD, comment)
+        memo.forward(next_step=step.role)
+    memo.save()
+    event_record(
+        actor=actor,
+        action="memo.decide" if step is None else "memo.forward",
+        obj=memo,
+        from_state=from_state,
+        to_state=memo.state,
+        comment=comment,
+        data={
+            "round": memo.round,
+            "decision": signoff.decision,
+            "acting_for": signer.acting_for,
+            "content_hash": signoff.content_hash,
+            "skipped": _skips_data(skipped),
+        },
+    )
+    if step is None:
+        _notify_author(memo, signoff)
+    else:
+        _notify_step(memo, step)
+    return signoff
+
+
+@transaction.atomic
+def memo_return(
+    *,
+    memo: Memo,
+    actor: Actor,
+    reason: str,
+    expected_state: str | None = None,
+    expected_round: int | None = None,
+    today: dt.date | None = None,
+) -> SignOff:
+    """Return the memo to its author for revision; the reason is required."""
+    memo = _lock(memo, expected_state, expected_round)
+    signer = _signer(memo, actor, today or timezone.localdate())
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for returning the memo."))
+    from_state = memo.state
+    signoff = _sign(memo, signer, SignOff.Decision.RETURN, reason)
+    memo.return_to_author()
+    memo.save()
+    event_record(
+        actor=actor,
+        action="memo.return",
+        obj=memo,
+        from_state=from_state,
+        to_state=memo.state,
+        comment=reason,
+        data={"round": memo.round, "acting_for": signer.acting_for},
+    )
+    _notify_author(memo, signoff)
+    return signoff
+
+
+@transaction.atomic
+def memo_withdraw(
+    *,
+    memo: Memo,
+    actor: Actor,
+    expected_state: str | None = None,
+    expected_round: int | None = None,
+) -> Memo:
+    """The author takes the memo back before any executive has decided anything on it.
+
+    A number already given stays used: the register never gives it again.
+    """
+    memo = _lock(memo, expected_state, expected_round)
+    _require_author(memo, actor)
+    if memo.state not in (State.DRAFT, *STEP_STATES):
+        raise MemoActionError(_("This memo can no longer be withdrawn."), memo)
+    if memo.signoffs.exists():
+        raise MemoActionError(
+            _("An executive has already decided on this memo: it can no longer be withdrawn."),
+            memo,
+        )
+    from_state = memo.state
+    memo.withdraw()
+    memo.save()
+    event_record(
+        actor=actor,
+        action="memo.withdraw",
+        obj=memo,
+        from_state=from_state,
+        to_state=memo.state,
+        data={"number": memo.number},
+    )
+    return memo
+
+
+@transaction.atomic
+def attachment_add(*, memo: Memo, upload: UploadedFile, actor: Actor) -> Attachment:
+    memo = _lock(memo, None, None)
+    _require_author(memo, actor)
+    if memo.state not in EDITABLE_STATES:
+        raise MemoActionError(_("Files can be attached to a draft or a returned memo only."), memo)
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("The file %(name)s is %(size)s MB; the limit is %(limit)s MB.")
+            % {
+                "name": upload.name,
+                "size": round(upload.size / 1_048_576, 1),
+                "limit": settings.MAX_UPLOAD_BYTES // 1_048_576,
+            }
+        )
+    if upload.size == 0:
+        raise ValidationError(_("The file %(name)s is empty.") % {"name": upload.name})
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = (upload.name or "file").rsplit("/", 1)[-1][:200]
+    attachment = Attachment(
+        memo=memo,
+        name=name,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        content_type=(getattr(upload, "content_type", "") or "")[:100],
+        uploaded_by=actor,
+    )
+    attachment.file.save(name, upload, save=False)
+    try:
+        attachment.save()
+        event_record(
+            actor=actor,
+            action="memo.attach",
+            obj=memo,
+            comment=name,
+            data={"sha256": attachment.sha256},
+        )
+    except Exception:
+        # The file reached the disk before the row; do not leave it behind.
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, actor: Actor) -> None:
+    memo = _lock(attachment.memo, None, None)
+    _require_author(memo, actor)
+    if memo.state not in EDITABLE_STATES:
+        raise MemoActionError(_("Files of a sent memo cannot be removed."), memo)
+    name = attachment.name
+    stored = attachment.file.name
+    attachment.delete()
+    event_record(actor=actor, action="memo.detach", obj=memo, comment=name)
+    # A file that was sent once stays on disk: an earlier round's signatures cover it.
+    if memo.round == 0 and not Attachment.objects.filter(file=stored).exists():
+        transaction.on_commit(lambda: default_storage.delete(stored))

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from memos import views
+
+app_name = "memos"
+
+urlpatterns = [
+    path("", views.memo_list, name="list"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("new/", views.memo_new, name="new"),
+    path("<int:pk>/", views.memo_detail, name="detail"),
+    path("<int:pk>/edit/", views.memo_edit, name="edit"),
+    path("<int:pk>/send/", views.memo_send, name="send"),
+    path("<int:pk>/withdraw/", views.memo_withdraw, name="withdraw"),
+    path("<int:pk>/decide/", views.memo_decide, name="decide"),
+    path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path(
+        "<int:pk>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "<int:pk>/attachments/<int:attachment_id>/delete/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
+]

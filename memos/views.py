@@ -1,0 +1,376 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ita.models import Position
+from memos import chain, selectors, services
+from memos.drafts import (
+    clear_autosave,
+    login_required_keeping_post,
+    take_autosave_clear,
+    take_kept_post,
+)
+from memos.forms import QUICK_PHRASES, AttachmentForm, DecisionForm, ExpectedForm, MemoForm
+from memos.models import STEP_STATES, Attachment, Memo, Outcome, SignOff, State
+
+
+def _get_memo_for_user(request: HttpRequest, pk: int) -> Memo:
+    """The memo, if the user belongs to its organisation; 404 otherwise (no hint it exists)."""
+    return get_object_or_404(
+        selectors.visible_memos(request.user).select_related(
+            "organisation", "author", "report_year"
+        ),
+        pk=pk,
+    )
+
+
+def _detail_path(pk: int) -> str:
+    return reverse("memos:detail", args=[pk])
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _expected(request: HttpRequest) -> tuple[str | None, int | None]:
+    form = ExpectedForm(request.POST)
+    if form.is_valid():
+        return form.cleaned_data["expected_state"], form.cleaned_data["expected_round"]
+    return None, None
+
+
+@login_required
+@require_GET
+def memo_list(request: HttpRequest) -> HttpResponse:
+    positions = selectors.member_positions(request.user)
+    organisation = positions[0].organisation if positions else None
+    return render(
+        request,
+        "memos/list.html",
+        {
+            "mine": list(selectors.authored(request.user)[:200]),
+            "organisation": organisation,
+            "sent": list(selectors.organisation_memos(organisation)[:50]) if organisation else [],
+            "can_write": organisation is not None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Oldest first, a page at a time: an executive back from leave may find hundreds."""
+    count = selectors.inbox_count(request.user)
+    pages = max(1, -(-count // selectors.INBOX_PAGE_SIZE))
+    try:
+        page = min(max(1, int(request.GET.get("page") or 1)), pages)
+    except ValueError:
+        page = 1
+    start = (page - 1) * selectors.INBOX_PAGE_SIZE
+    memos = list(selectors.inbox(request.user)[start : start + selectors.INBOX_PAGE_SIZE])
+    return render(
+        request,
+        "memos/inbox.html",
+        {
+            "memos": memos,
+            "memo_inbox_count": count,
+            "page": page,
+            "pages": pages,
+            "first": start + 1,
+            "last": start + len(memos),
+        },
+    )
+
+
+def _new_memo_initial(request: HttpRequest, position: Position) -> dict:
+    organisation = position.organisation
+    mayor = organisation.positions.filter(role=Position.Role.MAYOR).first()
+    unit = position.unit.strip()
+    return {
+        "unit_name": f"{unit} {organisation.name}".strip(),
+        "unit_phone": organisation.phone,
+        "letter_code": organisation.letter_code,
+        "addressee": mayor.title if mayor else "",
+        "signature_name": request.user.get_full_name(),
+        "signature_position": position.title,
+    }
+
+
+@login_required_keeping_post()
+@require_http_methods(["GET", "POST"])
+def memo_new(request: HttpRequest) -> HttpResponse:
+    positions = selectors.member_positions(request.user)
+    if not positions:
+        raise PermissionDenied(_("Only members of an organisation can write memos."))
+    position = positions[0]
+    autosave_key = f"memo-new-{position.organisation_id}"
+    if request.method == "POST":
+        form = MemoForm(request.POST)
+        if form.is_valid():
+            try:
+                memo = services.memo_create(
+                    organisation=position.organisation,
+                    data=form.cleaned_data,
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                clear_autosave(request, autosave_key)
+                messages.success(request, _("The draft is saved."))
+                return redirect("memos:detail", pk=memo.pk)
+        status = 400
+    else:
+        kept = take_kept_post(request)
+        form = MemoForm(initial=kept or _new_memo_initial(request, position))
+        status = 200
+    return render(
+        request,
+        "memos/form.html",
+        {"form": form, "memo": None, "autosave_key": autosave_key},
+        status=status,
+    )
+
+
+@login_required_keeping_post()
+@require_http_methods(["GET", "POST"])
+def memo_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    memo = _get_memo_for_user(request, pk)
+    if memo.author_id != request.user.pk:
+        raise PermissionDenied(_("Only the memo's author can edit it."))
+    autosave_key = f"memo-{memo.pk}"
+    if not memo.is_editable:
+        messages.error(request, _("This memo has been sent: it can no longer be edited."))
+        return redirect("memos:detail", pk=memo.pk)
+    if request.method == "POST":
+        form = MemoForm(request.POST)
+        expected_state, expected_round = _expected(request)
+        if form.is_valid():
+            try:
+                services.memo_update(
+                    memo=memo,
+                    data=form.cleaned_data,
+                    actor=request.user,
+                    expected_state=expected_state,
+                    expected_round=expected_round,
+                )
+            except services.MemoActionError as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                clear_autosave(request, autosave_key)
+                messages.success(request, _("The draft is saved."))
+                return redirect("memos:detail", pk=memo.pk)
+        status = 400
+    else:
+        kept = take_kept_post(request)
+        form = MemoForm(initial=kept or MemoForm.initial_from(memo))
+        status = 200
+    return render(
+        request,
+        "memos/form.html",
+        {
+            "form": form,
+            "memo": memo,
+            "autosave_key": autosave_key,
+            "expected": {"expected_state": memo.state, "expected_round": memo.round},
+        },
+        status=status,
+    )
+
+
+def _render_detail(
+    request: HttpRequest,
+    memo: Memo,
+    decision_form: DecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    page = selectors.memo_page(memo)
+    today = timezone.localdate()
+    signer = None
+    if memo.is_pending and memo.author_id != request.user.pk:
+        signer = chain.signer_for(memo.organisation, memo.state, request.user, today)
+    deciding = memo.state == State.MAYOR
+    if signer and decision_form is None:
+        kept = take_kept_post(request)
+        decision_form = DecisionForm(
+            initial={
+                "expected_state": memo.state,
+                "expected_round": memo.round,
+                "comment": (kept or {}).get("comment", ""),
+            },
+            deciding=deciding,
+        )
+    is_author = memo.author_id == request.user.pk
+    return render(
+        request,
+        "memos/detail.html",
+        {
+            "memo": memo,
+            "page": page,
+            "signer": signer,
+            "decision_form": decision_form if signer else None,
+            "deciding": deciding,
+            "outcomes": Outcome.choices,
+            "quick_phrases": QUICK_PHRASES,
+            "is_author": is_author,
+            "can_withdraw": is_author
+            and memo.state in (State.DRAFT, *STEP_STATES)
+            and not page.signoffs,
+            "attachment_form": AttachmentForm() if is_author and memo.is_editable else None,
+            "autosave_key": f"decide-{memo.pk}-{memo.round}-{memo.state}",
+            "autosave_clear": take_autosave_clear(request),
+            "signoff_labels": dict(SignOff.Decision.choices),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def memo_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _get_memo_for_user(request, pk))
+
+
+def _stale(request: HttpRequest, exc: services.MemoActionError, pk: int) -> HttpResponse:
+    messages.warning(request, str(exc))
+    return redirect("memos:detail", pk=pk)
+
+
+@login_required_keeping_post(form_path=_detail_path)
+@require_POST
+def memo_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve with a comment, decide, or return with a reason: one form, one step."""
+    memo = _get_memo_for_user(request, pk)
+    # The step the user saw decides which buttons were valid; the service checks it is current.
+    form = DecisionForm(request.POST, deciding=request.POST.get("expected_state") == State.MAYOR)
+    if not form.is_valid():
+        return _render_detail(request, memo, decision_form=form, status=400)
+    data = form.cleaned_data
+    expected = {
+        "expected_state": data["expected_state"],
+        "expected_round": data["expected_round"],
+    }
+    try:
+        if data["action"] == SignOff.Decision.RETURN:
+            services.memo_return(memo=memo, actor=request.user, reason=data["comment"], **expected)
+            messages.success(request, _("The memo was returned to its author."))
+        else:
+            outcome = data["action"] if data["action"] in Outcome.values else ""
+            services.memo_approve(
+                memo=memo, actor=request.user, comment=data["comment"], outcome=outcome, **expected
+            )
+            messages.success(request, _("Your decision is recorded."))
+    except services.MemoActionError as exc:
+        return _stale(request, exc, pk)
+    except ValidationError as exc:
+        form.add_error(None, _errors(exc))
+        return _render_detail(request, memo, decision_form=form, status=400)
+    clear_autosave(request, f"decide-{memo.pk}-{data['expected_round']}-{data['expected_state']}")
+    if selectors.inbox_count(request.user):
+        return redirect("memos:inbox")
+    return redirect("memos:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def memo_send(request: HttpRequest, pk: int) -> HttpResponse:
+    memo = _get_memo_for_user(request, pk)
+    expected_state, expected_round = _expected(request)
+    try:
+        memo = services.memo_send(
+            memo=memo,
+            actor=request.user,
+            expected_state=expected_state,
+            expected_round=expected_round,
+        )
+    except services.MemoActionError as exc:
+        return _stale(request, exc, pk)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("memos:detail", pk=pk)
+    messages.success(
+        request,
+        _("The memo %(number)s was sent: it is now “%(state)s”.")
+        % {"number": memo.number_display, "state": memo.get_state_display()},
+    )
+    return redirect("memos:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def memo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    memo = _get_memo_for_user(request, pk)
+    expected_state, expected_round = _expected(request)
+    try:
+        services.memo_withdraw(
+            memo=memo,
+            actor=request.user,
+            expected_state=expected_state,
+            expected_round=expected_round,
+        )
+    except services.MemoActionError as exc:
+        return _stale(request, exc, pk)
+    messages.success(request, _("The memo was withdrawn. Its number is not given again."))
+    return redirect("memos:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    memo = _get_memo_for_user(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+        return redirect("memos:detail", pk=pk)
+    try:
+        attachment = services.attachment_add(
+            memo=memo, upload=form.cleaned_data["file"], actor=request.user
+        )
+    except services.MemoActionError as exc:
+        return _stale(request, exc, pk)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("memos:detail", pk=pk)
+    messages.success(request, _("Attached %(name)s.") % {"name": attachment.name})
+    return redirect("memos:detail", pk=pk)
+
+
+def _get_attachment(request: HttpRequest, pk: int, attachment_id: int) -> Attachment:
+    memo = _get_memo_for_user(request, pk)
+    return get_object_or_404(Attachment.objects.select_related("memo"), pk=attachment_id, memo=memo)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    attachment = _get_attachment(request, pk, attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from the server.")) from None
+    response = FileResponse(handle, as_attachment=True, filename=attachment.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    attachment = _get_attachment(request, pk, attachment_id)
+    try:
+        services.attachment_remove(attachment=attachment, actor=request.user)
+    except services.MemoActionError as exc:
+        return _stale(request, exc, pk)
+    messages.success(request, _("Removed %(name)s.") % {"name": attachment.name})
+    return redirect("memos:detail", pk=pk)
