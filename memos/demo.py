@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 
 from ita.demo import HOME_NAME
@@ -51,6 +53,9 @@ def load() -> dict[str, int]:
             "signature_name": "นายณัชพล รังสิปการ",
             "signature_position": "นิติกรปฏิบัติการ",
             "report_year": AssessmentYear.objects.filter(year=2564).first(),
+            # The seed's date line reads "สิงหาคม ๒๕๖๔" (its day lost in the scan): the checks of
+            # the attached report compare the measures' periods with it.
+            "date": dt.date(2021, 8, 25),
         },
     )
     return {"memos": 1, "demo_memo": memo.pk}

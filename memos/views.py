@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ita.models import Position
+from measures import checks
 from memos import chain, selectors, services
 from memos.drafts import (
     clear_autosave,
@@ -211,6 +212,16 @@ def _render_detail(
             deciding=deciding,
         )
     is_author = memo.author_id == request.user.pk
+    # The attached report's checks (measures.checks), shown to the author before sending; each
+    # links to the form that fixes it and comes back here.
+    report_checks = []
+    if is_author and memo.is_editable and memo.report_year_id:
+        report_checks = checks.report_checks(
+            memo.organisation,
+            memo.report_year,
+            memo.date or today,
+            next_url=_detail_path(memo.pk),
+        )
     return render(
         request,
         "memos/detail.html",
@@ -230,6 +241,7 @@ def _render_detail(
             "autosave_key": f"decide-{memo.pk}-{memo.round}-{memo.state}",
             "autosave_clear": take_autosave_clear(request),
             "signoff_labels": dict(SignOff.Decision.choices),
+            "report_checks": report_checks,
         },
         status=status,
     )
