@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ita import rules
+from ita.pdf.emblem import validate_emblem_file
 from ita.thai import clean_text, name_key
 
 SCORE_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
@@ -133,6 +134,15 @@ class Organisation(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
+    emblem = models.FileField(
+        _("emblem"),
+        upload_to="emblems/",
+        blank=True,
+        validators=[validate_emblem_file],
+        help_text=_(
+            "The Garuda emblem printed at the top left of memos: PNG or SVG, at most 1 MB."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")
