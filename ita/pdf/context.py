@@ -152,10 +152,15 @@ class MeasureRow:
     follow_up: str
 
     @property
+    def period_parts(self) -> tuple[str, ...]:
+        """("ม.ค.๖๕", "มี.ค.๖๕"): the first and last month (one when they are the same)."""
+        months = [thai.month_short_th(d) for d in (self.starts, self.ends) if d is not None]
+        return tuple(dict.fromkeys(months))
+
+    @property
     def period(self) -> str:
         """ม.ค.๖๕ – มี.ค.๖๕."""
-        ends = [thai.month_short_th(d) for d in (self.starts, self.ends) if d is not None]
-        return " – ".join(dict.fromkeys(ends))
+        return " – ".join(self.period_parts)
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,11 @@ def pdffonts(pdf: bytes) -> list[dict[str, str]]:
         fonts.append(
             {
                 "name": parts[0],
-                "type": " ".join(parts[1:-7]),
-                "encoding": parts[-7],
-                "emb": parts[-6],
-                "sub": parts[-5],
-                "uni": parts[-4],
+                "type": " ".join(parts[1:-6]),
+                "encoding": parts[-6],
+                "emb": parts[-5],
+                "sub": parts[-4],
+                "uni": parts[-3],
             }
         )
     return fonts
@@ -89,3 +89,13 @@ def document_texts(memo: object | None = None, report: object | None = None) -> 
         for row in report.annex:
             texts += [row.name, row.district]
     return [thai_digits(t) for t in texts if t]
+
+
+def pdfinfo_pages(pdf: bytes) -> int:
+    info = _run("pdfinfo", pdf)
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def pdfimages_count(pdf: bytes) -> int:
+    """How many images the PDF draws (pdfimages -list)."""
+    return len(_run("pdfimages", pdf, "-list").splitlines()[2:])

@@ -101,9 +101,15 @@ class GlyphText:
                             for lig in ligs:
                                 ligatures.append(([first, *lig.Component], lig.LigGlyph))
         # A ligature glyph stands for all its components (ง with a macron below: two characters).
+        # A ligature that also has a presentation-form code point (ﬁ, U+FB01) reads as the
+        # letters typed (fi): the cmap's form is only their compatibility equivalent.
         for components, out in ligatures:
-            if gid[out] not in text and all(gid[c] in text for c in components):
-                text[gid[out]] = "".join(text[gid[c]] for c in components)
+            if not all(gid[c] in text for c in components):
+                continue
+            letters = "".join(text[gid[c]] for c in components)
+            current = text.get(gid[out])
+            if current is None or unicodedata.normalize("NFKD", current) == letters:
+                text[gid[out]] = letters
         # Variants by name (uni0E48.low is U+0E48), then by the substitution that made them.
         for name, i in gid.items():
             if i not in text and "." in name.strip("."):
