@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -277,14 +278,11 @@ class TextLayerFixer:
         if not plans:
             return
         for obj in pdf.objects:
-            if isinstance(obj, pydyf.Stream) and self._is_content(obj):
+            # Content streams hold one operator per item; a font program is a single item.
+            if isinstance(obj, pydyf.Stream) and len(obj.stream) > 1:
                 self._rewrite(obj, plans)
         for font_dict, plan in plans.values():
             self._finish_font(pdf, font_dict, plan)
-
-    @staticmethod
-    def _is_content(stream: pydyf.Stream) -> bool:
-        return any(isinstance(item, bytes) and item.endswith(b"] TJ") for item in stream.stream)
 
     def _plans(self, pdf: pydyf.PDF) -> dict[bytes, tuple[pydyf.Dictionary, _FontPlan]]:
         """Each Type0 font by its resource name (the part of BaseFont before '+')."""
@@ -318,52 +316,65 @@ class TextLayerFixer:
         return plans
 
     def _rewrite(self, stream: pydyf.Stream, plans: dict) -> None:
-        """Read each text object's glyphs per font, then put back the codes chosen."""
+        """Read each text object's glyphs per font, then put back the codes chosen.
+
+        WeasyPrint writes one operator per stream item (``BT``, ``/F 12 Tf``, ``[<…>…] TJ``),
+        so the items are read as they are, without parsing the stream again.
+        """
         items = stream.stream
         font: _FontPlan | None = None
-        run: list[tuple[int, int, int]] = []  # (item, hex string, glyph) of the current font
         gids: list[int] = []
-        strings: dict[tuple[int, int], list[int]] = {}
+        # (item index, start in gids, glyph count) of each hex string of the current run
+        strings: list[tuple[int, int, int]] = []
+        changed: dict[int, list[bytes]] = {}
 
         def flush() -> None:
-            if font is None or not gids:
-                run.clear()
-                gids.clear()
-                return
-            if font.reader is not None:
-                texts = font.reader.read(gids, font.fallback)
-            else:
-                texts = [font.fallback.get(g, "") for g in gids]
-            for (item, string, glyph), gid, text in zip(run, gids, texts, strict=True):
-                strings[(item, string)][glyph] = font.code_for(gid, text)
-            run.clear()
+            if font is not None and gids:
+                if font.reader is not None:
+                    texts = font.reader.read(gids, font.fallback)
+                else:
+                    texts = [font.fallback.get(g, "") for g in gids]
+                codes = [font.code_for(g, t) for g, t in zip(gids, texts, strict=True)]
+                if codes != gids:
+                    for index, start, count in strings:
+                        new = codes[start : start + count]
+                        changed.setdefault(index, []).append(
+                            new if new != gids[start : start + count] else None
+                        )
+                    for index in {i for i, _, _ in strings}:
+                        if all(c is None for c in changed[index]):
+                            del changed[index]
             gids.clear()
+            strings.clear()
 
         for index, item in enumerate(items):
-            if not isinstance(item, bytes):
+            if type(item) is not bytes:
                 continue
-            if item == b"BT" or item == b"ET":
+            tail = item[-2:]
+            if tail == b"TJ":
+                if font is None:
+                    continue
+                for match in _HEX.finditer(item):
+                    raw = bytes.fromhex(match.group(1).decode())
+                    count = len(raw) // 2
+                    strings.append((index, len(gids), count))
+                    gids.extend(struct.unpack(f">{count}H", raw))
+            elif tail == b"Tf":
                 flush()
-            elif item.endswith(b" Tf"):
-                flush()
-                name = item.split()[0][1:]
+                name = item.split(None, 1)[0][1:]
                 font = plans[name][1] if name in plans else None
-            elif item.endswith(b"] TJ") and font is not None:
-                for s, match in enumerate(_HEX.finditer(item)):
-                    hexed = match.group(1)
-                    codes = [int(hexed[k : k + 4], 16) for k in range(0, len(hexed), 4)]
-                    strings[(index, s)] = codes[:]
-                    for g, code in enumerate(codes):
-                        run.append((index, s, g))
-                        gids.append(code)
+            elif item == b"BT" or item == b"ET":
+                flush()
         flush()
 
-        for index in sorted({i for i, _ in strings}):
-            counter = iter(range(10**9))
+        for index, replacements in changed.items():
+            parts = iter(replacements)
 
-            def replace(match: re.Match, index: int = index, counter=counter) -> bytes:
-                codes = strings[(index, next(counter))]
-                return b"<" + b"".join(f"{c:04x}".encode() for c in codes) + b">"
+            def replace(match: re.Match, parts=parts) -> bytes:
+                codes = next(parts)
+                if codes is None:
+                    return match.group(0)
+                return b"<" + struct.pack(f">{len(codes)}H", *codes).hex().encode() + b">"
 
             items[index] = _HEX.sub(replace, items[index])
 
