@@ -169,7 +169,7 @@ def main() -> None:
     pipeline_once()  # warm: fonts read, WeasyPrint imported, caches filled
     baseline_once(html)
 
-    ours, base = [], []
+    ours, base, base_fetcher = [], [], []
     stage_runs: dict[str, list[float]] = {s: [] for s in PIPELINE_STAGES}
     extra: dict[str, float] = {}
     for _ in range(args.runs):  # interleaved, so drift hits both alike
@@ -179,12 +179,15 @@ def main() -> None:
             stage_runs[s].append(stages[s])
         extra = {"queries": stages["queries"], "pages": stages["pages"]}
         base.append(baseline_once(html))
+        base_fetcher.append(baseline_once(html, our_fetcher=True))
     ours_m, base_m = statistics.median(ours), statistics.median(base)
+    fetcher_m = statistics.median(base_fetcher)
     print(
         f"document: the demo memo with its report, {extra['pages']} pages, "
         f"{extra['queries']} queries; median of {args.runs} interleaved runs"
     )
     print(f"WeasyPrint alone on the finished HTML   {base_m:6.3f} s   1.00×")
+    print(f"WeasyPrint alone, our locked fetcher    {fetcher_m:6.3f} s   {fetcher_m / base_m:.2f}×")
     print(
         f"our pipeline                            {ours_m:6.3f} s   {ours_m / base_m:.2f}×"
         "   (goal ≤ 1.20×)"
@@ -197,10 +200,10 @@ def main() -> None:
     print("what the document's CSS avoids (WeasyPrint alone, ratio to our CSS):")
     for name, css in CSS_VARIANTS.items():
         variant = html.replace("</head>", f"<style>{css}</style></head>")
-        times = []
-        for _ in range(max(2, args.runs // 2)):
-            times.append(baseline_once(variant) / baseline_once(html))
-        print(f"  {name:<45}{statistics.median(times):.2f}×")
+        times = sorted(baseline_once(variant) / baseline_once(html) for _ in range(args.runs))
+        print(
+            f"  {name:<45}{statistics.median(times):.2f}×  (range {times[0]:.2f}–{times[-1]:.2f})"
+        )
 
     env = dict(os.environ)
     if not os.environ.get("DATABASE_URL"):
