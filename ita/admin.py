@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ita.models import (
@@ -79,6 +80,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_select_related = ["district__province"]
     autocomplete_fields = ["district"]
     inlines = [AliasInline, PositionInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description=_("province"), ordering="district__province__name")
     def province(self, obj: Organisation) -> str:

@@ -61,8 +61,9 @@ def database_from_url(url: str) -> dict:
             "CONN_HEALTH_CHECKS": True,
         }
     if parsed.scheme == "sqlite":
-        path = unquote(parsed.path)
-        if not path or path == "/":
+        # sqlite:///relative.db, sqlite:////absolute/path.db (as dj-database-url reads them)
+        path = unquote(parsed.path)[1:]
+        if not path:
             raise ImproperlyConfigured("DATABASE_URL names no SQLite file")
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
     raise ImproperlyConfigured(

@@ -54,6 +54,7 @@ def test_load_demo_refuses_to_overwrite_data_without_reset(demo) -> None:  # noq
     assert Organisation.objects.count() == 85
 
 
+@pytest.mark.django_db(transaction=True)  # flush truncates tables: not inside a transaction
 def test_load_demo_reset_reloads(demo) -> None:  # noqa: ANN001
     Organisation.objects.filter(name__contains="ลิพัง").update(phone="1")
     call_command("load_demo", "--reset")

@@ -1,0 +1,98 @@
+"""The yearly report page at two data sizes, against the home page measured in the same run.
+
+Usage: .venv/bin/python bench/measures_report.py   (a throw-away SQLite database in /tmp,
+or the DATABASE_URL given). Prints queries and median milliseconds per page, and each page's
+time as a ratio of the home page's: the report should stay a small constant multiple of it
+whatever the number of findings, measures and progress updates.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if not os.environ.get("DATABASE_URL"):
+    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+RUNS = 15
+
+
+def timed(client: Client, url: str) -> tuple[float, int]:
+    client.get(url)  # warm up
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as q:
+        client.get(url)
+    return statistics.median(times) * 1000, len(q)
+
+
+def grow(assessment, n: int) -> None:  # noqa: ANN001
+    from ita.models import Indicator
+    from measures import services
+
+    indicator = Indicator.objects.get(year=assessment.year, number=6)
+    items = list(assessment.year.oit_items.all()[:3])
+    for k in range(n):
+        f = services.finding_create(
+            assessment=assessment, tool="EIT", indicator=indicator, text=f"ประเด็นทดสอบ {k}",
+            oit_items=items, actor=None,
+        )  # fmt: skip
+        m = services.measure_create(
+            assessment=assessment,
+            data=services.MeasureData(
+                title=f"มาตรการทดสอบ {k}", steps=["ขั้นที่ ๑", "ขั้นที่ ๒", "ขั้นที่ ๓"],
+                responsible_unit="สำนักปลัดฯ", follow_up="รายงาน", findings=[f],
+                indicators=[indicator], oit_items=items,
+            ),
+            actor=None,
+        )  # fmt: skip
+        for j in range(3):
+            services.progress_add(measure=m, note=f"ความคืบหน้า {j}", actor=None)
+
+
+def main() -> None:
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", "--reset", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from ita.models import Assessment
+
+    assessment = Assessment.objects.get(organisation__name__endswith="สุโสะ", year__year=2564)
+    client = Client()
+    client.login(username="legal", password="ita-demo-2564")
+    org = assessment.organisation_id
+    pages = {
+        "report": f"/measures/report/{org}/2564/",
+        "oit checklist": f"/measures/report/{org}/2564/oit/",
+        "measures list": "/measures/",
+    }
+    print(f"{'size':>14} {'page':<14} {'queries':>7} {'ms':>8} {'× home':>7}")
+    for label, extra in (("seed (3)", 0), ("+300 measures", 300)):
+        grow(assessment, extra)
+        home_ms, home_q = timed(client, "/")
+        print(f"{label:>14} {'home':<14} {home_q:>7} {home_ms:>8.1f} {1:>7.2f}")
+        for name, url in pages.items():
+            ms, q = timed(client, url)
+            print(f"{label:>14} {name:<14} {q:>7} {ms:>8.1f} {ms / home_ms:>7.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from measures.models import (
+    Evidence,
+    Measure,
+    MeasureStep,
+    MeasureTemplate,
+    OitItem,
+    OitStatus,
+    ProgressUpdate,
+    ReminderSent,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written through the services (with history): viewed here, changed in the app."""
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(OitItem)
+class OitItemAdmin(admin.ModelAdmin):
+    """Each year's checklist is edited here (items are renumbered between years)."""
+
+    list_display = ["code", "name", "group", "indicator", "year"]
+    list_display_links = ["code"]
+    list_editable = ["name", "group"]
+    list_filter = ["year"]
+    search_fields = ["name", "group"]
+    list_select_related = ["indicator", "year"]
+    ordering = ["-year__year", "number"]
+    fields = ["year", "number", "name", "group", "indicator"]
+
+    @admin.display(description=_("item"), ordering="number")
+    def code(self, obj: OitItem) -> str:
+        return obj.code
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # noqa: ANN001, ANN201
+        if db_field.name == "indicator":
+            kwargs["queryset"] = db_field.related_model.objects.select_related("year")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(OitStatus)
+class OitStatusAdmin(ReadOnlyAdmin):
+    list_display = ["item", "organisation", "state", "evidence_url", "updated_at"]
+    list_filter = ["state", "item__year"]
+    search_fields = ["organisation__name", "item__name"]
+    list_select_related = ["item", "organisation"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(MeasureTemplate)
+class MeasureTemplateAdmin(admin.ModelAdmin):
+    """The wording "Suggest measures" drafts from; staff edit the drafts afterwards."""
+
+    list_display = ["title", "tool", "indicator_number", "responsible_unit", "months", "active"]
+    list_filter = ["tool", "active"]
+    list_editable = ["active"]
+    search_fields = ["title", "steps"]
+
+
+class StepInline(admin.TabularInline):
+    model = MeasureStep
+    extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(Measure)
+class MeasureAdmin(ReadOnlyAdmin):
+    list_display = ["title", "assessment", "responsible_unit", "start_month", "end_month", "draft"]
+    list_filter = ["draft", "assessment__year"]
+    search_fields = ["title", "assessment__organisation__name"]
+    list_select_related = ["assessment__organisation", "assessment__year"]
+    autocomplete_fields = ["assessment"]
+    filter_horizontal = ["findings", "indicators", "oit_items"]
+    inlines = [StepInline]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    readonly_fields = ["original_name", "size", "content_type"]
+    fields = ["original_name", "size", "content_type"]
+
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ReadOnlyAdmin):
+    list_display = ["measure", "created_at", "author", "marks_done"]
+    list_select_related = ["measure", "author"]
+    search_fields = ["note", "measure__title"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyAdmin):
+    list_display = ["measure", "kind", "period_end", "recipients", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["measure"]
+
+
+@admin.register(MeasureStep)
+class MeasureStepAdmin(ReadOnlyAdmin):
+    list_display = ["measure", "order", "text"]
+    list_select_related = ["measure"]
+    search_fields = ["text", "measure__title"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    """File names and sizes only: the files themselves are served to members in the app."""
+
+    list_display = ["original_name", "size", "content_type", "update"]
+    list_select_related = ["update"]
+    search_fields = ["original_name", "update__measure__title"]
+    fields = ["original_name", "size", "content_type", "update"]

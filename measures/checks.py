@@ -1,0 +1,147 @@
+"""Checks before a memo carrying the yearly report is sent.
+
+``report_checks(organisation, year, on_date)`` is the entry point the memo workflow calls: it
+returns what the author should fix, each with a link to the form that fixes it. An empty list
+means the report is ready. Drafts from "Suggest measures" are not part of the report and are not
+checked until kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ita.models import Assessment, AssessmentYear, Finding, Organisation
+from ita.templatetags.thai import be_date
+from measures import periods
+from measures.models import Measure
+from measures.selectors import assessment_for
+
+
+class Code:
+    PERIOD_ENDS_BEFORE_DATE = "period_ends_before_date"
+    FINDING_WITHOUT_MEASURE = "finding_without_measure"
+    MEASURE_WITHOUT_UNIT = "measure_without_unit"
+    MEASURE_WITHOUT_PERIOD = "measure_without_period"
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    message: str
+    fix_url: str
+    # The measure or finding concerned.
+    object_type: str
+    object_id: int
+
+
+def _short(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def assessment_checks(
+    assessment: Assessment,
+    on_date: dt.date,
+    *,
+    measures: list[Measure] | None = None,
+    findings: list[Finding] | None = None,
+    next_url: str = "",
+) -> list[Check]:
+    """The checks of one report; pass already loaded ``measures`` (with findings) to save queries.
+
+    ``next_url`` is where the fix forms return after saving (the report page, or the memo).
+    """
+    back = urlencode({"next": next_url}) if next_url else ""
+    if measures is None:
+        measures = list(
+            Measure.objects.kept()
+            .filter(assessment=assessment)
+            .prefetch_related("findings")
+            .order_by("table", "order", "pk")
+        )
+    if findings is None:
+        findings = list(assessment.findings.order_by("tool", "order", "pk"))
+    kept = [m for m in measures if not m.draft]
+    checks: list[Check] = []
+    for m in kept:
+        edit = reverse("measures:measure_edit", args=[m.pk]) + (f"?{back}" if back else "")
+        if (
+            m.done_on is None
+            and m.end_month is not None
+            and periods.last_day(m.end_month) < on_date
+        ):
+            checks.append(
+                Check(
+                    Code.PERIOD_ENDS_BEFORE_DATE,
+                    _("Measure “%(title)s”: its period %(period)s ends before %(date)s.")
+                    % {
+                        "title": _short(m.title),
+                        "period": m.period_display,
+                        "date": be_date(on_date),
+                    },
+                    f"{edit}#id_end_month",
+                    "measure",
+                    m.pk,
+                )
+            )
+        if not m.responsible_unit.strip():
+            checks.append(
+                Check(
+                    Code.MEASURE_WITHOUT_UNIT,
+                    _("Measure “%(title)s” has no responsible unit.") % {"title": _short(m.title)},
+                    f"{edit}#id_responsible_unit",
+                    "measure",
+                    m.pk,
+                )
+            )
+        if m.start_month is None or m.end_month is None:
+            checks.append(
+                Check(
+                    Code.MEASURE_WITHOUT_PERIOD,
+                    _("Measure “%(title)s” has no period.") % {"title": _short(m.title)},
+                    f"{edit}#id_start_month",
+                    "measure",
+                    m.pk,
+                )
+            )
+    answered = {f.pk for m in kept for f in m.findings.all()}
+    for f in findings:
+        if f.pk not in answered:
+            checks.append(
+                Check(
+                    Code.FINDING_WITHOUT_MEASURE,
+                    _("Finding “%(text)s” (%(tool)s) has no measure.")
+                    % {"text": _short(f.text), "tool": f.tool},
+                    reverse(
+                        "measures:measure_create",
+                        args=[assessment.organisation_id, assessment.year.year],
+                    )
+                    + f"?finding={f.pk}"
+                    + (f"&{back}" if back else ""),
+                    "finding",
+                    f.pk,
+                )
+            )
+    return checks
+
+
+def report_checks(
+    organisation: Organisation | int,
+    year: AssessmentYear | int,
+    on_date: dt.date,
+    *,
+    next_url: str = "",
+) -> list[Check]:
+    """What to fix in an organisation's report of a year before a memo dated ``on_date`` is sent.
+
+    No report (no assessment for that year) means nothing to check: an empty list. Each check's
+    ``fix_url`` opens the form that fixes it, returning to ``next_url`` (when given) after saving.
+    """
+    assessment = assessment_for(organisation, year)
+    if assessment is None:
+        return []
+    return assessment_checks(assessment, on_date, next_url=next_url)

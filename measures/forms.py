@@ -1,0 +1,260 @@
+"""Forms validate and convert; the views hand ``cleaned_data`` to the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from ita.models import Assessment, Finding, Indicator, Tool
+from measures import periods
+from measures.models import Measure, OitItem, OitStatus
+from measures.services import MeasureData, OitAnswer
+
+# "๑. ", "1) " at the start of a pasted step: the order is kept by position, not by the number.
+_STEP_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,3}\s*[.)]\s*")
+
+
+class MonthField(forms.CharField):
+    """A month as <input type=month> sends it (2022-01); ม.ค.65 and BE years are accepted too."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2565-01"})
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, dt.date):
+            return f"{value:%Y-%m}"
+        return value
+
+    def clean(self, value: object) -> dt.date | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return periods.parse_month(text)
+        except ValueError:
+            raise forms.ValidationError(
+                _("“%(value)s” is not a month; use the calendar or write e.g. 2565-01."),
+                params={"value": text},
+            ) from None
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(d, initial) for d in items if d]
+
+
+def _item_label(item: OitItem) -> str:
+    return f"{item.code} {item.name}"
+
+
+class FindingForm(forms.Form):
+    tool = forms.ChoiceField(label=_("Tool"), choices=Tool.choices)
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"), queryset=Indicator.objects.none(), required=False
+    )
+    text = forms.CharField(
+        label=_("Issue to improve"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+    oit_items = forms.ModelMultipleChoiceField(
+        label=_("OIT items cited"),
+        queryset=OitItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: object, assessment: Assessment, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(year=assessment.year_id)
+        self.fields["oit_items"].queryset = OitItem.objects.filter(year=assessment.year_id)
+        self.fields["oit_items"].label_from_instance = _item_label
+
+    def clean(self) -> dict:
+        data = super().clean()
+        indicator, tool = data.get("indicator"), data.get("tool")
+        if indicator is not None and tool and indicator.tool != tool:
+            self.add_error(
+                "indicator",
+                _("Indicator %(number)s belongs to %(indicator_tool)s, not %(tool)s.")
+                % {"number": indicator.number, "indicator_tool": indicator.tool, "tool": tool},
+            )
+        return data
+
+
+class MeasureForm(forms.Form):
+    title = forms.CharField(label=_("Measure (มาตรการ/แนวทาง)"), max_length=500)
+    steps_lead = forms.CharField(
+        label=_("Introduction to the steps"),
+        max_length=300,
+        required=False,
+        help_text=_("Optional, printed before the steps, e.g. ปรับปรุงเว็บไซต์ ดังนี้"),
+    )
+    steps = forms.CharField(
+        label=_("Steps (วิธีการดำเนินการ)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("One step per line, in order; numbers in front are added when printed."),
+    )
+    responsible_unit = forms.CharField(
+        label=_("Responsible unit (ผู้รับผิดชอบ)"), max_length=200, required=False
+    )
+    start_month = MonthField(label=_("First month"), required=False)
+    end_month = MonthField(label=_("Last month"), required=False)
+    follow_up = forms.CharField(label=_("Follow-up (การติดตามผล)"), max_length=300, required=False)
+    table = forms.IntegerField(label=_("Table"), min_value=1, max_value=20, initial=1)
+    findings = forms.ModelMultipleChoiceField(
+        label=_("Findings answered"),
+        queryset=Finding.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Indicators"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    oit_items = forms.ModelMultipleChoiceField(
+        label=_("OIT items"),
+        queryset=OitItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: object, assessment: Assessment, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["findings"].queryset = Finding.objects.filter(assessment=assessment).order_by(
+            "tool", "order", "pk"
+        )
+        self.fields["findings"].label_from_instance = lambda f: f"{f.tool}: {f.text}"
+        self.fields["indicators"].queryset = Indicator.objects.filter(year=assessment.year_id)
+        self.fields["oit_items"].queryset = OitItem.objects.filter(year=assessment.year_id)
+        self.fields["oit_items"].label_from_instance = _item_label
+
+    @staticmethod
+    def initial_for(measure: Measure) -> dict:
+        return {
+            "title": measure.title,
+            "steps_lead": measure.steps_lead,
+            "steps": "\n".join(s.text for s in measure.steps.all()),
+            "responsible_unit": measure.responsible_unit,
+            "start_month": measure.start_month,
+            "end_month": measure.end_month,
+            "follow_up": measure.follow_up,
+            "table": measure.table,
+            "findings": list(measure.findings.all()),
+            "indicators": list(measure.indicators.all()),
+            "oit_items": list(measure.oit_items.all()),
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start_month"), data.get("end_month")
+        if "start_month" in data and "end_month" in data:
+            if (start is None) != (end is None):
+                self.add_error(
+                    "end_month" if end is None else "start_month",
+                    _("Give both the first and the last month, or neither."),
+                )
+            elif start and end and end < start:
+                self.add_error(
+                    "end_month",
+                    _("The last month (%(end)s) is before the first (%(start)s).")
+                    % {
+                        "end": periods.period_th(end, end),
+                        "start": periods.period_th(start, start),
+                    },
+                )
+        return data
+
+    def measure_data(self) -> MeasureData:
+        d = self.cleaned_data
+        steps = [_STEP_NUMBER.sub("", line).strip() for line in d["steps"].splitlines()]
+        return MeasureData(
+            title=d["title"],
+            steps=[s for s in steps if s],
+            steps_lead=d["steps_lead"],
+            responsible_unit=d["responsible_unit"],
+            start_month=d["start_month"],
+            end_month=d["end_month"],
+            follow_up=d["follow_up"],
+            table=d["table"],
+            findings=list(d["findings"]),
+            indicators=list(d["indicators"]),
+            oit_items=list(d["oit_items"]),
+        )
+
+
+class ProgressForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    files = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_("PDF, office documents, pictures or ZIP; several files at once."),
+    )
+    marks_done = forms.BooleanField(label=_("The measure is done"), required=False)
+
+
+class OitChecklistForm(forms.Form):
+    """One status and evidence address per item of the year's checklist."""
+
+    def __init__(
+        self,
+        *args: object,
+        rows: list[tuple[OitItem, OitStatus | None]],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for item, status in rows:
+            self.fields[f"state_{item.pk}"] = forms.ChoiceField(
+                label=_("Status of %(code)s") % {"code": item.code},
+                choices=OitStatus.State.choices,
+                initial=status.state if status else OitStatus.State.UNKNOWN,
+            )
+            self.fields[f"url_{item.pk}"] = forms.URLField(
+                label=_("Evidence address of %(code)s") % {"code": item.code},
+                required=False,
+                max_length=500,
+                assume_scheme="https",
+                initial=status.evidence_url if status else "",
+                widget=forms.URLInput(attrs={"placeholder": "https://"}),
+            )
+
+    def bound_rows(
+        self,
+    ) -> list[tuple[OitItem, OitStatus | None, forms.BoundField, forms.BoundField]]:
+        return [
+            (item, status, self[f"state_{item.pk}"], self[f"url_{item.pk}"])
+            for item, status in self.rows
+        ]
+
+    def answers(self) -> dict[int, OitAnswer]:
+        d = self.cleaned_data
+        return {
+            item.pk: OitAnswer(
+                state=d[f"state_{item.pk}"],
+                evidence_url=d[f"url_{item.pk}"] or "",
+                note=status.note if status else "",
+            )
+            for item, status in self.rows
+        }
+
+
+class CheckDateForm(forms.Form):
+    on = forms.DateField(
+        label=_("Memo date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

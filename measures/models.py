@@ -1,0 +1,343 @@
+"""The yearly report's own records: the OIT checklist, remediation measures and their follow-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ita.models import Assessment, AssessmentYear, Finding, Indicator, Organisation, Tool
+from measures import periods
+
+
+class OitItem(models.Model):
+    """One published item of a year's OIT checklist (O1 … O43 in 2564)."""
+
+    year = models.ForeignKey(
+        AssessmentYear,
+        on_delete=models.CASCADE,
+        related_name="oit_items",
+        verbose_name=_("assessment year"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=300)
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="oit_items",
+        verbose_name=_("indicator"),
+    )
+    group = models.CharField(_("sub-indicator"), max_length=200, blank=True)
+    findings = models.ManyToManyField(
+        Finding,
+        blank=True,
+        related_name="oit_items",
+        verbose_name=_("findings citing the item"),
+    )
+
+    class Meta:
+        verbose_name = _("OIT item")
+        verbose_name_plural = _("OIT items")
+        ordering = ["year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="oit_item_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def code(self) -> str:
+        return f"O{self.number}"
+
+
+class OitStatus(models.Model):
+    """An organisation's answer to one checklist item: is it published, and where."""
+
+    class State(models.TextChoices):
+        UNKNOWN = "unknown", _("Not checked")
+        PUBLISHED = "published", _("Published")
+        INCOMPLETE = "incomplete", _("Incomplete")
+        MISSING = "missing", _("Not published")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="oit_statuses",
+        verbose_name=_("organisation"),
+    )
+    item = models.ForeignKey(
+        OitItem, on_delete=models.CASCADE, related_name="statuses", verbose_name=_("OIT item")
+    )
+    state = models.CharField(
+        _("status"), max_length=12, choices=State.choices, default=State.UNKNOWN
+    )
+    evidence_url = models.URLField(_("web address of the evidence"), max_length=500, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("OIT item status")
+        verbose_name_plural = _("OIT item statuses")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "item"], name="oit_status_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.code}: {self.get_state_display()}"
+
+
+class MeasureQuerySet(models.QuerySet):
+    def kept(self) -> MeasureQuerySet:
+        return self.filter(draft=False)
+
+    def for_organisation(self, organisation: Organisation) -> MeasureQuerySet:
+        return self.filter(assessment__organisation=organisation)
+
+    def overdue_on(self, today: dt.date) -> MeasureQuerySet:
+        """Not done and past the last day of the period's last month (see periods.status_on)."""
+        return self.kept().filter(done_on__isnull=True, end_month__lt=periods.first_of_month(today))
+
+
+class Measure(models.Model):
+    """A remediation measure (มาตรการ/แนวทาง) of an organisation's yearly report."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="measures", verbose_name=_("assessment")
+    )
+    table = models.PositiveSmallIntegerField(
+        _("table"),
+        default=1,
+        help_text=_("Reports may list measures in more than one table; numbering restarts."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("measure"), max_length=500)
+    steps_lead = models.CharField(
+        _("introduction to the steps"),
+        max_length=300,
+        blank=True,
+        help_text=_("Printed before the numbered steps, e.g. ปรับปรุงเว็บไซต์ ดังนี้"),
+    )
+    responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
+    start_month = models.DateField(_("first month"), null=True, blank=True)
+    end_month = models.DateField(_("last month"), null=True, blank=True)
+    follow_up = models.CharField(_("follow-up"), max_length=300, blank=True)
+    findings = models.ManyToManyField(
+        Finding, blank=True, related_name="measures", verbose_name=_("findings answered")
+    )
+    indicators = models.ManyToManyField(
+        Indicator, blank=True, related_name="measures", verbose_name=_("indicators")
+    )
+    oit_items = models.ManyToManyField(
+        OitItem, blank=True, related_name="measures", verbose_name=_("OIT items")
+    )
+    draft = models.BooleanField(
+        _("suggested draft"),
+        default=False,
+        help_text=_("Drafted by “Suggest measures”; not in the report until kept."),
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["assessment", "draft", "table", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_month__isnull=True, end_month__isnull=True)
+                | Q(
+                    start_month__isnull=False,
+                    end_month__isnull=False,
+                    end_month__gte=models.F("start_month"),
+                ),
+                name="measure_period_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title[:80]
+
+    def status_on(self, today: dt.date) -> str:
+        return periods.status_on(self.start_month, self.end_month, self.done_on, today)
+
+    @property
+    def status(self) -> str:
+        return self.status_on(timezone.localdate())
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def period_display(self) -> str:
+        return periods.period_th(self.start_month, self.end_month)
+
+    @property
+    def period_end(self) -> dt.date | None:
+        return None if self.end_month is None else periods.last_day(self.end_month)
+
+
+STATUS_LABELS = {
+    periods.Status.PLANNED: _("Planned"),
+    periods.Status.IN_PROGRESS: _("In progress"),
+    periods.Status.DONE: _("Done"),
+    periods.Status.OVERDUE: _("Overdue"),
+}
+
+
+class MeasureStep(models.Model):
+    """One of a measure's ordered steps (วิธีการดำเนินการ)."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="steps", verbose_name=_("measure")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("step"))
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["measure", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "order"], name="measure_step_unique_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.text[:60]}"
+
+
+class ProgressUpdate(models.Model):
+    """A note on how a measure is going, with evidence files."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="updates", verbose_name=_("measure")
+    )
+    note = models.TextField(_("note"))
+    marks_done = models.BooleanField(_("the measure is done"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["measure", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.note[:60]
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # A random name: the original is kept in the row, never trusted as a path.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"measures/evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """A file attached to a progress update; served only to the organisation's members."""
+
+    update = models.ForeignKey(
+        ProgressUpdate,
+        on_delete=models.CASCADE,
+        related_name="files",
+        verbose_name=_("progress update"),
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    content_type = models.CharField(_("type"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["update", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class MeasureTemplate(models.Model):
+    """Wording for a suggested measure, for an indicator (by its number in the year's method)."""
+
+    tool = models.CharField(_("tool"), max_length=3, choices=Tool.choices)
+    indicator_number = models.PositiveSmallIntegerField(
+        _("indicator number"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: used for any indicator of the tool that has no template of its own."),
+    )
+    title = models.CharField(_("measure"), max_length=500)
+    steps = models.TextField(_("steps"), help_text=_("One step per line, in order."))
+    responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
+    follow_up = models.CharField(_("follow-up"), max_length=300, blank=True)
+    months = models.PositiveSmallIntegerField(
+        _("length in months"), default=3, help_text=_("The period starts the month after drafting.")
+    )
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("measure template")
+        verbose_name_plural = _("measure templates")
+        ordering = ["tool", "indicator_number", "pk"]
+
+    def __str__(self) -> str:
+        return self.title[:80]
+
+    def step_lines(self) -> list[str]:
+        return [line.strip() for line in self.steps.splitlines() if line.strip()]
+
+
+class ReminderSent(models.Model):
+    """A reminder e-mailed about a measure, so a daily run sends each kind once per period."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Period ends soon")
+        OVERDUE = "overdue", _("Overdue")
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("measure")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    period_end = models.DateField(_("period end"))
+    recipients = models.TextField(_("recipients"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at"]
+        constraints = [
+            # One per kind for a given period: changing the period arms the reminders again.
+            models.UniqueConstraint(
+                fields=["measure", "kind", "period_end"], name="reminder_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.kind} {self.period_end}"

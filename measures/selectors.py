@@ -1,0 +1,245 @@
+"""Reads for the yearly report: membership, the report page's data, measures lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from ita import rules
+from ita.models import Assessment, AssessmentYear, Finding, Indicator, Organisation, Position, Tool
+from measures.models import Measure, MeasureStep, OitItem, OitStatus, ProgressUpdate
+
+User = AbstractBaseUser | AnonymousUser
+HUNDRED = Decimal(100)
+
+
+def member_organisation_ids(user: User) -> set[int]:
+    """Organisations whose memos and measures the user may see: where they hold a position."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Position.objects.filter(holder=user).values_list("organisation_id", flat=True).distinct()
+    )
+
+
+def is_member(user: User, organisation_id: int) -> bool:
+    return (
+        user.is_authenticated
+        and Position.objects.filter(holder=user, organisation_id=organisation_id).exists()
+    )
+
+
+def year_value(year: AssessmentYear | int) -> int:
+    return year.year if isinstance(year, AssessmentYear) else int(year)
+
+
+def assessment_for(
+    organisation: Organisation | int, year: AssessmentYear | int
+) -> Assessment | None:
+    org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
+    return (
+        Assessment.objects.select_related("organisation__district__province", "year")
+        .prefetch_related("year__indicators", "year__levels")
+        .filter(organisation_id=org_id, year__year=year_value(year))
+        .first()
+    )
+
+
+@dataclass
+class IndicatorLine:
+    indicator: Indicator
+    score: Decimal | None
+    gain_per_point: Decimal
+    lowest: bool = False
+
+    @property
+    def room(self) -> Decimal | None:
+        """Points of total still to win on this indicator: (100 − score) × gain per point."""
+        if self.score is None:
+            return None
+        return (HUNDRED - self.score) * self.gain_per_point
+
+
+@dataclass
+class ToolReport:
+    tool: Tool
+    lines: list[IndicatorLine]
+    score: Decimal | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def lowest(self) -> list[IndicatorLine]:
+        return [line for line in self.lines if line.lowest]
+
+
+def indicator_lines(year: AssessmentYear, scores: dict[int, Decimal]) -> list[IndicatorLine]:
+    """Every indicator of the year with its score and the total gained per point of it.
+
+    The lowest-scoring indicator(s) of each tool are flagged (ties all flagged), unless the
+    lowest already scores 100: nothing is left to fix there.
+    """
+    gains = rules.gain_per_point(year.indicator_specs)
+    indicators = sorted(year.indicators.all(), key=lambda i: i.number)
+    lines = [
+        IndicatorLine(indicator=i, score=scores.get(i.number), gain_per_point=gains[i.number])
+        for i in indicators
+    ]
+    for tool in Tool.values:
+        scored = [line for line in lines if line.indicator.tool == tool and line.score is not None]
+        if not scored:
+            continue
+        low = min(line.score for line in scored)
+        if low >= HUNDRED:
+            continue
+        for line in scored:
+            line.lowest = line.score == low
+    return lines
+
+
+def lowest_indicators(assessment: Assessment) -> list[IndicatorLine]:
+    scores = {s.indicator.number: s.score for s in assessment.scores.select_related("indicator")}
+    return [line for line in indicator_lines(assessment.year, scores) if line.lowest]
+
+
+def findings_of(assessment: Assessment) -> list[Finding]:
+    return list(
+        Finding.objects.filter(assessment=assessment)
+        .select_related("indicator")
+        .prefetch_related(
+            Prefetch("oit_items", queryset=OitItem.objects.order_by("number")),
+            Prefetch("measures", queryset=Measure.objects.kept().only("pk", "title")),
+        )
+        .order_by("tool", "order", "pk")
+    )
+
+
+def measures_of(
+    assessment: Assessment, *, draft: bool | None = None, pk: int | None = None
+) -> list[Measure]:
+    """The assessment's measures (or the one ``pk``) with everything the report shows, in a
+    fixed number of queries."""
+    qs = Measure.objects.filter(assessment=assessment)
+    if draft is not None:
+        qs = qs.filter(draft=draft)
+    if pk is not None:
+        qs = qs.filter(pk=pk)
+    return list(
+        qs.annotate(update_count=Count("updates", distinct=True))
+        .prefetch_related(
+            Prefetch("steps", queryset=MeasureStep.objects.order_by("order")),
+            Prefetch("findings", queryset=Finding.objects.select_related("indicator")),
+            Prefetch("indicators", queryset=Indicator.objects.order_by("number")),
+            Prefetch("oit_items", queryset=OitItem.objects.order_by("number")),
+            Prefetch(
+                "updates",
+                queryset=ProgressUpdate.objects.select_related("author").order_by(
+                    "-created_at", "-pk"
+                ),
+            ),
+        )
+        .order_by("table", "order", "pk")
+    )
+
+
+def measure_tables(measures: list[Measure]) -> list[tuple[int, list[Measure]]]:
+    """Kept measures grouped by their table, in order (numbering restarts in each table)."""
+    tables: dict[int, list[Measure]] = {}
+    for m in measures:
+        if not m.draft:
+            tables.setdefault(m.table, []).append(m)
+    return sorted(tables.items())
+
+
+def tool_reports(assessment: Assessment, findings: list[Finding]) -> list[ToolReport]:
+    scores = {s.indicator.number: s.score for s in assessment.scores.all()}
+    lines = indicator_lines(assessment.year, scores)
+    tool_scores = rules.tool_scores(assessment.year.indicator_specs, scores)
+    return [
+        ToolReport(
+            tool=tool,
+            lines=[line for line in lines if line.indicator.tool == tool.value],
+            score=tool_scores.get(tool.value),
+            findings=[f for f in findings if f.tool == tool.value],
+        )
+        for tool in Tool
+    ]
+
+
+def oit_checklist(
+    organisation: Organisation, year: AssessmentYear
+) -> list[tuple[OitItem, OitStatus | None]]:
+    cited = Finding.objects.filter(
+        assessment__organisation=organisation, assessment__year=year
+    ).order_by("tool", "order", "pk")
+    items = list(
+        OitItem.objects.filter(year=year)
+        .select_related("indicator")
+        .prefetch_related(Prefetch("findings", queryset=cited))
+        .order_by("number")
+    )
+    statuses = {
+        s.item_id: s for s in OitStatus.objects.filter(organisation=organisation, item__year=year)
+    }
+    return [(item, statuses.get(item.pk)) for item in items]
+
+
+def oit_summary(organisation: Organisation, year: AssessmentYear) -> dict[str, int]:
+    counts = dict(
+        OitStatus.objects.filter(organisation=organisation, item__year=year)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
+    total = OitItem.objects.filter(year=year).count()
+    counts[OitStatus.State.UNKNOWN] = total - sum(
+        n for state, n in counts.items() if state != OitStatus.State.UNKNOWN
+    )
+    counts["total"] = total
+    return counts
+
+
+def user_measures(user: User) -> QuerySet[Measure]:
+    """Kept measures of every organisation the user belongs to, newest year first."""
+    return (
+        Measure.objects.kept()
+        .filter(assessment__organisation_id__in=member_organisation_ids(user))
+        .select_related("assessment__organisation", "assessment__year")
+        .annotate(update_count=Count("updates"))
+        .order_by("-assessment__year__year", "assessment__organisation__name", "table", "order")
+    )
+
+
+def overdue_measures(user: User, today: dt.date) -> list[Measure]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        Measure.objects.overdue_on(today)
+        .filter(assessment__organisation__positions__holder=user)
+        .select_related("assessment__organisation", "assessment__year")
+        .distinct()
+        .order_by("end_month", "pk")
+    )
+
+
+def _count(model: type, field: str = "assessment") -> Subquery:
+    # A subquery per count: joining three relations and counting distinct rows multiplies them.
+    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    return Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+
+def member_reports(user: User) -> list[Assessment]:
+    """The assessments of the user's organisations, with counts of findings and measures."""
+    org_ids = member_organisation_ids(user)
+    return list(
+        Assessment.objects.filter(organisation_id__in=org_ids)
+        .select_related("organisation", "year")
+        .annotate(
+            n_measures=Coalesce(_count(Measure), 0),
+            n_findings=Coalesce(_count(Finding), 0),
+        )
+        .order_by("organisation__name", "-year__year")
+    )

@@ -1,0 +1,628 @@
+"""Writes to the yearly report: findings, the OIT checklist, measures, progress, reminders.
+
+Each runs in one transaction with its history row (``ita.services.event_record``); e-mail goes
+out on commit. Bad input raises ValidationError naming the field and value, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from ita.models import Assessment, AssessmentYear, Finding, Indicator, Organisation, Position, Tool
+from ita.services import Actor, event_record
+from ita.thai import clean_text, name_key
+from measures import oit, periods
+from measures.models import (
+    Evidence,
+    Measure,
+    MeasureStep,
+    MeasureTemplate,
+    OitItem,
+    OitStatus,
+    ProgressUpdate,
+    ReminderSent,
+)
+from measures.selectors import lowest_indicators
+
+# Evidence files people attach: documents, spreadsheets, pictures, archives of them.
+EVIDENCE_EXTENSIONS = {
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".txt", ".csv",
+    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".zip",
+}  # fmt: skip
+MAX_FILES_PER_UPDATE = 10
+
+
+# Findings ---------------------------------------------------------------------------------------
+
+
+def _check_finding(
+    assessment: Assessment, tool: str, indicator: Indicator | None, items: Sequence[OitItem]
+) -> None:
+    if tool not in Tool.values:
+        raise ValidationError({"tool": _("“%(value)s” is not a tool.") % {"value": tool}})
+    if indicator is not None:
+        if indicator.year_id != assessment.year_id:
+            raise ValidationError(
+                {"indicator": _("Indicator %(number)s is not of the year %(year)s.")
+                 % {"number": indicator.number, "year": assessment.year.year}}
+            )  # fmt: skip
+        if indicator.tool != tool:
+            raise ValidationError(
+                {"indicator": _("Indicator %(number)s belongs to %(indicator_tool)s, not %(tool)s.")
+                 % {"number": indicator.number, "indicator_tool": indicator.tool, "tool": tool}}
+            )  # fmt: skip
+    for item in items:
+        if item.year_id != assessment.year_id:
+            raise ValidationError(
+                {"oit_items": _("%(code)s is not an item of the year %(year)s.")
+                 % {"code": item.code, "year": assessment.year.year}}
+            )  # fmt: skip
+
+
+@transaction.atomic
+def finding_create(
+    *,
+    assessment: Assessment,
+    tool: str,
+    indicator: Indicator | None,
+    text: str,
+    oit_items: Sequence[OitItem] = (),
+    actor: Actor,
+) -> Finding:
+    text = clean_text(text)
+    if not text:
+        raise ValidationError({"text": _("Write the issue to improve.")})
+    _check_finding(assessment, tool, indicator, oit_items)
+    last = assessment.findings.filter(tool=tool).order_by("-order").first()
+    finding = Finding.objects.create(
+        assessment=assessment,
+        tool=tool,
+        indicator=indicator,
+        text=text,
+        order=(last.order + 1) if last else 0,
+    )
+    finding.oit_items.set(oit_items)
+    event_record(
+        actor=actor,
+        action="finding.create",
+        obj=finding,
+        comment=text,
+        data={"assessment": assessment.pk, "tool": tool, "items": [i.code for i in oit_items]},
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_update(
+    *,
+    finding: Finding,
+    tool: str,
+    indicator: Indicator | None,
+    text: str,
+    oit_items: Sequence[OitItem] = (),
+    actor: Actor,
+) -> Finding:
+    text = clean_text(text)
+    if not text:
+        raise ValidationError({"text": _("Write the issue to improve.")})
+    _check_finding(finding.assessment, tool, indicator, oit_items)
+    before = {"tool": finding.tool, "indicator": finding.indicator_id, "text": finding.text}
+    finding.tool, finding.indicator, finding.text = tool, indicator, text
+    finding.save(update_fields=["tool", "indicator", "text"])
+    finding.oit_items.set(oit_items)
+    event_record(
+        actor=actor,
+        action="finding.update",
+        obj=finding,
+        comment=text,
+        data={"before": before, "items": [i.code for i in oit_items]},
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_delete(*, finding: Finding, actor: Actor) -> None:
+    event_record(
+        actor=actor,
+        action="finding.delete",
+        obj=finding,
+        comment=finding.text,
+        data={"assessment": finding.assessment_id, "tool": finding.tool},
+    )
+    finding.delete()
+
+
+# The OIT checklist -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def oit_checklist_load(*, year: AssessmentYear, actor: Actor) -> list[OitItem]:
+    """Give a year its checklist: the published list shipped for it, else the latest earlier year's.
+
+    Refuses when the year already has items (edit them in the admin instead).
+    """
+    if OitItem.objects.filter(year=year).exists():
+        raise ValidationError(
+            _("The year %(year)s already has an OIT checklist.") % {"year": year.year}
+        )
+    indicators = {i.number: i for i in year.indicators.all()}
+    if year.year in oit.BUILTIN:
+        rows = [(n, ind, group, name) for n, ind, group, name in oit.BUILTIN[year.year]]
+        source = "builtin"
+    else:
+        previous = (
+            OitItem.objects.filter(year__year__lt=year.year)
+            .select_related("indicator", "year")
+            .order_by("-year__year", "number")
+        )
+        first = previous.first()
+        if first is None:
+            raise ValidationError(
+                _("No OIT checklist is known for %(year)s or any earlier year.")
+                % {"year": year.year}
+            )
+        rows = [
+            (i.number, i.indicator.number if i.indicator else None, i.group, i.name)
+            for i in previous.filter(year=first.year)
+        ]
+        source = str(first.year.year)
+    items = OitItem.objects.bulk_create(
+        OitItem(year=year, number=n, indicator=indicators.get(ind), group=group, name=name)
+        for n, ind, group, name in rows
+    )
+    event_record(
+        actor=actor,
+        action="oit.load",
+        obj=year,
+        data={"source": source, "items": len(items)},
+    )
+    return items
+
+
+@dataclass(frozen=True)
+class OitAnswer:
+    state: str
+    evidence_url: str = ""
+    note: str = ""
+
+
+@transaction.atomic
+def oit_statuses_set(
+    *,
+    organisation: Organisation,
+    year: AssessmentYear,
+    answers: dict[int, OitAnswer],
+    actor: Actor,
+) -> int:
+    """Record the organisation's status and evidence address for items (by item pk); returns changes."""
+    items = {i.pk: i for i in OitItem.objects.filter(year=year, pk__in=list(answers))}
+    unknown = sorted(set(answers) - set(items))
+    if unknown:
+        raise ValidationError(
+            _("Items %(ids)s are not on the checklist of %(year)s.")
+            % {"ids": ", ".join(map(str, unknown)), "year": year.year}
+        )
+    for pk, answer in answers.items():
+        if answer.state not in OitStatus.State.values:
+            raise ValidationError(
+                _("%(code)s: “%(value)s” is not a status.")
+                % {"code": items[pk].code, "value": answer.state}
+            )
+    existing = {
+        s.item_id: s for s in OitStatus.objects.filter(organisation=organisation, item__in=items)
+    }
+    changed = []
+    for pk, answer in sorted(answers.items(), key=lambda kv: items[kv[0]].number):
+        status = existing.get(pk) or OitStatus(organisation=organisation, item=items[pk])
+        new = (answer.state, answer.evidence_url.strip(), clean_text(answer.note))
+        if status.pk and (status.state, status.evidence_url, status.note) == new:
+            continue
+        status.state, status.evidence_url, status.note = new
+        try:
+            status.full_clean(exclude=["organisation", "item"])
+        except ValidationError as e:
+            raise ValidationError(
+                _("%(code)s: %(errors)s") % {"code": items[pk].code, "errors": " ".join(e.messages)}
+            ) from None
+        status.save()
+        changed.append(items[pk].code)
+    if changed:
+        event_record(
+            actor=actor,
+            action="oit.statuses",
+            obj=organisation,
+            data={"year": year.year, "items": changed},
+        )
+    return len(changed)
+
+
+# Measures ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class MeasureData:
+    title: str
+    steps: list[str] = field(default_factory=list)
+    steps_lead: str = ""
+    responsible_unit: str = ""
+    start_month: dt.date | None = None
+    end_month: dt.date | None = None
+    follow_up: str = ""
+    table: int = 1
+    findings: Sequence[Finding] = ()
+    indicators: Sequence[Indicator] = ()
+    oit_items: Sequence[OitItem] = ()
+
+
+def _check_measure(assessment: Assessment, data: MeasureData) -> None:
+    errors: dict[str, str] = {}
+    if not clean_text(data.title):
+        errors["title"] = _("Write the measure's title.")
+    if (data.start_month is None) != (data.end_month is None):
+        errors["end_month"] = _("Give both the first and the last month, or neither.")
+    elif data.start_month and data.end_month and data.end_month < data.start_month:
+        errors["end_month"] = _("The last month (%(end)s) is before the first (%(start)s).") % {
+            "end": periods.period_th(data.end_month, data.end_month),
+            "start": periods.period_th(data.start_month, data.start_month),
+        }
+    if data.table < 1:
+        errors["table"] = _("The table number starts at 1.")
+    for f in data.findings:
+        if f.assessment_id != assessment.pk:
+            errors["findings"] = _("The finding “%(text)s” is of another report.") % {
+                "text": f.text[:60]
+            }
+    for i in data.indicators:
+        if i.year_id != assessment.year_id:
+            errors["indicators"] = _("Indicator %(number)s is not of the year %(year)s.") % {
+                "number": i.number,
+                "year": assessment.year.year,
+            }
+    for item in data.oit_items:
+        if item.year_id != assessment.year_id:
+            errors["oit_items"] = _("%(code)s is not an item of the year %(year)s.") % {
+                "code": item.code,
+                "year": assessment.year.year,
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_measure(measure: Measure, data: MeasureData) -> None:
+    measure.title = clean_text(data.title)
+    measure.steps_lead = clean_text(data.steps_lead)
+    measure.responsible_unit = clean_text(data.responsible_unit)
+    measure.start_month = data.start_month and periods.first_of_month(data.start_month)
+    measure.end_month = data.end_month and periods.first_of_month(data.end_month)
+    measure.follow_up = clean_text(data.follow_up)
+    measure.table = data.table
+    measure.save()
+    measure.steps.all().delete()
+    MeasureStep.objects.bulk_create(
+        MeasureStep(measure=measure, order=k, text=text)
+        for k, text in enumerate((s for s in map(clean_text, data.steps) if s), start=1)
+    )
+    measure.findings.set(data.findings)
+    measure.indicators.set(data.indicators)
+    measure.oit_items.set(data.oit_items)
+
+
+def _snapshot(measure: Measure) -> dict:
+    return {
+        "title": measure.title,
+        "unit": measure.responsible_unit,
+        "start": measure.start_month.isoformat() if measure.start_month else None,
+        "end": measure.end_month.isoformat() if measure.end_month else None,
+        "follow_up": measure.follow_up,
+    }
+
+
+@transaction.atomic
+def measure_create(
+    *, assessment: Assessment, data: MeasureData, actor: Actor, draft: bool = False
+) -> Measure:
+    _check_measure(assessment, data)
+    last = (
+        Measure.objects.filter(assessment=assessment, table=data.table).order_by("-order").first()
+    )
+    measure = Measure(
+        assessment=assessment,
+        order=(last.order + 1) if last else 1,
+        draft=draft,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _write_measure(measure, data)
+    event_record(
+        actor=actor,
+        action="measure.suggest" if draft else "measure.create",
+        obj=measure,
+        to_state="draft" if draft else "kept",
+        data=_snapshot(measure),
+    )
+    return measure
+
+
+@transaction.atomic
+def measure_update(*, measure: Measure, data: MeasureData, actor: Actor) -> Measure:
+    _check_measure(measure.assessment, data)
+    before = _snapshot(measure)
+    if data.table != measure.table:
+        last = (
+            Measure.objects.filter(assessment=measure.assessment, table=data.table)
+            .order_by("-order")
+            .first()
+        )
+        measure.order = (last.order + 1) if last else 1
+    _write_measure(measure, data)
+    event_record(
+        actor=actor,
+        action="measure.update",
+        obj=measure,
+        data={"before": before, "after": _snapshot(measure)},
+    )
+    return measure
+
+
+@transaction.atomic
+def measure_keep(*, measure: Measure, actor: Actor) -> Measure:
+    if not measure.draft:
+        return measure
+    measure.draft = False
+    measure.save(update_fields=["draft", "updated_at"])
+    event_record(
+        actor=actor, action="measure.keep", obj=measure, from_state="draft", to_state="kept"
+    )
+    return measure
+
+
+@transaction.atomic
+def measure_delete(*, measure: Measure, actor: Actor) -> None:
+    event_record(
+        actor=actor,
+        action="measure.drop" if measure.draft else "measure.delete",
+        obj=measure,
+        from_state="draft" if measure.draft else "kept",
+        data=_snapshot(measure),
+    )
+    files = [e.file.name for e in Evidence.objects.filter(update__measure=measure)]
+    measure.delete()
+    transaction.on_commit(lambda: _remove_files(files))
+
+
+def _remove_files(names: Iterable[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
+
+
+def _template_for(
+    templates: list[MeasureTemplate], tool: str, number: int
+) -> MeasureTemplate | None:
+    own = [t for t in templates if t.tool == tool and t.indicator_number == number]
+    if own:
+        return own[0]
+    general = [t for t in templates if t.tool == tool and t.indicator_number is None]
+    return general[0] if general else None
+
+
+@transaction.atomic
+def measures_suggest(*, assessment: Assessment, actor: Actor, today: dt.date) -> list[Measure]:
+    """Draft a measure for each tool's lowest indicator from the templates.
+
+    Indicators that already have a measure (kept or draft) get none; the drafts answer the
+    indicator's findings and run for the template's months from the month after ``today``.
+    """
+    templates = list(MeasureTemplate.objects.filter(active=True).order_by("pk"))
+    covered = set(
+        Measure.objects.filter(assessment=assessment).values_list("indicators__number", flat=True)
+    )
+    findings = list(assessment.findings.select_related("indicator"))
+    start = periods.add_months(periods.first_of_month(today), 1)
+    drafts = []
+    for line in lowest_indicators(assessment):
+        indicator = line.indicator
+        if indicator.number in covered:
+            continue
+        template = _template_for(templates, indicator.tool, indicator.number)
+        if template is None:
+            continue
+        data = MeasureData(
+            title=template.title,
+            steps=template.step_lines(),
+            responsible_unit=template.responsible_unit,
+            start_month=start,
+            end_month=periods.add_months(start, max(template.months, 1) - 1),
+            follow_up=template.follow_up,
+            table=1,
+            findings=[f for f in findings if f.indicator_id == indicator.pk],
+            indicators=[indicator],
+        )
+        drafts.append(measure_create(assessment=assessment, data=data, actor=actor, draft=True))
+        covered.add(indicator.number)
+    return drafts
+
+
+# Progress ----------------------------------------------------------------------------------------
+
+
+def _check_files(files: Sequence[UploadedFile]) -> None:
+    if len(files) > MAX_FILES_PER_UPDATE:
+        raise ValidationError(
+            {"files": _("At most %(n)s files per update.") % {"n": MAX_FILES_PER_UPDATE}}
+        )
+    for f in files:
+        name = PurePath(f.name or "").name
+        suffix = PurePath(name).suffix.lower()
+        if suffix not in EVIDENCE_EXTENSIONS:
+            raise ValidationError(
+                {"files": _("“%(name)s”: files of type %(suffix)s are not accepted (%(allowed)s).")
+                 % {"name": name, "suffix": suffix or "—",
+                    "allowed": ", ".join(sorted(EVIDENCE_EXTENSIONS))}}
+            )  # fmt: skip
+        if f.size > settings.MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                {"files": _("“%(name)s” is %(size)s MB; the limit is %(limit)s MB.")
+                 % {"name": name, "size": round(f.size / 1048576, 1),
+                    "limit": round(settings.MAX_UPLOAD_BYTES / 1048576, 1)}}
+            )  # fmt: skip
+        if f.size == 0:
+            raise ValidationError({"files": _("“%(name)s” is empty.") % {"name": name}})
+
+
+def progress_add(
+    *,
+    measure: Measure,
+    note: str,
+    files: Sequence[UploadedFile] = (),
+    marks_done: bool = False,
+    actor: Actor,
+    today: dt.date | None = None,
+) -> ProgressUpdate:
+    """Add a progress update with its evidence files; ``marks_done`` records the measure as done."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Write what was done.")})
+    if measure.draft:
+        raise ValidationError(_("Keep the suggested measure before recording progress."))
+    _check_files(files)
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            update = ProgressUpdate.objects.create(
+                measure=measure,
+                note=note,
+                marks_done=marks_done,
+                author=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            for f in files:
+                name = PurePath(f.name or "file").name[:255]
+                evidence = Evidence(
+                    update=update,
+                    original_name=name,
+                    size=f.size,
+                    content_type=(f.content_type or mimetypes.guess_type(name)[0] or "")[:100],
+                )
+                evidence.file.save(name, f, save=False)
+                saved.append(evidence.file.name)
+                evidence.save()
+            from_state = measure.status
+            if marks_done and measure.done_on is None:
+                measure.done_on = today or update.created_at.date()
+                measure.save(update_fields=["done_on", "updated_at"])
+            event_record(
+                actor=actor,
+                action="measure.progress",
+                obj=measure,
+                from_state=from_state,
+                to_state=measure.status,
+                comment=note,
+                data={"update": update.pk, "files": [e for e in saved]},
+            )
+    except Exception:
+        # The rows rolled back; the files already written must go too.
+        _remove_files(saved)
+        raise
+    return update
+
+
+# Reminders ---------------------------------------------------------------------------------------
+
+
+def _unit_key(unit: str) -> str:
+    # สำนักปลัดฯ and สำนักปลัด are the same unit: ฯ abbreviates the rest of the name.
+    return name_key(unit).replace("ฯ", "")
+
+
+def reminder_recipients(measure: Measure, positions: Sequence[Position]) -> list[str]:
+    """Who is reminded of a measure: the holders of positions in its responsible unit, and its
+    author; when none of them has an e-mail address, the organisation's staff (the authors of
+    reports) instead."""
+    unit = _unit_key(measure.responsible_unit)
+    people = {p.holder for p in positions if unit and p.holder and _unit_key(p.unit) == unit}
+    if measure.created_by is not None:
+        people.add(measure.created_by)
+    emails = sorted({u.email for u in people if u.email and u.is_active})
+    if not emails:
+        emails = sorted(
+            {
+                p.holder.email
+                for p in positions
+                if p.role == Position.Role.STAFF and p.holder and p.holder.email
+            }
+        )
+    return emails
+
+
+def _send(subject: str, body: str, to: list[str]) -> None:
+    EmailMessage(subject=subject, body=body, to=to).send()
+
+
+@transaction.atomic
+def reminders_send(*, today: dt.date, days_before: int, actor: Actor = None) -> list[ReminderSent]:
+    """E-mail the reminders due on ``today``: a period ending within ``days_before`` days, and a
+    period past its end. Each kind is sent once per measure and period (recorded)."""
+    candidates = list(
+        Measure.objects.kept()
+        .filter(done_on__isnull=True, end_month__isnull=False)
+        .filter(end_month__lte=periods.first_of_month(today + dt.timedelta(days=days_before)))
+        .select_related("assessment__organisation", "assessment__year", "created_by")
+        .prefetch_related("reminders")
+        .order_by("pk")
+    )
+    org_ids = {m.assessment.organisation_id for m in candidates}
+    positions: dict[int, list[Position]] = {}
+    for p in Position.objects.filter(organisation_id__in=org_ids).select_related("holder"):
+        positions.setdefault(p.organisation_id, []).append(p)
+    sent: list[ReminderSent] = []
+    for m in candidates:
+        end = periods.last_day(m.end_month)
+        if today > end:
+            kind = ReminderSent.Kind.OVERDUE
+        elif (end - today).days <= days_before:
+            kind = ReminderSent.Kind.DUE_SOON
+        else:
+            continue
+        if any(r.kind == kind and r.period_end == end for r in m.reminders.all()):
+            continue
+        to = reminder_recipients(m, positions.get(m.assessment.organisation_id, []))
+        if not to:
+            continue
+        record = ReminderSent.objects.create(
+            measure=m, kind=kind, period_end=end, recipients=", ".join(to)
+        )
+        subject, body = _reminder_text(m, kind, end, today)
+        transaction.on_commit(lambda s=subject, b=body, t=to: _send(s, b, t))
+        event_record(actor=actor, action=f"measure.reminder.{kind}", obj=m, comment=", ".join(to))
+        sent.append(record)
+    return sent
+
+
+def _reminder_text(measure: Measure, kind: str, end: dt.date, today: dt.date) -> tuple[str, str]:
+    # Reminders go to Thai officials: written in Thai whatever the server's language.
+    with translation.override("th"):
+        context = {
+            "measure": measure,
+            "kind": kind,
+            "end": end,
+            "days_left": (end - today).days,
+            "days_late": (today - end).days,
+            "url": settings.SITE_URL + reverse("measures:measure_detail", args=[measure.pk]),
+        }
+        subject = render_to_string("measures/email/reminder_subject.txt", context).strip()
+        body = render_to_string("measures/email/reminder_body.txt", context)
+    return " ".join(subject.split()), body

@@ -1,0 +1,105 @@
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ita.models import Finding, Indicator
+from measures import services
+from measures.selectors import indicator_lines, lowest_indicators
+from tests import factories
+from tests.measures.helpers import home_assessment, make_measure, report_url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_gain_per_point_comes_from_the_years_weights(demo) -> None:  # noqa: ANN001
+    a = home_assessment(demo)
+    lines = {line.indicator.number: line for line in indicator_lines(a.year, a.scores_by_number())}
+    assert lines[4].gain_per_point == D("0.06")
+    assert lines[7].gain_per_point == D("0.10")
+    assert lines[10].gain_per_point == D("0.20")
+    # An OIT point is worth 20/6 of an IIT point.
+    assert lines[10].gain_per_point / lines[4].gain_per_point == D(20) / D(6)
+    assert lines[4].room == (D(100) - D("83.85")) * D("0.06")
+
+
+def test_changing_a_years_weights_changes_the_gains(demo) -> None:  # noqa: ANN001
+    year = factories.make_year(2566)
+    Indicator.objects.filter(year=year, number=9).update(weight=D("0.25"))
+    Indicator.objects.filter(year=year, number=10).update(weight=D("0.15"))
+    year.refresh_from_db()
+    lines = {line.indicator.number: line for line in indicator_lines(year, {})}
+    assert lines[9].gain_per_point == D("0.25") and lines[10].gain_per_point == D("0.15")
+
+
+def test_the_lowest_indicator_of_each_tool_is_flagged(demo) -> None:  # noqa: ANN001
+    a = home_assessment(demo)
+    assert [line.indicator.number for line in lowest_indicators(a)] == [4, 7, 10]
+
+
+def test_ties_are_all_flagged_and_a_perfect_tool_has_none(demo) -> None:  # noqa: ANN001
+    a = home_assessment(demo)
+    scores = a.scores_by_number() | {1: D(90), 4: D(90), 9: D(100), 10: D(100)}
+    flagged = [line.indicator.number for line in indicator_lines(a.year, scores) if line.lowest]
+    assert flagged == [1, 4, 7]
+
+
+def test_the_report_page_shows_scores_gains_findings_and_both_tables(client, demo) -> None:  # noqa: ANN001
+    client.force_login(demo.users["legal"])
+    html = client.get(report_url(demo)).content.decode()
+    assert "83.85" in html and "0.06" in html and "0.20" in html
+    assert html.count('class="lowest"') == 3
+    assert "ม.ค.๖๔ – มี.ค.๖๔" in html and "ม.ค.๖๕ – มี.ค.๖๕" in html
+    assert "แนวทางการใช้ทรัพย์สินของราชการ" in html
+    assert 'data-check="period_ends_before_date"' in html
+
+
+def test_the_report_checks_against_the_chosen_memo_date(client, demo) -> None:  # noqa: ANN001
+    client.force_login(demo.users["legal"])
+    html = client.get(report_url(demo) + "?on=2020-12-01").content.decode()
+    assert 'data-check="period_ends_before_date"' not in html
+    html = client.get(report_url(demo) + "?on=not-a-date").content.decode()
+    assert 'data-check="period_ends_before_date"' in html  # falls back to today
+
+
+def _grow(assessment, n: int) -> None:  # noqa: ANN001
+    indicator = Indicator.objects.get(year=assessment.year, number=6)
+    item = assessment.year.oit_items.first()
+    for k in range(n):
+        f = services.finding_create(
+            assessment=assessment, tool="EIT", indicator=indicator, text=f"ประเด็น {k}",
+            oit_items=[item], actor=None,
+        )  # fmt: skip
+        m = make_measure(assessment, title=f"มาตรการ {k}", findings=[f], draft=k % 2 == 0)
+        if not m.draft:
+            services.progress_add(measure=m, note="คืบหน้า", actor=None)
+
+
+@pytest.mark.parametrize("path", ["", "oit/"])
+def test_report_pages_make_the_same_number_of_queries_at_two_sizes(client, demo, path: str) -> None:  # noqa: ANN001
+    a = home_assessment(demo)
+    client.force_login(demo.users["legal"])
+    url = report_url(demo) + path
+    _grow(a, 2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    _grow(a, 12)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(small) == len(large)
+
+
+def test_the_measures_list_and_home_page_make_constant_queries(client, demo) -> None:  # noqa: ANN001
+    a = home_assessment(demo)
+    client.force_login(demo.users["mayor"])
+    counts = []
+    for n in (1, 10):
+        _grow(a, n)
+        with CaptureQueriesContext(connection) as q1:
+            client.get("/measures/")
+        with CaptureQueriesContext(connection) as q2:
+            client.get("/")
+        counts.append((len(q1), len(q2)))
+    assert counts[0] == counts[1]
+    assert Finding.objects.filter(assessment=a).count() > 12
