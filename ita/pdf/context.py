@@ -150,6 +150,8 @@ class MeasureRow:
     starts: dt.date | None
     ends: dt.date | None
     follow_up: str
+    lead: str = ""  # printed before the numbered steps, e.g. ปรับปรุงเว็บไซต์ ดังนี้
+    table: int = 1  # a report may print its measures in several tables; numbering restarts
 
     @property
     def period_parts(self) -> tuple[str, ...]:
@@ -331,3 +333,31 @@ def emblem_of(organisation: Organisation) -> Emblem | None:
     except (OSError, ValidationError):
         return None
     return Emblem(checked.data, checked.mime_type)
+
+
+def measure_rows(assessment: Assessment) -> tuple[MeasureRow, ...]:
+    """The assessment's kept measures (the measures app's), as the report prints them.
+
+    Two queries (measures, then their steps), whatever the number of measures.
+    """
+    from measures.models import Measure, MeasureStep
+
+    measures = (
+        Measure.objects.filter(assessment=assessment)
+        .kept()
+        .prefetch_related(Prefetch("steps", queryset=MeasureStep.objects.order_by("order")))
+        .order_by("table", "order", "pk")
+    )
+    return tuple(
+        MeasureRow(
+            title=m.title,
+            steps=tuple(step.text for step in m.steps.all()),
+            responsible=m.responsible_unit,
+            starts=m.start_month,
+            ends=m.end_month,
+            follow_up=m.follow_up,
+            lead=m.steps_lead,
+            table=m.table,
+        )
+        for m in measures
+    )

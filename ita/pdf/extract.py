@@ -85,7 +85,7 @@ def document_texts(memo: object | None = None, report: object | None = None) -> 
         for section in report.tools:
             texts += [i.name for i in section.indicators] + list(section.findings)
         for m in report.measures:
-            texts += [m.title, *m.steps, m.responsible, m.period, m.follow_up]
+            texts += [m.title, m.lead, *m.steps, m.responsible, m.period, m.follow_up]
         for row in report.annex:
             texts += [row.name, row.district]
     return [thai_digits(t) for t in texts if t]

@@ -10,10 +10,10 @@ import datetime as dt
 
 from ita.models import Assessment, Organisation, Position
 from ita.pdf.context import (
-    MeasureRow,
     MemoDoc,
     ReportDoc,
     emblem_of,
+    measure_rows,
     memo_number,
     report_doc,
     sign_block,
@@ -58,34 +58,6 @@ CHAIN = (
     Position.Role.CLERK,
     Position.Role.MAYOR,
 )
-# The seed report's measures (its periods moved to after the memo's date).
-MEASURES = (
-    MeasureRow(
-        title="แนวทางการใช้ทรัพย์สินของราชการ",
-        steps=(
-            "กำชับแก่พนักงานส่วนตำบลทุกคนให้ปฏิบัติตามคู่มือการใช้ทรัพย์สินของทางราชการ",
-            "สร้างระบบตรวจสอบการใช้ทรัพย์สินของทางราชการเพื่อการปฏิบัติงานเท่านั้น",
-        ),
-        responsible="สำนักปลัดฯ",
-        starts=dt.date(2022, 1, 1),
-        ends=dt.date(2022, 3, 31),
-        follow_up="รายงานผลการดำเนินงาน",
-    ),
-    MeasureRow(
-        title="แนวทางการเพิ่มประสิทธิภาพการสื่อสาร การใช้งานเว็บไซต์ การเปิดเผยข้อมูล"
-        " และการปรับปรุงการทำงานการให้บริการให้ดียิ่งขึ้น",
-        steps=(
-            "เพิ่มช่องทางติดต่อ หรือมีช่องทางให้ผู้มาติดต่อร้องเรียนการทุจริตของเจ้าหน้าที่ในหน่วยงาน",
-            "เผยแพร่ผลงานหรือข้อมูลที่สาธารณชนควรรับทราบอย่างชัดเจนมากขึ้น",
-            "ปรับปรุงการเผยแพร่ข้อมูลของหน่วยงานที่เข้าถึงง่าย ไม่ซับซ้อน และเพิ่มช่องทางที่หลากหลายมากขึ้น",
-            "เปิดรับความคิดเห็นของผู้ใช้บริการออนไลน์ เพื่อใช้ในการปรับปรุงบริการหน้าเว็บไซต์",
-        ),
-        responsible="สำนักปลัดฯ",
-        starts=dt.date(2022, 1, 1),
-        ends=dt.date(2022, 3, 31),
-        follow_up="รายงานผลการดำเนินงาน",
-    ),
-)
 
 
 def demo_memo(organisation: Organisation, *, body: str = BODY) -> MemoDoc:
@@ -120,4 +92,4 @@ def demo_report(organisation: Organisation, year: int = 2564) -> ReportDoc:
         .select_related("holder")
         .first()
     )
-    return report_doc(assessment=assessment, measures=MEASURES, author=author)
+    return report_doc(assessment=assessment, measures=measure_rows(assessment), author=author)

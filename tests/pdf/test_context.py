@@ -69,3 +69,18 @@ def test_a_sign_block_names_the_holder_and_the_position() -> None:
     )
     vacant = context.sign_block(factories.make_position(organisation, role="clerk"))
     assert vacant.name == ""
+
+
+@pytest.mark.django_db
+def test_the_measures_apps_measures_become_report_rows_in_two_queries(
+    django_assert_num_queries,  # noqa: ANN001
+) -> None:
+    demo = factories.load_demo()
+    assessment = demo.home.assessments.get(year__year=2564)
+    with django_assert_num_queries(2):
+        rows = context.measure_rows(assessment)
+    assert [r.table for r in rows] == [1, 1, 2]
+    assert rows[0].title == "แนวทางการใช้ทรัพย์สินของราชการ"
+    assert rows[0].period == "ม.ค.๖๔ – มี.ค.๖๔"
+    assert rows[1].lead == "ปรับปรุงเว็บไซต์ ดังนี้"
+    assert len(rows[1].steps) == 4

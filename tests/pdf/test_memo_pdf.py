@@ -122,8 +122,9 @@ def test_the_font_is_embedded_subset_with_a_unicode_map(rendered) -> None:  # no
 def test_page_counts(memo_only, rendered) -> None:  # noqa: ANN001
     # The memo: its body and author's signature, then the four executives' blocks.
     assert memo_only.pages == 2
-    # With the report: its cover, two pages of results, the measures, the 85-row annex on two.
-    assert rendered.result.pages == 8
+    # With the report: its cover, two pages of results, the seed's two measures tables on three,
+    # the 85-row annex on two.
+    assert rendered.result.pages == 10
     assert extract.pdfinfo_pages(rendered.pdf) == rendered.result.pages
 
 
