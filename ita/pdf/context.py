@@ -361,3 +361,13 @@ def measure_rows(assessment: Assessment) -> tuple[MeasureRow, ...]:
         )
         for m in measures
     )
+
+
+def organisation_report(
+    organisation: Organisation, year: int, *, author: Position | None = None
+) -> ReportDoc | None:
+    """The report a memo attaches for ``year`` (with the measures app's measures), if scored."""
+    assessment = Assessment.objects.filter(organisation=organisation, year__year=year).first()
+    if assessment is None:
+        return None
+    return report_doc(assessment=assessment, measures=measure_rows(assessment), author=author)

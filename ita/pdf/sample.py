@@ -13,9 +13,8 @@ from ita.pdf.context import (
     MemoDoc,
     ReportDoc,
     emblem_of,
-    measure_rows,
     memo_number,
-    report_doc,
+    organisation_report,
     sign_block,
     unit_line,
 )
@@ -86,10 +85,12 @@ def demo_memo(organisation: Organisation, *, body: str = BODY) -> MemoDoc:
 
 
 def demo_report(organisation: Organisation, year: int = 2564) -> ReportDoc:
-    assessment = Assessment.objects.get(organisation=organisation, year__year=year)
     author = (
         Position.objects.filter(organisation=organisation, role=Position.Role.STAFF)
         .select_related("holder")
         .first()
     )
-    return report_doc(assessment=assessment, measures=measure_rows(assessment), author=author)
+    report = organisation_report(organisation, year, author=author)
+    if report is None:
+        raise Assessment.DoesNotExist(f"{organisation} has no assessment for {year}")
+    return report

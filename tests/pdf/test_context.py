@@ -84,3 +84,11 @@ def test_the_measures_apps_measures_become_report_rows_in_two_queries(
     assert rows[0].period == "ม.ค.๖๔ – มี.ค.๖๔"
     assert rows[1].lead == "ปรับปรุงเว็บไซต์ ดังนี้"
     assert len(rows[1].steps) == 4
+
+
+@pytest.mark.django_db
+def test_a_memo_attaches_no_report_for_a_year_without_results() -> None:
+    demo = factories.load_demo()
+    assert context.organisation_report(demo.home, 2599) is None
+    report = context.organisation_report(demo.home, 2564)
+    assert report.total is not None and len(report.measures) == 3
