@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format demo bench clean system-deps
+.PHONY: run test install lint format demo bench bench-pdf clean system-deps
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ demo: install
 
 bench: install
 	$(PY) bench/pages.py
+
+bench-pdf: install
+	$(PY) bench/pdf.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media/ staticfiles/

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ita import rules
+from ita.pdf.emblem import validate_emblem_file
 from ita.thai import clean_text, name_key
 
 SCORE_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
@@ -165,6 +166,15 @@ class Organisation(models.Model):
         help_text=_(
             'The executive roles a memo passes, in order, e.g. ["head", "clerk", "mayor"] '
             "for an organisation without a deputy clerk. It must end with the mayor."
+        ),
+    )
+    emblem = models.FileField(
+        _("emblem"),
+        upload_to="emblems/",
+        blank=True,
+        validators=[validate_emblem_file],
+        help_text=_(
+            "The Garuda emblem printed at the top left of memos: PNG or SVG, at most 1 MB."
         ),
     )
 

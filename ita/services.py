@@ -156,3 +156,37 @@ def alias_add(
             comment=alias.name,
         )
     return alias
+
+
+@transaction.atomic
+def organisation_set_emblem(
+    *, organisation: Organisation, data: bytes | None, filename: str = "", actor: Actor
+) -> Organisation:
+    """Replace (or, with ``data=None``, remove) the emblem printed on the organisation's memos.
+
+    The file is checked first (``ita.pdf.emblem.check_emblem``): a bad file changes nothing.
+    """
+    from django.core.files.base import ContentFile
+
+    from ita.pdf.emblem import check_emblem
+
+    checked = check_emblem(data, filename) if data is not None else None
+    old_name = organisation.emblem.name if organisation.emblem else ""
+    if checked is None:
+        organisation.emblem = ""
+        organisation.save(update_fields=["emblem"])
+    else:
+        name = f"org{organisation.pk}.{checked.extension}"
+        organisation.emblem.save(name, ContentFile(checked.data), save=False)
+        organisation.save(update_fields=["emblem"])
+    if old_name and old_name != organisation.emblem.name:
+        storage = organisation.emblem.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    event_record(
+        actor=actor,
+        action="organisation.emblem",
+        obj=organisation,
+        comment=organisation.emblem.name if checked else "",
+        data={"removed": checked is None, "type": checked.mime_type if checked else ""},
+    )
+    return organisation

@@ -1,0 +1,232 @@
+"""Benchmark of the official PDF: our pipeline against WeasyPrint alone, measured in one run.
+
+    .venv/bin/python bench/pdf.py [--runs N]
+
+Prints ratios against a baseline measured in the same run (absolute times drift on shared
+machines): our whole pipeline (queries and context, templates, WeasyPrint, the text-layer fix)
+against WeasyPrint rendering the same finished HTML alone; where the time goes; what the
+document's CSS choices save; the first render in a fresh process and the peak memory.
+Uses a throw-away SQLite database with the demo (or DATABASE_URL when set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _setup_django(database: Path) -> None:
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["SQLITE_PATH"] = str(database)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from ita.models import Organisation
+
+    if not Organisation.objects.exists():
+        from ita import demo
+
+        demo.load_all()
+
+
+def _home():  # noqa: ANN202
+    from ita import demo
+    from ita.models import Organisation
+
+    return Organisation.objects.get(name=demo.HOME_NAME)
+
+
+def _timed(fn: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def pipeline_once() -> dict[str, float]:
+    """Our whole pipeline, stage by stage: it returns each stage's seconds."""
+    from django.db import connection, reset_queries
+    from weasyprint import HTML
+
+    from ita.pdf import documents, engine, sample
+    from ita.pdf.textlayer import TextLayerFixer
+
+    stages: dict[str, float] = {}
+    reset_queries()
+    t, (memo, report) = _timed(lambda: (sample.demo_memo(_home()), sample.demo_report(_home())))
+    stages["queries + context"] = t
+    stages["queries"] = len(connection.queries)
+    t, html = _timed(lambda: documents.memo_html(memo, report))
+    stages["templates"] = t
+    fetcher = engine._make_fetcher({}, [])
+    t, document = _timed(
+        lambda: HTML(
+            string=html, base_url=engine.static_dir().as_uri() + "/", url_fetcher=fetcher
+        ).render()
+    )
+    stages["WeasyPrint: parse, style, layout"] = t
+    fixer = TextLayerFixer(engine.font_registry())
+    fix_time = []
+
+    def finisher(doc: object, pdf: object) -> None:
+        start = time.perf_counter()
+        fixer(doc, pdf)
+        fix_time.append(time.perf_counter() - start)
+
+    t, _pdf = _timed(lambda: document.write_pdf(finisher=finisher))
+    stages["WeasyPrint: draw, fonts, write"] = t - fix_time[0]
+    stages["text-layer fix"] = fix_time[0]
+    stages["pages"] = len(document.pages)
+    return stages
+
+
+def baseline_once(html: str, *, our_fetcher: bool = False) -> float:
+    """WeasyPrint alone on the finished HTML (its own fetcher unless told, the same base URL)."""
+    from weasyprint import HTML
+
+    from ita.pdf import engine
+
+    fetcher = engine._make_fetcher({}, []) if our_fetcher else None
+    base = engine.static_dir().as_uri() + "/"
+    t, _ = _timed(lambda: HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf())
+    return t
+
+
+PIPELINE_STAGES = (
+    "queries + context",
+    "templates",
+    "WeasyPrint: parse, style, layout",
+    "WeasyPrint: draw, fonts, write",
+    "text-layer fix",
+)
+
+# What the document's CSS avoids, put back one at a time (the annex is the bulk of the layout).
+CSS_VARIANTS = {
+    "automatic table layout (no declared widths)": ".grid { table-layout: auto; }",
+    "collapsing borders": ".grid { border-collapse: collapse; }",
+    "justified text": "p, td { text-align: justify; }",
+    "shadows and rounded corners on cells": (
+        ".grid td { box-shadow: 0 0 1px #999; border-radius: 2px; }"
+    ),
+}
+
+
+FRESH = r"""
+import json, os, resource, sys, time
+start = time.perf_counter()
+sys.path.insert(0, sys.argv[1])
+os.environ["DJANGO_SETTINGS_MODULE"] = "ita.settings"
+import django
+django.setup()
+t_django = time.perf_counter()
+import weasyprint  # noqa: F401  (Pango, HarfBuzz, fontconfig through cffi)
+t_import = time.perf_counter()
+from ita.pdf import documents, sample
+from ita import demo
+from ita.models import Organisation
+home = Organisation.objects.get(name=demo.HOME_NAME)
+memo, report = sample.demo_memo(home), sample.demo_report(home)
+t0 = time.perf_counter()
+documents.memo_pdf(memo, report)
+t_first = time.perf_counter()
+documents.memo_pdf(memo, report)
+t_second = time.perf_counter()
+print(json.dumps({
+    "django setup": t_django - start,
+    "import weasyprint": t_import - t_django,
+    "first render": t_first - t0,
+    "second render": t_second - t_first,
+    "peak RSS MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="ita-bench-pdf-"))
+    _setup_django(tmp / "bench.sqlite3")
+
+    from ita.pdf import documents, sample
+
+    memo, report = sample.demo_memo(_home()), sample.demo_report(_home())
+    html = documents.memo_html(memo, report)
+    pipeline_once()  # warm: fonts read, WeasyPrint imported, caches filled
+    baseline_once(html)
+
+    ours, base, base_fetcher = [], [], []
+    stage_runs: dict[str, list[float]] = {s: [] for s in PIPELINE_STAGES}
+    extra: dict[str, float] = {}
+    for _ in range(args.runs):  # interleaved, so drift hits both alike
+        stages = pipeline_once()
+        ours.append(sum(stages[s] for s in PIPELINE_STAGES))
+        for s in PIPELINE_STAGES:
+            stage_runs[s].append(stages[s])
+        extra = {"queries": stages["queries"], "pages": stages["pages"]}
+        base.append(baseline_once(html))
+        base_fetcher.append(baseline_once(html, our_fetcher=True))
+    ours_m, base_m = statistics.median(ours), statistics.median(base)
+    fetcher_m = statistics.median(base_fetcher)
+    print(
+        f"document: the demo memo with its report, {extra['pages']} pages, "
+        f"{extra['queries']} queries; median of {args.runs} interleaved runs"
+    )
+    print(f"WeasyPrint alone on the finished HTML   {base_m:6.3f} s   1.00×")
+    print(f"WeasyPrint alone, our locked fetcher    {fetcher_m:6.3f} s   {fetcher_m / base_m:.2f}×")
+    print(
+        f"our pipeline                            {ours_m:6.3f} s   {ours_m / base_m:.2f}×"
+        "   (goal ≤ 1.20×)"
+    )
+    print("where our pipeline's time goes:")
+    for s in PIPELINE_STAGES:
+        m = statistics.median(stage_runs[s])
+        print(f"  {s:<38}{m:6.3f} s  {m / ours_m:6.1%}")
+
+    print("what the document's CSS avoids (WeasyPrint alone, ratio to our CSS):")
+    for name, css in CSS_VARIANTS.items():
+        variant = html.replace("</head>", f"<style>{css}</style></head>")
+        times = sorted(baseline_once(variant) / baseline_once(html) for _ in range(args.runs))
+        print(
+            f"  {name:<45}{statistics.median(times):.2f}×  (range {times[0]:.2f}–{times[-1]:.2f})"
+        )
+
+    env = dict(os.environ)
+    if not os.environ.get("DATABASE_URL"):
+        env["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
+    runs = []
+    for _ in range(3):  # three fresh processes; the median of each figure
+        out = subprocess.run(
+            [sys.executable, "-c", FRESH, str(ROOT)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    fresh = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+    print("a fresh process (subprocess; median of 3):")
+    for key, value in fresh.items():
+        unit = "" if key.endswith("MB") else " s"
+        print(f"  {key:<38}{value:7.2f}{unit}")
+    print(
+        f"  first render / steady render            {fresh['first render'] / fresh['second render']:.2f}×"
+    )
+
+
+if __name__ == "__main__":
+    main()

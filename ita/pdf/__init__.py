@@ -1,0 +1,1 @@
+"""Official PDFs: the memo with its comments and the ITA report (see ``documents``)."""

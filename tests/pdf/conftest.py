@@ -1,0 +1,49 @@
+"""Rendered once per module: the demo memo with its report (WeasyPrint takes about a second)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+
+from ita.pdf import documents, engine, extract, sample
+from ita.pdf.context import MemoDoc, ReportDoc
+from tests import factories
+
+
+@dataclass
+class Rendered:
+    memo: MemoDoc
+    report: ReportDoc
+    html: str
+    result: engine.RenderResult
+    text: str
+
+    @property
+    def pdf(self) -> bytes:
+        return self.result.pdf
+
+
+def build_demo_docs() -> tuple[MemoDoc, ReportDoc]:
+    """The demo's memo and report as plain data (the database rolled back afterwards)."""
+    with transaction.atomic():
+        demo = factories.load_demo()
+        memo = sample.demo_memo(demo.home)
+        report = sample.demo_report(demo.home)
+        transaction.set_rollback(True)
+    return memo, report
+
+
+@pytest.fixture(scope="module")
+def demo_docs(django_db_setup, django_db_blocker) -> tuple[MemoDoc, ReportDoc]:  # noqa: ANN001
+    with django_db_blocker.unblock():
+        return build_demo_docs()
+
+
+@pytest.fixture(scope="module")
+def rendered(demo_docs) -> Rendered:  # noqa: ANN001
+    memo, report = demo_docs
+    html = documents.memo_html(memo, report)
+    result = engine.render_document(html)
+    return Rendered(memo, report, html, result, extract.pdftotext(result.pdf))
