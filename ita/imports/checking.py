@@ -7,7 +7,6 @@ the commit's transaction, where it must give the same answer as the preview did.
 from __future__ import annotations
 
 import json
-
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
