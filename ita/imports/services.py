@@ -216,7 +216,7 @@ def import_preview(
     )
     directory = Directory()
     while batch.status == ImportBatch.Status.CHECKING:
-        batch = import_check(batch=batch, directory=directory)
+        batch = import_check(batch=batch, limit=CHUNK, directory=directory)
         if progress is not None:
             progress(batch.rows_checked, batch.rows_total)
     return batch
