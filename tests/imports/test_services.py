@@ -231,8 +231,9 @@ def test_creating_an_organisation_from_a_row_happens_at_commit_and_reverts(demo)
 
 
 def test_an_indicator_table_sets_scores_and_checks_totals(demo) -> None:  # noqa: ANN001
-    scores = [D(s) for s in "100 99.48 100 83.85 100 93.24 85.95 87.09 95.28 92.86".split()]
-    lipang = [D(s) for s in "90 90 90 90 90 90 90 90 90 90".split()]
+    home = ["100", "99.48", "100", "83.85", "100", "93.24", "85.95", "87.09", "95.28", "92.86"]
+    scores = [D(s) for s in home]
+    lipang = [D("90")] * 10
     data = indicator_csv(
         [
             ("อบต.สุโสะ", "ปะเหลียน", "ตรัง", scores, D("93.26")),
