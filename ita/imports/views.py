@@ -45,16 +45,15 @@ def _get_batch(pk: int) -> ImportBatch:
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
     latest = AssessmentYear.objects.order_by("-year").values_list("year", flat=True).first()
+    page_error = ""
     if request.method == "POST":
         try:
             form = ImportUploadForm(request.POST, request.FILES)
             valid = form.is_valid()
         except RequestDataTooBig:
             # Pasted text beyond Django's request limit: say so instead of a bare 400.
-            form = ImportUploadForm(initial={"year": latest})
-            form.add_error(
-                None, _("The pasted text is too large. Upload it as a CSV or XLSX file instead.")
-            )
+            form = ImportUploadForm(initial={"year": latest or 2564})
+            page_error = _("The pasted text is too large. Upload it as a CSV or XLSX file instead.")
             valid = False
         if valid:
             data, file_name, source = form.payload()
@@ -83,7 +82,12 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "imports/index.html",
-        {"form": form, "batches": batches, "kinds": ImportBatch.Kind.choices},
+        {
+            "form": form,
+            "page_error": page_error,
+            "batches": batches,
+            "kinds": ImportBatch.Kind.choices,
+        },
     )
 
 
