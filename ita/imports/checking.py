@@ -22,6 +22,22 @@ from ita.thai import clean_text, name_key
 SCORE_RANGE = (Decimal(0), Decimal(100))
 # Snapshot fields of an assessment that an import may write (and a revert restores).
 FIELDS = ("total", "level", "change", "passed", "rank", "derived")
+ROW_FIELDS = (
+    "batch",
+    "line",
+    "number",
+    "name",
+    "district_name",
+    "province_name",
+    "organisation",
+    "match",
+    "status",
+    "effect",
+    "messages",
+    "before",
+    "after",
+    "suggestions",
+)
 
 
 @dataclass
@@ -124,22 +140,23 @@ class RowResult:
             self.line, self.status, self.organisation_id, self.match, self.before, self.after
         )
 
-    def to_model(self, batch_id: int) -> ImportRow:
-        return ImportRow(
-            batch_id=batch_id,
-            line=self.line,
-            number=self.number[:20],
-            name=self.name[:300],
-            district_name=self.district_name[:200],
-            province_name=self.province_name[:200],
-            organisation_id=self.organisation_id,
-            match=self.match,
-            status=self.status,
-            effect=self.effect,
-            messages=self.messages,
-            before=self.before,
-            after=self.after,
-            suggestions=self.suggestions,
+    def to_db(self, batch_id: int) -> tuple:
+        """The row's values for ``ROW_FIELDS``, in database form (JSON as text)."""
+        return (
+            batch_id,
+            self.line,
+            self.number[:20],
+            self.name[:300],
+            self.district_name[:200],
+            self.province_name[:200],
+            self.organisation_id,
+            self.match,
+            self.status,
+            self.effect,
+            json.dumps(self.messages),
+            None if self.before is None else json.dumps(self.before),
+            None if self.after is None else json.dumps(self.after),
+            json.dumps(self.suggestions),
         )
 
 
@@ -455,25 +472,29 @@ class Checker:
             result.before, result.after = before, after
 
 
-def mark_duplicates(rows: Iterable) -> list:
-    """Every row after the first for the same organisation (or the same unknown name) is an error.
+def duplicate_lines(keys: Iterable[tuple]) -> dict[int, int]:
+    """Line → the earlier line with the same organisation (or the same unknown name).
 
-    Works on ``RowResult`` and ``ImportRow`` alike; returns the rows it changed.
+    ``keys`` are (line, organisation id, name, district, province) in line order.
     """
     first: dict[tuple, int] = {}
-    changed = []
-    for row in sorted(rows, key=lambda r: r.line):
-        if row.organisation_id is not None:
-            key: tuple = ("org", row.organisation_id)
-        elif row.name:
-            key = ("name", name_key(row.name), name_key(row.district_name), row.province_name)
+    found: dict[int, int] = {}
+    for line, organisation_id, name, district, province in keys:
+        if organisation_id is not None:
+            key: tuple = ("org", organisation_id)
+        elif name:
+            key = ("name", name_key(name), name_key(district), province)
         else:
             continue
-        if key not in first:
-            first[key] = row.line
-            continue
-        row.messages = [*row.messages, message(ERROR, "duplicate", line=first[key])]
-        row.status, row.effect = ImportRow.Status.ERROR, ""
-        row.before = row.after = None
-        changed.append(row)
-    return changed
+        if key in first:
+            found[line] = first[key]
+        else:
+            first[key] = line
+    return found
+
+
+def mark_duplicate(row: RowResult | ImportRow, first_line: int) -> None:
+    """A later row for the same organisation is an error (works on both kinds of row)."""
+    row.messages = [*row.messages, message(ERROR, "duplicate", line=first_line)]
+    row.status, row.effect = ImportRow.Status.ERROR, ""
+    row.before = row.after = None

@@ -143,8 +143,14 @@ class Table:
 # --- numbers and words -----------------------------------------------------------------------
 
 
+_PLAIN_DECIMAL = re.compile(r"[+-]?\d{1,6}(?:\.\d+)?")
+
+
 def parse_decimal(text: str) -> Decimal:
     """96.76, ๙๖.๗๖, "+33.84", "−7.11", "96,76" → Decimal; ValueError for anything else."""
+    if _PLAIN_DECIMAL.fullmatch(text):
+        # The common case, without the normalisation below (a nationwide table has 100,000 cells).
+        return Decimal(text)
     value = re.sub(r"\s+", "", arabic_digits(clean_text(text))).translate(_MINUS_SIGNS)
     if "," in value and "." not in value and value.count(",") == 1:
         value = value.replace(",", ".")
@@ -482,6 +488,15 @@ def _header_of(cells: list[str], raw: str, exact: bool, hints: dict) -> list[str
     return columns if columns and _is_header(columns) else None
 
 
+_NUMBER_CELL = re.compile(r"(?:^|[\t ,;])[+\-−]?[\d๐-๙]{1,3}(?:[.,][\d๐-๙]+)?(?:$|[\t ,;])")
+
+
+def _has_number_cell(cells: list[str], raw: str, exact: bool) -> bool:
+    if exact:
+        return any(c and _PLAIN_DECIMAL.fullmatch(c) for c in cells)
+    return bool(_NUMBER_CELL.search(raw))
+
+
 def known_columns() -> str:
     return "หน่วยงาน/organisation, อำเภอ/district, จังหวัด/province, ที่/no, คะแนน/total, " + (
         "ระดับผลการประเมิน/level, เปรียบเทียบปีที่ผ่านมา/change, เปรียบเทียบกับเกณฑ์/passed, "
@@ -501,7 +516,10 @@ def _read_lines(
     for number, cells, raw in lines:
         if not raw.strip() and not any(cells):
             continue
-        header = _header_of(cells, raw, exact, hints)
+        # A header has no cell that is a number; data rows do (and are most of the lines).
+        header = (
+            None if _has_number_cell(cells, raw, exact) else _header_of(cells, raw, exact, hints)
+        )
         if header is not None:
             if columns is None:
                 columns, header_line = header, number

@@ -18,12 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ita import services as ita_services
-from ita.imports import parsing
+from ita.imports import bulk, parsing
 from ita.imports.checking import (
     FIELDS,
+    ROW_FIELDS,
     Checker,
     RowResult,
-    mark_duplicates,
+    duplicate_lines,
+    mark_duplicate,
     row_signature,
     year_method,
 )
@@ -148,9 +150,7 @@ def import_check(
                 directory=directory,
             )
             results = checker.check(table.rows[start:end])
-            ImportRow.objects.bulk_create(
-                [r.to_model(locked.pk) for r in results], batch_size=WRITE_BATCH
-            )
+            bulk.insert_rows(ImportRow, ROW_FIELDS, (r.to_db(locked.pk) for r in results))
         locked.rows_checked = end
         if end >= len(table.rows):
             _finish(locked)
@@ -159,28 +159,26 @@ def import_check(
 
 
 def _finish(batch: ImportBatch) -> None:
-    rows = list(
-        ImportRow.objects.filter(batch=batch).only(
-            "pk",
-            "line",
-            "organisation_id",
-            "name",
-            "district_name",
-            "province_name",
-            "status",
-            "effect",
-            "messages",
-            "before",
-            "after",
-        )
+    keys = list(
+        ImportRow.objects.filter(batch=batch)
+        .order_by("line")
+        .values_list("pk", "line", "organisation_id", "name", "district_name", "province_name")
     )
-    duplicates = mark_duplicates(rows)
+    duplicates = duplicate_lines(
+        (line, organisation_id, name, district, province)
+        for _pk, line, organisation_id, name, district, province in keys
+    )
     if duplicates:
-        ImportRow.objects.bulk_update(
-            duplicates, ["messages", "status", "effect", "before", "after"], batch_size=WRITE_BATCH
-        )
+        rows = list(ImportRow.objects.filter(batch=batch, line__in=list(duplicates)))
+        for row in rows:
+            mark_duplicate(row, duplicates[row.line])
+        ImportRow.objects.bulk_update(rows, ["messages", "status", "effect", "before", "after"])
     batch.counts = _counts(batch)
     batch.status = ImportBatch.Status.READY
+
+
+def _keys(results: list[RowResult]) -> list[tuple]:
+    return [(r.line, r.organisation_id, r.name, r.district_name, r.province_name) for r in results]
 
 
 def _counts(batch: ImportBatch) -> dict[str, int]:
@@ -364,7 +362,10 @@ def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
             province_id=locked.province_id,
             resolutions=locked.resolutions,
         ).check(table.rows)
-        mark_duplicates(results)
+        duplicates = duplicate_lines(_keys(results))
+        for result in results:
+            if result.line in duplicates:
+                mark_duplicate(result, duplicates[result.line])
         stored = {
             row_signature(r)
             for r in ImportRow.objects.filter(batch=locked).only(
@@ -416,25 +417,22 @@ def _apply(batch: ImportBatch, results: list[RowResult], year: object, actor: Ac
             organisation_id=result.organisation_id
         )
 
-    now = timezone.now()
     new = [r for r in results if r.effect == ImportRow.Status.NEW]
     changed = [r for r in results if r.effect == ImportRow.Status.CHANGED]
-    made = Assessment.objects.bulk_create(
-        [
-            Assessment(organisation_id=r.organisation_id, year=year, **_assessment_values(r.after))
-            for r in new
-        ],
-        batch_size=WRITE_BATCH,
+    now = bulk.db_datetime(timezone.now())
+    bulk.insert_rows(
+        Assessment,
+        ["organisation", "year", *FIELDS, "updated_at"],
+        ((r.organisation_id, year.pk, *_assessment_values(r.after).values(), now) for r in new),
     )
-    for result, assessment in zip(new, made, strict=True):
-        result.assessment_id = assessment.pk
-    Assessment.objects.bulk_update(
-        [
-            Assessment(pk=r.assessment_id, updated_at=now, **_assessment_values(r.after))
-            for r in changed
-        ],
+    if new:
+        made = dict(Assessment.objects.filter(year=year).values_list("organisation_id", "pk"))
+        for result in new:
+            result.assessment_id = made[result.organisation_id]
+    bulk.update_rows(
+        Assessment,
         [*FIELDS, "updated_at"],
-        batch_size=WRITE_BATCH,
+        ((*_assessment_values(r.after).values(), now, r.assessment_id) for r in changed),
     )
     _write_scores(
         year,
@@ -448,22 +446,21 @@ def _apply(batch: ImportBatch, results: list[RowResult], year: object, actor: Ac
 
 
 def _write_scores(year: object, pairs: list[tuple[int, dict | None]]) -> None:
-    """Replace the indicator scores of these assessments (one DELETE and INSERTs in batches)."""
+    """Replace the indicator scores of these assessments (DELETEs, then one COPY or INSERT)."""
     if not pairs:
         return
     indicators = {str(i.number): i.pk for i in Indicator.objects.filter(year=year)}
     ids = [assessment_id for assessment_id, _scores in pairs]
     for start in range(0, len(ids), 900):
         IndicatorScore.objects.filter(assessment_id__in=ids[start : start + 900]).delete()
-    IndicatorScore.objects.bulk_create(
+    bulk.insert_rows(
+        IndicatorScore,
+        ["assessment", "indicator", "score"],
         (
-            IndicatorScore(
-                assessment_id=assessment_id, indicator_id=indicators[n], score=Decimal(s)
-            )
+            (assessment_id, indicators[n], Decimal(s))
             for assessment_id, scores in pairs
             for n, s in (scores or {}).items()
         ),
-        batch_size=WRITE_BATCH * 2,
     )
 
 
@@ -502,17 +499,14 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
                 )
             )
         changed = [r for r in rows if r.before is not None]
-        Assessment.objects.bulk_update(
-            [
-                Assessment(
-                    pk=current[r.organisation_id][0],
-                    updated_at=timezone.now(),
-                    **_assessment_values(r.before),
-                )
-                for r in changed
-            ],
+        now = bulk.db_datetime(timezone.now())
+        bulk.update_rows(
+            Assessment,
             [*FIELDS, "updated_at"],
-            batch_size=WRITE_BATCH,
+            (
+                (*_assessment_values(r.before).values(), now, current[r.organisation_id][0])
+                for r in changed
+            ),
         )
         if with_scores:
             _write_scores(

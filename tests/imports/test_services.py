@@ -329,7 +329,6 @@ def test_a_failure_half_way_through_the_commit_leaves_everything_as_it_was(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(services, "_write_scores", boom)
-    monkeypatch.setattr(Assessment.objects, "bulk_update", boom)
     with pytest.raises(RuntimeError):
         import_commit(batch=batch, actor=None)
     assert _state() == before
