@@ -45,6 +45,7 @@ demo: install
 
 bench: install
 	$(PY) bench/pages.py
+	$(PY) bench/import.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media/ staticfiles/
