@@ -109,6 +109,7 @@ class RowResult:
     suggestions: list[dict] = field(default_factory=list)
     assessment_id: int | None = None
     district_id: int | None = None
+    province_id: int | None = None
     create_kind: str = ""
 
     def error(self, code: str, **params: object) -> None:
@@ -214,7 +215,10 @@ class Checker:
         unknown = [r for r in results if r.organisation_id is None and r.match != "create"]
         history = {}
         if any(r.messages and r.messages[0]["code"] == "organisation_unknown" for r in unknown):
-            history = history_for(self.province_id, self.method.year)
+            provinces = {r.province_id for r in unknown}
+            history = history_for(
+                next(iter(provinces)) if len(provinces) == 1 else None, self.method.year
+            )
         for result, raw in zip(results, raw_rows, strict=True):
             self._judge(result, raw, existing, scores, previous, history)
             result.settle()
@@ -270,6 +274,7 @@ class Checker:
             name=result.name, district=result.district_name, province_id=province_id
         )
         result.district_id = match.district_id
+        result.province_id = match.province_id
         resolution = self.resolutions.get(str(raw.line), {})
         if match.organisation is None and resolution.get("create"):
             result.match = ImportRow.Match.CREATE
@@ -347,7 +352,7 @@ class Checker:
             result.suggestions = self.directory.suggest(
                 name=result.name,
                 district_id=result.district_id,
-                province_id=self.province_id,
+                province_id=result.province_id,
                 total=total,
                 change=change,
                 history=history,

@@ -31,6 +31,7 @@ ABBREVIATIONS = (
 )
 _KIND_PREFIXES = tuple(name_key(p) for p, _kind in Organisation.NAME_PREFIXES)
 SUGGESTIONS = 5
+PREFILTER = 60
 
 
 def organisation_key(name: str) -> str:
@@ -241,10 +242,25 @@ class Directory:
         """
         key = short_key(organisation_key(name))
         kind = Organisation.kind_from_name(name.replace("อบต.", "องค์การบริหารส่วนตำบล"))
+        letters = set(key)
+        pool = [
+            org
+            for org in self.orgs.values()
+            if province_id is None or org.province_id == province_id
+        ]
+        if len(pool) > PREFILTER:
+            # Nationwide, compare spellings closely only for the likeliest names (shared letters)
+            # and the organisations of the row's district: thousands of full comparisons per
+            # unknown row would make the preview crawl.
+            def overlap(org: Org) -> float:
+                other = set(short_key(org.key))
+                return len(letters & other) / max(len(letters | other), 1)
+
+            near = sorted(pool, key=overlap, reverse=True)[:PREFILTER]
+            same_district = [o for o in pool if o.district_id == district_id]
+            pool = list({o.id: o for o in near + same_district}.values())
         scored = []
-        for org in self.orgs.values():
-            if province_id is not None and org.province_id != province_id:
-                continue
+        for org in pool:
             reasons = []
             spelling = difflib.SequenceMatcher(None, key, short_key(org.key)).ratio()
             score = spelling

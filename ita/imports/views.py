@@ -258,7 +258,7 @@ def row_resolve(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
         if organisation is None:
             messages.error(request, _("That organisation no longer exists."))
             return redirect("imports:detail", pk=batch.pk)
-    done = _service_call(
+    _service_call(
         request,
         lambda: services.import_row_resolve(
             batch=batch,
@@ -273,6 +273,4 @@ def row_resolve(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
         else _("“%(name)s” will be created as a new organisation; the preview is checked again.")
         % {"name": row.name},
     )
-    if done:
-        return redirect("imports:detail", pk=batch.pk)
     return redirect("imports:detail", pk=batch.pk)
