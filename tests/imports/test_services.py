@@ -272,6 +272,8 @@ def test_a_year_not_yet_known_is_created_with_a_copy_of_the_method(demo) -> None
     assert Assessment.objects.filter(year=year, derived=False).count() == 85
     batch.refresh_from_db()
     assert batch.year_created
+    import_revert(batch=batch, actor=None)
+    assert not Assessment.objects.filter(year=year, derived=False).exists()
 
 
 def test_a_table_for_another_year_is_refused(demo) -> None:  # noqa: ANN001
@@ -379,3 +381,25 @@ def test_the_preview_is_checked_in_chunks_with_progress(demo, monkeypatch) -> No
     )
     assert seen == [(20, 85), (40, 85), (60, 85), (80, 85), (85, 85)]
     assert batch.counts["unchanged"] == 85
+
+
+def test_an_indicator_table_missing_an_indicator_column_is_refused(demo) -> None:  # noqa: ANN001
+    data = indicator_csv([("อบต.สุโสะ", "ปะเหลียน", "ตรัง", [D("90")] * 10, None)])
+    header, row = data.decode().splitlines()
+
+    def without_indicator_10(line: str) -> str:
+        cells = line.split(",")
+        return ",".join(cells[:12] + cells[13:])
+
+    table = f"{without_indicator_10(header)}\n{without_indicator_10(row)}\n"
+    with pytest.raises(ValidationError, match=r"indicator columns 1, 2, 3, 4, 5, 6, 7, 8, 9\.$"):
+        _preview(table.encode())
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_preview_is_recorded_in_the_history_and_changes_no_result(demo) -> None:  # noqa: ANN001
+    before = _state()
+    batch = _preview(seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84").encode())
+    assert Event.objects.filter(action="import.preview", object_id=str(batch.pk)).exists()
+    assert batch.checksum and batch.size and batch.rows_total == 85
+    assert _state() == before
