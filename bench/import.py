@@ -28,8 +28,10 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita.settings")
@@ -45,6 +47,7 @@ ORGANISATIONS = int(os.environ.get("BENCH_ORGANISATIONS", "8400"))
 PROVINCES = 77
 DISTRICTS_PER_PROVINCE = 12
 YEAR = 2564
+T = TypeVar("T")
 
 
 def _prepare_database() -> str:
@@ -103,7 +106,7 @@ def _table(seed: int) -> tuple[bytes, list[tuple[str, str, str, list[Decimal], D
     return out.getvalue().encode("utf-8"), rows
 
 
-def _timed(label: str, func):  # noqa: ANN001, ANN202
+def _timed(label: str, func: Callable[[], T]) -> tuple[T, float]:
     start = time.perf_counter()
     result = func()
     elapsed = time.perf_counter() - start
@@ -197,7 +200,7 @@ def _peak_rss_mb() -> float:
 
 def main() -> None:
     from ita.imports.services import import_commit, import_preview, import_revert
-    from ita.models import Assessment, IndicatorScore
+    from ita.models import Assessment, ImportBatch, IndicatorScore
 
     old_name = connection.settings_dict["NAME"]
     _prepare_database()
@@ -210,7 +213,7 @@ def main() -> None:
         changed_data, _rows2 = _table(seed=2)
         print(f"table: {len(rows)} rows × (10 indicators + total), {len(data) / 1024:.0f} KiB CSV")
 
-        def preview(payload: bytes):  # noqa: ANN202
+        def preview(payload: bytes) -> ImportBatch:
             return import_preview(data=payload, file_name="nationwide.csv", year=YEAR)
 
         batch, t_preview = _timed(

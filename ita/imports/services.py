@@ -130,7 +130,11 @@ def import_start(
 
 
 def import_check(
-    *, batch: ImportBatch, limit: int | None = CHUNK, directory: Directory | None = None
+    *,
+    batch: ImportBatch,
+    actor: Actor = None,
+    limit: int | None = CHUNK,
+    directory: Directory | None = None,
 ) -> ImportBatch:
     """Check the next ``limit`` rows of a preview (all of them with ``None``); then finish it."""
     with transaction.atomic():
@@ -154,6 +158,14 @@ def import_check(
         locked.rows_checked = end
         if end >= len(table.rows):
             _finish(locked)
+            event_record(
+                actor=actor,
+                action="import.checked",
+                obj=locked,
+                from_state=ImportBatch.Status.CHECKING,
+                to_state=locked.status,
+                data={"counts": locked.counts},
+            )
         locked.save(update_fields=["rows_checked", "status", "counts"])
     return locked
 
@@ -214,7 +226,7 @@ def import_preview(
     )
     directory = Directory()
     while batch.status == ImportBatch.Status.CHECKING:
-        batch = import_check(batch=batch, limit=CHUNK, directory=directory)
+        batch = import_check(batch=batch, actor=actor, limit=CHUNK, directory=directory)
         if progress is not None:
             progress(batch.rows_checked, batch.rows_total)
     return batch

@@ -193,7 +193,7 @@ def _service_call(request: HttpRequest, call: Callable[[], object], success: str
 @staff_required
 def batch_check(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(pk)
-    services.import_check(batch=batch, limit=services.CHUNK)
+    services.import_check(batch=batch, actor=request.user, limit=services.CHUNK)
     return redirect("imports:detail", pk=batch.pk)
 
 
