@@ -136,10 +136,9 @@ class RowResult:
         warned = any(m["level"] == WARNING for m in self.messages)
         self.status = ImportRow.Status.WARNING if warned else self.effect
 
-    def signature(self) -> str:
-        return _signature(
-            self.line, self.status, self.organisation_id, self.match, self.before, self.after
-        )
+    def signature(self) -> tuple:
+        """What the preview shows for the row; compared with the check made at commit."""
+        return (self.status, self.organisation_id, self.match, self.before, self.after)
 
     def to_db(self, batch_id: int) -> tuple:
         """The row's values for ``ROW_FIELDS``, in database form (JSON as text)."""
@@ -161,14 +160,10 @@ class RowResult:
         )
 
 
-def _signature(*parts: object) -> str:
-    return json.dumps(parts, sort_keys=True)
-
-
-def row_signature(row: ImportRow) -> str:
-    """What the preview showed for a row, to compare with the check made at commit."""
+def row_signature(row: ImportRow) -> tuple:
+    """The stored preview row's ``RowResult.signature``."""
     organisation_id = None if row.match == ImportRow.Match.CREATE else row.organisation_id
-    return _signature(row.line, row.status, organisation_id, row.match, row.before, row.after)
+    return (row.status, organisation_id, row.match, row.before, row.after)
 
 
 def _snapshot(values: dict, scores: dict[str, str] | None, with_scores: bool) -> dict:
@@ -377,7 +372,8 @@ class Checker:
             if missing:
                 result.error("indicators_missing", numbers=", ".join(missing))
             elif len(parsed) == len(self.method.numbers):
-                row_scores = {str(n): four(s) for n, s in parsed.items()}
+                # Already rounded to four places by _decimal.
+                row_scores = {str(n): f"{s:.4f}" for n, s in parsed.items()}
                 computed = rules.compute_total(self.method.specs, parsed)
                 tools = rules.tool_scores(self.method.specs, parsed)
                 if total is None:

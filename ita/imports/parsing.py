@@ -172,8 +172,14 @@ def parse_passed(text: str) -> bool:
     raise ValueError(text)
 
 
+_PLACES: dict[str, Decimal] = {}
+
+
 def quantize(value: Decimal, places: str) -> Decimal:
-    return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
+    step = _PLACES.get(places)
+    if step is None:
+        step = _PLACES[places] = Decimal(places)
+    return value.quantize(step, rounding=ROUND_HALF_UP)
 
 
 def looks_numeric(text: str) -> bool:

@@ -379,12 +379,13 @@ def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
             if result.line in duplicates:
                 mark_duplicate(result, duplicates[result.line])
         stored = {
-            row_signature(r)
+            r.line: row_signature(r)
             for r in ImportRow.objects.filter(batch=locked).only(
                 "line", "status", "organisation_id", "match", "before", "after"
             )
         }
-        if stored != {r.signature() for r in results}:
+        # Dicts compare by content, whatever the order of keys the database gave back.
+        if stored != {r.line: r.signature() for r in results}:
             raise StalePreview(
                 _(
                     "The stored data changed after this preview (another import or an edit). "
