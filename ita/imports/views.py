@@ -36,8 +36,11 @@ def staff_required(view: Callable) -> Callable:
 
 
 def _get_batch(pk: int) -> ImportBatch:
+    # The parsed table (megabytes for a nationwide file) is read by the services, not the pages.
     return get_object_or_404(
-        ImportBatch.objects.select_related("province", "created_by", "applied_by", "reverted_by"),
+        ImportBatch.objects.select_related(
+            "province", "created_by", "applied_by", "reverted_by"
+        ).defer("table"),
         pk=pk,
     )
 
@@ -155,6 +158,12 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .only("pk", "applied_at")
         .first()
     )
+    parts = (
+        ImportBatch.objects.filter(pk=batch.pk)
+        .values_list("table__skipped", "table__columns")
+        .get()
+    )
+    skipped, columns = parts[0] or [], parts[1] or []
     counts = batch.counts or {}
     return render(
         request,
@@ -167,9 +176,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_links": [
                 (s, ImportRow.Status(s).label, counts.get(s, 0)) for s in STATUS_ORDER
             ],
-            "skipped": batch.table.get("skipped", []),
+            "skipped": skipped,
             "same_file": same_file,
-            "columns": [column_label(c) for c in batch.table.get("columns", [])],
+            "columns": [column_label(c) for c in columns],
         },
     )
 

@@ -71,6 +71,8 @@ def test_pasting_the_seed_previews_85_unchanged_rows_with_progress(admin_client)
     _finish(admin_client, url)
     page = admin_client.get(url).content.decode()
     assert "ไม่เปลี่ยนแปลง: 85" in page or "Unchanged: 85" in page
+    assert "เอกสารแนบท้ายประกาศ" in page  # the page note, listed among the skipped lines
+    assert "ระดับผลการประเมิน" in page  # the columns read from the header
     batch = ImportBatch.objects.get()
     assert batch.source == "paste" and batch.created_by.username == "admin"
     assert batch.counts["unchanged"] == 85 and batch.counts["error"] == 0
