@@ -56,7 +56,7 @@ def test_errors_exit_non_zero_naming_rows_and_change_nothing(demo, tmp_path) -> 
             stderr=StringIO(),
         )
     report = out.getvalue()
-    assert "line 100" in report and "77.29" in report
+    assert "line 100 (no. 83, องค์การบริหารส่วนตำบลไม้ผาด)" in report and "77.29" in report
     assert "line 67" in report and "อุยไธสงห์" in report
     pao = Assessment.objects.get(organisation__name="องค์การบริหารส่วนจังหวัดตรัง", year__year=2564)
     assert pao.total == D("96.76")

@@ -403,3 +403,38 @@ def test_a_preview_is_recorded_in_the_history_and_changes_no_result(demo) -> Non
     assert Event.objects.filter(action="import.preview", object_id=str(batch.pk)).exists()
     assert batch.checksum and batch.size and batch.rows_total == 85
     assert _state() == before
+
+
+def test_without_the_district_alias_rows_match_by_name_with_a_warning(demo) -> None:  # noqa: ANN001
+    DistrictAlias.objects.filter(name="เมืองควน").delete()
+    batch = _preview(seed_bytes())
+    rows = batch.rows.filter(district_name="เมืองควน")
+    assert rows.count() == 12
+    for row in rows:
+        assert row.status == "warning" and row.effect == "unchanged"
+        assert row.messages[-1]["code"] == "district_unknown_matched"
+        assert row.organisation.district.name == "เมืองตรัง"
+
+
+def test_a_name_in_two_provinces_without_district_or_province_is_ambiguous(demo) -> None:  # noqa: ANN001
+    other = Province.objects.create(name="พัทลุง")
+    district = District.objects.create(province=other, name="ควนขนุน")
+    Organisation.objects.create(name="องค์การบริหารส่วนตำบลลิพัง", kind="sao", district=district)
+    text = "หน่วยงาน,คะแนน,ระดับ\nองค์การบริหารส่วนตำบลลิพัง,90.41,A\n"
+    row = _preview(text.encode()).rows.get()
+    assert row.status == "error" and row.messages[0]["code"] == "organisation_ambiguous"
+    chosen = _preview(text.encode(), province=Province.objects.get(name="ตรัง")).rows.get()
+    assert chosen.organisation == demo.other and chosen.status == "unchanged"
+
+
+def test_checking_a_finished_preview_again_adds_nothing(demo) -> None:  # noqa: ANN001
+    batch = _preview(seed_bytes())
+    again = services.import_check(batch=batch)
+    assert again.rows.count() == 85 and again.counts == batch.counts
+
+
+def test_more_decimals_than_stored_are_rounded_with_a_warning(demo) -> None:  # noqa: ANN001
+    batch = _preview(seed_text().replace("96.76\tAA\t+33.84", "96.764\tAA\t+33.84").encode())
+    row = _row(batch, "1")
+    assert row.status == "warning" and row.effect == "unchanged"
+    assert row.messages[0]["code"] == "rounded"

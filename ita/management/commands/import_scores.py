@@ -106,6 +106,8 @@ class Command(BaseCommand):
         for row in batch.rows.exclude(status__in=["new", "changed", "unchanged"]).order_by("line"):
             for entry in row.messages:
                 if entry["level"] in (ERROR, WARNING):
+                    number = f"no. {row.number}, " if row.number else ""
                     self.stdout.write(
-                        f"  line {row.line} ({row.name or '—'}): {entry['level']}: {render(entry)}"
+                        f"  line {row.line} ({number}{row.name or '—'}): "
+                        f"{entry['level']}: {render(entry)}"
                     )
