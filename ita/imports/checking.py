@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ita import methods, rules
 from ita.imports import parsing
-from ita.imports.matching import Directory, history_for
+from ita.imports.matching import Directory, expand_abbreviation, history_for
 from ita.imports.messages import ERROR, INFO, WARNING, message
 from ita.imports.parsing import RawRow, Table
 from ita.models import Assessment, AssessmentYear, ImportRow, IndicatorScore, Organisation
@@ -111,6 +111,7 @@ class RowResult:
     district_id: int | None = None
     province_id: int | None = None
     create_kind: str = ""
+    create_name: str = ""
 
     def error(self, code: str, **params: object) -> None:
         self.messages.append(message(ERROR, code, **params))
@@ -273,7 +274,8 @@ class Checker:
         resolution = self.resolutions.get(str(raw.line), {})
         if match.organisation is None and resolution.get("create"):
             result.match = ImportRow.Match.CREATE
-            kind = Organisation.kind_from_name(result.name)
+            result.create_name = expand_abbreviation(result.name)
+            kind = Organisation.kind_from_name(result.create_name)
             if match.district_id is None:
                 result.error("create_impossible")
             elif kind is None:

@@ -19,7 +19,7 @@ from ita.models import (
     OrganisationAlias,
     Province,
 )
-from ita.thai import name_key
+from ita.thai import clean_text, name_key
 
 # Short forms used in tables and their full names, so อบต.สุโสะ finds องค์การบริหารส่วนตำบลสุโสะ.
 ABBREVIATIONS = (
@@ -40,6 +40,15 @@ def organisation_key(name: str) -> str:
         if key.startswith(name_key(short)):
             return name_key(full) + key[len(name_key(short)) :]
     return key
+
+
+def expand_abbreviation(name: str) -> str:
+    """อบต.ใหม่ → องค์การบริหารส่วนตำบลใหม่ (the full name an organisation is created with)."""
+    compact = clean_text(name)
+    for short, full in ABBREVIATIONS:
+        if compact.startswith(short):
+            return full + compact[len(short) :].strip()
+    return compact
 
 
 def district_key(name: str) -> str:

@@ -418,7 +418,7 @@ def _apply(batch: ImportBatch, results: list[RowResult], year: object, actor: Ac
     for result in results:
         if result.match == ImportRow.Match.CREATE:
             org = Organisation(
-                name=result.name, kind=result.create_kind, district_id=result.district_id
+                name=result.create_name, kind=result.create_kind, district_id=result.district_id
             )
             org.full_clean(validate_unique=True)
             org.save()

@@ -230,6 +230,16 @@ def test_creating_an_organisation_from_a_row_happens_at_commit_and_reverts(demo)
     assert not Organisation.objects.filter(name="เทศบาลตำบลใหม่เอี่ยม").exists()
 
 
+def test_an_organisation_created_from_a_short_name_gets_its_full_name(demo) -> None:  # noqa: ANN001
+    batch = _preview(seed_text().replace("องค์การบริหารส่วนตำบลเขาขาว", "อบต.เขาขาวใหม่").encode())
+    batch = import_row_resolve(batch=batch, row=_row(batch, "85"), create=True, actor=None)
+    while batch.status == ImportBatch.Status.CHECKING:
+        batch = services.import_check(batch=batch)
+    import_commit(batch=batch, actor=None)
+    org = Organisation.objects.get(name="องค์การบริหารส่วนตำบลเขาขาวใหม่")
+    assert org.kind == "sao" and org.district.name == "ห้วยยอด"
+
+
 def test_an_indicator_table_sets_scores_and_checks_totals(demo) -> None:  # noqa: ANN001
     home = ["100", "99.48", "100", "83.85", "100", "93.24", "85.95", "87.09", "95.28", "92.86"]
     scores = [D(s) for s in home]
