@@ -45,6 +45,7 @@ demo: install
 
 bench: install
 	$(PY) bench/pages.py
+	$(PY) bench/import.py
 
 bench-pdf: install
 	$(PY) bench/pdf.py

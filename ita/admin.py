@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.db import models
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ita.models import (
@@ -10,6 +13,8 @@ from ita.models import (
     DistrictAlias,
     Event,
     Finding,
+    ImportBatch,
+    ImportRow,
     Indicator,
     IndicatorScore,
     Organisation,
@@ -22,6 +27,19 @@ from ita.models import (
 admin.site.site_header = _("ITA for local government: administration")
 admin.site.site_title = _("ITA administration")
 admin.site.index_title = _("Data and settings")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records written only by the services (history, sign-offs, imports): the admin reads."""
+
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
 
 
 class DistrictInline(admin.TabularInline):
@@ -207,17 +225,46 @@ class ActingAppointmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "action", "object_type", "object_id", "from_state", "to_state"]
     list_filter = ["action", "object_type"]
     search_fields = ["comment", "object_id", "actor__username"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
-        return False
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """The record of imports; importing itself happens on the staff page (/imports/)."""
+
+    list_display = ["pk", "created_at", "created_by", "file_name", "year", "kind", "status", "page"]
+    list_filter = ["status", "kind", "year", "source"]
+    search_fields = ["file_name", "checksum"]
+    list_select_related = ["created_by"]
+    exclude = ["table", "resolutions"]
+    readonly_fields = ["page"]
+
+    @admin.display(description=_("preview page"))
+    def page(self, obj: ImportBatch) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("imports:detail", args=[obj.pk]), _("open")
+        )
+
+    def add_view(self, request, form_url="", extra_context=None):  # noqa: ANN001, ANN201
+        # "Add import" leads to the upload page, where the preview and its checks live.
+        return redirect("imports:index")
 
     def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
         return False
+
+
+@admin.register(ImportRow)
+class ImportRowAdmin(ReadOnlyAdmin):
+    """Each imported row, read-only: what it matched, what it changed and why."""
+
+    list_display = ["batch", "line", "name", "district_name", "organisation", "status", "effect"]
+    list_filter = ["status", "effect", "match", "batch__year"]
+    search_fields = ["name", "district_name", "organisation__name"]
+    list_select_related = ["batch", "organisation"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import import_module
@@ -13,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from ita import services
+from ita.imports import parsing
 from ita.models import (
     Assessment,
     District,
@@ -22,7 +22,7 @@ from ita.models import (
     Position,
     Province,
 )
-from ita.thai import arabic_digits, clean_text
+from ita.thai import clean_text
 
 DEMO_PASSWORD = "ita-demo-2564"
 # Apps whose demo part builds on this one (each a ``demo`` module with ``load()``).
@@ -141,28 +141,21 @@ class SeedRow:
     passed: bool
 
 
-_ROW = re.compile(r"^\s*(\d+)\t")
-
-
 def seed_rows() -> list[SeedRow]:
-    """The 85 rows of the seed's table (header rows and page notes skipped)."""
-    rows = []
-    for line in SEED_TABLE.read_text(encoding="utf-8").splitlines():
-        if not _ROW.match(line):
-            continue
-        number, name, district, total, level, change, verdict = line.split("\t")
-        rows.append(
-            SeedRow(
-                number=int(number),
-                name=clean_text(name),
-                district=clean_text(district),
-                total=Decimal(arabic_digits(total)),
-                level=level.strip(),
-                change=Decimal(arabic_digits(change)),
-                passed=verdict.strip() == "ผ่าน",
-            )
+    """The 85 rows of the seed's table, read by the importer's parser (one parser for both)."""
+    table = parsing.parse_table(SEED_TABLE.read_bytes(), kind=parsing.RESULTS)
+    return [
+        SeedRow(
+            number=int(parsing.parse_decimal(row.values[parsing.NUMBER])),
+            name=clean_text(row.values[parsing.ORGANISATION]),
+            district=clean_text(row.values[parsing.DISTRICT]),
+            total=parsing.parse_decimal(row.values[parsing.TOTAL]),
+            level=row.values[parsing.LEVEL].strip(),
+            change=parsing.parse_decimal(row.values[parsing.CHANGE]),
+            passed=parsing.parse_passed(row.values[parsing.PASSED]),
         )
-    return rows
+        for row in table.rows
+    ]
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ita.admin import ReadOnlyAdmin
 from measures.models import (
     Evidence,
     Measure,
@@ -11,19 +12,6 @@ from measures.models import (
     ProgressUpdate,
     ReminderSent,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written through the services (with history): viewed here, changed in the app."""
-
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
 
 
 @admin.register(OitItem)

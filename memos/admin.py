@@ -1,19 +1,7 @@
 from django.contrib import admin
 
+from ita.admin import ReadOnlyAdmin
 from memos.models import Attachment, Memo, OutgoingRegister, SignOff
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Memos change only through memos.services (history and the chain); the admin reads."""
-
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
 
 
 class SignOffInline(admin.TabularInline):

@@ -1,0 +1,266 @@
+"""Benchmark: a nationwide indicator table (8,400 organisations) through the import service.
+
+    .venv/bin/python bench/import.py                       # SQLite (a temporary file)
+    DATABASE_URL=postgres://ita:ita-ci@127.0.0.1:5432/ita .venv/bin/python bench/import.py
+
+It builds a throw-away test database (Django's test-database machinery; your data is not touched),
+77 provinces, 924 districts and 8,400 organisations, generates a CSV with 10 indicators and a total
+per organisation, then times, in the same run:
+
+- the preview (parse, match, check every row, store the preview rows) and the commit (checked
+  again, then written in one transaction), first as new results, then as changed scores;
+- a naive import of the same rows: per row an ORM lookup of the organisation and ``save()`` of the
+  assessment and of each indicator score (inside one transaction, which flatters it);
+- the floor: PostgreSQL ``COPY`` of the same rows (on SQLite, ``executemany`` INSERTs instead);
+
+and prints the ratios and the peak memory. Goal: preview and commit each within 5 s on a 2-core
+machine, commit at least 20× faster than the naive import.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import TypeVar
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+ORGANISATIONS = int(os.environ.get("BENCH_ORGANISATIONS", "8400"))
+PROVINCES = 77
+DISTRICTS_PER_PROVINCE = 12
+YEAR = 2564
+T = TypeVar("T")
+
+
+def _prepare_database() -> str:
+    setup_test_environment()
+    if connection.vendor == "sqlite":
+        path = Path(tempfile.mkdtemp()) / "bench-import.sqlite3"
+        # A file, not the in-memory default: closer to how the application runs.
+        connection.settings_dict["TEST"]["NAME"] = str(path)
+    return connection.creation.create_test_db(verbosity=0, autoclobber=True)
+
+
+def _build_directory() -> None:
+    from ita import services
+    from ita.models import District, Organisation, Province
+    from ita.thai import name_key
+
+    services.year_create(year=YEAR - 1, actor=None)
+    services.year_create(year=YEAR, actor=None)
+    provinces = Province.objects.bulk_create(
+        Province(name=f"จังหวัดทดสอบ{p:02d}") for p in range(PROVINCES)
+    )
+    districts = District.objects.bulk_create(
+        District(province=p, name=f"อำเภอ{p.pk}-{d:02d}", name_key=name_key(f"อำเภอ{p.pk}-{d:02d}"))
+        for p in provinces
+        for d in range(DISTRICTS_PER_PROVINCE)
+    )
+    Organisation.objects.bulk_create(
+        Organisation(
+            name=f"องค์การบริหารส่วนตำบลทดสอบ{n:05d}",
+            name_key=name_key(f"องค์การบริหารส่วนตำบลทดสอบ{n:05d}"),
+            kind="sao",
+            district=districts[n % len(districts)],
+        )
+        for n in range(ORGANISATIONS)
+    )
+
+
+def _table(seed: int) -> tuple[bytes, list[tuple[str, str, str, list[Decimal], Decimal]]]:
+    from ita import rules
+    from ita.models import AssessmentYear, Organisation
+
+    specs = AssessmentYear.objects.get(year=YEAR).indicator_specs
+    rng = random.Random(seed)
+    rows = []
+    for org in Organisation.objects.select_related("district__province").order_by("pk"):
+        scores = [Decimal(rng.randint(5000, 10000)) / 100 for _ in range(10)]
+        total = rules.round2(rules.compute_total(specs, dict(enumerate(scores, start=1))))
+        rows.append((org.name, org.district.name, org.district.province.name, scores, total))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["หน่วยงาน", "อำเภอ", "จังหวัด", *(f"indicator_{n}" for n in range(1, 11)), "คะแนน"]
+    )
+    for name, district, province, scores, total in rows:
+        writer.writerow([name, district, province, *scores, total])
+    return out.getvalue().encode("utf-8"), rows
+
+
+def _timed(label: str, func: Callable[[], T]) -> tuple[T, float]:
+    start = time.perf_counter()
+    result = func()
+    elapsed = time.perf_counter() - start
+    print(f"  {label:<52} {elapsed:7.2f} s")
+    return result, elapsed
+
+
+def _clear() -> None:
+    from ita.models import Assessment, ImportBatch, IndicatorScore
+
+    with transaction.atomic():
+        ImportBatch.objects.all().delete()
+        IndicatorScore.objects.all().delete()
+        Assessment.objects.all().delete()
+
+
+def _naive(rows: list) -> None:
+    from ita.models import Assessment, AssessmentYear, Indicator, IndicatorScore, Organisation
+
+    year = AssessmentYear.objects.get(year=YEAR)
+    with transaction.atomic():
+        for name, district, province, scores, total in rows:
+            org = Organisation.objects.get(
+                name=name, district__name=district, district__province__name=province
+            )
+            assessment = Assessment(
+                organisation=org,
+                year=year,
+                total=total,
+                level=year.rate(total) or "",
+                passed=year.passes(total),
+            )
+            assessment.save()
+            for number, score in enumerate(scores, start=1):
+                indicator = Indicator.objects.get(year=year, number=number)
+                IndicatorScore(assessment=assessment, indicator=indicator, score=score).save()
+
+
+def _floor(rows: list) -> str:
+    """The fastest the database itself takes the same rows: COPY (PostgreSQL) or executemany."""
+    from django.utils import timezone
+
+    from ita.models import AssessmentYear, Organisation
+
+    year = AssessmentYear.objects.get(year=YEAR)
+    indicators = dict(year.indicators.values_list("number", "pk"))
+    org_ids = dict(Organisation.objects.values_list("name", "pk"))
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(
+                "COPY ita_assessment (organisation_id, year_id, total, level, passed, derived, "
+                "updated_at) FROM STDIN"
+            ) as copy:
+                for name, _d, _p, _scores, total in rows:
+                    copy.write_row((org_ids[name], year.pk, total, "A", True, False, now))
+            cursor.execute(
+                "SELECT organisation_id, id FROM ita_assessment WHERE year_id = %s", [year.pk]
+            )
+            assessment_ids = dict(cursor.fetchall())
+            with cursor.copy(
+                "COPY ita_indicatorscore (assessment_id, indicator_id, score) FROM STDIN"
+            ) as copy:
+                for name, _d, _p, scores, _total in rows:
+                    for number, score in enumerate(scores, start=1):
+                        copy.write_row((assessment_ids[org_ids[name]], indicators[number], score))
+            return "PostgreSQL COPY"
+        cursor.executemany(
+            "INSERT INTO ita_assessment (organisation_id, year_id, total, level, passed, derived, "
+            "updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [(org_ids[r[0]], year.pk, str(r[4]), "A", True, False, now) for r in rows],
+        )
+        cursor.execute(
+            "SELECT organisation_id, id FROM ita_assessment WHERE year_id = %s", [year.pk]
+        )
+        assessment_ids = dict(cursor.fetchall())
+        cursor.executemany(
+            "INSERT INTO ita_indicatorscore (assessment_id, indicator_id, score) VALUES (%s, %s, %s)",
+            [
+                (assessment_ids[org_ids[r[0]]], indicators[n], str(s))
+                for r in rows
+                for n, s in enumerate(r[3], start=1)
+            ],
+        )
+        return "SQLite executemany INSERT (no COPY in SQLite)"
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    from ita.imports.services import import_commit, import_preview, import_revert
+    from ita.models import Assessment, ImportBatch, IndicatorScore
+
+    old_name = connection.settings_dict["NAME"]
+    _prepare_database()
+    try:
+        print(
+            f"database: {connection.vendor}; {ORGANISATIONS} organisations, {os.cpu_count()} CPUs"
+        )
+        _build_directory()
+        data, rows = _table(seed=1)
+        changed_data, _rows2 = _table(seed=2)
+        print(f"table: {len(rows)} rows × (10 indicators + total), {len(data) / 1024:.0f} KiB CSV")
+
+        def preview(payload: bytes) -> ImportBatch:
+            return import_preview(data=payload, file_name="nationwide.csv", year=YEAR)
+
+        batch, t_preview = _timed(
+            "preview (parse, match, check, store), new results", lambda: preview(data)
+        )
+        assert batch.counts["error"] == 0 and batch.counts["new"] == len(rows), batch.counts
+        _b, t_commit = _timed("commit, new results", lambda: import_commit(batch=batch, actor=None))
+        assert IndicatorScore.objects.count() == 10 * len(rows)
+        batch2, t_preview2 = _timed("preview, every score changed", lambda: preview(changed_data))
+        assert batch2.counts["changed"] == len(rows), batch2.counts
+        _b, t_commit2 = _timed(
+            "commit, every score changed", lambda: import_commit(batch=batch2, actor=None)
+        )
+        _timed("revert the second import", lambda: import_revert(batch=batch2, actor=None))
+        rss = _peak_rss_mb()
+
+        _clear()
+        _r, t_naive = _timed("naive per-row ORM save() (one transaction)", lambda: _naive(rows))
+        assert Assessment.objects.count() == len(rows)
+        _clear()
+        floor_label, t_floor = _timed(
+            "floor: COPY / executemany of the same rows", lambda: _floor(rows)
+        )
+        assert IndicatorScore.objects.count() == 10 * len(rows)
+        _clear()
+
+        tracemalloc.start()
+        traced = preview(data)
+        import_commit(batch=traced, actor=None)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+
+        print()
+        print(f"preview {t_preview:.2f} s, commit {t_commit:.2f} s (goal: each within 5 s)")
+        print(f"commit of changes: preview {t_preview2:.2f} s, commit {t_commit2:.2f} s")
+        print(f"naive / commit:            {t_naive / t_commit:6.1f}×  (goal: at least 20×)")
+        print(f"naive / (preview+commit):  {t_naive / (t_preview + t_commit):6.1f}×")
+        print(
+            f"commit / floor:            {t_commit / t_floor:6.1f}×  (floor: {floor_label}, {t_floor:.2f} s)"
+        )
+        print(
+            f"peak memory: Python allocations {peak / 1024 / 1024:.0f} MiB during preview+commit; "
+            f"process peak RSS {rss:.0f} MiB"
+        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

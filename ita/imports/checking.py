@@ -1,0 +1,503 @@
+"""Judging a table's rows against the year's method and what is stored (no writes here).
+
+The same check runs for the preview (in chunks, so the page can show progress) and again inside
+the commit's transaction, where it must give the same answer as the preview did.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ita import methods, rules
+from ita.imports import parsing
+from ita.imports.matching import Directory, expand_abbreviation, history_for
+from ita.imports.messages import ERROR, INFO, WARNING, message
+from ita.imports.parsing import RawRow, Table
+from ita.models import Assessment, AssessmentYear, ImportRow, IndicatorScore, Organisation
+from ita.thai import clean_text, name_key
+
+SCORE_RANGE = (Decimal(0), Decimal(100))
+# Snapshot fields of an assessment that an import may write (and a revert restores).
+FIELDS = ("total", "level", "change", "passed", "rank", "derived")
+ROW_FIELDS = (
+    "batch",
+    "line",
+    "number",
+    "name",
+    "district_name",
+    "province_name",
+    "organisation",
+    "match",
+    "status",
+    "effect",
+    "messages",
+    "before",
+    "after",
+    "suggestions",
+)
+
+
+@dataclass
+class YearMethod:
+    """The year's method; for a year not yet stored, the copy it will be created with."""
+
+    year: int
+    stored: AssessmentYear | None
+    specs: list[rules.IndicatorSpec]
+    rating: list[rules.RatingRule]
+    pass_mark: Decimal
+    copied_from: int | None = None
+
+    @property
+    def labels(self) -> list[str]:
+        return [r.level for r in sorted(self.rating, key=lambda r: -r.min_total)]
+
+    @property
+    def numbers(self) -> list[int]:
+        return [s.number for s in self.specs]
+
+
+def year_method(year: int) -> YearMethod:
+    stored = AssessmentYear.objects.prefetch_related("indicators", "levels").filter(year=year)
+    found = stored.first()
+    if found is not None:
+        return YearMethod(year, found, found.indicator_specs, found.rating_rules, found.pass_mark)
+    source = (
+        AssessmentYear.objects.filter(year__lt=year)
+        .order_by("-year")
+        .prefetch_related("indicators", "levels")
+        .first()
+    )
+    if source is not None:
+        return YearMethod(
+            year, None, source.indicator_specs, source.rating_rules, source.pass_mark, source.year
+        )
+    return YearMethod(
+        year,
+        None,
+        [rules.IndicatorSpec(n, tool, w) for n, _name, tool, w in methods.INDICATORS],
+        [rules.RatingRule(level, low, each) for level, low, each in methods.default_levels(year)],
+        methods.PASS_MARK,
+    )
+
+
+def two(value: Decimal | None) -> str | None:
+    return None if value is None else f"{parsing.quantize(Decimal(value), '0.01'):.2f}"
+
+
+def four(value: Decimal | None) -> str | None:
+    return None if value is None else f"{parsing.quantize(Decimal(value), '0.0001'):.4f}"
+
+
+@dataclass
+class RowResult:
+    line: int
+    number: str = ""
+    name: str = ""
+    district_name: str = ""
+    province_name: str = ""
+    organisation_id: int | None = None
+    match: str = ""
+    status: str = ""
+    effect: str = ""
+    messages: list[dict] = field(default_factory=list)
+    before: dict | None = None
+    after: dict | None = None
+    suggestions: list[dict] = field(default_factory=list)
+    assessment_id: int | None = None
+    district_id: int | None = None
+    province_id: int | None = None
+    create_kind: str = ""
+    create_name: str = ""
+
+    def error(self, code: str, **params: object) -> None:
+        self.messages.append(message(ERROR, code, **params))
+
+    def warn(self, code: str, **params: object) -> None:
+        self.messages.append(message(WARNING, code, **params))
+
+    @property
+    def has_error(self) -> bool:
+        return any(m["level"] == ERROR for m in self.messages)
+
+    def settle(self) -> None:
+        """Status from the messages and the difference between before and after."""
+        if self.has_error:
+            self.status, self.effect = ImportRow.Status.ERROR, ""
+            return
+        if self.before is None:
+            self.effect = ImportRow.Status.NEW
+        elif self.before == self.after:
+            self.effect = ImportRow.Status.UNCHANGED
+        else:
+            self.effect = ImportRow.Status.CHANGED
+        warned = any(m["level"] == WARNING for m in self.messages)
+        self.status = ImportRow.Status.WARNING if warned else self.effect
+
+    def signature(self) -> tuple:
+        """What the preview shows for the row; compared with the check made at commit."""
+        return (self.status, self.organisation_id, self.match, self.before, self.after)
+
+    def to_db(self, batch_id: int) -> tuple:
+        """The row's values for ``ROW_FIELDS``, in database form (JSON as text)."""
+        return (
+            batch_id,
+            self.line,
+            self.number[:20],
+            self.name[:300],
+            self.district_name[:200],
+            self.province_name[:200],
+            self.organisation_id,
+            self.match,
+            self.status,
+            self.effect,
+            json.dumps(self.messages),
+            None if self.before is None else json.dumps(self.before),
+            None if self.after is None else json.dumps(self.after),
+            json.dumps(self.suggestions),
+        )
+
+
+def row_signature(row: ImportRow) -> tuple:
+    """The stored preview row's ``RowResult.signature``."""
+    organisation_id = None if row.match == ImportRow.Match.CREATE else row.organisation_id
+    return (row.status, organisation_id, row.match, row.before, row.after)
+
+
+def _snapshot(values: dict, scores: dict[str, str] | None, with_scores: bool) -> dict:
+    snap = {
+        "total": two(values["total"]),
+        "level": values["level"] or "",
+        "change": two(values["change"]),
+        "passed": values["passed"],
+        "rank": values["rank"],
+        "derived": bool(values["derived"]),
+    }
+    if with_scores:
+        snap["scores"] = dict(sorted((scores or {}).items(), key=lambda kv: int(kv[0])))
+    return snap
+
+
+def _chunks(items: Sequence, size: int = 900) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Checker:
+    def __init__(
+        self,
+        *,
+        table: Table,
+        method: YearMethod,
+        province_id: int | None,
+        resolutions: dict | None = None,
+        directory: Directory | None = None,
+    ) -> None:
+        self.table = table
+        self.method = method
+        self.province_id = province_id
+        self.resolutions = resolutions or {}
+        self.directory = directory or Directory()
+        self.columns = set(table.columns)
+        self.with_scores = any(c.startswith(parsing.INDICATOR_PREFIX) for c in table.columns)
+        self.label_by_key = {name_key(label): label for label in method.labels}
+
+    def check(self, raw_rows: Sequence[RawRow]) -> list[RowResult]:
+        results = [self._read(raw) for raw in raw_rows]
+        existing, scores, previous = self._stored({r.organisation_id for r in results} - {None})
+        unknown = [r for r in results if r.organisation_id is None and r.match != "create"]
+        history = {}
+        if any(r.messages and r.messages[0]["code"] == "organisation_unknown" for r in unknown):
+            provinces = {r.province_id for r in unknown}
+            history = history_for(
+                next(iter(provinces)) if len(provinces) == 1 else None, self.method.year
+            )
+        for result, raw in zip(results, raw_rows, strict=True):
+            self._judge(result, raw, existing, scores, previous, history)
+            result.settle()
+        return results
+
+    # -- reading one row --------------------------------------------------------------------
+
+    def _decimal(self, result: RowResult, raw: RawRow, column: str, places: str) -> Decimal | None:
+        text = raw.values.get(column, "").strip()
+        if not text or text in {"-", "–", "—"}:
+            return None
+        try:
+            value = parsing.parse_decimal(text)
+        except ValueError:
+            result.error("not_number", field=column, value=text)
+            return None
+        rounded = parsing.quantize(value, places)
+        if rounded != value:
+            result.warn("rounded", field=column, value=text, rounded=rounded)
+        return rounded
+
+    def _read(self, raw: RawRow) -> RowResult:
+        values = raw.values
+        result = RowResult(
+            line=raw.line,
+            number=clean_text(values.get(parsing.NUMBER, "")),
+            name=clean_text(values.get(parsing.ORGANISATION, "")),
+            district_name=clean_text(values.get(parsing.DISTRICT, "")),
+            province_name=clean_text(values.get(parsing.PROVINCE, "")),
+        )
+        problem = self.table.problems.get(raw.line)
+        if problem:
+            result.error("shape", problem=problem)
+            return result
+        if not result.name:
+            result.error("missing", field=parsing.ORGANISATION)
+            return result
+        province_id = self.province_id
+        if result.province_name:
+            named = self.directory.province_named(result.province_name)
+            if named is None:
+                result.error("province_unknown", province=result.province_name)
+                return result
+            if province_id is not None and named != province_id:
+                result.error(
+                    "province_differs",
+                    province=result.province_name,
+                    chosen=self.directory.provinces[province_id],
+                )
+                return result
+            province_id = named
+        match = self.directory.match(
+            name=result.name, district=result.district_name, province_id=province_id
+        )
+        result.district_id = match.district_id
+        result.province_id = match.province_id
+        resolution = self.resolutions.get(str(raw.line), {})
+        if match.organisation is None and resolution.get("create"):
+            result.match = ImportRow.Match.CREATE
+            result.create_name = expand_abbreviation(result.name)
+            kind = Organisation.kind_from_name(result.create_name)
+            if match.district_id is None:
+                result.error("create_impossible")
+            elif kind is None:
+                result.error("create_kind")
+            else:
+                result.create_kind = kind
+                result.messages.append(
+                    message(
+                        INFO, "create", district=self.directory.district_name(match.district_id)
+                    )
+                )
+            return result
+        for code, params in match.errors:
+            result.error(code, **params)
+        if match.organisation is not None:
+            result.organisation_id = match.organisation.id
+            result.match = match.via
+            if match.via == ImportRow.Match.ALIAS:
+                result.messages.append(
+                    message(INFO, "matched_alias", stored=match.organisation.name)
+                )
+        for code, params in match.warnings:
+            result.warn(code, **params)
+        return result
+
+    # -- what is stored ---------------------------------------------------------------------
+
+    def _stored(
+        self, org_ids: set[int]
+    ) -> tuple[dict[int, dict], dict[int, dict[str, str]], dict[int, Decimal | None]]:
+        existing: dict[int, dict] = {}
+        scores: dict[int, dict[str, str]] = {}
+        previous: dict[int, Decimal | None] = {}
+        ids = sorted(org_ids)
+        for part in _chunks(ids):
+            if self.method.stored is not None:
+                for values in Assessment.objects.filter(
+                    year=self.method.stored, organisation_id__in=part
+                ).values("pk", "organisation_id", *FIELDS):
+                    existing[values["organisation_id"]] = values
+            for org_id, total in Assessment.objects.filter(
+                year__year=self.method.year - 1, organisation_id__in=part
+            ).values_list("organisation_id", "total"):
+                previous[org_id] = total
+        if self.with_scores and existing:
+            by_assessment = {v["pk"]: org for org, v in existing.items()}
+            for part in _chunks(list(by_assessment)):
+                for assessment_id, number, score in IndicatorScore.objects.filter(
+                    assessment_id__in=part
+                ).values_list("assessment_id", "indicator__number", "score"):
+                    scores.setdefault(by_assessment[assessment_id], {})[str(number)] = four(score)
+        return existing, scores, previous
+
+    # -- judging ----------------------------------------------------------------------------
+
+    def _judge(
+        self,
+        result: RowResult,
+        raw: RawRow,
+        existing: dict[int, dict],
+        scores: dict[int, dict[str, str]],
+        previous: dict[int, Decimal | None],
+        history: dict,
+    ) -> None:
+        total = self._decimal(result, raw, parsing.TOTAL, "0.01")
+        change = self._decimal(result, raw, parsing.CHANGE, "0.01")
+        if total is not None and not SCORE_RANGE[0] <= total <= SCORE_RANGE[1]:
+            result.error("out_of_range", field=parsing.TOTAL, value=total)
+            total = None
+        if result.messages and result.messages[0]["code"] == "organisation_unknown":
+            result.suggestions = self.directory.suggest(
+                name=result.name,
+                district_id=result.district_id,
+                province_id=result.province_id,
+                total=total,
+                change=change,
+                history=history,
+            )
+        row_scores: dict[str, str] | None = None
+        computed: Decimal | None = None
+        tools: dict[str, Decimal] | None = None
+        if self.with_scores:
+            parsed: dict[int, Decimal] = {}
+            missing = []
+            for number in self.method.numbers:
+                column = f"{parsing.INDICATOR_PREFIX}{number}"
+                score = self._decimal(result, raw, column, "0.0001")
+                if score is None:
+                    if not raw.values.get(column, "").strip():
+                        missing.append(str(number))
+                    continue
+                if not SCORE_RANGE[0] <= score <= SCORE_RANGE[1]:
+                    result.error("out_of_range", field=column, value=score)
+                    continue
+                parsed[number] = score
+            if missing:
+                result.error("indicators_missing", numbers=", ".join(missing))
+            elif len(parsed) == len(self.method.numbers):
+                # Already rounded to four places by _decimal.
+                row_scores = {str(n): f"{s:.4f}" for n, s in parsed.items()}
+                computed = rules.compute_total(self.method.specs, parsed)
+                tools = rules.tool_scores(self.method.specs, parsed)
+                if total is None:
+                    total = rules.round2(computed)
+                elif not rules.agrees(computed, total):
+                    result.error("total_disagrees", total=total, computed=rules.round2(computed))
+        if total is None and not result.has_error:
+            result.error("missing", field=parsing.TOTAL)
+        if result.has_error or total is None:
+            return
+
+        stored = existing.get(result.organisation_id) if result.organisation_id else None
+        before = (
+            _snapshot(stored, scores.get(result.organisation_id), self.with_scores)
+            if stored
+            else None
+        )
+        after = (
+            dict(before)
+            if before
+            else _snapshot(
+                {
+                    "total": None,
+                    "level": "",
+                    "change": None,
+                    "passed": None,
+                    "rank": None,
+                    "derived": False,
+                },
+                None,
+                self.with_scores,
+            )
+        )
+        if stored:
+            result.assessment_id = stored["pk"]
+        after["total"] = two(total)
+        if row_scores is not None:
+            after["scores"] = row_scores
+
+        possible = rules.possible_levels(self.method.rating, total, tools)
+        level_text = clean_text(raw.values.get(parsing.LEVEL, ""))
+        if level_text:
+            label = self.label_by_key.get(name_key(level_text))
+            if label is None:
+                result.error(
+                    "level_unknown", value=level_text, levels=", ".join(self.method.labels)
+                )
+            elif label not in possible:
+                result.error(
+                    "level_contradicts",
+                    value=label,
+                    total=two(total),
+                    expected=" / ".join(possible),
+                )
+            else:
+                after["level"] = label
+        elif len(possible) == 1:
+            after["level"] = possible[0]
+        elif after["level"] not in possible:
+            after["level"] = ""
+
+        passes = rules.passes(self.method.pass_mark, total)
+        passed_text = clean_text(raw.values.get(parsing.PASSED, ""))
+        if passed_text:
+            try:
+                passed = parsing.parse_passed(passed_text)
+            except ValueError:
+                result.error("passed_unreadable", value=passed_text)
+            else:
+                if passed is not passes:
+                    result.error(
+                        "passed_contradicts",
+                        value=passed_text,
+                        total=two(total),
+                        mark=two(self.method.pass_mark),
+                    )
+        after["passed"] = passes
+
+        if change is not None:
+            after["change"] = two(change)
+            last = previous.get(result.organisation_id) if result.organisation_id else None
+            if last is not None and not rules.agrees(total - change, last):
+                result.warn(
+                    "change_disagrees",
+                    change=f"{change:+.2f}",
+                    implied=two(total - change),
+                    previous_year=self.method.year - 1,
+                    stored=two(last),
+                )
+        if self.table.kind == parsing.RESULTS and result.number:
+            try:
+                after["rank"] = int(parsing.parse_decimal(result.number))
+            except ValueError:
+                result.error("not_number", field=parsing.NUMBER, value=result.number)
+        after["derived"] = False
+        if not result.has_error:
+            result.before, result.after = before, after
+
+
+def duplicate_lines(keys: Iterable[tuple]) -> dict[int, int]:
+    """Line → the earlier line with the same organisation (or the same unknown name).
+
+    ``keys`` are (line, organisation id, name, district, province) in line order.
+    """
+    first: dict[tuple, int] = {}
+    found: dict[int, int] = {}
+    for line, organisation_id, name, district, province in keys:
+        if organisation_id is not None:
+            key: tuple = ("org", organisation_id)
+        elif name:
+            key = ("name", name_key(name), name_key(district), province)
+        else:
+            continue
+        if key in first:
+            found[line] = first[key]
+        else:
+            first[key] = line
+    return found
+
+
+def mark_duplicate(row: RowResult | ImportRow, first_line: int) -> None:
+    """A later row for the same organisation is an error (works on both kinds of row)."""
+    row.messages = [*row.messages, message(ERROR, "duplicate", line=first_line)]
+    row.status, row.effect = ImportRow.Status.ERROR, ""
+    row.before = row.after = None

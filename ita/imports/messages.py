@@ -1,0 +1,112 @@
+"""The reasons given for each imported row, stored as codes and shown in the reader's language."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ita.imports import parsing
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+
+COLUMN_LABELS = {
+    parsing.NUMBER: gettext_lazy("Row number"),
+    parsing.ORGANISATION: gettext_lazy("Organisation"),
+    parsing.DISTRICT: gettext_lazy("District"),
+    parsing.PROVINCE: gettext_lazy("Province"),
+    parsing.TOTAL: gettext_lazy("Score"),
+    parsing.LEVEL: gettext_lazy("Level"),
+    parsing.CHANGE: gettext_lazy("Change vs last year"),
+    parsing.PASSED: gettext_lazy("Against the pass mark"),
+    "rank": gettext_lazy("Rank"),
+    "derived": gettext_lazy("Derived"),
+}
+
+TEXTS = {
+    "missing": gettext_lazy("%(field)s is missing."),
+    "not_number": gettext_lazy("%(field)s “%(value)s” is not a number."),
+    "out_of_range": gettext_lazy("%(field)s %(value)s is outside 0–100."),
+    "rounded": gettext_lazy("%(field)s %(value)s was rounded to %(rounded)s."),
+    "passed_unreadable": gettext_lazy("“%(value)s” is neither ผ่าน nor ไม่ผ่าน."),
+    "level_unknown": gettext_lazy(
+        "The level “%(value)s” is not one of the year's levels (%(levels)s)."
+    ),
+    "level_contradicts": gettext_lazy(
+        "The level %(value)s contradicts the score %(total)s: the year's method gives %(expected)s."
+    ),
+    "passed_contradicts": gettext_lazy(
+        "“%(value)s” contradicts the score %(total)s and the pass mark %(mark)s."
+    ),
+    "change_disagrees": gettext_lazy(
+        "The change %(change)s means a score of %(implied)s in %(previous_year)s, but %(stored)s is stored."
+    ),
+    "total_disagrees": gettext_lazy(
+        "The score %(total)s does not agree with the indicators, which give %(computed)s."
+    ),
+    "indicators_missing": gettext_lazy("Indicator scores are missing: %(numbers)s."),
+    "shape": gettext_lazy("The line does not fit the header: %(problem)s"),
+    "province_unknown": gettext_lazy("The province “%(province)s” is not known."),
+    "province_differs": gettext_lazy(
+        "The row's province “%(province)s” is not the chosen province, %(chosen)s."
+    ),
+    "district_unknown": gettext_lazy("The district “%(district)s” is not known in %(province)s."),
+    "district_differs": gettext_lazy(
+        "The table lists it under the district %(district)s; it is stored under %(stored)s."
+    ),
+    "district_unknown_matched": gettext_lazy(
+        "The district “%(district)s” is not known; the organisation was found by its name, "
+        "stored under %(stored)s."
+    ),
+    "organisation_unknown": gettext_lazy(
+        "The organisation “%(name)s” is not known: choose one of the suggestions or create it."
+    ),
+    "organisation_ambiguous": gettext_lazy(
+        "“%(name)s” could be several organisations (%(places)s): give the district or province."
+    ),
+    "duplicate": gettext_lazy("Duplicate: line %(line)s is the same organisation."),
+    "matched_alias": gettext_lazy("Found through a stored spelling (alias) of %(stored)s."),
+    "create": gettext_lazy("A new organisation will be created in the district %(district)s."),
+    "create_impossible": gettext_lazy(
+        "The organisation cannot be created from this row: its district is not known."
+    ),
+    "create_kind": gettext_lazy(
+        "The organisation cannot be created from this row: its name does not start with its kind "
+        "(องค์การบริหารส่วนตำบล, เทศบาลตำบล …)."
+    ),
+}
+
+REASONS = {
+    "spelling": gettext_lazy("similar spelling"),
+    "district": gettext_lazy("same district"),
+    "same_total": gettext_lazy("same score stored for this year"),
+    "history": gettext_lazy("the change agrees with its score last year"),
+}
+
+
+def message(level: str, code: str, **params: object) -> dict:
+    return {"level": level, "code": code, "params": {k: str(v) for k, v in params.items()}}
+
+
+def column_label(column: str) -> str:
+    if column.startswith(parsing.INDICATOR_PREFIX):
+        return _("Indicator %(number)s") % {"number": column[len(parsing.INDICATOR_PREFIX) :]}
+    return str(COLUMN_LABELS.get(column, column))
+
+
+def render(entry: dict) -> str:
+    params = dict(entry.get("params", {}))
+    if "field" in params:
+        params["field"] = column_label(params["field"])
+    template = TEXTS.get(entry.get("code", ""))
+    if template is None:
+        return entry.get("code", "")
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+def reason_labels(codes: list[str]) -> list[str]:
+    return [str(REASONS.get(c, c)) for c in codes]

@@ -1,0 +1,588 @@
+"""Importing score tables: preview, reconcile, commit and revert. Every write is here.
+
+The browser, the admin and ``manage.py import_scores`` call these same functions. A preview
+writes only the import's own record and rows; the commit checks the table again inside its
+transaction and applies everything or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ita import services as ita_services
+from ita.imports import bulk, parsing
+from ita.imports.checking import (
+    FIELDS,
+    ROW_FIELDS,
+    Checker,
+    RowResult,
+    duplicate_lines,
+    mark_duplicate,
+    row_signature,
+    year_method,
+)
+from ita.imports.matching import Directory, district_key, province_key
+from ita.models import (
+    Assessment,
+    District,
+    DistrictAlias,
+    Finding,
+    ImportBatch,
+    ImportRow,
+    Indicator,
+    IndicatorScore,
+    Organisation,
+    Province,
+)
+from ita.services import Actor, event_record
+from ita.thai import date_th
+
+# Rows checked per step: small enough for a page to report progress, large enough to be quick.
+CHUNK = 2000
+WRITE_BATCH = 1000
+
+
+class AlreadyApplied(ValidationError):
+    """Another administrator applied (or reverted) this import first."""
+
+
+class StalePreview(ValidationError):
+    """The stored data changed after the preview: it must be checked again before committing."""
+
+
+def _user(actor: Actor) -> object | None:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def import_start(
+    *,
+    data: bytes,
+    file_name: str,
+    year: int,
+    province: Province | None,
+    kind: str | None,
+    source: str,
+    actor: Actor,
+) -> ImportBatch:
+    """Read the table and record the import, ready to be checked. Nothing else changes."""
+    try:
+        table = parsing.parse_table(data, kind=kind or None)
+    except parsing.TableError as exc:
+        raise ValidationError(str(exc)) from None
+    hinted_year = table.hints.get("year")
+    if hinted_year and int(hinted_year) != year:
+        raise ValidationError(
+            _("The table is for the year %(found)s, but the year %(year)s was chosen.")
+            % {"found": hinted_year, "year": year}
+        )
+    method = year_method(year)
+    if table.indicator_numbers():
+        unknown = sorted(set(table.indicator_numbers()) - set(method.numbers))
+        missing = sorted(set(method.numbers) - set(table.indicator_numbers()))
+        if unknown or missing:
+            raise ValidationError(
+                _(
+                    "The year %(year)s has indicators %(numbers)s; the table's header has "
+                    "indicator columns %(found)s."
+                )
+                % {
+                    "year": year,
+                    "numbers": ", ".join(map(str, method.numbers)),
+                    "found": ", ".join(map(str, table.indicator_numbers())),
+                }
+            )
+    hinted_province = str(table.hints.get("province", ""))
+    if province is None and hinted_province and parsing.PROVINCE not in table.columns:
+        key = province_key(hinted_province)
+        province = next((p for p in Province.objects.all() if province_key(p.name) == key), None)
+    checksum = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            kind=table.kind,
+            year=year,
+            province=province,
+            source=source,
+            file_name=file_name[:255],
+            checksum=checksum,
+            size=len(data),
+            file_format=table.file_format[:40],
+            table=table.to_json(),
+            rows_total=len(table.rows),
+            created_by=_user(actor),
+        )
+        event_record(
+            actor=actor,
+            action="import.preview",
+            obj=batch,
+            to_state=batch.status,
+            comment=batch.file_name,
+            data={"year": year, "kind": table.kind, "rows": len(table.rows), "sha256": checksum},
+        )
+    return batch
+
+
+def import_check(
+    *,
+    batch: ImportBatch,
+    actor: Actor = None,
+    limit: int | None = CHUNK,
+    directory: Directory | None = None,
+) -> ImportBatch:
+    """Check the next ``limit`` rows of a preview (all of them with ``None``); then finish it."""
+    with transaction.atomic():
+        # Locked so two steps of the same preview (a double click) cannot check a chunk twice.
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportBatch.Status.CHECKING:
+            return locked
+        table = parsing.Table.from_json(locked.table)
+        start = locked.rows_checked
+        end = len(table.rows) if limit is None else min(len(table.rows), start + limit)
+        if end > start:
+            checker = Checker(
+                table=table,
+                method=year_method(locked.year),
+                province_id=locked.province_id,
+                resolutions=locked.resolutions,
+                directory=directory,
+            )
+            results = checker.check(table.rows[start:end])
+            bulk.insert_rows(ImportRow, ROW_FIELDS, (r.to_db(locked.pk) for r in results))
+        locked.rows_checked = end
+        if end >= len(table.rows):
+            _finish(locked)
+            event_record(
+                actor=actor,
+                action="import.checked",
+                obj=locked,
+                from_state=ImportBatch.Status.CHECKING,
+                to_state=locked.status,
+                data={"counts": locked.counts},
+            )
+        locked.save(update_fields=["rows_checked", "status", "counts"])
+    return locked
+
+
+def _finish(batch: ImportBatch) -> None:
+    keys = list(
+        ImportRow.objects.filter(batch=batch)
+        .order_by("line")
+        .values_list("pk", "line", "organisation_id", "name", "district_name", "province_name")
+    )
+    duplicates = duplicate_lines(
+        (line, organisation_id, name, district, province)
+        for _pk, line, organisation_id, name, district, province in keys
+    )
+    if duplicates:
+        rows = list(ImportRow.objects.filter(batch=batch, line__in=list(duplicates)))
+        for row in rows:
+            mark_duplicate(row, duplicates[row.line])
+        ImportRow.objects.bulk_update(rows, ["messages", "status", "effect", "before", "after"])
+    batch.counts = _counts(batch)
+    batch.status = ImportBatch.Status.READY
+
+
+def _keys(results: list[RowResult]) -> list[tuple]:
+    return [(r.line, r.organisation_id, r.name, r.district_name, r.province_name) for r in results]
+
+
+def _counts(batch: ImportBatch) -> dict[str, int]:
+    counts = {s: 0 for s in ImportRow.Status.values}
+    for status, n in (
+        ImportRow.objects.filter(batch=batch).values_list("status").annotate(n=Count("pk"))
+    ):
+        counts[status] = n
+    counts["skipped_lines"] = len(batch.table.get("skipped", []))
+    return counts
+
+
+def import_preview(
+    *,
+    data: bytes,
+    file_name: str,
+    year: int,
+    province: Province | None = None,
+    kind: str | None = None,
+    source: str = ImportBatch.Source.COMMAND,
+    actor: Actor = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportBatch:
+    """Read and check a whole table in chunks, reporting progress: the dry run."""
+    batch = import_start(
+        data=data,
+        file_name=file_name,
+        year=year,
+        province=province,
+        kind=kind,
+        source=source,
+        actor=actor,
+    )
+    directory = Directory()
+    while batch.status == ImportBatch.Status.CHECKING:
+        batch = import_check(batch=batch, actor=actor, limit=CHUNK, directory=directory)
+        if progress is not None:
+            progress(batch.rows_checked, batch.rows_total)
+    return batch
+
+
+def import_recheck(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
+    """Start the preview's check again (after a reconciliation, or when the data changed)."""
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        _refuse_if_done(locked)
+        locked.rows.all().delete()
+        locked.rows_checked = 0
+        locked.counts = {}
+        locked.status = ImportBatch.Status.CHECKING
+        locked.save(update_fields=["rows_checked", "counts", "status"])
+    return locked
+
+
+def _when(moment: object) -> str:
+    local = timezone.localtime(moment)
+    return f"{date_th(local)} {local:%H:%M}"
+
+
+def _refuse_if_done(batch: ImportBatch) -> None:
+    if batch.status == ImportBatch.Status.APPLIED:
+        who = (
+            batch.applied_by.get_full_name() or batch.applied_by.username
+            if batch.applied_by
+            else "—"
+        )
+        raise AlreadyApplied(
+            _("This import was already applied (by %(who)s, %(when)s). Nothing was changed.")
+            % {"who": who, "when": _when(batch.applied_at)}
+        )
+    if batch.status == ImportBatch.Status.REVERTED:
+        raise AlreadyApplied(_("This import was applied and then reverted; upload the file again."))
+
+
+def import_row_resolve(
+    *,
+    batch: ImportBatch,
+    row: ImportRow,
+    actor: Actor,
+    organisation: Organisation | None = None,
+    create: bool = False,
+) -> ImportBatch:
+    """Reconcile an unknown name: save its spelling as an alias of ``organisation`` (so later
+    imports match it by themselves), or mark the row to create a new organisation at commit.
+    Then the preview is checked again."""
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        _refuse_if_done(locked)
+        if row.batch_id != locked.pk or not row.name:
+            raise ValidationError(_("This row is not part of the import."))
+        if organisation is not None:
+            ita_services.alias_add(
+                organisation=organisation,
+                name=row.name,
+                actor=actor,
+                note=_("import #%(id)s, line %(line)s") % {"id": locked.pk, "line": row.line},
+            )
+            _district_alias_if_unknown(row, organisation, actor)
+            locked.resolutions.pop(str(row.line), None)
+        elif create:
+            locked.resolutions[str(row.line)] = {"create": True}
+            event_record(
+                actor=actor,
+                action="import.create_organisation",
+                obj=locked,
+                comment=row.name,
+                data={"line": row.line},
+            )
+        else:
+            raise ValidationError(_("Choose an organisation, or create a new one."))
+        locked.save(update_fields=["resolutions"])
+    return import_recheck(batch=locked, actor=actor)
+
+
+def _district_alias_if_unknown(row: ImportRow, organisation: Organisation, actor: Actor) -> None:
+    """A misspelt district (เมืองควน) becomes an alias of the chosen organisation's district."""
+    if not row.district_name:
+        return
+    district = organisation.district
+    key = district_key(row.district_name)
+    known = {district_key(d.name) for d in District.objects.filter(province=district.province_id)}
+    known |= {
+        district_key(a.name)
+        for a in DistrictAlias.objects.filter(district__province=district.province_id)
+    }
+    if key in known:
+        return
+    alias = DistrictAlias.objects.create(
+        district=district, name=row.district_name, note=_("saved by an import")
+    )
+    event_record(actor=actor, action="district_alias.add", obj=district, comment=alias.name)
+
+
+def import_discard(*, batch: ImportBatch, actor: Actor) -> None:
+    """Throw away a preview that was not applied."""
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        _refuse_if_done(locked)
+        event_record(
+            actor=actor,
+            action="import.discard",
+            object_type="ita.importbatch",
+            object_id=str(locked.pk),
+            comment=locked.file_name,
+        )
+        locked.delete()
+
+
+def _assessment_values(after: dict) -> dict:
+    return {
+        "total": None if after["total"] is None else Decimal(after["total"]),
+        "level": after["level"] or "",
+        "change": None if after["change"] is None else Decimal(after["change"]),
+        "passed": after["passed"],
+        "rank": after["rank"],
+        "derived": bool(after["derived"]),
+    }
+
+
+def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
+    """Apply a checked preview: everything or nothing, in one transaction.
+
+    The table is checked again against the data as it is now; when anything differs from what
+    the preview showed, nothing is applied and the preview must be checked again.
+    """
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        _refuse_if_done(locked)
+        if locked.status != ImportBatch.Status.READY:
+            raise ValidationError(_("The preview is still being checked; wait until it is done."))
+        if locked.error_count:
+            raise ValidationError(
+                _("%(n)s row(s) have errors. Correct the file or reconcile the rows first.")
+                % {"n": locked.error_count}
+            )
+        method = year_method(locked.year)
+        table = parsing.Table.from_json(locked.table)
+        results = Checker(
+            table=table,
+            method=method,
+            province_id=locked.province_id,
+            resolutions=locked.resolutions,
+        ).check(table.rows)
+        duplicates = duplicate_lines(_keys(results))
+        for result in results:
+            if result.line in duplicates:
+                mark_duplicate(result, duplicates[result.line])
+        stored = {
+            r.line: row_signature(r)
+            for r in ImportRow.objects.filter(batch=locked).only(
+                "line", "status", "organisation_id", "match", "before", "after"
+            )
+        }
+        # Dicts compare by content, whatever the order of keys the database gave back.
+        if stored != {r.line: r.signature() for r in results}:
+            raise StalePreview(
+                _(
+                    "The stored data changed after this preview (another import or an edit). "
+                    "Check the file again before applying it."
+                )
+            )
+        if method.stored is None:
+            ita_services.year_create(year=locked.year, actor=actor)
+            method = year_method(locked.year)
+            locked.year_created = True
+        _apply(locked, results, method.stored, actor)
+        locked.status = ImportBatch.Status.APPLIED
+        locked.applied_by = _user(actor)
+        locked.applied_at = timezone.now()
+        locked.save(update_fields=["status", "applied_by", "applied_at", "year_created"])
+        event_record(
+            actor=actor,
+            action="import.apply",
+            obj=locked,
+            from_state=ImportBatch.Status.READY,
+            to_state=ImportBatch.Status.APPLIED,
+            comment=locked.file_name,
+            data={"counts": locked.counts, "sha256": locked.checksum, "year": locked.year},
+        )
+    return locked
+
+
+def _apply(batch: ImportBatch, results: list[RowResult], year: object, actor: Actor) -> None:
+    created_orgs = []
+    for result in results:
+        if result.match == ImportRow.Match.CREATE:
+            org = Organisation(
+                name=result.create_name, kind=result.create_kind, district_id=result.district_id
+            )
+            org.full_clean(validate_unique=True)
+            org.save()
+            event_record(actor=actor, action="organisation.create", obj=org, comment=org.name)
+            result.organisation_id = org.pk
+            created_orgs.append(result)
+    for result in created_orgs:
+        ImportRow.objects.filter(batch=batch, line=result.line).update(
+            organisation_id=result.organisation_id
+        )
+
+    new = [r for r in results if r.effect == ImportRow.Status.NEW]
+    changed = [r for r in results if r.effect == ImportRow.Status.CHANGED]
+    now = bulk.db_datetime(timezone.now())
+    bulk.insert_rows(
+        Assessment,
+        ["organisation", "year", *FIELDS, "updated_at"],
+        ((r.organisation_id, year.pk, *_assessment_values(r.after).values(), now) for r in new),
+    )
+    if new:
+        made = dict(Assessment.objects.filter(year=year).values_list("organisation_id", "pk"))
+        for result in new:
+            result.assessment_id = made[result.organisation_id]
+    bulk.update_rows(
+        Assessment,
+        [*FIELDS, "updated_at"],
+        ((*_assessment_values(r.after).values(), now, r.assessment_id) for r in changed),
+    )
+    _write_scores(
+        year,
+        [
+            (r.assessment_id, r.after.get("scores"))
+            for r in new + changed
+            if "scores" in r.after
+            and (r.before is None or r.before.get("scores") != r.after["scores"])
+        ],
+    )
+
+
+def _write_scores(year: object, pairs: list[tuple[int, dict | None]]) -> None:
+    """Replace the indicator scores of these assessments (DELETEs, then one COPY or INSERT)."""
+    if not pairs:
+        return
+    indicators = {str(i.number): i.pk for i in Indicator.objects.filter(year=year)}
+    ids = [assessment_id for assessment_id, _scores in pairs]
+    for start in range(0, len(ids), 900):
+        IndicatorScore.objects.filter(assessment_id__in=ids[start : start + 900]).delete()
+    bulk.insert_rows(
+        IndicatorScore,
+        ["assessment", "indicator", "score"],
+        (
+            (assessment_id, indicators[n], Decimal(s))
+            for assessment_id, scores in pairs
+            for n, s in (scores or {}).items()
+        ),
+    )
+
+
+def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
+    """Undo an applied import as a whole: what it created is removed, what it changed restored.
+
+    Refused (changing nothing) when an organisation's result was changed after the import, by a
+    later import or an edit: that later change must be undone first.
+    """
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportBatch.Status.APPLIED:
+            raise AlreadyApplied(_("Only an applied import can be reverted; this one is not."))
+        rows = list(
+            ImportRow.objects.filter(
+                batch=locked, effect__in=[ImportRow.Status.NEW, ImportRow.Status.CHANGED]
+            ).exclude(status=ImportRow.Status.ERROR)
+        )
+        method = year_method(locked.year)
+        with_scores = locked.kind == ImportBatch.Kind.INDICATORS
+        current = _current_snapshots(method.stored, [r.organisation_id for r in rows], with_scores)
+        moved = [r for r in rows if current.get(r.organisation_id, (None, None))[1] != r.after]
+        if moved:
+            raise ValidationError(
+                _(
+                    "These results were changed after the import, so it cannot be reverted as a "
+                    "whole: %(rows)s. Revert the later import first."
+                )
+                % {"rows": ", ".join(f"{r.line}: {r.name}" for r in moved[:10])}
+            )
+        new_ids = [current[r.organisation_id][0] for r in rows if r.before is None]
+        if Finding.objects.filter(assessment_id__in=new_ids).exists():
+            raise ValidationError(
+                _(
+                    "Issues to improve were written on results this import created; remove them first."
+                )
+            )
+        changed = [r for r in rows if r.before is not None]
+        now = bulk.db_datetime(timezone.now())
+        bulk.update_rows(
+            Assessment,
+            [*FIELDS, "updated_at"],
+            (
+                (*_assessment_values(r.before).values(), now, current[r.organisation_id][0])
+                for r in changed
+            ),
+        )
+        if with_scores:
+            _write_scores(
+                method.stored,
+                [(current[r.organisation_id][0], r.before.get("scores")) for r in changed],
+            )
+        try:
+            for start in range(0, len(new_ids), 900):
+                Assessment.objects.filter(pk__in=new_ids[start : start + 900]).delete()
+        except ProtectedError as exc:
+            raise ValidationError(
+                _(
+                    "Other records (%(what)s) refer to results this import created; remove them first."
+                )
+                % {"what": ", ".join(sorted({o._meta.verbose_name for o in exc.protected_objects}))}
+            ) from None
+        created = [r.organisation_id for r in rows if r.match == ImportRow.Match.CREATE]
+        removable = (
+            Organisation.objects.filter(pk__in=created)
+            .annotate(n=Count("assessments", distinct=True) + Count("positions", distinct=True))
+            .filter(n=0)
+        )
+        removed = [o.name for o in removable]
+        removable.delete()
+        locked.status = ImportBatch.Status.REVERTED
+        locked.reverted_by = _user(actor)
+        locked.reverted_at = timezone.now()
+        locked.save(update_fields=["status", "reverted_by", "reverted_at"])
+        event_record(
+            actor=actor,
+            action="import.revert",
+            obj=locked,
+            from_state=ImportBatch.Status.APPLIED,
+            to_state=ImportBatch.Status.REVERTED,
+            comment=locked.file_name,
+            data={"restored": len(changed), "removed": len(new_ids), "organisations": removed},
+        )
+    return locked
+
+
+def _current_snapshots(
+    year: object, org_ids: list[int], with_scores: bool
+) -> dict[int, tuple[int, dict]]:
+    """organisation id → (assessment id, its snapshot as an import writes it)."""
+    from ita.imports.checking import _snapshot, four
+
+    found: dict[int, tuple[int, dict]] = {}
+    if year is None:
+        return found
+    values_by_org = {}
+    for start in range(0, len(org_ids), 900):
+        for values in Assessment.objects.filter(
+            year=year, organisation_id__in=org_ids[start : start + 900]
+        ).values("pk", "organisation_id", *FIELDS):
+            values_by_org[values["organisation_id"]] = values
+    scores: dict[int, dict[str, str]] = {}
+    if with_scores:
+        ids = [v["pk"] for v in values_by_org.values()]
+        for start in range(0, len(ids), 900):
+            for assessment_id, number, score in IndicatorScore.objects.filter(
+                assessment_id__in=ids[start : start + 900]
+            ).values_list("assessment_id", "indicator__number", "score"):
+                scores.setdefault(assessment_id, {})[str(number)] = four(score)
+    for org_id, values in values_by_org.items():
+        found[org_id] = (values["pk"], _snapshot(values, scores.get(values["pk"]), with_scores))
+    return found

@@ -1,0 +1,285 @@
+"""Staff pages for importing score tables: upload, preview with progress, reconcile, apply, revert."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ita.imports import blanks, parsing, services
+from ita.imports.forms import ImportUploadForm, ResolveForm
+from ita.imports.messages import column_label, reason_labels
+from ita.imports.messages import render as render_message
+from ita.models import AssessmentYear, ImportBatch, ImportRow, Organisation
+
+ROWS_PER_PAGE = 100
+STATUS_ORDER = ["error", "warning", "new", "changed", "unchanged"]
+
+
+def staff_required(view: Callable) -> Callable:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _get_batch(pk: int) -> ImportBatch:
+    # The parsed table (megabytes for a nationwide file) is read by the services, not the pages.
+    return get_object_or_404(
+        ImportBatch.objects.select_related(
+            "province", "created_by", "applied_by", "reverted_by"
+        ).defer("table"),
+        pk=pk,
+    )
+
+
+@staff_required
+def index(request: HttpRequest) -> HttpResponse:
+    latest = AssessmentYear.objects.order_by("-year").values_list("year", flat=True).first()
+    page_error = ""
+    if request.method == "POST":
+        try:
+            form = ImportUploadForm(request.POST, request.FILES)
+            valid = form.is_valid()
+        except RequestDataTooBig:
+            # Pasted text beyond Django's request limit: say so instead of a bare 400.
+            form = ImportUploadForm(initial={"year": latest or 2564})
+            page_error = _("The pasted text is too large. Upload it as a CSV or XLSX file instead.")
+            valid = False
+        if valid:
+            data, file_name, source = form.payload()
+            try:
+                batch = services.import_start(
+                    data=data,
+                    file_name=file_name,
+                    year=form.cleaned_data["year"],
+                    province=form.cleaned_data["province"],
+                    kind=form.cleaned_data["kind"] or None,
+                    source=source,
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                for text in exc.messages:
+                    form.add_error(None, text)
+            else:
+                return redirect("imports:detail", pk=batch.pk)
+    else:
+        form = ImportUploadForm(initial={"year": (latest or 2564)})
+    batches = list(
+        ImportBatch.objects.select_related("province", "created_by", "applied_by").defer(
+            "table", "resolutions"
+        )[:50]
+    )
+    return render(
+        request,
+        "imports/index.html",
+        {
+            "form": form,
+            "page_error": page_error,
+            "batches": batches,
+            "kinds": ImportBatch.Kind.choices,
+        },
+    )
+
+
+@require_GET
+@staff_required
+def template_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    if kind not in ImportBatch.Kind.values or fmt not in {"csv", "xlsx"}:
+        raise Http404
+    if fmt == "csv":
+        response = HttpResponse(blanks.as_csv(kind), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            blanks.as_xlsx(kind),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="ita-{kind}-template.{fmt}"'
+    return response
+
+
+def _diff(row: ImportRow) -> list[tuple[str, object, object]]:
+    after = row.after or {}
+    before = row.before or {}
+    lines = []
+    for key in ("total", "level", "change", "passed", "rank", "derived"):
+        if key in after and (row.before is None or before.get(key) != after.get(key)):
+            if row.before is None and after.get(key) in (None, "", False) and key != "passed":
+                continue
+            lines.append((column_label(key), before.get(key), after.get(key)))
+    old_scores = before.get("scores") or {}
+    for number, score in (after.get("scores") or {}).items():
+        if old_scores.get(number) != score:
+            lines.append(
+                (column_label(f"{parsing.INDICATOR_PREFIX}{number}"), old_scores.get(number), score)
+            )
+    return lines
+
+
+@require_GET
+@staff_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch(pk)
+    status = request.GET.get("status", "")
+    rows = ImportRow.objects.filter(batch=batch).select_related("organisation__district")
+    if status in ImportRow.Status.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows.order_by("line"), ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = [
+        {
+            "row": row,
+            "messages": [(m["level"], render_message(m)) for m in row.messages],
+            "diff": _diff(row),
+            "suggestions": [
+                {**s, "reasons": reason_labels(s.get("reasons", []))} for s in row.suggestions
+            ],
+            "resolvable": batch.status == ImportBatch.Status.READY
+            and row.organisation_id is None
+            and row.name
+            and any(m["code"] == "organisation_unknown" for m in row.messages),
+        }
+        for row in page.object_list
+    ]
+    same_file = (
+        ImportBatch.objects.filter(checksum=batch.checksum, status=ImportBatch.Status.APPLIED)
+        .exclude(pk=batch.pk)
+        .only("pk", "applied_at")
+        .first()
+    )
+    parts = (
+        ImportBatch.objects.filter(pk=batch.pk)
+        .values_list("table__skipped", "table__columns")
+        .get()
+    )
+    skipped, columns = parts[0] or [], parts[1] or []
+    counts = batch.counts or {}
+    return render(
+        request,
+        "imports/batch.html",
+        {
+            "batch": batch,
+            "page": page,
+            "rows": shown,
+            "status": status,
+            "status_links": [
+                (s, ImportRow.Status(s).label, counts.get(s, 0)) for s in STATUS_ORDER
+            ],
+            "skipped": skipped,
+            "same_file": same_file,
+            "columns": [column_label(c) for c in columns],
+        },
+    )
+
+
+def _service_call(request: HttpRequest, call: Callable[[], object], success: str) -> bool:
+    """Run a service; report its refusal as a message instead of an error page."""
+    try:
+        call()
+    except services.AlreadyApplied as exc:
+        messages.warning(request, " ".join(exc.messages))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if success:
+            messages.success(request, success)
+        return True
+    return False
+
+
+@require_POST
+@staff_required
+def batch_check(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch(pk)
+    services.import_check(batch=batch, actor=request.user, limit=services.CHUNK)
+    return redirect("imports:detail", pk=batch.pk)
+
+
+@require_POST
+@staff_required
+def batch_recheck(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch(pk)
+    _service_call(request, lambda: services.import_recheck(batch=batch, actor=request.user), "")
+    return redirect("imports:detail", pk=batch.pk)
+
+
+@require_POST
+@staff_required
+def batch_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch(pk)
+    _service_call(
+        request,
+        lambda: services.import_commit(batch=batch, actor=request.user),
+        _("The import was applied."),
+    )
+    return redirect("imports:detail", pk=batch.pk)
+
+
+@require_POST
+@staff_required
+def batch_revert(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch(pk)
+    _service_call(
+        request,
+        lambda: services.import_revert(batch=batch, actor=request.user),
+        _("The import was reverted: the results are as they were before it."),
+    )
+    return redirect("imports:detail", pk=batch.pk)
+
+
+@require_POST
+@staff_required
+def batch_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch(pk)
+    if _service_call(
+        request,
+        lambda: services.import_discard(batch=batch, actor=request.user),
+        _("The preview was discarded."),
+    ):
+        return redirect("imports:index")
+    return redirect("imports:detail", pk=batch.pk)
+
+
+@require_POST
+@staff_required
+def row_resolve(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
+    batch = _get_batch(pk)
+    row = get_object_or_404(ImportRow, pk=row_id, batch=batch)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an organisation, or create a new one."))
+        return redirect("imports:detail", pk=batch.pk)
+    choice = form.cleaned_data["choice"]
+    organisation = None
+    if choice != "create":
+        organisation = Organisation.objects.select_related("district").filter(pk=choice).first()
+        if organisation is None:
+            messages.error(request, _("That organisation no longer exists."))
+            return redirect("imports:detail", pk=batch.pk)
+    _service_call(
+        request,
+        lambda: services.import_row_resolve(
+            batch=batch,
+            row=row,
+            actor=request.user,
+            organisation=organisation,
+            create=choice == "create",
+        ),
+        _("Saved “%(name)s” as a spelling of %(org)s; the preview is checked again.")
+        % {"name": row.name, "org": organisation.name}
+        if organisation
+        else _("“%(name)s” will be created as a new organisation; the preview is checked again.")
+        % {"name": row.name},
+    )
+    return redirect("imports:detail", pk=batch.pk)

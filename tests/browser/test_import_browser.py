@@ -1,0 +1,36 @@
+import pytest
+
+from ita.models import Assessment, ImportBatch, OrganisationAlias
+from tests.imports.helpers import seed_text
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_an_administrator_pastes_the_seed_reconciles_a_name_and_applies(page, login, demo) -> None:  # noqa: ANN001
+    text = (
+        seed_text().replace("อุยไธสง", "อุยไธสงห์").replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84")
+    )
+    login("admin")
+    page.click("text=นำเข้าข้อมูล")
+    assert page.locator("h1").inner_text() == "นำเข้าตารางคะแนน"
+    page.fill("#id_text", text)
+    page.fill("#id_year", "2564")
+    page.click("#import-form button[type=submit]")
+    # The progress page steps through the rows by itself, then shows the preview.
+    page.wait_for_selector("table.import-rows")
+    assert "ผิดพลาด: 1" in page.locator(".counts").inner_text()
+    assert "เปลี่ยนแปลง: 1" in page.locator(".counts").inner_text()
+    error_row = page.locator("tr.row-error")
+    assert "ไม่รู้จักหน่วยงาน" in error_row.inner_text()
+    first_choice = error_row.locator("input[name=choice]").first
+    assert first_choice.is_checked()
+    assert "องค์การบริหารส่วนตำบลสุโสะ" in error_row.locator("label").first.inner_text()
+    error_row.locator("button[type=submit]").click()
+    page.wait_for_selector("table.import-rows")
+    assert "ผิดพลาด: 0" in page.locator(".counts").inner_text()
+    assert OrganisationAlias.objects.filter(name="องค์การบริหารส่วนตำบลอุยไธสงห์").exists()
+    page.click("text=นำข้อมูลเข้า")
+    page.wait_for_selector(".messages li.success")
+    assert ImportBatch.objects.get().status == "applied"
+    pao = Assessment.objects.get(organisation__name="องค์การบริหารส่วนจังหวัดตรัง", year__year=2564)
+    assert str(pao.total) == "97.76"
