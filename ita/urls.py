@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("my/", views.my_organisation, name="my_organisation"),
+    path("", include("ita.urls_insights")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
