@@ -12,21 +12,20 @@ from decimal import Decimal
 
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DecimalField,
     F,
-    IntegerField,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
+    When,
     Window,
 )
-from django.db.models.functions import Coalesce, Rank
+from django.db.models.functions import Rank
 
 from ita import rules
 from ita.models import (
@@ -89,7 +88,7 @@ class Summary:
 
 
 def province_assessments(year: AssessmentYear, province: Province) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(year=year, organisation__district__province=province)
+    return Assessment.objects.filter(year=year, organisation__district__province_id=province.pk)
 
 
 def province_summary(year: AssessmentYear, province: Province) -> Summary:
@@ -281,29 +280,6 @@ def standing(rows: list[RankedRow], organisation_id: int, bins: list[Bin]) -> St
 # --- One organisation over the years -------------------------------------------------------
 
 
-def _rank_subqueries() -> dict[str, Coalesce | Subquery]:
-    """Rank (1 + how many did better) and field size in the province and the district, per year,
-    as correlated subqueries: the same competition ranks as the province table."""
-    out: dict[str, Coalesce | Subquery] = {}
-    scopes = {
-        "province": "organisation__district__province",
-        "district": "organisation__district",
-    }
-    for scope, path in scopes.items():
-        peers = Assessment.objects.filter(
-            year=OuterRef("year"), total__isnull=False, **{path: OuterRef(path)}
-        ).order_by()
-        better = peers.filter(total__gt=OuterRef("total")).values("year").annotate(n=Count("pk"))
-        field_size = peers.values("year").annotate(n=Count("pk"))
-        out[f"{scope}_better"] = Coalesce(
-            Subquery(better.values("n"), output_field=IntegerField()), Value(0)
-        )
-        out[f"{scope}_count"] = Coalesce(
-            Subquery(field_size.values("n"), output_field=IntegerField()), Value(0)
-        )
-    return out
-
-
 @dataclass
 class YearResult:
     assessment: Assessment
@@ -326,7 +302,6 @@ def organisation_years(organisation: Organisation) -> list[YearResult]:
     assessments = list(
         Assessment.objects.filter(organisation=organisation)
         .select_related("year")
-        .annotate(**_rank_subqueries())
         .order_by("year__year")
     )
     years = [a.year_id for a in assessments]
@@ -353,26 +328,19 @@ def organisation_years(organisation: Organisation) -> list[YearResult]:
         if r["n"] == expected.get(key) and r["weight"]:
             value = Decimal(str(r["weighted"])) / Decimal(str(r["weight"]))
             tools.setdefault(key[0], {})[key[1]] = value
-    means = dict(
-        Assessment.objects.filter(
-            year__in=years, organisation__district__province_id=organisation.district.province_id
-        )
-        .order_by()
-        .values("year_id")
-        .annotate(mean=Avg("total"))
-        .values_list("year_id", "mean")
-    )
+    peers = _peers(organisation, assessments)
     results: list[YearResult] = []
     for a in assessments:
-        ranked = a.total is not None
+        p = peers.get(a.year_id, {})
+        ranked = a.total is not None and bool(p)
         result = YearResult(
             assessment=a,
             tools=tools.get(a.year_id, {}),
-            province_mean=_decimal(means.get(a.year_id)),
-            province_rank=a.province_better + 1 if ranked else None,
-            province_count=a.province_count,
-            district_rank=a.district_better + 1 if ranked else None,
-            district_count=a.district_count,
+            province_mean=_decimal(p.get("mean")),
+            province_rank=p["province_better"] + 1 if ranked else None,
+            province_count=p.get("province_count", 0),
+            district_rank=p["district_better"] + 1 if ranked else None,
+            district_count=p.get("district_count", 0),
         )
         before = results[-1] if results else None
         if before is not None and before.year == result.year - 1:
@@ -382,6 +350,36 @@ def organisation_years(organisation: Organisation) -> list[YearResult]:
                 result.district_rank_change = before.district_rank - result.district_rank
         results.append(result)
     return results
+
+
+def _peers(organisation: Organisation, assessments: list[Assessment]) -> dict[int, dict]:
+    """Per year: how many in the province and the district have a total, how many of them did
+    better than the organisation (its competition rank is one more), and the province's mean.
+    One grouped query; the organisation's own totals go in as a CASE on the year."""
+    own = [When(year_id=a.year_id, then=Value(a.total)) for a in assessments if a.total is not None]
+    if not assessments:
+        return {}
+    own_total = Case(
+        *own, default=Value(None), output_field=DecimalField(max_digits=5, decimal_places=2)
+    )
+    in_district = Q(organisation__district_id=organisation.district_id)
+    rows = (
+        Assessment.objects.filter(
+            year__in=[a.year_id for a in assessments],
+            organisation__district__province_id=organisation.district.province_id,
+            total__isnull=False,
+        )
+        .order_by()
+        .values("year_id")
+        .annotate(
+            mean=Avg("total"),
+            province_count=Count("pk"),
+            district_count=Count("pk", filter=in_district),
+            province_better=Count("pk", filter=Q(total__gt=own_total)),
+            district_better=Count("pk", filter=Q(total__gt=own_total) & in_district),
+        )
+    )
+    return {r["year_id"]: r for r in rows}
 
 
 @dataclass(frozen=True)
