@@ -66,7 +66,7 @@ def login(page):  # noqa: ANN001, ANN201
         page.goto("/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")  # not the language switch in the header
         page.wait_for_load_state()
 
     return _login
