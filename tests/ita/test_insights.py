@@ -267,3 +267,15 @@ def test_an_organisation_without_results_has_an_insights_page(db, client: Client
     response = client.get(f"/organisations/{org.pk}/insights/")
     assert response.status_code == 200
     assert client.get(f"/organisations/{org.pk + 1}/insights/").status_code == 404
+
+
+def test_the_province_results_table_downloads_as_xlsx(demo, client: Client) -> None:  # noqa: ANN001
+    _, trang = _trang()
+    response = client.get(f"/results/2564/{trang.pk}/?district=&passed=yes&format=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("rank", "organisation", "kind") and len(rows) == 43
+    suso = next(r for r in rows if r[1] == "องค์การบริหารส่วนตำบลสุโสะ")
+    assert suso[0] == 12 and suso[5] == 93.26 and suso[6] == 93.26 and suso[8] == 26.19
+    page = client.get(f"/results/2564/{trang.pk}/").content.decode()
+    assert f"/results/2564/{trang.pk}/overview/" in page and "format=xlsx" in page
