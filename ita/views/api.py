@@ -70,11 +70,19 @@ def _page(
     params: dict,
     queryset: QuerySet,
     serialise: Callable[[Any], dict],
+    expand: Callable[[QuerySet], QuerySet] | None = None,
 ) -> JsonResponse:
+    """One page of ``queryset`` (ordered by id). With ``expand``, the page's ids are chosen
+    first and only those rows get its joins and annotations: a deep offset then skips bare ids
+    instead of computing subqueries for every skipped row."""
     limit = params.get("limit", api.DEFAULT_LIMIT)
     offset = params.get("offset", 0)
     count = queryset.count()
-    items = [serialise(x) for x in queryset[offset : offset + limit]]
+    window = queryset[offset : offset + limit]
+    if expand is not None:
+        chosen = queryset.model.objects.filter(pk__in=window.values("pk"))
+        window = expand(chosen).order_by("pk")
+    items = [serialise(x) for x in window]
 
     def link(to: int) -> str:
         query = request.GET.copy()
@@ -246,14 +254,18 @@ def assessments(request: HttpRequest, params: dict) -> JsonResponse:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    queryset = (
-        Assessment.objects.filter(api.filter_q("assessment", params))
-        .select_related("organisation__district__province", "year")
-        .with_computed_total()
-        .annotate(indicator_count=Subquery(indicator_count, output_field=IntegerField()))
-        .order_by("pk")
+    queryset = Assessment.objects.filter(api.filter_q("assessment", params)).order_by("pk")
+    return _page(
+        request,
+        params,
+        queryset,
+        _assessment,
+        expand=lambda page: (
+            page.select_related("organisation__district__province", "year")
+            .with_computed_total()
+            .annotate(indicator_count=Subquery(indicator_count, output_field=IntegerField()))
+        ),
     )
-    return _page(request, params, queryset, _assessment)
 
 
 SCORE_FIELDS = (
