@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from ita import rules, services
+from ita import methods, rules, services
 from ita.models import (
     Assessment,
     AssessmentYear,
@@ -24,6 +24,7 @@ from ita.models import (
     IndicatorScore,
     Organisation,
     Province,
+    RatingLevel,
 )
 from ita.selectors import competition_ranks
 from ita.thai import name_key
@@ -110,7 +111,10 @@ def build(
     year_objs = []
     for year in sorted(years):
         existing = AssessmentYear.objects.filter(year=year).first()
-        year_objs.append(existing or services.year_create(year=year, actor=None))
+        if existing is None:
+            existing = services.year_create(year=year, actor=None)
+            _published_levels(existing)
+        year_objs.append(existing)
     year_objs = list(
         AssessmentYear.objects.filter(pk__in=[y.pk for y in year_objs])
         .prefetch_related("indicators", "levels")
@@ -166,6 +170,19 @@ def build(
         n_scores += len(score_objs)
         say(f"{year.year}: {len(created)} assessments, {len(score_objs)} indicator scores")
     return Dataset(province_objs, district_objs, org_objs, year_objs, n_assessments, n_scores)
+
+
+def _published_levels(year: AssessmentYear) -> None:
+    """A new year copies the previous year's method; 2567 changed the rating scheme, so a
+    synthetic 2567 after a 2566 gets the labels it was really rated by."""
+    wanted = methods.default_levels(year.year)
+    have = {(r.level, r.min_total, r.min_each_tool) for r in year.levels.all()}
+    if have != set(wanted):
+        year.levels.all().delete()
+        RatingLevel.objects.bulk_create(
+            RatingLevel(year=year, level=level, min_total=low, min_each_tool=each)
+            for level, low, each in wanted
+        )
 
 
 def _rank_in_provinces(assessments: list[Assessment], organisations: list[Organisation]) -> None:

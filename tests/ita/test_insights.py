@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from ita import insights, rules, services
+from ita import insights, rules, services, synthetic
 from ita.demo import seed_rows
 from ita.models import Assessment, AssessmentYear, Organisation, Province
 from ita.selectors import competition_ranks, year_table
@@ -279,3 +279,20 @@ def test_the_province_results_table_downloads_as_xlsx(demo, client: Client) -> N
     assert suso[0] == 12 and suso[5] == 93.26 and suso[6] == 93.26 and suso[8] == 26.19
     page = client.get(f"/results/2564/{trang.pk}/").content.decode()
     assert f"/results/2564/{trang.pk}/overview/" in page and "format=xlsx" in page
+
+
+def test_the_2567_labels_are_counted_in_the_years_order(db, client: Client) -> None:  # noqa: ANN001
+    data = synthetic.build(organisations=60, provinces=1, districts=4, years=(2566, 2567), seed=7)
+    province = data.provinces[0]
+    year = AssessmentYear.objects.prefetch_related("levels").get(year=2567)
+    counts = insights.level_counts(year, province)
+    assert [lv for lv, _ in counts][:5] == [
+        "ผ่านดีเยี่ยม",
+        "ผ่านดี",
+        "ผ่าน",
+        "ต้องปรับปรุง",
+        "ต้องปรับปรุงโดยด่วน",
+    ]
+    assert sum(n for _, n in counts) == Assessment.objects.filter(year=year).count()
+    html = client.get(f"/results/2567/{province.pk}/overview/").content.decode()
+    assert "ต้องปรับปรุงโดยด่วน" in html and "<svg" in html
