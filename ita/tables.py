@@ -31,6 +31,7 @@ class Column:
     label: str
     # text | int | score (two decimals) | signed (+1.23) | percent | passed (True/False/None)
     kind: str = "text"
+    link: str = ""  # the row's key holding an address for this cell (pages only, not files)
 
     @property
     def numeric(self) -> bool:
@@ -55,12 +56,19 @@ class Table:
             and (row.get(self.highlight_key) == self.highlight)
         )
 
-    def display(self) -> list[tuple[bool, list[tuple[str, bool]]]]:
-        """For the template: (highlighted, [(text, numeric), …]) per row."""
+    def display(self) -> list[tuple[bool, list[tuple[str, bool, str]]]]:
+        """For the template: (highlighted, [(text, numeric, link), …]) per row."""
         return [
             (
                 self.is_highlighted(row),
-                [(display_value(c, row.get(c.key)), c.numeric) for c in self.columns],
+                [
+                    (
+                        display_value(c, row.get(c.key)),
+                        c.numeric,
+                        row.get(c.link, "") if c.link else "",
+                    )
+                    for c in self.columns
+                ],
             )
             for row in self.rows
         ]

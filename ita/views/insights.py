@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -93,7 +94,7 @@ def _ranking_table(
         columns=[
             Column("province_rank", _("Rank in the province"), "int"),
             Column("district_rank", _("Rank in the district"), "int"),
-            Column("name", _("Organisation")),
+            Column("name", _("Organisation"), link="url"),
             Column("district", _("District")),
             Column("total", _("Total"), "score"),
             Column("level", _("Level")),
@@ -103,6 +104,7 @@ def _ranking_table(
         rows=[
             {
                 "id": r.organisation_id,
+                "url": reverse("organisation_insights", args=[r.organisation_id]),
                 "province_rank": r.province_rank,
                 "district_rank": r.district_rank,
                 "name": r.name,
