@@ -54,10 +54,17 @@ def _clamp(value: float) -> Decimal:
     return Decimal(f"{min(100.0, max(0.0, value)):.2f}")
 
 
-def _spread(total: int, parts: int) -> list[int]:
-    """``total`` split into ``parts`` near-equal whole numbers."""
-    base, extra = divmod(total, parts)
-    return [base + (1 if k < extra else 0) for k in range(parts)]
+def _spread(total: int, weights: list[float]) -> list[int]:
+    """``total`` split in proportion to ``weights``, each part at least 1, summing exactly."""
+    scale = sum(weights)
+    parts = [max(1, int(total * w / scale)) for w in weights]
+    k = 0
+    while sum(parts) != total:  # hand out (or take back) the rounding, one at a time
+        step = 1 if sum(parts) < total else -1
+        if parts[k % len(parts)] + step >= 1:
+            parts[k % len(parts)] += step
+        k += 1
+    return parts
 
 
 @transaction.atomic
@@ -83,7 +90,10 @@ def build(
         for p in range(provinces)
     )
     district_objs: list[District] = []
-    for province, count in zip(province_objs, _spread(districts, provinces), strict=True):
+    # Provinces differ in size as the real ones do (the largest, นครราชสีมา, has ~330 local
+    # governments, three times the mean): the first province here is three times the mean.
+    sizes = [3.0] + [rng.uniform(0.3, 1.7) for _ in range(provinces - 1)]
+    for province, count in zip(province_objs, _spread(districts, sizes), strict=True):
         for d in range(count):
             name = f"อำเภอจำลอง{province.pk}-{d + 1}"
             district_objs.append(District(province=province, name=name, name_key=name_key(name)))
@@ -94,7 +104,7 @@ def build(
 
     org_objs: list[Organisation] = []
     kinds, weights = zip(*KIND_WEIGHTS, strict=True)
-    for province, count in zip(province_objs, _spread(organisations, provinces), strict=True):
+    for province, count in zip(province_objs, _spread(organisations, sizes), strict=True):
         own = by_province[province.pk]
         for k in range(count):
             district = own[k % len(own)]
