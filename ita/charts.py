@@ -18,6 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 WIDTH = 680
 # Dark to light, so series stay apart in greyscale print; the highlight is amber with a border.
 SHADES = ["#1f4e8c", "#7a9cc6", "#c4d3e6", "#1b6e3a", "#8a5a00"]
+# Lines need darker inks than bar fills to show on white.
+LINE_COLOURS = ["#1f4e8c", "#4f81bd", "#6b7785", "#1b6e3a", "#8a5a00"]
 HIGHLIGHT = "#e0a100"
 INK = "#1d2733"
 MUTED = "#5b6673"
@@ -77,7 +79,7 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
 def _legend(names: Sequence[str], y: float, *, lines: bool) -> list[str]:
     out, x = [], 10.0
     for k, name in enumerate(names):
-        colour = SHADES[k % len(SHADES)]
+        colour = (LINE_COLOURS if lines else SHADES)[k % len(SHADES)]
         if lines:
             dash = DASHES[k % len(DASHES)]
             out.append(
@@ -203,18 +205,19 @@ def lines(
     """Lines over the years; the first series has its values written at its points.
 
     ``invert`` puts ``low`` at the top (rank 1 is best)."""
-    height, top, bottom, left, right = 300, 20, 64, 52, 24
-    plot_h, plot_w = height - top - bottom, WIDTH - left - right
+    height, top, bottom, left, right, pad = 300, 24, 64, 52, 24, 36
+    plot_h, plot_w = height - top - bottom, WIDTH - left - right - 2 * pad
     low_f, high_f = float(low), float(high)
     span = (high_f - low_f) or 1.0
-    step = plot_w / max(1, len(x_labels) - 1) if len(x_labels) > 1 else 0.0
+    step = plot_w / (len(x_labels) - 1) if len(x_labels) > 1 else 0.0
 
     def y_of(v: Number) -> float:
         share = (float(v) - low_f) / span
         return top + (share if invert else 1 - share) * plot_h
 
     def x_of(k: int) -> float:
-        return left + (k * step if len(x_labels) > 1 else plot_w / 2)
+        # Points sit ``pad`` inside the axis so their labels clear the tick labels.
+        return left + pad + (k * step if len(x_labels) > 1 else plot_w / 2)
 
     body: list[str] = []
     for tick in ticks or (low, high):
@@ -224,9 +227,9 @@ def lines(
         )
         body.append(_text(left - 6, y + 4, f"{float(tick):g}", text_anchor="end", fill=MUTED))
     for k, label in enumerate(x_labels):
-        body.append(_text(x_of(k), top + plot_h + 18, label, text_anchor="middle"))
+        body.append(_text(x_of(k), top + plot_h + 22, label, text_anchor="middle"))
     for n, s in enumerate(series):
-        colour = SHADES[n % len(SHADES)]
+        colour = LINE_COLOURS[n % len(LINE_COLOURS)]
         points = [(x_of(k), y_of(v), v) for k, v in enumerate(s.values) if v is not None]
         if len(points) > 1:
             dash = DASHES[n % len(DASHES)]
