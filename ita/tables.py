@@ -19,6 +19,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
+from ita.rules import round2
+
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Spreadsheet number formats by column kind.
@@ -80,9 +82,9 @@ def display_value(column: Column, value: object) -> str:
     if column.kind == "passed":
         return _("Passed") if value else _("Not passed")
     if column.kind in {"score", "percent"}:
-        return f"{Decimal(str(value)):.2f}"
+        return f"{round2(Decimal(str(value))):.2f}"  # half up, as published
     if column.kind == "signed":
-        return f"{Decimal(str(value)):+.2f}"
+        return f"{round2(Decimal(str(value))):+.2f}"
     return str(value)
 
 
