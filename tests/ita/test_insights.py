@@ -296,3 +296,11 @@ def test_the_2567_labels_are_counted_in_the_years_order(db, client: Client) -> N
     assert sum(n for _, n in counts) == Assessment.objects.filter(year=year).count()
     html = client.get(f"/results/2567/{province.pk}/overview/").content.decode()
     assert "ต้องปรับปรุงโดยด่วน" in html and "<svg" in html
+
+
+def test_the_organisation_page_links_its_tables_as_downloads(demo, client: Client) -> None:  # noqa: ANN001
+    html = client.get(f"/organisations/{demo.home.pk}/").content.decode()
+    url = f"/organisations/{demo.home.pk}/insights/?year=2564&amp;download=profile&amp;format=xlsx"
+    assert url in html
+    response = client.get(url.replace("&amp;", "&"))
+    assert response.status_code == 200 and response.content[:2] == b"PK"  # a zip: XLSX
