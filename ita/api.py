@@ -23,6 +23,10 @@ from ita.models import Assessment, Organisation, Tool
 API_PREFIX = "/api/v1"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+# Bounds that keep every number inside what both databases take (a larger id or offset would
+# overflow SQLite's or PostgreSQL's 64-bit integers and fail inside the driver).
+MAX_ID = 2**63 - 1
+MAX_OFFSET = 10**9
 BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
@@ -51,7 +55,7 @@ def _boolean(value: str) -> bool:
     return BOOLEAN_WORDS[value]
 
 
-def _int(low: int, high: int | None = None) -> Callable[[], forms.Field]:
+def _int(low: int, high: int = MAX_ID) -> Callable[[], forms.Field]:
     return lambda: forms.IntegerField(min_value=low, max_value=high)
 
 
@@ -68,9 +72,9 @@ PARAMS = {
         ),
         Param(
             "offset",
-            _int(0),
+            _int(0, MAX_OFFSET),
             "Number of items to skip.",
-            {"type": "integer", "minimum": 0, "default": 0},
+            {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
             "0",
         ),
         Param(
@@ -85,7 +89,7 @@ PARAMS = {
             "province",
             _int(1),
             "Province id (see /api/v1/provinces).",
-            {"type": "integer", "minimum": 1},
+            {"type": "integer", "minimum": 1, "maximum": MAX_ID},
             "1",
             {
                 "district": "province_id",
@@ -98,7 +102,7 @@ PARAMS = {
             "district",
             _int(1),
             "District id (see /api/v1/districts).",
-            {"type": "integer", "minimum": 1},
+            {"type": "integer", "minimum": 1, "maximum": MAX_ID},
             "1",
             {
                 "organisation": "district_id",
@@ -141,7 +145,7 @@ PARAMS = {
             "organisation",
             _int(1),
             "Organisation id.",
-            {"type": "integer", "minimum": 1},
+            {"type": "integer", "minimum": 1, "maximum": MAX_ID},
             "1",
             {"assessment": "organisation_id", "score": "assessment__organisation_id"},
         ),

@@ -112,14 +112,14 @@ def test_years_carry_their_method(demo, client: Client) -> None:  # noqa: ANN001
 
 BAD_VALUES = {
     "limit": ["0", "abc", "1001"],
-    "offset": ["-1", "x"],
+    "offset": ["-1", "x", "99999999999999999999"],
     "year": ["25x4", "1999", "9999"],
-    "province": ["0", "ตรัง"],
-    "district": ["-5", "1.5"],
+    "province": ["0", "ตรัง", "99999999999999999999"],
+    "district": ["-5", "1.5", "9223372036854775808"],
     "kind": ["village"],
     "level": ["x" * 41],
     "passed": ["maybe", ""],
-    "organisation": ["abc"],
+    "organisation": ["abc", "1e3"],
     "indicator": ["0", "100"],
     "tool": ["XIT"],
     "q": ["x" * 101],
@@ -243,3 +243,23 @@ def test_responses_have_exactly_the_documented_fields(demo, client: Client) -> N
             assert set(item) == set(components[e.schema]["properties"]), e.name
     error = _get(client, "/api/v1/scores?tool=x", 400)
     assert set(error) == set(components["Error"]["properties"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"offset={api.MAX_OFFSET}",
+        f"province={api.MAX_ID}",
+        f"district={api.MAX_ID}",
+        f"organisation={api.MAX_ID}",
+    ],
+)
+def test_the_largest_accepted_numbers_give_an_empty_page_not_an_error(
+    demo,
+    client: Client,
+    query: str,  # noqa: ANN001
+) -> None:
+    for endpoint in ("assessments", "scores", "organisations"):
+        if endpoint == "organisations" and query.startswith("organisation="):
+            continue  # not a filter of that endpoint
+        assert _get(client, f"/api/v1/{endpoint}?{query}")["results"] == []
