@@ -8,6 +8,8 @@ import json
 from collections.abc import Iterable
 from decimal import Decimal
 
+from openpyxl import Workbook
+
 from ita.rules import round2
 from ita.selectors import ResultRow
 
@@ -61,3 +63,26 @@ def to_csv(rows: Iterable[ResultRow], *, bom: bool = False) -> str:
 
 def to_json(rows: Iterable[ResultRow]) -> str:
     return json.dumps([export_record(r) for r in rows], ensure_ascii=False, indent=1)
+
+
+# Written as numbers in spreadsheets (CSV and JSON keep the published two-decimal text).
+NUMERIC = {"published_total", "computed_total", "change"}
+
+
+def _cell(key: str, value: str | int | None) -> str | int | float | None:
+    if value in ("", None):
+        return None
+    return float(value) if key in NUMERIC else value
+
+
+def to_xlsx(rows: Iterable[ResultRow]) -> bytes:
+    """The same columns as a spreadsheet, streamed by openpyxl's write-only mode so a
+    nationwide table does not sit in memory as cell objects."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title="ITA")
+    sheet.append(COLUMNS)
+    for row in rows:
+        sheet.append([_cell(k, v) for k, v in export_record(row).items()])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -45,3 +45,20 @@ class ResultsFilterForm(forms.Form):
             "sort": sort.lstrip("-"),
             "descending": sort.startswith("-"),
         }
+
+
+class DownloadForm(forms.Form):
+    """Which table of an overview page to download, and as what (``?download=<key>&format=``)."""
+
+    download = forms.CharField(required=False, max_length=40)
+    format = forms.ChoiceField(
+        required=False, choices=[("csv", "CSV"), ("xlsx", "XLSX")], initial="csv"
+    )
+
+
+class OverviewForm(DownloadForm):
+    highlight = forms.IntegerField(label=_("Organisation"), required=False, min_value=1)
+
+
+class OrganisationInsightsForm(DownloadForm):
+    year = forms.IntegerField(label=_("Fiscal year"), required=False, min_value=2500)

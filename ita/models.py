@@ -300,7 +300,14 @@ class AssessmentYear(models.Model):
         return rules.passes(self.pass_mark, total)
 
     def level_labels(self) -> list[str]:
-        return [r.level for r in sorted(self.levels.all(), key=lambda r: -r.min_total)]
+        """Best first; at an equal total the level with a per-tool condition is the better one
+        (ผ่านดี before ผ่าน), whatever order the database returns NULLs in."""
+        return [
+            r.level
+            for r in sorted(
+                self.levels.all(), key=lambda r: (-r.min_total, r.min_each_tool is None)
+            )
+        ]
 
 
 class Indicator(models.Model):

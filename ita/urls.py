@@ -17,6 +17,7 @@ urlpatterns = [
     path("measures/", include("measures.urls")),
     path("memos/", include("memos.urls")),
     path("imports/", include("ita.imports.urls")),
+    path("", include("ita.urls_insights")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,5 +1,6 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from ita import demo
 from ita.models import Organisation
@@ -27,6 +28,11 @@ class Command(BaseCommand):
                 raise CommandError(
                     "The database already has data. Use --reset to erase it and reload the demo."
                 )
+            if connection.vendor == "postgresql" and connection.in_atomic_block:
+                # Inside a transaction (a test), rows written earlier still have deferred
+                # foreign-key checks pending, and PostgreSQL refuses to TRUNCATE such tables.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             call_command("flush", interactive=False, verbosity=0)
         counts = demo.load_all()
         self.stdout.write(

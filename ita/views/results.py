@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from ita import exports, rules
+from ita import exports, rules, tables
 from ita.forms import ResultsFilterForm
 from ita.models import Assessment, AssessmentYear, Organisation, Province, Tool
 from ita.selectors import organisation_assessments, province_results, user_organisations
@@ -60,11 +60,18 @@ def province_results_view(request: HttpRequest, year: int, province_id: int) -> 
         filename = f"ita-{year}-province-{province.pk}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(exports.to_xlsx(rows), content_type=tables.XLSX_TYPE)
+        filename = f"ita-{year}-province-{province.pk}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
     query = request.GET.copy()
     query.pop("sort", None)
     query.pop("format", None)
     csv_query = request.GET.copy()
     csv_query["format"] = "csv"
+    xlsx_query = request.GET.copy()
+    xlsx_query["format"] = "xlsx"
     passed = sum(1 for r in rows if r.assessment.passed)
     return render(
         request,
@@ -79,6 +86,7 @@ def province_results_view(request: HttpRequest, year: int, province_id: int) -> 
             else "rank",
             "base_query": query.urlencode(),
             "csv_query": csv_query.urlencode(),
+            "xlsx_query": xlsx_query.urlencode(),
             "passed_count": passed,
             "other_years": AssessmentYear.objects.exclude(pk=year_obj.pk).order_by("-year"),
         },
