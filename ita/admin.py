@@ -29,8 +29,14 @@ admin.site.site_title = _("ITA administration")
 admin.site.index_title = _("Data and settings")
 
 
+# Web addresses typed without a scheme are read as https (Django 6's default, chosen now).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """For records written only by the services (history, sign-offs, imports): the admin reads."""
+
+    formfield_overrides = URL_FIELDS
 
     def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
         return False
@@ -99,7 +105,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_select_related = ["district__province"]
     autocomplete_fields = ["district"]
     inlines = [AliasInline, PositionInline]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = URL_FIELDS
 
     @admin.display(description=_("province"), ordering="district__province__name")
     def province(self, obj: Organisation) -> str:
