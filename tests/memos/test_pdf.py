@@ -79,9 +79,7 @@ class Downloaded:
 
 
 def _demo_memo() -> Memo:
-    return Memo.objects.select_related("organisation", "report_year").get(
-        author__username="legal"
-    )
+    return Memo.objects.select_related("organisation", "report_year").get(author__username="legal")
 
 
 def _download(client: Client, memo: Memo) -> Downloaded:
@@ -235,7 +233,7 @@ def test_every_thai_word_of_the_demo_memo_and_its_report_extracts_exactly(render
     assert share.total > 300
 
 
-def test_the_attached_report_is_the_organisations_of_the_memos_year_with_its_measures(rendered) -> None:  # noqa: ANN001
+def test_the_attached_report_is_the_memo_years_with_its_measures(rendered) -> None:  # noqa: ANN001
     report = rendered["decided"].report
     assert (report.organisation, report.year) == ("องค์การบริหารส่วนตำบลสุโสะ", 2564)
     assert (report.author_name, report.author_position) == ("นายณัชพล รังสิปการ", "นิติกรปฏิบัติการ")
