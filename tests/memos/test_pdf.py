@@ -231,6 +231,16 @@ def test_every_thai_word_of_the_demo_memo_and_its_report_extracts_exactly(render
     print(f"decided demo memo + report, pdftotext -raw: {share.exact}/{share.total} Thai words")
     assert share.missing == ()
     assert share.total > 300
+    # pdftotext's default layout mode reads narrow wrapped table cells side by side; the memo
+    # itself reads back whole.
+    layout = extract.word_share(words, extract.pdftotext(decided.pdf))
+    memo_words = extract.thai_words(extract.document_texts(decided.doc))
+    memo_layout = extract.word_share(memo_words, extract.pdftotext(decided.pdf))
+    print(
+        f"layout mode: {layout.exact}/{layout.total}; the memo alone {memo_layout.exact}/{memo_layout.total}"
+    )
+    assert memo_layout.missing == ()
+    assert layout.share > 0.97
 
 
 def test_the_attached_report_is_the_memo_years_with_its_measures(rendered) -> None:  # noqa: ANN001
