@@ -118,5 +118,7 @@ class EmblemForm(forms.Form):
             "Printed 1.5 cm high at the top left of every memo. PNG or SVG, at most 1 MB; "
             "an SVG may not contain scripts or links to other files."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".png,.svg,image/png,image/svg+xml"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".png,.svg,image/png,image/svg+xml", "aria-describedby": "emblem-help"}
+        ),
     )
