@@ -55,8 +55,25 @@ MONTHS_EN = [
 ]
 
 
+# A run of Latin letters, digits and the punctuation that joins them in codes, URLs and e-mail
+# addresses (O17, COVID-19, www.example.go.th/o17, a1@example.org).
+_LATIN_RUN = re.compile(r"[A-Za-z0-9._\-/:@?=&%+#~]+")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _run_digits(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return run if _LATIN_LETTER.search(run) else run.translate(_TO_THAI)
+
+
 def thai_digits(value: object) -> str:
-    return str(value).translate(_TO_THAI)
+    """Numbers and dates in Thai digits, as the correspondence regulation asks.
+
+    Digits written together with Latin letters belong to an identifier, not a number: an OIT
+    item code (O17), COVID-19, a URL or an e-mail address keeps its Arabic digits, so it reads
+    (and can be typed or searched for) as published. Every other digit becomes a Thai digit.
+    """
+    return _LATIN_RUN.sub(_run_digits, str(value))
 
 
 def arabic_digits(value: str) -> str:

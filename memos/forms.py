@@ -107,3 +107,18 @@ class DecisionForm(ExpectedForm):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
+
+
+class EmblemForm(forms.Form):
+    """The Garuda emblem for the organisation's memos; the service checks the file itself."""
+
+    file = forms.FileField(
+        label=_("Emblem file (PNG or SVG)"),
+        help_text=_(
+            "Printed 1.5 cm high at the top left of every memo. PNG or SVG, at most 1 MB; "
+            "an SVG may not contain scripts or links to other files."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".png,.svg,image/png,image/svg+xml", "aria-describedby": "emblem-help"}
+        ),
+    )

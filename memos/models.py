@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from ita.models import ActingAppointment, AssessmentYear, Organisation, Position
+from ita.pdf.context import role_heading
 from ita.thai import thai_digits
 
 
@@ -267,14 +268,6 @@ class OutgoingRegister(models.Model):
         return f"{self.organisation} {self.fiscal_year}: {self.last_number}"
 
 
-# The headings of the executives' blocks under the memo, as the regulation's form prints them
-# (document text, so Thai in every interface); the kind's short form follows, e.g. "ปลัด อบต.".
-COMMENT_HEADINGS = {
-    "head": "ความเห็นหัวหน้าสำนักปลัด",
-    "deputy": "ความเห็นรองปลัด",
-    "clerk": "ความเห็นปลัด",
-    "mayor": "ความเห็นนายก",
-}
 # The mayor's word as printed in the decision block.
 OUTCOME_PRINTED = {
     "acknowledged": "ทราบ",
@@ -285,8 +278,8 @@ OUTCOME_PRINTED = {
 
 
 def comment_heading(role: str, organisation: Organisation) -> str:
-    heading = COMMENT_HEADINGS.get(role, "ความเห็น")
-    return heading if role == "head" else f"{heading} {organisation.short_kind}".strip()
+    """ความเห็นหัวหน้าสำนักปลัด, ความเห็นปลัด อบต., ความเห็นนายกเทศมนตรี … as the PDF prints it."""
+    return f"ความเห็น{role_heading(role, organisation.kind)}"
 
 
 class SignOff(models.Model):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ita.models import Event, Organisation, Position
+from ita.models import ActingAppointment, Event, Organisation, Position
 from memos.models import Attachment, Memo, SignOff, State
 
 User = AbstractBaseUser | AnonymousUser
@@ -36,6 +38,33 @@ def member_positions(user: User) -> list[Position]:
     if not user.is_authenticated:
         return []
     return list(Position.objects.filter(holder=user).select_related("organisation").order_by("pk"))
+
+
+# Who administers an organisation's memo settings (the emblem on its letterhead): the clerk
+# (ปลัด), who heads the permanent staff, and the head of the clerk's office (หัวหน้าสำนักปลัด),
+# whose office keeps the organisation's correspondence (งานสารบรรณ); holders or acting holders.
+ADMINISTRATOR_ROLES = (Position.Role.CLERK, Position.Role.HEAD_OF_OFFICE)
+
+
+def member_organisation(user: User, pk: int) -> Organisation | None:
+    """The organisation ``pk`` if the user holds a position in it (outsiders get None)."""
+    if not user.is_authenticated:
+        return None
+    return Organisation.objects.filter(pk=pk, positions__holder=user).distinct().first()
+
+
+def administers(user: User, organisation: Organisation, day: dt.date | None = None) -> bool:
+    """Whether the user may change the organisation's memo settings on ``day``."""
+    if not user.is_authenticated:
+        return False
+    day = day or timezone.localdate()
+    positions = Position.objects.filter(organisation=organisation, role__in=ADMINISTRATOR_ROLES)
+    return (
+        positions.filter(holder=user).exists()
+        or ActingAppointment.objects.in_effect(day)
+        .filter(user=user, position__in=positions)
+        .exists()
+    )
 
 
 def visible_memos(user: User) -> QuerySet[Memo]:

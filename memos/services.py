@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ita.models import Organisation, Position
-from ita.services import Actor, event_record
+from ita.services import Actor, event_record, organisation_set_emblem
 from ita.thai import fiscal_year_be
 from memos import chain
 from memos.models import (
@@ -37,6 +37,7 @@ from memos.models import (
     SignOff,
     State,
 )
+from memos.selectors import administers
 
 CONTENT_FIELDS = (
     "unit_name",
@@ -513,3 +514,25 @@ def attachment_remove(*, attachment: Attachment, actor: Actor) -> None:
     # A file that was sent once stays on disk: an earlier round's signatures cover it.
     if memo.round == 0 and not Attachment.objects.filter(file=stored).exists():
         transaction.on_commit(lambda: default_storage.delete(stored))
+
+
+def emblem_set(
+    *, organisation: Organisation, data: bytes | None, filename: str = "", actor: Actor
+) -> Organisation:
+    """Replace (or, with ``data=None``, remove) the emblem on the organisation's memos.
+
+    Only its administrators (``memos.selectors.administers``) may; the file is checked before
+    anything changes (``ita.services.organisation_set_emblem``), in one transaction.
+    """
+    if not _member(organisation, actor):
+        raise PermissionDenied(_("You are not a member of this organisation."))
+    if not administers(actor, organisation):
+        raise PermissionDenied(
+            _(
+                "Only the clerk or the head of the clerk's office (or whoever acts for them) "
+                "can change the emblem."
+            )
+        )
+    return organisation_set_emblem(
+        organisation=organisation, data=data, filename=filename, actor=actor
+    )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,16 +12,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ita.models import Position
+from ita.models import Organisation, Position
+from ita.pdf.context import emblem_of
+from ita.pdf.emblem import MAX_BYTES as MAX_EMBLEM_BYTES
 from measures import checks
-from memos import chain, selectors, services
+from memos import chain, documents, selectors, services
 from memos.drafts import (
     clear_autosave,
     login_required_keeping_post,
     take_autosave_clear,
     take_kept_post,
 )
-from memos.forms import QUICK_PHRASES, AttachmentForm, DecisionForm, ExpectedForm, MemoForm
+from memos.forms import (
+    QUICK_PHRASES,
+    AttachmentForm,
+    DecisionForm,
+    EmblemForm,
+    ExpectedForm,
+    MemoForm,
+)
 from memos.models import STEP_STATES, Attachment, Memo, Outcome, SignOff, State
 
 
@@ -61,6 +72,8 @@ def memo_list(request: HttpRequest) -> HttpResponse:
             "organisation": organisation,
             "sent": list(selectors.organisation_memos(organisation)[:50]) if organisation else [],
             "can_write": organisation is not None,
+            "can_set_emblem": organisation is not None
+            and selectors.administers(request.user, organisation),
         },
     )
 
@@ -337,6 +350,23 @@ def memo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def memo_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    """The official PDF at any state: pending steps print as blank blocks to sign by hand."""
+    memo = _get_memo_for_user(request, pk)
+    pdf = documents.memo_pdf(memo)
+    response = FileResponse(
+        io.BytesIO(pdf),
+        as_attachment=True,
+        filename=documents.memo_pdf_filename(memo),
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     memo = _get_memo_for_user(request, pk)
@@ -386,3 +416,65 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> Http
         return _stale(request, exc, pk)
     messages.success(request, _("Removed %(name)s.") % {"name": attachment.name})
     return redirect("memos:detail", pk=pk)
+
+
+def _get_organisation_for_member(request: HttpRequest, pk: int) -> Organisation:
+    organisation = selectors.member_organisation(request.user, pk)
+    if organisation is None:
+        raise Http404(_("No such organisation."))
+    return organisation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def emblem_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisation's emblem for its memos: upload a PNG or SVG, or remove it."""
+    organisation = _get_organisation_for_member(request, pk)
+    if not selectors.administers(request.user, organisation):
+        raise PermissionDenied(
+            _("Only the clerk or the head of the clerk's office can change the emblem.")
+        )
+    form = EmblemForm()
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") == "remove":
+            services.emblem_set(organisation=organisation, data=None, actor=request.user)
+            messages.success(request, _("The emblem was removed; memos print without one."))
+            return redirect("memos:emblem", pk=organisation.pk)
+        form = EmblemForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            # One byte more than allowed is enough to refuse a file that is too large.
+            data = upload.read(MAX_EMBLEM_BYTES + 1)
+            try:
+                services.emblem_set(
+                    organisation=organisation, data=data, filename=upload.name, actor=request.user
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                messages.success(request, _("The emblem is saved: new PDFs print it."))
+                return redirect("memos:emblem", pk=organisation.pk)
+        status = 400
+    return render(
+        request,
+        "memos/emblem.html",
+        {"organisation": organisation, "form": form, "has_emblem": bool(organisation.emblem)},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def emblem_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """The emblem as the PDF uses it (checked again), for the settings page's preview."""
+    organisation = _get_organisation_for_member(request, pk)
+    emblem = emblem_of(organisation)
+    if emblem is None:
+        raise Http404(_("This organisation has no emblem."))
+    response = HttpResponse(emblem.data, content_type=emblem.mime_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    # An SVG opened on its own is a document: it may run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -93,6 +93,7 @@ class SignBlock:
     name: str = ""
     heading: str = ""  # after "ความเห็น"; empty for the author
     acting: str = ""  # e.g. รักษาราชการแทนปลัดองค์การบริหารส่วนตำบลสุโสะ
+    decision: str = ""  # printed before the comment: ทราบ, อนุมัติ, ส่งคืนเพื่อแก้ไข …
     comment: str = ""
     signed_on: dt.date | None = None
 
@@ -315,10 +316,16 @@ def unit_line(organisation: Organisation, unit: str = "") -> str:
 def memo_number(organisation: Organisation, register_number: int | str | None) -> str:
     """ที่: the letter code, "/", the outgoing register number (ตง ๗๘๒๐๑/๑๒๓).
 
-    Without a number yet (a draft) the number is left to be written in: ตง ๗๘๒๐๑/….
+    Without a number yet (a draft) the number is left to be written in, as the seed prints it:
+    ตง ๗๘๒๐๑/-.
     """
+    return letter_number(organisation.letter_code, register_number)
+
+
+def letter_number(letter_code: str, register_number: int | str | None) -> str:
+    """ตง 78201/123, or ตง 78201/- before the outgoing register gives a number."""
     number = "" if register_number in (None, "") else str(register_number)
-    return f"{organisation.letter_code}/{number or '…'}"
+    return f"{letter_code}/{number or '-'}"
 
 
 def emblem_of(organisation: Organisation) -> Emblem | None:

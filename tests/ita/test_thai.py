@@ -71,3 +71,18 @@ def test_aware_datetimes_show_in_bangkok_time() -> None:
     with translation.override("th"):
         rendered = Template("{{ m|be_datetime }}").render(Context({"m": moment}))
     assert rendered == "25 สิงหาคม 2564 01:30"
+
+
+def test_numbers_get_thai_digits_but_latin_identifiers_keep_theirs() -> None:
+    # The regulation asks Thai digits for numbers and dates; an OIT item code, COVID-19 or a
+    # URL is an identifier, printed (and searched for) as published.
+    assert thai.thai_digits("O17 E-Service และ O30 ปี 2564") == "O17 E-Service และ O30 ปี ๒๕๖๔"
+    assert thai.thai_digits("โรคติดเชื้อ COVID-19 ระลอกที่ 3") == "โรคติดเชื้อ COVID-19 ระลอกที่ ๓"
+    assert thai.thai_digits("ดู https://www.suso.go.th/o17?id=12") == (
+        "ดู https://www.suso.go.th/o17?id=12"
+    )
+    assert thai.thai_digits("admin1@suso.go.th โทร. 075-289689") == (
+        "admin1@suso.go.th โทร. ๐๗๕-๒๘๙๖๘๙"
+    )
+    assert thai.thai_digits("พ.ศ.2564 เวลา 13.30 น. ข้อ 5/1") == "พ.ศ.๒๕๖๔ เวลา ๑๓.๓๐ น. ข้อ ๕/๑"
+    assert thai.thai_digits(Decimal("-7.11")) == "-๗.๑๑"

@@ -47,7 +47,7 @@ def test_a_measures_period_prints_thai_months_and_short_years() -> None:
 def test_the_number_is_the_letter_code_and_the_register_number() -> None:
     organisation = factories.make_organisation(letter_code="ตง 78201", phone="075-289689")
     assert context.memo_number(organisation, 123) == "ตง 78201/123"
-    assert context.memo_number(organisation, None) == "ตง 78201/…"
+    assert context.memo_number(organisation, None) == "ตง 78201/-"
     line = context.unit_line(organisation, "สำนักปลัด")
     assert line == f"สำนักปลัด {organisation.name} โทร. 075-289689"
 

@@ -1,0 +1,171 @@
+"""The memo's official PDF: a ``Memo`` and its sign-offs as the ``MemoDoc`` the renderer prints.
+
+One function builds the document for the download view, ``manage.py render_memo`` and the
+benchmark (``memo_pdf``), so they print the same thing. What prints below the memo:
+
+- the current round's sign-offs, in chain order, each with its comment, decision, signer,
+  acting notation and date — as long as they cover the text as it is now (each sign-off keeps
+  the hash of the content it signed; a returned memo its author has since revised prints as the
+  next round will, every step blank);
+- while the memo is a draft or waits at a step, the steps still to come as blank blocks to sign
+  by hand: the organisation's configured chain from the current step on, without the steps the
+  chain would skip today (nobody but the author could sign them); the mayor's step is never
+  skipped. A decided or withdrawn memo prints only what was signed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.utils import timezone
+
+from ita.models import EXECUTIVE_ROLES
+from ita.pdf import documents
+from ita.pdf.context import (
+    MemoDoc,
+    ReportDoc,
+    SignBlock,
+    emblem_of,
+    letter_number,
+    organisation_report,
+    person_name,
+    role_heading,
+)
+from memos import chain
+from memos.models import STEP_STATES, Memo, SignOff, State
+
+# The notation under an acting signer's own position (the correspondence regulation's form).
+ACTING = "รักษาราชการแทน"
+
+
+def _local_date(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def _role_order(role: str) -> int:
+    return EXECUTIVE_ROLES.index(role) if role in EXECUTIVE_ROLES else len(EXECUTIVE_ROLES)
+
+
+def _signed_block(signoff: SignOff, kind: str) -> SignBlock:
+    return SignBlock(
+        position=signoff.signer_position,
+        name=signoff.signer_name,
+        heading=role_heading(signoff.step, kind),
+        acting=f"{ACTING}{signoff.acting_for}" if signoff.acting_for else "",
+        decision=signoff.printed_decision,
+        comment=signoff.comment,
+        signed_on=_local_date(signoff.signed_at),
+    )
+
+
+def _pending_block(step: chain.Step, kind: str, author_id: int) -> SignBlock:
+    """The blank block of a step still to come, naming who is expected to sign it."""
+    heading = role_heading(step.role, kind)
+    signers = [s for s in step.signers if s.user_id != author_id]
+    if step.position is not None and step.position.holder_id not in (None, author_id):
+        return SignBlock(
+            position=step.position.title,
+            name=person_name(step.position.holder),
+            heading=heading,
+        )
+    if signers:  # vacant, or held by the author: whoever acts for the position signs
+        signer = signers[0]
+        return SignBlock(
+            position=signer.position,
+            name=signer.name,
+            heading=heading,
+            acting=f"{ACTING}{signer.acting_for}" if signer.acting_for else "",
+        )
+    # Nobody to name (only the deciding step gets here): name and position filled in by hand.
+    return SignBlock(position=step.position.title if step.position else "", heading=heading)
+
+
+def _pending_roles(memo: Memo, signed: set[str], restart: bool) -> list[str]:
+    """The chain's steps still to come, in order (before the skips of the day are applied)."""
+    if memo.state in STEP_STATES:
+        roles = chain.roles_from(memo.organisation, memo.state)
+        return [r for r in roles[roles.index(memo.state) :] if r not in signed]
+    if memo.state == State.DRAFT or restart:
+        return list(memo.organisation.chain_roles)
+    return []  # decided, withdrawn, or returned with the returning round still standing
+
+
+def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
+    """The printed memo: its fields, the author's block and the executives' blocks.
+
+    ``memo`` with ``organisation`` loaded (``select_related``); reads its sign-offs and
+    attachments, and while steps are pending the chain's positions (five queries at most).
+    """
+    organisation = memo.organisation
+    kind = organisation.kind
+    today = today or timezone.localdate()
+    current = [s for s in memo.signoffs.all() if s.round == memo.round]
+    content_hash = memo.content_hash()
+    # A signature covers the text it signed: sign-offs of a returned memo revised since then
+    # no longer stand under it (the resubmission starts the chain again).
+    standing = [s for s in current if s.content_hash == content_hash]
+    restart = memo.state == State.RETURNED and len(standing) < len(current)
+    if restart:
+        standing = []
+    standing.sort(key=lambda s: _role_order(s.step))
+    steps = [_signed_block(s, kind) for s in standing]
+
+    roles = _pending_roles(memo, {s.step for s in standing}, restart)
+    if roles:
+        route = chain.steps(organisation, today, roles=roles)
+        for role in roles:
+            step = route[role]
+            takeable = any(s.user_id != memo.author_id for s in step.signers)
+            # The step the memo is at and the deciding step always print; others only if
+            # someone can take them (the chain skips the rest when the memo gets there).
+            if takeable or role == memo.state or role == roles[-1]:
+                steps.append(_pending_block(step, kind, memo.author_id))
+
+    # Sent through the system, the typed name is the author's signature (until a revision).
+    sent = memo.round > 0 and not restart
+    unit = memo.unit_name
+    if memo.unit_phone:
+        unit = f"{unit} โทร. {memo.unit_phone}"
+    return MemoDoc(
+        unit=unit,
+        number=letter_number(memo.letter_code, memo.register_number),
+        date=memo.date,
+        subject=memo.subject,
+        addressee=memo.addressee,
+        body=memo.body,
+        author=SignBlock(
+            position=memo.signature_position,
+            name=memo.signature_name,
+            signed_on=_local_date(memo.sent_at) if sent else None,
+        ),
+        steps=tuple(steps),
+        emblem=emblem_of(organisation),
+    )
+
+
+def memo_report(memo: Memo) -> ReportDoc | None:
+    """The ITA report of ``memo.report_year`` for the memo's organisation, with its measures.
+
+    Its author is the memo's own signature: the report is sent with, and under, the memo.
+    """
+    if memo.report_year_id is None:
+        return None
+    report = organisation_report(memo.organisation, memo.report_year.year)
+    if report is None:
+        return None
+    return dataclasses.replace(
+        report, author_name=memo.signature_name, author_position=memo.signature_position
+    )
+
+
+def memo_pdf(memo: Memo, *, today: dt.date | None = None) -> bytes:
+    """The memo as the correspondence regulation prints it, followed by its ITA report."""
+    return documents.memo_pdf(memo_doc(memo, today=today), memo_report(memo))
+
+
+def memo_pdf_filename(memo: Memo) -> str:
+    """memo-2564-12.pdf (the register's fiscal year and number), or memo-<id>.pdf before it."""
+    if memo.register_number is not None:
+        return f"memo-{memo.register_year}-{memo.register_number}.pdf"
+    return f"memo-{memo.pk}.pdf"

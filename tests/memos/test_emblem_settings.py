@@ -1,0 +1,157 @@
+"""The emblem settings page: the clerk or the head of the clerk's office uploads or removes it."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from ita.models import ActingAppointment, Event, Organisation
+
+pytestmark = pytest.mark.django_db
+
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+    b'<circle cx="5" cy="5" r="4" fill="#c00"/></svg>'
+)
+SCRIPTED_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
+    b'<circle cx="5" cy="5" r="4"/></svg>'
+)
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (90, 120), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _url(org) -> str:  # noqa: ANN001
+    return f"/memos/organisations/{org.organisation.pk}/emblem/"
+
+
+def _upload(client, org, name: str, data: bytes):  # noqa: ANN001, ANN202
+    return client.post(_url(org), {"action": "upload", "file": SimpleUploadedFile(name, data)})
+
+
+def _emblem(org) -> str:  # noqa: ANN001
+    return Organisation.objects.get(pk=org.organisation.pk).emblem.name
+
+
+@pytest.mark.parametrize("role", ["clerk", "head"])
+def test_the_clerk_or_head_of_office_uploads_a_png_and_the_history_records_it(
+    client,  # noqa: ANN001
+    org,  # noqa: ANN001
+    tmp_media,  # noqa: ANN001
+    role: str,
+) -> None:
+    client.force_login(org[role])
+    assert client.get(_url(org)).status_code == 200
+    response = _upload(client, org, "garuda.png", _png())
+    assert response.status_code == 302
+    assert _emblem(org) == f"emblems/org{org.organisation.pk}.png"
+    event = Event.objects.get(action="organisation.emblem")
+    assert event.actor == org[role]
+    image = client.get(f"{_url(org)}image/")
+    assert (image.status_code, image["Content-Type"]) == (200, "image/png")
+    assert "default-src 'none'" in image["Content-Security-Policy"]
+
+
+def test_an_svg_is_accepted_and_shown_on_the_page(client, org, tmp_media) -> None:  # noqa: ANN001
+    client.force_login(org["clerk"])
+    _upload(client, org, "garuda.svg", SVG)
+    assert _emblem(org).endswith(".svg")
+    page = client.get(_url(org)).content.decode()
+    assert f'src="{_url(org)}image/"' in page
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("notes.txt", b"just some text", "neither a PNG nor an SVG"),
+        ("garuda.svg", SCRIPTED_SVG, "&lt;script&gt;"),
+        ("garuda.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "damaged"),
+        ("huge.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * (1024 * 1024 + 10), "at most 1024 KB"),
+    ],
+)
+def test_a_bad_file_is_refused_with_a_reason_and_the_emblem_stays(
+    client,  # noqa: ANN001
+    org,  # noqa: ANN001
+    tmp_media,  # noqa: ANN001
+    settings,  # noqa: ANN001
+    name: str,
+    data: bytes,
+    message: str,
+) -> None:
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(org["clerk"])
+    _upload(client, org, "garuda.svg", SVG)
+    before = (_emblem(org), Event.objects.count())
+    with open(tmp_media / before[0], "rb") as file:
+        kept = file.read()
+    response = _upload(client, org, name, data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert (_emblem(org), Event.objects.count()) == before
+    with open(tmp_media / before[0], "rb") as file:
+        assert file.read() == kept
+
+
+def test_removing_the_emblem_leaves_memos_without_one(client, org, tmp_media) -> None:  # noqa: ANN001
+    client.force_login(org["head"])
+    _upload(client, org, "garuda.png", _png())
+    response = client.post(_url(org), {"action": "remove"})
+    assert response.status_code == 302
+    assert _emblem(org) == ""
+    assert client.get(f"{_url(org)}image/").status_code == 404
+    assert Event.objects.filter(action="organisation.emblem").count() == 2
+
+
+def test_an_acting_clerk_may_change_it(client, org, tmp_media) -> None:  # noqa: ANN001
+    today = timezone.localdate()
+    ActingAppointment.objects.create(
+        position=org.positions["clerk"], user=org["member"], starts=today, ends=today
+    )
+    client.force_login(org["member"])
+    assert _upload(client, org, "garuda.svg", SVG).status_code == 302
+
+
+@pytest.mark.parametrize("role", ["author", "member", "deputy", "mayor"])
+def test_other_members_see_403_and_nothing_changes(client, org, tmp_media, role: str) -> None:  # noqa: ANN001
+    client.force_login(org[role])
+    assert client.get(_url(org)).status_code == 403
+    assert _upload(client, org, "garuda.svg", SVG).status_code == 403
+    assert client.post(_url(org), {"action": "remove"}).status_code == 403
+    assert _emblem(org) == ""
+    assert not Event.objects.filter(action="organisation.emblem").exists()
+
+
+def test_an_outsider_gets_404_and_a_visitor_is_sent_to_log_in(client, org, tmp_media) -> None:  # noqa: ANN001
+    response = client.get(_url(org))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(org["outsider"])
+    assert client.get(_url(org)).status_code == 404
+    assert _upload(client, org, "garuda.svg", SVG).status_code == 404
+    assert client.get(f"{_url(org)}image/").status_code == 404
+
+
+def test_the_memo_list_links_the_page_for_its_administrators_only(client, org) -> None:  # noqa: ANN001
+    client.force_login(org["clerk"])
+    assert _url(org) in client.get("/memos/").content.decode()
+    client.force_login(org["author"])
+    assert _url(org) not in client.get("/memos/").content.decode()
+
+
+def test_the_uploaded_emblem_is_drawn_on_the_memo_pdf(client, org, tmp_media) -> None:  # noqa: ANN001
+    from ita.pdf import extract
+    from tests.memos.conftest import make_memo
+
+    client.force_login(org["clerk"])
+    _upload(client, org, "garuda.png", _png())
+    memo = make_memo(org)
+    client.force_login(org["author"])
+    pdf = b"".join(client.get(f"/memos/{memo.pk}/pdf/").streaming_content)
+    assert extract.pdfimages_count(pdf) == 1
