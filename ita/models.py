@@ -388,18 +388,20 @@ class AssessmentQuerySet(models.QuerySet):
 
     def with_computed_total(self) -> AssessmentQuerySet:
         """Annotate ``computed`` (Σ weight × score) and ``score_count`` with one subquery each."""
-        scores = IndicatorScore.objects.filter(assessment=models.OuterRef("pk"))
-        total = (
-            scores.values("assessment")
-            .annotate(
-                t=models.Sum(
-                    models.F("score") * models.F("indicator__weight"),
-                    output_field=models.DecimalField(max_digits=12, decimal_places=6),
-                )
-            )
-            .values("t")
+        # order_by(): IndicatorScore's default ordering would join the assessment and its year
+        # into every subquery (and GROUP BY them), which PostgreSQL runs per row, slowly.
+        scores = (
+            IndicatorScore.objects.filter(assessment=models.OuterRef("pk"))
+            .order_by()
+            .values("assessment")
         )
-        count = scores.values("assessment").annotate(c=models.Count("pk")).values("c")
+        total = scores.annotate(
+            t=models.Sum(
+                models.F("score") * models.F("indicator__weight"),
+                output_field=models.DecimalField(max_digits=12, decimal_places=6),
+            )
+        ).values("t")
+        count = scores.annotate(c=models.Count("pk")).values("c")
         return self.annotate(
             computed=models.Subquery(
                 total, output_field=models.DecimalField(max_digits=12, decimal_places=6)
