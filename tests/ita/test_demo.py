@@ -60,3 +60,11 @@ def test_load_demo_reset_reloads(demo) -> None:  # noqa: ANN001
     call_command("load_demo", "--reset")
     assert Organisation.objects.count() == 85
     assert Organisation.objects.get(name__contains="ลิพัง").phone == ""
+
+
+def test_the_computed_total_subqueries_join_nothing_but_the_indicator() -> None:
+    """Each row's subquery reads its scores by index; a join there made PostgreSQL crawl."""
+    sql = str(Assessment.objects.with_computed_total().order_by().query)
+    subqueries = sql.split("(SELECT", 1)[1]
+    assert "ita_assessmentyear" not in subqueries
+    assert subqueries.count("INNER JOIN") == 1  # the indicator, for its weight
