@@ -159,9 +159,22 @@ def memo_report(memo: Memo) -> ReportDoc | None:
     )
 
 
+def memo_report_part(memo: Memo) -> str:
+    """The attached report rendered for freezing at send ("" without a report)."""
+    report = memo_report(memo)
+    return documents.report_part_html(report) if report is not None else ""
+
+
 def memo_pdf(memo: Memo, *, today: dt.date | None = None) -> bytes:
-    """The memo as the correspondence regulation prints it, followed by its ITA report."""
-    return documents.memo_pdf(memo_doc(memo, today=today), memo_report(memo))
+    """The memo as the correspondence regulation prints it, followed by its ITA report.
+
+    Once sent, the report prints as it was sent (``memo.report_sent``); while the memo is a
+    draft or back with its author, as the data stands now (as it will be sent).
+    """
+    doc = memo_doc(memo, today=today)
+    if memo.report_sent and memo.state not in Memo.EDITABLE_STATES:
+        return documents.memo_pdf(doc, report_part=memo.report_sent)
+    return documents.memo_pdf(doc, memo_report(memo))
 
 
 def memo_pdf_filename(memo: Memo) -> str:

@@ -117,6 +117,9 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         related_name="memos",
         verbose_name=_("ITA report of the year"),
     )
+    # The attached report as it was sent (its printed HTML): what the executives sign stays as
+    # they signed it, whatever later edits to measures or imported scores (docs/memos.md).
+    report_sent = models.TextField(_("report as sent"), blank=True, editable=False)
     outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -197,6 +200,9 @@ class Memo(ConcurrentTransitionMixin, models.Model):
             "signature_name": self.signature_name,
             "signature_position": self.signature_position,
             "report_year": self.report_year_id,
+            "report": hashlib.sha256(self.report_sent.encode("utf-8")).hexdigest()
+            if self.report_sent
+            else "",
             "attachments": sorted((a.name, a.sha256) for a in files),
         }
 

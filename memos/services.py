@@ -27,6 +27,7 @@ from ita.models import Organisation, Position
 from ita.services import Actor, event_record, organisation_set_emblem
 from ita.thai import fiscal_year_be
 from memos import chain
+from memos.documents import memo_report_part
 from memos.models import (
     EDITABLE_STATES,
     STEP_STATES,
@@ -264,6 +265,8 @@ def memo_send(
         memo.register_number = _next_register_number(memo.organisation, memo.register_year)
     if memo.date is None:
         memo.date = today
+    # Freeze the attached report as sent: the executives sign it as it is now.
+    memo.report_sent = memo_report_part(memo)
     memo.send(first_step=step.role)
     memo.save()
     event_record(

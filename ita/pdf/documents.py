@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from ita.pdf.context import MemoDoc, ReportDoc
 from ita.pdf.engine import Resource, render
@@ -18,9 +19,19 @@ def _resources(memo: MemoDoc | None) -> dict[str, Resource]:
     return {}
 
 
-def memo_html(memo: MemoDoc, report: ReportDoc | None = None) -> str:
+def memo_html(memo: MemoDoc, report: ReportDoc | None = None, *, report_part: str = "") -> str:
+    """``report_part``: a report already rendered by ``report_part_html`` (a frozen copy)."""
     with translation.override(DOCUMENT_LANGUAGE):
-        return render_to_string("pdf/memo.html", {"memo": memo, "report": report})
+        return render_to_string(
+            "pdf/memo.html",
+            {"memo": memo, "report": report, "report_part": mark_safe(report_part)},  # noqa: S308
+        )
+
+
+def report_part_html(report: ReportDoc) -> str:
+    """The report as the part of a memo's document that follows the memo (to freeze it)."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        return render_to_string("pdf/_report.html", {"report": report})
 
 
 def report_html(report: ReportDoc) -> str:
@@ -28,9 +39,9 @@ def report_html(report: ReportDoc) -> str:
         return render_to_string("pdf/report.html", {"report": report})
 
 
-def memo_pdf(memo: MemoDoc, report: ReportDoc | None = None) -> bytes:
+def memo_pdf(memo: MemoDoc, report: ReportDoc | None = None, *, report_part: str = "") -> bytes:
     """The memo with its comment blocks, followed by the attached report when given."""
-    return render(memo_html(memo, report), resources=_resources(memo))
+    return render(memo_html(memo, report, report_part=report_part), resources=_resources(memo))
 
 
 def report_pdf(report: ReportDoc) -> bytes:

@@ -1,0 +1,65 @@
+"""What the executives sign stays as they signed it: the attached report is frozen when sent."""
+
+import pytest
+from django.test import Client
+
+from ita.models import Assessment
+from ita.pdf import extract
+from measures.models import Measure
+from memos import services
+from memos.models import Memo
+
+pytestmark = pytest.mark.django_db
+
+EDITED = "แก้ไขหลังลงนามแล้ว"
+
+
+def _memo() -> Memo:
+    return Memo.objects.select_related("organisation", "report_year").get(author__username="legal")
+
+
+def _pdf_text(client: Client, memo: Memo) -> str:
+    response = client.get(f"/memos/{memo.pk}/pdf/")
+    assert response.status_code == 200
+    return extract.pdftotext(b"".join(response.streaming_content), "-raw")
+
+
+def _decide(users: dict) -> Memo:
+    services.memo_send(memo=_memo(), actor=users["legal"])
+    for username in ("head", "deputy", "clerk", "mayor"):
+        outcome = Memo.Outcome.APPROVED if username == "mayor" else ""
+        services.memo_approve(memo=_memo(), actor=users[username], comment="ทราบ", outcome=outcome)
+    return _memo()
+
+
+def test_a_decided_memo_prints_the_report_as_it_was_signed(demo) -> None:  # noqa: ANN001
+    memo = _decide(demo.users)
+    assert memo.state == Memo.State.DECIDED and memo.report_sent
+    client = Client()
+    client.force_login(demo.users["legal"])
+    before = _pdf_text(client, memo)
+
+    measure = Measure.objects.filter(assessment__organisation=demo.home).first()
+    Measure.objects.filter(pk=measure.pk).update(follow_up=EDITED)
+    Assessment.objects.filter(organisation=demo.home, year__year=2564).update(level="B")
+
+    after = _pdf_text(client, _memo())
+    assert EDITED not in after
+    assert after == before
+
+
+def test_every_signature_covers_the_report_as_sent(demo) -> None:  # noqa: ANN001
+    memo = _decide(demo.users)
+    hashes = {s.content_hash for s in memo.signoffs.all()}
+    assert hashes == {memo.content_hash()}
+    memo.report_sent += "<p>changed</p>"
+    assert memo.content_hash() not in hashes
+
+
+def test_a_draft_prints_the_report_as_the_data_stands(demo) -> None:  # noqa: ANN001
+    memo = _memo()
+    assert memo.report_sent == ""
+    Measure.objects.filter(assessment__organisation=demo.home).update(follow_up=EDITED)
+    client = Client()
+    client.force_login(demo.users["legal"])
+    assert EDITED in _pdf_text(client, memo).replace("\n", "")
