@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ita.models import Assessment, AssessmentYear, Finding, Organisation
-from ita.templatetags.thai import be_date
+from ita.templatetags.thai import thai_date
 from measures import periods
 from measures.models import Measure
 from measures.selectors import assessment_for
@@ -81,7 +81,7 @@ def assessment_checks(
                     % {
                         "title": _short(m.title),
                         "period": m.period_display,
-                        "date": be_date(on_date),
+                        "date": thai_date(on_date),
                     },
                     f"{edit}#id_end_month",
                     "measure",

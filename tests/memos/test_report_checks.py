@@ -27,6 +27,8 @@ def test_the_author_sees_the_seed_period_mistake_before_sending(client, demo) ->
         )
     )
     assert {c.object_id for c in late} == table1
+    # One kind of digit in a message: the period and the memo's date both in Thai digits.
+    assert "ม.ค.๖๔ – มี.ค.๖๔" in late[0].message and "๒๕ สิงหาคม ๒๕๖๔" in late[0].message
     assert "finding_without_measure" in codes
     html = response.content.decode()
     assert "ประเด็นที่ควรตรวจสอบก่อนส่ง" in html
