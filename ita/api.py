@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from ita.models import Assessment, Organisation, Tool
+from ita.models import Assessment, Organisation, RatingLevel, Tool
 
 API_PREFIX = "/api/v1"
 DEFAULT_LIMIT = 100
@@ -126,7 +126,8 @@ PARAMS = {
         Param(
             "level",
             lambda: forms.CharField(max_length=40),
-            "Level reached, exactly as published (e.g. A, AA, ผ่านดี).",
+            "Level reached, exactly as published (e.g. A, AA, ผ่านดี); one that no year's "
+            "rating scheme has (or not the given year's) is a 400.",
             {"type": "string", "maxLength": 40},
             "A",
             {"assessment": "level", "score": "assessment__level"},
@@ -167,8 +168,9 @@ PARAMS = {
         ),
         Param(
             "q",
-            lambda: forms.CharField(max_length=100),
-            "Part of the organisation's name.",
+            # Empty (a search box submitted blank) means no filter, not a bad value.
+            lambda: forms.CharField(max_length=100, required=False),
+            "Part of the organisation's name; empty means no filter.",
             {"type": "string", "maxLength": 100},
             "ตำบล",
             {"organisation": "name__icontains"},
@@ -198,14 +200,38 @@ def parse(query: QueryDict, names: list[str]) -> dict[str, Any]:
                 name, _("The parameter “%(name)s” is given more than once.") % {"name": name}
             )
         try:
-            values[name] = PARAMS[name].field().clean(given[0])
+            value = PARAMS[name].field().clean(given[0])
         except ValidationError as error:
             raise BadParameter(
                 name,
                 _("The parameter “%(name)s” is invalid (%(value)s): %(reason)s")
                 % {"name": name, "value": given[0][:100], "reason": " ".join(error.messages)},
             ) from error
+        if value != "":
+            values[name] = value
     return values
+
+
+def check_level(values: dict[str, Any]) -> None:
+    """A ``level`` must be one the rating schemes know (the given year's, when there is one):
+    a typo such as ``level=Z`` is a 400, not an empty list that looks like a real answer."""
+    level = values.get("level")
+    if level is None:
+        return
+    known = RatingLevel.objects.filter(level=level)
+    if "year" in values:
+        known = known.filter(year__year=values["year"])
+    if not known.exists():
+        raise BadParameter(
+            "level",
+            _("The parameter “level” is invalid (%(value)s): no such level in %(where)s.")
+            % {
+                "value": level,
+                "where": _("the year %(year)s") % {"year": values["year"]}
+                if "year" in values
+                else _("any year's rating scheme"),
+            },
+        )
 
 
 def filter_q(family: str, values: dict[str, Any]) -> Q:

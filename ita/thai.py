@@ -137,3 +137,117 @@ def clean_text(value: str) -> str:
 def name_key(value: str) -> str:
     """A matching key for organisation and district names: no spaces, no case."""
     return clean_text(value).replace(" ", "").casefold()
+
+
+# Dates typed into forms: Buddhist-era years, Thai or Arabic digits, numbers or month names.
+YEAR_BE_MIN, YEAR_BE_MAX = 2500, 2700
+
+
+class BadDate(ValueError):
+    """Why a typed date or month was refused: ``format``, ``year`` (with the year) or ``day``."""
+
+    def __init__(self, reason: str, year: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.year = year
+
+
+def _month_key(text: str) -> str:
+    return text.replace(".", "").replace(" ", "").casefold()
+
+
+_MONTH_KEYS = {
+    _month_key(name): i + 1
+    for names in (MONTHS, MONTHS_SHORT, MONTHS_EN, [m[:3] for m in MONTHS_EN])
+    for i, name in enumerate(names)
+}
+# "พ.ศ." before a year is decoration; "25 สิงหาคม พ.ศ. 2564" is the official way to write a date.
+_BE_MARK = re.compile(r"พ\.?\s*ศ\.?")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
+_TEXT_DATE = re.compile(r"^(\d{1,2})\s*([^\d]+?)\s*(\d{2}|\d{4})$")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_NUMERIC_MONTH = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
+_TEXT_MONTH = re.compile(r"^([^\d]+?)\s*(\d{2}|\d{4})$")
+
+
+def _ce_from_typed(text: str, *, iso: bool) -> int:
+    """The Christian-era year of a typed year: BE 2500–2700, or two digits meaning 25xx.
+
+    A four-digit CE year is accepted only in the ISO form (2021-08-25), as machines and old
+    links write it; typed by hand in a Thai form, 2021 is almost always a slip for 2564.
+    """
+    year = int(text)
+    if len(text) == 2:
+        year += 2500
+    elif iso and ce_year(YEAR_BE_MIN) <= year <= ce_year(YEAR_BE_MAX):
+        return year
+    if not YEAR_BE_MIN <= year <= YEAR_BE_MAX:
+        raise BadDate("year", year)
+    return ce_year(year)
+
+
+def _month_number(text: str) -> int:
+    month = _MONTH_KEYS.get(_month_key(text))
+    if month is None:
+        raise BadDate("format")
+    return month
+
+
+def _normalised(text: str) -> str:
+    return _BE_MARK.sub(" ", clean_text(arabic_digits(text))).strip()
+
+
+def parse_date_be(text: str) -> dt.date:
+    """25/8/2564, 25/08/2564, 2564-08-25, 25 ส.ค. 2564, 25 สิงหาคม พ.ศ. ๒๕๖๔ → 2021-08-25.
+
+    Raises BadDate saying why: not a date's shape, a year outside BE 2500–2700, or a day the
+    month does not have (29 February outside leap years).
+    """
+    value = _normalised(text)
+    if m := _ISO_DATE.match(value):
+        year_text, month, day = m.group(1), int(m.group(2)), int(m.group(3))
+        year = _ce_from_typed(year_text, iso=True)
+    elif m := _NUMERIC_DATE.match(value):
+        day, month = int(m.group(1)), int(m.group(2))
+        year = _ce_from_typed(m.group(3), iso=False)
+    elif m := _TEXT_DATE.match(value):
+        day, month = int(m.group(1)), _month_number(m.group(2))
+        year = _ce_from_typed(m.group(3), iso=False)
+    else:
+        raise BadDate("format")
+    if not 1 <= month <= 12:
+        raise BadDate("format")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise BadDate("day", be_year(year)) from None
+
+
+def parse_month_be(text: str) -> dt.date:
+    """ม.ค.65, ม.ค. 2565, มกราคม 2565, 01/2565, 2565-01 → 2022-01-01 (a month is its first day)."""
+    value = _normalised(text)
+    if m := _ISO_MONTH.match(value):
+        month = int(m.group(2))
+        year = _ce_from_typed(m.group(1), iso=True)
+    elif m := _NUMERIC_MONTH.match(value):
+        month = int(m.group(1))
+        year = _ce_from_typed(m.group(2), iso=False)
+    elif m := _TEXT_MONTH.match(value):
+        month = _month_number(m.group(1))
+        year = _ce_from_typed(m.group(2), iso=False)
+    else:
+        raise BadDate("format")
+    if not 1 <= month <= 12:
+        raise BadDate("format")
+    return dt.date(year, month, 1)
+
+
+def date_input_be(day: dt.date) -> str:
+    """25/08/2564: how a date field shows a date, ready to be edited."""
+    return f"{day.day:02d}/{day.month:02d}/{be_year(day.year)}"
+
+
+def month_input_be(day: dt.date) -> str:
+    """ม.ค. 2565: how a month field shows a month."""
+    return f"{MONTHS_SHORT[day.month - 1]} {be_year(day.year)}"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from ita.forms_fields import ThaiDateField, ThaiMonthField
 from ita.models import Assessment, Finding, Indicator, Tool
 from measures import periods
 from measures.models import Measure, OitItem, OitStatus
@@ -16,29 +16,6 @@ from measures.services import MeasureData, OitAnswer
 
 # "๑. ", "1) " at the start of a pasted step: the order is kept by position, not by the number.
 _STEP_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,3}\s*[.)]\s*")
-
-
-class MonthField(forms.CharField):
-    """A month as <input type=month> sends it (2022-01); ม.ค.65 and BE years are accepted too."""
-
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2565-01"})
-
-    def prepare_value(self, value: object) -> object:
-        if isinstance(value, dt.date):
-            return f"{value:%Y-%m}"
-        return value
-
-    def clean(self, value: object) -> dt.date | None:
-        text = super().clean(value)
-        if not text:
-            return None
-        try:
-            return periods.parse_month(text)
-        except ValueError:
-            raise forms.ValidationError(
-                _("“%(value)s” is not a month; use the calendar or write e.g. 2565-01."),
-                params={"value": text},
-            ) from None
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -109,8 +86,8 @@ class MeasureForm(forms.Form):
     responsible_unit = forms.CharField(
         label=_("Responsible unit (ผู้รับผิดชอบ)"), max_length=200, required=False
     )
-    start_month = MonthField(label=_("First month"), required=False)
-    end_month = MonthField(label=_("Last month"), required=False)
+    start_month = ThaiMonthField(label=_("First month"), required=False)
+    end_month = ThaiMonthField(label=_("Last month"), required=False)
     follow_up = forms.CharField(label=_("Follow-up (การติดตามผล)"), max_length=300, required=False)
     table = forms.IntegerField(label=_("Table"), min_value=1, max_value=20, initial=1)
     findings = forms.ModelMultipleChoiceField(
@@ -255,6 +232,4 @@ class OitChecklistForm(forms.Form):
 
 
 class CheckDateForm(forms.Form):
-    on = forms.DateField(
-        label=_("Memo date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    on = ThaiDateField(label=_("Memo date"), required=False)

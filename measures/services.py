@@ -229,7 +229,9 @@ def oit_statuses_set(
     for pk, answer in sorted(answers.items(), key=lambda kv: items[kv[0]].number):
         status = existing.get(pk) or OitStatus(organisation=organisation, item=items[pk])
         new = (answer.state, answer.evidence_url.strip(), clean_text(answer.note))
-        if status.pk and (status.state, status.evidence_url, status.note) == new:
+        # An item left as it was is no change: neither an existing row saved again nor a new
+        # row for an item still unchecked (the form sends every item of the checklist).
+        if (status.state, status.evidence_url, status.note) == new:
             continue
         status.state, status.evidence_url, status.note = new
         try:

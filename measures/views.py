@@ -113,7 +113,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     assessment = _get_assessment_for_member(request, org_id, year)
     today = timezone.localdate()
-    date_form = CheckDateForm(request.GET or None)
+    date_form = CheckDateForm(request.GET or None, initial={"on": today})
     on_date = (date_form.is_valid() and date_form.cleaned_data["on"]) or today
     findings = findings_of(assessment)
     measures = measures_of(assessment)
@@ -219,7 +219,10 @@ def oit_checklist_view(request: HttpRequest, org_id: int, year: int) -> HttpResp
             except ValidationError as e:
                 _apply_errors(form, e)
             else:
-                messages.success(request, _("%(n)s items were updated.") % {"n": n})
+                if n:
+                    messages.success(request, _("%(n)s items were updated.") % {"n": n})
+                else:
+                    messages.info(request, _("No item was changed."))
                 return redirect("measures:oit_checklist", org_id=org_id, year=year)
         messages.error(request, _("Nothing was saved: correct the items marked below."))
     return render(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ita.forms_fields import ThaiDateField
 from ita.models import AssessmentYear
 from memos.models import Memo, Outcome, SignOff
 
@@ -33,11 +34,10 @@ class MemoForm(forms.Form):
             "The number (ที่) is the code, “/” and the next number of the register, given when the memo is first sent."
         ),
     )
-    date = forms.DateField(
+    # Not the browser's date picker: it shows the Christian-era year (08/25/2021).
+    date = ThaiDateField(
         label=_("Date"),
         required=False,
-        # An HTML date input takes ISO dates only, whatever the interface language.
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Left empty, it is the day the memo is first sent."),
     )
     subject = forms.CharField(label=_("Subject (เรื่อง)"), max_length=500)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ita.models import ActingAppointment, Event, Organisation, Position
 from memos.models import Attachment, Memo, SignOff, State
@@ -24,7 +25,7 @@ TIMELINE_LABELS = {
     "memo.update": _("edited the text"),
     "memo.send": _("sent the memo"),
     "memo.forward": _("agreed and sent it on"),
-    "memo.decide": _("decided"),
+    "memo.decide": pgettext_lazy("timeline: the mayor", "decided"),
     "memo.return": _("returned it to the author"),
     "memo.withdraw": _("withdrew the memo"),
     "memo.attach": _("attached a file"),
@@ -140,7 +141,11 @@ def memo_page(memo: Memo) -> MemoPage:
     for e in timeline:
         e.label = TIMELINE_LABELS.get(e.action, e.action)
         e.to_label = states.get(e.to_state, "") if e.from_state != e.to_state else ""
-        e.decision_label = decisions.get(e.data.get("decision", ""), "")
+        # Forwarding and returning say their decision in the verb already; only the mayor's
+        # outcome (approved, not approved, acknowledged) adds to it.
+        e.decision_label = (
+            decisions.get(e.data.get("decision", ""), "") if e.action == "memo.decide" else ""
+        )
         e.fields = [
             str(Memo._meta.get_field(f).verbose_name)
             for f in e.data.get("fields", [])

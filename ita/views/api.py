@@ -53,6 +53,7 @@ def api_view(name: str) -> Callable:
                 return response
             try:
                 params = api.parse(request.GET, endpoint.params)
+                api.check_level(params)
             except api.BadParameter as bad:
                 return _error(400, bad.code, bad.message, bad.name)
             response = view(request, params, **kwargs)

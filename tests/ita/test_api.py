@@ -89,6 +89,21 @@ def test_organisations_filter_by_their_results_without_duplicates(demo, client: 
     assert _get(client, "/api/v1/organisations?year=2570")["count"] == 0
 
 
+def test_an_empty_search_is_no_filter(demo, client: Client) -> None:  # noqa: ANN001
+    everyone = _get(client, "/api/v1/organisations?limit=1000")
+    assert _get(client, "/api/v1/organisations?limit=1000&q=") == everyone
+    assert _get(client, "/api/v1/organisations?limit=1000&q=%20%20")["count"] == everyone["count"]
+
+
+def test_a_level_no_rating_scheme_has_is_a_400_naming_level(demo, client: Client) -> None:  # noqa: ANN001
+    for url in ["/api/v1/assessments?level=Z", "/api/v1/organisations?level=Z"]:
+        body = _get(client, url, 400)
+        assert body["parameter"] == "level" and "Z" in body["detail"]
+    assert _get(client, "/api/v1/assessments?level=AA&year=2564")["count"] >= 0
+    body = _get(client, "/api/v1/scores?level=A&year=2570", 400)
+    assert body["parameter"] == "level" and "2570" in body["detail"]
+
+
 def test_scores_filter_by_indicator_and_tool(demo, client: Client) -> None:  # noqa: ANN001
     body = _get(client, "/api/v1/scores?indicator=4")
     assert [(r["indicator"], r["score"], r["tool"]) for r in body["results"]] == [(4, 83.85, "IIT")]
@@ -117,7 +132,7 @@ BAD_VALUES = {
     "province": ["0", "ตรัง", "99999999999999999999"],
     "district": ["-5", "1.5", "9223372036854775808"],
     "kind": ["village"],
-    "level": ["x" * 41],
+    "level": ["x" * 41, "Z", ""],
     "passed": ["maybe", ""],
     "organisation": ["abc", "1e3"],
     "indicator": ["0", "100"],

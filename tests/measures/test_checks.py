@@ -92,17 +92,17 @@ def test_the_author_fixes_a_warning_in_place_from_the_report(client, demo) -> No
     from tests.measures.helpers import report_url
 
     client.force_login(demo.users["legal"])
-    page = client.get(report_url(demo) + "?on=2021-08-31").content.decode()
+    page = client.get(report_url(demo) + "?on=31/08/2564").content.decode()
     m = Measure.objects.get(table=1, order=1)
     start = page.index(f"/measures/{m.pk}/edit/?next=")
     fix_url = unescape(page[start : page.index('"', start)])
     form = client.get(fix_url)
     assert 'name="next"' in form.content.decode()
     next_url = form.context["next"]
-    assert next_url == report_url(demo) + "?on=2021-08-31#checks"
+    assert next_url == report_url(demo) + "?on=31/08/2564#checks"
     data = {
         "title": m.title, "steps": "\n".join(s.text for s in m.steps.all()),
-        "responsible_unit": "สำนักปลัดฯ", "start_month": "2564-09", "end_month": "2564-12",
+        "responsible_unit": "สำนักปลัดฯ", "start_month": "ก.ย.64", "end_month": "12/2564",
         "follow_up": m.follow_up, "table": "1", "findings": [f.pk for f in m.findings.all()],
         "next": next_url,
     }  # fmt: skip

@@ -107,6 +107,23 @@ def test_the_checklist_saves_statuses_and_evidence_addresses(client, demo) -> No
     assert Event.objects.filter(action="oit.statuses").exists()
 
 
+def test_the_first_save_counts_only_the_items_that_changed(client, demo) -> None:  # noqa: ANN001
+    client.force_login(demo.users["legal"])
+    url = report_url(demo) + "oit/"
+    OitStatus.objects.filter(organisation=demo.home).delete()
+    items = list(OitItem.objects.filter(year__year=2564).order_by("number"))
+    data = {f"state_{i.pk}": "unknown" for i in items} | {f"url_{i.pk}": "" for i in items}
+    data[f"state_{items[2].pk}"] = "missing"
+    response = client.post(url, data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["ปรับปรุง 1 รายการแล้ว"]
+    assert OitStatus.objects.filter(organisation=demo.home).count() == 1  # no rows for unchecked
+    assert Event.objects.filter(action="oit.statuses").order_by("pk").last().data["items"] == [
+        items[2].code
+    ]
+    response = client.post(url, data, follow=True)  # the same answers again: nothing changed
+    assert [str(m) for m in response.context["messages"]] == ["ไม่มีรายการใดเปลี่ยนแปลง"]
+
+
 def test_a_bad_evidence_address_saves_nothing_and_names_the_item(client, demo) -> None:  # noqa: ANN001
     client.force_login(demo.users["legal"])
     items = list(OitItem.objects.filter(year__year=2564).order_by("number"))

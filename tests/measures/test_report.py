@@ -57,10 +57,12 @@ def test_the_report_page_shows_scores_gains_findings_and_both_tables(client, dem
 
 def test_the_report_checks_against_the_chosen_memo_date(client, demo) -> None:  # noqa: ANN001
     client.force_login(demo.users["legal"])
-    html = client.get(report_url(demo) + "?on=2020-12-01").content.decode()
+    html = client.get(report_url(demo) + "?on=1/12/2563").content.decode()
     assert 'data-check="period_ends_before_date"' not in html
+    assert 'name="on" value="01/12/2563"' in html and 'type="date"' not in html
     html = client.get(report_url(demo) + "?on=not-a-date").content.decode()
     assert 'data-check="period_ends_before_date"' in html  # falls back to today
+    assert "not-a-date" in html and 'role="alert"' in html
 
 
 def _grow(assessment, n: int) -> None:  # noqa: ANN001

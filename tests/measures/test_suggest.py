@@ -65,7 +65,7 @@ def test_staff_keep_edit_and_drop_drafts_through_the_page(client, demo) -> None:
 
     data = {
         "title": "แนวทางที่แก้แล้ว", "steps": "๑. ขั้นแรก\n๒. ขั้นสอง", "responsible_unit": "กองคลัง",
-        "start_month": "2565-01", "end_month": "2565-03", "follow_up": "รายงาน", "table": "1",
+        "start_month": "ม.ค. 2565", "end_month": "มี.ค.65", "follow_up": "รายงาน", "table": "1",
         "indicators": [i.pk for i in edit.indicators.all()],
     }  # fmt: skip
     assert client.post(f"/measures/{edit.pk}/edit/", data).status_code == 302

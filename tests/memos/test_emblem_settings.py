@@ -155,3 +155,21 @@ def test_the_uploaded_emblem_is_drawn_on_the_memo_pdf(client, org, tmp_media) ->
     client.force_login(org["author"])
     pdf = b"".join(client.get(f"/memos/{memo.pk}/pdf/").streaming_content)
     assert extract.pdfimages_count(pdf) == 1
+
+
+def test_the_memo_page_shows_the_uploaded_emblem_and_nothing_without_one(
+    client,  # noqa: ANN001
+    org,  # noqa: ANN001
+    tmp_media,  # noqa: ANN001
+) -> None:
+    from tests.memos.conftest import make_memo
+
+    memo = make_memo(org)
+    client.force_login(org["clerk"])
+    page = client.get(f"/memos/{memo.pk}/").content.decode()
+    assert 'class="garuda"' not in page  # no empty placeholder where the emblem would be
+    _upload(client, org, "garuda.png", _png())
+    page = client.get(f"/memos/{memo.pk}/").content.decode()
+    assert f'<img class="garuda" src="{_url(org)}image/"' in page
+    image = client.get(f"{_url(org)}image/")
+    assert (image.status_code, image["Content-Type"]) == (200, "image/png")

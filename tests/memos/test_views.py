@@ -238,13 +238,29 @@ def test_send_and_withdraw_through_the_pages(client, org) -> None:  # noqa: ANN0
     assert fresh(memo).state == State.WITHDRAWN
 
 
-def test_the_date_field_round_trips_through_the_browser_date_input(client, org) -> None:  # noqa: ANN001
+def test_the_date_field_shows_and_takes_a_buddhist_era_date(client, org) -> None:  # noqa: ANN001
     import datetime as dt
 
     memo = make_memo(org, date=dt.date(2021, 8, 20))
     client.force_login(org["author"])
     page = client.get(f"/memos/{memo.pk}/edit/").content.decode()
-    assert 'type="date" name="date" value="2021-08-20"' in page
+    assert 'type="text" name="date" value="20/08/2564"' in page and 'type="date"' not in page
+    response = client.post(f"/memos/{memo.pk}/edit/", {**MEMO_DATA, "date": "๒๕ ส.ค. ๒๕๖๔"})
+    assert response.status_code == 302
+    assert fresh(memo).date == dt.date(2021, 8, 25)
+
+
+def test_a_christian_era_date_is_refused_by_name_and_nothing_changes(client, org) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    memo = make_memo(org, date=dt.date(2021, 8, 20))
+    client.force_login(org["author"])
+    response = client.post(
+        f"/memos/{memo.pk}/edit/", {**MEMO_DATA, "subject": "ใหม่", "date": "25/08/2021"}
+    )
+    assert response.status_code in (200, 400)
+    assert "25/08/2021" in response.context["form"].errors["date"][0]
+    assert (fresh(memo).date, fresh(memo).subject) == (dt.date(2021, 8, 20), MEMO_DATA["subject"])
 
 
 def test_the_inbox_pages_through_many_waiting_memos_oldest_first(client, org) -> None:  # noqa: ANN001
