@@ -6,9 +6,8 @@ Pure functions, tested without a database. A period's month is stored as its fir
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from ita.thai import BE_OFFSET, MONTHS_SHORT, arabic_digits, month_short_th
+from ita.thai import month_short_th
 
 
 class Status:
@@ -56,31 +55,3 @@ def period_th(start: dt.date | None, end: dt.date | None) -> str:
     if first_of_month(start) == first_of_month(end):
         return month_short_th(start)
     return f"{month_short_th(start)} – {month_short_th(end)}"
-
-
-_YEAR_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-_THAI_MONTH = re.compile(r"^\s*(\S+?)\s*(\d{2}|\d{4})\s*$")
-
-
-def parse_month(text: str) -> dt.date:
-    """A month from ``2022-01`` (CE or BE year, as <input type=month> sends) or ``ม.ค.65``.
-
-    Raises ValueError with the text when it is not a month.
-    """
-    value = arabic_digits(text.strip())
-    m = _YEAR_MONTH.match(value)
-    if m:
-        year, month = int(m.group(1)), int(m.group(2))
-    else:
-        m = _THAI_MONTH.match(value)
-        if not m or m.group(1) not in MONTHS_SHORT:
-            raise ValueError(text)
-        month = MONTHS_SHORT.index(m.group(1)) + 1
-        year = int(m.group(2))
-        if year < 100:
-            year += 2500
-    if year > 2400:
-        year -= BE_OFFSET
-    if not 1 <= month <= 12 or not 1900 <= year <= 2200:
-        raise ValueError(text)
-    return dt.date(year, month, 1)

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from measures.periods import Status, add_months, last_day, parse_month, period_th, status_on
+from measures.periods import Status, add_months, last_day, period_th, status_on
 
 D = dt.date
 JAN, MAR = D(2022, 1, 1), D(2022, 3, 1)
@@ -47,23 +47,3 @@ def test_period_prints_as_the_seed_does() -> None:
     assert period_th(D(2021, 1, 1), D(2021, 3, 1)) == "ม.ค.๖๔ – มี.ค.๖๔"
     assert period_th(JAN, JAN) == "ม.ค.๖๕"
     assert period_th(None, None) == ""
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2022-01", D(2022, 1, 1)),
-        ("2565-01", D(2022, 1, 1)),
-        ("ม.ค.65", D(2022, 1, 1)),
-        ("มี.ค.๖๕", D(2022, 3, 1)),
-        ("ธ.ค. 2564", D(2021, 12, 1)),
-    ],
-)
-def test_months_are_read_in_ce_be_and_thai(text: str, expected: dt.date) -> None:
-    assert parse_month(text) == expected
-
-
-@pytest.mark.parametrize("text", ["2022-13", "มกรา 65", "65", "", "2022/01"])
-def test_bad_months_are_refused(text: str) -> None:
-    with pytest.raises(ValueError):
-        parse_month(text)
