@@ -371,6 +371,34 @@ def _has_number_cell(cells: list[str], raw: str, exact: bool) -> bool:
     return bool(_NUMBER_CELL.search(raw))
 
 
+# How the columns are named in messages: the published Thai heading, then the English one.
+COLUMN_LABELS = {
+    NUMBER: "ที่/no",
+    ORGANISATION: "หน่วยงาน/organisation",
+    DISTRICT: "อำเภอ/district",
+    PROVINCE: "จังหวัด/province",
+    TOTAL: "คะแนน/total",
+    LEVEL: "ระดับผลการประเมิน/level",
+    CHANGE: "เปรียบเทียบปีที่ผ่านมา/change",
+    PASSED: "เปรียบเทียบกับเกณฑ์/passed",
+}
+# Columns a table must have. The district is needed to match names; the level, change and pass
+# columns are what the checks compare with the method; the row number is optional. The province
+# may instead come from the form or --province. Indicator columns are checked against the year.
+REQUIRED_COLUMNS = {
+    RESULTS: (ORGANISATION, DISTRICT, TOTAL, LEVEL, CHANGE, PASSED),
+    INDICATORS: (ORGANISATION, DISTRICT, PROVINCE, TOTAL),
+}
+
+
+def missing_columns(table: Table, *, province_given: bool) -> list[str]:
+    """The required columns the table's header lacks, as labels for a message."""
+    missing = [c for c in REQUIRED_COLUMNS[table.kind] if c not in table.columns]
+    if province_given and PROVINCE in missing:
+        missing.remove(PROVINCE)
+    return [COLUMN_LABELS[c] for c in missing]
+
+
 def known_columns() -> str:
     return "หน่วยงาน/organisation, อำเภอ/district, จังหวัด/province, ที่/no, คะแนน/total, " + (
         "ระดับผลการประเมิน/level, เปรียบเทียบปีที่ผ่านมา/change, เปรียบเทียบกับเกณฑ์/passed, "

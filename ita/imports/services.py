@@ -29,6 +29,7 @@ from ita.imports.checking import (
     row_signature,
     year_method,
 )
+from ita.imports.describe import later_changes, user_name, when
 from ita.imports.matching import Directory, district_key, province_key
 from ita.models import (
     Assessment,
@@ -43,7 +44,6 @@ from ita.models import (
     Province,
 )
 from ita.services import Actor, event_record
-from ita.thai import date_th
 
 # Rows checked per step: small enough for a page to report progress, large enough to be quick.
 CHUNK = 2000
@@ -103,6 +103,15 @@ def import_start(
     if province is None and hinted_province and parsing.PROVINCE not in table.columns:
         key = province_key(hinted_province)
         province = next((p for p in Province.objects.all() if province_key(p.name) == key), None)
+    missing = parsing.missing_columns(table, province_given=province is not None)
+    if missing:
+        raise ValidationError(
+            _(
+                "The header on line %(line)s lacks required columns: %(columns)s. "
+                "Nothing was imported; add the columns (see the templates) and upload again."
+            )
+            % {"line": table.header_line, "columns": ", ".join(missing)}
+        )
     checksum = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         batch = ImportBatch.objects.create(
@@ -245,21 +254,11 @@ def import_recheck(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
     return locked
 
 
-def _when(moment: object) -> str:
-    local = timezone.localtime(moment)
-    return f"{date_th(local)} {local:%H:%M}"
-
-
 def _refuse_if_done(batch: ImportBatch) -> None:
     if batch.status == ImportBatch.Status.APPLIED:
-        who = (
-            batch.applied_by.get_full_name() or batch.applied_by.username
-            if batch.applied_by
-            else "—"
-        )
         raise AlreadyApplied(
             _("This import was already applied (by %(who)s, %(when)s). Nothing was changed.")
-            % {"who": who, "when": _when(batch.applied_at)}
+            % {"who": user_name(batch.applied_by), "when": when(batch.applied_at)}
         )
     if batch.status == ImportBatch.Status.REVERTED:
         raise AlreadyApplied(_("This import was applied and then reverted; upload the file again."))
@@ -485,6 +484,11 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
     """
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status == ImportBatch.Status.REVERTED:
+            raise AlreadyApplied(
+                _("This import was already reverted (by %(who)s, %(when)s). Nothing was changed.")
+                % {"who": user_name(locked.reverted_by), "when": when(locked.reverted_at)}
+            )
         if locked.status != ImportBatch.Status.APPLIED:
             raise AlreadyApplied(_("Only an applied import can be reverted; this one is not."))
         rows = list(
@@ -502,7 +506,7 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
                     "These results were changed after the import, so it cannot be reverted as a "
                     "whole: %(rows)s. Revert the later import first."
                 )
-                % {"rows": ", ".join(f"{r.line}: {r.name}" for r in moved[:10])}
+                % {"rows": "; ".join(later_changes(locked, moved[:10]))}
             )
         new_ids = [current[r.organisation_id][0] for r in rows if r.before is None]
         if Finding.objects.filter(assessment_id__in=new_ids).exists():

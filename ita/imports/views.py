@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ita import thai
 from ita.imports import blanks, parsing, services
 from ita.imports.forms import ImportUploadForm, ResolveForm
 from ita.imports.messages import column_label, reason_labels
@@ -110,6 +112,10 @@ def template_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse
     return response
 
 
+def _signed(value: str | None) -> str | None:
+    return None if value in (None, "") else thai.signed(Decimal(value))
+
+
 def _diff(row: ImportRow) -> list[tuple[str, object, object]]:
     after = row.after or {}
     before = row.before or {}
@@ -118,7 +124,11 @@ def _diff(row: ImportRow) -> list[tuple[str, object, object]]:
         if key in after and (row.before is None or before.get(key) != after.get(key)):
             if row.before is None and after.get(key) in (None, "", False) and key != "passed":
                 continue
-            lines.append((column_label(key), before.get(key), after.get(key)))
+            old, new = before.get(key), after.get(key)
+            if key == "change":
+                # With the sign the published tables use: +26.48, -7.11.
+                old, new = _signed(old), _signed(new)
+            lines.append((column_label(key), old, new))
     old_scores = before.get("scores") or {}
     for number, score in (after.get("scores") or {}).items():
         if old_scores.get(number) != score:

@@ -430,7 +430,10 @@ def test_a_name_in_two_provinces_without_district_or_province_is_ambiguous(demo)
     other = Province.objects.create(name="พัทลุง")
     district = District.objects.create(province=other, name="ควนขนุน")
     Organisation.objects.create(name="องค์การบริหารส่วนตำบลลิพัง", kind="sao", district=district)
-    text = "หน่วยงาน,คะแนน,ระดับ\nองค์การบริหารส่วนตำบลลิพัง,90.41,A\n"
+    text = (
+        "หน่วยงาน,อำเภอ,คะแนน,ระดับ,เปรียบเทียบปีที่ผ่านมา,เปรียบเทียบกับเกณฑ์\n"
+        "องค์การบริหารส่วนตำบลลิพัง,,90.41,A,,\n"
+    )
     row = _preview(text.encode()).rows.get()
     assert row.status == "error" and row.messages[0]["code"] == "organisation_ambiguous"
     chosen = _preview(text.encode(), province=Province.objects.get(name="ตรัง")).rows.get()
@@ -448,3 +451,48 @@ def test_more_decimals_than_stored_are_rounded_with_a_warning(demo) -> None:  # 
     row = _row(batch, "1")
     assert row.status == "warning" and row.effect == "unchanged"
     assert row.messages[0]["code"] == "rounded"
+
+
+def test_reverting_an_import_already_reverted_says_who_reverted_it_and_when(demo) -> None:  # noqa: ANN001
+    admin = demo.users["admin"]
+    batch = _preview(seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84").encode())
+    import_commit(batch=batch, actor=admin)
+    import_revert(batch=batch, actor=admin)
+    before = _state()
+    with pytest.raises(AlreadyApplied, match="already reverted") as caught:
+        import_revert(batch=batch, actor=admin)
+    batch.refresh_from_db()
+    assert "ผู้ดูแลระบบ" in caught.value.messages[0]
+    assert services.when(batch.reverted_at) in caught.value.messages[0]
+    assert _state() == before
+
+
+def test_a_refused_revert_names_the_organisation_year_and_the_later_import(demo) -> None:  # noqa: ANN001
+    admin = demo.users["admin"]
+    first = _preview(seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84").encode())
+    import_commit(batch=first, actor=admin)
+    second = import_preview(
+        data=seed_text().replace("96.76\tAA\t+33.84", "98.76\tAA\t+35.84").encode(),
+        file_name="later.txt",
+        year=2564,
+    )
+    import_commit(batch=second, actor=admin)
+    with pytest.raises(ValidationError) as caught:
+        import_revert(batch=first, actor=admin)
+    text = caught.value.messages[0]
+    assert "องค์การบริหารส่วนจังหวัดตรัง, year 2564" in text or "ปี 2564" in text
+    assert f"#{second.pk}" in text and "later.txt" in text and "ผู้ดูแลระบบ" in text
+
+
+def test_a_refused_revert_says_when_the_result_was_edited_rather_than_imported(demo) -> None:  # noqa: ANN001
+    batch = _preview(seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84").encode())
+    import_commit(batch=batch, actor=None)
+    Assessment.objects.filter(organisation__name="องค์การบริหารส่วนจังหวัดตรัง", year__year=2564).update(
+        total=D("95.00")
+    )
+    with pytest.raises(ValidationError) as caught:
+        import_revert(batch=batch, actor=None)
+    text = caught.value.messages[0]
+    assert "องค์การบริหารส่วนจังหวัดตรัง" in text
+    assert "edited or removed after this import" in text or "แก้ไขหรือลบ" in text
+    assert "#" not in text

@@ -88,6 +88,7 @@ def test_an_administrator_applies_and_reverts_from_the_page(admin_client, demo) 
     assert batch.file_name == "trang.txt" and "Windows-874" in batch.file_format
     page = admin_client.get(url + "?status=changed").content.decode()
     assert "96.76" in page and "97.76" in page  # the diff
+    assert "+33.84</del> → <ins>+34.84" in page  # the change with its sign, as published
     admin_client.post(url + "commit/")
     pao = Assessment.objects.get(organisation__name="องค์การบริหารส่วนจังหวัดตรัง", year__year=2564)
     assert str(pao.total) == "97.76"
@@ -97,6 +98,8 @@ def test_an_administrator_applies_and_reverts_from_the_page(admin_client, demo) 
     admin_client.post(url + "revert/")
     pao.refresh_from_db()
     assert str(pao.total) == "96.76"
+    again = admin_client.post(url + "revert/", follow=True).content.decode()
+    assert '<li class="warning">' in again and "ผู้ดูแลระบบ" in again  # who reverted it
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,58 @@
+"""Describing imports to the people who use them: who did what, when, and what came later."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ita.models import ImportBatch, ImportRow
+from ita.thai import date_th
+
+
+def when(moment: object) -> str:
+    local = timezone.localtime(moment)
+    return f"{date_th(local)} {local:%H:%M}"
+
+
+def user_name(user: object | None) -> str:
+    return (user.get_full_name() or user.username) if user is not None else "—"
+
+
+def later_changes(batch: ImportBatch, moved: list[ImportRow]) -> list[str]:
+    """For each result changed since ``batch``: the organisation, the year, and what changed it.
+
+    The latest applied import that wrote the organisation's result is named; without one, the
+    result was edited by hand (or by a later import since reverted).
+    """
+    later: dict[int, ImportBatch] = {}
+    for row in (
+        ImportRow.objects.filter(
+            batch__status=ImportBatch.Status.APPLIED,
+            batch__year=batch.year,
+            batch__applied_at__gt=batch.applied_at,
+            organisation_id__in=[r.organisation_id for r in moved],
+            effect__in=[ImportRow.Status.NEW, ImportRow.Status.CHANGED],
+        )
+        .exclude(status=ImportRow.Status.ERROR)
+        .select_related("batch__applied_by")
+        .defer("batch__table", "batch__resolutions")
+        .order_by("batch__applied_at")
+    ):
+        later[row.organisation_id] = row.batch
+    described = []
+    for row in moved:
+        other = later.get(row.organisation_id)
+        if other is None:
+            cause = _("edited or removed after this import")
+        else:
+            cause = _("changed by import #%(id)s (%(file)s, by %(who)s, %(when)s)") % {
+                "id": other.pk,
+                "file": other.file_name or other.get_source_display(),
+                "who": user_name(other.applied_by),
+                "when": when(other.applied_at),
+            }
+        described.append(
+            _("%(name)s, year %(year)s: %(cause)s")
+            % {"name": row.name, "year": batch.year, "cause": cause}
+        )
+    return described
