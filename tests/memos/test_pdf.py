@@ -215,11 +215,11 @@ def test_the_font_is_embedded(rendered) -> None:  # noqa: ANN001
 
 def test_the_page_count_is_the_memo_and_the_report(rendered) -> None:  # noqa: ANN001
     decided = rendered["decided"]
-    # Two memo pages (the body and author, then the four blocks), then the report's eight:
-    # its cover, two pages of results, three of measures, the 85-row annex on two.
-    assert extract.pdfinfo_pages(decided.pdf) == 10
+    # Two memo pages (the body and author, then the four blocks), then the report's nine:
+    # its cover, two pages of results, three of measures, the 85-row annex on three.
+    assert extract.pdfinfo_pages(decided.pdf) == 11
     # Blank blocks keep two dotted lines for the comment: the fourth moves to a third page.
-    assert extract.pdfinfo_pages(rendered["draft"].pdf) == 11
+    assert extract.pdfinfo_pages(rendered["draft"].pdf) == 12
     text = decided.raw
     assert text.index("นายสมคิด ร่องเดช") < text.index("รายงานผลการประเมินคุณธรรม", 2000)
 
