@@ -20,7 +20,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from ita.models import EXECUTIVE_ROLES
+from ita.models import EXECUTIVE_ROLES, Event
 from ita.pdf import documents
 from ita.pdf.context import (
     MemoDoc,
@@ -91,11 +91,28 @@ def _pending_roles(memo: Memo, signed: set[str], restart: bool) -> list[str]:
     return []  # decided, withdrawn, or returned with the returning round still standing
 
 
+def _withdrawn_on(memo: Memo) -> dt.date | None:
+    """The day the author withdrew the memo, from its history (one query, withdrawn memos only)."""
+    if memo.state != State.WITHDRAWN:
+        return None
+    moment = (
+        Event.objects.filter(
+            object_type=memo._meta.label_lower, object_id=str(memo.pk), action="memo.withdraw"
+        )
+        .order_by("-at", "-pk")
+        .values_list("at", flat=True)
+        .first()
+    )
+    # A memo withdrawn outside the services has no history row: its last change is the withdrawal.
+    return _local_date(moment or memo.updated_at)
+
+
 def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
     """The printed memo: its fields, the author's block and the executives' blocks.
 
     ``memo`` with ``organisation`` loaded (``select_related``); reads its sign-offs and
-    attachments, and while steps are pending the chain's positions (five queries at most).
+    attachments, and while steps are pending the chain's positions, or a withdrawn memo's
+    withdrawal date (five queries at most).
     """
     organisation = memo.organisation
     kind = organisation.kind
@@ -141,6 +158,7 @@ def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
         ),
         steps=tuple(steps),
         emblem=emblem_of(organisation),
+        withdrawn_on=_withdrawn_on(memo),
     )
 
 

@@ -119,6 +119,9 @@ class MemoDoc:
     author: SignBlock
     steps: tuple[SignBlock, ...] = ()
     emblem: Emblem | None = None
+    # Set when the author withdrew the memo: the first page says so, with the date, so a
+    # printed copy of a withdrawn memo (it keeps its number) cannot pass for a live one.
+    withdrawn_on: dt.date | None = None
 
     @property
     def body_paragraphs(self) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ita.models import ActingAppointment
+from ita.models import ActingAppointment, Event
 from memos import services
 from memos.documents import memo_doc, memo_pdf_filename
 from memos.models import Memo, State
@@ -139,6 +139,24 @@ def test_a_resent_memo_prints_the_new_round_only(org) -> None:  # noqa: ANN001
 
 def test_a_withdrawn_memo_prints_no_blocks_to_sign(org) -> None:  # noqa: ANN001
     assert _doc(bring_to(org, State.WITHDRAWN)).steps == ()
+
+
+def test_a_withdrawn_memo_carries_the_day_it_was_withdrawn(org) -> None:  # noqa: ANN001
+    sent = bring_to(org, "head")
+    assert _doc(sent).withdrawn_on is None
+    withdrawn = services.memo_withdraw(memo=fresh(sent), actor=org["author"])
+    doc = _doc(withdrawn)
+    assert doc.withdrawn_on == timezone.localdate()
+    assert doc.number == "ตง 78201/1"  # it keeps its number: the mark says it is void
+    for state in (State.DRAFT, State.RETURNED, State.DECIDED):
+        assert _doc(bring_to(org, state)).withdrawn_on is None
+
+
+def test_the_withdrawal_date_is_the_day_of_the_withdrawal_not_of_the_print(org) -> None:  # noqa: ANN001
+    memo = bring_to(org, State.WITHDRAWN)
+    earlier = timezone.now() - dt.timedelta(days=40)
+    Event.objects.filter(action="memo.withdraw", object_id=str(memo.pk)).update(at=earlier)
+    assert _doc(memo).withdrawn_on == timezone.localdate(earlier)
 
 
 def test_the_file_name_is_the_register_number_or_the_id(org) -> None:  # noqa: ANN001

@@ -215,11 +215,11 @@ def test_the_font_is_embedded(rendered) -> None:  # noqa: ANN001
 
 def test_the_page_count_is_the_memo_and_the_report(rendered) -> None:  # noqa: ANN001
     decided = rendered["decided"]
-    # Two memo pages (the body and author, then the four blocks), then the report's eight:
-    # its cover, two pages of results, three of measures, the 85-row annex on two.
-    assert extract.pdfinfo_pages(decided.pdf) == 10
+    # Two memo pages (the body and author, then the four blocks), then the report's nine:
+    # its cover, two pages of results, three of measures, the 85-row annex on three.
+    assert extract.pdfinfo_pages(decided.pdf) == 11
     # Blank blocks keep two dotted lines for the comment: the fourth moves to a third page.
-    assert extract.pdfinfo_pages(rendered["draft"].pdf) == 11
+    assert extract.pdfinfo_pages(rendered["draft"].pdf) == 12
     text = decided.raw
     assert text.index("นายสมคิด ร่องเดช") < text.index("รายงานผลการประเมินคุณธรรม", 2000)
 
@@ -345,3 +345,26 @@ def test_the_memo_page_links_to_the_pdf(demo, client) -> None:  # noqa: ANN001
     client.force_login(demo.users["head"])
     page = client.get(f"/memos/{memo.pk}/").content.decode()
     assert f'href="/memos/{memo.pk}/pdf/"' in page
+
+
+def test_a_withdrawn_memo_prints_withdrawn_and_the_day_on_its_first_page(demo, client) -> None:  # noqa: ANN001
+    memo = _demo_memo()
+    services.memo_send(memo=memo, actor=demo.users["legal"])
+    memo = services.memo_withdraw(memo=Memo.objects.get(pk=memo.pk), actor=demo.users["legal"])
+    client.force_login(demo.users["legal"])
+    response = client.get(f"/memos/{memo.pk}/pdf/")
+    assert response.status_code == 200
+    pdf = b"".join(response.streaming_content)
+    first = " ".join(extract.pdftotext(pdf, "-raw", "-f", "1", "-l", "1").split())
+    day = thai.date_th(timezone.localdate(), digits=True)
+    assert f"ถอนเรื่องแล้ว เมื่อวันที่ {day} โดยผู้เสนอ ไม่ต้องพิจารณาสั่งการ" in first
+    # The mark comes before the number it keeps, right under the title.
+    assert first.index("บันทึกข้อความ") < first.index("ถอนเรื่องแล้ว") < first.index("ที่ ตง")
+    second = extract.pdftotext(pdf, "-raw", "-f", "2", "-l", "2")
+    assert "ถอนเรื่องแล้ว" not in second
+
+
+def test_a_memo_still_in_the_chain_prints_no_withdrawn_mark(rendered) -> None:  # noqa: ANN001
+    for state in ("draft", "decided"):
+        assert "ถอนเรื่องแล้ว" not in rendered[state].raw
+        assert rendered[state].doc.withdrawn_on is None

@@ -123,8 +123,8 @@ def test_page_counts(memo_only, rendered) -> None:  # noqa: ANN001
     # The memo: its body and author's signature, then the four executives' blocks.
     assert memo_only.pages == 2
     # With the report: its cover, two pages of results, the seed's two measures tables on three,
-    # the 85-row annex on two.
-    assert rendered.result.pages == 10
+    # the 85-row annex on three.
+    assert rendered.result.pages == 11
     assert extract.pdfinfo_pages(rendered.pdf) == rendered.result.pages
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -124,3 +125,87 @@ def test_building_the_report_takes_the_same_queries_for_a_bigger_province(db) ->
     assert Organisation.objects.filter(district__province=district.province).count() == 115
     assert count() == before
     assert len(report_doc(assessment=home).annex) == 115
+
+
+# A4 with the correspondence regulation's margins (document.css): the tables end 2 cm from
+# the page's right edge, in PDF points.
+PAGE_WIDTH = 595.28
+RIGHT_EDGE = PAGE_WIDTH - 2 / 2.54 * 72
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x_min: float
+    y_min: float
+    x_max: float
+    y_max: float
+
+
+def _words(pdf: bytes, page: int) -> list[Word]:
+    found = re.findall(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>',
+        extract.pdftotext(pdf, "-bbox", "-f", str(page), "-l", str(page)),
+    )
+    return [Word(t, float(a), float(b), float(c), float(d)) for a, b, c, d, t in found]
+
+
+def _annex_first_page(result: engine.RenderResult) -> int:
+    for page in range(1, result.pages + 1):
+        if any(w.text == "ภาคผนวก:" for w in _words(result.pdf, page)):
+            return page
+    raise AssertionError("no annex page")
+
+
+def test_the_annex_headers_wrap_between_words_inside_their_own_columns(report_only) -> None:  # noqa: ANN001
+    _html, result = report_only
+    words = _words(result.pdf, _annex_first_page(result))
+    compare = [w for w in words if w.text == "เปรียบเทียบ"]
+    assert len(compare) == 2  # whole words: never broken inside เปรียบเทียบ
+    change_head, pass_head = sorted(compare, key=lambda w: w.x_min)
+    (last_year,) = [w for w in words if w.text == "ปีที่ผ่านมา"]
+    (criterion,) = [w for w in words if w.text == "กับเกณฑ์"]
+    # Each header on two lines, its second line under its first, in its own column.
+    assert last_year.y_min > change_head.y_min and criterion.y_min > pass_head.y_min
+    change_column = (change_head, last_year)
+    pass_column = (pass_head, criterion)
+    assert max(w.x_max for w in change_column) < min(w.x_min for w in pass_column)
+    assert max(w.x_max for w in pass_column) <= RIGHT_EDGE
+    # The values stay in their columns too: signed changes left of the verdicts, the verdicts
+    # inside the table's right edge.
+    changes = [w for w in words if re.fullmatch(r"[+-][๐-๙]+\.[๐-๙]{2}", w.text)]
+    verdicts = [w for w in words if w.text in ("ผ่าน", "ไม่ผ่าน") and w.y_min > criterion.y_max]
+    assert len(changes) > 20 and len(verdicts) == len(changes)
+    assert max(w.x_max for w in changes) < min(w.x_min for w in verdicts)
+    assert max(w.x_max for w in changes) < min(w.x_min for w in pass_column)
+    assert max(w.x_max for w in verdicts) <= RIGHT_EDGE
+
+
+def test_annex_rows_leave_room_for_thai_marks_above_and_below_the_line(report_only) -> None:  # noqa: ANN001
+    """Laksaman's marks reach 1.27 em above the baseline and 0.37 em below it: a row is taller."""
+    _html, result = report_only
+    words = _words(result.pdf, _annex_first_page(result))
+    numbers = sorted(
+        (w for w in words if re.fullmatch(r"[๐-๙]+", w.text) and w.x_max < 120),
+        key=lambda w: w.y_min,
+    )
+    pitches = [b.y_min - a.y_min for a, b in zip(numbers, numbers[1:], strict=False)]
+    assert len(pitches) > 20
+    font_size = 12  # .results in document.css
+    assert min(pitches) >= (1.27 + 0.37) * font_size
+
+
+def test_measure_headers_wrap_only_between_words(report_only) -> None:  # noqa: ANN001
+    _html, result = report_only
+    headers = {"ผู้รับผิดชอบ", "ระยะเวลา", "ดำเนินการ", "การติดตาม", "วิธีการดำเนินการ"}
+    for page in range(1, result.pages + 1):
+        words = _words(result.pdf, page)
+        top = [w for w in words if w.text == "มาตรการ/"]
+        if top:
+            # The header row: its two lines (the body's first line starts below them).
+            texts = {w.text for w in words if top[0].y_min <= w.y_min < top[0].y_max + 10}
+            assert headers <= texts, headers - texts
+            assert not texts & {"ผู้", "รับผิดชอบ", "ระยะ", "เวลา", "การ", "ติดตาม"}
+            break
+    else:
+        raise AssertionError("no measures table")
