@@ -46,6 +46,9 @@ demo: install
 bench: install
 	$(PY) bench/pages.py
 	$(PY) bench/import.py
+	$(PY) bench/workflow.py
+	$(PY) bench/measures_report.py
+	$(PY) bench/pdf.py
 
 bench-pdf: install
 	$(PY) bench/pdf.py
