@@ -415,6 +415,9 @@ def _read_lines(
     skipped: list[tuple[int, str]] = []
     rows: list[RawRow] = []
     problems: dict[int, str] = {}
+    # A regional table runs several provinces, each under its own "จังหวัด…" line: the rows
+    # that follow such a line belong to that province.
+    section: str | None = None
     for number, cells, raw in lines:
         if not raw.strip() and not any(cells):
             continue
@@ -443,10 +446,15 @@ def _read_lines(
             continue
         values, problem = _row_values(cells, raw, columns, exact)
         if values is None:
+            heading = _PROVINCE_HINT.match(clean_text(raw))
+            if heading and PROVINCE not in columns:
+                section = heading.group(1)
             skipped.append((number, clean_text(raw)[:200]))
             continue
         if problem:
             problems[number] = problem
+        if section is not None:
+            values[PROVINCE] = section
         rows.append(RawRow(number, values))
     if columns is None:
         raise TableError(
@@ -470,6 +478,12 @@ def _read_lines(
         )
     if not rows:
         raise TableError(_("The table has a header but no data rows."))
+    if section is not None:
+        # Rows above the first province line belong to the province the title names, if any.
+        before = str(hints.get("province", ""))
+        for row in rows:
+            row.values.setdefault(PROVINCE, before)
+        columns = [*columns, PROVINCE]
     return Table(
         columns=[c for c in columns if c],
         rows=rows,
