@@ -260,13 +260,14 @@ def memo_send(
     except chain.ChainError as exc:
         raise ValidationError(str(exc)) from exc
     from_state = memo.state
+    # Freeze the attached report as sent: the executives sign it as it is now. Rendered before
+    # the register row is locked, so concurrent sends wait on the number only.
+    memo.report_sent = memo_report_part(memo)
     if memo.register_number is None:
         memo.register_year = fiscal_year_be(today)
         memo.register_number = _next_register_number(memo.organisation, memo.register_year)
     if memo.date is None:
         memo.date = today
-    # Freeze the attached report as sent: the executives sign it as it is now.
-    memo.report_sent = memo_report_part(memo)
     memo.send(first_step=step.role)
     memo.save()
     event_record(
