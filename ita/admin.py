@@ -33,10 +33,8 @@ admin.site.index_title = _("Data and settings")
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For records written only by the services (history, sign-offs, imports): the admin reads."""
-
-    formfield_overrides = URL_FIELDS
+class ReadOnlyMixin:
+    """No add, change or delete: for admins and inlines of records the services write."""
 
     def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
         return False
@@ -46,6 +44,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """For records written only by the services (history, sign-offs, imports): the admin reads."""
+
+    formfield_overrides = URL_FIELDS
 
 
 class DistrictInline(admin.TabularInline):

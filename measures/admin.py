@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ita.admin import ReadOnlyAdmin
+from ita.admin import ReadOnlyAdmin, ReadOnlyMixin
 from measures.models import (
     Evidence,
     Measure,
@@ -56,18 +56,9 @@ class MeasureTemplateAdmin(admin.ModelAdmin):
     search_fields = ["title", "steps"]
 
 
-class StepInline(admin.TabularInline):
+class StepInline(ReadOnlyMixin, admin.TabularInline):
     model = MeasureStep
     extra = 0
-
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
 
 
 @admin.register(Measure)
@@ -81,17 +72,11 @@ class MeasureAdmin(ReadOnlyAdmin):
     inlines = [StepInline]
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ReadOnlyMixin, admin.TabularInline):
     model = Evidence
     extra = 0
     readonly_fields = ["original_name", "size", "content_type"]
     fields = ["original_name", "size", "content_type"]
-
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
 
 
 @admin.register(ProgressUpdate)

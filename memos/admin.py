@@ -1,18 +1,14 @@
 from django.contrib import admin
 
-from ita.admin import ReadOnlyAdmin
+from ita.admin import ReadOnlyAdmin, ReadOnlyMixin
 from memos.models import Attachment, Memo, OutgoingRegister, SignOff
 
 
-class SignOffInline(admin.TabularInline):
+class SignOffInline(ReadOnlyMixin, admin.TabularInline):
     model = SignOff
     extra = 0
     fields = ["round", "step", "decision", "signer_name", "acting_for", "comment", "signed_at"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
 
 
 @admin.register(Memo)
