@@ -60,9 +60,9 @@ def _prepare_database() -> str:
 
 
 def _build_directory() -> None:
-    from ita import services
-    from ita.models import District, Organisation, Province
-    from ita.thai import name_key
+    from ita.lib.thai import name_key
+    from ita.organisations.models import District, Organisation, Province
+    from ita.results import services
 
     services.year_create(year=YEAR - 1, actor=None)
     services.year_create(year=YEAR, actor=None)
@@ -86,8 +86,9 @@ def _build_directory() -> None:
 
 
 def _table(seed: int) -> tuple[bytes, list[tuple[str, str, str, list[Decimal], Decimal]]]:
-    from ita import rules
-    from ita.models import AssessmentYear, Organisation
+    from ita.organisations.models import Organisation
+    from ita.results import rules
+    from ita.results.models import AssessmentYear
 
     specs = AssessmentYear.objects.get(year=YEAR).indicator_specs
     rng = random.Random(seed)
@@ -115,7 +116,8 @@ def _timed(label: str, func: Callable[[], T]) -> tuple[T, float]:
 
 
 def _clear() -> None:
-    from ita.models import Assessment, ImportBatch, IndicatorScore
+    from ita.imports.models import ImportBatch
+    from ita.results.models import Assessment, IndicatorScore
 
     with transaction.atomic():
         ImportBatch.objects.all().delete()
@@ -124,7 +126,8 @@ def _clear() -> None:
 
 
 def _naive(rows: list) -> None:
-    from ita.models import Assessment, AssessmentYear, Indicator, IndicatorScore, Organisation
+    from ita.organisations.models import Organisation
+    from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore
 
     year = AssessmentYear.objects.get(year=YEAR)
     with transaction.atomic():
@@ -149,7 +152,8 @@ def _floor(rows: list) -> str:
     """The fastest the database itself takes the same rows: COPY (PostgreSQL) or executemany."""
     from django.utils import timezone
 
-    from ita.models import AssessmentYear, Organisation
+    from ita.organisations.models import Organisation
+    from ita.results.models import AssessmentYear
 
     year = AssessmentYear.objects.get(year=YEAR)
     indicators = dict(year.indicators.values_list("number", "pk"))
@@ -199,8 +203,9 @@ def _peak_rss_mb() -> float:
 
 
 def main() -> None:
+    from ita.imports.models import ImportBatch
     from ita.imports.services import import_commit, import_preview, import_revert
-    from ita.models import Assessment, ImportBatch, IndicatorScore
+    from ita.results.models import Assessment, IndicatorScore
 
     old_name = connection.settings_dict["NAME"]
     _prepare_database()

@@ -46,7 +46,7 @@ def timed(client: Client, url: str) -> tuple[float, int]:
 
 
 def grow(assessment, n: int) -> None:  # noqa: ANN001
-    from ita.models import Indicator
+    from ita.results.models import Indicator
     from measures import services
 
     indicator = Indicator.objects.get(year=assessment.year, number=6)
@@ -73,7 +73,7 @@ def main() -> None:
     setup_test_environment()
     call_command("migrate", verbosity=0)
     call_command("load_demo", "--reset", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    from ita.models import Assessment
+    from ita.results.models import Assessment
 
     assessment = Assessment.objects.get(organisation__name__endswith="สุโสะ", year__year=2564)
     client = Client()

@@ -60,8 +60,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
-from ita import synthetic  # noqa: E402
-from ita.models import Assessment, Organisation, Province  # noqa: E402
+from ita.demo import synthetic  # noqa: E402
+from ita.organisations.models import Organisation, Province  # noqa: E402
+from ita.results.models import Assessment  # noqa: E402
 
 
 def bare(request: HttpRequest) -> HttpResponse:

@@ -37,12 +37,12 @@ def _setup_django(database: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from ita.models import Organisation
+    from ita.organisations.models import Organisation
 
     if not Organisation.objects.exists():
-        from ita import demo
+        from ita.demo import load
 
-        demo.load_all()
+        load.load_all()
     _decide_demo_memo()
 
 
@@ -102,8 +102,9 @@ def pipeline_once() -> dict[str, float]:
     from django.db import connection, reset_queries
     from weasyprint import HTML
 
-    from ita.pdf import documents, engine
-    from ita.pdf.textlayer import TextLayerFixer
+    from ita.documents import engine
+    from ita.documents import render as documents
+    from ita.documents.textlayer import TextLayerFixer
 
     stages: dict[str, float] = {}
     # The previous run's garbage is collected now, not inside the next measurement.
@@ -140,7 +141,7 @@ def baseline_once(html: str, *, our_fetcher: bool = False) -> float:
     """WeasyPrint alone on the finished HTML (its own fetcher unless told, the same base URL)."""
     from weasyprint import HTML
 
-    from ita.pdf import engine
+    from ita.documents import engine
 
     fetcher = engine._make_fetcher({}, []) if our_fetcher else None
     base = engine.static_dir().as_uri() + "/"
@@ -206,7 +207,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="ita-bench-pdf-"))
     _setup_django(tmp / "bench.sqlite3")
 
-    from ita.pdf import documents
+    from ita.documents import render as documents
 
     memo, report = _memo_and_report()
     html = documents.memo_html(memo, report)

@@ -58,8 +58,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from ita import demo  # noqa: E402
-from ita.models import Organisation  # noqa: E402
+from ita.demo import load, seed  # noqa: E402
+from ita.organisations.models import Organisation  # noqa: E402
 from memos import services  # noqa: E402
 from memos.models import Memo, OutgoingRegister, State  # noqa: E402
 from memos.services import CONTENT_FIELDS  # noqa: E402
@@ -75,7 +75,7 @@ urlpatterns = [path("bench/bare/", bare), path("", include("ita.urls"))]
 
 def _prepare(args: argparse.Namespace) -> None:
     call_command("migrate", verbosity=0, interactive=False)
-    home = Organisation.objects.filter(name=demo.HOME_NAME).first()
+    home = Organisation.objects.filter(name=seed.HOME_NAME).first()
     ready = home is not None and Memo.objects.filter(organisation=home).count() >= args.memos
     if ready and not args.reset:
         return
@@ -84,8 +84,8 @@ def _prepare(args: argparse.Namespace) -> None:
             sys.exit("The database holds other data; run again with --reset to empty it.")
         call_command("flush", interactive=False, verbosity=0)
     print(f"Loading the demo and {args.memos:,} memos…", flush=True)
-    demo.load_all()
-    home = Organisation.objects.get(name=demo.HOME_NAME)
+    load.load_all()
+    home = Organisation.objects.get(name=seed.HOME_NAME)
     author = get_user_model().objects.get(username="legal")
     template = Memo.objects.get(organisation=home)
     content = {name: getattr(template, name) for name in CONTENT_FIELDS}
@@ -125,7 +125,7 @@ def _time(call: Callable[[], object], runs: int) -> tuple[int, float]:
 
 
 def _transitions(runs: int) -> list[tuple[str, int, float]]:
-    home = Organisation.objects.get(name=demo.HOME_NAME)
+    home = Organisation.objects.get(name=seed.HOME_NAME)
     users = {u.username: u for u in get_user_model().objects.all()}
     template = Memo.objects.filter(organisation=home).order_by("pk").first()
     content = {name: getattr(template, name) for name in CONTENT_FIELDS}

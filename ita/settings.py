@@ -93,16 +93,21 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "ita",
-    "memos",
+    # Lowest layer first (docs/architecture.md): each app imports only those above it here.
+    "ita.history",
+    "ita.organisations",
+    "ita.results",
+    "ita.imports",
     "measures",
+    "memos",
+    "ita.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "ita.middleware.ThaiFirstMiddleware",
+    "ita.lib.middleware.ThaiFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,9 +130,10 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ita.context_processors.navigation",
+                "memos.context_processors.navigation",
             ],
-            "builtins": ["ita.templatetags.thai"],
+            "builtins": ["ita.lib.templatetags.thai"],
+            "libraries": {"pdf_tags": "ita.documents.templatetags.pdf_tags"},
         },
     }
 ]

@@ -1,23 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-from ita import views
+from measures import public
+
+admin.site.site_header = _("ITA for local government: administration")
+admin.site.site_title = _("ITA administration")
+admin.site.index_title = _("Data and settings")
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("results/", views.results_index, name="results_index"),
-    path(
-        "results/<int:year>/<int:province_id>/",
-        views.province_results_view,
-        name="province_results",
-    ),
-    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
-    path("my/", views.my_organisation, name="my_organisation"),
+    path("", include("ita.results.urls")),
+    path("organisations/<int:pk>/", public.organisation_detail, name="organisation_detail"),
+    path("api/v1/", include("ita.api.urls")),
     path("measures/", include("measures.urls")),
     path("memos/", include("memos.urls")),
     path("imports/", include("ita.imports.urls")),
-    path("", include("ita.urls_insights")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ita.admin import ReadOnlyAdmin, ReadOnlyMixin
+from ita.lib.admin import ReadOnlyAdmin, ReadOnlyMixin
+from ita.results.admin import AssessmentAdmin
+from ita.results.models import Assessment
 from measures.models import (
     Evidence,
+    Finding,
     Measure,
     MeasureStep,
     MeasureTemplate,
@@ -12,6 +15,30 @@ from measures.models import (
     ProgressUpdate,
     ReminderSent,
 )
+
+
+class FindingInline(admin.StackedInline):
+    model = Finding
+    extra = 0
+    fields = [("tool", "indicator", "order"), "text"]
+
+
+# The results' admin, with each assessment's findings (the report's) below its scores.
+admin.site.unregister(Assessment)
+
+
+@admin.register(Assessment)
+class AssessmentWithFindingsAdmin(AssessmentAdmin):
+    inlines = [*AssessmentAdmin.inlines, FindingInline]
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ["text", "tool", "indicator", "assessment"]
+    list_filter = ["tool", "assessment__year"]
+    search_fields = ["text", "assessment__organisation__name"]
+    list_select_related = ["assessment__organisation", "assessment__year", "indicator"]
+    autocomplete_fields = ["assessment"]
 
 
 @admin.register(OitItem)

@@ -15,10 +15,11 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ita.models import Assessment, AssessmentYear, Finding, Organisation
-from ita.templatetags.thai import thai_date
+from ita.lib.thai import date_th
+from ita.organisations.models import Organisation
+from ita.results.models import Assessment, AssessmentYear
 from measures import periods
-from measures.models import Measure
+from measures.models import Finding, Measure
 from measures.selectors import assessment_for
 
 
@@ -81,7 +82,7 @@ def assessment_checks(
                     % {
                         "title": _short(m.title),
                         "period": m.period_display,
-                        "date": thai_date(on_date),
+                        "date": date_th(on_date, digits=True),
                     },
                     f"{edit}#id_end_month",
                     "measure",

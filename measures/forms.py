@@ -8,10 +8,10 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from ita.forms_fields import ThaiDateField, ThaiMonthField
-from ita.models import Assessment, Finding, Indicator, Tool
+from ita.lib.fields import ThaiDateField, ThaiMonthField
+from ita.results.models import Assessment, Indicator, Tool
 from measures import periods
-from measures.models import Measure, OitItem, OitStatus
+from measures.models import Finding, Measure, OitItem, OitStatus
 from measures.services import MeasureData, OitAnswer
 
 # "๑. ", "1) " at the start of a pasted step: the order is kept by position, not by the number.

@@ -1,4 +1,4 @@
-"""The yearly report's own records: the OIT checklist, remediation measures and their follow-up."""
+"""The yearly report's own records: findings, the OIT checklist, measures and their follow-up."""
 
 from __future__ import annotations
 
@@ -12,8 +12,36 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ita.models import Assessment, AssessmentYear, Finding, Indicator, Organisation, Tool
+from ita.organisations.models import Organisation
+from ita.results.models import Assessment, AssessmentYear, Indicator, Tool
 from measures import periods
+
+
+class Finding(models.Model):
+    """An issue to improve (ประเด็นที่ต้องแก้ไข/ปรับปรุง) revealed by a tool's scores."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="findings", verbose_name=_("assessment")
+    )
+    tool = models.CharField(_("tool"), max_length=3, choices=Tool.choices)
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("indicator"),
+    )
+    text = models.TextField(_("issue to improve"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["assessment", "tool", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
 
 
 class OitItem(models.Model):

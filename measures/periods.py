@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ita.thai import month_short_th
+from ita.lib.thai import month_short_th
 
 
 class Status:

@@ -1,4 +1,5 @@
-"""Reads for the yearly report: membership, the report page's data, measures lists."""
+"""Reads for the yearly report: the report page's data, measures lists (members only:
+``ita.organisations.membership``)."""
 
 from __future__ import annotations
 
@@ -10,28 +11,14 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from ita import rules
-from ita.models import Assessment, AssessmentYear, Finding, Indicator, Organisation, Position, Tool
-from measures.models import Measure, MeasureStep, OitItem, OitStatus, ProgressUpdate
+from ita.organisations import membership
+from ita.organisations.models import Organisation
+from ita.results import rules
+from ita.results.models import Assessment, AssessmentYear, Indicator, Tool
+from measures.models import Finding, Measure, MeasureStep, OitItem, OitStatus, ProgressUpdate
 
 User = AbstractBaseUser | AnonymousUser
 HUNDRED = Decimal(100)
-
-
-def member_organisation_ids(user: User) -> set[int]:
-    """Organisations whose memos and measures the user may see: where they hold a position."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        Position.objects.filter(holder=user).values_list("organisation_id", flat=True).distinct()
-    )
-
-
-def is_member(user: User, organisation_id: int) -> bool:
-    return (
-        user.is_authenticated
-        and Position.objects.filter(holder=user, organisation_id=organisation_id).exists()
-    )
 
 
 def year_value(year: AssessmentYear | int) -> int:
@@ -206,7 +193,7 @@ def user_measures(user: User) -> QuerySet[Measure]:
     """Kept measures of every organisation the user belongs to, newest year first."""
     return (
         Measure.objects.kept()
-        .filter(assessment__organisation_id__in=member_organisation_ids(user))
+        .filter(assessment__organisation_id__in=membership.organisation_ids(user))
         .select_related("assessment__organisation", "assessment__year")
         .annotate(update_count=Count("updates"))
         .order_by("-assessment__year__year", "assessment__organisation__name", "table", "order")
@@ -214,13 +201,10 @@ def user_measures(user: User) -> QuerySet[Measure]:
 
 
 def overdue_measures(user: User, today: dt.date) -> list[Measure]:
-    if not user.is_authenticated:
-        return []
     return list(
         Measure.objects.overdue_on(today)
-        .filter(assessment__organisation__positions__holder=user)
+        .filter(assessment__organisation_id__in=membership.organisation_ids(user))
         .select_related("assessment__organisation", "assessment__year")
-        .distinct()
         .order_by("end_month", "pk")
     )
 
@@ -233,9 +217,8 @@ def _count(model: type, field: str = "assessment") -> Subquery:
 
 def member_reports(user: User) -> list[Assessment]:
     """The assessments of the user's organisations, with counts of findings and measures."""
-    org_ids = member_organisation_ids(user)
     return list(
-        Assessment.objects.filter(organisation_id__in=org_ids)
+        Assessment.objects.filter(organisation_id__in=membership.organisation_ids(user))
         .select_related("organisation", "year")
         .annotate(
             n_measures=Coalesce(_count(Measure), 0),

@@ -1,7 +1,8 @@
-"""Writes to the yearly report: findings, the OIT checklist, measures, progress, reminders.
+"""Writes to the yearly report: findings, the OIT checklist, measures and their progress.
 
-Each runs in one transaction with its history row (``ita.services.event_record``); e-mail goes
-out on commit. Bad input raises ValidationError naming the field and value, and changes nothing.
+Each runs in one transaction with its history row (``ita.history.services.event_record``).
+Bad input raises ValidationError naming the field and value, and changes nothing. Reminders by
+e-mail are ``measures.reminders``.
 """
 
 from __future__ import annotations
@@ -15,26 +16,24 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ita.models import Assessment, AssessmentYear, Finding, Indicator, Organisation, Position, Tool
-from ita.services import Actor, event_record
-from ita.thai import clean_text, name_key
+from ita.history.models import EventKind
+from ita.history.services import Actor, event_record
+from ita.lib.thai import clean_text
+from ita.organisations.models import Organisation
+from ita.results.models import Assessment, AssessmentYear, Indicator, Tool
 from measures import oit, periods
 from measures.models import (
     Evidence,
+    Finding,
     Measure,
     MeasureStep,
     MeasureTemplate,
     OitItem,
     OitStatus,
     ProgressUpdate,
-    ReminderSent,
 )
 from measures.selectors import lowest_indicators
 
@@ -98,7 +97,8 @@ def finding_create(
     finding.oit_items.set(oit_items)
     event_record(
         actor=actor,
-        action="finding.create",
+        action=EventKind.FINDING_CREATE,
+        organisation_id=assessment.organisation_id,
         obj=finding,
         comment=text,
         data={"assessment": assessment.pk, "tool": tool, "items": [i.code for i in oit_items]},
@@ -126,7 +126,8 @@ def finding_update(
     finding.oit_items.set(oit_items)
     event_record(
         actor=actor,
-        action="finding.update",
+        action=EventKind.FINDING_UPDATE,
+        organisation_id=finding.assessment.organisation_id,
         obj=finding,
         comment=text,
         data={"before": before, "items": [i.code for i in oit_items]},
@@ -138,7 +139,8 @@ def finding_update(
 def finding_delete(*, finding: Finding, actor: Actor) -> None:
     event_record(
         actor=actor,
-        action="finding.delete",
+        action=EventKind.FINDING_DELETE,
+        organisation_id=finding.assessment.organisation_id,
         obj=finding,
         comment=finding.text,
         data={"assessment": finding.assessment_id, "tool": finding.tool},
@@ -186,7 +188,8 @@ def oit_checklist_load(*, year: AssessmentYear, actor: Actor) -> list[OitItem]:
     )
     event_record(
         actor=actor,
-        action="oit.load",
+        action=EventKind.OIT_LOAD,
+        organisation_id=None,
         obj=year,
         data={"source": source, "items": len(items)},
     )
@@ -245,7 +248,8 @@ def oit_statuses_set(
     if changed:
         event_record(
             actor=actor,
-            action="oit.statuses",
+            action=EventKind.OIT_STATUSES,
+            organisation_id=organisation.pk,
             obj=organisation,
             data={"year": year.year, "items": changed},
         )
@@ -350,7 +354,8 @@ def measure_create(
     _write_measure(measure, data)
     event_record(
         actor=actor,
-        action="measure.suggest" if draft else "measure.create",
+        action=EventKind.MEASURE_SUGGEST if draft else EventKind.MEASURE_CREATE,
+        organisation_id=assessment.organisation_id,
         obj=measure,
         to_state="draft" if draft else "kept",
         data=_snapshot(measure),
@@ -372,7 +377,8 @@ def measure_update(*, measure: Measure, data: MeasureData, actor: Actor) -> Meas
     _write_measure(measure, data)
     event_record(
         actor=actor,
-        action="measure.update",
+        action=EventKind.MEASURE_UPDATE,
+        organisation_id=measure.assessment.organisation_id,
         obj=measure,
         data={"before": before, "after": _snapshot(measure)},
     )
@@ -386,7 +392,12 @@ def measure_keep(*, measure: Measure, actor: Actor) -> Measure:
     measure.draft = False
     measure.save(update_fields=["draft", "updated_at"])
     event_record(
-        actor=actor, action="measure.keep", obj=measure, from_state="draft", to_state="kept"
+        actor=actor,
+        action=EventKind.MEASURE_KEEP,
+        organisation_id=measure.assessment.organisation_id,
+        obj=measure,
+        from_state="draft",
+        to_state="kept",
     )
     return measure
 
@@ -395,7 +406,8 @@ def measure_keep(*, measure: Measure, actor: Actor) -> Measure:
 def measure_delete(*, measure: Measure, actor: Actor) -> None:
     event_record(
         actor=actor,
-        action="measure.drop" if measure.draft else "measure.delete",
+        action=EventKind.MEASURE_DROP if measure.draft else EventKind.MEASURE_DELETE,
+        organisation_id=measure.assessment.organisation_id,
         obj=measure,
         from_state="draft" if measure.draft else "kept",
         data=_snapshot(measure),
@@ -528,7 +540,8 @@ def progress_add(
                 measure.save(update_fields=["done_on", "updated_at"])
             event_record(
                 actor=actor,
-                action="measure.progress",
+                action=EventKind.MEASURE_PROGRESS,
+                organisation_id=measure.assessment.organisation_id,
                 obj=measure,
                 from_state=from_state,
                 to_state=measure.status,
@@ -540,91 +553,3 @@ def progress_add(
         _remove_files(saved)
         raise
     return update
-
-
-# Reminders ---------------------------------------------------------------------------------------
-
-
-def _unit_key(unit: str) -> str:
-    # สำนักปลัดฯ and สำนักปลัด are the same unit: ฯ abbreviates the rest of the name.
-    return name_key(unit).replace("ฯ", "")
-
-
-def reminder_recipients(measure: Measure, positions: Sequence[Position]) -> list[str]:
-    """Who is reminded of a measure: the holders of positions in its responsible unit, and its
-    author; when none of them has an e-mail address, the organisation's staff (the authors of
-    reports) instead."""
-    unit = _unit_key(measure.responsible_unit)
-    people = {p.holder for p in positions if unit and p.holder and _unit_key(p.unit) == unit}
-    if measure.created_by is not None:
-        people.add(measure.created_by)
-    emails = sorted({u.email for u in people if u.email and u.is_active})
-    if not emails:
-        emails = sorted(
-            {
-                p.holder.email
-                for p in positions
-                if p.role == Position.Role.STAFF and p.holder and p.holder.email
-            }
-        )
-    return emails
-
-
-def _send(subject: str, body: str, to: list[str]) -> None:
-    EmailMessage(subject=subject, body=body, to=to).send()
-
-
-@transaction.atomic
-def reminders_send(*, today: dt.date, days_before: int, actor: Actor = None) -> list[ReminderSent]:
-    """E-mail the reminders due on ``today``: a period ending within ``days_before`` days, and a
-    period past its end. Each kind is sent once per measure and period (recorded)."""
-    candidates = list(
-        Measure.objects.kept()
-        .filter(done_on__isnull=True, end_month__isnull=False)
-        .filter(end_month__lte=periods.first_of_month(today + dt.timedelta(days=days_before)))
-        .select_related("assessment__organisation", "assessment__year", "created_by")
-        .prefetch_related("reminders")
-        .order_by("pk")
-    )
-    org_ids = {m.assessment.organisation_id for m in candidates}
-    positions: dict[int, list[Position]] = {}
-    for p in Position.objects.filter(organisation_id__in=org_ids).select_related("holder"):
-        positions.setdefault(p.organisation_id, []).append(p)
-    sent: list[ReminderSent] = []
-    for m in candidates:
-        end = periods.last_day(m.end_month)
-        if today > end:
-            kind = ReminderSent.Kind.OVERDUE
-        elif (end - today).days <= days_before:
-            kind = ReminderSent.Kind.DUE_SOON
-        else:
-            continue
-        if any(r.kind == kind and r.period_end == end for r in m.reminders.all()):
-            continue
-        to = reminder_recipients(m, positions.get(m.assessment.organisation_id, []))
-        if not to:
-            continue
-        record = ReminderSent.objects.create(
-            measure=m, kind=kind, period_end=end, recipients=", ".join(to)
-        )
-        subject, body = _reminder_text(m, kind, end, today)
-        transaction.on_commit(lambda s=subject, b=body, t=to: _send(s, b, t))
-        event_record(actor=actor, action=f"measure.reminder.{kind}", obj=m, comment=", ".join(to))
-        sent.append(record)
-    return sent
-
-
-def _reminder_text(measure: Measure, kind: str, end: dt.date, today: dt.date) -> tuple[str, str]:
-    # Reminders go to Thai officials: written in Thai whatever the server's language.
-    with translation.override("th"):
-        context = {
-            "measure": measure,
-            "kind": kind,
-            "end": end,
-            "days_left": (end - today).days,
-            "days_late": (today - end).days,
-            "url": settings.SITE_URL + reverse("measures:measure_detail", args=[measure.pk]),
-        }
-        subject = render_to_string("measures/email/reminder_subject.txt", context).strip()
-        body = render_to_string("measures/email/reminder_body.txt", context)
-    return " ".join(subject.split()), body

@@ -18,15 +18,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ita.models import Assessment, Finding
+from ita.organisations.membership import is_member
+from ita.results.models import Assessment
 from measures import services
 from measures.checks import assessment_checks
 from measures.forms import CheckDateForm, FindingForm, MeasureForm, OitChecklistForm, ProgressForm
-from measures.models import STATUS_LABELS, Evidence, Measure
+from measures.models import STATUS_LABELS, Evidence, Finding, Measure
 from measures.selectors import (
     assessment_for,
     findings_of,
-    is_member,
     measure_tables,
     measures_of,
     member_reports,

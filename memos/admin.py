@@ -1,7 +1,61 @@
 from django.contrib import admin
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
 
-from ita.admin import ReadOnlyAdmin, ReadOnlyMixin
-from memos.models import Attachment, Memo, OutgoingRegister, SignOff
+from ita.lib.admin import ReadOnlyAdmin, ReadOnlyMixin
+from ita.organisations.admin import OrganisationAdmin
+from ita.organisations.models import Organisation
+from memos import services
+from memos.models import Attachment, Memo, MemoSettings, OutgoingRegister, SignOff
+
+
+class MemoSettingsInline(admin.StackedInline):
+    """The organisation's memo chain, edited under the organisation."""
+
+    model = MemoSettings
+    extra = 0
+    max_num = 1
+    can_delete = False
+    fields = ["memo_chain"]
+
+
+# The organisations' admin, with each one's memo chain (the memos' setting) under it.
+admin.site.unregister(Organisation)
+
+
+@admin.register(Organisation)
+class OrganisationWithMemoSettingsAdmin(OrganisationAdmin):
+    inlines = [*OrganisationAdmin.inlines, MemoSettingsInline]
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        if formset.model is not MemoSettings:
+            super().save_formset(request, form, formset, change)
+            return
+        # The chain is written by the service (checked, with a history row), never directly.
+        for chain_form in formset.forms:
+            if chain_form.has_changed() and chain_form.cleaned_data:
+                services.memo_chain_set(
+                    organisation=form.instance,
+                    memo_chain=chain_form.cleaned_data["memo_chain"],
+                    actor=request.user,
+                )
+
+
+@admin.register(MemoSettings)
+class MemoSettingsAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "memo_chain"]
+    search_fields = ["organisation__name"]
+    autocomplete_fields = ["organisation"]
+    list_select_related = ["organisation"]
+
+    def save_model(
+        self, request: HttpRequest, obj: MemoSettings, form: ModelForm, change: bool
+    ) -> None:
+        services.memo_chain_set(
+            organisation=obj.organisation, memo_chain=obj.memo_chain, actor=request.user
+        )
 
 
 class SignOffInline(ReadOnlyMixin, admin.TabularInline):

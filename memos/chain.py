@@ -1,6 +1,12 @@
 """Who signs each step of an organisation's chain, and which step comes next: the one place.
 
-The chain is the organisation's configuration (``Organisation.memo_chain``). A configured step is
+The signers of a step (an executive role of an organisation) on a day are the holders of the
+organisation's positions with that role and whoever acts for one of them that day
+(``ActingAppointment``). ``steps`` reads that rule from the step's side (who signs this step),
+``signing_steps`` from the user's side (which steps this user signs); ``memos.access`` builds
+every permission on them.
+
+The chain is the organisation's configuration (``MemoSettings.memo_chain``). A configured step is
 skipped when nobody can sign it on the day (position missing or vacant, no acting holder) or when
 its only signer is the memo's author (nobody approves their own memo). The last step, the mayor's
 decision, is never skipped: sending fails while nobody can take it.
@@ -11,9 +17,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
-from ita.models import EXECUTIVE_ROLES, ActingAppointment, Organisation, Position
+from ita.organisations.models import ActingAppointment, Organisation, Position
+from ita.organisations.people import person_name
+from memos.roles import EXECUTIVE_ROLES, chain_error, default_chain
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,7 @@ class Signer:
 @dataclass
 class Step:
     role: str
-    position: Position | None
+    position: Position | None  # the first position with the role: its title prints
     signers: list[Signer] = field(default_factory=list)
 
 
@@ -41,21 +50,29 @@ class ChainError(Exception):
     """The memo cannot move: nobody can take a step that may not be skipped."""
 
 
-def _full_name(user: object) -> str:
-    return (user.get_full_name() or user.get_username()).strip()
+def configured_roles(organisation: Organisation) -> list[str]:
+    """The organisation's chain (its ``MemoSettings``), or the full one when none is usable.
+
+    Reads ``organisation.memo_settings``: select it with the organisation to save the query.
+    """
+    try:
+        chain = organisation.memo_settings.memo_chain  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return default_chain()
+    return default_chain() if chain_error(chain) else list(chain)
 
 
 def steps(
     organisation: Organisation, day: dt.date, roles: list[str] | None = None
 ) -> dict[str, Step]:
-    """Each configured role's position and who may sign it on ``day`` (three queries)."""
-    roles = roles if roles is not None else organisation.chain_roles
+    """Each role's position and who may sign it on ``day`` (three queries)."""
+    roles = roles if roles is not None else configured_roles(organisation)
     positions = list(
         Position.objects.filter(organisation=organisation, role__in=roles)
         .select_related("holder")
         .order_by("pk")
     )
-    own_titles: dict[int, str] = {
+    own_titles: dict[int | None, str] = {
         p.holder_id: p.title
         for p in Position.objects.filter(organisation=organisation, holder__isnull=False).order_by(
             "-pk"
@@ -69,25 +86,47 @@ def steps(
     )
     result: dict[str, Step] = {}
     for role in roles:
-        position = next((p for p in positions if p.role == role), None)
-        step = Step(role=role, position=position)
-        if position is not None:
-            if position.holder is not None:
+        held = [p for p in positions if p.role == role]
+        step = Step(role=role, position=held[0] if held else None)
+        seen: set[int] = set()
+        for position in held:
+            if position.holder is not None and position.holder_id not in seen:
+                seen.add(position.holder.pk)
                 step.signers.append(
-                    Signer(position.holder_id, _full_name(position.holder), position.title)
+                    Signer(position.holder.pk, person_name(position.holder), position.title)
                 )
-            for a in acting:
-                if a.position_id == position.pk and a.user_id != position.holder_id:
-                    step.signers.append(
-                        Signer(
-                            a.user_id,
-                            _full_name(a.user),
-                            own_titles.get(a.user_id, ""),
-                            acting_for=position.title,
-                        )
+        for a in acting:
+            position = next((p for p in held if p.pk == a.position_id), None)
+            if position is not None and a.user_id not in seen:
+                seen.add(a.user_id)
+                step.signers.append(
+                    Signer(
+                        a.user_id,
+                        person_name(a.user),
+                        own_titles.get(a.user_id, ""),
+                        acting_for=position.title,
                     )
+                )
         result[role] = step
     return result
+
+
+def signing_steps(user: object, day: dt.date) -> set[tuple[int, str]]:
+    """The (organisation id, role) steps ``user`` signs on ``day``: the rule of ``steps``, read
+    from the user's side (two small queries)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    held = set(
+        Position.objects.held_by(user)
+        .filter(role__in=EXECUTIVE_ROLES)
+        .values_list("organisation_id", "role")
+    )
+    acting = set(
+        ActingAppointment.objects.in_effect(day)
+        .filter(user=user, position__role__in=EXECUTIVE_ROLES)
+        .values_list("position__organisation_id", "position__role")
+    )
+    return held | acting
 
 
 def next_step(
@@ -130,7 +169,7 @@ def roles_from(organisation: Organisation, current: str) -> list[str]:
     A memo already at a step the configuration has since dropped can still be signed there and
     moves on to the configured steps above it.
     """
-    roles = set(organisation.chain_roles) | {current}
+    roles = set(configured_roles(organisation)) | {current}
     return [r for r in EXECUTIVE_ROLES if r in roles]
 
 
@@ -144,4 +183,5 @@ def signer_for(
     """The user's signature at ``role`` on ``day``, as holder or acting holder, or None."""
     if chain is None or role not in chain:
         chain = steps(organisation, day, roles=[role])
-    return next((s for s in chain[role].signers if s.user_id == user.pk), None)
+    user_id = getattr(user, "pk", None)
+    return next((s for s in chain[role].signers if s.user_id == user_id), None)

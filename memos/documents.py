@@ -20,20 +20,17 @@ import datetime as dt
 
 from django.utils import timezone
 
-from ita.models import EXECUTIVE_ROLES, Event
-from ita.pdf import documents
-from ita.pdf.context import (
-    MemoDoc,
-    ReportDoc,
-    SignBlock,
-    emblem_of,
-    letter_number,
-    organisation_report,
-    person_name,
-    role_heading,
-)
+from ita.documents import render
+from ita.documents.data import MemoDoc, ReportDoc, SignBlock
+from ita.history.models import Event, EventKind
+from ita.organisations.models import Organisation, Position
+from ita.organisations.people import person_name
+from ita.organisations.selectors import emblem_of
+from measures.documents import organisation_report
 from memos import chain
 from memos.models import STEP_STATES, Memo, SignOff, State
+from memos.register import number_text
+from memos.roles import role_heading, role_order
 
 # The notation under an acting signer's own position (the correspondence regulation's form).
 ACTING = "รักษาราชการแทน"
@@ -41,10 +38,6 @@ ACTING = "รักษาราชการแทน"
 
 def _local_date(moment: dt.datetime | None) -> dt.date | None:
     return timezone.localdate(moment) if moment is not None else None
-
-
-def _role_order(role: str) -> int:
-    return EXECUTIVE_ROLES.index(role) if role in EXECUTIVE_ROLES else len(EXECUTIVE_ROLES)
 
 
 def _signed_block(signoff: SignOff, kind: str) -> SignBlock:
@@ -87,7 +80,7 @@ def _pending_roles(memo: Memo, signed: set[str], restart: bool) -> list[str]:
         roles = chain.roles_from(memo.organisation, memo.state)
         return [r for r in roles[roles.index(memo.state) :] if r not in signed]
     if memo.state == State.DRAFT or restart:
-        return list(memo.organisation.chain_roles)
+        return chain.configured_roles(memo.organisation)
     return []  # decided, withdrawn, or returned with the returning round still standing
 
 
@@ -97,7 +90,9 @@ def _withdrawn_on(memo: Memo) -> dt.date | None:
         return None
     moment = (
         Event.objects.filter(
-            object_type=memo._meta.label_lower, object_id=str(memo.pk), action="memo.withdraw"
+            object_type=memo._meta.label_lower,
+            object_id=str(memo.pk),
+            action=EventKind.MEMO_WITHDRAW,
         )
         .order_by("-at", "-pk")
         .values_list("at", flat=True)
@@ -125,7 +120,7 @@ def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
     restart = memo.state == State.RETURNED and len(standing) < len(current)
     if restart:
         standing = []
-    standing.sort(key=lambda s: _role_order(s.step))
+    standing.sort(key=lambda s: role_order(s.step))
     steps = [_signed_block(s, kind) for s in standing]
 
     roles = _pending_roles(memo, {s.step for s in standing}, restart)
@@ -141,12 +136,9 @@ def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
 
     # Sent through the system, the typed name is the author's signature (until a revision).
     sent = memo.round > 0 and not restart
-    unit = memo.unit_name
-    if memo.unit_phone:
-        unit = f"{unit} โทร. {memo.unit_phone}"
     return MemoDoc(
-        unit=unit,
-        number=letter_number(memo.letter_code, memo.register_number),
+        unit=unit_text(memo.unit_name, memo.unit_phone),
+        number=number_text(memo.letter_code, memo.register_number, pending="-"),
         date=memo.date,
         subject=memo.subject,
         addressee=memo.addressee,
@@ -180,7 +172,7 @@ def memo_report(memo: Memo) -> ReportDoc | None:
 def memo_report_part(memo: Memo) -> str:
     """The attached report rendered for freezing at send ("" without a report)."""
     report = memo_report(memo)
-    return documents.report_part_html(report) if report is not None else ""
+    return render.report_part_html(report) if report is not None else ""
 
 
 def memo_pdf(memo: Memo, *, today: dt.date | None = None) -> bytes:
@@ -191,8 +183,8 @@ def memo_pdf(memo: Memo, *, today: dt.date | None = None) -> bytes:
     """
     doc = memo_doc(memo, today=today)
     if memo.report_sent and memo.state not in Memo.EDITABLE_STATES:
-        return documents.memo_pdf(doc, report_part=memo.report_sent)
-    return documents.memo_pdf(doc, memo_report(memo))
+        return render.memo_pdf(doc, report_part=memo.report_sent)
+    return render.memo_pdf(doc, memo_report(memo))
 
 
 def memo_pdf_filename(memo: Memo) -> str:
@@ -200,3 +192,36 @@ def memo_pdf_filename(memo: Memo) -> str:
     if memo.register_number is not None:
         return f"memo-{memo.register_year}-{memo.register_number}.pdf"
     return f"memo-{memo.pk}.pdf"
+
+
+# --- blocks of positions, for documents built from the organisation rather than a memo --------
+
+
+def sign_block(
+    position: Position,
+    *,
+    comment: str = "",
+    signed_on: dt.date | None = None,
+    acting: str = "",
+    author: bool = False,
+) -> SignBlock:
+    """The block of ``position``'s holder (select_related ``organisation`` and ``holder``)."""
+    heading = "" if author else role_heading(position.role, position.organisation.kind)
+    return SignBlock(
+        position=position.title,
+        name=person_name(position.holder),
+        heading=heading or ("" if author else position.title),
+        acting=acting,
+        comment=comment,
+        signed_on=signed_on,
+    )
+
+
+def unit_text(unit: str, phone: str = "") -> str:
+    """ส่วนราชการ as printed: the unit and its phone (… โทร. ๐๗๕-๒๘๙๖๘๙)."""
+    return f"{unit} โทร. {phone}" if phone else unit
+
+
+def unit_line(organisation: Organisation, unit: str = "") -> str:
+    """ส่วนราชการ of the organisation: the unit, the organisation's name and its phone."""
+    return unit_text(" ".join(p for p in (unit, organisation.name) if p), organisation.phone)

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ita.forms_fields import ThaiDateField
-from ita.models import AssessmentYear
+from ita.lib.fields import ThaiDateField
+from ita.results.models import AssessmentYear
 from memos.models import Memo, Outcome, SignOff
 
 # Phrases executives write again and again (ความเห็น); one click puts them into the comment.

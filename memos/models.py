@@ -11,47 +11,30 @@ import json
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from ita.models import ActingAppointment, AssessmentYear, Organisation, Position
-from ita.pdf.context import role_heading
-from ita.thai import thai_digits
+from ita.documents.data import paragraphs
+from ita.lib.thai import thai_digits
+from ita.organisations import membership
+from ita.organisations.models import Organisation, Position
+from ita.results.models import AssessmentYear
+from memos import access, roles
+from memos.register import number_text
 
 
-class MemoQuerySet(models.QuerySet):
+class MemoQuerySet(models.QuerySet["Memo"]):
     def for_member(self, user: object) -> MemoQuerySet:
-        """Memos of organisations where the user holds a position."""
-        return self.filter(
-            organisation__in=Position.objects.filter(holder=user).values("organisation")
-        )
+        """Memos of the organisations the user belongs to (``membership``)."""
+        return self.filter(organisation__in=membership.organisation_ids(user))
 
     def awaiting(self, user: object, day: dt.date | None = None) -> MemoQuerySet:
-        """Memos at a step the user can sign on ``day`` (holder or acting), not their own.
-
-        The user's (organisation, role) pairs are read first (two small queries) so the memo
-        query is a plain indexed lookup, whatever the number of memos.
-        """
-        day = day or timezone.localdate()
-        pairs = set(
-            Position.objects.filter(holder=user, role__in=STEP_STATES).values_list(
-                "organisation_id", "role"
-            )
-        )
-        pairs |= set(
-            ActingAppointment.objects.in_effect(day)
-            .filter(user=user, position__role__in=STEP_STATES)
-            .values_list("position__organisation_id", "position__role")
-        )
-        if not pairs:
-            return self.none()
-        match = Q()
-        for organisation_id, role in sorted(pairs):
-            match |= Q(organisation_id=organisation_id, state=role)
-        return self.filter(match).exclude(author=user)
+        """Memos at a step the user may sign on ``day`` (``access.awaiting``), not their own."""
+        return self.filter(access.awaiting(user, day or timezone.localdate()))
 
 
 class Memo(ConcurrentTransitionMixin, models.Model):
@@ -73,7 +56,7 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         APPROVED = "approved", _("Approved (อนุมัติ)")
         NOT_APPROVED = "not_approved", _("Not approved (ไม่อนุมัติ)")
 
-    STEP_STATES = (State.HEAD, State.DEPUTY, State.CLERK, State.MAYOR)
+    STEP_STATES = roles.EXECUTIVE_ROLES
     EDITABLE_STATES = (State.DRAFT, State.RETURNED)
 
     organisation = models.ForeignKey(
@@ -128,6 +111,10 @@ class Memo(ConcurrentTransitionMixin, models.Model):
 
     objects = MemoQuerySet.as_manager()
 
+    # The day the access rules are read for (who holds or acts for a step): today when None.
+    # Services set it from their ``today`` so a transition's permission and its signature agree.
+    signing_day: dt.date | None = None
+
     class Meta:
         verbose_name = _("memo")
         verbose_name_plural = _("memos")
@@ -158,9 +145,7 @@ class Memo(ConcurrentTransitionMixin, models.Model):
     @property
     def number(self) -> str:
         """ที่ as stored, Arabic digits: "ตง 78201/123", or "" before the first send."""
-        if self.register_number is None:
-            return ""
-        return f"{self.letter_code}/{self.register_number}"
+        return number_text(self.letter_code, self.register_number)
 
     @property
     def number_display(self) -> str:
@@ -168,9 +153,9 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         return thai_digits(self.number)
 
     @property
-    def paragraphs(self) -> list[str]:
-        text = self.body.replace("\r\n", "\n")
-        return [" ".join(p.split("\n")).strip() for p in text.split("\n\n") if p.strip()]
+    def paragraphs(self) -> tuple[str, ...]:
+        """The body's paragraphs, split as the PDF splits them (``ita.documents.data``)."""
+        return paragraphs(self.body)
 
     @property
     def is_editable(self) -> bool:
@@ -210,9 +195,15 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         canonical = json.dumps(self.content(attachments), ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
-    # --- transitions: the guards; memos.services calls them, records the history, saves ----
+    # --- transitions: the guards (state, condition, who: ``memos.access``); memos.services
+    # checks them with has_transition_perm, calls them, records the history and saves ------
 
-    @transition(field=state, source=list(EDITABLE_STATES), target=RETURN_VALUE(*STEP_STATES))
+    @transition(
+        field=state,
+        source=list(EDITABLE_STATES),
+        target=RETURN_VALUE(*STEP_STATES),
+        permission=access.may_author,
+    )
     def send(self, *, first_step: str) -> str:
         self.round += 1
         self.sent_at = timezone.now()
@@ -222,16 +213,22 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.HEAD, State.DEPUTY, State.CLERK],
         target=RETURN_VALUE(State.DEPUTY, State.CLERK, State.MAYOR),
+        permission=access.may_sign,
     )
     def forward(self, *, next_step: str) -> str:
         return next_step
 
-    @transition(field=state, source=State.MAYOR, target=State.DECIDED)
+    @transition(field=state, source=State.MAYOR, target=State.DECIDED, permission=access.may_sign)
     def decide(self, *, outcome: str) -> None:
         self.outcome = outcome
         self.decided_at = timezone.now()
 
-    @transition(field=state, source=list(STEP_STATES), target=State.RETURNED)
+    @transition(
+        field=state,
+        source=list(STEP_STATES),
+        target=State.RETURNED,
+        permission=access.may_sign,
+    )
     def return_to_author(self) -> None:
         pass
 
@@ -240,6 +237,7 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         source=[State.DRAFT, *STEP_STATES],
         target=State.WITHDRAWN,
         conditions=[lambda memo: not memo.signoffs.exists()],
+        permission=access.may_author,
     )
     def withdraw(self) -> None:
         pass
@@ -274,18 +272,41 @@ class OutgoingRegister(models.Model):
         return f"{self.organisation} {self.fiscal_year}: {self.last_number}"
 
 
-# The mayor's word as printed in the decision block.
-OUTCOME_PRINTED = {
-    "acknowledged": "ทราบ",
-    "approved": "อนุมัติ",
-    "not_approved": "ไม่อนุมัติ",
-    "return": "ส่งคืนเพื่อแก้ไข",
-}
+class MemoSettings(models.Model):
+    """An organisation's memo settings: the sign-off chain its memos pass.
 
+    Without a row, a memo passes every step of the regulation's chain (``roles.default_chain``).
+    Written through ``memos.services.memo_chain_set`` (the admin too), with a history row.
+    """
 
-def comment_heading(role: str, organisation: Organisation) -> str:
-    """ความเห็นหัวหน้าสำนักปลัด, ความเห็นปลัด อบต., ความเห็นนายกเทศมนตรี … as the PDF prints it."""
-    return f"ความเห็น{role_heading(role, organisation.kind)}"
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memo_settings",
+        verbose_name=_("organisation"),
+    )
+    memo_chain = models.JSONField(
+        _("memo sign-off chain"),
+        default=roles.default_chain,
+        blank=True,
+        help_text=_(
+            'The executive roles a memo passes, in order, e.g. ["head", "clerk", "mayor"] '
+            "for an organisation without a deputy clerk. It must end with the mayor."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("memo settings")
+        verbose_name_plural = _("memo settings")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    def clean(self) -> None:
+        super().clean()
+        error = roles.chain_error(self.memo_chain)
+        if error:
+            raise ValidationError({"memo_chain": error})
 
 
 class SignOff(models.Model):
@@ -333,12 +354,12 @@ class SignOff(models.Model):
 
     @property
     def heading(self) -> str:
-        return comment_heading(self.step, self.memo.organisation)
+        return roles.comment_heading(self.step, self.memo.organisation.kind)
 
     @property
     def printed_decision(self) -> str:
         """The decision's words in the printed block ("" for agree-and-forward)."""
-        return OUTCOME_PRINTED.get(self.decision, "")
+        return roles.DECISION_PRINTED.get(self.decision, "")
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

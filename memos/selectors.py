@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ita.models import ActingAppointment, Event, Organisation, Position
+from ita.history.models import Event, EventKind
+from ita.organisations.models import Organisation, Position
 from memos.models import Attachment, Memo, SignOff, State
 
 User = AbstractBaseUser | AnonymousUser
@@ -21,56 +20,22 @@ INBOX_PAGE_SIZE = 50
 LIST_DEFERRED = ("body",)
 
 TIMELINE_LABELS = {
-    "memo.create": _("created the draft"),
-    "memo.update": _("edited the text"),
-    "memo.send": _("sent the memo"),
-    "memo.forward": _("agreed and sent it on"),
-    "memo.decide": pgettext_lazy("timeline: the mayor", "decided"),
-    "memo.return": _("returned it to the author"),
-    "memo.withdraw": _("withdrew the memo"),
-    "memo.attach": _("attached a file"),
-    "memo.detach": _("removed a file"),
+    EventKind.MEMO_CREATE: _("created the draft"),
+    EventKind.MEMO_UPDATE: _("edited the text"),
+    EventKind.MEMO_SEND: _("sent the memo"),
+    EventKind.MEMO_FORWARD: _("agreed and sent it on"),
+    EventKind.MEMO_DECIDE: pgettext_lazy("timeline: the mayor", "decided"),
+    EventKind.MEMO_RETURN: _("returned it to the author"),
+    EventKind.MEMO_WITHDRAW: _("withdrew the memo"),
+    EventKind.MEMO_ATTACH: _("attached a file"),
+    EventKind.MEMO_DETACH: _("removed a file"),
 }
 FIELD_NAMES = {f.name for f in Memo._meta.get_fields()}
 SKIP_REASONS = {"vacant": _("vacant"), "author": _("held by the author")}
 
 
-def member_positions(user: User) -> list[Position]:
-    if not user.is_authenticated:
-        return []
-    return list(Position.objects.filter(holder=user).select_related("organisation").order_by("pk"))
-
-
-# Who administers an organisation's memo settings (the emblem on its letterhead): the clerk
-# (ปลัด), who heads the permanent staff, and the head of the clerk's office (หัวหน้าสำนักปลัด),
-# whose office keeps the organisation's correspondence (งานสารบรรณ); holders or acting holders.
-ADMINISTRATOR_ROLES = (Position.Role.CLERK, Position.Role.HEAD_OF_OFFICE)
-
-
-def member_organisation(user: User, pk: int) -> Organisation | None:
-    """The organisation ``pk`` if the user holds a position in it (outsiders get None)."""
-    if not user.is_authenticated:
-        return None
-    return Organisation.objects.filter(pk=pk, positions__holder=user).distinct().first()
-
-
-def administers(user: User, organisation: Organisation, day: dt.date | None = None) -> bool:
-    """Whether the user may change the organisation's memo settings on ``day``."""
-    if not user.is_authenticated:
-        return False
-    day = day or timezone.localdate()
-    positions = Position.objects.filter(organisation=organisation, role__in=ADMINISTRATOR_ROLES)
-    return (
-        positions.filter(holder=user).exists()
-        or ActingAppointment.objects.in_effect(day)
-        .filter(user=user, position__in=positions)
-        .exists()
-    )
-
-
 def visible_memos(user: User) -> QuerySet[Memo]:
-    if not user.is_authenticated:
-        return Memo.objects.none()
+    """The memos the user may read: their organisations' (``memos.access.can_view``)."""
     return Memo.objects.for_member(user)
 
 
@@ -131,7 +96,7 @@ def memo_page(memo: Memo) -> MemoPage:
     for s in signoffs:
         s.memo = memo  # the printed heading needs the organisation, already loaded
     timeline = list(
-        Event.objects.filter(object_type="memos.memo", object_id=str(memo.pk))
+        Event.objects.filter(object_type=memo._meta.label_lower, object_id=str(memo.pk))
         .select_related("actor")
         .order_by("at", "pk")
     )
@@ -144,7 +109,9 @@ def memo_page(memo: Memo) -> MemoPage:
         # Forwarding and returning say their decision in the verb already; only the mayor's
         # outcome (approved, not approved, acknowledged) adds to it.
         e.decision_label = (
-            decisions.get(e.data.get("decision", ""), "") if e.action == "memo.decide" else ""
+            decisions.get(e.data.get("decision", ""), "")
+            if e.action == EventKind.MEMO_DECIDE
+            else ""
         )
         e.fields = [
             str(Memo._meta.get_field(f).verbose_name)

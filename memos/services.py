@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -22,23 +23,24 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
 
-from ita.models import Organisation, Position
-from ita.services import Actor, event_record, organisation_set_emblem
-from ita.thai import fiscal_year_be
-from memos import chain
+from ita.history.models import EventKind
+from ita.history.services import Actor, event_record
+from ita.organisations import membership
+from ita.organisations.models import Organisation
+from ita.organisations.services import organisation_set_emblem
+from memos import access, chain, register
 from memos.documents import memo_report_part
 from memos.models import (
-    EDITABLE_STATES,
-    STEP_STATES,
     Attachment,
     Memo,
+    MemoSettings,
     Outcome,
     OutgoingRegister,
     SignOff,
     State,
 )
-from memos.selectors import administers
 
 CONTENT_FIELDS = (
     "unit_name",
@@ -76,11 +78,9 @@ class StaleMemo(MemoActionError):
     """The memo moved since the actor loaded it (another click, tab or person got there first)."""
 
 
-def _member(organisation: Organisation, actor: Actor) -> bool:
-    return bool(
-        actor is not None
-        and actor.is_authenticated
-        and Position.objects.filter(organisation=organisation, holder=actor).exists()
+def _record(memo: Memo, actor: Actor, action: EventKind, **details: Any) -> None:
+    event_record(
+        actor=actor, action=action, organisation_id=memo.organisation_id, obj=memo, **details
     )
 
 
@@ -98,11 +98,34 @@ def _lock(memo: Memo, expected_state: str | None, expected_round: int | None) ->
     return locked
 
 
-def _require_author(memo: Memo, actor: Actor) -> None:
-    if not _member(memo.organisation, actor):
-        raise PermissionDenied(_("You are not a member of this organisation."))
-    if memo.author_id != actor.pk:
-        raise PermissionDenied(_("Only the memo's author can do this."))
+def _require(
+    transition: Callable[..., object],
+    actor: Actor,
+    refusal: Callable[[Memo, Actor], str | None],
+    *,
+    state_error: str,
+    condition_error: str = "",
+) -> None:
+    """The transition's guards (``memos.access`` through django-fsm), or why not: the person
+    first (PermissionDenied), then the state (MemoActionError)."""
+    if has_transition_perm(transition, actor):
+        return
+    memo: Memo = transition.__self__  # type: ignore[attr-defined]
+    reason = refusal(memo, actor)
+    if reason:
+        raise PermissionDenied(reason)
+    if condition_error and can_proceed(transition, check_conditions=False):
+        raise MemoActionError(condition_error, memo)
+    raise MemoActionError(state_error, memo)
+
+
+def _require_editable(memo: Memo, actor: Actor, state_error: str) -> None:
+    """Edits are not transitions: the author's rule, and a memo with its author."""
+    reason = access.author_refusal(memo, actor)
+    if reason:
+        raise PermissionDenied(reason)
+    if not memo.is_editable:
+        raise MemoActionError(state_error, memo)
 
 
 def _memo_url(memo: Memo) -> str:
@@ -171,12 +194,12 @@ def _clean_content(data: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def memo_create(*, organisation: Organisation, data: dict[str, Any], actor: Actor) -> Memo:
     """A new draft by ``actor``, a member of ``organisation``."""
-    if not _member(organisation, actor):
+    if not membership.is_member(actor, organisation.pk):
         raise PermissionDenied(_("You are not a member of this organisation."))
     memo = Memo(organisation=organisation, author=actor, **_clean_content(data))
     memo.full_clean(exclude=["state"])
     memo.save()
-    event_record(actor=actor, action="memo.create", obj=memo, to_state=memo.state)
+    _record(memo, actor, EventKind.MEMO_CREATE, to_state=memo.state)
     return memo
 
 
@@ -191,9 +214,7 @@ def memo_update(
 ) -> Memo:
     """Change the text of a draft or a returned memo; signed rounds are never touched."""
     memo = _lock(memo, expected_state, expected_round)
-    _require_author(memo, actor)
-    if memo.state not in EDITABLE_STATES:
-        raise MemoActionError(_("Only a draft or a returned memo can be edited."), memo)
+    _require_editable(memo, actor, _("Only a draft or a returned memo can be edited."))
     values = _clean_content(data)
     changed = sorted(k for k, v in values.items() if getattr(memo, k) != v)
     for key, value in values.items():
@@ -201,10 +222,10 @@ def memo_update(
     memo.full_clean(exclude=["state"])
     memo.save()
     if changed:
-        event_record(
-            actor=actor,
-            action="memo.update",
-            obj=memo,
+        _record(
+            memo,
+            actor,
+            EventKind.MEMO_UPDATE,
             from_state=memo.state,
             to_state=memo.state,
             data={"fields": [k.removesuffix("_id") for k in changed]},
@@ -213,14 +234,15 @@ def memo_update(
 
 
 def _next_register_number(organisation: Organisation, fiscal_year: int) -> int:
-    """The register's next number; the row lock makes concurrent senders queue, one by one."""
+    """The register's next number; the row lock makes concurrent senders queue, one by one:
+    a number is never given twice, and none is skipped."""
     OutgoingRegister.objects.get_or_create(organisation=organisation, fiscal_year=fiscal_year)
-    register = OutgoingRegister.objects.select_for_update().get(
+    row = OutgoingRegister.objects.select_for_update().get(
         organisation=organisation, fiscal_year=fiscal_year
     )
-    register.last_number += 1
-    register.save(update_fields=["last_number"])
-    return register.last_number
+    row.last_number += 1
+    row.save(update_fields=["last_number"])
+    return row.last_number
 
 
 def _skips_data(skipped: list[chain.Skip]) -> list[dict[str, str]]:
@@ -242,9 +264,12 @@ def memo_send(
     year; a resubmission keeps its number and starts again at the first step (docs/memos.md).
     """
     memo = _lock(memo, expected_state, expected_round)
-    _require_author(memo, actor)
-    if memo.state not in EDITABLE_STATES:
-        raise MemoActionError(_("Only a draft or a returned memo can be sent."), memo)
+    _require(
+        memo.send,
+        actor,
+        access.author_refusal,
+        state_error=_("Only a draft or a returned memo can be sent."),
+    )
     missing = [
         str(Memo._meta.get_field(f).verbose_name) for f in REQUIRED_TO_SEND if not getattr(memo, f)
     ]
@@ -264,16 +289,16 @@ def memo_send(
     # the register row is locked, so concurrent sends wait on the number only.
     memo.report_sent = memo_report_part(memo)
     if memo.register_number is None:
-        memo.register_year = fiscal_year_be(today)
+        memo.register_year = register.register_year(today)
         memo.register_number = _next_register_number(memo.organisation, memo.register_year)
     if memo.date is None:
         memo.date = today
     memo.send(first_step=step.role)
     memo.save()
-    event_record(
-        actor=actor,
-        action="memo.send",
-        obj=memo,
+    _record(
+        memo,
+        actor,
+        EventKind.MEMO_SEND,
         from_state=from_state,
         to_state=memo.state,
         data={
@@ -287,17 +312,21 @@ def memo_send(
     return memo
 
 
-def _signer(
-    memo: Memo, actor: Actor, today: dt.date, route: dict[str, chain.Step] | None = None
+def _require_signer(
+    memo: Memo,
+    actor: Actor,
+    transition: Callable[..., object],
+    route: dict[str, chain.Step] | None = None,
 ) -> chain.Signer:
-    if not _member(memo.organisation, actor):
-        raise PermissionDenied(_("You are not a member of this organisation."))
-    if memo.author_id == actor.pk:
-        raise PermissionDenied(_("Nobody can sign off their own memo."))
-    if memo.state not in STEP_STATES:
-        raise MemoActionError(_("This memo is not waiting for a decision."), memo)
-    signer = chain.signer_for(memo.organisation, memo.state, actor, today, chain=route)
-    if signer is None:
+    """The actor's signature at the memo's step: the signer's rule (``memos.access``)."""
+    _require(
+        transition,
+        actor,
+        access.signer_refusal,
+        state_error=_("This memo is not waiting for a decision."),
+    )
+    signer = access.signer(memo, actor, route)
+    if signer is None:  # the permission said yes: the same rule, read the same day
         raise PermissionDenied(
             _("Only the holder or acting holder of the current step can decide it.")
         )
@@ -336,16 +365,18 @@ def memo_approve(
     """
     memo = _lock(memo, expected_state, expected_round)
     today = today or timezone.localdate()
+    memo.signing_day = today
     route = None
-    if memo.state in STEP_STATES:
+    if memo.is_pending:
         # Who signs now and where the memo goes next, read once.
         route = chain.steps(
             memo.organisation, today, roles=chain.roles_from(memo.organisation, memo.state)
         )
-    signer = _signer(memo, actor, today, route)
+    deciding = memo.state == State.MAYOR
+    signer = _require_signer(memo, actor, memo.decide if deciding else memo.forward, route)
     comment = comment.strip()
     from_state = memo.state
-    if memo.state == State.MAYOR:
+    if deciding:
         if outcome not in Outcome.values:
             raise ValidationError(_("Choose the decision: acknowledged, approved or not approved."))
         signoff = _sign(memo, signer, outcome, comment)
@@ -368,10 +399,10 @@ def memo_approve(
         signoff = _sign(memo, signer, SignOff.Decision.FORWARD, comment)
         memo.forward(next_step=step.role)
     memo.save()
-    event_record(
-        actor=actor,
-        action="memo.decide" if step is None else "memo.forward",
-        obj=memo,
+    _record(
+        memo,
+        actor,
+        EventKind.MEMO_DECIDE if step is None else EventKind.MEMO_FORWARD,
         from_state=from_state,
         to_state=memo.state,
         comment=comment,
@@ -402,7 +433,8 @@ def memo_return(
 ) -> SignOff:
     """Return the memo to its author for revision; the reason is required."""
     memo = _lock(memo, expected_state, expected_round)
-    signer = _signer(memo, actor, today or timezone.localdate())
+    memo.signing_day = today or timezone.localdate()
+    signer = _require_signer(memo, actor, memo.return_to_author)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for returning the memo."))
@@ -410,10 +442,10 @@ def memo_return(
     signoff = _sign(memo, signer, SignOff.Decision.RETURN, reason)
     memo.return_to_author()
     memo.save()
-    event_record(
-        actor=actor,
-        action="memo.return",
-        obj=memo,
+    _record(
+        memo,
+        actor,
+        EventKind.MEMO_RETURN,
         from_state=from_state,
         to_state=memo.state,
         comment=reason,
@@ -436,21 +468,22 @@ def memo_withdraw(
     A number already given stays used: the register never gives it again.
     """
     memo = _lock(memo, expected_state, expected_round)
-    _require_author(memo, actor)
-    if memo.state not in (State.DRAFT, *STEP_STATES):
-        raise MemoActionError(_("This memo can no longer be withdrawn."), memo)
-    if memo.signoffs.exists():
-        raise MemoActionError(
-            _("An executive has already decided on this memo: it can no longer be withdrawn."),
-            memo,
-        )
+    _require(
+        memo.withdraw,
+        actor,
+        access.author_refusal,
+        state_error=_("This memo can no longer be withdrawn."),
+        condition_error=_(
+            "An executive has already decided on this memo: it can no longer be withdrawn."
+        ),
+    )
     from_state = memo.state
     memo.withdraw()
     memo.save()
-    event_record(
-        actor=actor,
-        action="memo.withdraw",
-        obj=memo,
+    _record(
+        memo,
+        actor,
+        EventKind.MEMO_WITHDRAW,
         from_state=from_state,
         to_state=memo.state,
         data={"number": memo.number},
@@ -461,9 +494,7 @@ def memo_withdraw(
 @transaction.atomic
 def attachment_add(*, memo: Memo, upload: UploadedFile, actor: Actor) -> Attachment:
     memo = _lock(memo, None, None)
-    _require_author(memo, actor)
-    if memo.state not in EDITABLE_STATES:
-        raise MemoActionError(_("Files can be attached to a draft or a returned memo only."), memo)
+    _require_editable(memo, actor, _("Files can be attached to a draft or a returned memo only."))
     if upload.size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The file %(name)s is %(size)s MB; the limit is %(limit)s MB.")
@@ -491,10 +522,10 @@ def attachment_add(*, memo: Memo, upload: UploadedFile, actor: Actor) -> Attachm
     attachment.file.save(name, upload, save=False)
     try:
         attachment.save()
-        event_record(
-            actor=actor,
-            action="memo.attach",
-            obj=memo,
+        _record(
+            memo,
+            actor,
+            EventKind.MEMO_ATTACH,
             comment=name,
             data={"sha256": attachment.sha256},
         )
@@ -508,13 +539,11 @@ def attachment_add(*, memo: Memo, upload: UploadedFile, actor: Actor) -> Attachm
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, actor: Actor) -> None:
     memo = _lock(attachment.memo, None, None)
-    _require_author(memo, actor)
-    if memo.state not in EDITABLE_STATES:
-        raise MemoActionError(_("Files of a sent memo cannot be removed."), memo)
+    _require_editable(memo, actor, _("Files of a sent memo cannot be removed."))
     name = attachment.name
     stored = attachment.file.name
     attachment.delete()
-    event_record(actor=actor, action="memo.detach", obj=memo, comment=name)
+    _record(memo, actor, EventKind.MEMO_DETACH, comment=name)
     # A file that was sent once stays on disk: an earlier round's signatures cover it.
     if memo.round == 0 and not Attachment.objects.filter(file=stored).exists():
         transaction.on_commit(lambda: default_storage.delete(stored))
@@ -525,18 +554,35 @@ def emblem_set(
 ) -> Organisation:
     """Replace (or, with ``data=None``, remove) the emblem on the organisation's memos.
 
-    Only its administrators (``memos.selectors.administers``) may; the file is checked before
-    anything changes (``ita.services.organisation_set_emblem``), in one transaction.
+    Only its administrators (``memos.access.administers``) may; the file is checked before
+    anything changes (``ita.organisations.services.organisation_set_emblem``), in one transaction.
     """
-    if not _member(organisation, actor):
-        raise PermissionDenied(_("You are not a member of this organisation."))
-    if not administers(actor, organisation):
-        raise PermissionDenied(
-            _(
-                "Only the clerk or the head of the clerk's office (or whoever acts for them) "
-                "can change the emblem."
-            )
-        )
+    reason = access.administrator_refusal(actor, organisation)
+    if reason:
+        raise PermissionDenied(reason)
     return organisation_set_emblem(
         organisation=organisation, data=data, filename=filename, actor=actor
     )
+
+
+@transaction.atomic
+def memo_chain_set(
+    *, organisation: Organisation, memo_chain: list[str], actor: Actor
+) -> MemoSettings:
+    """Set the executive roles the organisation's memos pass (checked: known roles, in order,
+    ending with the mayor). Memos already at a step keep it (``chain.roles_from``)."""
+    settings_row = MemoSettings.objects.filter(organisation=organisation).first()
+    before = settings_row.memo_chain if settings_row else None
+    settings_row = settings_row or MemoSettings(organisation=organisation)
+    settings_row.memo_chain = memo_chain
+    settings_row.full_clean()
+    settings_row.save()
+    organisation.memo_settings = settings_row  # type: ignore[attr-defined]
+    event_record(
+        actor=actor,
+        action=EventKind.MEMO_CHAIN,
+        organisation_id=organisation.pk,
+        obj=settings_row,
+        data={"before": before, "after": list(memo_chain)},
+    )
+    return settings_row

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ita.models import Organisation, Position
-from ita.pdf.context import emblem_of
-from ita.pdf.emblem import MAX_BYTES as MAX_EMBLEM_BYTES
+from ita.documents.emblem import MAX_BYTES as MAX_EMBLEM_BYTES
+from ita.organisations import membership
+from ita.organisations.models import Organisation, Position
+from ita.organisations.selectors import emblem_of
 from measures import checks
-from memos import chain, documents, selectors, services
+from memos import access, documents, selectors, services
 from memos.drafts import (
     clear_autosave,
     login_required_keeping_post,
@@ -31,7 +32,7 @@ from memos.forms import (
     ExpectedForm,
     MemoForm,
 )
-from memos.models import STEP_STATES, Attachment, Memo, Outcome, SignOff, State
+from memos.models import Attachment, Memo, Outcome, SignOff, State
 
 
 def _get_memo_for_user(request: HttpRequest, pk: int) -> Memo:
@@ -62,7 +63,7 @@ def _expected(request: HttpRequest) -> tuple[str | None, int | None]:
 @login_required
 @require_GET
 def memo_list(request: HttpRequest) -> HttpResponse:
-    positions = selectors.member_positions(request.user)
+    positions = list(membership.positions_of(request.user))
     organisation = positions[0].organisation if positions else None
     return render(
         request,
@@ -73,7 +74,7 @@ def memo_list(request: HttpRequest) -> HttpResponse:
             "sent": list(selectors.organisation_memos(organisation)[:50]) if organisation else [],
             "can_write": organisation is not None,
             "can_set_emblem": organisation is not None
-            and selectors.administers(request.user, organisation),
+            and access.administers(request.user, organisation),
         },
     )
 
@@ -121,7 +122,7 @@ def _new_memo_initial(request: HttpRequest, position: Position) -> dict:
 @login_required_keeping_post()
 @require_http_methods(["GET", "POST"])
 def memo_new(request: HttpRequest) -> HttpResponse:
-    positions = selectors.member_positions(request.user)
+    positions = list(membership.positions_of(request.user))
     if not positions:
         raise PermissionDenied(_("Only members of an organisation can write memos."))
     position = positions[0]
@@ -158,10 +159,10 @@ def memo_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def memo_edit(request: HttpRequest, pk: int) -> HttpResponse:
     memo = _get_memo_for_user(request, pk)
-    if memo.author_id != request.user.pk:
+    if not access.may_author(memo, request.user):
         raise PermissionDenied(_("Only the memo's author can edit it."))
     autosave_key = f"memo-{memo.pk}"
-    if not memo.is_editable:
+    if not access.can_edit(request.user, memo):
         messages.error(request, _("This memo has been sent: it can no longer be edited."))
         return redirect("memos:detail", pk=memo.pk)
     if request.method == "POST":
@@ -210,9 +211,10 @@ def _render_detail(
 ) -> HttpResponse:
     page = selectors.memo_page(memo)
     today = timezone.localdate()
-    signer = None
-    if memo.is_pending and memo.author_id != request.user.pk:
-        signer = chain.signer_for(memo.organisation, memo.state, request.user, today)
+    user = request.user
+    # The buttons come from the same rules the services enforce (memos.access).
+    signer = access.signer(memo, user) if access.can_act(user, memo) else None
+    can_edit = access.can_edit(user, memo)
     deciding = memo.state == State.MAYOR
     if signer and decision_form is None:
         kept = take_kept_post(request)
@@ -224,11 +226,11 @@ def _render_detail(
             },
             deciding=deciding,
         )
-    is_author = memo.author_id == request.user.pk
+    is_author = memo.author_id == user.pk
     # The attached report's checks (measures.checks), shown to the author before sending; each
     # links to the form that fixes it and comes back here.
     report_checks = []
-    if is_author and memo.is_editable and memo.report_year_id:
+    if can_edit and memo.report_year_id:
         report_checks = checks.report_checks(
             memo.organisation,
             memo.report_year,
@@ -247,10 +249,10 @@ def _render_detail(
             "outcomes": Outcome.choices,
             "quick_phrases": QUICK_PHRASES,
             "is_author": is_author,
-            "can_withdraw": is_author
-            and memo.state in (State.DRAFT, *STEP_STATES)
-            and not page.signoffs,
-            "attachment_form": AttachmentForm() if is_author and memo.is_editable else None,
+            "can_edit": can_edit,
+            "can_send": access.can_send(user, memo),
+            "can_withdraw": access.can_withdraw(user, memo),
+            "attachment_form": AttachmentForm() if can_edit else None,
             "autosave_key": f"decide-{memo.pk}-{memo.round}-{memo.state}",
             "autosave_clear": take_autosave_clear(request),
             "signoff_labels": dict(SignOff.Decision.choices),
@@ -419,7 +421,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> Http
 
 
 def _get_organisation_for_member(request: HttpRequest, pk: int) -> Organisation:
-    organisation = selectors.member_organisation(request.user, pk)
+    organisation = membership.member_organisation(request.user, pk)
     if organisation is None:
         raise Http404(_("No such organisation."))
     return organisation
@@ -430,7 +432,7 @@ def _get_organisation_for_member(request: HttpRequest, pk: int) -> Organisation:
 def emblem_settings(request: HttpRequest, pk: int) -> HttpResponse:
     """The organisation's emblem for its memos: upload a PNG or SVG, or remove it."""
     organisation = _get_organisation_for_member(request, pk)
-    if not selectors.administers(request.user, organisation):
+    if not access.administers(request.user, organisation):
         raise PermissionDenied(
             _("Only the clerk or the head of the clerk's office can change the emblem.")
         )

@@ -8,16 +8,11 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from ita import demo as demo_data
-from ita import services
-from ita.models import (
-    Assessment,
-    AssessmentYear,
-    District,
-    Organisation,
-    Position,
-    Province,
-)
+from ita.demo import load as demo_load
+from ita.demo import seed as demo_data
+from ita.organisations.models import District, Organisation, Position, Province
+from ita.results import services
+from ita.results.models import Assessment, AssessmentYear
 
 _seq = itertools.count(1)
 
@@ -40,7 +35,7 @@ class Demo:
 
 
 def load_demo() -> Demo:
-    demo_data.load_all()
+    demo_load.load_all()
     User = get_user_model()
     return Demo(
         home=Organisation.objects.get(name=demo_data.HOME_NAME),

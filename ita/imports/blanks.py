@@ -7,7 +7,7 @@ import io
 
 from ita.imports import parsing
 from ita.imports.checking import year_method
-from ita.models import AssessmentYear
+from ita.results.models import AssessmentYear
 
 TEXT_COLUMNS = {"หน่วยงาน", "อำเภอ", "จังหวัด", "ระดับผลการประเมิน", "เปรียบเทียบกับเกณฑ์"}
 RESULTS_HEADER = [

@@ -11,13 +11,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ita import methods, rules
 from ita.imports import parsing
 from ita.imports.matching import Directory, expand_abbreviation, history_for
 from ita.imports.messages import ERROR, INFO, WARNING, message
+from ita.imports.models import ImportRow
 from ita.imports.parsing import RawRow, Table
-from ita.models import Assessment, AssessmentYear, ImportRow, IndicatorScore, Organisation
-from ita.thai import clean_text, name_key
+from ita.lib.thai import clean_text, name_key
+from ita.organisations.models import Organisation
+from ita.results import methods, rules
+from ita.results.models import Assessment, AssessmentYear, IndicatorScore
 
 SCORE_RANGE = (Decimal(0), Decimal(100))
 # Snapshot fields of an assessment that an import may write (and a revert restores).

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ita.models import ImportBatch, ImportRow
-from ita.thai import date_th
+from ita.imports.models import ImportBatch, ImportRow
+from ita.lib.thai import date_th
 
 
 def when(moment: object) -> str:

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ita.imports import parsing
-from ita.models import ImportBatch, Province
+from ita.imports.models import ImportBatch
+from ita.organisations.models import Province
 
 
 class ImportUploadForm(forms.Form):

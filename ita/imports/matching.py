@@ -11,15 +11,15 @@ import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ita.models import (
-    Assessment,
+from ita.lib.thai import clean_text, name_key
+from ita.organisations.models import (
     District,
     DistrictAlias,
     Organisation,
     OrganisationAlias,
     Province,
 )
-from ita.thai import clean_text, name_key
+from ita.results.models import Assessment
 
 # Short forms used in tables and their full names, so อบต.สุโสะ finds องค์การบริหารส่วนตำบลสุโสะ.
 ABBREVIATIONS = (

@@ -25,7 +25,7 @@ from ita.imports.sources import (
     sniff_format,
     xlsx_lines,
 )
-from ita.thai import arabic_digits, clean_text
+from ita.lib.thai import arabic_digits, clean_text
 
 NUMBER = "number"
 ORGANISATION = "organisation"

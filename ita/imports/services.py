@@ -12,12 +12,14 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, router, transaction
 from django.db.models import Count, ProtectedError
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ita import services as ita_services
+from ita.history.models import EventKind
+from ita.history.services import Actor, event_record
 from ita.imports import bulk, parsing
 from ita.imports.checking import (
     FIELDS,
@@ -31,19 +33,11 @@ from ita.imports.checking import (
 )
 from ita.imports.describe import later_changes, user_name, when
 from ita.imports.matching import Directory, district_key, province_key
-from ita.models import (
-    Assessment,
-    District,
-    DistrictAlias,
-    Finding,
-    ImportBatch,
-    ImportRow,
-    Indicator,
-    IndicatorScore,
-    Organisation,
-    Province,
-)
-from ita.services import Actor, event_record
+from ita.imports.models import ImportBatch, ImportRow
+from ita.organisations.models import District, DistrictAlias, Organisation, Province
+from ita.organisations.services import alias_add
+from ita.results.models import Assessment, Indicator, IndicatorScore
+from ita.results.services import year_create
 
 # Rows checked per step: small enough for a page to report progress, large enough to be quick.
 CHUNK = 2000
@@ -129,7 +123,8 @@ def import_start(
         )
         event_record(
             actor=actor,
-            action="import.preview",
+            action=EventKind.IMPORT_PREVIEW,
+            organisation_id=None,
             obj=batch,
             to_state=batch.status,
             comment=batch.file_name,
@@ -169,7 +164,8 @@ def import_check(
             _finish(locked)
             event_record(
                 actor=actor,
-                action="import.checked",
+                action=EventKind.IMPORT_CHECKED,
+                organisation_id=None,
                 obj=locked,
                 from_state=ImportBatch.Status.CHECKING,
                 to_state=locked.status,
@@ -281,7 +277,7 @@ def import_row_resolve(
         if row.batch_id != locked.pk or not row.name:
             raise ValidationError(_("This row is not part of the import."))
         if organisation is not None:
-            ita_services.alias_add(
+            alias_add(
                 organisation=organisation,
                 name=row.name,
                 actor=actor,
@@ -293,7 +289,8 @@ def import_row_resolve(
             locked.resolutions[str(row.line)] = {"create": True}
             event_record(
                 actor=actor,
-                action="import.create_organisation",
+                action=EventKind.IMPORT_CREATE_ORGANISATION,
+                organisation_id=None,
                 obj=locked,
                 comment=row.name,
                 data={"line": row.line},
@@ -320,7 +317,13 @@ def _district_alias_if_unknown(row: ImportRow, organisation: Organisation, actor
     alias = DistrictAlias.objects.create(
         district=district, name=row.district_name, note=_("saved by an import")
     )
-    event_record(actor=actor, action="district_alias.add", obj=district, comment=alias.name)
+    event_record(
+        actor=actor,
+        action=EventKind.DISTRICT_ALIAS_ADD,
+        organisation_id=None,
+        obj=district,
+        comment=alias.name,
+    )
 
 
 def import_discard(*, batch: ImportBatch, actor: Actor) -> None:
@@ -330,7 +333,8 @@ def import_discard(*, batch: ImportBatch, actor: Actor) -> None:
         _refuse_if_done(locked)
         event_record(
             actor=actor,
-            action="import.discard",
+            action=EventKind.IMPORT_DISCARD,
+            organisation_id=None,
             object_type="ita.importbatch",
             object_id=str(locked.pk),
             comment=locked.file_name,
@@ -392,7 +396,7 @@ def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
                 )
             )
         if method.stored is None:
-            ita_services.year_create(year=locked.year, actor=actor)
+            year_create(year=locked.year, actor=actor)
             method = year_method(locked.year)
             locked.year_created = True
         _apply(locked, results, method.stored, actor)
@@ -402,7 +406,8 @@ def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
         locked.save(update_fields=["status", "applied_by", "applied_at", "year_created"])
         event_record(
             actor=actor,
-            action="import.apply",
+            action=EventKind.IMPORT_APPLY,
+            organisation_id=None,
             obj=locked,
             from_state=ImportBatch.Status.READY,
             to_state=ImportBatch.Status.APPLIED,
@@ -421,7 +426,13 @@ def _apply(batch: ImportBatch, results: list[RowResult], year: object, actor: Ac
             )
             org.full_clean(validate_unique=True)
             org.save()
-            event_record(actor=actor, action="organisation.create", obj=org, comment=org.name)
+            event_record(
+                actor=actor,
+                action=EventKind.ORGANISATION_CREATE,
+                organisation_id=org.pk,
+                obj=org,
+                comment=org.name,
+            )
             result.organisation_id = org.pk
             created_orgs.append(result)
     for result in created_orgs:
@@ -509,11 +520,13 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
                 % {"rows": "; ".join(later_changes(locked, moved[:10]))}
             )
         new_ids = [current[r.organisation_id][0] for r in rows if r.before is None]
-        if Finding.objects.filter(assessment_id__in=new_ids).exists():
+        written = _written_on(new_ids)
+        if written:
             raise ValidationError(
                 _(
-                    "Issues to improve were written on results this import created; remove them first."
+                    "Other records (%(what)s) refer to results this import created; remove them first."
                 )
+                % {"what": ", ".join(written)}
             )
         changed = [r for r in rows if r.before is not None]
         now = bulk.db_datetime(timezone.now())
@@ -554,7 +567,8 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
         locked.save(update_fields=["status", "reverted_by", "reverted_at"])
         event_record(
             actor=actor,
-            action="import.revert",
+            action=EventKind.IMPORT_REVERT,
+            organisation_id=None,
             obj=locked,
             from_state=ImportBatch.Status.APPLIED,
             to_state=ImportBatch.Status.REVERTED,
@@ -562,6 +576,24 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
             data={"restored": len(changed), "removed": len(new_ids), "organisations": removed},
         )
     return locked
+
+
+def _written_on(assessment_ids: list[int]) -> list[str]:
+    """What members wrote on these results (a report's findings, measures …), which deleting
+    them would delete too: named, so a revert never takes anyone's work with it."""
+    kinds: set[type[models.Model]] = set()
+    for start in range(0, len(assessment_ids), 900):
+        collector = Collector(using=router.db_for_write(Assessment))
+        collector.collect(
+            list(Assessment.objects.filter(pk__in=assessment_ids[start : start + 900]))
+        )
+        kinds |= {model for model, found in collector.data.items() if found}
+        kinds |= {qs.model for qs in collector.fast_deletes if qs.exists()}
+    return sorted(
+        str(model._meta.verbose_name_plural)
+        for model in kinds
+        if model not in (Assessment, IndicatorScore) and not model._meta.auto_created
+    )
 
 
 def _current_snapshots(

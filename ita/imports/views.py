@@ -15,12 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ita import thai
 from ita.imports import blanks, parsing, services
 from ita.imports.forms import ImportUploadForm, ResolveForm
 from ita.imports.messages import column_label, reason_labels
 from ita.imports.messages import render as render_message
-from ita.models import AssessmentYear, ImportBatch, ImportRow, Organisation
+from ita.imports.models import ImportBatch, ImportRow
+from ita.lib import thai
+from ita.organisations.models import Organisation
+from ita.results.models import AssessmentYear
 
 ROWS_PER_PAGE = 100
 STATUS_ORDER = ["error", "warning", "new", "changed", "unchanged"]

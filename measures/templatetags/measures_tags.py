@@ -7,7 +7,7 @@ import datetime as dt
 from django import template
 from django.utils import timezone, translation
 
-from ita.thai import thai_digits
+from ita.lib.thai import thai_digits
 from measures.models import STATUS_LABELS, Measure
 from measures.selectors import overdue_measures
 

@@ -63,7 +63,7 @@ def page(browser, live_server):  # noqa: ANN001, ANN201
 
 @pytest.fixture
 def login(page):  # noqa: ANN001, ANN201
-    from ita.demo import DEMO_PASSWORD
+    from ita.demo.seed import DEMO_PASSWORD
 
     def _login(username: str, password: str = DEMO_PASSWORD) -> None:
         page.goto("/accounts/login/")

@@ -1,6 +1,8 @@
 import pytest
 
-from ita.models import Assessment, ImportBatch, OrganisationAlias
+from ita.imports.models import ImportBatch
+from ita.organisations.models import OrganisationAlias
+from ita.results.models import Assessment
 from tests.imports.helpers import seed_text
 
 pytestmark = pytest.mark.django_db(transaction=True)

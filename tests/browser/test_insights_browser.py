@@ -1,6 +1,6 @@
 import pytest
 
-from ita.models import Province
+from ita.organisations.models import Province
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

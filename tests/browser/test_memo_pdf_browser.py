@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from ita.pdf import extract
+from ita.documents import extract
 from memos.models import Memo
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,6 +1,7 @@
 import pytest
 
-from ita.models import AssessmentYear, Province
+from ita.organisations.models import Province
+from ita.results.models import AssessmentYear
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

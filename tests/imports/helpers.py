@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
-from ita.demo import SEED_TABLE
-from ita.thai import thai_digits
+from ita.demo.seed import SEED_TABLE
+from ita.lib.thai import thai_digits
 
 
 def seed_text() -> str:

@@ -5,7 +5,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from ita.models import Assessment, Event, ImportBatch, OrganisationAlias
+from ita.history.models import Event
+from ita.imports.models import ImportBatch
+from ita.organisations.models import OrganisationAlias
+from ita.results.models import Assessment
 from tests.imports.helpers import seed_bytes, seed_csv, seed_text
 
 pytestmark = pytest.mark.django_db

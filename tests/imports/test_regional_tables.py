@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ita.imports import parsing
-from ita.models import Assessment
+from ita.results.models import Assessment
 from tests.factories import make_assessment, make_district, make_organisation, make_province
 from tests.imports.helpers import seed_text
 

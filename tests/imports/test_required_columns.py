@@ -12,8 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from ita.history.models import Event
+from ita.imports.models import ImportBatch
 from ita.imports.services import import_preview
-from ita.models import Assessment, Event, ImportBatch, Province
+from ita.organisations.models import Province
+from ita.results.models import Assessment
 from tests.imports.helpers import indicator_csv
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from ita.history.models import Event
 from ita.imports import services
+from ita.imports.models import ImportBatch, ImportRow
 from ita.imports.parsing import parse_table
 from ita.imports.services import (
     AlreadyApplied,
@@ -15,19 +17,14 @@ from ita.imports.services import (
     import_revert,
     import_row_resolve,
 )
-from ita.models import (
-    Assessment,
-    AssessmentYear,
+from ita.organisations.models import (
     District,
     DistrictAlias,
-    Event,
-    ImportBatch,
-    ImportRow,
-    IndicatorScore,
     Organisation,
     OrganisationAlias,
     Province,
 )
+from ita.results.models import Assessment, AssessmentYear, IndicatorScore
 from tests.imports.helpers import (
     indicator_csv,
     seed_bytes,

@@ -4,9 +4,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ita.history.models import Event
 from ita.imports import blanks, parsing
+from ita.imports.models import ImportBatch
 from ita.imports.services import import_commit, import_preview
-from ita.models import Assessment, Event, ImportBatch, Organisation, OrganisationAlias
+from ita.organisations.models import Organisation, OrganisationAlias
+from ita.results.models import Assessment
 from tests.imports.helpers import seed_bytes, seed_text, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -214,9 +217,9 @@ def test_the_templates_have_headers_the_importer_reads(admin_client, kind: str, 
 
 def test_the_admin_lists_imports_and_leads_to_the_upload_page(admin_client) -> None:  # noqa: ANN001
     import_preview(data=seed_bytes(), file_name="trang.txt", year=2564)
-    page = admin_client.get(reverse("admin:ita_importbatch_changelist"))
+    page = admin_client.get(reverse("admin:imports_importbatch_changelist"))
     assert page.status_code == 200 and "trang.txt" in page.content.decode()
-    add = admin_client.get(reverse("admin:ita_importbatch_add"))
+    add = admin_client.get(reverse("admin:imports_importbatch_add"))
     assert add.status_code == 302 and add["Location"] == reverse("imports:index")
 
 

@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, get_resolver
 
-from ita import api
-from ita.models import Assessment, IndicatorScore, Organisation, Province
+from ita.api import params as api
+from ita.organisations.models import Organisation, Province
+from ita.results.models import Assessment, IndicatorScore
 
 pytestmark = pytest.mark.django_db
 

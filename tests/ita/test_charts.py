@@ -3,8 +3,8 @@
 from decimal import Decimal as D
 from xml.etree import ElementTree
 
-from ita import charts
-from ita.tables import Column, Table, display_value, to_csv
+from ita.lib import charts
+from ita.lib.tables import Column, Table, display_value, to_csv
 
 SVG = "{http://www.w3.org/2000/svg}"
 

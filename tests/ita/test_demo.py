@@ -3,8 +3,9 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import CommandError, call_command
 
-from ita.demo import seed_rows
-from ita.models import Assessment, AssessmentYear, Organisation, OrganisationAlias
+from ita.demo.seed import seed_rows
+from ita.organisations.models import Organisation, OrganisationAlias
+from ita.results.models import Assessment, AssessmentYear
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from ita.exports import COLUMNS
+from ita.results.exports import COLUMNS
 from tests.factories import make_assessment, make_district, make_organisation, make_province
 
 pytestmark = pytest.mark.django_db

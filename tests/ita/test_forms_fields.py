@@ -8,8 +8,8 @@ import pytest
 from django import forms
 from django.utils import translation
 
-from ita import thai
-from ita.forms_fields import ThaiDateField, ThaiMonthField
+from ita.lib import thai
+from ita.lib.fields import ThaiDateField, ThaiMonthField
 
 AUG_25 = dt.date(2021, 8, 25)
 

@@ -10,10 +10,12 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from ita import insights, rules, services, synthetic
-from ita.demo import seed_rows
-from ita.models import Assessment, AssessmentYear, Organisation, Province
-from ita.selectors import competition_ranks, year_table
+from ita.demo import synthetic
+from ita.demo.seed import seed_rows
+from ita.organisations.models import Organisation, Province
+from ita.results import insights, rules, services
+from ita.results.models import Assessment, AssessmentYear
+from ita.results.selectors import competition_ranks, year_table
 from tests.factories import (
     make_assessment,
     make_district,

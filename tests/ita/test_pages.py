@@ -4,7 +4,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from ita.models import AssessmentYear, District, Organisation, Province
+from ita.organisations.models import District, Organisation, Province
+from ita.results.models import AssessmentYear
 
 pytestmark = pytest.mark.django_db
 

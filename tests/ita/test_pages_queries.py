@@ -11,8 +11,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from ita import synthetic
-from ita.models import Assessment, Organisation, Province
+from ita.demo import synthetic
+from ita.organisations.models import Organisation, Province
+from ita.results.models import Assessment
 
 pytestmark = pytest.mark.django_db
 

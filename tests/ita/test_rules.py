@@ -2,8 +2,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from ita import methods, rules
-from ita.demo import HOME_SCORES
+from ita.demo.seed import HOME_SCORES
+from ita.results import methods, rules
 
 SPECS = [rules.IndicatorSpec(n, tool, w) for n, _name, tool, w in methods.INDICATORS]
 BANDS = [rules.RatingRule(*r) for r in methods.LETTER_BANDS]
@@ -102,6 +102,6 @@ def test_an_oit_point_is_worth_20_6ths_of_an_iit_point() -> None:
 
 
 def test_competition_ranks_share_ties() -> None:
-    from ita.selectors import competition_ranks
+    from ita.results.selectors import competition_ranks
 
     assert competition_ranks([D(99), D(90), D(90), D(80), None]) == [1, 2, 2, 4, None]

@@ -5,7 +5,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from ita import thai
+from ita.lib import thai
 
 
 def test_thai_digits_both_ways() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ita.models import Assessment
+from ita.results.models import Assessment
 from measures import services
 from measures.models import Measure
 

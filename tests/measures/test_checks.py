@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from ita.models import AssessmentYear, Finding
+from ita.results.models import AssessmentYear
 from measures.checks import Code, report_checks
-from measures.models import Measure
+from measures.models import Finding, Measure
 from tests import factories
 from tests.measures.helpers import home_assessment, make_measure
 

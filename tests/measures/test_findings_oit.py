@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from ita.models import Event, Finding, Indicator
+from ita.history.models import Event
+from ita.results.models import Indicator
 from measures import services
-from measures.models import OitItem, OitStatus
+from measures.models import Finding, OitItem, OitStatus
 from tests import factories
 from tests.measures.helpers import home_assessment, report_url
 
@@ -67,7 +68,7 @@ def test_staff_add_edit_and_delete_findings_with_history(client, demo) -> None: 
     client.post(f"/measures/findings/{f.pk}/delete/")
     assert not Finding.objects.filter(pk=f.pk).exists()
     actions = list(
-        Event.objects.filter(object_id=str(f.pk), object_type="ita.finding")
+        Event.objects.filter(object_id=str(f.pk), object_type="measures.finding")
         .order_by("pk")
         .values_list("action", flat=True)
     )

@@ -1,9 +1,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ita.models import Event, Finding
+from ita.history.models import Event
 from measures import services
-from measures.models import Measure
+from measures.models import Finding, Measure
 from tests.measures.helpers import report_url
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ita.models import Event
+from ita.history.models import Event
 from measures import services
 from measures.models import Evidence, Measure, ProgressUpdate
 

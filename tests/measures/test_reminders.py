@@ -5,9 +5,9 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from ita.models import Position
+from ita.organisations.models import Position
 from measures.models import Measure, ReminderSent
-from measures.services import reminder_recipients
+from measures.reminders import reminder_recipients
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ita.models import Finding, Indicator
+from ita.results.models import Indicator
 from measures import services
+from measures.models import Finding
 from measures.selectors import indicator_lines, lowest_indicators
 from tests import factories
 from tests.measures.helpers import home_assessment, make_measure, report_url

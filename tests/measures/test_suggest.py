@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from ita.models import Event
+from ita.history.models import Event
 from measures import services
 from measures.models import Measure, MeasureTemplate
 from tests.measures.helpers import home_assessment, report_url
@@ -81,7 +81,7 @@ def test_staff_keep_edit_and_drop_drafts_through_the_page(client, demo) -> None:
 
 
 def test_a_report_without_scores_gets_no_drafts_and_says_why(client, demo) -> None:  # noqa: ANN001
-    from ita.models import Assessment
+    from ita.results.models import Assessment
 
     other = Assessment.objects.get(organisation=demo.home, year__year=2563)
     client.force_login(demo.users["legal"])

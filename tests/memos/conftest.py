@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.auth.models import User
 
-from ita.models import Organisation
+from ita.organisations.models import Organisation
 from memos import services
 from memos.models import Memo, State
 from tests.factories import make_organisation, make_position, make_user

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django_fsm import ConcurrentTransition
 
-from ita.models import ActingAppointment
+from ita.organisations.models import ActingAppointment
 from memos import services
 from memos.models import Memo, SignOff, State
 from tests.memos.conftest import bring_to, fresh, make_memo

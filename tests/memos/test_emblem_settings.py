@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from ita.models import ActingAppointment, Event, Organisation
+from ita.history.models import Event
+from ita.organisations.models import ActingAppointment, Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +147,7 @@ def test_the_memo_list_links_the_page_for_its_administrators_only(client, org) -
 
 
 def test_the_uploaded_emblem_is_drawn_on_the_memo_pdf(client, org, tmp_media) -> None:  # noqa: ANN001
-    from ita.pdf import extract
+    from ita.documents import extract
     from tests.memos.conftest import make_memo
 
     client.force_login(org["clerk"])

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ita.models import ActingAppointment, Event
+from ita.history.models import Event
+from ita.organisations.models import ActingAppointment
 from memos import services
 from memos.documents import memo_doc, memo_pdf_filename
 from memos.models import Memo, State

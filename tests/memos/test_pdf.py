@@ -18,9 +18,9 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from ita import thai
-from ita.pdf import extract
-from ita.pdf.context import MemoDoc, ReportDoc
+from ita.documents import extract
+from ita.documents.data import MemoDoc, ReportDoc
+from ita.lib import thai
 from memos import documents, services
 from memos.models import Memo
 from tests import factories

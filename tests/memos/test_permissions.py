@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from ita.models import Event
+from ita.history.models import Event
 from memos import services
 from memos.models import Memo, SignOff, State
 from tests.memos.conftest import bring_to, fresh

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from ita.models import Assessment
-from ita.pdf import extract
+from ita.documents import extract
+from ita.results.models import Assessment
 from measures.models import Measure
 from memos import services
 from memos.models import Memo

@@ -4,7 +4,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from ita.models import ActingAppointment, Event
+from ita.history.models import Event
+from ita.organisations.models import ActingAppointment
 from memos import services
 from memos.models import Memo, OutgoingRegister, SignOff, State
 from tests.factories import make_position, make_user
@@ -136,9 +137,9 @@ def test_a_vacant_deputy_step_is_skipped_and_the_timeline_says_so(org) -> None: 
 
 
 def test_an_organisation_configured_without_a_deputy_skips_that_step(org) -> None:  # noqa: ANN001
-    org.organisation.memo_chain = ["head", "clerk", "mayor"]
-    org.organisation.full_clean()
-    org.organisation.save()
+    services.memo_chain_set(
+        organisation=org.organisation, memo_chain=["head", "clerk", "mayor"], actor=None
+    )
     memo = bring_to(org, "head")
     services.memo_approve(memo=memo, actor=org["head"])
     assert fresh(memo).state == State.CLERK
@@ -157,9 +158,8 @@ def test_an_organisation_configured_without_a_deputy_skips_that_step(org) -> Non
     ],
 )
 def test_an_unusable_chain_configuration_is_refused(org, chain) -> None:  # noqa: ANN001
-    org.organisation.memo_chain = chain
     with pytest.raises(ValidationError) as info:
-        org.organisation.full_clean()
+        services.memo_chain_set(organisation=org.organisation, memo_chain=chain, actor=None)
     assert "memo_chain" in info.value.message_dict
 
 
@@ -261,8 +261,9 @@ def test_a_new_holder_gets_the_memo_waiting_at_the_step(org) -> None:  # noqa: A
 
 def test_a_memo_at_a_step_dropped_from_the_chain_can_still_be_signed_there(org) -> None:  # noqa: ANN001
     memo = bring_to(org, "deputy")
-    org.organisation.memo_chain = ["head", "clerk", "mayor"]
-    org.organisation.save()
+    services.memo_chain_set(
+        organisation=org.organisation, memo_chain=["head", "clerk", "mayor"], actor=None
+    )
     services.memo_approve(memo=memo, actor=org["deputy"], comment="เห็นชอบ")
     assert fresh(memo).state == State.CLERK
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 
-from ita.pdf import documents, engine, extract, sample
-from ita.pdf.context import MemoDoc, ReportDoc
+from ita.documents import engine, extract
+from ita.documents import render as documents
+from ita.documents.data import MemoDoc, ReportDoc
+from memos import sample
 from tests import factories
 
 

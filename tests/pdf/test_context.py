@@ -6,9 +6,12 @@ import datetime as dt
 
 import pytest
 
-from ita.models import Organisation, Position
-from ita.pdf import context
-from ita.pdf.context import MeasureRow, paragraphs, role_heading
+from ita.documents.data import MeasureRow, paragraphs
+from ita.organisations.models import Organisation, Position
+from measures import documents as report_documents
+from memos import documents as memo_documents
+from memos.register import number_text
+from memos.roles import role_heading
 from tests import factories
 
 
@@ -46,9 +49,9 @@ def test_a_measures_period_prints_thai_months_and_short_years() -> None:
 @pytest.mark.django_db
 def test_the_number_is_the_letter_code_and_the_register_number() -> None:
     organisation = factories.make_organisation(letter_code="ตง 78201", phone="075-289689")
-    assert context.memo_number(organisation, 123) == "ตง 78201/123"
-    assert context.memo_number(organisation, None) == "ตง 78201/-"
-    line = context.unit_line(organisation, "สำนักปลัด")
+    assert number_text(organisation.letter_code, 123, pending="-") == "ตง 78201/123"
+    assert number_text(organisation.letter_code, None, pending="-") == "ตง 78201/-"
+    line = memo_documents.unit_line(organisation, "สำนักปลัด")
     assert line == f"สำนักปลัด {organisation.name} โทร. 075-289689"
 
 
@@ -59,7 +62,7 @@ def test_a_sign_block_names_the_holder_and_the_position() -> None:
     position = factories.make_position(
         organisation, role="mayor", holder=holder, title="นายกองค์การบริหารส่วนตำบลทดสอบ"
     )
-    block = context.sign_block(position, acting="รักษาราชการแทน")
+    block = memo_documents.sign_block(position, acting="รักษาราชการแทน")
     assert (block.heading, block.name, block.position, block.acting, block.pending) == (
         "นายก อบต.",
         "นายสมคิด ร่องเดช",
@@ -67,7 +70,7 @@ def test_a_sign_block_names_the_holder_and_the_position() -> None:
         "รักษาราชการแทน",
         True,
     )
-    vacant = context.sign_block(factories.make_position(organisation, role="clerk"))
+    vacant = memo_documents.sign_block(factories.make_position(organisation, role="clerk"))
     assert vacant.name == ""
 
 
@@ -78,7 +81,7 @@ def test_the_measures_apps_measures_become_report_rows_in_two_queries(
     demo = factories.load_demo()
     assessment = demo.home.assessments.get(year__year=2564)
     with django_assert_num_queries(2):
-        rows = context.measure_rows(assessment)
+        rows = report_documents.measure_rows(assessment)
     assert [r.table for r in rows] == [1, 1, 2]
     assert rows[0].title == "แนวทางการใช้ทรัพย์สินของราชการ"
     assert rows[0].period == "ม.ค.๖๔ – มี.ค.๖๔"
@@ -89,6 +92,6 @@ def test_the_measures_apps_measures_become_report_rows_in_two_queries(
 @pytest.mark.django_db
 def test_a_memo_attaches_no_report_for_a_year_without_results() -> None:
     demo = factories.load_demo()
-    assert context.organisation_report(demo.home, 2599) is None
-    report = context.organisation_report(demo.home, 2564)
+    assert report_documents.organisation_report(demo.home, 2599) is None
+    report = report_documents.organisation_report(demo.home, 2564)
     assert report.total is not None and len(report.measures) == 3

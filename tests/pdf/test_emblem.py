@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image
 
-from ita import services
-from ita.models import Event, Organisation
-from ita.pdf.context import emblem_of
-from ita.pdf.emblem import MAX_BYTES, check_emblem
+from ita.documents.emblem import MAX_BYTES, check_emblem
+from ita.history.models import Event
+from ita.organisations import services
+from ita.organisations.models import Organisation
+from ita.organisations.selectors import emblem_of
 from tests import factories
 
 SVG = (

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from ita.pdf import engine, extract
+from ita.documents import engine, extract
 
 STYLE = '<link rel="stylesheet" href="pdf/document.css">'
 

@@ -9,8 +9,9 @@ import re
 import pytest
 from PIL import Image
 
-from ita.pdf import documents, engine, extract
-from ita.pdf.context import Emblem
+from ita.documents import engine, extract
+from ita.documents import render as documents
+from ita.documents.data import Emblem
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ita.models import Assessment, AssessmentYear, Organisation
-from ita.pdf import documents, engine, extract
-from ita.pdf.context import report_doc
+from ita.documents import engine, extract
+from ita.documents import render as documents
+from ita.organisations.models import Organisation
+from ita.results.models import Assessment, AssessmentYear
+from measures.documents import report_doc
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from ita.pdf import engine, extract
-from ita.pdf.textlayer import GlyphText, canonical_order
+from ita.documents import engine, extract
+from ita.documents.textlayer import GlyphText, canonical_order
 
 # The module fixtures read the database: pytest-django sets it up only for marked tests.
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ita.models import AssessmentYear
+from ita.results.models import AssessmentYear
 from measures.services import oit_checklist_load
 
 

@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from measures.services import reminders_send
+from measures.reminders import reminders_send
 
 
 class Command(BaseCommand):

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class ItaConfig(AppConfig):
-    name = "ita"
-    verbose_name = _("ITA results")

@@ -1,0 +1,17 @@
+"""Load the whole demo into an empty database, part by part (``manage.py load_demo``)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from ita.demo import measures, memos, seed
+
+
+@transaction.atomic
+def load_all() -> dict[str, int]:
+    """The results and people, the report's findings, the memo, then the rest of the report."""
+    counts = seed.load()
+    measures.load_findings()
+    counts.update(memos.load())
+    counts.update(measures.load())
+    return counts

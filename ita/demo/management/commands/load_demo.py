@@ -1,0 +1,46 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from ita.demo import load, seed
+from ita.organisations.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "Load the demo data from the seed document (Trang 2564, อบต.สุโสะ and its people)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when the database has data."
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Erase EVERYTHING in the database first, then load the demo again.",
+        )
+
+    def handle(self, *args: object, if_empty: bool, reset: bool, **options: object) -> None:
+        if Organisation.objects.exists():
+            if if_empty:
+                self.stdout.write("The database already has data; the demo was not loaded.")
+                return
+            if not reset:
+                raise CommandError(
+                    "The database already has data. Use --reset to erase it and reload the demo."
+                )
+            if connection.vendor == "postgresql" and connection.in_atomic_block:
+                # Inside a transaction (a test), rows written earlier still have deferred
+                # foreign-key checks pending, and PostgreSQL refuses to TRUNCATE such tables.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            call_command("flush", interactive=False, verbosity=0)
+        counts = load.load_all()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded: {counts['organisations']} organisations, "
+                f"{counts['assessments']} assessments."
+            )
+        )
+        self.stdout.write(f"Demo logins (password {seed.DEMO_PASSWORD}):")
+        for username, title in seed.DEMO_LOGINS:
+            self.stdout.write(f"  {username:<10} {title}")

@@ -1,0 +1,157 @@
+"""What the official documents print, as plain data: the templates read these and nothing else.
+
+Each app builds its own document from its records: ``memos.documents`` the memo (``MemoDoc``),
+``measures.documents`` the ITA report (``ReportDoc``) with its measures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ita.lib import thai
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n")
+
+
+def paragraphs(text: str) -> tuple[str, ...]:
+    """Paragraphs of a typed text (a memo's body, a comment): split at blank lines, or at every
+    line when there are none; the lines of a paragraph are joined with a space.
+
+    The one rule: the memo page (``Memo.paragraphs``) and the PDF (``MemoDoc.body_paragraphs``)
+    both split with it, so the page shows the memo as it prints.
+    """
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        return ()
+    parts = _PARAGRAPH_BREAK.split(text) if _PARAGRAPH_BREAK.search(text) else text.split("\n")
+    return tuple(" ".join(p.split()) for p in parts if p.strip())
+
+
+@dataclass(frozen=True)
+class Emblem:
+    """The organisation's Garuda emblem, already validated (PNG or sanitised SVG)."""
+
+    data: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True)
+class SignBlock:
+    """One signature: the author's, or an executive's comment and signature.
+
+    ``signed_on`` is None while the step is pending: the block prints empty lines to fill in by
+    hand, with the signer's name and position already there when known.
+    """
+
+    position: str
+    name: str = ""
+    heading: str = ""  # after "ความเห็น"; empty for the author
+    acting: str = ""  # e.g. รักษาราชการแทนปลัดองค์การบริหารส่วนตำบลสุโสะ
+    decision: str = ""  # printed before the comment: ทราบ, อนุมัติ, ส่งคืนเพื่อแก้ไข …
+    comment: str = ""
+    signed_on: dt.date | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.signed_on is None
+
+    @property
+    def comment_paragraphs(self) -> tuple[str, ...]:
+        return paragraphs(self.comment)
+
+
+@dataclass(frozen=True)
+class MemoDoc:
+    """An internal memo (บันทึกข้อความ) as the correspondence regulation lays it out."""
+
+    unit: str  # ส่วนราชการ, with the phone number
+    number: str  # ที่: letter code / register number, e.g. ตง ๗๘๒๐๑/๑๒๓
+    date: dt.date | None
+    subject: str
+    addressee: str  # เรียน
+    body: str
+    author: SignBlock
+    steps: tuple[SignBlock, ...] = ()
+    emblem: Emblem | None = None
+    # Set when the author withdrew the memo: the first page says so, with the date, so a
+    # printed copy of a withdrawn memo (it keeps its number) cannot pass for a live one.
+    withdrawn_on: dt.date | None = None
+
+    @property
+    def body_paragraphs(self) -> tuple[str, ...]:
+        return paragraphs(self.body)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    number: int
+    name: str
+    score: Decimal | None
+
+
+@dataclass(frozen=True)
+class ToolSection:
+    tool: str
+    title: str
+    indicators: tuple[IndicatorRow, ...]
+    score: Decimal | None
+    findings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """A remediation measure as the report prints it (the measures app builds these)."""
+
+    title: str
+    steps: tuple[str, ...]
+    responsible: str
+    starts: dt.date | None
+    ends: dt.date | None
+    follow_up: str
+    lead: str = ""  # printed before the numbered steps, e.g. ปรับปรุงเว็บไซต์ ดังนี้
+    table: int = 1  # a report may print its measures in several tables; numbering restarts
+
+    @property
+    def period_parts(self) -> tuple[str, ...]:
+        """("ม.ค.๖๕", "มี.ค.๖๕"): the first and last month (one when they are the same)."""
+        months = [thai.month_short_th(d) for d in (self.starts, self.ends) if d is not None]
+        return tuple(dict.fromkeys(months))
+
+    @property
+    def period(self) -> str:
+        """ม.ค.๖๕ – มี.ค.๖๕."""
+        return " – ".join(self.period_parts)
+
+
+@dataclass(frozen=True)
+class AnnexRow:
+    number: int | None
+    name: str
+    district: str
+    total: Decimal | None
+    level: str
+    change: Decimal | None
+    passed: bool | None
+    highlighted: bool
+
+
+@dataclass(frozen=True)
+class ReportDoc:
+    """The organisation's ITA report for a year, with the province's table as its annex."""
+
+    organisation: str
+    year: int
+    province: str
+    region: int | None
+    author_name: str
+    author_position: str
+    total: Decimal | None
+    level: str
+    passed: bool | None
+    pass_mark: Decimal
+    tools: tuple[ToolSection, ...]
+    measures: tuple[MeasureRow, ...] = ()
+    annex: tuple[AnnexRow, ...] = field(default=())

@@ -1,0 +1,1 @@
+"""The history log: who did what, when, to which object of which organisation, from which state."""

@@ -1,0 +1,99 @@
+"""The history of every write made through the services, written in the same transaction."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventKind(models.TextChoices):
+    """Every kind of change the services record, by the part of the product that makes it."""
+
+    # Organisations and people
+    ORGANISATION_CREATE = "organisation.create", _("Organisation created")
+    ORGANISATION_EMBLEM = "organisation.emblem", _("Emblem changed")
+    ALIAS_ADD = "alias.add", _("Organisation spelling added")
+    DISTRICT_ALIAS_ADD = "district_alias.add", _("District spelling added")
+    # The method and results
+    YEAR_CREATE = "year.create", _("Assessment year created")
+    ASSESSMENT_SCORES = "assessment.scores", _("Indicator scores set")
+    # Imports
+    IMPORT_PREVIEW = "import.preview", _("Import previewed")
+    IMPORT_CHECKED = "import.checked", _("Import checked")
+    IMPORT_CREATE_ORGANISATION = (
+        "import.create_organisation",
+        _("Import row to create an organisation"),
+    )
+    IMPORT_DISCARD = "import.discard", _("Import discarded")
+    IMPORT_APPLY = "import.apply", _("Import applied")
+    IMPORT_REVERT = "import.revert", _("Import reverted")
+    # The yearly report
+    FINDING_CREATE = "finding.create", _("Finding added")
+    FINDING_UPDATE = "finding.update", _("Finding edited")
+    FINDING_DELETE = "finding.delete", _("Finding deleted")
+    OIT_LOAD = "oit.load", _("OIT checklist loaded")
+    OIT_STATUSES = "oit.statuses", _("OIT checklist answered")
+    MEASURE_CREATE = "measure.create", _("Measure added")
+    MEASURE_SUGGEST = "measure.suggest", _("Measure suggested")
+    MEASURE_UPDATE = "measure.update", _("Measure edited")
+    MEASURE_KEEP = "measure.keep", _("Suggested measure kept")
+    MEASURE_DROP = "measure.drop", _("Suggested measure dropped")
+    MEASURE_DELETE = "measure.delete", _("Measure deleted")
+    MEASURE_PROGRESS = "measure.progress", _("Progress recorded")
+    MEASURE_REMINDER_DUE_SOON = "measure.reminder.due_soon", _("Reminder: period ends soon")
+    MEASURE_REMINDER_OVERDUE = "measure.reminder.overdue", _("Reminder: overdue")
+    # Memos
+    MEMO_CHAIN = "memo.chain", _("Sign-off chain configured")
+    MEMO_CREATE = "memo.create", _("Memo drafted")
+    MEMO_UPDATE = "memo.update", _("Memo edited")
+    MEMO_SEND = "memo.send", _("Memo sent")
+    MEMO_FORWARD = "memo.forward", _("Memo agreed and sent on")
+    MEMO_DECIDE = "memo.decide", _("Memo decided")
+    MEMO_RETURN = "memo.return", _("Memo returned")
+    MEMO_WITHDRAW = "memo.withdraw", _("Memo withdrawn")
+    MEMO_ATTACH = "memo.attach", _("File attached")
+    MEMO_DETACH = "memo.detach", _("File removed")
+
+
+class Event(models.Model):
+    """One write made through the services: who did what, when, to what, from which state."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=60, choices=EventKind.choices)
+    # The organisation the change belongs to (none for the method, years and imports, which
+    # are the country's): its members' history is one indexed lookup.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object"), max_length=40, blank=True)
+    from_state = models.CharField(_("from"), max_length=40, blank=True)
+    to_state = models.CharField(_("to"), max_length=40, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["organisation", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"

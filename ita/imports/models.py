@@ -1,0 +1,162 @@
+"""Imports of published score tables: each one's preview, rows, commit and revert."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ita.organisations.models import Organisation, Province
+
+
+class ImportBatch(models.Model):
+    """One import of a published score table: the preview, then its commit or revert.
+
+    The record itself is the import's history (who, when, which file, what it did); the rows
+    keep each organisation's values before and after, so the whole import can be undone.
+    """
+
+    class Kind(models.TextChoices):
+        RESULTS = "results", _("Published results table")
+        INDICATORS = "indicators", _("Indicator scores table")
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        READY = "ready", _("Preview")
+        APPLIED = "applied", _("Applied")
+        REVERTED = "reverted", _("Reverted")
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("Uploaded file")
+        PASTE = "paste", _("Pasted text")
+        COMMAND = "command", _("Command line")
+
+    kind = models.CharField(_("table kind"), max_length=12, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("fiscal year (BE)"))
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("province"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CHECKING
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    checksum = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    file_format = models.CharField(_("format"), max_length=40, blank=True)
+    # The parsed table (columns, rows as read, skipped lines): the preview is checked in chunks
+    # from it, and checked again at commit against the data as it then is.
+    table = models.JSONField(_("parsed table"), default=dict, editable=False)
+    resolutions = models.JSONField(_("resolutions"), default=dict, blank=True, editable=False)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    year_created = models.BooleanField(_("year created by this import"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("applied by"),
+    )
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reverted by"),
+    )
+    reverted_at = models.DateTimeField(_("reverted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.year} {self.file_name or self.get_source_display()}"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.rows_total:
+            return 100
+        return min(100, round(100 * self.rows_checked / self.rows_total))
+
+    @property
+    def error_count(self) -> int:
+        return int(self.counts.get("error", 0))
+
+    @property
+    def can_commit(self) -> bool:
+        return self.status == self.Status.READY and self.error_count == 0
+
+
+class ImportRow(models.Model):
+    """A data row of an imported table: what it matched, what it changes, and why."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CHANGED = "changed", _("Changed")
+        UNCHANGED = "unchanged", _("Unchanged")
+        WARNING = "warning", _("Warning")
+        ERROR = "error", _("Error")
+
+    class Match(models.TextChoices):
+        NAME = "name", _("by name")
+        ALIAS = "alias", _("by alias")
+        CREATE = "create", _("new organisation")
+        NONE = "", _("not matched")
+
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="rows", verbose_name=_("import")
+    )
+    line = models.PositiveIntegerField(_("line"))
+    number = models.CharField(_("row number in the table"), max_length=20, blank=True)
+    name = models.CharField(_("organisation as written"), max_length=300, blank=True)
+    district_name = models.CharField(_("district as written"), max_length=200, blank=True)
+    province_name = models.CharField(_("province as written"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    match = models.CharField(_("matched"), max_length=8, choices=Match.choices, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    # new / changed / unchanged, also for a row whose status is a warning.
+    effect = models.CharField(_("effect"), max_length=10, blank=True)
+    messages = models.JSONField(_("reasons"), default=list, blank=True)
+    before = models.JSONField(_("stored before"), null=True, blank=True)
+    after = models.JSONField(_("after the import"), null=True, blank=True)
+    suggestions = models.JSONField(_("suggestions"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("imported row")
+        verbose_name_plural = _("imported rows")
+        ordering = ["batch", "line"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "line"], name="import_row_unique_line")
+        ]
+        indexes = [models.Index(fields=["batch", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.line} {self.name}"

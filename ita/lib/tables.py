@@ -1,0 +1,166 @@
+"""Tables shown on the overview pages, and the same tables as CSV and XLSX downloads.
+
+A ``Table`` holds typed cells once; the page, the CSV and the spreadsheet format them from the
+column kinds, so the three never disagree. XLSX is written with openpyxl's write-only mode, which
+streams rows instead of building the whole sheet in memory (a nationwide table has 8,400 rows).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+
+from ita.results.rules import round2
+
+FORMATS = ("csv", "xlsx")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Spreadsheet number formats by column kind.
+NUMBER_FORMATS = {"score": "0.00", "signed": "+0.00;-0.00;0.00", "percent": "0.00", "int": "0"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    # text | int | score (two decimals) | signed (+1.23) | percent | passed (True/False/None)
+    kind: str = "text"
+    link: str = ""  # the row's key holding an address for this cell (pages only, not files)
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMBER_FORMATS
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[dict] = field(default_factory=list)
+    # Rows whose ``highlight_key`` value equals ``highlight`` are marked on the page and in XLSX.
+    highlight_key: str = ""
+    highlight: object = None
+    note: str = ""
+
+    def is_highlighted(self, row: dict) -> bool:
+        return (
+            bool(self.highlight_key)
+            and self.highlight is not None
+            and (row.get(self.highlight_key) == self.highlight)
+        )
+
+    def display(self) -> list[tuple[bool, list[tuple[str, bool, str]]]]:
+        """For the template: (highlighted, [(text, numeric, link), …]) per row."""
+        return [
+            (
+                self.is_highlighted(row),
+                [
+                    (
+                        display_value(c, row.get(c.key)),
+                        c.numeric,
+                        row.get(c.link, "") if c.link else "",
+                    )
+                    for c in self.columns
+                ],
+            )
+            for row in self.rows
+        ]
+
+
+def display_value(column: Column, value: object) -> str:
+    if value is None or value == "":
+        return "–"
+    if column.kind == "passed":
+        return _("Passed") if value else _("Not passed")
+    if column.kind in {"score", "percent"}:
+        return f"{round2(Decimal(str(value))):.2f}"  # half up, as published
+    if column.kind == "signed":
+        return f"{round2(Decimal(str(value))):+.2f}"
+    return str(value)
+
+
+def _plain(column: Column, value: object) -> str:
+    """CSV cells: numbers without the page's dash for a missing value."""
+    if value is None or value == "":
+        return ""
+    return display_value(column, value)
+
+
+def to_csv(table: Table) -> str:
+    """With a byte-order mark, which spreadsheet programs need to read UTF-8 Thai."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.label for c in table.columns])
+    for row in table.rows:
+        writer.writerow([_plain(c, row.get(c.key)) for c in table.columns])
+    return out.getvalue()
+
+
+def to_xlsx(table: Table) -> bytes:
+    book = Workbook(write_only=True)
+    # Sheet titles: at most 31 characters, none of []:*?/\
+    sheet = book.create_sheet(title=_sheet_title(table.title))
+    bold = Font(bold=True)
+    marked = PatternFill("solid", fgColor="FFF6CC")
+    header = []
+    for c in table.columns:
+        cell = WriteOnlyCell(sheet, value=c.label)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in table.rows:
+        highlighted = table.is_highlighted(row)
+        cells = []
+        for c in table.columns:
+            cell = WriteOnlyCell(sheet, value=_xlsx_value(c, row.get(c.key)))
+            if c.kind in NUMBER_FORMATS:
+                cell.number_format = NUMBER_FORMATS[c.kind]
+            if highlighted:
+                cell.font = bold
+                cell.fill = marked
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _xlsx_value(column: Column, value: object) -> object:
+    if value is None or value == "":
+        return None
+    if column.kind == "passed":
+        return _plain(column, value)
+    if column.kind in {"score", "signed", "percent"}:
+        # Exact decimal → float only at the last step: two places survive the round trip.
+        return float(Decimal(str(value)))
+    if column.kind == "int":
+        return int(value)
+    return str(value)
+
+
+def _sheet_title(title: str) -> str:
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()
+    return cleaned[:31] or "Sheet1"
+
+
+def download(table: Table, fmt: str, stem: str) -> HttpResponse:
+    if fmt == "xlsx":
+        response = HttpResponse(to_xlsx(table), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{table.key}.{fmt}"'
+    return response
+
+
+def find(tables: Sequence[Table], key: str) -> Table | None:
+    return next((t for t in tables if t.key == key), None)

@@ -1,0 +1,1 @@
+"""Organisations and people: provinces, districts, organisations, positions, acting holders."""

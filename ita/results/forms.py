@@ -1,0 +1,64 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ita.organisations.models import District, Organisation
+from ita.results.selectors import SORT_KEYS
+
+
+class ResultsFilterForm(forms.Form):
+    """The province table's filters and sort order, from the query string."""
+
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        queryset=District.objects.none(),
+        required=False,
+        empty_label=_("All districts"),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    passed = forms.ChoiceField(
+        label=_("Pass mark"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Passed")), ("no", _("Not passed"))],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[(k, k) for k in SORT_KEYS] + [(f"-{k}", k) for k in SORT_KEYS],
+    )
+
+    def __init__(self, *args, province, levels: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.filter(province=province)
+        self.fields["kind"].choices = [("", _("All kinds")), *Organisation.Kind.choices]
+        self.fields["level"].choices = [("", _("All levels"))] + [(lv, lv) for lv in levels]
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        passed = {"yes": True, "no": False}.get(data.get("passed") or "")
+        sort = data.get("sort") or "rank"
+        return {
+            "district_id": data["district"].pk if data.get("district") else None,
+            "kind": data.get("kind") or "",
+            "level": data.get("level") or "",
+            "passed": passed,
+            "sort": sort.lstrip("-"),
+            "descending": sort.startswith("-"),
+        }
+
+
+class DownloadForm(forms.Form):
+    """Which table of an overview page to download, and as what (``?download=<key>&format=``)."""
+
+    download = forms.CharField(required=False, max_length=40)
+    format = forms.ChoiceField(
+        required=False, choices=[("csv", "CSV"), ("xlsx", "XLSX")], initial="csv"
+    )
+
+
+class OverviewForm(DownloadForm):
+    highlight = forms.IntegerField(label=_("Organisation"), required=False, min_value=1)
+
+
+class OrganisationInsightsForm(DownloadForm):
+    year = forms.IntegerField(label=_("Fiscal year"), required=False, min_value=2500)

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from ita.lib import tables
+from ita.organisations.membership import organisations_of
+from ita.organisations.models import Province
+from ita.results import exports
+from ita.results.forms import ResultsFilterForm
+from ita.results.models import AssessmentYear
+from ita.results.selectors import province_results
+
+
+def _year_with_method(year: int) -> AssessmentYear:
+    return get_object_or_404(
+        AssessmentYear.objects.prefetch_related("indicators", "levels"), year=year
+    )
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    years = list(AssessmentYear.objects.order_by("-year"))
+    provinces = list(
+        Province.objects.annotate(n=Count("districts__organisations")).order_by("name")
+    )
+    return render(
+        request,
+        "ita/home.html",
+        {
+            "years": years,
+            "latest": years[0] if years else None,
+            "provinces": provinces,
+            "my_organisations": list(organisations_of(request.user).select_related("district")),
+        },
+    )
+
+
+@require_GET
+def results_index(request: HttpRequest) -> HttpResponse:
+    """Pick a year and province (the home page's form lands here)."""
+    try:
+        year = int(request.GET.get("year", ""))
+        province = int(request.GET.get("province", ""))
+    except ValueError:
+        return redirect("home")
+    return redirect("province_results", year=year, province_id=province)
+
+
+@require_GET
+def province_results_view(request: HttpRequest, year: int, province_id: int) -> HttpResponse:
+    year_obj = _year_with_method(year)
+    province = get_object_or_404(Province, pk=province_id)
+    form = ResultsFilterForm(request.GET or None, province=province, levels=year_obj.level_labels())
+    rows = province_results(year=year_obj, province=province, **form.filters())
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(
+            exports.to_csv(rows, bom=True), content_type="text/csv; charset=utf-8"
+        )
+        filename = f"ita-{year}-province-{province.pk}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(exports.to_xlsx(rows), content_type=tables.XLSX_TYPE)
+        filename = f"ita-{year}-province-{province.pk}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    query = request.GET.copy()
+    query.pop("sort", None)
+    query.pop("format", None)
+    csv_query = request.GET.copy()
+    csv_query["format"] = "csv"
+    xlsx_query = request.GET.copy()
+    xlsx_query["format"] = "xlsx"
+    passed = sum(1 for r in rows if r.assessment.passed)
+    return render(
+        request,
+        "ita/province_results.html",
+        {
+            "year": year_obj,
+            "province": province,
+            "form": form,
+            "rows": rows,
+            "sort": request.GET.get("sort", "rank")
+            if form.is_bound and form.is_valid()
+            else "rank",
+            "base_query": query.urlencode(),
+            "csv_query": csv_query.urlencode(),
+            "xlsx_query": xlsx_query.urlencode(),
+            "passed_count": passed,
+            "other_years": AssessmentYear.objects.exclude(pk=year_obj.pk).order_by("-year"),
+        },
+    )
+
+
+@login_required
+def my_organisation(request: HttpRequest) -> HttpResponse:
+    organisation = organisations_of(request.user).first()
+    if organisation is None:
+        return redirect("home")
+    return redirect("organisation_detail", pk=organisation.pk)

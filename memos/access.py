@@ -1,0 +1,156 @@
+"""Who may do what with a memo: the one place the services, views, templates and queries ask.
+
+Two rules decide every action:
+
+- **the author's**: a member of the memo's organisation who wrote it (edit, attach, send,
+  withdraw);
+- **the signer's**: the holder or acting holder of the step the memo is at, on the day
+  (``memos.chain``), never its author (agree and forward, decide, return).
+
+They are the ``permission=`` of the memo's transitions (``may_author``, ``may_sign``), so
+django-fsm's ``has_transition_perm`` answers for state, condition and person at once; the
+``can_*`` functions are what pages ask to draw their buttons, and ``*_refusal`` says why not.
+Reading a memo needs membership only (``ita.organisations.membership``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import has_transition_perm
+
+from ita.organisations import membership
+from ita.organisations.models import ActingAppointment, Organisation, Position
+from memos import chain
+
+if TYPE_CHECKING:
+    from memos.models import Memo
+
+# Who administers an organisation's memo settings (the emblem on its letterhead): the clerk
+# (ปลัด), who heads the permanent staff, and the head of the clerk's office (หัวหน้าสำนักปลัด),
+# whose office keeps the organisation's correspondence (งานสารบรรณ); holders or acting holders.
+ADMINISTRATOR_ROLES = (Position.Role.CLERK, Position.Role.HEAD_OF_OFFICE)
+
+
+def _day(memo: Memo) -> dt.date:
+    return memo.signing_day or timezone.localdate()
+
+
+def can_view(user: object, memo: Memo) -> bool:
+    return membership.is_member(user, memo.organisation_id)
+
+
+# --- the author's rule ------------------------------------------------------------------------
+
+
+def author_refusal(memo: Memo, user: object) -> str | None:
+    """Why ``user`` may not act as the memo's author, or None when they may."""
+    if not membership.is_member(user, memo.organisation_id):
+        return _("You are not a member of this organisation.")
+    if memo.author_id != getattr(user, "pk", None):
+        return _("Only the memo's author can do this.")
+    return None
+
+
+def may_author(memo: Memo, user: object) -> bool:
+    """The permission of send and withdraw."""
+    return author_refusal(memo, user) is None
+
+
+# --- the signer's rule ------------------------------------------------------------------------
+
+
+def signer(
+    memo: Memo, user: object, route: dict[str, chain.Step] | None = None
+) -> chain.Signer | None:
+    """The user's signature at the memo's current step (holder or acting), or None.
+
+    Never the author's: nobody signs their own memo.
+    """
+    if not memo.is_pending or memo.author_id == getattr(user, "pk", None):
+        return None
+    return chain.signer_for(memo.organisation, memo.state, user, _day(memo), chain=route)
+
+
+def signer_refusal(memo: Memo, user: object) -> str | None:
+    """Why ``user`` may not sign the memo's current step, or None when they may."""
+    if not membership.is_member(user, memo.organisation_id):
+        return _("You are not a member of this organisation.")
+    if memo.author_id == getattr(user, "pk", None):
+        return _("Nobody can sign off their own memo.")
+    if memo.is_pending and signer(memo, user) is None:
+        return _("Only the holder or acting holder of the current step can decide it.")
+    return None
+
+
+def may_sign(memo: Memo, user: object) -> bool:
+    """The permission of forward, decide and return: the current step's signer, on the day."""
+    return signer_refusal(memo, user) is None
+
+
+def awaiting(user: object, day: dt.date) -> Q:
+    """The memos ``user`` may sign on ``day`` (the inbox): at a step they sign, not their own.
+
+    The user's steps are read first (``chain.signing_steps``, two small queries), so the memo
+    query is a plain indexed lookup whatever the number of memos.
+    """
+    pairs = chain.signing_steps(user, day)
+    if not pairs:
+        return Q(pk__in=[])
+    match = Q()
+    for organisation_id, role in sorted(pairs):
+        match |= Q(organisation_id=organisation_id, state=role)
+    return match & ~Q(author_id=getattr(user, "pk", None))
+
+
+# --- what pages ask to draw their buttons ------------------------------------------------------
+
+
+def can_edit(user: object, memo: Memo) -> bool:
+    """Edit the text or the attachments: the author, while the memo is with them."""
+    return memo.is_editable and may_author(memo, user)
+
+
+def can_send(user: object, memo: Memo) -> bool:
+    return has_transition_perm(memo.send, user)
+
+
+def can_act(user: object, memo: Memo) -> bool:
+    """Sign the current step (agree, decide or return)."""
+    return has_transition_perm(memo.return_to_author, user)
+
+
+def can_withdraw(user: object, memo: Memo) -> bool:
+    return has_transition_perm(memo.withdraw, user)
+
+
+# --- the organisation's memo settings ----------------------------------------------------------
+
+
+def administers(user: object, organisation: Organisation, day: dt.date | None = None) -> bool:
+    """Whether the user may change the organisation's memo settings (its emblem) on ``day``."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    day = day or timezone.localdate()
+    positions = Position.objects.filter(organisation=organisation, role__in=ADMINISTRATOR_ROLES)
+    return (
+        positions.filter(holder=user).exists()
+        or ActingAppointment.objects.in_effect(day)
+        .filter(user=user, position__in=positions)
+        .exists()
+    )
+
+
+def administrator_refusal(user: object, organisation: Organisation) -> str | None:
+    if not membership.is_member(user, organisation.pk):
+        return _("You are not a member of this organisation.")
+    if not administers(user, organisation):
+        return _(
+            "Only the clerk or the head of the clerk's office (or whoever acts for them) "
+            "can change the emblem."
+        )
+    return None
