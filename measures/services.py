@@ -15,6 +15,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -418,8 +419,6 @@ def measure_delete(*, measure: Measure, actor: Actor) -> None:
 
 
 def _remove_files(names: Iterable[str]) -> None:
-    from django.core.files.storage import default_storage
-
     for name in names:
         default_storage.delete(name)
 

@@ -138,7 +138,7 @@ def administers(user: object, organisation: Organisation, day: dt.date | None = 
     day = day or timezone.localdate()
     positions = Position.objects.filter(organisation=organisation, role__in=ADMINISTRATOR_ROLES)
     return (
-        positions.filter(holder=user).exists()
+        positions.held_by(user).exists()
         or ActingAppointment.objects.in_effect(day)
         .filter(user=user, position__in=positions)
         .exists()

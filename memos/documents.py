@@ -29,7 +29,6 @@ from ita.organisations.selectors import emblem_of
 from measures.documents import organisation_report
 from memos import chain
 from memos.models import STEP_STATES, Memo, SignOff, State
-from memos.register import number_text
 from memos.roles import role_heading, role_order
 
 # The notation under an acting signer's own position (the correspondence regulation's form).
@@ -138,7 +137,7 @@ def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
     sent = memo.round > 0 and not restart
     return MemoDoc(
         unit=unit_text(memo.unit_name, memo.unit_phone),
-        number=number_text(memo.letter_code, memo.register_number, pending="-"),
+        number=memo.number_on_paper,
         date=memo.date,
         subject=memo.subject,
         addressee=memo.addressee,

@@ -148,6 +148,11 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         return number_text(self.letter_code, self.register_number)
 
     @property
+    def number_on_paper(self) -> str:
+        """ที่ as the paper prints it: "ตง 78201/123", or "ตง 78201/-" to write the number in."""
+        return number_text(self.letter_code, self.register_number, pending="-")
+
+    @property
     def number_display(self) -> str:
         """ที่ as printed, Thai digits: "ตง ๗๘๒๐๑/๑๒๓"."""
         return thai_digits(self.number)

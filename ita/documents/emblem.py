@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 MAX_BYTES = 1024 * 1024
 MAX_PIXELS = 4000
@@ -42,8 +43,6 @@ def _is_fragment(url: str) -> bool:
 
 
 def check_png(data: bytes) -> CheckedEmblem:
-    from PIL import Image, UnidentifiedImageError
-
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()

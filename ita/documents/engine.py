@@ -47,8 +47,9 @@ class RefusedURL(ValueError):
 
 
 def _make_fetcher(resources: dict[str, Resource], refused: list[str]):  # noqa: ANN202
-    # Imported here: WeasyPrint's import (Pango, fonts) is paid by the first render only.
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    # Imported here, not to dodge a cycle: WeasyPrint's import (Pango, fonts, about 0.4 s) is
+    # paid by the first render only, not by every process that never prints.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415
 
     root = static_dir()
 
@@ -95,7 +96,7 @@ def render_document(
     ``resources`` are served as ``memory:<name>``; everything else outside static/ is refused
     and listed in ``refused``.
     """
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 (see _make_fetcher)
 
     refused: list[str] = []
     fetcher = _make_fetcher(resources or {}, refused)

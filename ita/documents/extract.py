@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ita.lib.thai import thai_digits
+
 _THAI = re.compile(r"[\u0e01-\u0e5b]")
 
 
@@ -73,8 +75,6 @@ def word_share(words: Iterable[str], extracted: str) -> WordShare:
 
 def document_texts(memo: object | None = None, report: object | None = None) -> list[str]:
     """The user-typed and database texts a memo (and its report) prints, as printed."""
-    from ita.lib.thai import thai_digits
-
     texts: list[str] = []
     if memo is not None:
         texts += [memo.unit, memo.number, memo.subject, memo.addressee, *memo.body_paragraphs]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from openpyxl import Workbook
+
 from ita.imports import parsing
 from ita.imports.checking import year_method
 from ita.results.models import AssessmentYear
@@ -37,8 +39,6 @@ def as_csv(kind: str) -> bytes:
 
 
 def as_xlsx(kind: str) -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("ITA")
     sheet.append(header(kind))

@@ -169,7 +169,7 @@ def row_signature(row: ImportRow) -> tuple:
     return (row.status, organisation_id, row.match, row.before, row.after)
 
 
-def _snapshot(values: dict, scores: dict[str, str] | None, with_scores: bool) -> dict:
+def snapshot(values: dict, scores: dict[str, str] | None, with_scores: bool) -> dict:
     snap = {
         "total": two(values["total"]),
         "level": values["level"] or "",
@@ -391,14 +391,14 @@ class Checker:
 
         stored = existing.get(result.organisation_id) if result.organisation_id else None
         before = (
-            _snapshot(stored, scores.get(result.organisation_id), self.with_scores)
+            snapshot(stored, scores.get(result.organisation_id), self.with_scores)
             if stored
             else None
         )
         after = (
             dict(before)
             if before
-            else _snapshot(
+            else snapshot(
                 {
                     "total": None,
                     "level": "",

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import models, router, transaction
+from django.db import transaction
 from django.db.models import Count, ProtectedError
-from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
-from ita.imports import bulk, parsing
+from ita.imports import bulk, parsing, writes
 from ita.imports.checking import (
     FIELDS,
     ROW_FIELDS,
@@ -36,7 +34,7 @@ from ita.imports.matching import Directory, district_key, province_key
 from ita.imports.models import ImportBatch, ImportRow
 from ita.organisations.models import District, DistrictAlias, Organisation, Province
 from ita.organisations.services import alias_add
-from ita.results.models import Assessment, Indicator, IndicatorScore
+from ita.results.models import Assessment
 from ita.results.services import year_create
 
 # Rows checked per step: small enough for a page to report progress, large enough to be quick.
@@ -335,22 +333,11 @@ def import_discard(*, batch: ImportBatch, actor: Actor) -> None:
             actor=actor,
             action=EventKind.IMPORT_DISCARD,
             organisation_id=None,
-            object_type="ita.importbatch",
+            object_type=ImportBatch._meta.label_lower,
             object_id=str(locked.pk),
             comment=locked.file_name,
         )
         locked.delete()
-
-
-def _assessment_values(after: dict) -> dict:
-    return {
-        "total": None if after["total"] is None else Decimal(after["total"]),
-        "level": after["level"] or "",
-        "change": None if after["change"] is None else Decimal(after["change"]),
-        "passed": after["passed"],
-        "rank": after["rank"],
-        "derived": bool(after["derived"]),
-    }
 
 
 def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
@@ -446,7 +433,10 @@ def _apply(batch: ImportBatch, results: list[RowResult], year: object, actor: Ac
     bulk.insert_rows(
         Assessment,
         ["organisation", "year", *FIELDS, "updated_at"],
-        ((r.organisation_id, year.pk, *_assessment_values(r.after).values(), now) for r in new),
+        (
+            (r.organisation_id, year.pk, *writes.assessment_values(r.after).values(), now)
+            for r in new
+        ),
     )
     if new:
         made = dict(Assessment.objects.filter(year=year).values_list("organisation_id", "pk"))
@@ -455,9 +445,9 @@ def _apply(batch: ImportBatch, results: list[RowResult], year: object, actor: Ac
     bulk.update_rows(
         Assessment,
         [*FIELDS, "updated_at"],
-        ((*_assessment_values(r.after).values(), now, r.assessment_id) for r in changed),
+        ((*writes.assessment_values(r.after).values(), now, r.assessment_id) for r in changed),
     )
-    _write_scores(
+    writes.write_scores(
         year,
         [
             (r.assessment_id, r.after.get("scores"))
@@ -465,25 +455,6 @@ def _apply(batch: ImportBatch, results: list[RowResult], year: object, actor: Ac
             if "scores" in r.after
             and (r.before is None or r.before.get("scores") != r.after["scores"])
         ],
-    )
-
-
-def _write_scores(year: object, pairs: list[tuple[int, dict | None]]) -> None:
-    """Replace the indicator scores of these assessments (DELETEs, then one COPY or INSERT)."""
-    if not pairs:
-        return
-    indicators = {str(i.number): i.pk for i in Indicator.objects.filter(year=year)}
-    ids = [assessment_id for assessment_id, _scores in pairs]
-    for start in range(0, len(ids), 900):
-        IndicatorScore.objects.filter(assessment_id__in=ids[start : start + 900]).delete()
-    bulk.insert_rows(
-        IndicatorScore,
-        ["assessment", "indicator", "score"],
-        (
-            (assessment_id, indicators[n], Decimal(s))
-            for assessment_id, scores in pairs
-            for n, s in (scores or {}).items()
-        ),
     )
 
 
@@ -509,7 +480,9 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
         )
         method = year_method(locked.year)
         with_scores = locked.kind == ImportBatch.Kind.INDICATORS
-        current = _current_snapshots(method.stored, [r.organisation_id for r in rows], with_scores)
+        current = writes.current_snapshots(
+            method.stored, [r.organisation_id for r in rows], with_scores
+        )
         moved = [r for r in rows if current.get(r.organisation_id, (None, None))[1] != r.after]
         if moved:
             raise ValidationError(
@@ -520,7 +493,7 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
                 % {"rows": "; ".join(later_changes(locked, moved[:10]))}
             )
         new_ids = [current[r.organisation_id][0] for r in rows if r.before is None]
-        written = _written_on(new_ids)
+        written = writes.written_on(new_ids)
         if written:
             raise ValidationError(
                 _(
@@ -534,12 +507,12 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
             Assessment,
             [*FIELDS, "updated_at"],
             (
-                (*_assessment_values(r.before).values(), now, current[r.organisation_id][0])
+                (*writes.assessment_values(r.before).values(), now, current[r.organisation_id][0])
                 for r in changed
             ),
         )
         if with_scores:
-            _write_scores(
+            writes.write_scores(
                 method.stored,
                 [(current[r.organisation_id][0], r.before.get("scores")) for r in changed],
             )
@@ -576,49 +549,3 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
             data={"restored": len(changed), "removed": len(new_ids), "organisations": removed},
         )
     return locked
-
-
-def _written_on(assessment_ids: list[int]) -> list[str]:
-    """What members wrote on these results (a report's findings, measures …), which deleting
-    them would delete too: named, so a revert never takes anyone's work with it."""
-    kinds: set[type[models.Model]] = set()
-    for start in range(0, len(assessment_ids), 900):
-        collector = Collector(using=router.db_for_write(Assessment))
-        collector.collect(
-            list(Assessment.objects.filter(pk__in=assessment_ids[start : start + 900]))
-        )
-        kinds |= {model for model, found in collector.data.items() if found}
-        kinds |= {qs.model for qs in collector.fast_deletes if qs.exists()}
-    return sorted(
-        str(model._meta.verbose_name_plural)
-        for model in kinds
-        if model not in (Assessment, IndicatorScore) and not model._meta.auto_created
-    )
-
-
-def _current_snapshots(
-    year: object, org_ids: list[int], with_scores: bool
-) -> dict[int, tuple[int, dict]]:
-    """organisation id → (assessment id, its snapshot as an import writes it)."""
-    from ita.imports.checking import _snapshot, four
-
-    found: dict[int, tuple[int, dict]] = {}
-    if year is None:
-        return found
-    values_by_org = {}
-    for start in range(0, len(org_ids), 900):
-        for values in Assessment.objects.filter(
-            year=year, organisation_id__in=org_ids[start : start + 900]
-        ).values("pk", "organisation_id", *FIELDS):
-            values_by_org[values["organisation_id"]] = values
-    scores: dict[int, dict[str, str]] = {}
-    if with_scores:
-        ids = [v["pk"] for v in values_by_org.values()]
-        for start in range(0, len(ids), 900):
-            for assessment_id, number, score in IndicatorScore.objects.filter(
-                assessment_id__in=ids[start : start + 900]
-            ).values_list("assessment_id", "indicator__number", "score"):
-                scores.setdefault(assessment_id, {})[str(number)] = four(score)
-    for org_id, values in values_by_org.items():
-        found[org_id] = (values["pk"], _snapshot(values, scores.get(values["pk"]), with_scores))
-    return found

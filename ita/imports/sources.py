@@ -9,6 +9,7 @@ import io
 import zipfile
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 # Bounds for what a score table can reasonably be; anything larger is refused before reading.
 MAX_BYTES = 20 * 1024 * 1024
@@ -101,8 +102,6 @@ def _cell_text(value: object) -> str:
 
 
 def xlsx_lines(data: bytes) -> list[tuple[int, list[str], str]]:
-    from openpyxl import load_workbook
-
     _check_zip(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)

@@ -1,14 +1,17 @@
-"""Tables shown on the overview pages, and the same tables as CSV and XLSX downloads.
+"""The one table writer: a table shown on a page, and the same table as CSV, XLSX or JSON.
 
-A ``Table`` holds typed cells once; the page, the CSV and the spreadsheet format them from the
-column kinds, so the three never disagree. XLSX is written with openpyxl's write-only mode, which
-streams rows instead of building the whole sheet in memory (a nationwide table has 8,400 rows).
+A ``Table`` holds typed cells once; the page, the CSV, the spreadsheet and the JSON format them
+from the column kinds, so they never disagree. Every download of the product goes through here
+(the results table, the overview and trends tables, ``manage.py export_scores``). XLSX is written
+with openpyxl's write-only mode, which streams rows instead of building the whole sheet in memory
+(a nationwide table has 8,400 rows).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
-from ita.results.rules import round2
+from ita.lib.numbers import round2
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -95,10 +98,11 @@ def _plain(column: Column, value: object) -> str:
     return display_value(column, value)
 
 
-def to_csv(table: Table) -> str:
-    """With a byte-order mark, which spreadsheet programs need to read UTF-8 Thai."""
+def to_csv(table: Table, *, bom: bool = True) -> str:
+    """With a byte-order mark, which spreadsheet programs need to read UTF-8 Thai (``bom``)."""
     out = io.StringIO()
-    out.write("\ufeff")
+    if bom:
+        out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.label for c in table.columns])
     for row in table.rows:
@@ -135,6 +139,23 @@ def to_xlsx(table: Table) -> bytes:
     return out.getvalue()
 
 
+def to_json(table: Table) -> str:
+    """The rows as JSON objects keyed by column: whole numbers as numbers, the rest as the text
+    the CSV holds ("" for a missing value), so the two formats read the same."""
+    records = [
+        {
+            c.key: (_int_or_none(row.get(c.key)) if c.kind == "int" else _plain(c, row.get(c.key)))
+            for c in table.columns
+        }
+        for row in table.rows
+    ]
+    return json.dumps(records, ensure_ascii=False, indent=1)
+
+
+def _int_or_none(value: object) -> int | None:
+    return None if value is None or value == "" else int(value)  # type: ignore[call-overload]
+
+
 def _xlsx_value(column: Column, value: object) -> object:
     if value is None or value == "":
         return None
@@ -153,13 +174,19 @@ def _sheet_title(title: str) -> str:
     return cleaned[:31] or "Sheet1"
 
 
-def download(table: Table, fmt: str, stem: str) -> HttpResponse:
+def file_response(table: Table, fmt: str, filename: str) -> HttpResponse:
+    """The table as a downloaded file: XLSX, or CSV for anything else."""
     if fmt == "xlsx":
         response = HttpResponse(to_xlsx(table), content_type=XLSX_TYPE)
     else:
         response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{table.key}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def download(table: Table, fmt: str, stem: str) -> HttpResponse:
+    """One table of a page with several: ``<stem>-<table key>.<format>``."""
+    return file_response(table, fmt, f"{stem}-{table.key}.{fmt}")
 
 
 def find(tables: Sequence[Table], key: str) -> Table | None:

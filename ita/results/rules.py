@@ -6,9 +6,10 @@ from the ``AssessmentYear``; these functions only apply it, so they are tested w
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-TWO_PLACES = Decimal("0.01")
+from ita.lib.numbers import round2
+
 # Published totals are computed from unrounded indicator scores and then shown to two decimals.
 AGREEMENT_TOLERANCE = Decimal("0.01")
 TOOLS = ("IIT", "EIT", "OIT")
@@ -27,10 +28,6 @@ class RatingRule:
     min_total: Decimal
     # When set, every tool's score must reach it too (the labels of 2567 onward).
     min_each_tool: Decimal | None = None
-
-
-def round2(value: Decimal) -> Decimal:
-    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def compute_total(

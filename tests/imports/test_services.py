@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from ita.history.models import Event
-from ita.imports import services
+from ita.imports import services, writes
 from ita.imports.models import ImportBatch, ImportRow
 from ita.imports.parsing import parse_table
 from ita.imports.services import (
@@ -337,7 +337,7 @@ def test_a_failure_half_way_through_the_commit_leaves_everything_as_it_was(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_write_scores", boom)
+    monkeypatch.setattr(writes, "write_scores", boom)
     with pytest.raises(RuntimeError):
         import_commit(batch=batch, actor=None)
     assert _state() == before

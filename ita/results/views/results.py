@@ -56,18 +56,11 @@ def province_results_view(request: HttpRequest, year: int, province_id: int) -> 
     province = get_object_or_404(Province, pk=province_id)
     form = ResultsFilterForm(request.GET or None, province=province, levels=year_obj.level_labels())
     rows = province_results(year=year_obj, province=province, **form.filters())
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(
-            exports.to_csv(rows, bom=True), content_type="text/csv; charset=utf-8"
+    fmt = request.GET.get("format")
+    if fmt in tables.FORMATS:
+        return tables.file_response(
+            exports.results_table(rows), fmt, f"ita-{year}-province-{province.pk}.{fmt}"
         )
-        filename = f"ita-{year}-province-{province.pk}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-    if request.GET.get("format") == "xlsx":
-        response = HttpResponse(exports.to_xlsx(rows), content_type=tables.XLSX_TYPE)
-        filename = f"ita-{year}-province-{province.pk}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
     query = request.GET.copy()
     query.pop("sort", None)
     query.pop("format", None)

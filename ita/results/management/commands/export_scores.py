@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ita.lib import tables
 from ita.organisations.models import Province
 from ita.results import exports
 from ita.results.models import AssessmentYear
@@ -30,6 +31,6 @@ class Command(BaseCommand):
                 prov = Province.objects.get(name=province.strip())
             except Province.DoesNotExist:
                 raise CommandError(f"Unknown province {province!r}.") from None
-        rows = year_table(year_obj, prov)
-        text = exports.to_json(rows) if format == "json" else exports.to_csv(rows)
+        table = exports.results_table(year_table(year_obj, prov))
+        text = tables.to_json(table) if format == "json" else tables.to_csv(table, bom=False)
         self.stdout.write(text, ending="" if text.endswith("\n") else "\n")

@@ -1,0 +1,103 @@
+"""The history log: typed kinds, real object types, the organisation of each change."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+
+from ita.history.models import Event, EventKind
+from ita.imports.models import ImportBatch
+from ita.imports.services import (
+    import_check,
+    import_commit,
+    import_discard,
+    import_preview,
+    import_revert,
+    import_row_resolve,
+)
+from measures import services as measure_services
+from measures.models import Finding
+from memos import services as memo_services
+from memos.models import Memo
+from tests.imports.helpers import seed_text
+
+pytestmark = pytest.mark.django_db
+
+# Kinds whose object belongs to no one organisation (the country's data).
+NATIONAL = {
+    EventKind.YEAR_CREATE,
+    EventKind.OIT_LOAD,
+    EventKind.DISTRICT_ALIAS_ADD,
+    *(k for k in EventKind if k.startswith("import.")),
+}
+
+
+def _import_with_a_new_organisation(admin) -> ImportBatch:  # noqa: ANN001
+    text = seed_text() + "\n86\tเทศบาลตำบลใหม่เอี่ยม\tสิเกา\t90.00\tA\t\tผ่าน\n"
+    batch = import_preview(data=text.encode(), file_name="t.txt", year=2564, actor=admin)
+    batch = import_row_resolve(
+        batch=batch, row=batch.rows.get(number="86"), create=True, actor=admin
+    )
+    while batch.status == ImportBatch.Status.CHECKING:
+        batch = import_check(batch=batch, actor=admin)
+    return import_commit(batch=batch, actor=admin)
+
+
+def test_every_change_is_recorded_with_its_kind_object_and_organisation(demo) -> None:  # noqa: ANN001
+    users = demo.users
+    memo = Memo.objects.get(organisation=demo.home)
+    memo = memo_services.memo_send(memo=memo, actor=users["legal"])
+    memo_services.memo_return(memo=memo, actor=users["head"], reason="ขอแก้ไข")
+    memo_services.memo_chain_set(
+        organisation=demo.home, memo_chain=["head", "clerk", "mayor"], actor=users["clerk"]
+    )
+    batch = _import_with_a_new_organisation(users["admin"])
+    import_revert(batch=batch, actor=users["admin"])
+    other = import_preview(
+        data=seed_text().encode(), file_name="t.txt", year=2564, actor=users["admin"]
+    )
+    import_discard(batch=other, actor=users["admin"])
+
+    events = list(Event.objects.all())
+    kinds = {e.action for e in events}
+    assert kinds >= {
+        EventKind.MEMO_SEND,
+        EventKind.MEMO_RETURN,
+        EventKind.MEMO_CHAIN,
+        EventKind.IMPORT_APPLY,
+        EventKind.IMPORT_REVERT,
+        EventKind.IMPORT_DISCARD,
+        EventKind.ORGANISATION_CREATE,
+        EventKind.MEASURE_CREATE,
+        EventKind.OIT_STATUSES,
+    }
+    for e in events:
+        assert e.action in EventKind.values, e.action
+        apps.get_model(e.object_type)  # a real model's label, as the services write it
+        if e.action in NATIONAL:
+            assert e.organisation_id is None, e.action
+        elif e.action != EventKind.ORGANISATION_CREATE:  # reverted: that organisation is gone
+            assert e.organisation_id == demo.home.pk, (e.action, e.object_type)
+    home_history = Event.objects.filter(organisation=demo.home)
+    assert home_history.filter(action=EventKind.MEMO_RETURN, object_id=str(memo.pk)).exists()
+
+
+def test_a_revert_never_deletes_what_members_wrote_on_the_results_it_created(demo) -> None:  # noqa: ANN001
+    admin = demo.users["admin"]
+    batch = _import_with_a_new_organisation(admin)
+    created = batch.rows.get(number="86").organisation
+    assessment = created.assessments.get()
+    Finding.objects.create(assessment=assessment, tool="OIT", text="ยังไม่เผยแพร่ข้อมูล")
+    measure_services.measure_create(
+        assessment=assessment,
+        data=measure_services.MeasureData(title="ปรับปรุงเว็บไซต์"),
+        actor=admin,
+    )
+    with pytest.raises(ValidationError) as refused:
+        import_revert(batch=batch, actor=admin)
+    message = " ".join(refused.value.messages)
+    assert "ประเด็น" in message and "มาตรการ" in message
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLIED
+    assert created.assessments.exists() and Finding.objects.filter(assessment=assessment).exists()
