@@ -16,7 +16,8 @@ Reading a memo needs membership only (``ita.organisations.membership``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Q
 from django.utils import timezone
@@ -30,6 +31,8 @@ from memos import chain
 if TYPE_CHECKING:
     from memos.models import Memo
 
+T = TypeVar("T")
+
 # Who administers an organisation's memo settings (the emblem on its letterhead): the clerk
 # (ปลัด), who heads the permanent staff, and the head of the clerk's office (หัวหน้าสำนักปลัด),
 # whose office keeps the organisation's correspondence (งานสารบรรณ); holders or acting holders.
@@ -40,8 +43,26 @@ def _day(memo: Memo) -> dt.date:
     return memo.signing_day or timezone.localdate()
 
 
+def _cached(memo: Memo, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """One answer per memo instance, user, day and state: a page asks the same question for
+    several buttons, and each answer costs queries. A memo loaded again asks again (services lock
+    and reload the memo, views load it per request), so a change of positions is always seen."""
+    cache: dict[tuple[object, ...], object] = memo.__dict__.setdefault("_access_cache", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]  # type: ignore[return-value]
+
+
+def _member(memo: Memo, user: object) -> bool:
+    return _cached(
+        memo,
+        ("member", getattr(user, "pk", None)),
+        lambda: membership.is_member(user, memo.organisation_id),
+    )
+
+
 def can_view(user: object, memo: Memo) -> bool:
-    return membership.is_member(user, memo.organisation_id)
+    return _member(memo, user)
 
 
 # --- the author's rule ------------------------------------------------------------------------
@@ -49,7 +70,7 @@ def can_view(user: object, memo: Memo) -> bool:
 
 def author_refusal(memo: Memo, user: object) -> str | None:
     """Why ``user`` may not act as the memo's author, or None when they may."""
-    if not membership.is_member(user, memo.organisation_id):
+    if not _member(memo, user):
         return _("You are not a member of this organisation.")
     if memo.author_id != getattr(user, "pk", None):
         return _("Only the memo's author can do this.")
@@ -73,12 +94,17 @@ def signer(
     """
     if not memo.is_pending or memo.author_id == getattr(user, "pk", None):
         return None
-    return chain.signer_for(memo.organisation, memo.state, user, _day(memo), chain=route)
+    day = _day(memo)
+    return _cached(
+        memo,
+        ("signer", getattr(user, "pk", None), day, memo.state),
+        lambda: chain.signer_for(memo.organisation, memo.state, user, day, chain=route),
+    )
 
 
 def signer_refusal(memo: Memo, user: object) -> str | None:
     """Why ``user`` may not sign the memo's current step, or None when they may."""
-    if not membership.is_member(user, memo.organisation_id):
+    if not _member(memo, user):
         return _("You are not a member of this organisation.")
     if memo.author_id == getattr(user, "pk", None):
         return _("Nobody can sign off their own memo.")
