@@ -20,7 +20,7 @@ from ita.organisations.models import Organisation, Province
 from ita.results import insights
 from ita.results.forms import DownloadForm, OrganisationInsightsForm, OverviewForm
 from ita.results.models import AssessmentYear, Tool
-from ita.results.views.results import _year_with_method
+from ita.results.views.results import year_or_404
 
 
 def _download_links(request: HttpRequest, items: list[Table]) -> None:
@@ -125,7 +125,7 @@ def _ranking_table(
 
 @require_GET
 def province_overview(request: HttpRequest, year: int, province_id: int) -> HttpResponse:
-    year_obj = _year_with_method(year)
+    year_obj = year_or_404(year)
     province = get_object_or_404(Province, pk=province_id)
     form = OverviewForm(request.GET or None)
     highlight_id = form.cleaned_data.get("highlight") if form.is_valid() else None

@@ -15,7 +15,7 @@ from ita.results.models import AssessmentYear
 from ita.results.selectors import province_results
 
 
-def _year_with_method(year: int) -> AssessmentYear:
+def year_or_404(year: int) -> AssessmentYear:
     return get_object_or_404(
         AssessmentYear.objects.prefetch_related("indicators", "levels"), year=year
     )
@@ -52,7 +52,7 @@ def results_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def province_results_view(request: HttpRequest, year: int, province_id: int) -> HttpResponse:
-    year_obj = _year_with_method(year)
+    year_obj = year_or_404(year)
     province = get_object_or_404(Province, pk=province_id)
     form = ResultsFilterForm(request.GET or None, province=province, levels=year_obj.level_labels())
     rows = province_results(year=year_obj, province=province, **form.filters())
