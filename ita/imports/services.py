@@ -333,8 +333,7 @@ def import_discard(*, batch: ImportBatch, actor: Actor) -> None:
             actor=actor,
             action=EventKind.IMPORT_DISCARD,
             organisation_id=None,
-            object_type=ImportBatch._meta.label_lower,
-            object_id=str(locked.pk),
+            obj=locked,
             comment=locked.file_name,
         )
         locked.delete()

@@ -412,6 +412,20 @@ def test_a_preview_is_recorded_in_the_history_and_changes_no_result(demo) -> Non
     assert _state() == before
 
 
+def test_a_discarded_preview_keeps_one_object_type_in_the_history(demo) -> None:  # noqa: ANN001
+    """The discard names the batch as every other import row does (and as memos.0004 renamed
+    the rows written before the move): imports.importbatch, not the old ita.importbatch."""
+    batch = _preview(seed_bytes())
+    services.import_discard(batch=batch, actor=None)
+    assert not ImportBatch.objects.filter(pk=batch.pk).exists()
+    types = set(
+        Event.objects.filter(action__startswith="import.", object_id=str(batch.pk)).values_list(
+            "object_type", flat=True
+        )
+    )
+    assert types == {"imports.importbatch"}
+
+
 def test_without_the_district_alias_rows_match_by_name_with_a_warning(demo) -> None:  # noqa: ANN001
     DistrictAlias.objects.filter(name="เมืองควน").delete()
     batch = _preview(seed_bytes())
