@@ -61,8 +61,9 @@ def _user(actor: Actor) -> User | None:
 
 
 def _known(value: _T | None) -> _T:
-    """What every row an import applies or reverts has (its values, its organisation's result):
-    rows with errors are never applied, and a revert refuses rows whose result has moved."""
+    """A value an apply or a revert is sure of (the year, created first when missing; a row's
+    values, organisation, result, and district to create in): rows with errors are never
+    applied, and a revert refuses rows whose result has moved. Checked all the same."""
     assert value is not None
     return value
 
