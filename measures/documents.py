@@ -77,7 +77,7 @@ def report_doc(
     rows = year_table(year, province)
     published_order = all(r.assessment.rank is not None for r in rows)
     if published_order:
-        rows = sorted(rows, key=lambda r: r.assessment.rank)
+        rows = sorted(rows, key=lambda r: r.assessment.rank)  # type: ignore[arg-type,return-value]  # all ranked
     annex = tuple(
         AnnexRow(
             number=r.assessment.rank if published_order else r.rank,

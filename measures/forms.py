@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -23,7 +24,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
@@ -51,14 +52,19 @@ class FindingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: object, assessment: Assessment, **kwargs: object) -> None:
+    def __init__(self, *args: Any, assessment: Assessment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.filter(year=assessment.year_id)
-        self.fields["oit_items"].queryset = OitItem.objects.filter(year=assessment.year_id)
-        self.fields["oit_items"].label_from_instance = _item_label
+        indicator, oit_items = self.fields["indicator"], self.fields["oit_items"]
+        assert isinstance(indicator, forms.ModelChoiceField)
+        assert isinstance(oit_items, forms.ModelMultipleChoiceField)
+        indicator.queryset = Indicator.objects.filter(year=assessment.year_id)
+        oit_items.queryset = OitItem.objects.filter(year=assessment.year_id)
+        # django-stubs declares label_from_instance a method; Django calls the attribute.
+        oit_items.label_from_instance = _item_label  # type: ignore[method-assign,assignment]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         indicator, tool = data.get("indicator"), data.get("tool")
         if indicator is not None and tool and indicator.tool != tool:
             self.add_error(
@@ -109,18 +115,24 @@ class MeasureForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: object, assessment: Assessment, **kwargs: object) -> None:
+    def __init__(self, *args: Any, assessment: Assessment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["findings"].queryset = Finding.objects.filter(assessment=assessment).order_by(
+        findings, indicators = self.fields["findings"], self.fields["indicators"]
+        oit_items = self.fields["oit_items"]
+        assert isinstance(findings, forms.ModelMultipleChoiceField)
+        assert isinstance(indicators, forms.ModelMultipleChoiceField)
+        assert isinstance(oit_items, forms.ModelMultipleChoiceField)
+        findings.queryset = Finding.objects.filter(assessment=assessment).order_by(
             "tool", "order", "pk"
         )
-        self.fields["findings"].label_from_instance = lambda f: f"{f.tool}: {f.text}"
-        self.fields["indicators"].queryset = Indicator.objects.filter(year=assessment.year_id)
-        self.fields["oit_items"].queryset = OitItem.objects.filter(year=assessment.year_id)
-        self.fields["oit_items"].label_from_instance = _item_label
+        # django-stubs declares label_from_instance a method; Django calls the attribute.
+        findings.label_from_instance = lambda f: f"{f.tool}: {f.text}"  # type: ignore[method-assign,assignment]
+        indicators.queryset = Indicator.objects.filter(year=assessment.year_id)
+        oit_items.queryset = OitItem.objects.filter(year=assessment.year_id)
+        oit_items.label_from_instance = _item_label  # type: ignore[method-assign,assignment]
 
     @staticmethod
-    def initial_for(measure: Measure) -> dict:
+    def initial_for(measure: Measure) -> dict[str, Any]:
         return {
             "title": measure.title,
             "steps_lead": measure.steps_lead,
@@ -135,8 +147,9 @@ class MeasureForm(forms.Form):
             "oit_items": list(measure.oit_items.all()),
         }
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_month"), data.get("end_month")
         if "start_month" in data and "end_month" in data:
             if (start is None) != (end is None):
@@ -177,7 +190,8 @@ class ProgressForm(forms.Form):
     note = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
-    files = MultipleFileField(
+    # The form's metaclass moves declared fields into base_fields: no clash with Form.files.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Evidence files"),
         required=False,
         help_text=_("PDF, office documents, pictures or ZIP; several files at once."),
@@ -190,9 +204,9 @@ class OitChecklistForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         rows: list[tuple[OitItem, OitStatus | None]],
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.rows = rows

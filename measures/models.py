@@ -123,7 +123,7 @@ class OitStatus(models.Model):
         return f"{self.item.code}: {self.get_state_display()}"
 
 
-class MeasureQuerySet(models.QuerySet):
+class MeasureQuerySet(models.QuerySet["Measure"]):
     def kept(self) -> MeasureQuerySet:
         return self.filter(draft=False)
 

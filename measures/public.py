@@ -24,7 +24,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     detailed = []
     for a in assessments:
-        findings = list(a.findings.all())  # type: ignore[attr-defined]
+        findings = list(a.findings.all())
         if not (a.scores.all() or findings):
             continue
         tools = tool_tables(a)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -72,6 +73,7 @@ def reminders_send(*, today: dt.date, days_before: int, actor: Actor = None) -> 
         positions.setdefault(p.organisation_id, []).append(p)
     sent: list[ReminderSent] = []
     for m in candidates:
+        assert m.end_month is not None  # end_month__isnull=False above
         end = periods.last_day(m.end_month)
         if today > end:
             kind = ReminderSent.Kind.OVERDUE
@@ -88,7 +90,7 @@ def reminders_send(*, today: dt.date, days_before: int, actor: Actor = None) -> 
             measure=m, kind=kind, period_end=end, recipients=", ".join(to)
         )
         subject, body = _reminder_text(m, kind, end, today)
-        transaction.on_commit(lambda s=subject, b=body, t=to: _send(s, b, t))
+        transaction.on_commit(partial(_send, subject, body, to))
         event_record(
             actor=actor,
             action=REMINDER_EVENTS[kind],

@@ -7,17 +7,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from ita.history.services import AnyUser
 from ita.organisations import membership
 from ita.organisations.models import Organisation
 from ita.results import rules
 from ita.results.models import Assessment, AssessmentYear, Indicator, Tool
 from measures.models import Finding, Measure, MeasureStep, OitItem, OitStatus, ProgressUpdate
 
-User = AbstractBaseUser | AnonymousUser
 HUNDRED = Decimal(100)
 
 
@@ -80,7 +79,7 @@ def indicator_lines(year: AssessmentYear, scores: dict[int, Decimal]) -> list[In
         scored = [line for line in lines if line.indicator.tool == tool and line.score is not None]
         if not scored:
             continue
-        low = min(line.score for line in scored)
+        low = min(line.score for line in scored if line.score is not None)
         if low >= HUNDRED:
             continue
         for line in scored:
@@ -189,7 +188,7 @@ def oit_summary(organisation: Organisation, year: AssessmentYear) -> dict[str, i
     return counts
 
 
-def user_measures(user: User) -> QuerySet[Measure]:
+def user_measures(user: AnyUser) -> QuerySet[Measure]:
     """Kept measures of every organisation the user belongs to, newest year first."""
     return (
         Measure.objects.kept()
@@ -200,7 +199,7 @@ def user_measures(user: User) -> QuerySet[Measure]:
     )
 
 
-def overdue_measures(user: User, today: dt.date) -> list[Measure]:
+def overdue_measures(user: AnyUser, today: dt.date) -> list[Measure]:
     return list(
         Measure.objects.overdue_on(today)
         .filter(assessment__organisation_id__in=membership.organisation_ids(user))
@@ -209,13 +208,13 @@ def overdue_measures(user: User, today: dt.date) -> list[Measure]:
     )
 
 
-def _count(model: type, field: str = "assessment") -> Subquery:
+def _count(model: type[Measure] | type[Finding], field: str = "assessment") -> Subquery:
     # A subquery per count: joining three relations and counting distinct rows multiplies them.
     rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
     return Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
 
 
-def member_reports(user: User) -> list[Assessment]:
+def member_reports(user: AnyUser) -> list[Assessment]:
     """The assessments of the user's organisations, with counts of findings and measures."""
     return list(
         Assessment.objects.filter(organisation_id__in=membership.organisation_ids(user))

@@ -162,7 +162,8 @@ def oit_checklist_load(*, year: AssessmentYear, actor: Actor) -> list[OitItem]:
         raise ValidationError(
             _("The year %(year)s already has an OIT checklist.") % {"year": year.year}
         )
-    indicators = {i.number: i for i in year.indicators.all()}
+    indicators: dict[int | None, Indicator] = {i.number: i for i in year.indicators.all()}
+    rows: list[tuple[int, int | None, str, str]]
     if year.year in oit.BUILTIN:
         rows = [(n, ind, group, name) for n, ind, group, name in oit.BUILTIN[year.year]]
         source = "builtin"
@@ -350,7 +351,7 @@ def measure_create(
         assessment=assessment,
         order=(last.order + 1) if last else 1,
         draft=draft,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
     )
     _write_measure(measure, data)
     event_record(
@@ -418,9 +419,10 @@ def measure_delete(*, measure: Measure, actor: Actor) -> None:
     transaction.on_commit(lambda: _remove_files(files))
 
 
-def _remove_files(names: Iterable[str]) -> None:
+def _remove_files(names: Iterable[str | None]) -> None:
     for name in names:
-        default_storage.delete(name)
+        if name:  # a stored file always has one (FieldFile.name may be None for no file)
+            default_storage.delete(name)
 
 
 def _template_for(
@@ -479,6 +481,7 @@ def _check_files(files: Sequence[UploadedFile]) -> None:
             {"files": _("At most %(n)s files per update.") % {"n": MAX_FILES_PER_UPDATE}}
         )
     for f in files:
+        size = f.size or 0  # unknown only for a file not uploaded: refused as empty
         name = PurePath(f.name or "").name
         suffix = PurePath(name).suffix.lower()
         if suffix not in EVIDENCE_EXTENSIONS:
@@ -487,13 +490,13 @@ def _check_files(files: Sequence[UploadedFile]) -> None:
                  % {"name": name, "suffix": suffix or "—",
                     "allowed": ", ".join(sorted(EVIDENCE_EXTENSIONS))}}
             )  # fmt: skip
-        if f.size > settings.MAX_UPLOAD_BYTES:
+        if size > settings.MAX_UPLOAD_BYTES:
             raise ValidationError(
                 {"files": _("“%(name)s” is %(size)s MB; the limit is %(limit)s MB.")
-                 % {"name": name, "size": round(f.size / 1048576, 1),
+                 % {"name": name, "size": round(size / 1048576, 1),
                     "limit": round(settings.MAX_UPLOAD_BYTES / 1048576, 1)}}
             )  # fmt: skip
-        if f.size == 0:
+        if size == 0:
             raise ValidationError({"files": _("“%(name)s” is empty.") % {"name": name}})
 
 
@@ -513,21 +516,21 @@ def progress_add(
     if measure.draft:
         raise ValidationError(_("Keep the suggested measure before recording progress."))
     _check_files(files)
-    saved: list[str] = []
+    saved: list[str | None] = []
     try:
         with transaction.atomic():
             update = ProgressUpdate.objects.create(
                 measure=measure,
                 note=note,
                 marks_done=marks_done,
-                author=actor if getattr(actor, "is_authenticated", False) else None,
+                author=actor if actor is not None and actor.is_authenticated else None,
             )
             for f in files:
                 name = PurePath(f.name or "file").name[:255]
                 evidence = Evidence(
                     update=update,
                     original_name=name,
-                    size=f.size,
+                    size=f.size or 0,  # checked above: never 0
                     content_type=(f.content_type or mimetypes.guess_type(name)[0] or "")[:100],
                 )
                 evidence.file.save(name, f, save=False)

@@ -7,6 +7,7 @@ executives may correct it too).
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -79,7 +80,7 @@ def _next_or(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _apply_errors(form: object, error: ValidationError) -> None:
+def _apply_errors(form: forms.Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             target = name if name in form.fields else None

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
+from ita.history.services import Actor, AnyUser
 from ita.organisations import membership
 from ita.organisations.models import ActingAppointment, Organisation, Position
 from memos import chain
@@ -53,7 +54,7 @@ def _cached(memo: Memo, key: tuple[object, ...], compute: Callable[[], T]) -> T:
     return cache[key]  # type: ignore[return-value]
 
 
-def _member(memo: Memo, user: object) -> bool:
+def _member(memo: Memo, user: Actor) -> bool:
     return _cached(
         memo,
         ("member", getattr(user, "pk", None)),
@@ -61,14 +62,14 @@ def _member(memo: Memo, user: object) -> bool:
     )
 
 
-def can_view(user: object, memo: Memo) -> bool:
+def can_view(user: Actor, memo: Memo) -> bool:
     return _member(memo, user)
 
 
 # --- the author's rule ------------------------------------------------------------------------
 
 
-def author_refusal(memo: Memo, user: object) -> str | None:
+def author_refusal(memo: Memo, user: Actor) -> str | None:
     """Why ``user`` may not act as the memo's author, or None when they may."""
     if not _member(memo, user):
         return _("You are not a member of this organisation.")
@@ -77,7 +78,7 @@ def author_refusal(memo: Memo, user: object) -> str | None:
     return None
 
 
-def may_author(memo: Memo, user: object) -> bool:
+def may_author(memo: Memo, user: Actor) -> bool:
     """The permission of send and withdraw."""
     return author_refusal(memo, user) is None
 
@@ -86,7 +87,7 @@ def may_author(memo: Memo, user: object) -> bool:
 
 
 def signer(
-    memo: Memo, user: object, route: dict[str, chain.Step] | None = None
+    memo: Memo, user: Actor, route: dict[str, chain.Step] | None = None
 ) -> chain.Signer | None:
     """The user's signature at the memo's current step (holder or acting), or None.
 
@@ -102,7 +103,7 @@ def signer(
     )
 
 
-def signer_refusal(memo: Memo, user: object) -> str | None:
+def signer_refusal(memo: Memo, user: Actor) -> str | None:
     """Why ``user`` may not sign the memo's current step, or None when they may."""
     if not _member(memo, user):
         return _("You are not a member of this organisation.")
@@ -113,12 +114,12 @@ def signer_refusal(memo: Memo, user: object) -> str | None:
     return None
 
 
-def may_sign(memo: Memo, user: object) -> bool:
+def may_sign(memo: Memo, user: Actor) -> bool:
     """The permission of forward, decide and return: the current step's signer, on the day."""
     return signer_refusal(memo, user) is None
 
 
-def awaiting(user: object, day: dt.date) -> Q:
+def awaiting(user: Actor, day: dt.date) -> Q:
     """The memos ``user`` may sign on ``day`` (the inbox): at a step they sign, not their own.
 
     The user's steps are read first (``chain.signing_steps``, two small queries), so the memo
@@ -136,30 +137,30 @@ def awaiting(user: object, day: dt.date) -> Q:
 # --- what pages ask to draw their buttons ------------------------------------------------------
 
 
-def can_edit(user: object, memo: Memo) -> bool:
+def can_edit(user: Actor, memo: Memo) -> bool:
     """Edit the text or the attachments: the author, while the memo is with them."""
     return memo.is_editable and may_author(memo, user)
 
 
-def can_send(user: object, memo: Memo) -> bool:
+def can_send(user: AnyUser, memo: Memo) -> bool:
     return has_transition_perm(memo.send, user)
 
 
-def can_act(user: object, memo: Memo) -> bool:
+def can_act(user: AnyUser, memo: Memo) -> bool:
     """Sign the current step (agree, decide or return)."""
     return has_transition_perm(memo.return_to_author, user)
 
 
-def can_withdraw(user: object, memo: Memo) -> bool:
+def can_withdraw(user: AnyUser, memo: Memo) -> bool:
     return has_transition_perm(memo.withdraw, user)
 
 
 # --- the organisation's memo settings ----------------------------------------------------------
 
 
-def administers(user: object, organisation: Organisation, day: dt.date | None = None) -> bool:
+def administers(user: Actor, organisation: Organisation, day: dt.date | None = None) -> bool:
     """Whether the user may change the organisation's memo settings (its emblem) on ``day``."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return False
     day = day or timezone.localdate()
     positions = Position.objects.filter(organisation=organisation, role__in=ADMINISTRATOR_ROLES)
@@ -171,7 +172,7 @@ def administers(user: object, organisation: Organisation, day: dt.date | None = 
     )
 
 
-def administrator_refusal(user: object, organisation: Organisation) -> str | None:
+def administrator_refusal(user: Actor, organisation: Organisation) -> str | None:
     if not membership.is_member(user, organisation.pk):
         return _("You are not a member of this organisation.")
     if not administers(user, organisation):

@@ -61,8 +61,15 @@ class MemoSettingsAdmin(admin.ModelAdmin):
 class SignOffInline(ReadOnlyMixin, admin.TabularInline):
     model = SignOff
     extra = 0
-    fields = ["round", "step", "decision", "signer_name", "acting_for", "comment", "signed_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "round",
+        "step",
+        "decision",
+        "signer_name",
+        "acting_for",
+        "comment",
+        "signed_at",
+    )
 
 
 @admin.register(Memo)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
+from ita.history.services import Actor
 from ita.organisations.models import ActingAppointment, Organisation, Position
 from ita.organisations.people import person_name
 from memos.roles import EXECUTIVE_ROLES, chain_error, default_chain
@@ -56,7 +57,7 @@ def configured_roles(organisation: Organisation) -> list[str]:
     Reads ``organisation.memo_settings``: select it with the organisation to save the query.
     """
     try:
-        chain = organisation.memo_settings.memo_chain  # type: ignore[attr-defined]
+        chain = organisation.memo_settings.memo_chain
     except ObjectDoesNotExist:
         return default_chain()
     return default_chain() if chain_error(chain) else list(chain)
@@ -96,25 +97,25 @@ def steps(
                     Signer(position.holder.pk, person_name(position.holder), position.title)
                 )
         for a in acting:
-            position = next((p for p in held if p.pk == a.position_id), None)
-            if position is not None and a.user_id not in seen:
+            acted = next((p for p in held if p.pk == a.position_id), None)
+            if acted is not None and a.user_id not in seen:
                 seen.add(a.user_id)
                 step.signers.append(
                     Signer(
                         a.user_id,
                         person_name(a.user),
                         own_titles.get(a.user_id, ""),
-                        acting_for=position.title,
+                        acting_for=acted.title,
                     )
                 )
         result[role] = step
     return result
 
 
-def signing_steps(user: object, day: dt.date) -> set[tuple[int, str]]:
+def signing_steps(user: Actor, day: dt.date) -> set[tuple[int, str]]:
     """The (organisation id, role) steps ``user`` signs on ``day``: the rule of ``steps``, read
     from the user's side (two small queries)."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return set()
     held = set(
         Position.objects.held_by(user)
@@ -176,7 +177,7 @@ def roles_from(organisation: Organisation, current: str) -> list[str]:
 def signer_for(
     organisation: Organisation,
     role: str,
-    user: object,
+    user: Actor,
     day: dt.date,
     chain: dict[str, Step] | None = None,
 ) -> Signer | None:

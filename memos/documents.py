@@ -158,9 +158,10 @@ def memo_report(memo: Memo) -> ReportDoc | None:
 
     Its author is the memo's own signature: the report is sent with, and under, the memo.
     """
-    if memo.report_year_id is None:
+    report_year = memo.report_year
+    if report_year is None:
         return None
-    report = organisation_report(memo.organisation, memo.report_year.year)
+    report = organisation_report(memo.organisation, report_year.year)
     if report is None:
         return None
     return dataclasses.replace(

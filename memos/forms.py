@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -87,12 +89,13 @@ class DecisionForm(ExpectedForm):
         max_length=4000,
     )
 
-    def __init__(self, *args: object, deciding: bool = False, **kwargs: object) -> None:
+    def __init__(self, *args: Any, deciding: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deciding = deciding
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         action = data.get("action")
         if action == SignOff.Decision.RETURN and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Give the reason for returning the memo."))

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,13 +27,16 @@ from ita.results.models import AssessmentYear
 from memos import access, roles
 from memos.register import number_text
 
+if TYPE_CHECKING:
+    from ita.history.services import Actor
+
 
 class MemoQuerySet(models.QuerySet["Memo"]):
-    def for_member(self, user: object) -> MemoQuerySet:
+    def for_member(self, user: Actor) -> MemoQuerySet:
         """Memos of the organisations the user belongs to (``membership``)."""
         return self.filter(organisation__in=membership.organisation_ids(user))
 
-    def awaiting(self, user: object, day: dt.date | None = None) -> MemoQuerySet:
+    def awaiting(self, user: Actor, day: dt.date | None = None) -> MemoQuerySet:
         """Memos at a step the user may sign on ``day`` (``access.awaiting``), not their own."""
         return self.filter(access.awaiting(user, day or timezone.localdate()))
 
@@ -202,12 +206,14 @@ class Memo(ConcurrentTransitionMixin, models.Model):
 
     # --- transitions: the guards (state, condition, who: ``memos.access``); memos.services
     # checks them with has_transition_perm, calls them, records the history and saves ------
+    # (django-fsm-2 types a permission as taking any Model and its own user union, and a
+    # condition as taking any Model: ours take a Memo and our users, hence the ignores.)
 
     @transition(
         field=state,
         source=list(EDITABLE_STATES),
         target=RETURN_VALUE(*STEP_STATES),
-        permission=access.may_author,
+        permission=access.may_author,  # type: ignore[arg-type]
     )
     def send(self, *, first_step: str) -> str:
         self.round += 1
@@ -218,12 +224,12 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.HEAD, State.DEPUTY, State.CLERK],
         target=RETURN_VALUE(State.DEPUTY, State.CLERK, State.MAYOR),
-        permission=access.may_sign,
+        permission=access.may_sign,  # type: ignore[arg-type]
     )
     def forward(self, *, next_step: str) -> str:
         return next_step
 
-    @transition(field=state, source=State.MAYOR, target=State.DECIDED, permission=access.may_sign)
+    @transition(field=state, source=State.MAYOR, target=State.DECIDED, permission=access.may_sign)  # type: ignore[arg-type]
     def decide(self, *, outcome: str) -> None:
         self.outcome = outcome
         self.decided_at = timezone.now()
@@ -232,7 +238,7 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=list(STEP_STATES),
         target=State.RETURNED,
-        permission=access.may_sign,
+        permission=access.may_sign,  # type: ignore[arg-type]
     )
     def return_to_author(self) -> None:
         pass
@@ -241,8 +247,8 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.DRAFT, *STEP_STATES],
         target=State.WITHDRAWN,
-        conditions=[lambda memo: not memo.signoffs.exists()],
-        permission=access.may_author,
+        conditions=[lambda memo: not memo.signoffs.exists()],  # type: ignore[attr-defined]
+        permission=access.may_author,  # type: ignore[arg-type]
     )
     def withdraw(self) -> None:
         pass

@@ -51,13 +51,13 @@ def role_order(role: str) -> int:
 
 # The heading of each executive's comment block (ความเห็น…), by role and kind of organisation,
 # as the seed memo writes them (ความเห็นปลัด อบต.); a municipality has its own titles.
-_ROLE_HEADINGS = {
+_ROLE_HEADINGS: dict[str, str] = {
     Role.HEAD_OF_OFFICE: "หัวหน้าสำนักปลัด",
     Role.DEPUTY_CLERK: "รองปลัด{kind}",
     Role.CLERK: "ปลัด{kind}",
     Role.MAYOR: "นายก{kind}",
 }
-_KIND_IN_HEADING = {
+_KIND_IN_HEADING: dict[str, str] = {
     Organisation.Kind.SAO: " อบต.",
     Organisation.Kind.PAO: " อบจ.",
     Organisation.Kind.CITY: "เทศบาล",
@@ -69,10 +69,10 @@ _MUNICIPAL_MAYOR = "นายกเทศมนตรี"
 
 def role_heading(role: str, kind: str) -> str:
     """หัวหน้าสำนักปลัด, รองปลัด อบต., ปลัดเทศบาล, นายกเทศมนตรี … (after "ความเห็น")."""
-    if role == Role.MAYOR and _KIND_IN_HEADING.get(kind) == "เทศบาล":  # type: ignore[call-overload]
+    if role == Role.MAYOR and _KIND_IN_HEADING.get(kind) == "เทศบาล":
         return _MUNICIPAL_MAYOR
-    template = _ROLE_HEADINGS.get(role, "")  # type: ignore[call-overload]
-    return template.format(kind=_KIND_IN_HEADING.get(kind, ""))  # type: ignore[call-overload]
+    template = _ROLE_HEADINGS.get(role, "")
+    return template.format(kind=_KIND_IN_HEADING.get(kind, ""))
 
 
 def comment_heading(role: str, kind: str) -> str:

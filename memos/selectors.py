@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ita.history.models import Event, EventKind
+from ita.history.services import AnyUser
 from ita.organisations.models import Organisation, Position
 from memos.models import Attachment, Memo, SignOff, State
 
-User = AbstractBaseUser | AnonymousUser
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 INBOX_PAGE_SIZE = 50
 # Lists never show the body; it is the bulk of a memo's row.
 LIST_DEFERRED = ("body",)
 
-TIMELINE_LABELS = {
+TIMELINE_LABELS: dict[str, StrOrPromise] = {
     EventKind.MEMO_CREATE: _("created the draft"),
     EventKind.MEMO_UPDATE: _("edited the text"),
     EventKind.MEMO_SEND: _("sent the memo"),
@@ -34,12 +36,12 @@ FIELD_NAMES = {f.name for f in Memo._meta.get_fields()}
 SKIP_REASONS = {"vacant": _("vacant"), "author": _("held by the author")}
 
 
-def visible_memos(user: User) -> QuerySet[Memo]:
+def visible_memos(user: AnyUser) -> QuerySet[Memo]:
     """The memos the user may read: their organisations' (``memos.access.can_view``)."""
     return Memo.objects.for_member(user)
 
 
-def inbox(user: User) -> QuerySet[Memo]:
+def inbox(user: AnyUser) -> QuerySet[Memo]:
     """Memos waiting for the user's decision, oldest sent first."""
     if not user.is_authenticated:
         return Memo.objects.none()
@@ -51,13 +53,13 @@ def inbox(user: User) -> QuerySet[Memo]:
     )
 
 
-def inbox_count(user: User) -> int:
+def inbox_count(user: AnyUser) -> int:
     if not user.is_authenticated:
         return 0
     return Memo.objects.awaiting(user).count()
 
 
-def authored(user: User) -> QuerySet[Memo]:
+def authored(user: AnyUser) -> QuerySet[Memo]:
     return (
         Memo.objects.filter(author=user)
         .select_related("organisation")
@@ -110,22 +112,23 @@ def memo_page(memo: Memo) -> MemoPage:
     states = dict(State.choices)
     roles = dict(Position.Role.choices)
     decisions = dict(SignOff.Decision.choices)
+    # What the timeline shows, set on each event for the template (attributes Event lacks).
     for e in timeline:
-        e.label = TIMELINE_LABELS.get(e.action, e.action)
-        e.to_label = states.get(e.to_state, "") if e.from_state != e.to_state else ""
+        e.label = TIMELINE_LABELS.get(e.action, e.action)  # type: ignore[attr-defined]
+        e.to_label = states.get(e.to_state, "") if e.from_state != e.to_state else ""  # type: ignore[attr-defined]
         # Forwarding and returning say their decision in the verb already; only the mayor's
         # outcome (approved, not approved, acknowledged) adds to it.
-        e.decision_label = (
+        e.decision_label = (  # type: ignore[attr-defined]
             decisions.get(e.data.get("decision", ""), "")
             if e.action == EventKind.MEMO_DECIDE
             else ""
         )
-        e.fields = [
+        e.fields = [  # type: ignore[attr-defined]
             str(Memo._meta.get_field(f).verbose_name)
             for f in e.data.get("fields", [])
             if f in FIELD_NAMES
         ]
-        e.skipped = [
+        e.skipped = [  # type: ignore[attr-defined]
             f"{roles.get(s['role'], s['role'])} ({SKIP_REASONS.get(s['reason'], s['reason'])})"
             for s in e.data.get("skipped", [])
         ]

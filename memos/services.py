@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from ita.history.models import EventKind
-from ita.history.services import Actor, event_record
+from ita.history.services import Actor, AnyUser, event_record
 from ita.organisations import membership
 from ita.organisations.models import Organisation
 from ita.organisations.services import organisation_set_emblem
@@ -100,7 +100,7 @@ def _lock(memo: Memo, expected_state: str | None, expected_round: int | None) ->
 
 def _require(
     transition: Callable[..., object],
-    actor: Actor,
+    actor: AnyUser,
     refusal: Callable[[Memo, Actor], str | None],
     *,
     state_error: str,
@@ -119,7 +119,7 @@ def _require(
     raise MemoActionError(state_error, memo)
 
 
-def _require_editable(memo: Memo, actor: Actor, state_error: str) -> None:
+def _require_editable(memo: Memo, actor: AnyUser, state_error: str) -> None:
     """Edits are not transitions: the author's rule, and a memo with its author."""
     reason = access.author_refusal(memo, actor)
     if reason:
@@ -192,7 +192,7 @@ def _clean_content(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def memo_create(*, organisation: Organisation, data: dict[str, Any], actor: Actor) -> Memo:
+def memo_create(*, organisation: Organisation, data: dict[str, Any], actor: AnyUser) -> Memo:
     """A new draft by ``actor``, a member of ``organisation``."""
     if not membership.is_member(actor, organisation.pk):
         raise PermissionDenied(_("You are not a member of this organisation."))
@@ -208,7 +208,7 @@ def memo_update(
     *,
     memo: Memo,
     data: dict[str, Any],
-    actor: Actor,
+    actor: AnyUser,
     expected_state: str | None = None,
     expected_round: int | None = None,
 ) -> Memo:
@@ -253,7 +253,7 @@ def _skips_data(skipped: list[chain.Skip]) -> list[dict[str, str]]:
 def memo_send(
     *,
     memo: Memo,
-    actor: Actor,
+    actor: AnyUser,
     expected_state: str | None = None,
     expected_round: int | None = None,
     today: dt.date | None = None,
@@ -314,7 +314,7 @@ def memo_send(
 
 def _require_signer(
     memo: Memo,
-    actor: Actor,
+    actor: AnyUser,
     transition: Callable[..., object],
     route: dict[str, chain.Step] | None = None,
 ) -> chain.Signer:
@@ -352,7 +352,7 @@ def _sign(memo: Memo, signer: chain.Signer, decision: str, comment: str) -> Sign
 def memo_approve(
     *,
     memo: Memo,
-    actor: Actor,
+    actor: AnyUser,
     comment: str = "",
     outcome: str = "",
     expected_state: str | None = None,
@@ -425,7 +425,7 @@ def memo_approve(
 def memo_return(
     *,
     memo: Memo,
-    actor: Actor,
+    actor: AnyUser,
     reason: str,
     expected_state: str | None = None,
     expected_round: int | None = None,
@@ -459,7 +459,7 @@ def memo_return(
 def memo_withdraw(
     *,
     memo: Memo,
-    actor: Actor,
+    actor: AnyUser,
     expected_state: str | None = None,
     expected_round: int | None = None,
 ) -> Memo:
@@ -492,19 +492,21 @@ def memo_withdraw(
 
 
 @transaction.atomic
-def attachment_add(*, memo: Memo, upload: UploadedFile, actor: Actor) -> Attachment:
+def attachment_add(*, memo: Memo, upload: UploadedFile, actor: AnyUser) -> Attachment:
     memo = _lock(memo, None, None)
     _require_editable(memo, actor, _("Files can be attached to a draft or a returned memo only."))
-    if upload.size > settings.MAX_UPLOAD_BYTES:
+    assert actor.is_authenticated  # the author's rule admits members only
+    size = upload.size or 0  # unknown only for a file not uploaded: refused as empty
+    if size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The file %(name)s is %(size)s MB; the limit is %(limit)s MB.")
             % {
                 "name": upload.name,
-                "size": round(upload.size / 1_048_576, 1),
+                "size": round(size / 1_048_576, 1),
                 "limit": settings.MAX_UPLOAD_BYTES // 1_048_576,
             }
         )
-    if upload.size == 0:
+    if size == 0:
         raise ValidationError(_("The file %(name)s is empty.") % {"name": upload.name})
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -514,7 +516,7 @@ def attachment_add(*, memo: Memo, upload: UploadedFile, actor: Actor) -> Attachm
     attachment = Attachment(
         memo=memo,
         name=name,
-        size=upload.size,
+        size=size,
         sha256=digest.hexdigest(),
         content_type=(getattr(upload, "content_type", "") or "")[:100],
         uploaded_by=actor,
@@ -537,7 +539,7 @@ def attachment_add(*, memo: Memo, upload: UploadedFile, actor: Actor) -> Attachm
 
 
 @transaction.atomic
-def attachment_remove(*, attachment: Attachment, actor: Actor) -> None:
+def attachment_remove(*, attachment: Attachment, actor: AnyUser) -> None:
     memo = _lock(attachment.memo, None, None)
     _require_editable(memo, actor, _("Files of a sent memo cannot be removed."))
     name = attachment.name
@@ -545,12 +547,12 @@ def attachment_remove(*, attachment: Attachment, actor: Actor) -> None:
     attachment.delete()
     _record(memo, actor, EventKind.MEMO_DETACH, comment=name)
     # A file that was sent once stays on disk: an earlier round's signatures cover it.
-    if memo.round == 0 and not Attachment.objects.filter(file=stored).exists():
+    if memo.round == 0 and stored and not Attachment.objects.filter(file=stored).exists():
         transaction.on_commit(lambda: default_storage.delete(stored))
 
 
 def emblem_set(
-    *, organisation: Organisation, data: bytes | None, filename: str = "", actor: Actor
+    *, organisation: Organisation, data: bytes | None, filename: str = "", actor: AnyUser
 ) -> Organisation:
     """Replace (or, with ``data=None``, remove) the emblem on the organisation's memos.
 
@@ -577,7 +579,7 @@ def memo_chain_set(
     settings_row.memo_chain = memo_chain
     settings_row.full_clean()
     settings_row.save()
-    organisation.memo_settings = settings_row  # type: ignore[attr-defined]
+    organisation.memo_settings = settings_row
     event_record(
         actor=actor,
         action=EventKind.MEMO_CHAIN,

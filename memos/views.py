@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -105,7 +106,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _new_memo_initial(request: HttpRequest, position: Position) -> dict:
+def _new_memo_initial(request: HttpRequest, position: Position) -> dict[str, Any]:
+    user = request.user
+    assert user.is_authenticated  # memo_new is login_required
     organisation = position.organisation
     mayor = organisation.positions.filter(role=Position.Role.MAYOR).first()
     unit = position.unit.strip()
@@ -114,7 +117,7 @@ def _new_memo_initial(request: HttpRequest, position: Position) -> dict:
         "unit_phone": organisation.phone,
         "letter_code": organisation.letter_code,
         "addressee": mayor.title if mayor else "",
-        "signature_name": request.user.get_full_name(),
+        "signature_name": user.get_full_name(),
         "signature_position": position.title,
     }
 
@@ -230,7 +233,7 @@ def _render_detail(
     # The attached report's checks (measures.checks), shown to the author before sending; each
     # links to the form that fixes it and comes back here.
     report_checks = []
-    if can_edit and memo.report_year_id:
+    if can_edit and memo.report_year is not None:
         report_checks = checks.report_checks(
             memo.organisation,
             memo.report_year,

@@ -115,9 +115,11 @@ def load() -> dict[str, int]:
     organisations = []
     for row in rows:
         name = HOME_NAME if row.name == HOME_MISSPELLING else row.name
+        kind = Organisation.kind_from_name(name)
+        assert kind is not None, name  # every name in the table starts with its kind
         org = Organisation(
             name=name,
-            kind=Organisation.kind_from_name(name),
+            kind=kind,
             district=districts[DISTRICT_MISSPELLINGS.get(row.district, row.district)],
         )
         org.save()

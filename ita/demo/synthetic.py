@@ -112,10 +112,10 @@ def build(
     )
 
     year_objs = []
-    for year in sorted(years):
-        existing = AssessmentYear.objects.filter(year=year).first()
+    for number in sorted(years):
+        existing = AssessmentYear.objects.filter(year=number).first()
         if existing is None:
-            existing = services.year_create(year=year, actor=None)
+            existing = services.year_create(year=number, actor=None)
             _published_levels(existing)
         year_objs.append(existing)
     year_objs = list(
@@ -145,6 +145,7 @@ def build(
                 s.number: _clamp(q + rng.gauss(0, 12 if s.tool == "OIT" else 5)) for s in specs
             }
             computed = rules.compute_total(specs, values)
+            assert computed is not None  # every indicator has a value
             total = rules.round2(computed)
             before = previous.get(org.pk)
             rows.append(
@@ -197,6 +198,6 @@ def _rank_in_provinces(assessments: list[Assessment], organisations: list[Organi
         if a.total is not None:
             groups.setdefault(province_of[a.organisation_id], []).append(a)
     for group in groups.values():
-        group.sort(key=lambda a: -a.total)
+        group.sort(key=lambda a: -a.total)  # type: ignore[operator]  # totals are not None here
         for a, rank in zip(group, competition_ranks(a.total for a in group), strict=True):
             a.rank = rank

@@ -11,10 +11,14 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from django.core.files import File
 
 MAX_BYTES = 1024 * 1024
 MAX_PIXELS = 4000
@@ -109,7 +113,7 @@ def _check_css(css: str) -> None:
             )
 
 
-def check_emblem(data: bytes, filename: str = "") -> CheckedEmblem:
+def check_emblem(data: bytes, filename: str | None = "") -> CheckedEmblem:
     """The emblem if it is a safe PNG or SVG; a ValidationError naming the problem otherwise."""
     if not data:
         raise ValidationError(_("The file is empty."))
@@ -128,7 +132,7 @@ def check_emblem(data: bytes, filename: str = "") -> CheckedEmblem:
     )
 
 
-def validate_emblem_file(file: object) -> None:
+def validate_emblem_file(file: File[bytes]) -> None:
     """Model/form field validator: the uploaded file must pass ``check_emblem``."""
     position = file.tell() if hasattr(file, "tell") else 0
     file.seek(0)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ita.documents.data import MemoDoc, ReportDoc
 from ita.lib.thai import thai_digits
 
 _THAI = re.compile(r"[\u0e01-\u0e5b]")
@@ -73,7 +74,7 @@ def word_share(words: Iterable[str], extracted: str) -> WordShare:
     return WordShare(len(words) - len(missing), len(words), missing)
 
 
-def document_texts(memo: object | None = None, report: object | None = None) -> list[str]:
+def document_texts(memo: MemoDoc | None = None, report: ReportDoc | None = None) -> list[str]:
     """The user-typed and database texts a memo (and its report) prints, as printed."""
     texts: list[str] = []
     if memo is not None:
@@ -93,7 +94,10 @@ def document_texts(memo: object | None = None, report: object | None = None) -> 
 
 def pdfinfo_pages(pdf: bytes) -> int:
     info = _run("pdfinfo", pdf)
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    match = re.search(r"^Pages:\s+(\d+)", info, re.M)
+    if match is None:
+        raise ValueError(f"pdfinfo printed no page count: {info!r}")
+    return int(match.group(1))
 
 
 def pdfimages_count(pdf: bytes) -> int:

@@ -29,9 +29,11 @@ import io
 import re
 import struct
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pydyf
 from fontTools import agl
@@ -211,7 +213,8 @@ class FontRegistry:
         return ours if ours is not None else GlyphText.from_font(embedded)
 
 
-def _deref(pdf: pydyf.PDF, value: object) -> object:
+def _deref(pdf: pydyf.PDF, value: object) -> Any:
+    # The object a reference points to, or the value itself; pydyf has no type information.
     if isinstance(value, bytes):
         match = _REF.match(value)
         if match:
@@ -315,7 +318,9 @@ class TextLayerFixer:
             )
         return plans
 
-    def _rewrite(self, stream: pydyf.Stream, plans: dict) -> None:
+    def _rewrite(
+        self, stream: pydyf.Stream, plans: dict[bytes, tuple[pydyf.Dictionary, _FontPlan]]
+    ) -> None:
         """Read each text object's glyphs per font, then put back the codes chosen.
 
         WeasyPrint writes one operator per stream item (``BT``, ``/F 12 Tf``, ``[<…>…] TJ``),
@@ -326,7 +331,8 @@ class TextLayerFixer:
         gids: list[int] = []
         # (item index, start in gids, glyph count) of each hex string of the current run
         strings: list[tuple[int, int, int]] = []
-        changed: dict[int, list[bytes]] = {}
+        # item index → the new codes of each of its hex strings (None: unchanged)
+        changed: dict[int, list[list[int] | None]] = {}
 
         def flush() -> None:
             if font is not None and gids:
@@ -370,7 +376,7 @@ class TextLayerFixer:
         for index, replacements in changed.items():
             parts = iter(replacements)
 
-            def replace(match: re.Match, parts=parts) -> bytes:
+            def replace(match: re.Match[bytes], parts: Iterator[list[int] | None] = parts) -> bytes:
                 codes = next(parts)
                 if codes is None:
                     return match.group(0)

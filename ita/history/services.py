@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
 from ita.history.models import Event, EventKind
 
+# A request's user: someone logged in, or the anonymous visitor (``request.user``).
+AnyUser = User | AnonymousUser
 # Who acts: a logged-in user, or nobody (a migration, the demo, a scheduled command).
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = AnyUser | None
 
 
 def event_record(
@@ -34,7 +36,7 @@ def event_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = actor if actor is not None and actor.is_authenticated else None
     return Event.objects.create(
         actor=user,
         action=action,

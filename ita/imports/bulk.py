@@ -11,20 +11,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
 
 from django.db import connection, models
 
+# A value in database form, as a cursor takes it.
+DbValue = bool | int | float | Decimal | str | bytes | dt.date | dt.datetime | None
 
-def db_datetime(value: dt.datetime) -> object:
+
+def db_datetime(value: dt.datetime) -> DbValue:
     return connection.ops.adapt_datetimefield_value(value)
 
 
+def _column(field: models.Field[Any, Any] | models.ForeignObjectRel) -> str:
+    assert isinstance(field, models.Field) and field.column, f"{field} has no column"
+    return connection.ops.quote_name(field.column)
+
+
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
-    return [connection.ops.quote_name(model._meta.get_field(f).column) for f in fields]
+    return [_column(model._meta.get_field(f)) for f in fields]
 
 
 def insert_rows(
-    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[object]]
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[DbValue]]
 ) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(_columns(model, fields))
@@ -39,7 +49,7 @@ def insert_rows(
 
 
 def update_rows(
-    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[object]]
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[DbValue]]
 ) -> None:
     """Each row is the new values of ``fields`` followed by the primary key.
 
@@ -48,7 +58,7 @@ def update_rows(
     """
     table = connection.ops.quote_name(model._meta.db_table)
     columns = _columns(model, fields)
-    pk = connection.ops.quote_name(model._meta.pk.column)
+    pk = _column(model._meta.pk)
     rows = list(rows)
     if not rows:
         return

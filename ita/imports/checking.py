@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, overload
 
 from ita.imports import parsing
 from ita.imports.matching import Directory, expand_abbreviation, history_for
@@ -86,10 +87,18 @@ def year_method(year: int) -> YearMethod:
     )
 
 
+@overload
+def two(value: Decimal) -> str: ...
+@overload
+def two(value: Decimal | None) -> str | None: ...
 def two(value: Decimal | None) -> str | None:
     return None if value is None else f"{parsing.quantize(Decimal(value), '0.01'):.2f}"
 
 
+@overload
+def four(value: Decimal) -> str: ...
+@overload
+def four(value: Decimal | None) -> str | None: ...
 def four(value: Decimal | None) -> str | None:
     return None if value is None else f"{parsing.quantize(Decimal(value), '0.0001'):.4f}"
 
@@ -105,10 +114,10 @@ class RowResult:
     match: str = ""
     status: str = ""
     effect: str = ""
-    messages: list[dict] = field(default_factory=list)
-    before: dict | None = None
-    after: dict | None = None
-    suggestions: list[dict] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
     assessment_id: int | None = None
     district_id: int | None = None
     province_id: int | None = None
@@ -209,7 +218,9 @@ class Checker:
 
     def check(self, raw_rows: Sequence[RawRow]) -> list[RowResult]:
         results = [self._read(raw) for raw in raw_rows]
-        existing, scores, previous = self._stored({r.organisation_id for r in results} - {None})
+        existing, scores, previous = self._stored(
+            {r.organisation_id for r in results if r.organisation_id is not None}
+        )
         unknown = [r for r in results if r.organisation_id is None and r.match != "create"]
         history = {}
         if any(r.messages and r.messages[0]["code"] == "organisation_unknown" for r in unknown):
@@ -379,6 +390,7 @@ class Checker:
                 # Already rounded to four places by _decimal.
                 row_scores = {str(n): f"{s:.4f}" for n, s in parsed.items()}
                 computed = rules.compute_total(self.method.specs, parsed)
+                assert computed is not None  # every indicator of the method has a score
                 tools = rules.tool_scores(self.method.specs, parsed)
                 if total is None:
                     total = rules.round2(computed)
@@ -389,11 +401,10 @@ class Checker:
         if result.has_error or total is None:
             return
 
-        stored = existing.get(result.organisation_id) if result.organisation_id else None
+        org_id = result.organisation_id
+        stored = existing.get(org_id) if org_id else None
         before = (
-            snapshot(stored, scores.get(result.organisation_id), self.with_scores)
-            if stored
-            else None
+            snapshot(stored, scores.get(org_id), self.with_scores) if stored and org_id else None
         )
         after = (
             dict(before)

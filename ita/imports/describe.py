@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ita.imports.models import ImportBatch, ImportRow
 from ita.lib.thai import date_th
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def when(moment: object) -> str:
+
+def when(moment: dt.datetime | None) -> str:
     local = timezone.localtime(moment)
     return f"{date_th(local)} {local:%H:%M}"
 
 
-def user_name(user: object | None) -> str:
+def user_name(user: User | None) -> str:
     return (user.get_full_name() or user.username) if user is not None else "—"
 
 
@@ -24,7 +30,7 @@ def later_changes(batch: ImportBatch, moved: list[ImportRow]) -> list[str]:
     The latest applied import that wrote the organisation's result is named; without one, the
     result was edited by hand (or by a later import since reverted).
     """
-    later: dict[int, ImportBatch] = {}
+    later: dict[int | None, ImportBatch] = {}  # by ImportRow.organisation_id
     for row in (
         ImportRow.objects.filter(
             batch__status=ImportBatch.Status.APPLIED,

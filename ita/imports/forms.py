@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -46,8 +48,9 @@ class ImportUploadForm(forms.Form):
             )
         return upload
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         has_file = data.get("file") is not None
         has_text = bool((data.get("text") or "").strip())
         if has_file == has_text and not self.errors.get("file"):

@@ -210,17 +210,17 @@ class Directory:
     ) -> tuple[list[int], str]:
         """Organisations a name means: in its district, then its province, then anywhere."""
         aliases = self.alias_by_key.get(key, [])
-        scopes: list[tuple[str, object]] = []
+        scopes: list[tuple[str, int | None]] = []
         if district_id is not None:
             scopes.append(("district", district_id))
         if province_id is not None:
             scopes.append(("province", province_id))
         scopes.append(("anywhere", None))
         for scope, value in scopes:
-            if scope == "district":
+            if scope == "district" and value is not None:
                 by_name = self.org_by_district.get((value, key), [])
                 by_alias = [a for a in aliases if self.orgs[a].district_id == value]
-            elif scope == "province":
+            elif scope == "province" and value is not None:
                 by_name = self.org_by_province.get((value, key), [])
                 by_alias = [a for a in aliases if self.orgs[a].province_id == value]
             else:

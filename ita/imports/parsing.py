@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -243,6 +244,7 @@ def _columns_of_line(text: str, hints: dict) -> list[str] | None:
         elif m.group("indicator"):
             columns.append(f"{INDICATOR_PREFIX}{int(m.group('ind'))}")
         else:
+            assert m.lastgroup is not None  # each of _SCAN's other alternatives is a named group
             columns.append(_SCAN_NAMES[m.lastgroup])
     leftovers.append(key[position:])
     if _IGNORABLE_IN_HEADER.sub("", "".join(leftovers)):
@@ -250,7 +252,7 @@ def _columns_of_line(text: str, hints: dict) -> list[str] | None:
     return columns
 
 
-def _is_header(columns: list[str | None]) -> bool:
+def _is_header(columns: Sequence[str | None]) -> bool:
     known = [c for c in columns if c]
     return ORGANISATION in known and len(known) >= 3
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,8 +35,13 @@ from ita.imports.matching import Directory, district_key, province_key
 from ita.imports.models import ImportBatch, ImportRow
 from ita.organisations.models import District, DistrictAlias, Organisation, Province
 from ita.organisations.services import alias_add
-from ita.results.models import Assessment
+from ita.results.models import Assessment, AssessmentYear
 from ita.results.services import year_create
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+_T = TypeVar("_T")
 
 # Rows checked per step: small enough for a page to report progress, large enough to be quick.
 CHUNK = 2000
@@ -50,8 +56,16 @@ class StalePreview(ValidationError):
     """The stored data changed after the preview: it must be checked again before committing."""
 
 
-def _user(actor: Actor) -> object | None:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+def _user(actor: Actor) -> User | None:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _known(value: _T | None) -> _T:
+    """A value an apply or a revert is sure of (the year, created first when missing; a row's
+    values, organisation, result, and district to create in): rows with errors are never
+    applied, and a revert refuses rows whose result has moved. Checked all the same."""
+    assert value is not None
+    return value
 
 
 def import_start(
@@ -78,8 +92,8 @@ def import_start(
     method = year_method(year)
     if table.indicator_numbers():
         unknown = sorted(set(table.indicator_numbers()) - set(method.numbers))
-        missing = sorted(set(method.numbers) - set(table.indicator_numbers()))
-        if unknown or missing:
+        absent = sorted(set(method.numbers) - set(table.indicator_numbers()))
+        if unknown or absent:
             raise ValidationError(
                 _(
                     "The year %(year)s has indicators %(numbers)s; the table's header has "
@@ -385,7 +399,7 @@ def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
             year_create(year=locked.year, actor=actor)
             method = year_method(locked.year)
             locked.year_created = True
-        _apply(locked, results, method.stored, actor)
+        _apply(locked, results, _known(method.stored), actor)
         locked.status = ImportBatch.Status.APPLIED
         locked.applied_by = _user(actor)
         locked.applied_at = timezone.now()
@@ -403,12 +417,16 @@ def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
     return locked
 
 
-def _apply(batch: ImportBatch, results: list[RowResult], year: object, actor: Actor) -> None:
+def _apply(
+    batch: ImportBatch, results: list[RowResult], year: AssessmentYear, actor: Actor
+) -> None:
     created_orgs = []
     for result in results:
         if result.match == ImportRow.Match.CREATE:
             org = Organisation(
-                name=result.create_name, kind=result.create_kind, district_id=result.district_id
+                name=result.create_name,
+                kind=result.create_kind,
+                district_id=_known(result.district_id),
             )
             org.full_clean(validate_unique=True)
             org.save()
@@ -433,26 +451,29 @@ def _apply(batch: ImportBatch, results: list[RowResult], year: object, actor: Ac
         Assessment,
         ["organisation", "year", *FIELDS, "updated_at"],
         (
-            (r.organisation_id, year.pk, *writes.assessment_values(r.after).values(), now)
+            (r.organisation_id, year.pk, *writes.assessment_values(_known(r.after)).values(), now)
             for r in new
         ),
     )
     if new:
         made = dict(Assessment.objects.filter(year=year).values_list("organisation_id", "pk"))
         for result in new:
-            result.assessment_id = made[result.organisation_id]
+            result.assessment_id = made[_known(result.organisation_id)]
     bulk.update_rows(
         Assessment,
         [*FIELDS, "updated_at"],
-        ((*writes.assessment_values(r.after).values(), now, r.assessment_id) for r in changed),
+        (
+            (*writes.assessment_values(_known(r.after)).values(), now, r.assessment_id)
+            for r in changed
+        ),
     )
     writes.write_scores(
         year,
         [
-            (r.assessment_id, r.after.get("scores"))
+            (_known(r.assessment_id), after.get("scores"))
             for r in new + changed
-            if "scores" in r.after
-            and (r.before is None or r.before.get("scores") != r.after["scores"])
+            for after in [_known(r.after)]
+            if "scores" in after and (r.before is None or r.before.get("scores") != after["scores"])
         ],
     )
 
@@ -479,9 +500,8 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
         )
         method = year_method(locked.year)
         with_scores = locked.kind == ImportBatch.Kind.INDICATORS
-        current = writes.current_snapshots(
-            method.stored, [r.organisation_id for r in rows], with_scores
-        )
+        org_ids = [r.organisation_id for r in rows if r.organisation_id is not None]
+        current = writes.current_snapshots(method.stored, org_ids, with_scores)
         moved = [r for r in rows if current.get(r.organisation_id, (None, None))[1] != r.after]
         if moved:
             raise ValidationError(
@@ -506,14 +526,18 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
             Assessment,
             [*FIELDS, "updated_at"],
             (
-                (*writes.assessment_values(r.before).values(), now, current[r.organisation_id][0])
+                (
+                    *writes.assessment_values(_known(r.before)).values(),
+                    now,
+                    current[r.organisation_id][0],
+                )
                 for r in changed
             ),
         )
         if with_scores:
             writes.write_scores(
                 method.stored,
-                [(current[r.organisation_id][0], r.before.get("scores")) for r in changed],
+                [(current[r.organisation_id][0], _known(r.before).get("scores")) for r in changed],
             )
         try:
             for start in range(0, len(new_ids), 900):
@@ -523,9 +547,17 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
                 _(
                     "Other records (%(what)s) refer to results this import created; remove them first."
                 )
-                % {"what": ", ".join(sorted({o._meta.verbose_name for o in exc.protected_objects}))}
+                % {
+                    "what": ", ".join(
+                        sorted({str(o._meta.verbose_name) for o in exc.protected_objects})
+                    )
+                }
             ) from None
-        created = [r.organisation_id for r in rows if r.match == ImportRow.Match.CREATE]
+        created = [
+            r.organisation_id
+            for r in rows
+            if r.match == ImportRow.Match.CREATE and r.organisation_id is not None
+        ]
         removable = (
             Organisation.objects.filter(pk__in=created)
             .annotate(n=Count("assessments", distinct=True) + Count("positions", distinct=True))

@@ -113,7 +113,7 @@ def xlsx_lines(data: bytes) -> list[tuple[int, list[str], str]]:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise TableError(_("The XLSX file has no sheet."))
-        lines = []
+        lines: list[tuple[int, list[str], str]] = []
         empty_run = 0
         for index, row in enumerate(sheet.iter_rows(), start=1):
             if len(lines) > MAX_ROWS or empty_run > XLSX_MAX_EMPTY_RUN:

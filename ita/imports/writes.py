@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import models, router
 from django.db.models.deletion import Collector
@@ -12,7 +13,7 @@ from ita.imports.checking import FIELDS, four, snapshot
 from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore
 
 
-def assessment_values(after: dict) -> dict:
+def assessment_values(after: dict[str, Any]) -> dict[str, bulk.DbValue]:
     return {
         "total": None if after["total"] is None else Decimal(after["total"]),
         "level": after["level"] or "",
@@ -23,7 +24,9 @@ def assessment_values(after: dict) -> dict:
     }
 
 
-def write_scores(year: AssessmentYear | None, pairs: list[tuple[int, dict | None]]) -> None:
+def write_scores(
+    year: AssessmentYear | None, pairs: list[tuple[int, dict[str, str] | None]]
+) -> None:
     """Replace the indicator scores of these assessments (DELETEs, then one COPY or INSERT)."""
     if not pairs:
         return
@@ -62,9 +65,12 @@ def written_on(assessment_ids: list[int]) -> list[str]:
 
 def current_snapshots(
     year: AssessmentYear | None, org_ids: list[int], with_scores: bool
-) -> dict[int, tuple[int, dict]]:
-    """organisation id → (assessment id, its snapshot as an import writes it)."""
-    found: dict[int, tuple[int, dict]] = {}
+) -> dict[int | None, tuple[int, dict[str, Any]]]:
+    """organisation id → (assessment id, its snapshot as an import writes it).
+
+    Keyed as ``ImportRow.organisation_id`` is typed (None, for a deleted organisation, is never a
+    key), so the rows look their organisation up directly."""
+    found: dict[int | None, tuple[int, dict[str, Any]]] = {}
     if year is None:
         return found
     values_by_org = {}

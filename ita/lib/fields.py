@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -23,13 +24,16 @@ from ita.lib.thai import (
     parse_month_be,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class _BuddhistEraField(forms.Field):
     parse: Callable[[str], dt.date]
     show: Callable[[dt.date], str]
-    placeholder: str
+    placeholder: StrOrPromise
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:  # forms.Field's own arguments
         attrs = {"placeholder": self.placeholder, "autocomplete": "off", "size": 14}
         kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
         super().__init__(**kwargs)

@@ -15,6 +15,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -28,6 +29,8 @@ FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Spreadsheet number formats by column kind.
 NUMBER_FORMATS = {"score": "0.00", "signed": "+0.00;-0.00;0.00", "percent": "0.00", "int": "0"}
+# What a row holds for a column of a number kind, "passed" (True/False/None) or "text".
+Cell = str | int | float | Decimal | bool | None
 
 
 @dataclass(frozen=True)
@@ -48,13 +51,13 @@ class Table:
     key: str
     title: str
     columns: list[Column]
-    rows: list[dict] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
     # Rows whose ``highlight_key`` value equals ``highlight`` are marked on the page and in XLSX.
     highlight_key: str = ""
     highlight: object = None
     note: str = ""
 
-    def is_highlighted(self, row: dict) -> bool:
+    def is_highlighted(self, row: dict[str, Any]) -> bool:
         return (
             bool(self.highlight_key)
             and self.highlight is not None
@@ -152,11 +155,11 @@ def to_json(table: Table) -> str:
     return json.dumps(records, ensure_ascii=False, indent=1)
 
 
-def _int_or_none(value: object) -> int | None:
-    return None if value is None or value == "" else int(value)  # type: ignore[call-overload]
+def _int_or_none(value: Cell) -> int | None:
+    return None if value is None or value == "" else int(value)
 
 
-def _xlsx_value(column: Column, value: object) -> object:
+def _xlsx_value(column: Column, value: Cell) -> Cell:
     if value is None or value == "":
         return None
     if column.kind == "passed":

@@ -7,6 +7,7 @@ Membership (who belongs to an organisation) is read from positions, in one place
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ita.documents.emblem import validate_emblem_file
 from ita.lib.thai import clean_text, name_key
+
+if TYPE_CHECKING:
+    from ita.history.services import Actor
 
 
 class Province(models.Model):
@@ -50,10 +54,10 @@ class District(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.name = clean_text(self.name)
         self.name_key = name_key(self.name)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
 
 class DistrictAlias(models.Model):
@@ -76,10 +80,10 @@ class DistrictAlias(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.name = clean_text(self.name)
         self.name_key = name_key(self.name)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
 
 class Organisation(models.Model):
@@ -98,7 +102,7 @@ class Organisation(models.Model):
         ("เทศบาลเมือง", Kind.TOWN),
         ("เทศบาลตำบล", Kind.SUBDISTRICT_MUNICIPALITY),
     )
-    SHORT_KIND = {
+    SHORT_KIND: dict[str, str] = {
         Kind.PAO: "อบจ.",
         Kind.CITY: "ทน.",
         Kind.TOWN: "ทม.",
@@ -149,10 +153,10 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.name = clean_text(self.name)
         self.name_key = name_key(self.name)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     @classmethod
     def kind_from_name(cls, name: str) -> str | None:
@@ -172,7 +176,7 @@ class Organisation(models.Model):
 
     @property
     def short_kind(self) -> str:
-        return self.SHORT_KIND.get(self.kind, "")  # type: ignore[call-overload]
+        return self.SHORT_KIND.get(self.kind, "")
 
 
 class OrganisationAlias(models.Model):
@@ -199,19 +203,19 @@ class OrganisationAlias(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.name = clean_text(self.name)
         self.name_key = name_key(self.name)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
 
 class PositionQuerySet(models.QuerySet["Position"]):
-    def held_by(self, user: object) -> PositionQuerySet:
+    def held_by(self, user: Actor) -> PositionQuerySet:
         """The membership rule: a user belongs to the organisations where they hold a position.
 
         Everything that asks "is this user a member" builds on this (``membership``).
         """
-        if not getattr(user, "is_authenticated", False):
+        if user is None or not user.is_authenticated:
             return self.none()
         return self.filter(holder=user)
 

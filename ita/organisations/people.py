@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def person_name(user: object | None) -> str:
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+def person_name(user: User | None) -> str:
     """นายณัชพล รังสิปการ; the login name when no name is recorded."""
     if user is None:
         return ""

@@ -43,7 +43,7 @@ def organisation_set_emblem(
     checked = check_emblem(data, filename) if data is not None else None
     old_name = organisation.emblem.name if organisation.emblem else ""
     if checked is None:
-        organisation.emblem = ""  # type: ignore[assignment]
+        organisation.emblem = ""
         organisation.save(update_fields=["emblem"])
     else:
         name = f"org{organisation.pk}.{checked.extension}"
@@ -57,7 +57,7 @@ def organisation_set_emblem(
         action=EventKind.ORGANISATION_EMBLEM,
         organisation_id=organisation.pk,
         obj=organisation,
-        comment=organisation.emblem.name if checked else "",
+        comment=(organisation.emblem.name or "") if checked else "",
         data={"removed": checked is None, "type": checked.mime_type if checked else ""},
     )
     return organisation

@@ -32,7 +32,7 @@ KINDS = {
     "change": "signed",
 }
 # Pass or not as the published tables write it, in Thai whatever the interface language.
-PASSED_TEXT = {True: "ผ่าน", False: "ไม่ผ่าน"}
+PASSED_TEXT: dict[bool | None, str] = {True: "ผ่าน", False: "ไม่ผ่าน"}
 
 
 def export_record(row: ResultRow) -> dict[str, object]:

@@ -1,7 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ita.organisations.models import District, Organisation
+from ita.organisations.models import District, Organisation, Province
 from ita.results.selectors import SORT_KEYS
 
 
@@ -27,13 +29,16 @@ class ResultsFilterForm(forms.Form):
         choices=[(k, k) for k in SORT_KEYS] + [(f"-{k}", k) for k in SORT_KEYS],
     )
 
-    def __init__(self, *args, province, levels: list[str], **kwargs) -> None:
+    def __init__(self, *args: Any, province: Province, levels: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.filter(province=province)
-        self.fields["kind"].choices = [("", _("All kinds")), *Organisation.Kind.choices]
-        self.fields["level"].choices = [("", _("All levels"))] + [(lv, lv) for lv in levels]
+        district, kind, level = self.fields["district"], self.fields["kind"], self.fields["level"]
+        assert isinstance(district, forms.ModelChoiceField)
+        assert isinstance(kind, forms.ChoiceField) and isinstance(level, forms.ChoiceField)
+        district.queryset = District.objects.filter(province=province)
+        kind.choices = [("", _("All kinds")), *Organisation.Kind.choices]
+        level.choices = [("", _("All levels"))] + [(lv, lv) for lv in levels]
 
-    def filters(self) -> dict:
+    def filters(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
         passed = {"yes": True, "no": False}.get(data.get("passed") or "")
         sort = data.get("sort") or "rank"

@@ -7,8 +7,10 @@ only reshapes the few grouped rows that come back.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Avg,
@@ -238,7 +240,8 @@ def ranked_rows(year: AssessmentYear, province: Province) -> list[RankedRow]:
             "district_rank",
         )
     )
-    return [RankedRow(*r) for r in rows]
+    # total__isnull=False above: django-stubs still types the total as Decimal | None.
+    return [RankedRow(*r) for r in rows]  # type: ignore[arg-type]
 
 
 @dataclass
@@ -345,7 +348,9 @@ def organisation_years(organisation: Organisation) -> list[YearResult]:
     return results
 
 
-def _peers(organisation: Organisation, assessments: list[Assessment]) -> dict[int, dict]:
+def _peers(
+    organisation: Organisation, assessments: list[Assessment]
+) -> dict[int, Mapping[str, Any]]:
     """Per year: how many in the province and the district have a total, how many of them did
     better than the organisation (its competition rank is one more), and the province's mean.
     One grouped query; the organisation's own totals go in as a CASE on the year."""
@@ -441,7 +446,7 @@ def indicator_profile(organisation: Organisation, year: AssessmentYear) -> Profi
     indicators = sorted(year.indicators.all(), key=lambda i: i.number)
     lines = []
     for i in indicators:
-        r = averages.get(i.pk, {})
+        r: Mapping[str, Any] = averages.get(i.pk, {})
         lines.append(
             ProfileLine(
                 label=f"{i.number}. {i.name}",

@@ -23,7 +23,7 @@ INDICATORS = [
 ]
 
 # 2563–2566: letter bands; pass mark 85.
-LETTER_BANDS = [
+LETTER_BANDS: list[tuple[str, Decimal, Decimal | None]] = [
     ("AA", D("95"), None),
     ("A", D("85"), None),
     ("B", D("75"), None),
@@ -34,7 +34,7 @@ LETTER_BANDS = [
 ]
 
 # 2567 onward: labels, the top two with a condition on every tool; pass mark 85.
-LABELS_2567 = [
+LABELS_2567: list[tuple[str, Decimal, Decimal | None]] = [
     ("ผ่านดีเยี่ยม", D("95"), D("95")),
     ("ผ่านดี", D("85"), D("85")),
     ("ผ่าน", D("85"), None),

@@ -238,7 +238,8 @@ class Assessment(models.Model):
     def computed_total(self) -> Decimal | None:
         """Σ weight × score when every indicator of the year has a score (unrounded)."""
         if hasattr(self, "computed"):
-            if self.computed is None or self.score_count != len(self.year.indicator_specs):
+            # score_count comes with computed (with_computed_total); hasattr narrows one name only.
+            if self.computed is None or self.score_count != len(self.year.indicator_specs):  # type: ignore[attr-defined]
                 return None
             return Decimal(self.computed)
         return rules.compute_total(self.year.indicator_specs, self.scores_by_number())

@@ -5,14 +5,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 
 from ita.organisations.models import Organisation, Province
-from ita.results.models import Assessment, AssessmentYear, IndicatorScore, Tool
+from ita.results.models import (
+    Assessment,
+    AssessmentQuerySet,
+    AssessmentYear,
+    Indicator,
+    IndicatorScore,
+    Tool,
+)
 
 SORT_KEYS = ("rank", "name", "district", "total", "change", "level")
+
+
+class ToolLine(TypedDict):
+    """An indicator's line in ``tool_tables``."""
+
+    indicator: Indicator
+    score: Decimal | None
+    weight: Decimal
+    contribution: Decimal | None
 
 
 @dataclass
@@ -41,7 +57,7 @@ def competition_ranks(totals: Iterable[Decimal | None]) -> list[int | None]:
     return ranks
 
 
-def year_assessments(year: AssessmentYear) -> QuerySet[Assessment]:
+def year_assessments(year: AssessmentYear) -> AssessmentQuerySet:
     return Assessment.objects.for_year(year).with_related().with_computed_total()
 
 
@@ -131,7 +147,7 @@ def tool_tables(assessment: Assessment) -> list[dict[str, Any]]:
     result = []
     for tool in Tool:
         indicators = [i for i in assessment.year.indicators.all() if i.tool == tool.value]
-        lines = [
+        lines: list[ToolLine] = [
             {
                 "indicator": i,
                 "score": scores.get(i.pk),

@@ -4,6 +4,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import ProtectedError, QuerySet
 
 from ita.history.models import Event
 from ita.imports import services, writes
@@ -225,6 +226,25 @@ def test_creating_an_organisation_from_a_row_happens_at_commit_and_reverts(demo)
     assert Assessment.objects.get(organisation=org).total == D("90.00")
     import_revert(batch=batch, actor=None)
     assert not Organisation.objects.filter(name="เทศบาลตำบลใหม่เอี่ยม").exists()
+
+
+def test_a_revert_refused_by_a_protected_record_names_what_protects_it(demo, monkeypatch) -> None:  # noqa: ANN001
+    # The names are lazy translations: joined as they were, the refusal was a TypeError.
+    text = seed_text() + "\n86\tเทศบาลตำบลใหม่เอี่ยม\tสิเกา\t90.00\tA\t\tผ่าน\n"
+    batch = _preview(text.encode())
+    batch = import_row_resolve(batch=batch, row=_row(batch, "86"), create=True, actor=None)
+    while batch.status == ImportBatch.Status.CHECKING:
+        batch = services.import_check(batch=batch)
+    import_commit(batch=batch, actor=None)
+    created = Assessment.objects.get(organisation__name="เทศบาลตำบลใหม่เอี่ยม")
+
+    def refuse(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        raise ProtectedError("protected", {created})
+
+    monkeypatch.setattr(QuerySet, "delete", refuse)
+    with pytest.raises(ValidationError) as refused:
+        import_revert(batch=batch, actor=None)
+    assert str(Assessment._meta.verbose_name) in str(refused.value)
 
 
 def test_an_organisation_created_from_a_short_name_gets_its_full_name(demo) -> None:  # noqa: ANN001

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import overload
 
 from django import template
 from django.utils import timezone, translation
@@ -11,7 +12,11 @@ from ita.lib import thai
 register = template.Library()
 
 
-def _as_date(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
+@overload
+def _as_date(value: dt.datetime) -> dt.datetime: ...
+@overload
+def _as_date(value: dt.date) -> dt.date: ...
+def _as_date(value: dt.date) -> dt.date:
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)
     return value
@@ -52,7 +57,11 @@ def month_short(value: dt.date | None) -> str:
     return thai.month_short_th(value) if value else ""
 
 
-def _decimal(value: object) -> Decimal | None:
+# What the number filters take: a number, or its text.
+Number = Decimal | float | str
+
+
+def _decimal(value: Number | None) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
@@ -62,12 +71,12 @@ def _decimal(value: object) -> Decimal | None:
 
 
 @register.filter
-def score(value: object, places: int = 2) -> str:
+def score(value: Number | None, places: int = 2) -> str:
     number = _decimal(value)
     return "" if number is None else f"{number:.{int(places)}f}"
 
 
 @register.filter
-def signed(value: object) -> str:
+def signed(value: Number | None) -> str:
     number = _decimal(value)
     return "" if number is None else thai.signed(number)

@@ -139,7 +139,11 @@ def province_overview(request: HttpRequest, year: int, province_id: int) -> Http
     )
     names = dict(choices)
     chosen_name = names.get(highlight_id) if highlight_id else None
-    standing = insights.standing(ranked, highlight_id, summary.bins) if chosen_name else None
+    standing = (
+        insights.standing(ranked, highlight_id, summary.bins)
+        if highlight_id and chosen_name
+        else None
+    )
     row = standing.row if standing else None
 
     distribution = Table(
@@ -198,7 +202,7 @@ def province_overview(request: HttpRequest, year: int, province_id: int) -> Http
         )
         district_ranking = _ranking_table(
             "district-ranking",
-            _("Ranking in the district %(district)s") % {"district": row.district},
+            _("Ranking in the district %(district)s") % {"district": standing.row.district},
             standing.district_rows,
             highlight_id,
         )
@@ -276,7 +280,7 @@ def _province_charts(
         labels=[r["band"] for r in distribution.rows],
         values=[r["count"] for r in distribution.rows],
         highlight=highlight,
-        highlight_note=chosen if highlight is not None else "",
+        highlight_note=chosen if chosen and highlight is not None else "",
     )
     peak = max([r["count"] for r in levels.rows] + [1])
     level_chart = charts.bars(
@@ -299,7 +303,7 @@ def _province_charts(
         if summary.pass_rate is not None
         else None
     )
-    figures = [(distribution, histogram), (levels, level_chart)]
+    figures: list[tuple[Table, str]] = [(distribution, histogram), (levels, level_chart)]
     for table in (districts, kinds):
         groups = table.rows
         figures.append(
@@ -362,7 +366,7 @@ def organisation_insights(request: HttpRequest, pk: int) -> HttpResponse:
     _download_links(request, items)
 
     figures = [(years_table, _years_chart(results, organisation))]
-    if profile_table:
+    if profile and profile_table:
         figures.append((profile_table, _profile_chart(profile, organisation)))
     figures.append((ranks_table, _ranks_chart(results, organisation)))
     return render(
@@ -516,7 +520,7 @@ def _profile_chart(profile: insights.Profile, organisation: Organisation) -> str
     lines = [*profile.indicators, *profile.tools, profile.total]
     weakest = min(
         (line for line in profile.indicators if line.own is not None),
-        key=lambda x: x.own,
+        key=lambda x: x.own,  # type: ignore[arg-type,return-value]  # not None: filtered above
         default=None,
     )
     return charts.grouped_bars(
