@@ -1,22 +1,26 @@
-"""The read-only open-data API (``/api/v1/``): its parameters and endpoints as data.
+"""The read-only open-data API (``/api/v1/``): its parameters and endpoints, declared once.
 
-The views (``ita.views.api``) parse requests with these parameters and the OpenAPI schema
-(``openapi()``) is generated from the same lists, so the documentation cannot drift from what
-the views accept. Published scores are public; nothing here exposes memos, measures or people.
+Each parameter is a typed pydantic field (bounds, description, example); each endpoint names the
+parameters it takes. django-ninja validates requests with the query models built here
+(``Endpoint.query``) and writes the OpenAPI document from the same models, so the document
+cannot drift from what the views accept. Published scores are public; nothing here exposes
+memos, measures or people.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from functools import cached_property
+from typing import Annotated, Any, Literal, get_args, get_origin
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import AfterValidator, Field, StringConstraints, create_model
 
 from ita.organisations.models import Organisation
 from ita.results.models import Assessment, RatingLevel, Tool
@@ -32,7 +36,7 @@ BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": Fals
 
 
 class BadParameter(Exception):
-    """A query parameter the endpoint does not accept, repeated, or with a bad value."""
+    """A parameter the endpoint does not accept, repeated, or with a bad value."""
 
     def __init__(self, name: str, message: str, code: str = "invalid_parameter") -> None:
         super().__init__(message)
@@ -41,23 +45,40 @@ class BadParameter(Exception):
         self.code = code
 
 
+def _whole(low: int, high: int = MAX_ID) -> Any:
+    return Annotated[int, Field(ge=low, le=high)]
+
+
+def _text(max_length: int, min_length: int = 0) -> Any:
+    # Stripped like a form field; NUL is refused because PostgreSQL cannot store it in text.
+    return Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True,
+            min_length=min_length,
+            max_length=max_length,
+            pattern=r"^[^\x00]*$",
+        ),
+    ]
+
+
+def _choice(values: list[str]) -> Any:
+    return Literal[tuple(values)]
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
-    field: Callable[[], forms.Field]
+    type: Any  # the value's type and bounds: ninja validates with it and documents it
     description: str
-    schema: dict
-    example: str
-    # The model field path each filter applies to, per endpoint family (see ``filter_q``).
+    example: Any
+    default: Any = None
+    # The model field path the filter applies to, per endpoint family (see ``filter_q``).
     paths: dict[str, str] = field(default_factory=dict)
 
-
-def _boolean(value: str) -> bool:
-    return BOOLEAN_WORDS[value]
-
-
-def _int(low: int, high: int = MAX_ID) -> Callable[[], forms.Field]:
-    return lambda: forms.IntegerField(min_value=low, max_value=high)
+    def field(self) -> tuple[Any, Any]:
+        extra = {"example": self.example}
+        return self.type, Field(self.default, description=self.description, json_schema_extra=extra)
 
 
 # Every parameter of the API once. ``paths`` name the lookup on each endpoint's own model.
@@ -66,33 +87,25 @@ PARAMS = {
     for p in [
         Param(
             "limit",
-            _int(1, MAX_LIMIT),
+            _whole(1, MAX_LIMIT),
             f"Page size (1–{MAX_LIMIT}, default {DEFAULT_LIMIT}).",
-            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
-            "10",
+            10,
+            DEFAULT_LIMIT,
         ),
-        Param(
-            "offset",
-            _int(0, MAX_OFFSET),
-            "Number of items to skip.",
-            {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
-            "0",
-        ),
+        Param("offset", _whole(0, MAX_OFFSET), "Number of items to skip.", 0, 0),
         Param(
             "year",
-            _int(2500, 2700),
+            _whole(2500, 2700),
             "Fiscal year, Buddhist Era (e.g. 2564).",
-            {"type": "integer", "minimum": 2500, "maximum": 2700},
-            "2564",
-            {"assessment": "year__year", "score": "assessment__year__year"},
+            2564,
+            paths={"assessment": "year__year", "score": "assessment__year__year"},
         ),
         Param(
             "province",
-            _int(1),
+            _whole(1),
             "Province id (see /api/v1/provinces).",
-            {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-            "1",
-            {
+            1,
+            paths={
                 "district": "province_id",
                 "organisation": "district__province_id",
                 "assessment": "organisation__district__province_id",
@@ -101,11 +114,10 @@ PARAMS = {
         ),
         Param(
             "district",
-            _int(1),
+            _whole(1),
             "District id (see /api/v1/districts).",
-            {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-            "1",
-            {
+            1,
+            paths={
                 "organisation": "district_id",
                 "assessment": "organisation__district_id",
                 "score": "assessment__organisation__district_id",
@@ -113,12 +125,11 @@ PARAMS = {
         ),
         Param(
             "kind",
-            lambda: forms.ChoiceField(choices=Organisation.Kind.choices),
+            _choice(Organisation.Kind.values),
             "Kind of organisation: "
             + ", ".join(f"{v} ({lbl})" for v, lbl in Organisation.Kind.choices),
-            {"type": "string", "enum": list(Organisation.Kind.values)},
             "sao",
-            {
+            paths={
                 "organisation": "kind",
                 "assessment": "organisation__kind",
                 "score": "assessment__organisation__kind",
@@ -126,55 +137,48 @@ PARAMS = {
         ),
         Param(
             "level",
-            lambda: forms.CharField(max_length=40),
+            _text(40, min_length=1),
             "Level reached, exactly as published (e.g. A, AA, ผ่านดี); one that no year's "
             "rating scheme has (or not the given year's) is a 400.",
-            {"type": "string", "maxLength": 40},
             "A",
-            {"assessment": "level", "score": "assessment__level"},
+            paths={"assessment": "level", "score": "assessment__level"},
         ),
         Param(
             "passed",
-            lambda: forms.TypedChoiceField(
-                choices=[(w, w) for w in BOOLEAN_WORDS], coerce=_boolean
-            ),
+            # Documented as the words it takes; the view gets a boolean.
+            Annotated[_choice(list(BOOLEAN_WORDS)), AfterValidator(BOOLEAN_WORDS.__getitem__)],
             "Whether the total reached the year's pass mark: true or false (also 1/0, yes/no).",
-            {"type": "string", "enum": list(BOOLEAN_WORDS)},
             "true",
-            {"assessment": "passed", "score": "assessment__passed"},
+            paths={"assessment": "passed", "score": "assessment__passed"},
         ),
         Param(
             "organisation",
-            _int(1),
+            _whole(1),
             "Organisation id.",
-            {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-            "1",
-            {"assessment": "organisation_id", "score": "assessment__organisation_id"},
+            1,
+            paths={"assessment": "organisation_id", "score": "assessment__organisation_id"},
         ),
         Param(
             "indicator",
-            _int(1, 99),
+            _whole(1, 99),
             "Indicator number within the year's method (1–10 in 2563–2568).",
-            {"type": "integer", "minimum": 1, "maximum": 99},
-            "4",
-            {"score": "indicator__number"},
+            4,
+            paths={"score": "indicator__number"},
         ),
         Param(
             "tool",
-            lambda: forms.ChoiceField(choices=Tool.choices),
+            _choice(Tool.values),
             "Tool: IIT, EIT or OIT.",
-            {"type": "string", "enum": list(Tool.values)},
             "IIT",
-            {"score": "indicator__tool"},
+            paths={"score": "indicator__tool"},
         ),
         Param(
             "q",
             # Empty (a search box submitted blank) means no filter, not a bad value.
-            lambda: forms.CharField(max_length=100, required=False),
+            _text(100),
             "Part of the organisation's name; empty means no filter.",
-            {"type": "string", "maxLength": 100},
             "ตำบล",
-            {"organisation": "name__icontains"},
+            paths={"organisation": "name__icontains"},
         ),
     ]
 }
@@ -183,10 +187,9 @@ PAGING = ["limit", "offset"]
 ASSESSMENT_FILTERS = ("year", "level", "passed")
 
 
-def parse(query: QueryDict, names: list[str]) -> dict[str, Any]:
-    """Clean the query string against the endpoint's parameters; raise BadParameter naming the
-    first one that is unknown, repeated or invalid."""
-    values: dict[str, Any] = {}
+def check_names(query: QueryDict, names: list[str]) -> None:
+    """Ninja ignores names it does not know and keeps the last of repeated values; here both are
+    a 400, so a typo (``?yaer=2564``) is not answered as if the filter had been applied."""
     for name in query:
         if name not in names:
             raise BadParameter(
@@ -195,22 +198,48 @@ def parse(query: QueryDict, names: list[str]) -> dict[str, Any]:
                 % {"name": name, "names": ", ".join(names) or "–"},
                 "unknown_parameter",
             )
-        given = query.getlist(name)
-        if len(given) > 1:
+        if len(query.getlist(name)) > 1:
             raise BadParameter(
                 name, _("The parameter “%(name)s” is given more than once.") % {"name": name}
             )
-        try:
-            value = PARAMS[name].field().clean(given[0])
-        except ValidationError as error:
-            raise BadParameter(
-                name,
-                _("The parameter “%(name)s” is invalid (%(value)s): %(reason)s")
-                % {"name": name, "value": given[0][:100], "reason": " ".join(error.messages)},
-            ) from error
-        if value != "":
-            values[name] = value
-    return values
+
+
+def _choices(kind: Any) -> list[str]:
+    """The words a Literal parameter takes, looking through Annotated."""
+    if get_origin(kind) is Literal:
+        return list(get_args(kind))
+    return _choices(get_args(kind)[0]) if get_args(kind) else []
+
+
+def _reason(name: str, error: Mapping[str, Any]) -> str:
+    """Pydantic's messages are English only: each kind of failure gets a translated reason."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return _("Not a whole number.")
+    if kind == "greater_than_equal":
+        return _("Must be %(limit)s or more.") % {"limit": ctx["ge"]}
+    if kind == "less_than_equal":
+        return _("Must be %(limit)s or less.") % {"limit": ctx["le"]}
+    if kind == "string_too_short":  # only ``level`` has a minimum length, of one
+        return _("Must not be empty.")
+    if kind == "string_too_long":
+        return _("At most %(limit)s characters.") % {"limit": ctx["max_length"]}
+    if kind == "string_pattern_mismatch":
+        return _("Null characters are not allowed.")
+    if kind == "literal_error":
+        return _("Must be one of: %(choices)s.") % {
+            "choices": ", ".join(_choices(PARAMS[name].type))
+        }
+    return _("Not a valid value.")
+
+
+def invalid(name: str, value: str, error: Mapping[str, Any]) -> BadParameter:
+    """The 400 for a value ninja's validation refused (``error`` is one pydantic error)."""
+    return BadParameter(
+        name,
+        _("The parameter “%(name)s” is invalid (%(value)s): %(reason)s")
+        % {"name": name, "value": value[:100], "reason": _reason(name, error)},
+    )
 
 
 def check_level(values: dict[str, Any]) -> None:
@@ -233,6 +262,13 @@ def check_level(values: dict[str, Any]) -> None:
                 else _("any year's rating scheme"),
             },
         )
+
+
+def filters(params: Schema) -> dict[str, Any]:
+    """The parameters given, as values to filter on (an empty ``q`` is no filter)."""
+    values = {k: v for k, v in params.model_dump(exclude_none=True).items() if v != ""}
+    check_level(values)
+    return values
 
 
 def filter_q(family: str, values: dict[str, Any]) -> Q:
@@ -260,21 +296,47 @@ def number(value: Decimal | float | None, places: int = 2) -> float | None:
     return None if value is None else round(float(value), places)
 
 
+def _model(name: str, params: list[Param]) -> type[Schema]:
+    return create_model(name, __base__=Schema, **{p.name: p.field() for p in params})
+
+
 @dataclass(frozen=True)
 class Endpoint:
-    name: str  # the URL name, "api-<name>"
-    path: str  # the OpenAPI path
+    name: str  # the URL name is "api-<name>", the operation id "<name>"
+    path: str  # the OpenAPI path, below API_PREFIX
     summary: str
     params: list[str]
     schema: str  # the component of one item
     many: bool = True
-    path_params: list[tuple[str, str]] = field(default_factory=list)  # (name, description)
+    path_params: list[Param] = field(default_factory=list)
+
+    @property
+    def route(self) -> str:
+        """The path as ninja routes it. Path values reach ninja as text (Django's default
+        converter, spelled out), so one that is not a whole number gets the API's 400 naming
+        it, not the site's HTML 404."""
+        return re.sub(r"{(\w+)}", r"{str:\1}", self.path)
+
+    @cached_property
+    def query(self) -> type[Schema]:
+        """The query model ninja validates the query string with and documents."""
+        return _model(f"{self.name.title()}Query", [PARAMS[n] for n in self.params])
+
+    @cached_property
+    def path_model(self) -> type[Schema]:
+        """The model of the path parameters, likewise."""
+        return _model(f"{self.name.title()}Path", self.path_params)
+
+
+def _path_param(name: str, description: str, example: int) -> Param:
+    # Any whole number: one no row has (negative, or too large for the database) is a 404.
+    return Param(name, int, description, example, ...)
 
 
 LIST_FILTERS = ["year", "province", "district", "kind", "level", "passed"]
 ENDPOINTS = [
     Endpoint("index", "/", "The API's endpoints and its schema.", [], "Index", many=False),
-    Endpoint("openapi", "/openapi.json", "This OpenAPI 3 document.", [], "OpenAPI", many=False),
+    Endpoint("openapi", "/openapi.json", "This OpenAPI document.", [], "OpenAPI", many=False),
     Endpoint("provinces", "/provinces", "Provinces, by name.", PAGING, "Province"),
     Endpoint(
         "districts",
@@ -297,7 +359,7 @@ ENDPOINTS = [
         [],
         "Organisation",
         many=False,
-        path_params=[("pk", "Organisation id.")],
+        path_params=[_path_param("pk", "Organisation id.", 1)],
     ),
     Endpoint(
         "years",
@@ -313,7 +375,7 @@ ENDPOINTS = [
         [],
         "Year",
         many=False,
-        path_params=[("year", "Fiscal year, Buddhist Era.")],
+        path_params=[_path_param("year", "Fiscal year, Buddhist Era.", 2564)],
     ),
     Endpoint(
         "assessments",
@@ -331,165 +393,3 @@ ENDPOINTS = [
     ),
 ]
 ENDPOINT = {e.name: e for e in ENDPOINTS}
-
-_INT = {"type": "integer"}
-_STR = {"type": "string"}
-_NUM = {"type": "number", "nullable": True}
-_NULL_INT = {"type": "integer", "nullable": True}
-_NULL_BOOL = {"type": "boolean", "nullable": True}
-_REF = {"type": "object", "properties": {"id": _INT, "name": _STR}, "required": ["id", "name"]}
-
-SCHEMAS: dict[str, dict] = {
-    "Province": {"id": _INT, "name": _STR, "name_en": _STR, "region": _NULL_INT},
-    "District": {"id": _INT, "name": _STR, "province": _REF},
-    "Organisation": {
-        "id": _INT,
-        "name": _STR,
-        "kind": {"type": "string", "enum": list(Organisation.Kind.values)},
-        "kind_short": _STR,
-        "code": {"type": "string", "nullable": True},
-        "website": _STR,
-        "district": _REF,
-        "province": _REF,
-    },
-    "Year": {
-        "year": _INT,
-        "pass_mark": {"type": "number"},
-        "indicators": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "number": _INT,
-                    "name": _STR,
-                    "tool": _STR,
-                    "weight": {"type": "number"},
-                },
-            },
-        },
-        "levels": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "level": _STR,
-                    "min_total": {"type": "number"},
-                    "min_each_tool": _NUM,
-                },
-            },
-        },
-    },
-    "Assessment": {
-        "id": _INT,
-        "year": _INT,
-        "organisation": _REF,
-        "kind": _STR,
-        "district": _REF,
-        "province": _REF,
-        "total": _NUM,
-        "computed_total": _NUM,
-        "level": _STR,
-        "change": _NUM,
-        "passed": _NULL_BOOL,
-        "published_row": _NULL_INT,
-        "derived": {"type": "boolean"},
-    },
-    "IndicatorScore": {
-        "id": _INT,
-        "assessment": _INT,
-        "year": _INT,
-        "organisation": _REF,
-        "indicator": _INT,
-        "indicator_name": _STR,
-        "tool": _STR,
-        "weight": {"type": "number"},
-        "score": {"type": "number"},
-    },
-    "Index": {"endpoints": {"type": "object", "additionalProperties": _STR}, "openapi": _STR},
-}
-
-
-def _object(properties: dict) -> dict:
-    return {"type": "object", "properties": properties, "required": list(properties)}
-
-
-def _page(item: str) -> dict:
-    link = {"type": "string", "format": "uri", "nullable": True}
-    return _object(
-        {
-            "count": _INT,
-            "limit": _INT,
-            "offset": _INT,
-            "next": link,
-            "previous": link,
-            "results": {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}},
-        }
-    )
-
-
-ERROR_SCHEMA = _object(
-    {"error": _STR, "parameter": {"type": "string", "nullable": True}, "detail": _STR}
-)
-
-
-def openapi(server: str = "") -> dict:
-    """The OpenAPI 3.0 document, generated from ``ENDPOINTS`` and ``PARAMS``."""
-    paths: dict[str, dict] = {}
-    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-    for e in ENDPOINTS:
-        if e.name == "openapi":
-            body = {"type": "object", "description": "An OpenAPI 3.0 document."}
-        elif e.many:
-            body = {"$ref": f"#/components/schemas/{e.schema}Page"}
-        else:
-            body = {"$ref": f"#/components/schemas/{e.schema}"}
-        parameters = [
-            {"name": n, "in": "path", "required": True, "description": d, "schema": _INT}
-            for n, d in e.path_params
-        ] + [
-            {
-                "name": n,
-                "in": "query",
-                "required": False,
-                "description": PARAMS[n].description,
-                "schema": PARAMS[n].schema,
-                "example": PARAMS[n].example,
-            }
-            for n in e.params
-        ]
-        responses = {
-            "200": {"description": "OK", "content": {"application/json": {"schema": body}}},
-            "400": {
-                "description": "A parameter is unknown, repeated or invalid.",
-                "content": error,
-            },
-        }
-        if e.path_params:
-            responses["404"] = {"description": "Not found.", "content": error}
-        paths[API_PREFIX + e.path] = {
-            "get": {
-                "operationId": e.name,
-                "summary": e.summary,
-                "parameters": parameters,
-                "responses": responses,
-            }
-        }
-    schemas = {name: _object(props) for name, props in SCHEMAS.items()}
-    schemas.update({f"{e.schema}Page": _page(e.schema) for e in ENDPOINTS if e.many})
-    schemas["Error"] = ERROR_SCHEMA
-    return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "ITA results of Thai local government",
-            "version": "1.0.0",
-            "description": (
-                "Published Integrity and Transparency Assessment results: organisations, "
-                "assessment years and their method, results and indicator scores. Read-only. "
-                "Lists are paginated with limit/offset; unknown, repeated or invalid "
-                "parameters get a 400 response naming the parameter. Years are Buddhist Era."
-            ),
-        },
-        "servers": [{"url": server or "/"}],
-        "paths": paths,
-        "components": {"schemas": schemas},
-    }

@@ -1,18 +1,16 @@
-"""The open-data API under /api/v1/ (included from ``ita.urls``)."""
+"""The open-data API under /api/v1/ (included from ``ita.urls``): ninja's routes, each behind
+``ita.api.http.guard``, without a URL namespace (templates reverse "api-index" and the rest)."""
 
 from django.urls import path
 
 from ita.api import views
+from ita.api.http import api, guard
+
+api.add_router("", views.router)
 
 urlpatterns = [
-    path("", views.index, name="api-index"),
-    path("openapi.json", views.openapi, name="api-openapi"),
-    path("provinces", views.provinces, name="api-provinces"),
-    path("districts", views.districts, name="api-districts"),
-    path("organisations", views.organisations, name="api-organisations"),
-    path("organisations/<int:pk>", views.organisation, name="api-organisation"),
-    path("years", views.years, name="api-years"),
-    path("years/<int:year>", views.year, name="api-year"),
-    path("assessments", views.assessments, name="api-assessments"),
-    path("scores", views.scores, name="api-scores"),
+    path(str(p.pattern), guard(p.callback, p.name), name=p.name)
+    for p in api.urls[0]
+    # Ninja ends its list with a root route of its own; the "index" operation answers there.
+    if p.name != "api-root"
 ]

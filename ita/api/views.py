@@ -1,4 +1,4 @@
-"""The read-only JSON API: plain function views over ``ita.api``'s parameters and endpoints.
+"""The read-only JSON API: one django-ninja operation per endpoint of ``ita.api.params``.
 
 Each list makes two queries (the count and the page) plus at most one per prefetched relation,
 whatever the size of the data; each detail makes one or three.
@@ -8,70 +8,88 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from functools import wraps
+from functools import cache
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Status
 
+from ita.api import http, schemas
 from ita.api import params as api
 from ita.organisations.models import District, Organisation, Province
 from ita.results import rules
 from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore
 
-JSON = {"ensure_ascii": False}
+router = Router()
+
+# Ninja reads each view's models from its signature.
+ProvincesQuery = api.ENDPOINT["provinces"].query
+DistrictsQuery = api.ENDPOINT["districts"].query
+OrganisationsQuery = api.ENDPOINT["organisations"].query
+OrganisationPath = api.ENDPOINT["organisation"].path_model
+YearsQuery = api.ENDPOINT["years"].query
+YearPath = api.ENDPOINT["year"].path_model
+AssessmentsQuery = api.ENDPOINT["assessments"].query
+ScoresQuery = api.ENDPOINT["scores"].query
+
+ITEMS: dict[str, Any] = {
+    "Index": schemas.Index,
+    "OpenAPI": schemas.OpenAPI,
+    "Province": schemas.Province,
+    "District": schemas.District,
+    "Organisation": schemas.Organisation,
+    "Year": schemas.Year,
+    "Assessment": schemas.Assessment,
+    "IndicatorScore": schemas.IndicatorScore,
+}
+RESPONSES = {
+    400: {"description": "A parameter is unknown, repeated or invalid."},
+    404: {"description": "Not found."},
+}
 
 
-def _error(status: int, code: str, detail: str, parameter: str | None = None) -> JsonResponse:
-    return JsonResponse(
-        {"error": code, "parameter": parameter, "detail": detail},
-        status=status,
-        json_dumps_params=JSON,
+def operation(name: str) -> Callable[[Callable], Callable]:
+    """Register a view as the endpoint ``name``: its route, URL name, summary and responses all
+    come from the endpoint's entry."""
+    endpoint = api.ENDPOINT[name]
+    item = ITEMS[endpoint.schema]
+    responses: dict[int, Any] = {
+        200: schemas.page(item) if endpoint.many else item,
+        400: schemas.Error,
+    }
+    if endpoint.path_params:
+        responses[404] = schemas.Error
+    return router.api_operation(
+        # HEAD is GET without the body (the server drops it); the document lists only GET.
+        ["GET", "HEAD"],
+        endpoint.route,
+        response=responses,
+        operation_id=name,
+        summary=endpoint.summary,
+        url_name=f"api-{name}",
+        openapi_extra={"responses": {k: v for k, v in RESPONSES.items() if k in responses}},
     )
 
 
-def api_view(name: str) -> Callable:
-    """GET/HEAD only; parses the endpoint's documented parameters into ``params``; bad ones get
-    a 400 that names them."""
-
-    def decorate(view: Callable) -> Callable:
-        endpoint = api.ENDPOINT[name]
-
-        @wraps(view)
-        def wrapper(request: HttpRequest, **kwargs: Any) -> JsonResponse:
-            if request.method not in ("GET", "HEAD"):
-                response = _error(405, "method_not_allowed", _("Only GET is allowed."))
-                response["Allow"] = "GET, HEAD"
-                return response
-            try:
-                params = api.parse(request.GET, endpoint.params)
-                api.check_level(params)
-            except api.BadParameter as bad:
-                return _error(400, bad.code, bad.message, bad.name)
-            response = view(request, params, **kwargs)
-            response["Access-Control-Allow-Origin"] = "*"  # open data
-            return response
-
-        wrapper.endpoint = endpoint
-        return wrapper
-
-    return decorate
+def _not_found(detail: str) -> Status:
+    return Status(404, {"error": "not_found", "parameter": None, "detail": detail})
 
 
 def _page(
     request: HttpRequest,
-    params: dict,
+    params: dict[str, Any],
     queryset: QuerySet,
     serialise: Callable[[Any], dict],
     expand: Callable[[QuerySet], QuerySet] | None = None,
-) -> JsonResponse:
+) -> dict[str, Any]:
     """One page of ``queryset`` (ordered by id). With ``expand``, the page's ids are chosen
     first and only those rows get its joins and annotations: a deep offset then skips bare ids
     instead of computing subqueries for every skipped row."""
-    limit = params.get("limit", api.DEFAULT_LIMIT)
-    offset = params.get("offset", 0)
+    limit = params["limit"]
+    offset = params["offset"]
     count = queryset.count()
     window = queryset[offset : offset + limit]
     if expand is not None:
@@ -85,56 +103,58 @@ def _page(
         query["limit"] = str(limit)
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
-    return JsonResponse(
-        {
-            "count": count,
-            "limit": limit,
-            "offset": offset,
-            "next": link(offset + limit) if offset + limit < count else None,
-            "previous": link(max(0, offset - limit)) if offset > 0 else None,
-            "results": items,
-        },
-        json_dumps_params=JSON,
-    )
+    return {
+        "count": count,
+        "limit": limit,
+        "offset": offset,
+        "next": link(offset + limit) if offset + limit < count else None,
+        "previous": link(max(0, offset - limit)) if offset > 0 else None,
+        "results": items,
+    }
 
 
 def _ref(pk: int, name: str) -> dict:
     return {"id": pk, "name": name}
 
 
-@api_view("index")
-def index(request: HttpRequest, params: dict) -> JsonResponse:
+@operation("index")
+def index(request: HttpRequest) -> dict[str, Any]:
     names = [e.name for e in api.ENDPOINTS if not e.path_params and e.name != "index"]
-    return JsonResponse(
-        {
-            "endpoints": {n: request.build_absolute_uri(reverse(f"api-{n}")) for n in names},
-            "openapi": request.build_absolute_uri(reverse("api-openapi")),
-        },
-        json_dumps_params=JSON,
-    )
+    return {
+        "endpoints": {n: request.build_absolute_uri(reverse(f"api-{n}")) for n in names},
+        "openapi": request.build_absolute_uri(reverse("api-openapi")),
+    }
 
 
-@api_view("openapi")
-def openapi(request: HttpRequest, params: dict) -> JsonResponse:
-    return JsonResponse(api.openapi(request.build_absolute_uri("/")), json_dumps_params=JSON)
+@cache
+def _document() -> dict[str, Any]:
+    # The routes and models are fixed once the URLs are loaded; building the document takes
+    # longer than answering a page of 1000 scores.
+    return dict(http.api.get_openapi_schema())
 
 
-@api_view("provinces")
-def provinces(request: HttpRequest, params: dict) -> JsonResponse:
+@operation("openapi")
+def openapi(request: HttpRequest) -> dict[str, Any]:
+    return {**_document(), "servers": [{"url": request.build_absolute_uri("/")}]}
+
+
+@operation("provinces")
+def provinces(request: HttpRequest, params: Query[ProvincesQuery]) -> dict:
     queryset = Province.objects.order_by("name", "pk").values("id", "name", "name_en", "region")
-    return _page(request, params, queryset, dict)
+    return _page(request, api.filters(params), queryset, dict)
 
 
-@api_view("districts")
-def districts(request: HttpRequest, params: dict) -> JsonResponse:
+@operation("districts")
+def districts(request: HttpRequest, params: Query[DistrictsQuery]) -> dict:
+    values = api.filters(params)
     queryset = (
-        District.objects.filter(api.filter_q("district", params))
+        District.objects.filter(api.filter_q("district", values))
         .order_by("province__name", "name", "pk")
         .values_list("id", "name", "province_id", "province__name")
     )
     return _page(
         request,
-        params,
+        values,
         queryset,
         lambda r: {"id": r[0], "name": r[1], "province": _ref(r[2], r[3])},
     )
@@ -166,19 +186,20 @@ def _organisation(r: tuple) -> dict:
     }
 
 
-@api_view("organisations")
-def organisations(request: HttpRequest, params: dict) -> JsonResponse:
-    queryset = api.filter_organisations(Organisation.objects.all(), params)
+@operation("organisations")
+def organisations(request: HttpRequest, params: Query[OrganisationsQuery]) -> dict:
+    values = api.filters(params)
+    queryset = api.filter_organisations(Organisation.objects.all(), values)
     rows = queryset.order_by("pk").values_list(*ORGANISATION_FIELDS)
-    return _page(request, params, rows, _organisation)
+    return _page(request, values, rows, _organisation)
 
 
-@api_view("organisation")
-def organisation(request: HttpRequest, params: dict, pk: int) -> JsonResponse:
-    row = Organisation.objects.filter(pk=pk).values_list(*ORGANISATION_FIELDS).first()
+@operation("organisation")
+def organisation(request: HttpRequest, path: Path[OrganisationPath]) -> dict | Status:
+    row = Organisation.objects.filter(pk=path.pk).values_list(*ORGANISATION_FIELDS).first()
     if row is None:
-        return _error(404, "not_found", _("There is no organisation %(pk)s.") % {"pk": pk})
-    return JsonResponse(_organisation(row), json_dumps_params=JSON)
+        return _not_found(_("There is no organisation %(pk)s.") % {"pk": path.pk})
+    return _organisation(row)
 
 
 def _year(y: AssessmentYear) -> dict:
@@ -204,17 +225,17 @@ def _years() -> QuerySet[AssessmentYear]:
     return AssessmentYear.objects.prefetch_related("indicators", "levels").order_by("year")
 
 
-@api_view("years")
-def years(request: HttpRequest, params: dict) -> JsonResponse:
-    return _page(request, params, _years(), _year)
+@operation("years")
+def years(request: HttpRequest, params: Query[YearsQuery]) -> dict:
+    return _page(request, api.filters(params), _years(), _year)
 
 
-@api_view("year")
-def year(request: HttpRequest, params: dict, year: int) -> JsonResponse:
-    found = _years().filter(year=year).first()
+@operation("year")
+def year(request: HttpRequest, path: Path[YearPath]) -> dict | Status:
+    found = _years().filter(year=path.year).first()
     if found is None:
-        return _error(404, "not_found", _("There is no assessment year %(year)s.") % {"year": year})
-    return JsonResponse(_year(found), json_dumps_params=JSON)
+        return _not_found(_("There is no assessment year %(year)s.") % {"year": path.year})
+    return _year(found)
 
 
 def _assessment(a: Assessment) -> dict:
@@ -240,8 +261,9 @@ def _assessment(a: Assessment) -> dict:
     }
 
 
-@api_view("assessments")
-def assessments(request: HttpRequest, params: dict) -> JsonResponse:
+@operation("assessments")
+def assessments(request: HttpRequest, params: Query[AssessmentsQuery]) -> dict:
+    values = api.filters(params)
     indicator_count = (
         Indicator.objects.filter(year=OuterRef("year"))
         .order_by()
@@ -249,10 +271,10 @@ def assessments(request: HttpRequest, params: dict) -> JsonResponse:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    queryset = Assessment.objects.filter(api.filter_q("assessment", params)).order_by("pk")
+    queryset = Assessment.objects.filter(api.filter_q("assessment", values)).order_by("pk")
     return _page(
         request,
-        params,
+        values,
         queryset,
         _assessment,
         expand=lambda page: (
@@ -277,16 +299,17 @@ SCORE_FIELDS = (
 )
 
 
-@api_view("scores")
-def scores(request: HttpRequest, params: dict) -> JsonResponse:
+@operation("scores")
+def scores(request: HttpRequest, params: Query[ScoresQuery]) -> dict:
+    values = api.filters(params)
     queryset = (
-        IndicatorScore.objects.filter(api.filter_q("score", params))
+        IndicatorScore.objects.filter(api.filter_q("score", values))
         .order_by("pk")
         .values_list(*SCORE_FIELDS)
     )
     return _page(
         request,
-        params,
+        values,
         queryset,
         lambda r: {
             "id": r[0],

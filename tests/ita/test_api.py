@@ -279,3 +279,71 @@ def test_the_largest_accepted_numbers_give_an_empty_page_not_an_error(
         if endpoint == "organisations" and query.startswith("organisation="):
             continue  # not a filter of that endpoint
         assert _get(client, f"/api/v1/{endpoint}?{query}")["results"] == []
+
+
+# --- HTTP rules around ninja's routes ----------------------------------------------------------
+
+
+def test_head_answers_like_get_without_a_body(demo, client: Client) -> None:  # noqa: ANN001
+    for url in ["/api/v1/", "/api/v1/years/2564", "/api/v1/assessments?year=2564"]:
+        response = client.head(url)
+        assert response.status_code == 200 and response.content == b"", url
+        assert response["Content-Type"] == "application/json"
+        assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_other_methods_get_a_json_405_on_every_route(demo) -> None:  # noqa: ANN001
+    # A client that sends no CSRF token, as any API client: the answer is 405, not 403.
+    client = Client(enforce_csrf_checks=True)
+    for url in [f"/api/v1/organisations/{demo.home.pk}", "/api/v1/", "/api/v1/openapi.json"]:
+        for send in (client.post, client.put, client.patch, client.delete):
+            response = send(url)
+            assert response.status_code == 405, (url, send)
+            assert response["Allow"] == "GET, HEAD"
+            assert response.json()["error"] == "method_not_allowed"
+
+
+def test_errors_may_be_read_from_any_origin_too(db, client: Client) -> None:  # noqa: ANN001
+    for url in ["/api/v1/scores?tool=x", "/api/v1/scores?x=1", "/api/v1/years/2600"]:
+        assert client.get(url)["Access-Control-Allow-Origin"] == "*", url
+    assert client.post("/api/v1/scores")["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_path_value_that_is_not_a_whole_number_is_a_400_naming_it(db, client: Client) -> None:  # noqa: ANN001
+    body = _get(client, "/api/v1/organisations/abc", 400)
+    assert body["error"] == "invalid_parameter" and body["parameter"] == "pk"
+    assert "abc" in body["detail"]
+    assert _get(client, "/api/v1/years/25x4", 400)["parameter"] == "year"
+    # A whole number no row has is missing, however large or negative.
+    for url in ["/api/v1/organisations/-1", f"/api/v1/organisations/{api.MAX_ID * 10}"]:
+        assert _get(client, url, 404)["error"] == "not_found"
+
+
+def test_a_detail_takes_no_query_parameter(demo, client: Client) -> None:  # noqa: ANN001
+    body = _get(client, f"/api/v1/organisations/{demo.home.pk}?limit=5", 400)
+    assert body["error"] == "unknown_parameter" and body["parameter"] == "limit"
+
+
+@pytest.mark.parametrize(
+    ("query", "detail"),
+    [
+        ("limit=1001", "พารามิเตอร์ “limit” ไม่ถูกต้อง (1001): ต้องไม่เกิน 1000"),
+        ("offset=-1", "พารามิเตอร์ “offset” ไม่ถูกต้อง (-1): ต้องไม่น้อยกว่า 0"),
+        ("year=25x4", "พารามิเตอร์ “year” ไม่ถูกต้อง (25x4): ไม่ใช่จำนวนเต็ม"),
+        ("tool=XIT", "พารามิเตอร์ “tool” ไม่ถูกต้อง (XIT): ต้องเป็นค่าใดค่าหนึ่งต่อไปนี้: IIT, EIT, OIT"),
+        ("level=", "พารามิเตอร์ “level” ไม่ถูกต้อง (): ต้องไม่เว้นว่าง"),
+        ("level=" + "x" * 41, f"พารามิเตอร์ “level” ไม่ถูกต้อง ({'x' * 41}): ยาวได้ไม่เกิน 40 ตัวอักษร"),
+        ("level=A%00", "พารามิเตอร์ “level” ไม่ถูกต้อง (A\x00): ห้ามมีอักขระ NUL"),
+    ],
+)
+def test_the_reason_a_value_is_refused_is_in_thai(
+    db, client: Client, query: str, detail: str
+) -> None:  # noqa: ANN001
+    assert _get(client, f"/api/v1/scores?{query}", 400)["detail"] == detail
+
+
+def test_the_document_lists_get_only_and_no_parameter_models(db, client: Client) -> None:  # noqa: ANN001
+    schema = _get(client, "/api/v1/openapi.json")
+    assert all(set(item) == {"get"} for item in schema["paths"].values())
+    assert not [n for n in schema["components"]["schemas"] if n.endswith(("Query", "Path"))]
+    assert schema["servers"] == [{"url": "http://testserver/"}]
