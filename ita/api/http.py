@@ -85,7 +85,8 @@ def invalid_value(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     refused."""
     first = exc.errors[0]
     source, name = first["loc"][0], str(first["loc"][-1])
-    given = request.resolver_match.kwargs if source == "path" else request.GET
+    match = request.resolver_match
+    given = match.kwargs if source == "path" and match is not None else request.GET
     return bad_parameter(request, params.invalid(name, str(given.get(name, "")), first))
 
 

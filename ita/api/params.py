@@ -20,8 +20,9 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, Field, StringConstraints, create_model
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, create_model
 
+from ita.lib.thai import arabic_digits
 from ita.organisations.models import Organisation
 from ita.results.models import Assessment, RatingLevel, Tool
 
@@ -45,8 +46,13 @@ class BadParameter(Exception):
         self.code = code
 
 
+def _typed_digits(value: object) -> object:
+    # Thai users type Thai digits (๒๕๖๔): the same number, as the forms of the site read them.
+    return arabic_digits(value).strip() if isinstance(value, str) else value
+
+
 def _whole(low: int, high: int = MAX_ID) -> Any:
-    return Annotated[int, Field(ge=low, le=high)]
+    return Annotated[int, BeforeValidator(_typed_digits), Field(ge=low, le=high)]
 
 
 def _text(max_length: int, min_length: int = 0) -> Any:
@@ -297,7 +303,8 @@ def number(value: Decimal | float | None, places: int = 2) -> float | None:
 
 
 def _model(name: str, params: list[Param]) -> type[Schema]:
-    return create_model(name, __base__=Schema, **{p.name: p.field() for p in params})
+    fields: dict[str, Any] = {p.name: p.field() for p in params}
+    return create_model(name, __base__=Schema, **fields)
 
 
 @dataclass(frozen=True)

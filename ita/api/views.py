@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
@@ -21,19 +21,36 @@ from ita.api import http, schemas
 from ita.api import params as api
 from ita.organisations.models import District, Organisation, Province
 from ita.results import rules
-from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore
+from ita.results.models import (
+    Assessment,
+    AssessmentQuerySet,
+    AssessmentYear,
+    Indicator,
+    IndicatorScore,
+)
 
 router = Router()
 
-# Ninja reads each view's models from its signature.
-ProvincesQuery = api.ENDPOINT["provinces"].query
-DistrictsQuery = api.ENDPOINT["districts"].query
-OrganisationsQuery = api.ENDPOINT["organisations"].query
-OrganisationPath = api.ENDPOINT["organisation"].path_model
-YearsQuery = api.ENDPOINT["years"].query
-YearPath = api.ENDPOINT["year"].path_model
-AssessmentsQuery = api.ENDPOINT["assessments"].query
-ScoresQuery = api.ENDPOINT["scores"].query
+# Ninja reads each view's models from its signature at run time. They are built from the
+# endpoints' entries (``ita.api.params``), which a type checker cannot follow: to it they are Any.
+if TYPE_CHECKING:
+    ProvincesQuery: TypeAlias = Any
+    DistrictsQuery: TypeAlias = Any
+    OrganisationsQuery: TypeAlias = Any
+    OrganisationPath: TypeAlias = Any
+    YearsQuery: TypeAlias = Any
+    YearPath: TypeAlias = Any
+    AssessmentsQuery: TypeAlias = Any
+    ScoresQuery: TypeAlias = Any
+else:
+    ProvincesQuery = api.ENDPOINT["provinces"].query
+    DistrictsQuery = api.ENDPOINT["districts"].query
+    OrganisationsQuery = api.ENDPOINT["organisations"].query
+    OrganisationPath = api.ENDPOINT["organisation"].path_model
+    YearsQuery = api.ENDPOINT["years"].query
+    YearPath = api.ENDPOINT["year"].path_model
+    AssessmentsQuery = api.ENDPOINT["assessments"].query
+    ScoresQuery = api.ENDPOINT["scores"].query
 
 ITEMS: dict[str, Any] = {
     "Index": schemas.Index,
@@ -242,8 +259,10 @@ def _assessment(a: Assessment) -> dict:
     org = a.organisation
     computed = None
     # Only when every indicator of the year is scored; the count comes with the same query.
-    if a.computed is not None and a.score_count == a.indicator_count:
-        computed = api.number(rules.round2(Decimal(str(a.computed))))
+    # (computed, score_count and indicator_count are the page's annotations: ``_expand``.)
+    total, scored, indicators = a.computed, a.score_count, a.indicator_count  # type: ignore[attr-defined]
+    if total is not None and scored == indicators:
+        computed = api.number(rules.round2(Decimal(str(total))))
     return {
         "id": a.pk,
         "year": a.year.year,
@@ -277,11 +296,17 @@ def assessments(request: HttpRequest, params: Query[AssessmentsQuery]) -> dict:
         values,
         queryset,
         _assessment,
-        expand=lambda page: (
-            page.select_related("organisation__district__province", "year")
-            .with_computed_total()
-            .annotate(indicator_count=Subquery(indicator_count, output_field=IntegerField()))
-        ),
+        expand=lambda page: _expand(page, indicator_count),
+    )
+
+
+def _expand(page: QuerySet[Any], indicator_count: QuerySet[Any]) -> QuerySet[Any]:
+    """The page's assessments with their place, year, computed total and indicator count."""
+    return (
+        cast(AssessmentQuerySet, page)
+        .select_related("organisation__district__province", "year")
+        .with_computed_total()
+        .annotate(indicator_count=Subquery(indicator_count, output_field=IntegerField()))
     )
 
 

@@ -347,3 +347,11 @@ def test_the_document_lists_get_only_and_no_parameter_models(db, client: Client)
     assert all(set(item) == {"get"} for item in schema["paths"].values())
     assert not [n for n in schema["components"]["schemas"] if n.endswith(("Query", "Path"))]
     assert schema["servers"] == [{"url": "http://testserver/"}]
+
+
+def test_whole_numbers_may_be_typed_in_thai_digits(demo, client: Client) -> None:  # noqa: ANN001
+    arabic = _get(client, "/api/v1/assessments?year=2564&limit=5")
+    thai = _get(client, "/api/v1/assessments?year=๒๕๖๔&limit=๕")
+    assert thai["count"] == arabic["count"] == 85
+    assert [r["id"] for r in thai["results"]] == [r["id"] for r in arabic["results"]]
+    assert _get(client, f"/api/v1/organisations/{demo.home.pk}")["id"] == demo.home.pk
