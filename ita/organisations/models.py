@@ -22,6 +22,21 @@ if TYPE_CHECKING:
     from ita.history.services import Actor
 
 
+class KeyedName(models.Model):
+    """A name as published tables spell it, kept clean, with its matching key (``name_key``)."""
+
+    name: str
+    name_key: str
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name = clean_text(self.name)
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
 class Province(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_en = models.CharField(_("name in English"), max_length=100, blank=True)
@@ -36,7 +51,7 @@ class Province(models.Model):
         return self.name
 
 
-class District(models.Model):
+class District(KeyedName):
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("province")
     )
@@ -54,13 +69,8 @@ class District(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.name = clean_text(self.name)
-        self.name_key = name_key(self.name)
-        super().save(*args, **kwargs)
 
-
-class DistrictAlias(models.Model):
+class DistrictAlias(KeyedName):
     """Another spelling of a district's name in published tables (e.g. เมืองควน for เมืองตรัง)."""
 
     district = models.ForeignKey(
@@ -80,13 +90,8 @@ class DistrictAlias(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.name = clean_text(self.name)
-        self.name_key = name_key(self.name)
-        super().save(*args, **kwargs)
 
-
-class Organisation(models.Model):
+class Organisation(KeyedName):
     class Kind(models.TextChoices):
         PAO = "pao", _("Provincial Administrative Organisation (อบจ.)")
         CITY = "city", _("City Municipality (เทศบาลนคร)")
@@ -153,11 +158,6 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.name = clean_text(self.name)
-        self.name_key = name_key(self.name)
-        super().save(*args, **kwargs)
-
     @classmethod
     def kind_from_name(cls, name: str) -> str | None:
         compact = clean_text(name).replace(" ", "")
@@ -179,7 +179,7 @@ class Organisation(models.Model):
         return self.SHORT_KIND.get(self.kind, "")
 
 
-class OrganisationAlias(models.Model):
+class OrganisationAlias(KeyedName):
     """Another spelling of an organisation's name, as found in published tables."""
 
     organisation = models.ForeignKey(
@@ -202,11 +202,6 @@ class OrganisationAlias(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.name = clean_text(self.name)
-        self.name_key = name_key(self.name)
-        super().save(*args, **kwargs)
 
 
 class PositionQuerySet(models.QuerySet["Position"]):
