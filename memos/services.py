@@ -86,7 +86,12 @@ def _record(memo: Memo, actor: Actor, action: EventKind, **details: Any) -> None
 
 def _lock(memo: Memo, expected_state: str | None, expected_round: int | None) -> Memo:
     """The memo's row, locked for this transaction, checked against what the actor saw."""
-    locked = Memo.objects.select_for_update().select_related("organisation").get(pk=memo.pk)
+    # The organisation's memo settings (its chain) come with it, unlocked: a chain may be null.
+    locked = (
+        Memo.objects.select_for_update(of=("self", "organisation"))
+        .select_related("organisation", "organisation__memo_settings")
+        .get(pk=memo.pk)
+    )
     state = memo.state if expected_state is None else expected_state
     round_ = memo.round if expected_round is None else expected_round
     if locked.state != state or locked.round != round_:
@@ -318,14 +323,18 @@ def _require_signer(
     transition: Callable[..., object],
     route: dict[str, chain.Step] | None = None,
 ) -> chain.Signer:
-    """The actor's signature at the memo's step: the signer's rule (``memos.access``)."""
+    """The actor's signature at the memo's step: the signer's rule (``memos.access``).
+
+    Read first from ``route`` when the service has it (the answer is kept on the memo), so the
+    transition's permission asks no query of its own.
+    """
+    signer = access.signer(memo, actor, route)
     _require(
         transition,
         actor,
         access.signer_refusal,
         state_error=_("This memo is not waiting for a decision."),
     )
-    signer = access.signer(memo, actor, route)
     if signer is None:  # the permission said yes: the same rule, read the same day
         raise PermissionDenied(
             _("Only the holder or acting holder of the current step can decide it.")
