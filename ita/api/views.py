@@ -12,7 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
@@ -101,10 +101,15 @@ def _page(
     queryset: QuerySet,
     serialise: Callable[[Any], dict],
     expand: Callable[[QuerySet], QuerySet] | None = None,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """One page of ``queryset`` (ordered by id). With ``expand``, the page's ids are chosen
     first and only those rows get its joins and annotations: a deep offset then skips bare ids
-    instead of computing subqueries for every skipped row."""
+    instead of computing subqueries for every skipped row.
+
+    The page is rendered as built, not validated again through its response model: a thousand
+    items through pydantic cost as much as the rest of the request (organisations: 25 ms instead
+    of 13). Its shape is the documented one: tests/ita/test_api.py compares every list with the
+    document, and schemathesis tries every operation against it."""
     limit = params["limit"]
     offset = params["offset"]
     count = queryset.count()
@@ -120,7 +125,7 @@ def _page(
         query["limit"] = str(limit)
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
-    return {
+    page = {
         "count": count,
         "limit": limit,
         "offset": offset,
@@ -128,6 +133,7 @@ def _page(
         "previous": link(max(0, offset - limit)) if offset > 0 else None,
         "results": items,
     }
+    return http.api.create_response(request, page, status=200)
 
 
 def _ref(pk: int, name: str) -> dict:
@@ -156,13 +162,13 @@ def openapi(request: HttpRequest) -> dict[str, Any]:
 
 
 @operation("provinces")
-def provinces(request: HttpRequest, params: Query[ProvincesQuery]) -> dict:
+def provinces(request: HttpRequest, params: Query[ProvincesQuery]) -> HttpResponse:
     queryset = Province.objects.order_by("name", "pk").values("id", "name", "name_en", "region")
     return _page(request, api.filters(params), queryset, dict)
 
 
 @operation("districts")
-def districts(request: HttpRequest, params: Query[DistrictsQuery]) -> dict:
+def districts(request: HttpRequest, params: Query[DistrictsQuery]) -> HttpResponse:
     values = api.filters(params)
     queryset = (
         District.objects.filter(api.filter_q("district", values))
@@ -204,7 +210,7 @@ def _organisation(r: tuple) -> dict:
 
 
 @operation("organisations")
-def organisations(request: HttpRequest, params: Query[OrganisationsQuery]) -> dict:
+def organisations(request: HttpRequest, params: Query[OrganisationsQuery]) -> HttpResponse:
     values = api.filters(params)
     queryset = api.filter_organisations(Organisation.objects.all(), values)
     rows = queryset.order_by("pk").values_list(*ORGANISATION_FIELDS)
@@ -243,7 +249,7 @@ def _years() -> QuerySet[AssessmentYear]:
 
 
 @operation("years")
-def years(request: HttpRequest, params: Query[YearsQuery]) -> dict:
+def years(request: HttpRequest, params: Query[YearsQuery]) -> HttpResponse:
     return _page(request, api.filters(params), _years(), _year)
 
 
@@ -281,7 +287,7 @@ def _assessment(a: Assessment) -> dict:
 
 
 @operation("assessments")
-def assessments(request: HttpRequest, params: Query[AssessmentsQuery]) -> dict:
+def assessments(request: HttpRequest, params: Query[AssessmentsQuery]) -> HttpResponse:
     values = api.filters(params)
     indicator_count = (
         Indicator.objects.filter(year=OuterRef("year"))
@@ -325,7 +331,7 @@ SCORE_FIELDS = (
 
 
 @operation("scores")
-def scores(request: HttpRequest, params: Query[ScoresQuery]) -> dict:
+def scores(request: HttpRequest, params: Query[ScoresQuery]) -> HttpResponse:
     values = api.filters(params)
     queryset = (
         IndicatorScore.objects.filter(api.filter_q("score", values))
