@@ -33,14 +33,23 @@ class OrganisationWithMemoSettingsAdmin(OrganisationAdmin):
         if formset.model is not MemoSettings:
             super().save_formset(request, form, formset, change)
             return
-        # The chain is written by the service (checked, with a history row), never directly.
+        # The chain is written by the service (checked, with a history row), never directly;
+        # the admin's own log reads what was saved from the formset, as formset.save() leaves it.
+        created: list[MemoSettings] = []
+        changed: list[tuple[MemoSettings, list[str]]] = []
         for chain_form in formset.forms:
             if chain_form.has_changed() and chain_form.cleaned_data:
-                services.memo_chain_set(
+                existed = chain_form.instance.pk is not None
+                row = services.memo_chain_set(
                     organisation=form.instance,
                     memo_chain=chain_form.cleaned_data["memo_chain"],
                     actor=request.user,
                 )
+                if existed:
+                    changed.append((row, chain_form.changed_data))
+                else:
+                    created.append(row)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = created, changed, []
 
 
 @admin.register(MemoSettings)
