@@ -467,15 +467,12 @@ def _apply(
             for r in changed
         ),
     )
-    writes.write_scores(
-        year,
-        [
-            (_known(r.assessment_id), after.get("scores"))
-            for r in new + changed
-            for after in [_known(r.after)]
-            if "scores" in after and (r.before is None or r.before.get("scores") != after["scores"])
-        ],
-    )
+    scored = []
+    for r in new + changed:
+        after = _known(r.after)
+        if "scores" in after and (r.before is None or r.before.get("scores") != after["scores"]):
+            scored.append((_known(r.assessment_id), after.get("scores")))
+    writes.write_scores(year, scored)
 
 
 def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
