@@ -18,10 +18,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ita.documents import render
-from ita.documents.data import MemoDoc, ReportDoc, SignBlock
+from ita.documents.data import MemoDoc, RegisterDoc, RegisterRow, ReportDoc, SignBlock
 from ita.history.models import Event, EventKind
 from ita.organisations.models import Organisation, Position
 from ita.organisations.people import person_name
@@ -30,6 +30,7 @@ from measures.documents import organisation_report
 from memos import chain
 from memos.models import STEP_STATES, Memo, SignOff, State
 from memos.roles import role_heading, role_order
+from memos.selectors import RegisterEntry, register_entries
 
 # The notation under an acting signer's own position (the correspondence regulation's form).
 ACTING = "รักษาราชการแทน"
@@ -150,6 +151,7 @@ def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
         steps=tuple(steps),
         emblem=emblem_of(organisation),
         withdrawn_on=_withdrawn_on(memo),
+        urgency=memo.get_urgency_display() if memo.urgency else "",
     )
 
 
@@ -225,3 +227,45 @@ def unit_text(unit: str, phone: str = "") -> str:
 def unit_line(organisation: Organisation, unit: str = "") -> str:
     """ส่วนราชการ of the organisation: the unit, the organisation's name and its phone."""
     return unit_text(" ".join(p for p in (unit, organisation.name) if p), organisation.phone)
+
+
+def register_rows(entries: list[RegisterEntry]) -> tuple[RegisterRow, ...]:
+    """The register's lines: every number given, in order, with what became of its memo."""
+    rows = []
+    for entry in entries:
+        memo = entry.memo
+        if memo is None:
+            rows.append(RegisterRow(entry.number, "", None, "", "", "", note=NO_MEMO))
+            continue
+        if memo.state == State.DECIDED:
+            action = memo.get_outcome_display()
+        else:
+            action = memo.get_state_display()
+        notes = [memo.get_urgency_display()] if memo.urgency else []
+        if memo.state == State.WITHDRAWN:
+            notes.append(WITHDRAWN_NOTE)
+        rows.append(
+            RegisterRow(
+                number=entry.number,
+                reference=memo.number,
+                date=memo.date,
+                sender=memo.unit_name,
+                addressee=memo.addressee,
+                subject=memo.subject,
+                action=str(action),
+                note=" ".join(notes),
+            )
+        )
+    return tuple(rows)
+
+
+# The register's own words (document text: Thai in every interface language).
+NO_MEMO = "ไม่พบบันทึกที่ใช้เลขนี้"
+WITHDRAWN_NOTE = "ถอนเรื่อง (เลขนี้ไม่ใช้ซ้ำ)"
+
+
+def register_doc(organisation: Organisation, year: int) -> RegisterDoc:
+    """The outgoing register of ``year`` as the PDF prints it: three queries."""
+    with translation.override(render.DOCUMENT_LANGUAGE):
+        rows = register_rows(register_entries(organisation, year))
+    return RegisterDoc(organisation=organisation.name, year=year, rows=rows)

@@ -7,18 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ita.lib.fields import ThaiDateField
 from ita.results.models import AssessmentYear
-from memos.models import Memo, Outcome, SignOff
-
-# Phrases executives write again and again (ความเห็น); one click puts them into the comment.
-# They are document text, printed as written, so they stay in Thai in both interfaces.
-QUICK_PHRASES = (
-    "ทราบ",
-    "เห็นควรอนุมัติ",
-    "เห็นชอบ",
-    "เห็นควรพิจารณา",
-    "อนุมัติ",
-    "ทราบ ดำเนินการตามเสนอ",
-)
+from memos import roles
+from memos.models import Memo, Outcome, SignOff, Urgency
 
 
 class MemoForm(forms.Form):
@@ -41,6 +31,14 @@ class MemoForm(forms.Form):
         label=_("Date"),
         required=False,
         help_text=_("Left empty, it is the day the memo is first sent."),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency (ชั้นความเร็ว)"),
+        choices=Urgency.choices,
+        required=False,
+        help_text=_(
+            "Printed in red at the top of the memo; leave it normal unless it must be handled faster."
+        ),
     )
     subject = forms.CharField(label=_("Subject (เรื่อง)"), max_length=500)
     addressee = forms.CharField(label=_("To (เรียน)"), max_length=300)
@@ -101,6 +99,13 @@ class DecisionForm(ExpectedForm):
             self.add_error("comment", _("Give the reason for returning the memo."))
         if action in Outcome.values and not self.deciding:
             self.add_error("action", _("Only the deciding step records an outcome."))
+        words = roles.contradiction(action or "", data.get("comment") or "")
+        if words:
+            self.add_error(
+                "comment",
+                _("The comment begins with “%(words)s”, which contradicts your decision.")
+                % {"words": words},
+            )
         if action == SignOff.Decision.FORWARD and self.deciding:
             self.add_error(
                 "action", _("Choose the decision: acknowledged, approved or not approved.")

@@ -60,6 +60,14 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         APPROVED = "approved", _("Approved (อนุมัติ)")
         NOT_APPROVED = "not_approved", _("Not approved (ไม่อนุมัติ)")
 
+    class Urgency(models.TextChoices):
+        """ชั้นความเร็ว (the correspondence regulation): printed in red, large, at the top."""
+
+        NORMAL = "", _("Normal")
+        URGENT = "urgent", "ด่วน"
+        VERY_URGENT = "very_urgent", "ด่วนมาก"
+        MOST_URGENT = "most_urgent", "ด่วนที่สุด"
+
     STEP_STATES = roles.EXECUTIVE_ROLES
     EDITABLE_STATES = (State.DRAFT, State.RETURNED)
 
@@ -90,6 +98,9 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         _("register number"), null=True, blank=True, editable=False
     )
     date = models.DateField(_("date"), null=True, blank=True)
+    urgency = models.CharField(
+        _("urgency (ชั้นความเร็ว)"), max_length=12, choices=Urgency.choices, blank=True
+    )
     subject = models.CharField(_("subject (เรื่อง)"), max_length=500)
     addressee = models.CharField(_("to (เรียน)"), max_length=300)
     body = models.TextField(_("body"), help_text=_("Paragraphs separated by an empty line."))
@@ -198,7 +209,8 @@ class Memo(ConcurrentTransitionMixin, models.Model):
             if self.report_sent
             else "",
             "attachments": sorted((a.name, a.sha256) for a in files),
-        }
+            # Only when set: the hashes signed before the field existed stay as they were.
+        } | ({"urgency": self.urgency} if self.urgency else {})
 
     def content_hash(self, attachments: list[Attachment] | None = None) -> str:
         canonical = json.dumps(self.content(attachments), ensure_ascii=False, sort_keys=True)
@@ -257,6 +269,7 @@ class Memo(ConcurrentTransitionMixin, models.Model):
 # Short names for the nested choices, used across the app.
 State = Memo.State
 Outcome = Memo.Outcome
+Urgency = Memo.Urgency
 STEP_STATES = Memo.STEP_STATES
 EDITABLE_STATES = Memo.EDITABLE_STATES
 

@@ -6,7 +6,9 @@ which order, and the heading of each one's comment block are the memo's rules, k
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ita.organisations.models import Organisation, Position
@@ -87,3 +89,67 @@ DECISION_PRINTED = {
     "not_approved": "ไม่อนุมัติ",
     "return": "ส่งคืนเพื่อแก้ไข",
 }
+
+
+# The decisions as the interface names them (the same words as ``SignOff.Decision``).
+DECISION_LABELS = {
+    "forward": _("Agreed and sent on"),
+    "return": _("Returned to the author"),
+    "acknowledged": _("Acknowledged (ทราบ)"),
+    "approved": _("Approved (อนุมัติ)"),
+    "not_approved": _("Not approved (ไม่อนุมัติ)"),
+}
+
+
+# --- quick phrases (ความเห็น) per step and decision -------------------------------------------
+# Document text, printed as written, so Thai in both interfaces. The mayor decides (ทราบ,
+# อนุมัติ, ไม่อนุมัติ); the steps below propose (เห็นควร…) and never use the mayor's words.
+FORWARD = "forward"
+RETURN = "return"
+QUICK_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "lower": {
+        FORWARD: ("เห็นควรอนุมัติ", "เห็นควรทราบ", "เห็นชอบ", "เห็นควรพิจารณา"),
+        RETURN: ("โปรดแก้ไขและเสนอใหม่", "โปรดตรวจสอบรายงานให้ครบถ้วน"),
+    },
+    "mayor": {
+        "acknowledged": ("ทราบ", "ทราบ แจ้งผู้เกี่ยวข้องถือปฏิบัติ"),
+        "approved": ("อนุมัติ", "อนุมัติ ดำเนินการตามเสนอ"),
+        "not_approved": ("ไม่อนุมัติ", "ไม่อนุมัติ ให้ทบทวนใหม่"),
+        RETURN: ("โปรดแก้ไขและเสนอใหม่", "โปรดตรวจสอบรายงานให้ครบถ้วน"),
+    },
+}
+
+# A comment that opens with one of these says the opposite of the decision it goes with (on
+# paper the two would stand side by side): the service refuses it.
+_AGREEING = ("อนุมัติ", "เห็นชอบ", "เห็นควรอนุมัติ")
+CONTRADICTING: dict[str, tuple[str, ...]] = {
+    FORWARD: ("อนุมัติ", "ไม่อนุมัติ", "ส่งคืน"),  # proposing, not deciding
+    "acknowledged": ("อนุมัติ", "ไม่อนุมัติ", "ส่งคืน"),
+    "approved": ("ไม่อนุมัติ", "ไม่เห็นชอบ", "ไม่เห็นควร", "ส่งคืน"),
+    "not_approved": (*_AGREEING, "ทราบ"),
+    RETURN: _AGREEING,
+}
+
+
+def quick_phrases(step: str, decision: str) -> tuple[str, ...]:
+    """The phrases offered at ``step`` for ``decision`` (none for a decision the step lacks)."""
+    return QUICK_PHRASES["mayor" if step == DECIDING_ROLE else "lower"].get(decision, ())
+
+
+def contradiction(decision: str, comment: str) -> str | None:
+    """The opening words of ``comment`` that contradict ``decision``, or None."""
+    text = " ".join(comment.split())
+    return next((w for w in CONTRADICTING.get(decision, ()) if text.startswith(w)), None)
+
+
+def refuse_contradiction(decision: str, comment: str) -> None:
+    """A comment that says the opposite of its decision never reaches the printed memo."""
+    words = contradiction(decision, comment)
+    if words:
+        raise ValidationError(
+            gettext(
+                "The comment begins with “%(words)s”, which contradicts the decision "
+                "“%(decision)s”: change the comment or the decision."
+            )
+            % {"words": words, "decision": DECISION_LABELS.get(decision, decision)}
+        )

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ita.history.models import Event, EventKind
 from ita.history.services import AnyUser
+from ita.lib.thai import arabic_digits
 from ita.organisations.models import Organisation, Position
-from memos.models import Attachment, Memo, SignOff, State
+from memos import access
+from memos.models import Attachment, Memo, OutgoingRegister, SignOff, State
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -138,4 +143,161 @@ def memo_page(memo: Memo) -> MemoPage:
         signoffs=signoffs,
         timeline=timeline,
         current=[s for s in signoffs if s.round == memo.round],
+    )
+
+
+# --- the navigation's counts, the memo list, the register, the desk ---------------------------
+
+LIST_PAGE_SIZE = 50
+_NUMBER = re.compile(r"^(?:(?P<code>.*?)\s*/)?\s*(?P<number>\d{1,9})$")
+
+
+def nav_counts(user: AnyUser) -> dict[str, int]:
+    """What waits for the user, in one memo query: memos to sign, own memos returned to them."""
+    if not user.is_authenticated:
+        return {"inbox": 0, "returned": 0}
+    to_sign = access.awaiting(user, timezone.localdate())
+    returned = Q(author=user, state=State.RETURNED)
+    return Memo.objects.filter(to_sign | returned).aggregate(
+        inbox=Count("pk", filter=to_sign), returned=Count("pk", filter=returned)
+    )
+
+
+@dataclass(frozen=True)
+class MemoFilter:
+    """What the memo list is asked for; every part optional."""
+
+    q: str = ""
+    year: int | None = None
+    state: str = ""
+    urgency: str = ""
+    mine: bool = False
+
+
+def memo_search(user: AnyUser, organisation: Organisation, f: MemoFilter) -> QuerySet[Memo]:
+    """The organisation's memos the list shows: sent ones and the user's own drafts.
+
+    ``q`` finds the subject, the body, the author's name, or the number (ที่): "12",
+    "ตง 78201/12", Thai digits too.
+    """
+    memos = Memo.objects.filter(organisation=organisation).filter(
+        ~Q(state=State.DRAFT) | Q(author=user)
+    )
+    text = " ".join(arabic_digits(f.q).split())
+    if text:
+        match = (
+            Q(subject__icontains=text) | Q(body__icontains=text) | Q(signature_name__icontains=text)
+        )
+        number = _NUMBER.match(text)
+        if number:
+            by_number = Q(register_number=int(number["number"]))
+            if number["code"]:
+                by_number &= Q(letter_code__icontains=number["code"])
+            match |= by_number
+        memos = memos.filter(match)
+    if f.year:
+        memos = memos.filter(register_year=f.year)
+    if f.state:
+        memos = memos.filter(state=f.state)
+    if f.urgency:
+        memos = memos.filter(urgency=f.urgency)
+    if f.mine:
+        memos = memos.filter(author=user)
+    return (
+        memos.select_related("author")
+        .defer(*LIST_DEFERRED)
+        .order_by(F("sent_at").desc(nulls_first=True), "-pk")
+    )
+
+
+def register_years(organisation: Organisation) -> list[int]:
+    """The fiscal years whose outgoing register has given a number, newest first."""
+    return list(
+        OutgoingRegister.objects.filter(organisation=organisation, last_number__gt=0)
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One line of the outgoing register: a number given, and the memo that holds it (or None
+    when no memo holds it: a number the register gave that no memo keeps, which never happens
+    unless a memo was deleted from the database)."""
+
+    number: int
+    memo: Memo | None
+
+
+def register_entries(organisation: Organisation, year: int) -> list[RegisterEntry]:
+    """Every number the register of ``year`` gave, 1 to its last, with its memo: two queries."""
+    last = (
+        OutgoingRegister.objects.filter(organisation=organisation, fiscal_year=year)
+        .values_list("last_number", flat=True)
+        .first()
+    ) or 0
+    memos = {
+        m.register_number: m
+        for m in Memo.objects.filter(
+            organisation=organisation, register_year=year, register_number__isnull=False
+        ).defer(*LIST_DEFERRED)
+    }
+    last = max([last, *(n for n in memos if n is not None)])
+    return [RegisterEntry(n, memos.get(n)) for n in range(1, last + 1)]
+
+
+@dataclass
+class Desk:
+    """What waits for the user and what happened to their memos."""
+
+    to_sign: list[Memo]
+    returned: list[Memo]  # each with ``return_signoff``: who returned it, and why
+    drafts: list[Memo]
+    events: list[Event]
+
+
+DESK_SIZE = 20
+
+
+def desk(user: AnyUser) -> Desk:
+    """The user's desk, in a fixed number of queries whatever the number of memos."""
+    if not user.is_authenticated:
+        return Desk(to_sign=[], returned=[], drafts=[], events=[])
+    returned = list(
+        Memo.objects.filter(author=user, state=State.RETURNED)
+        .defer(*LIST_DEFERRED)
+        .order_by("-updated_at", "-pk")
+        .prefetch_related(
+            Prefetch(
+                "signoffs",
+                queryset=SignOff.objects.filter(decision=SignOff.Decision.RETURN).order_by(
+                    "-round", "-signed_at"
+                ),
+                to_attr="returns",
+            )
+        )
+    )
+    for memo in returned:
+        memo.return_signoff = memo.returns[0] if memo.returns else None
+    mine = Memo.objects.filter(author=user).annotate(key=Cast("pk", CharField())).values("key")
+    events = list(
+        Event.objects.filter(object_type=Memo._meta.label_lower, object_id__in=mine)
+        .exclude(actor=user)
+        .select_related("actor")
+        .order_by("-at", "-pk")[:DESK_SIZE]
+    )
+    subjects = dict(
+        Memo.objects.filter(pk__in=[int(e.object_id) for e in events]).values_list("pk", "subject")
+    )
+    states = dict(State.choices)
+    for e in events:
+        e.label = TIMELINE_LABELS.get(e.action, e.action)  # type: ignore[attr-defined]
+        e.memo_id = int(e.object_id)  # type: ignore[attr-defined]
+        e.subject = subjects.get(int(e.object_id), "")  # type: ignore[attr-defined]
+        e.to_label = states.get(e.to_state, "") if e.from_state != e.to_state else ""  # type: ignore[attr-defined]
+    return Desk(
+        to_sign=list(inbox(user)[:DESK_SIZE]),
+        returned=returned,
+        drafts=list(authored(user).filter(state=State.DRAFT)[:DESK_SIZE]),
+        events=events,
     )

@@ -29,18 +29,19 @@ from ita.history.models import EventKind
 from ita.history.services import Actor, AnyUser, event_record
 from ita.organisations import membership
 from ita.organisations.models import Organisation
-from ita.organisations.services import organisation_set_emblem
-from memos import access, chain, register
+from measures.checks import report_checks
+from memos import access, chain, register, roles
 from memos.documents import memo_report_part
 from memos.models import (
     Attachment,
     Memo,
-    MemoSettings,
     Outcome,
     OutgoingRegister,
     SignOff,
     State,
 )
+from memos.settings_services import emblem_set as emblem_set
+from memos.settings_services import memo_chain_set as memo_chain_set
 
 CONTENT_FIELDS = (
     "unit_name",
@@ -53,6 +54,7 @@ CONTENT_FIELDS = (
     "signature_name",
     "signature_position",
     "report_year",
+    "urgency",
 )
 # What must be filled before a memo can be sent (the regulation's fields).
 REQUIRED_TO_SEND = (
@@ -262,11 +264,15 @@ def memo_send(
     expected_state: str | None = None,
     expected_round: int | None = None,
     today: dt.date | None = None,
+    register_year: int | None = None,
 ) -> Memo:
     """Send a draft (or a revised returned memo) to the first step of the chain.
 
     The first send takes the next number of the organisation's outgoing register for the fiscal
     year; a resubmission keeps its number and starts again at the first step (docs/memos.md).
+    ``register_year``: the register chosen for a memo dated in another fiscal year
+    (``register.register_choices``); this fiscal year's when None. The report's checks at the
+    moment of sending are kept in the history row, for the executives to see.
     """
     memo = _lock(memo, expected_state, expected_round)
     _require(
@@ -289,13 +295,19 @@ def memo_send(
         )
     except chain.ChainError as exc:
         raise ValidationError(str(exc)) from exc
+    checks = []
+    if memo.report_year is not None:
+        with translation.override(settings.LANGUAGE_CODE):  # kept as the e-mails are written
+            found = report_checks(memo.organisation, memo.report_year, memo.date or today)
+            checks = [{"code": c.code, "message": c.message} for c in found]
     from_state = memo.state
     # Freeze the attached report as sent: the executives sign it as it is now. Rendered before
     # the register row is locked, so concurrent sends wait on the number only.
     memo.report_sent = memo_report_part(memo)
     if memo.register_number is None:
-        memo.register_year = register.register_year(today)
-        memo.register_number = _next_register_number(memo.organisation, memo.register_year)
+        year = register.chosen_year(memo.date, today, register_year)
+        memo.register_year = year
+        memo.register_number = _next_register_number(memo.organisation, year)
     if memo.date is None:
         memo.date = today
     memo.send(first_step=step.role)
@@ -311,6 +323,7 @@ def memo_send(
             "round": memo.round,
             "skipped": _skips_data(skipped),
             "content_hash": memo.content_hash(),
+            "checks": checks,
         },
     )
     _notify_step(memo, step)
@@ -384,6 +397,7 @@ def memo_approve(
     deciding = memo.state == State.MAYOR
     signer = _require_signer(memo, actor, memo.decide if deciding else memo.forward, route)
     comment = comment.strip()
+    roles.refuse_contradiction(outcome or SignOff.Decision.FORWARD, comment)
     from_state = memo.state
     if deciding:
         if outcome not in Outcome.values:
@@ -447,6 +461,7 @@ def memo_return(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for returning the memo."))
+    roles.refuse_contradiction(SignOff.Decision.RETURN, reason)
     from_state = memo.state
     signoff = _sign(memo, signer, SignOff.Decision.RETURN, reason)
     memo.return_to_author()
@@ -558,42 +573,3 @@ def attachment_remove(*, attachment: Attachment, actor: AnyUser) -> None:
     # A file that was sent once stays on disk: an earlier round's signatures cover it.
     if memo.round == 0 and stored and not Attachment.objects.filter(file=stored).exists():
         transaction.on_commit(lambda: default_storage.delete(stored))
-
-
-def emblem_set(
-    *, organisation: Organisation, data: bytes | None, filename: str = "", actor: AnyUser
-) -> Organisation:
-    """Replace (or, with ``data=None``, remove) the emblem on the organisation's memos.
-
-    Only its administrators (``memos.access.administers``) may; the file is checked before
-    anything changes (``ita.organisations.services.organisation_set_emblem``), in one transaction.
-    """
-    reason = access.administrator_refusal(actor, organisation)
-    if reason:
-        raise PermissionDenied(reason)
-    return organisation_set_emblem(
-        organisation=organisation, data=data, filename=filename, actor=actor
-    )
-
-
-@transaction.atomic
-def memo_chain_set(
-    *, organisation: Organisation, memo_chain: list[str], actor: Actor
-) -> MemoSettings:
-    """Set the executive roles the organisation's memos pass (checked: known roles, in order,
-    ending with the mayor). Memos already at a step keep it (``chain.roles_from``)."""
-    settings_row = MemoSettings.objects.filter(organisation=organisation).first()
-    before = settings_row.memo_chain if settings_row else None
-    settings_row = settings_row or MemoSettings(organisation=organisation)
-    settings_row.memo_chain = memo_chain
-    settings_row.full_clean()
-    settings_row.save()
-    organisation.memo_settings = settings_row
-    event_record(
-        actor=actor,
-        action=EventKind.MEMO_CHAIN,
-        organisation_id=organisation.pk,
-        obj=settings_row,
-        data={"before": before, "after": list(memo_chain)},
-    )
-    return settings_row

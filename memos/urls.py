@@ -1,11 +1,18 @@
 from django.urls import path
 
-from memos import views
+from memos import desk, views, views_list
 
 app_name = "memos"
 
 urlpatterns = [
-    path("", views.memo_list, name="list"),
+    path("", views_list.memo_list, name="list"),
+    path("desk/", desk.desk, name="desk"),
+    path("register/", views_list.outgoing_register, name="register"),
+    path(
+        "register/<int:year>.<str:fmt>",
+        views_list.outgoing_register_file,
+        name="register_file",
+    ),
     path("inbox/", views.inbox, name="inbox"),
     path("new/", views.memo_new, name="new"),
     path("<int:pk>/", views.memo_detail, name="detail"),

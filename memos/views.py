@@ -18,7 +18,7 @@ from ita.organisations import membership
 from ita.organisations.models import Organisation, Position
 from ita.organisations.selectors import emblem_of
 from measures import checks
-from memos import access, documents, selectors, services
+from memos import access, documents, register, roles, selectors, services
 from memos.drafts import (
     clear_autosave,
     login_required_keeping_post,
@@ -26,7 +26,6 @@ from memos.drafts import (
     take_kept_post,
 )
 from memos.forms import (
-    QUICK_PHRASES,
     AttachmentForm,
     DecisionForm,
     EmblemForm,
@@ -59,25 +58,6 @@ def _expected(request: HttpRequest) -> tuple[str | None, int | None]:
     if form.is_valid():
         return form.cleaned_data["expected_state"], form.cleaned_data["expected_round"]
     return None, None
-
-
-@login_required
-@require_GET
-def memo_list(request: HttpRequest) -> HttpResponse:
-    positions = list(membership.positions_of(request.user))
-    organisation = positions[0].organisation if positions else None
-    return render(
-        request,
-        "memos/list.html",
-        {
-            "mine": list(selectors.authored(request.user)[:200]),
-            "organisation": organisation,
-            "sent": list(selectors.organisation_memos(organisation)[:50]) if organisation else [],
-            "can_write": organisation is not None,
-            "can_set_emblem": organisation is not None
-            and access.administers(request.user, organisation),
-        },
-    )
 
 
 @login_required
@@ -250,7 +230,8 @@ def _render_detail(
             "decision_form": decision_form if signer else None,
             "deciding": deciding,
             "outcomes": Outcome.choices,
-            "quick_phrases": QUICK_PHRASES,
+            "decisions": _decisions(memo.state) if signer else [],
+            "checks_sent": _checks_sent(page),
             "is_author": is_author,
             "can_edit": can_edit,
             "can_send": access.can_send(user, memo),
@@ -263,6 +244,29 @@ def _render_detail(
         },
         status=status,
     )
+
+
+def _decisions(step: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """The signer's buttons at ``step``, each with the quick phrases that fit it (memos.roles):
+    (action, label, style, phrases)."""
+    buttons: list[tuple[str, str, str]]
+    if step == State.MAYOR:
+        buttons = [
+            (Outcome.ACKNOWLEDGED, _("Acknowledged"), ""),
+            (Outcome.APPROVED, _("Approved"), ""),
+            (Outcome.NOT_APPROVED, _("Not approved"), "danger"),
+        ]
+    else:
+        buttons = [(SignOff.Decision.FORWARD, _("Agree and send on"), "")]
+    buttons.append((SignOff.Decision.RETURN, _("Return to the author"), "secondary"))
+    return [(str(a), label, css, roles.quick_phrases(step, a)) for a, label, css in buttons]
+
+
+def _checks_sent(page: selectors.MemoPage) -> list[str] | None:
+    """The attached report's checks as they stood at the last send (kept in its history row),
+    for every reader; None when the memo was never sent with a report."""
+    sends = [e for e in page.timeline if e.action == "memo_send" and "checks" in e.data]
+    return [c["message"] for c in sends[-1].data["checks"]] if sends else None
 
 
 @login_required
@@ -312,28 +316,69 @@ def memo_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def memo_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what will happen, the report's checks and, for a memo dated in another fiscal year,
+    the choice of register; POST (from that page): send."""
     memo = _get_memo_for_user(request, pk)
-    expected_state, expected_round = _expected(request)
-    try:
-        memo = services.memo_send(
-            memo=memo,
-            actor=request.user,
-            expected_state=expected_state,
-            expected_round=expected_round,
-        )
-    except services.MemoActionError as exc:
-        return _stale(request, exc, pk)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
+    may_send = access.can_send(request.user, memo)
+    if not may_send and request.method == "GET":
+        messages.error(request, _("Only the author of a draft or a returned memo can send it."))
         return redirect("memos:detail", pk=pk)
-    messages.success(
+    today = timezone.localdate()
+    choices = register.register_choices(memo.date, today) if memo.register_number is None else ()
+    chosen: int | None = None
+    error = ""
+    if request.method == "POST":
+        expected_state, expected_round = _expected(request)
+        try:
+            chosen = int(request.POST.get("register_year") or 0) or None
+        except ValueError:
+            chosen = None
+        # Refusals of the person or the state come from the service, with their reasons.
+        if may_send and len(choices) > 1 and chosen not in choices:
+            error = _("Choose the register that numbers this memo.")
+        else:
+            try:
+                memo = services.memo_send(
+                    memo=memo,
+                    actor=request.user,
+                    expected_state=expected_state,
+                    expected_round=expected_round,
+                    register_year=chosen,
+                )
+            except services.MemoActionError as exc:
+                return _stale(request, exc, pk)
+            except ValidationError as exc:
+                messages.error(request, _errors(exc))
+                return redirect("memos:detail", pk=pk)
+            messages.success(
+                request,
+                _("The memo %(number)s was sent: it is now “%(state)s”.")
+                % {"number": memo.number_display, "state": memo.get_state_display()},
+            )
+            return redirect("memos:detail", pk=pk)
+    report_checks = []
+    if memo.report_year is not None:
+        report_checks = checks.report_checks(
+            memo.organisation,
+            memo.report_year,
+            memo.date or today,
+            next_url=reverse("memos:send", args=[pk]),
+        )
+    return render(
         request,
-        _("The memo %(number)s was sent: it is now “%(state)s”.")
-        % {"number": memo.number_display, "state": memo.get_state_display()},
+        "memos/send.html",
+        {
+            "memo": memo,
+            "report_checks": report_checks,
+            "register_choices": choices if len(choices) > 1 else (),
+            "register_chosen": chosen,
+            "dated_year": register.register_year(memo.date) if memo.date else None,
+            "error": error,
+        },
+        status=400 if error else 200,
     )
-    return redirect("memos:detail", pk=pk)
 
 
 @login_required

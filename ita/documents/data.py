@@ -79,6 +79,9 @@ class MemoDoc:
     # Set when the author withdrew the memo: the first page says so, with the date, so a
     # printed copy of a withdrawn memo (it keeps its number) cannot pass for a live one.
     withdrawn_on: dt.date | None = None
+    # ชั้นความเร็ว: ด่วนที่สุด, ด่วนมาก, ด่วน, or "" — red, at least 32 pt, at the top of the page
+    # as the correspondence regulation marks it.
+    urgency: str = ""
 
     @property
     def body_paragraphs(self) -> tuple[str, ...]:
@@ -155,3 +158,26 @@ class ReportDoc:
     tools: tuple[ToolSection, ...]
     measures: tuple[MeasureRow, ...] = ()
     annex: tuple[AnnexRow, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One line of the outgoing register (ทะเบียนหนังสือส่ง), as the regulation's form has it."""
+
+    number: int  # เลขทะเบียนส่ง
+    reference: str  # ที่: letter code / number
+    date: dt.date | None  # ลงวันที่
+    sender: str  # จาก
+    addressee: str  # ถึง
+    subject: str  # เรื่อง
+    action: str = ""  # การปฏิบัติ: where the memo stands or what was decided
+    note: str = ""  # หมายเหตุ: urgency, withdrawn, a number no memo holds
+
+
+@dataclass(frozen=True)
+class RegisterDoc:
+    """An organisation's outgoing register of one fiscal year."""
+
+    organisation: str
+    year: int
+    rows: tuple[RegisterRow, ...]

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from ita.documents.data import MemoDoc, ReportDoc
+from ita.documents.data import MemoDoc, RegisterDoc, ReportDoc
 from ita.documents.engine import Resource, render
 
 # Official documents are Thai whatever the reader's interface language.
@@ -46,3 +46,13 @@ def memo_pdf(memo: MemoDoc, report: ReportDoc | None = None, *, report_part: str
 
 def report_pdf(report: ReportDoc) -> bytes:
     return render(report_html(report))
+
+
+def register_html(register: RegisterDoc) -> str:
+    with translation.override(DOCUMENT_LANGUAGE):
+        return render_to_string("pdf/register.html", {"register": register})
+
+
+def register_pdf(register: RegisterDoc) -> bytes:
+    """The outgoing register of a fiscal year (ทะเบียนหนังสือส่ง), A4 landscape."""
+    return render(register_html(register))

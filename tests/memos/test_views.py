@@ -29,7 +29,7 @@ def test_an_outsider_gets_404_for_every_memo_url(client, org, path: str) -> None
     assert method(f"/memos/{memo.pk}/{path}").status_code == 404
 
 
-@pytest.mark.parametrize("view", POST_VIEWS)
+@pytest.mark.parametrize("view", [v for v in POST_VIEWS if v != "send"])
 def test_write_views_reject_get(client, org, view: str) -> None:  # noqa: ANN001
     memo = make_memo(org)
     client.force_login(org["author"])

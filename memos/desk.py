@@ -1,0 +1,18 @@
+"""My desk (งานของฉัน): what waits for me and what happened to my memos, beside the e-mails."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from memos import selectors
+
+
+@login_required
+@require_GET
+def desk(request: HttpRequest) -> HttpResponse:
+    """Returned memos with the reason, memos to sign, my drafts, and the latest moves of my memos
+    by others (from the history, the same rows as each memo's timeline)."""
+    return render(request, "memos/desk.html", {"desk": selectors.desk(request.user)})
