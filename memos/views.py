@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ita.documents.emblem import MAX_BYTES as MAX_EMBLEM_BYTES
+from ita.history.models import EventKind
 from ita.organisations import membership
 from ita.organisations.models import Organisation, Position
 from ita.organisations.selectors import emblem_of
@@ -265,7 +266,7 @@ def _decisions(step: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
 def _checks_sent(page: selectors.MemoPage) -> list[str] | None:
     """The attached report's checks as they stood at the last send (kept in its history row),
     for every reader; None when the memo was never sent with a report."""
-    sends = [e for e in page.timeline if e.action == "memo_send" and "checks" in e.data]
+    sends = [e for e in page.timeline if e.action == EventKind.MEMO_SEND and "checks" in e.data]
     return [c["message"] for c in sends[-1].data["checks"]] if sends else None
 
 
