@@ -1,0 +1,186 @@
+"""My desk (returned memos with the reason, what happened), the memo list (search, filters,
+pages, no cap) and the outgoing register (page, PDF, XLSX): its numbers are the memos'."""
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from ita.documents.extract import pdftotext
+from ita.lib.thai import fiscal_year_be, thai_digits
+from memos import selectors, services
+from memos.models import Memo, OutgoingRegister, State
+from tests.memos.conftest import bring_to, fresh, make_memo
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url: str) -> int:  # noqa: ANN001
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def _bulk(org, n: int, start: int = 1000, **fields: object) -> None:  # noqa: ANN001
+    """``n`` decided memos with numbers from ``start``, written directly (fast, many)."""
+    year = fiscal_year_be(timezone.localdate())
+    Memo.objects.bulk_create(
+        Memo(
+            organisation=org.organisation,
+            author=org["author"],
+            state=State.DECIDED,
+            outcome="approved",
+            round=1,
+            unit_name="สำนักปลัด",
+            letter_code="ตง 78201",
+            register_year=year,
+            register_number=start + i,
+            subject=f"เรื่องที่ {start + i}",
+            addressee="นายก",
+            body="ข้อความ",
+            signature_name="ชื่อauthor ทดสอบ",
+            signature_position="นิติกร",
+            sent_at=timezone.now(),
+            **fields,
+        )
+        for i in range(n)
+    )
+
+
+def test_a_returned_memo_waits_on_the_authors_desk_with_the_reason(client, org) -> None:  # noqa: ANN001
+    memo = bring_to(org, "returned")  # the head returned it: "แก้ไขตัวเลข"
+    client.force_login(org["author"])
+    home = client.get("/").content.decode()
+    assert 'class="nav-desk"' in home
+    assert '<span class="badge" title="บันทึกของท่านที่ถูกส่งคืนให้แก้ไข">1</span>' in home
+    response = client.get(reverse("memos:desk"))
+    desk = response.context["desk"]
+    assert [m.pk for m in desk.returned] == [memo.pk]
+    assert desk.returned[0].return_signoff.comment == "แก้ไขตัวเลข"
+    html = response.content.decode()
+    assert "แก้ไขตัวเลข" in html and reverse("memos:edit", args=[memo.pk]) in html
+    # What happened: the head's return, from the history, not the author's own send.
+    actions = [(e.actor_id, e.action) for e in desk.events]
+    assert actions == [(org["head"].pk, "memo.return")]
+    # Sent again, it leaves the to-do list and the count.
+    services.memo_send(memo=fresh(memo), actor=org["author"])
+    assert client.get(reverse("memos:desk")).context["desk"].returned == []
+    assert selectors.nav_counts(org["author"]) == {"inbox": 0, "returned": 0}
+    assert selectors.nav_counts(org["head"]) == {"inbox": 1, "returned": 0}
+
+
+def test_the_desk_makes_the_same_number_of_queries_for_few_or_many_memos(client, org) -> None:  # noqa: ANN001
+    client.force_login(org["author"])
+    bring_to(org, "returned")
+    small = _queries(client, reverse("memos:desk"))
+    for _ in range(4):
+        bring_to(org, "returned")
+        bring_to(org, "deputy")
+    assert _queries(client, reverse("memos:desk")) == small
+
+
+def test_the_list_has_no_cap_and_pages_through_every_memo(client, org) -> None:  # noqa: ANN001
+    _bulk(org, 260)
+    client.force_login(org["author"])
+    first = client.get(reverse("memos:list"))
+    assert first.context["page_obj"].paginator.count == 260
+    seen = []
+    for page in range(1, 7):
+        seen += [m.pk for m in client.get(reverse("memos:list"), {"page": page}).context["memos"]]
+    assert len(seen) == len(set(seen)) == 260  # today's cap was 200 own and 50 sent
+
+
+def test_the_list_makes_the_same_number_of_queries_for_few_or_many_memos(client, org) -> None:  # noqa: ANN001
+    client.force_login(org["author"])
+    _bulk(org, 3)
+    url = reverse("memos:list") + "?q=เรื่อง&page=1"
+    small = _queries(client, url)
+    _bulk(org, 120, start=5000)
+    assert _queries(client, url) == small
+
+
+def test_the_list_finds_by_subject_text_number_year_state_and_urgency(client, org) -> None:  # noqa: ANN001
+    sent = services.memo_send(memo=make_memo(org, subject="จัดซื้อวัสดุสำนักงาน"), actor=org["author"])
+    other = make_memo(org, subject="ขอลาพักผ่อน", body="ลาพักผ่อนประจำปี", urgency="urgent")
+    stranger = make_memo(org, author_key="member", subject="ร่างของคนอื่น")
+    client.force_login(org["author"])
+
+    def found(**params: object) -> list[int]:
+        return [m.pk for m in client.get(reverse("memos:list"), params).context["memos"]]
+
+    assert found(q="วัสดุ") == [sent.pk]
+    assert found(q="ประจำปี") == [other.pk]  # the body
+    assert found(q=sent.number) == [sent.pk]  # ตง 78201/1
+    assert found(q=thai_digits(sent.number)) == [sent.pk]  # ตง ๗๘๒๐๑/๑
+    assert found(q=str(sent.register_number)) == [sent.pk]
+    assert found(year=sent.register_year) == [sent.pk]
+    assert found(state="head") == [sent.pk]
+    assert found(urgency="urgent") == [other.pk]
+    assert stranger.pk not in found()  # someone else's draft is theirs until sent
+    assert found(q="ไม่มีเรื่องนี้") == []
+
+
+def _send(org, **data: object) -> Memo:  # noqa: ANN001
+    return services.memo_send(memo=make_memo(org, **data), actor=org["author"])
+
+
+def test_the_registers_numbers_match_the_memos(client, org) -> None:  # noqa: ANN001
+    memos = [_send(org, subject=f"หนังสือฉบับที่ {i}") for i in range(1, 6)]
+    services.memo_withdraw(memo=fresh(memos[1]), actor=org["author"])
+    make_memo(org, subject="ร่างยังไม่ส่ง")  # a draft takes no number
+    year = memos[0].register_year
+    entries = selectors.register_entries(org.organisation, year)
+    last = OutgoingRegister.objects.get(organisation=org.organisation, fiscal_year=year)
+    assert [e.number for e in entries] == list(range(1, last.last_number + 1))
+    assert [(e.number, e.memo.pk) for e in entries] == [(m.register_number, m.pk) for m in memos]
+
+    client.force_login(org["member"])
+    page = client.get(reverse("memos:register"), {"year": year})
+    rows = page.context["register"].rows
+    assert [(r.number, r.reference, r.subject) for r in rows] == [
+        (m.register_number, m.number, m.subject) for m in memos
+    ]
+    assert "ถอนเรื่อง" in rows[1].note
+
+    xlsx = client.get(reverse("memos:register_file", args=[year, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][:3] == ("เลขทะเบียนส่ง", "ที่", "ลงวันที่")
+    assert [(r[0], r[1], r[5]) for r in values[1:]] == [
+        (m.register_number, m.number, m.subject) for m in memos
+    ]
+
+    pdf = client.get(reverse("memos:register_file", args=[year, "pdf"]))
+    assert pdf["Content-Type"] == "application/pdf"
+    text = pdftotext(b"".join(pdf.streaming_content))
+    assert "ทะเบียนหนังสือส่ง" in text
+    flat = "".join(text.split())  # a long subject wraps inside its cell
+    for memo in memos:
+        assert (
+            thai_digits(memo.number) in text and "".join(thai_digits(memo.subject).split()) in flat
+        )
+
+
+def test_the_register_says_when_a_number_has_no_memo(org) -> None:  # noqa: ANN001
+    memo = _send(org)
+    OutgoingRegister.objects.filter(organisation=org.organisation).update(last_number=2)
+    entries = selectors.register_entries(org.organisation, memo.register_year)
+    assert [(e.number, e.memo and e.memo.pk) for e in entries] == [(1, memo.pk), (2, None)]
+
+
+def test_outsiders_and_people_without_an_organisation_get_no_register(client, org) -> None:  # noqa: ANN001
+    _send(org)
+    year = fiscal_year_be(timezone.localdate())
+    client.force_login(org["outsider"])  # their own organisation's register: empty
+    assert client.get(reverse("memos:register"), {"year": year}).context["register"].rows == ()
+    from tests.factories import make_user
+
+    client.force_login(make_user("nobody"))
+    assert client.get(reverse("memos:register")).status_code == 404
+    assert client.get(reverse("memos:register_file", args=[year, "xlsx"])).status_code == 404
+    client.logout()
+    assert client.get(reverse("memos:register")).status_code == 302
