@@ -1,0 +1,148 @@
+"""Phone first for executives: the whole chain at 390 px, the pages at 360 px, in Chromium.
+
+On a phone the page never scrolls sideways, a name stays on one line, the decision panel is on
+the first screen of the memo page, and every button to decide is at least 44 px high.
+"""
+
+import pytest
+
+from memos.models import Memo, SignOff, State
+from tests.browser.test_memo_chain_browser import _logout, _send
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+# Each name in the list, as (its height, the height of one line of its text).
+NAME_LINES = """() => [...document.querySelectorAll('.card-from')].map(e => {
+  const style = getComputedStyle(e);
+  return [e.getBoundingClientRect().height, parseFloat(style.lineHeight)];
+})"""
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+  '.decide button, .card-link, .jump a, .report-sent summary'
+)].filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
+  .map(e => e.textContent.trim() + ': ' + e.getBoundingClientRect().height)"""
+
+
+def _phone(page, width: int) -> None:  # noqa: ANN001
+    page.set_viewport_size({"width": width, "height": 780})
+
+
+WIDE = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+  .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)"""
+
+
+def _fits(page, what: str) -> None:  # noqa: ANN001
+    assert page.evaluate(OVERFLOW) <= 0, f"{what} scrolls sideways: {page.evaluate(WIDE)}"
+    for height, line in page.evaluate(NAME_LINES):
+        assert height < 1.5 * line, f"{what}: a name breaks over lines ({height} px)"
+    assert page.evaluate(SMALL_TARGETS) == [], what
+
+
+def _decision_on_first_screen(page) -> None:  # noqa: ANN001
+    box = page.locator("#decide").bounding_box()
+    assert box is not None and box["y"] < 780, box
+    buttons = page.locator("#decide button[type=submit]")
+    assert buttons.first.bounding_box()["height"] >= 44
+
+
+def test_the_chain_runs_on_a_390_px_phone(page, login, demo) -> None:  # noqa: ANN001
+    _phone(page, 390)
+    memo = Memo.objects.get(author__username="legal")
+    login("legal")
+    page.goto(f"/memos/{memo.pk}/")
+    _fits(page, "the author's memo page")
+    page.click("form[action$='/send/'] button[type=submit]")
+    page.wait_for_load_state()
+    _fits(page, "the send page")
+    assert page.locator(".report-checks li").count() >= 1  # the report's checks, repeated
+    page.go_back()
+    _send(page)
+    assert memo.pk and Memo.objects.get(pk=memo.pk).state == State.HEAD
+    _logout(page)
+
+    for username in ("head", "deputy", "clerk"):
+        login(username)
+        page.click("nav .nav-inbox")
+        _fits(page, f"{username}'s inbox")
+        page.click(f".inbox a[href='/memos/{memo.pk}/']")
+        _fits(page, f"{username}'s memo page")
+        _decision_on_first_screen(page)
+        # The checks the report had when it was sent, on the executive's first screen too.
+        assert page.locator("#decide .report-checks li").count() >= 1
+        offered = page.locator("#decide [data-phrase]").all_inner_texts()
+        assert "เห็นควรอนุมัติ" in offered and "อนุมัติ" not in offered
+        page.click("#decide button[data-phrase='เห็นควรอนุมัติ']")
+        page.click("button[name=action][value=forward]")
+        page.wait_for_load_state()
+        _logout(page)
+
+    login("mayor")
+    page.click("nav .nav-inbox")
+    page.click(f".inbox a[href='/memos/{memo.pk}/']")
+    _fits(page, "the mayor's memo page")
+    _decision_on_first_screen(page)
+    offered = page.locator("#decide [data-phrase]").all_inner_texts()
+    assert {"ทราบ", "อนุมัติ", "ไม่อนุมัติ"} <= set(offered) and "เห็นควรอนุมัติ" not in offered
+    # The attached report, as sent, opens on the page itself.
+    page.click(".report-sent summary")
+    assert page.locator(".report-paper").is_visible()
+    _fits(page, "the memo page with the report open")
+    page.click("#decide button[data-phrase='อนุมัติ ดำเนินการตามเสนอ']")
+    page.click("button[name=action][value=approved]")
+    page.wait_for_load_state()
+    _logout(page)
+
+    memo.refresh_from_db()
+    assert memo.state == State.DECIDED and memo.outcome == "approved"
+    assert list(SignOff.objects.filter(memo=memo).values_list("comment", flat=True)) == [
+        "เห็นควรอนุมัติ",
+        "เห็นควรอนุมัติ",
+        "เห็นควรอนุมัติ",
+        "อนุมัติ ดำเนินการตามเสนอ",
+    ]
+
+
+def test_the_pages_fit_a_360_px_phone(page, login, demo) -> None:  # noqa: ANN001
+    from memos import services
+
+    _phone(page, 360)
+    users = demo.users
+    memo = Memo.objects.get(author__username="legal")
+    services.memo_send(memo=memo, actor=users["legal"])
+    for i in range(3):
+        extra = services.memo_create(
+            organisation=demo.home,
+            data={
+                "unit_name": memo.unit_name,
+                "letter_code": memo.letter_code,
+                "urgency": "most_urgent" if i == 0 else "",
+                "subject": f"ขออนุมัติจัดซื้อวัสดุคอมพิวเตอร์สำหรับงานทะเบียนราษฎร ครั้งที่ {i + 1}",
+                "addressee": memo.addressee,
+                "body": "ข้อความ",
+                "signature_name": memo.signature_name,
+                "signature_position": memo.signature_position,
+            },
+            actor=users["legal"],
+        )
+        services.memo_send(memo=extra, actor=users["legal"])
+    login("head")
+    for url in ("/memos/inbox/", "/memos/", "/memos/desk/", f"/memos/{memo.pk}/"):
+        page.goto(url)
+        _fits(page, url)
+    page.goto(f"/memos/{memo.pk}/")
+    _decision_on_first_screen(page)
+    page.fill("textarea[name=comment]", "โปรดแก้ไขตัวเลขในตาราง")
+    page.click("button[name=action][value=return]")
+    page.wait_for_load_state()
+    _logout(page)
+
+    login("legal")
+    badge = page.locator("nav .nav-desk .badge")
+    assert badge.inner_text() == "1"
+    page.click("nav .nav-desk")
+    _fits(page, "the author's desk")
+    assert "โปรดแก้ไขตัวเลขในตาราง" in page.locator(".return-reason").inner_text()
+    for url in ("/memos/", "/memos/register/"):
+        page.goto(url)
+        assert page.evaluate(OVERFLOW) <= 0, url
