@@ -210,6 +210,10 @@ def main(args: argparse.Namespace) -> None:
         ("bare view (baseline)", "/bench/bare/"),
         ("inbox (รอพิจารณา)", "/memos/inbox/"),
         ("memo list", "/memos/"),
+        ("memo list, searched", "/memos/?q=ITA&state=head"),
+        ("memo list, last page", f"/memos/?page={-(-total // 50)}"),
+        ("my desk", "/memos/desk/"),
+        ("outgoing register (page)", "/memos/register/"),
         ("memo page", f"/memos/{some.pk}/"),
     ]
     print(f"\n{'page':<32} {'queries':>7} {'median ms':>10} {'× bare':>7}")

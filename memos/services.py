@@ -160,6 +160,8 @@ def _mail_later(user_ids: list[int], subject: str, body: str) -> None:
 def _notify_step(memo: Memo, step: chain.Step) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Memo awaiting your decision: %(subject)s") % {"subject": memo.subject}
+        if memo.urgency:  # ชั้นความเร็ว first, as on the envelope
+            subject = f"{memo.get_urgency_display()} {subject}"
         body = _(
             "The memo %(number)s “%(subject)s” from %(author)s awaits your decision.\n\n%(url)s"
         ) % {

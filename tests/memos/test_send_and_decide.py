@@ -201,3 +201,14 @@ def test_the_attached_report_is_readable_on_the_memo_page_as_sent(client, demo) 
     html = client.get(reverse("memos:detail", args=[memo.pk])).content.decode()
     assert '<details class="report-sent" id="report">' in html
     assert memo.report_sent in html  # the frozen copy itself, not the data as it is now
+
+
+def test_the_email_to_the_next_signer_says_the_urgency_first(
+    org,  # noqa: ANN001
+    mailoutbox,  # noqa: ANN001
+    django_capture_on_commit_callbacks,  # noqa: ANN001
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.memo_send(memo=make_memo(org, urgency="very_urgent"), actor=org["author"])
+    assert mailoutbox[-1].subject.startswith("ด่วนมาก ")
+    assert mailoutbox[-1].to == [org["head"].email]
