@@ -6,7 +6,18 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +28,7 @@ from ita.history.services import AnyUser
 from ita.lib.thai import arabic_digits
 from ita.organisations.models import Organisation, Position
 from memos import access
-from memos.models import Attachment, Memo, OutgoingRegister, SignOff, State
+from memos.models import Attachment, Memo, OutgoingRegister, SignOff, State, Urgency
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -46,15 +57,24 @@ def visible_memos(user: AnyUser) -> QuerySet[Memo]:
     return Memo.objects.for_member(user)
 
 
+# ชั้นความเร็ว: the more urgent, the sooner it is handled (ด่วนที่สุด first).
+URGENCY_RANK = Case(
+    When(urgency=Urgency.MOST_URGENT, then=Value(0)),
+    When(urgency=Urgency.VERY_URGENT, then=Value(1)),
+    When(urgency=Urgency.URGENT, then=Value(2)),
+    default=Value(3),
+)
+
+
 def inbox(user: AnyUser) -> QuerySet[Memo]:
-    """Memos waiting for the user's decision, oldest sent first."""
+    """Memos waiting for the user's decision: the most urgent first, then the oldest sent."""
     if not user.is_authenticated:
         return Memo.objects.none()
     return (
         Memo.objects.awaiting(user)
         .select_related("organisation", "author")
         .defer(*LIST_DEFERRED)
-        .order_by("sent_at", "pk")
+        .order_by(URGENCY_RANK, "sent_at", "pk")
     )
 
 

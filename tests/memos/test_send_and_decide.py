@@ -212,3 +212,13 @@ def test_the_email_to_the_next_signer_says_the_urgency_first(
         services.memo_send(memo=make_memo(org, urgency="very_urgent"), actor=org["author"])
     assert mailoutbox[-1].subject.startswith("ด่วนมาก ")
     assert mailoutbox[-1].to == [org["head"].email]
+
+
+def test_the_inbox_puts_the_most_urgent_first_then_the_oldest(client, org) -> None:  # noqa: ANN001
+    sent = {}
+    for urgency in ("", "urgent", "", "most_urgent", "very_urgent"):
+        memo = services.memo_send(memo=make_memo(org, urgency=urgency), actor=org["author"])
+        sent.setdefault(urgency, []).append(memo.pk)
+    client.force_login(org["head"])
+    order = [m.pk for m in client.get(reverse("memos:inbox")).context["memos"]]
+    assert order == [*sent["most_urgent"], *sent["very_urgent"], *sent["urgent"], *sent[""]]
