@@ -380,6 +380,12 @@ def memo_send(request: HttpRequest, pk: int) -> HttpResponse:
             "register_chosen": chosen,
             "dated_year": register.register_year(memo.date) if memo.date else None,
             "error": error,
+            # What the service would refuse to send without, said before the author clicks.
+            "missing": [
+                Memo._meta.get_field(f).verbose_name
+                for f in services.REQUIRED_TO_SEND
+                if not getattr(memo, f)
+            ],
         },
         status=400 if error else 200,
     )

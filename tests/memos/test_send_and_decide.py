@@ -222,3 +222,14 @@ def test_the_inbox_puts_the_most_urgent_first_then_the_oldest(client, org) -> No
     client.force_login(org["head"])
     order = [m.pk for m in client.get(reverse("memos:inbox")).context["memos"]]
     assert order == [*sent["most_urgent"], *sent["very_urgent"], *sent["urgent"], *sent[""]]
+
+
+def test_the_send_page_says_what_is_missing_before_the_author_clicks(client, org) -> None:  # noqa: ANN001
+    memo = make_memo(org, letter_code="")
+    client.force_login(org["author"])
+    html = client.get(reverse("memos:send", args=[memo.pk])).content.decode()
+    assert "โปรดกรอกก่อนส่ง: รหัสพยัญชนะ" in html
+    response = client.post(
+        reverse("memos:send", args=[memo.pk]), {"expected_state": "draft", "expected_round": 0}
+    )
+    assert response.status_code == 302 and fresh(memo).state == State.DRAFT
