@@ -64,7 +64,8 @@ def _expected(request: HttpRequest) -> tuple[str | None, int | None]:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    """Oldest first, a page at a time: an executive back from leave may find hundreds."""
+    """The most urgent first, then the oldest, a page at a time: an executive back from leave
+    may find hundreds."""
     # Both counts of the navigation in the one query it would make anyway.
     counts = selectors.nav_counts(request.user)
     count = counts["inbox"]
