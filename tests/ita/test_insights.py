@@ -239,13 +239,16 @@ def test_the_organisation_trends_follow_the_rules(db) -> None:  # noqa: ANN001
     year = AssessmentYear.objects.prefetch_related("indicators").get(pk=y2.pk)
     profile = insights.indicator_profile(home, year)
     four = next(line for line in profile.indicators if line.number == 4)
-    assert four.own == D("89.00") and four.province == D("89.00")
-    # Its kind nationwide: home (89) and the stranger in another province (44).
-    assert four.kind == D("66.50") and four.versus_kind == D("22.50")
+    # Only home has indicator scores in its province, and two of its kind nationwide (home, 89,
+    # and the stranger in another province, 44): no average of fewer than three is shown, but
+    # each line says how many it would cover.
+    assert four.own == D("89.00") and four.province is None and four.versus_province is None
+    assert four.kind is None and (four.province_n, four.kind_n) == (1, 2)
     # Totals of its kind (อบต.) in 2567: 96, 95, 80 and the stranger's 50; the town is left out.
     assert profile.total.own == D("96.00") and profile.total.kind == D("80.25")
     assert profile.total.province == rules.round2(D(96 + 90 + 95 + 80) / 4)
-    assert profile.province_count == 4 and profile.kind_count == 4
+    assert (profile.total.province_n, profile.total.kind_n) == (4, 4)
+    assert profile.province_count == 1 and profile.kind_count == 2
     assert [t.tool for t in profile.tools] == ["IIT", "EIT", "OIT"]
 
 
