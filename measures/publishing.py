@@ -109,7 +109,7 @@ def report_publish(
         publication = PublishedReport(assessment=assessment)
     else:
         before = publication.memo_number
-        old_file = publication.pdf.name
+        old_file = publication.pdf.name or ""
     publication.report_html = report_html
     publication.memo_number = memo_number
     publication.memo_subject = memo_subject

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Sequence
 from functools import partial
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string

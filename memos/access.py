@@ -202,7 +202,9 @@ def publish_refusal(user: Actor, memo: Memo) -> str | None:
     if memo.author_id == getattr(user, "pk", None):
         return None
     clerk = Position.objects.filter(organisation_id=memo.organisation_id, role=Position.Role.CLERK)
-    acting = ActingAppointment.objects.in_effect(_day(memo)).filter(user=user, position__in=clerk)
+    acting = ActingAppointment.objects.in_effect(_day(memo)).filter(
+        user__pk=getattr(user, "pk", 0), position__in=clerk
+    )
     if clerk.held_by(user).exists() or acting.exists():
         return None
     return _("Only the memo's author or the clerk can publish its report")

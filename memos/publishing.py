@@ -54,7 +54,7 @@ def memo_publish_report(*, memo: Memo, actor: AnyUser) -> PublishedReport:
         memo_subject=memo.subject,
         decision=decision,
         decided_on=timezone.localdate(memo.decided_at),
-        actor=actor,  # type: ignore[arg-type]
+        actor=actor,
     )
 
 

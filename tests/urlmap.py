@@ -34,8 +34,10 @@ def paths(route: str, values: dict[str, list[str]], default: list[str]) -> list[
     options = [values.get(name, default) for name in names]
     out = []
     for combination in itertools.product(*options):
-        it = iter(combination)
-        out.append("/" + PARAMETER.sub(lambda _m: str(next(it)), route))
+        parts = PARAMETER.split(route)  # text, converter, name, text, converter, name, …
+        texts = parts[::3]
+        filled = "".join(t + str(v) for t, v in zip(texts, combination, strict=False))
+        out.append("/" + filled + texts[-1] if combination else "/" + route)
     return out
 
 
