@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from decimal import Decimal as D
 from xml.etree import ElementTree
@@ -309,3 +310,27 @@ def test_the_organisation_page_links_its_tables_as_downloads(demo, client: Clien
     assert url in html
     response = client.get(url.replace("&amp;", "&"))
     assert response.status_code == 200 and response.content[:2] == b"PK"  # a zip: XLSX
+
+
+def test_no_average_of_fewer_than_three_and_each_says_how_many(demo, client: Client) -> None:  # noqa: ANN001
+    # In the demo only สุโสะ has indicator scores: an "average" of them would be its own scores.
+    url = f"/organisations/{demo.home.pk}/insights/"
+    html = client.get(url).content.decode()
+    assert "ไม่แสดงค่าเฉลี่ยที่มีหน่วยงานน้อยกว่า 3 แห่ง" in html
+    rows = list(
+        csv.reader(
+            client.get(url + "?download=profile&format=csv")
+            .content.decode("utf-8-sig")
+            .splitlines()
+        )
+    )
+    header, four = rows[0], next(r for r in rows if r[0].startswith("4."))
+    assert header[2:6] == [
+        "ค่าเฉลี่ยจังหวัด",
+        "จำนวนหน่วยงานในค่าเฉลี่ยจังหวัด",
+        "ค่าเฉลี่ยหน่วยงานประเภทเดียวกัน",
+        "จำนวนหน่วยงานในค่าเฉลี่ยหน่วยงานประเภทเดียวกัน",
+    ]
+    assert four[1] == "83.85" and four[2:6] == ["", "1", "", "1"]
+    total = rows[-1]
+    assert total[2] != "" and int(total[3]) == 85  # the province's 85 published totals
