@@ -20,6 +20,9 @@ def _tab_to(page, selector: str) -> None:  # noqa: ANN001
     for _ in range(MAX_TABS):
         page.keyboard.press("Tab")
         if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+            # WCAG 2.4.7: the user sees where the focus is.
+            outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+            assert outline != "none", f"{selector} has no visible focus on {page.url}"
             return
     raise AssertionError(f"{selector} cannot be reached with Tab on {page.url}")
 
