@@ -145,4 +145,6 @@ class PublishedReportAdmin(ReadOnlyAdmin):
 
     list_display = ["assessment", "memo_number", "decision", "decided_on", "published_at"]
     list_select_related = ["assessment__organisation", "assessment__year"]
+    list_filter = ["assessment__year"]
+    search_fields = ["assessment__organisation__name", "memo_number", "memo_subject"]
     exclude = ["report_html"]

@@ -63,8 +63,12 @@ def report_published(request: HttpRequest, org_id: int, year: int) -> HttpRespon
 @require_GET
 def report_published_pdf(request: HttpRequest, org_id: int, year: int) -> FileResponse:
     publication = _publication(org_id, year)
+    try:
+        pdf = publication.pdf.open("rb")
+    except FileNotFoundError:  # MEDIA_ROOT not restored with the database: see README
+        raise Http404("The published PDF is missing.") from None
     response = FileResponse(
-        publication.pdf.open("rb"),
+        pdf,
         filename=f"ita-report-{org_id}-{year}.pdf",
         content_type="application/pdf",
     )
