@@ -17,6 +17,7 @@ from ita.organisations.models import Province
 from ita.results.models import AssessmentYear
 from measures import services
 from measures.models import Finding, Measure, OitItem, OitStatus, PublishedReport
+from memos import publishing
 from memos import services as memo_services
 from memos.models import Memo
 from tests.measures.helpers import home_assessment, make_measure
@@ -239,3 +240,42 @@ def test_the_next_years_oit_items_on_internal_measures_take_the_address(marked) 
     year_2566 = AssessmentYear.objects.create(year=2566)
     services.oit_checklist_load(year=year_2566, actor=marked.users["legal"])
     assert not OitStatus.objects.filter(item__year=year_2566).exists()  # 2565 not published
+
+
+def test_a_later_memo_of_the_same_year_republishes_at_the_same_address(marked) -> None:  # noqa: ANN001
+    legal = marked.users["legal"]
+    first = _decide(marked.users)
+    publishing.memo_publish_report(memo=first, actor=legal)
+    old_pdf = PublishedReport.objects.get().pdf.name
+    # A corrected report, carried by a new memo, approved in turn.
+    finding = Finding.objects.get(text=IN_REPORT[0])
+    services.finding_update(
+        finding=finding, tool="OIT", indicator=None, text=LATE, oit_items=[], actor=legal
+    )
+    second = memo_services.memo_create(
+        organisation=marked.home,
+        data={
+            **{f: getattr(first, f) for f in ("unit_name", "letter_code", "addressee", "body")},
+            "subject": "รายงานฉบับแก้ไข",
+            "signature_name": first.signature_name,
+            "signature_position": first.signature_position,
+            "report_year": first.report_year,
+        },
+        actor=legal,
+    )
+    memo_services.memo_send(memo=second, actor=legal)
+    for username in ("head", "deputy", "clerk", "mayor"):
+        memo_services.memo_approve(
+            memo=Memo.objects.get(pk=second.pk),
+            actor=marked.users[username],
+            outcome=Memo.Outcome.APPROVED if username == "mayor" else "",
+        )
+    second = Memo.objects.get(pk=second.pk)
+    publishing.memo_publish_report(memo=second, actor=legal)
+    publication = PublishedReport.objects.get()  # still one, at the same address
+    assert publication.report_html == second.report_sent and LATE in publication.report_html
+    assert publication.memo_subject == "รายงานฉบับแก้ไข" and publication.pdf.name != old_pdf
+    html = Client().get(f"/organisations/{marked.home.pk}/reports/2564/").content.decode()
+    assert LATE in html and IN_REPORT[0] not in html
+    events = Event.objects.filter(action=EventKind.REPORT_PUBLISH).order_by("pk")
+    assert [e.data["replaces"] for e in events] == [None, first.number_display]
