@@ -24,7 +24,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	ITA_HOST=$(HOST) ITA_PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .

@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "ita.lib.middleware.ThaiFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "ita.lib.urls.RequestOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -194,7 +195,13 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ita@localhost")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address e-mailed links and published addresses start with (``ita.lib.urls.site_url``).
+# Without SITE_URL: the address of the request being served, else `make run`'s HOST and PORT.
+SITE_URL_SET = bool(os.environ.get("SITE_URL"))
+SITE_URL = (
+    os.environ.get("SITE_URL")
+    or f"http://{os.environ.get('ITA_HOST', '127.0.0.1')}:{env_int('ITA_PORT', 8000)}"
+).rstrip("/")
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

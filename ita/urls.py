@@ -12,6 +12,16 @@ admin.site.index_title = _("Data and settings")
 urlpatterns = [
     path("", include("ita.results.urls")),
     path("organisations/<int:pk>/", public.organisation_detail, name="organisation_detail"),
+    path(
+        "organisations/<int:org_id>/reports/<int:year>/",
+        public.report_published,
+        name="report_published",
+    ),
+    path(
+        "organisations/<int:org_id>/reports/<int:year>/pdf/",
+        public.report_published_pdf,
+        name="report_published_pdf",
+    ),
     path("api/v1/", include("ita.api.urls")),
     path("measures/", include("measures.urls")),
     path("memos/", include("memos.urls")),

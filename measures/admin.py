@@ -13,6 +13,7 @@ from measures.models import (
     OitItem,
     OitStatus,
     ProgressUpdate,
+    PublishedReport,
     ReminderSent,
 )
 
@@ -52,7 +53,7 @@ class OitItemAdmin(admin.ModelAdmin):
     search_fields = ["name", "group"]
     list_select_related = ["indicator", "year"]
     ordering = ["-year__year", "number"]
-    fields = ["year", "number", "name", "group", "indicator"]
+    fields = ["year", "number", "name", "group", "indicator", "from_report"]
 
     @admin.display(description=_("item"), ordering="number")
     def code(self, obj: OitItem) -> str:
@@ -136,3 +137,14 @@ class EvidenceAdmin(ReadOnlyAdmin):
     list_select_related = ["update"]
     search_fields = ["original_name", "update__measure__title"]
     fields = ["original_name", "size", "content_type", "update"]
+
+
+@admin.register(PublishedReport)
+class PublishedReportAdmin(ReadOnlyAdmin):
+    """Written by publishing a decided memo's report (``memos.publishing``), never here."""
+
+    list_display = ["assessment", "memo_number", "decision", "decided_on", "published_at"]
+    list_select_related = ["assessment__organisation", "assessment__year"]
+    list_filter = ["assessment__year"]
+    search_fields = ["assessment__organisation__name", "memo_number", "memo_subject"]
+    exclude = ["report_html"]

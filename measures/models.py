@@ -64,6 +64,14 @@ class OitItem(models.Model):
         verbose_name=_("indicator"),
     )
     group = models.CharField(_("sub-indicator"), max_length=200, blank=True)
+    from_report = models.BooleanField(
+        _("answered by the published report"),
+        default=False,
+        help_text=_(
+            "The item asks for the internal measures and what was done about them (O42 and "
+            "O43 in 2564): an organisation's published report of the year before answers it."
+        ),
+    )
     findings = models.ManyToManyField(
         Finding,
         blank=True,
@@ -369,3 +377,43 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.kind} {self.period_end}"
+
+
+def published_pdf_path(instance: PublishedReport, filename: str) -> str:
+    return f"measures/published/{uuid.uuid4().hex}.pdf"
+
+
+class PublishedReport(models.Model):
+    """The yearly report as the memo carried it to the mayor, made public once approved.
+
+    Written only by ``measures.publishing.report_publish`` (the memo's decision is the memos
+    app's to check). What it shows is frozen: the report's HTML as sent and the memo's PDF.
+    """
+
+    assessment = models.OneToOneField(
+        Assessment,
+        on_delete=models.PROTECT,
+        related_name="publication",
+        verbose_name=_("assessment"),
+    )
+    report_html = models.TextField(_("report as sent"), editable=False)
+    pdf = models.FileField(_("signed PDF"), upload_to=published_pdf_path, max_length=300)
+    memo_number = models.CharField(_("memo number (ที่)"), max_length=100, blank=True)
+    memo_subject = models.CharField(_("memo subject"), max_length=500, blank=True)
+    decision = models.CharField(_("the mayor's decision"), max_length=100)
+    decided_on = models.DateField(_("decided on"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        verbose_name = _("published report")
+        verbose_name_plural = _("published reports")
+        ordering = ["-assessment__year__year", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.assessment)

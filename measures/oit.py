@@ -171,3 +171,7 @@ OIT_2564: list[tuple[int, int, str, str]] = [
 
 # Years whose published checklist the product ships; other years copy the latest earlier year.
 BUILTIN = {2564: OIT_2564}
+
+# The items an organisation answers with its published report of the year before: its internal
+# measures to promote integrity and transparency, and what it did about them (DOMAIN.md).
+FROM_REPORT = {2564: {42, 43}}

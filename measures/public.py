@@ -1,16 +1,21 @@
-"""An organisation's public page: its published results over the years, each tool's scores,
-weights and contributions, and the issues its report found (the report's findings)."""
+"""The public pages of the report: an organisation's page (its published results over the years,
+each tool's scores, weights and contributions, and its published reports) and each published
+report, as the memo carried it to the mayor, with the memo's signed PDF.
+
+Nothing of a report being worked on shows here (findings, measures, the OIT checklist): only
+what ``measures.publishing`` made public.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from ita.organisations.models import Organisation
 from ita.results.selectors import organisation_assessments, tool_tables
-from measures.models import Finding
+from measures.models import PublishedReport
+from measures.publishing import public_url, publication_for, published_of
 
 
 @require_GET
@@ -19,18 +24,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Organisation.objects.select_related("district__province"), pk=pk
     )
     assessments = organisation_assessments(organisation)
-    prefetch_related_objects(
-        assessments, Prefetch("findings", queryset=Finding.objects.select_related("indicator"))
-    )
-    detailed = []
-    for a in assessments:
-        findings = list(a.findings.all())
-        if not (a.scores.all() or findings):
-            continue
-        tools = tool_tables(a)
-        for table in tools:
-            table["findings"] = [f for f in findings if f.tool == table["tool"].value]
-        detailed.append({"assessment": a, "tools": tools})
+    detailed = [{"assessment": a, "tools": tool_tables(a)} for a in assessments if a.scores.all()]
     return render(
         request,
         "measures/organisation_detail.html",
@@ -39,5 +33,44 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessments": assessments,
             "detailed": detailed,
             "aliases": list(organisation.aliases.all()),
+            "published": list(published_of(organisation)),
         },
     )
+
+
+def _publication(org_id: int, year: int) -> PublishedReport:
+    publication = publication_for(org_id, year)
+    if publication is None:
+        raise Http404("No such published report.")
+    return publication
+
+
+@require_GET
+def report_published(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
+    publication = _publication(org_id, year)
+    return render(
+        request,
+        "measures/published_report.html",
+        {
+            "publication": publication,
+            "organisation": publication.assessment.organisation,
+            "year": year,
+            "address": public_url(org_id, year),
+        },
+    )
+
+
+@require_GET
+def report_published_pdf(request: HttpRequest, org_id: int, year: int) -> FileResponse:
+    publication = _publication(org_id, year)
+    try:
+        pdf = publication.pdf.open("rb")
+    except FileNotFoundError:  # MEDIA_ROOT not restored with the database: see README
+        raise Http404("The published PDF is missing.") from None
+    response = FileResponse(
+        pdf,
+        filename=f"ita-report-{org_id}-{year}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

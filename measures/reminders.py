@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Sequence
 from functools import partial
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,6 +15,7 @@ from django.utils import translation
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
 from ita.lib.thai import name_key
+from ita.lib.urls import absolute
 from ita.organisations.models import Position
 from measures import periods
 from measures.models import Measure, ReminderSent
@@ -111,7 +111,7 @@ def _reminder_text(measure: Measure, kind: str, end: dt.date, today: dt.date) ->
             "end": end,
             "days_left": (end - today).days,
             "days_late": (today - end).days,
-            "url": settings.SITE_URL + reverse("measures:measure_detail", args=[measure.pk]),
+            "url": absolute(reverse("measures:measure_detail", args=[measure.pk])),
         }
         subject = render_to_string("measures/email/reminder_subject.txt", context).strip()
         body = render_to_string("measures/email/reminder_body.txt", context)

@@ -25,7 +25,7 @@ from ita.history.services import Actor, event_record
 from ita.lib.thai import clean_text
 from ita.organisations.models import Organisation
 from ita.results.models import Assessment, AssessmentYear, Indicator, Tool
-from measures import oit, periods
+from measures import oit, periods, publishing
 from measures.models import (
     Evidence,
     Finding,
@@ -163,9 +163,10 @@ def oit_checklist_load(*, year: AssessmentYear, actor: Actor) -> list[OitItem]:
             _("The year %(year)s already has an OIT checklist.") % {"year": year.year}
         )
     indicators: dict[int | None, Indicator] = {i.number: i for i in year.indicators.all()}
-    rows: list[tuple[int, int | None, str, str]]
+    rows: list[tuple[int, int | None, str, str, bool]]
     if year.year in oit.BUILTIN:
-        rows = [(n, ind, group, name) for n, ind, group, name in oit.BUILTIN[year.year]]
+        from_report = oit.FROM_REPORT.get(year.year, set())
+        rows = [(n, ind, g, name, n in from_report) for n, ind, g, name in oit.BUILTIN[year.year]]
         source = "builtin"
     else:
         previous = (
@@ -180,13 +181,20 @@ def oit_checklist_load(*, year: AssessmentYear, actor: Actor) -> list[OitItem]:
                 % {"year": year.year}
             )
         rows = [
-            (i.number, i.indicator.number if i.indicator else None, i.group, i.name)
+            (i.number, i.indicator.number if i.indicator else None, i.group, i.name, i.from_report)
             for i in previous.filter(year=first.year)
         ]
         source = str(first.year.year)
     items = OitItem.objects.bulk_create(
-        OitItem(year=year, number=n, indicator=indicators.get(ind), group=group, name=name)
-        for n, ind, group, name in rows
+        OitItem(
+            year=year,
+            number=n,
+            indicator=indicators.get(ind),
+            group=group,
+            name=name,
+            from_report=flag,
+        )
+        for n, ind, group, name, flag in rows
     )
     event_record(
         actor=actor,
@@ -195,6 +203,8 @@ def oit_checklist_load(*, year: AssessmentYear, actor: Actor) -> list[OitItem]:
         obj=year,
         data={"source": source, "items": len(items)},
     )
+    # Reports published before the checklist existed answer its items now.
+    publishing.oit_fill_from_published(year=year, actor=actor)
     return items
 
 

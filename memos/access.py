@@ -181,3 +181,34 @@ def administrator_refusal(user: Actor, organisation: Organisation) -> str | None
             "can change the emblem."
         )
     return None
+
+
+# --- publishing the report a decided memo carries (measures.publishing) -----------------------
+
+# The mayor's words that make a report public (Memo.Outcome values; not "not approved").
+PUBLISHABLE_OUTCOMES = ("approved", "acknowledged")
+
+
+def publish_refusal(user: Actor, memo: Memo) -> str | None:
+    """Why ``user`` may not publish the report ``memo`` carries, or None when they may: the
+    mayor approved or acknowledged the memo, which carries a report, and the user is its
+    author or the clerk (or whoever acts for the clerk)."""
+    if not _member(memo, user):
+        return _("You are not a member of this organisation.")
+    if memo.state != "decided" or memo.outcome not in PUBLISHABLE_OUTCOMES:
+        return _("A report is published once the mayor has approved or acknowledged its memo")
+    if memo.report_year_id is None or not memo.report_sent:
+        return _("This memo carries no report")
+    if memo.author_id == getattr(user, "pk", None):
+        return None
+    clerk = Position.objects.filter(organisation_id=memo.organisation_id, role=Position.Role.CLERK)
+    acting = ActingAppointment.objects.in_effect(_day(memo)).filter(
+        user__pk=getattr(user, "pk", 0), position__in=clerk
+    )
+    if clerk.held_by(user).exists() or acting.exists():
+        return None
+    return _("Only the memo's author or the clerk can publish its report")
+
+
+def can_publish(user: Actor, memo: Memo) -> bool:
+    return publish_refusal(user, memo) is None

@@ -27,6 +27,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from ita.history.models import EventKind
 from ita.history.services import Actor, AnyUser, event_record
+from ita.lib.urls import absolute
 from ita.organisations import membership
 from ita.organisations.models import Organisation
 from measures.checks import report_checks
@@ -136,7 +137,7 @@ def _require_editable(memo: Memo, actor: AnyUser, state_error: str) -> None:
 
 
 def _memo_url(memo: Memo) -> str:
-    return settings.SITE_URL + reverse("memos:detail", args=[memo.pk])
+    return absolute(reverse("memos:detail", args=[memo.pk]))
 
 
 def _mail_later(user_ids: list[int], subject: str, body: str) -> None:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/send/", views.memo_send, name="send"),
     path("<int:pk>/withdraw/", views.memo_withdraw, name="withdraw"),
     path("<int:pk>/decide/", views.memo_decide, name="decide"),
+    path("<int:pk>/publish/", views.memo_publish, name="publish"),
     path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path(
         "<int:pk>/attachments/<int:attachment_id>/",

@@ -19,7 +19,7 @@ from ita.organisations import membership
 from ita.organisations.models import Organisation, Position
 from ita.organisations.selectors import emblem_of
 from measures import checks
-from memos import access, documents, register, roles, selectors, services
+from memos import access, documents, publishing, register, roles, selectors, services
 from memos.drafts import (
     clear_autosave,
     login_required_keeping_post,
@@ -246,6 +246,8 @@ def _render_detail(
             "autosave_clear": take_autosave_clear(request),
             "signoff_labels": dict(SignOff.Decision.choices),
             "report_checks": report_checks,
+            "can_publish": access.can_publish(user, memo),
+            "publication": publishing.publication_of(memo),
         },
         status=status,
     )
@@ -539,3 +541,24 @@ def emblem_image(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def memo_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish the report a decided memo carries: a page that says what will be public, and
+    asks to confirm (measures.publishing)."""
+    memo = _get_memo_for_user(request, pk)
+    reason = access.publish_refusal(request.user, memo)
+    if reason:
+        raise PermissionDenied(reason)
+    if request.method == "POST":
+        publication = publishing.memo_publish_report(memo=memo, actor=request.user)
+        messages.success(request, _("The report is published."))
+        year = publication.assessment.year.year
+        return redirect("report_published", memo.organisation_id, year)
+    return render(
+        request,
+        "memos/publish.html",
+        {"memo": memo, "publication": publishing.publication_of(memo)},
+    )

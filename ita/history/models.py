@@ -43,6 +43,7 @@ class EventKind(models.TextChoices):
     MEASURE_PROGRESS = "measure.progress", _("Progress recorded")
     MEASURE_REMINDER_DUE_SOON = "measure.reminder.due_soon", _("Reminder: period ends soon")
     MEASURE_REMINDER_OVERDUE = "measure.reminder.overdue", _("Reminder: overdue")
+    REPORT_PUBLISH = "report.publish", _("Report published")
     # Memos
     MEMO_CHAIN = "memo.chain", _("Sign-off chain configured")
     MEMO_CREATE = "memo.create", _("Memo drafted")

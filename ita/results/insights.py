@@ -293,6 +293,15 @@ class YearResult:
         return self.assessment.year.year
 
 
+# An average of fewer organisations than this is not shown: with one or two it is little more
+# than the organisation's own score (or a neighbour's), not a standard to compare with.
+MIN_PEERS = 3
+
+
+def _average(value: object, count: int) -> Decimal | None:
+    return _decimal(value) if count >= MIN_PEERS else None
+
+
 def organisation_years(organisation: Organisation) -> list[YearResult]:
     """Each year's total, tool scores, ranks and the province's mean, oldest first: 4 queries."""
     assessments = list(
@@ -332,7 +341,7 @@ def organisation_years(organisation: Organisation) -> list[YearResult]:
         result = YearResult(
             assessment=a,
             tools=tools.get(a.year_id, {}),
-            province_mean=_decimal(p.get("mean")),
+            province_mean=_average(p.get("mean"), p.get("province_count", 0)),
             province_rank=p["province_better"] + 1 if ranked else None,
             province_count=p.get("province_count", 0),
             district_rank=p["district_better"] + 1 if ranked else None,
@@ -388,6 +397,9 @@ class ProfileLine:
     own: Decimal | None
     province: Decimal | None
     kind: Decimal | None
+    # How many organisations each average covers (the average is None below MIN_PEERS).
+    province_n: int = 0
+    kind_n: int = 0
 
     @property
     def versus_province(self) -> Decimal | None:
@@ -408,7 +420,7 @@ class Profile:
     indicators: list[ProfileLine]
     tools: list[ProfileLine]
     total: ProfileLine
-    province_count: int
+    province_count: int  # organisations with indicator scores: the indicator averages' base
     kind_count: int
 
 
@@ -429,6 +441,8 @@ def indicator_profile(organisation: Organisation, year: AssessmentYear) -> Profi
         .annotate(
             province=Avg("score", filter=in_province),
             kind=Avg("score", filter=of_kind),
+            province_n=Count("pk", filter=in_province),
+            kind_n=Count("pk", filter=of_kind),
             own=Max("score", filter=own),
         )
     }
@@ -453,8 +467,10 @@ def indicator_profile(organisation: Organisation, year: AssessmentYear) -> Profi
                 tool=i.tool,
                 number=i.number,
                 own=_decimal(r.get("own")),
-                province=_decimal(r.get("province")),
-                kind=_decimal(r.get("kind")),
+                province=_average(r.get("province"), r.get("province_n", 0)),
+                kind=_average(r.get("kind"), r.get("kind_n", 0)),
+                province_n=r.get("province_n", 0),
+                kind_n=r.get("kind_n", 0),
             )
         )
     return Profile(
@@ -466,11 +482,13 @@ def indicator_profile(organisation: Organisation, year: AssessmentYear) -> Profi
             tool="",
             number=None,
             own=_decimal(totals["own"]),
-            province=_decimal(totals["province"]),
-            kind=_decimal(totals["kind"]),
+            province=_average(totals["province"], totals["province_n"]),
+            kind=_average(totals["kind"], totals["kind_n"]),
+            province_n=totals["province_n"],
+            kind_n=totals["kind_n"],
         ),
-        province_count=totals["province_n"],
-        kind_count=totals["kind_n"],
+        province_count=max((line.province_n for line in lines), default=0),
+        kind_count=max((line.kind_n for line in lines), default=0),
     )
 
 
@@ -506,6 +524,8 @@ def _tool_lines(indicators: list[Indicator], lines: list[ProfileLine]) -> list[P
                 own=mean("own"),
                 province=mean("province"),
                 kind=mean("kind"),
+                province_n=min(line.province_n for _, line in pairs),
+                kind_n=min(line.kind_n for _, line in pairs),
             )
         )
     return out

@@ -21,7 +21,7 @@ def test_an_administrator_pastes_the_seed_reconciles_a_name_and_applies(page, lo
     # The progress page steps through the rows by itself, then shows the preview.
     page.wait_for_selector("table.import-rows")
     assert "ผิดพลาด: 1" in page.locator(".counts").inner_text()
-    assert "เปลี่ยนแปลง: 1" in page.locator(".counts").inner_text()
+    assert "แก้ไขจากเดิม: 1" in page.locator(".counts").inner_text()
     error_row = page.locator("tr.row-error")
     assert "ไม่รู้จักหน่วยงาน" in error_row.inner_text()
     first_choice = error_row.locator("input[name=choice]").first

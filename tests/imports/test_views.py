@@ -73,7 +73,7 @@ def test_pasting_the_seed_previews_85_unchanged_rows_with_progress(admin_client)
     assert b"<progress" in page.content and b'id="check-form"' in page.content
     _finish(admin_client, url)
     page = admin_client.get(url).content.decode()
-    assert "ไม่เปลี่ยนแปลง: 85" in page or "Unchanged: 85" in page
+    assert "คงเดิม: 85" in page or "Unchanged: 85" in page
     assert "เอกสารแนบท้ายประกาศ" in page  # the page note, listed among the skipped lines
     assert "ระดับผลการประเมิน" in page  # the columns read from the header
     batch = ImportBatch.objects.get()

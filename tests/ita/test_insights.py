@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from decimal import Decimal as D
 from xml.etree import ElementTree
@@ -239,13 +240,16 @@ def test_the_organisation_trends_follow_the_rules(db) -> None:  # noqa: ANN001
     year = AssessmentYear.objects.prefetch_related("indicators").get(pk=y2.pk)
     profile = insights.indicator_profile(home, year)
     four = next(line for line in profile.indicators if line.number == 4)
-    assert four.own == D("89.00") and four.province == D("89.00")
-    # Its kind nationwide: home (89) and the stranger in another province (44).
-    assert four.kind == D("66.50") and four.versus_kind == D("22.50")
+    # Only home has indicator scores in its province, and two of its kind nationwide (home, 89,
+    # and the stranger in another province, 44): no average of fewer than three is shown, but
+    # each line says how many it would cover.
+    assert four.own == D("89.00") and four.province is None and four.versus_province is None
+    assert four.kind is None and (four.province_n, four.kind_n) == (1, 2)
     # Totals of its kind (อบต.) in 2567: 96, 95, 80 and the stranger's 50; the town is left out.
     assert profile.total.own == D("96.00") and profile.total.kind == D("80.25")
     assert profile.total.province == rules.round2(D(96 + 90 + 95 + 80) / 4)
-    assert profile.province_count == 4 and profile.kind_count == 4
+    assert (profile.total.province_n, profile.total.kind_n) == (4, 4)
+    assert profile.province_count == 1 and profile.kind_count == 2
     assert [t.tool for t in profile.tools] == ["IIT", "EIT", "OIT"]
 
 
@@ -306,3 +310,27 @@ def test_the_organisation_page_links_its_tables_as_downloads(demo, client: Clien
     assert url in html
     response = client.get(url.replace("&amp;", "&"))
     assert response.status_code == 200 and response.content[:2] == b"PK"  # a zip: XLSX
+
+
+def test_no_average_of_fewer_than_three_and_each_says_how_many(demo, client: Client) -> None:  # noqa: ANN001
+    # In the demo only สุโสะ has indicator scores: an "average" of them would be its own scores.
+    url = f"/organisations/{demo.home.pk}/insights/"
+    html = client.get(url).content.decode()
+    assert "ไม่แสดงค่าเฉลี่ยที่มีหน่วยงานน้อยกว่า 3 แห่ง" in html
+    rows = list(
+        csv.reader(
+            client.get(url + "?download=profile&format=csv")
+            .content.decode("utf-8-sig")
+            .splitlines()
+        )
+    )
+    header, four = rows[0], next(r for r in rows if r[0].startswith("4."))
+    assert header[2:6] == [
+        "ค่าเฉลี่ยจังหวัด",
+        "จำนวนหน่วยงานในค่าเฉลี่ยจังหวัด",
+        "ค่าเฉลี่ยหน่วยงานประเภทเดียวกัน",
+        "จำนวนหน่วยงานในค่าเฉลี่ยหน่วยงานประเภทเดียวกัน",
+    ]
+    assert four[1] == "83.85" and four[2:6] == ["", "1", "", "1"]
+    total = rows[-1]
+    assert total[2] != "" and int(total[3]) == 85  # the province's 85 published totals

@@ -19,8 +19,8 @@ def _timeline(client, org, memo) -> str:  # noqa: ANN001
 
 def test_the_mayors_decision_reads_as_a_verb_with_its_outcome(client, org) -> None:  # noqa: ANN001
     timeline = _timeline(client, org, bring_to(org, "decided"))
-    assert "วินิจฉัย: อนุมัติ" in timeline
-    assert "วินิจฉัยเมื่อ" not in timeline  # the field label "decided at" is not the verb
+    assert "สั่งการ: อนุมัติ" in timeline
+    assert "วันที่สั่งการ" not in timeline  # the field label "decided at" is not the verb
 
 
 def test_forwarding_says_its_decision_once(client, org) -> None:  # noqa: ANN001

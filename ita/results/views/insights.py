@@ -396,6 +396,7 @@ def _years_table(results: list[insights.YearResult]) -> Table:
             Column("level", _("Level")),
             Column("passed", _("Against the pass mark"), "passed"),
             Column("province_mean", _("Province mean"), "score"),
+            Column("province_n", _("Organisations in the province mean"), "int"),
         ],
         rows=[
             {
@@ -405,6 +406,7 @@ def _years_table(results: list[insights.YearResult]) -> Table:
                 "level": r.assessment.level,
                 "passed": r.assessment.passed,
                 "province_mean": r.province_mean,
+                "province_n": r.province_count,
             }
             for r in results
         ],
@@ -455,7 +457,9 @@ def _profile_table(profile: insights.Profile, organisation: Organisation) -> Tab
             Column("label", _("Indicator")),
             Column("own", organisation.short_kind + organisation.short_name, "score"),
             Column("province", _("Province average"), "score"),
+            Column("province_n", _("Organisations in the province average"), "int"),
             Column("kind", _("Average of its kind"), "score"),
+            Column("kind_n", _("Organisations in the average of its kind"), "int"),
             Column("vs_province", _("Difference from the province"), "signed"),
             Column("vs_kind", _("Difference from its kind"), "signed"),
         ],
@@ -464,20 +468,26 @@ def _profile_table(profile: insights.Profile, organisation: Organisation) -> Tab
                 "label": line.label or _("Total"),
                 "own": line.own,
                 "province": line.province,
+                "province_n": line.province_n,
                 "kind": line.kind,
+                "kind_n": line.kind_n,
                 "vs_province": line.versus_province,
                 "vs_kind": line.versus_kind,
             }
             for line in lines
         ],
         note=_(
-            "Province average: %(p)s organisations of the province; average of its kind: "
-            "%(k)s organisations of the kind “%(kind)s” nationwide."
+            "Indicator averages: %(p)s organisations of the province and %(k)s organisations "
+            "of the kind “%(kind)s” nationwide have indicator scores; the totals' averages: "
+            "%(tp)s and %(tk)s. No average is shown of fewer than %(min)s organisations."
         )
         % {
             "p": profile.province_count,
             "k": profile.kind_count,
+            "tp": profile.total.province_n,
+            "tk": profile.total.kind_n,
             "kind": organisation.get_kind_display(),
+            "min": insights.MIN_PEERS,
         },
     )
 

@@ -1,0 +1,158 @@
+"""The published report: one clear privacy rule.
+
+The report (findings, measures, the OIT checklist) is private to the organisation while it is
+worked on. Once the mayor has approved or acknowledged the memo that carries it, its author or
+the clerk publishes it (``memos.publishing.memo_publish_report`` checks that and calls
+``report_publish`` here): a public page per organisation and year shows the report as the memo
+sent it and the memo's signed PDF, at a stable address. That address is the evidence of the
+next year's OIT items on internal measures (``OitItem.from_report``: O42 and O43 in 2564),
+which are filled with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ita.history.models import EventKind
+from ita.history.services import Actor, event_record
+from ita.lib.urls import absolute
+from ita.organisations.models import Organisation
+from ita.results.models import Assessment, AssessmentYear
+from measures.models import OitItem, OitStatus, PublishedReport
+
+
+def public_path(organisation_id: int, year: int) -> str:
+    """The stable address of an organisation's published report of a year (BE)."""
+    return reverse("report_published", args=[organisation_id, year])
+
+
+def public_url(organisation_id: int, year: int) -> str:
+    return absolute(public_path(organisation_id, year))
+
+
+def published_of(organisation: Organisation) -> QuerySet[PublishedReport]:
+    """The organisation's published reports, newest year first."""
+    return PublishedReport.objects.filter(assessment__organisation=organisation).select_related(
+        "assessment__year"
+    )
+
+
+def publication_for(organisation_id: int, year: int) -> PublishedReport | None:
+    return (
+        PublishedReport.objects.select_related(
+            "assessment__organisation__district__province", "assessment__year"
+        )
+        .filter(assessment__organisation_id=organisation_id, assessment__year__year=year)
+        .first()
+    )
+
+
+def _fill(organisation: Organisation, items: list[OitItem], url: str) -> list[str]:
+    """Mark the items published with the report's address; returns the codes changed."""
+    existing = {
+        s.item_id: s for s in OitStatus.objects.filter(organisation=organisation, item__in=items)
+    }
+    changed = []
+    for item in items:
+        status = existing.get(item.pk) or OitStatus(organisation=organisation, item=item)
+        if (status.state, status.evidence_url) == (OitStatus.State.PUBLISHED, url):
+            continue
+        status.state, status.evidence_url = OitStatus.State.PUBLISHED, url
+        status.save()
+        changed.append(item.code)
+    return changed
+
+
+def _record_fill(organisation: Organisation, year: int, codes: list[str], actor: Actor) -> None:
+    if codes:
+        event_record(
+            actor=actor,
+            action=EventKind.OIT_STATUSES,
+            organisation_id=organisation.pk,
+            obj=organisation,
+            data={"year": year, "items": codes, "from_report": year - 1},
+        )
+
+
+@transaction.atomic
+def report_publish(
+    *,
+    assessment: Assessment,
+    report_html: str,
+    pdf: bytes,
+    memo_number: str,
+    memo_subject: str,
+    decision: str,
+    decided_on: dt.date,
+    actor: Actor,
+) -> PublishedReport:
+    """Publish (or publish again, from a later memo) the report of ``assessment``.
+
+    The address stays the same; the next year's OIT items answered by the report are filled
+    with it. One history row, in the same transaction.
+    """
+    if not report_html.strip() or not pdf:
+        raise ValidationError(_("The memo carries no report to publish"))
+    publication = PublishedReport.objects.filter(assessment=assessment).first()
+    before = None
+    old_file = ""
+    if publication is None:
+        publication = PublishedReport(assessment=assessment)
+    else:
+        before = publication.memo_number
+        old_file = publication.pdf.name or ""
+    publication.report_html = report_html
+    publication.memo_number = memo_number
+    publication.memo_subject = memo_subject
+    publication.decision = decision
+    publication.decided_on = decided_on
+    publication.published_at = timezone.now()
+    publication.published_by = actor  # type: ignore[assignment]
+    publication.pdf.save("report.pdf", ContentFile(pdf), save=False)
+    try:
+        publication.save()
+        organisation = assessment.organisation
+        url = public_url(organisation.pk, assessment.year.year)
+        event_record(
+            actor=actor,
+            action=EventKind.REPORT_PUBLISH,
+            organisation_id=organisation.pk,
+            obj=publication,
+            data={
+                "year": assessment.year.year,
+                "url": url,
+                "memo": memo_number,
+                "replaces": before,
+            },
+        )
+        following = assessment.year.year + 1
+        items = list(OitItem.objects.filter(year__year=following, from_report=True))
+        _record_fill(organisation, following, _fill(organisation, items, url), actor)
+    except Exception:
+        publication.pdf.delete(save=False)
+        raise
+    if old_file:
+        transaction.on_commit(lambda: default_storage.delete(old_file))
+    return publication
+
+
+def oit_fill_from_published(*, year: AssessmentYear, actor: Actor) -> None:
+    """A checklist loaded after reports were published: fill its items answered by them."""
+    items = list(OitItem.objects.filter(year=year, from_report=True))
+    if not items:
+        return
+    for publication in PublishedReport.objects.filter(
+        assessment__year__year=year.year - 1
+    ).select_related("assessment__organisation"):
+        organisation = publication.assessment.organisation
+        url = public_url(organisation.pk, year.year - 1)
+        _record_fill(organisation, year.year, _fill(organisation, items, url), actor)

@@ -1,0 +1,67 @@
+"""Publishing the report a decided memo carries: the memo's side of ``measures.publishing``.
+
+The author or the clerk publishes once the mayor has approved or acknowledged the memo
+(``memos.access.publish_refusal``); the public page shows the report as the memo sent it
+(``Memo.report_sent``) and the memo's PDF (``published_pdf_bytes``).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone, translation
+
+from ita.history.services import AnyUser
+from ita.results.models import Assessment
+from measures.models import PublishedReport
+from measures.publishing import report_publish
+from memos import access, documents
+from memos.models import Memo
+
+
+def published_pdf_bytes(memo: Memo) -> bytes:
+    """The PDF the public page serves: the decided memo with its report as sent.
+
+    The one place to swap for the stored, signed PDF of the decided memo when there is one.
+    """
+    return documents.memo_pdf(memo)
+
+
+@transaction.atomic(durable=True)
+def memo_publish_report(*, memo: Memo, actor: AnyUser) -> PublishedReport:
+    """Make the report ``memo`` carries public (again, from a later memo: same address)."""
+    memo = (
+        Memo.objects.select_for_update(of=("self",))
+        .select_related("organisation", "report_year")
+        .get(pk=memo.pk)
+    )
+    reason = access.publish_refusal(actor, memo)
+    if reason:
+        raise PermissionDenied(reason)
+    assert memo.report_year is not None and memo.decided_at is not None  # publish_refusal
+    assessment = Assessment.objects.select_related("organisation", "year").get(
+        organisation=memo.organisation, year=memo.report_year
+    )
+    with translation.override("th"):
+        decision = str(Memo.Outcome(memo.outcome).label)
+        # The label carries the English gloss before the Thai word in brackets: keep the word.
+        decision = decision.split("(")[-1].rstrip(")") if "(" in decision else decision
+    return report_publish(
+        assessment=assessment,
+        report_html=memo.report_sent,
+        pdf=published_pdf_bytes(memo),
+        memo_number=memo.number_display,
+        memo_subject=memo.subject,
+        decision=decision,
+        decided_on=timezone.localdate(memo.decided_at),
+        actor=actor,
+    )
+
+
+def publication_of(memo: Memo) -> PublishedReport | None:
+    """The report's publication, if any (whichever memo made it)."""
+    if memo.report_year_id is None:
+        return None
+    return PublishedReport.objects.filter(
+        assessment__organisation_id=memo.organisation_id, assessment__year_id=memo.report_year_id
+    ).first()
