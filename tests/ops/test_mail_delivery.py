@@ -15,7 +15,7 @@ from ita.history.models import Event
 from ita.lib import tasks
 from measures.models import Measure, ReminderSent
 from memos import services
-from tests.memos.conftest import CHAIN_ROLES, fresh, make_memo, org  # noqa: F401
+from tests.memos.conftest import CHAIN_ROLES, fresh, make_memo
 from tests.ops.conftest import statuses, time_passes, work
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("queue")]
