@@ -115,10 +115,15 @@ def reminders_send(*, today: dt.date, days_before: int) -> list[Due]:
         to = reminder_recipients(m, positions.get(m.assessment.organisation_id, []))
         if not to:
             continue
-        arguments = {"measure_id": m.pk, "kind": str(kind), "period_end": end.isoformat()}
-        if is_waiting(reminder_deliver, **arguments):
+        if is_waiting(reminder_deliver, measure_id=m.pk, kind=kind, period_end=end.isoformat()):
             continue
-        enqueue_on_commit(reminder_deliver, **arguments, today=today.isoformat())
+        enqueue_on_commit(
+            reminder_deliver,
+            measure_id=m.pk,
+            kind=str(kind),
+            period_end=end.isoformat(),
+            today=today.isoformat(),
+        )
         queued.append(Due(m.pk, kind, end, to))
     return queued
 

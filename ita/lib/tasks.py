@@ -99,9 +99,7 @@ def retrying_task(
         run.__name__ = func.__name__
         run.__qualname__ = func.__qualname__
         run.__doc__ = func.__doc__
-        made: Task[P, T] = task(takes_context=True, priority=priority, queue_name=queue_name)(
-            run  # type: ignore[arg-type]
-        )
+        made: Task[P, T] = task(takes_context=True, priority=priority, queue_name=queue_name)(run)
         LABELS[made.module_path] = label or func.__name__
         return made
 
@@ -198,6 +196,7 @@ def waiting(limit: int = 200) -> list[Row]:
 def retry_failed(result_id: str) -> str | None:
     """Enqueue a failed run again now, as a first attempt; the new run's id, or None when the
     run is not a failure left alone (already retried, or not failed)."""
+    result_id = str(result_id)
     with transaction.atomic():
         result = DBTaskResult.objects.select_for_update().filter(pk=result_id).first()
         if result is None or result.status != TaskResultStatus.FAILED or _retried([result_id]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -32,9 +34,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def task_retry(request: HttpRequest, result_id: str) -> HttpResponse:
+def task_retry(request: HttpRequest, result_id: UUID) -> HttpResponse:
     _require_staff(request)
-    if services.task_retry(result_id=result_id, actor=request.user):
+    if services.task_retry(result_id=str(result_id), actor=request.user):
         messages.success(request, _("The task is queued again and will run shortly"))
     else:
         messages.error(request, _("This task has already been retried or is no longer failed"))
