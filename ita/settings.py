@@ -271,7 +271,7 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
-        "ita": {"handlers": ["mail_admins"], "level": "INFO"},
+        "ita": {"handlers": ["mail_admins"], "level": os.environ.get("LOG_LEVEL", "INFO")},
         # The request lines are ita.request's; Django's own would repeat each one.
         "django.server": {"level": "WARNING"},
     },

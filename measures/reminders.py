@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ita.history.models import EventKind
 from ita.history.services import event_record
-from ita.lib.tasks import enqueue_on_commit, is_waiting, retrying_task
+from ita.lib.tasks import enqueue_on_commit, retrying_task, waiting_kwargs
 from ita.lib.thai import name_key
 from ita.organisations.models import Position
 from measures import periods
@@ -104,6 +104,10 @@ def reminders_send(*, today: dt.date, days_before: int) -> list[Due]:
     positions: dict[int, list[Position]] = {}
     for p in Position.objects.filter(organisation_id__in=org_ids).select_related("holder"):
         positions.setdefault(p.organisation_id, []).append(p)
+    waiting = {
+        (k.get("measure_id"), k.get("kind"), k.get("period_end"))
+        for k in waiting_kwargs(reminder_deliver)
+    }
     queued: list[Due] = []
     for m in candidates:
         due = _due_kind(m, today, days_before)
@@ -115,7 +119,7 @@ def reminders_send(*, today: dt.date, days_before: int) -> list[Due]:
         to = reminder_recipients(m, positions.get(m.assessment.organisation_id, []))
         if not to:
             continue
-        if is_waiting(reminder_deliver, measure_id=m.pk, kind=kind, period_end=end.isoformat()):
+        if (m.pk, str(kind), end.isoformat()) in waiting:
             continue
         enqueue_on_commit(
             reminder_deliver,

@@ -1,7 +1,15 @@
 """The memos' background tasks (``ita.lib.tasks``): e-mail notices, retried until delivered.
 
-The decided memo's archival PDF goes here the same way: a task that calls the function that
-does the work, enqueued by the service with ``enqueue_on_commit(task, memo.pk)``.
+The decided memo's archival PDF goes here the same way, a task around the function that does
+the work (which must do nothing when the archive is already there: a task may run twice)::
+
+    @retrying_task(label=_("Archival PDF of a decided memo"))
+    def memo_archive_task(memo_id: int) -> None:
+        archive.memo_archive(memo_id)
+
+enqueued by the service that decides the memo, inside its transaction::
+
+    enqueue_on_commit(memo_archive_task, memo.pk)
 """
 
 from __future__ import annotations

@@ -111,16 +111,14 @@ def enqueue_on_commit(the_task: Task[P, Any], *args: P.args, **kwargs: P.kwargs)
     transaction.on_commit(lambda: the_task.enqueue(*args, **kwargs))
 
 
-def is_waiting(the_task: Task[Any, Any], **kwargs: Any) -> bool:
-    """Whether a run of ``the_task`` with these keyword arguments is queued or running (a
-    retry in its back-off counts)."""
+def waiting_kwargs(the_task: Task[Any, Any]) -> list[dict[str, Any]]:
+    """The keyword arguments of every run of ``the_task`` queued or running (a retry waiting out
+    its back-off too), in one query: what not to queue again."""
     rows = DBTaskResult.objects.filter(
         task_path=the_task.module_path,
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
-    )
-    for key, value in kwargs.items():
-        rows = rows.filter(**{f"args_kwargs__kwargs__{key}": value})
-    return rows.exists()
+    ).values_list("args_kwargs", flat=True)
+    return [row.get("kwargs", {}) for row in rows]
 
 
 @dataclass(frozen=True)
