@@ -207,7 +207,7 @@ def _check_empty(engine: str, manifest: dict[str, Any]) -> None:
             "nothing was changed"
         )
     root = Path(settings.MEDIA_ROOT)
-    if root.is_dir() and any(root.iterdir()):
+    if root.is_dir() and any(p.is_file() for p in root.rglob("*")):  # empty folders may stay
         raise BackupError(
             f"MEDIA_ROOT ({root}) is not empty: restore goes into an empty folder, nothing was "
             "changed"

@@ -4,6 +4,7 @@ every page, PDF and file, on SQLite and on PostgreSQL (when DATABASE_URL points 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import subprocess
@@ -105,3 +106,24 @@ def test_a_backup_restored_into_an_empty_database_gives_back_every_page_and_file
     ]
     differ = [key for key in before if before[key] != after.get(key)]
     assert differ == []
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite's backup waits for an open transaction
+def test_restore_refuses_a_file_that_is_not_a_backup_and_a_database_that_is_not_empty(
+    tmp_path: Path,
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    garbage = tmp_path / "garbage.tar.gz"
+    garbage.write_bytes(b"not an archive")
+    with pytest.raises(CommandError, match="Not restored"):
+        call_command("restore", str(garbage))
+    other = tmp_path / "other.tar.gz"
+    with tarfile.open(other, "w:gz") as tar:
+        tar.add(garbage, arcname="db.sqlite3")
+    with pytest.raises(CommandError, match="not a backup of this application"):
+        call_command("restore", str(other))
+    archive = tmp_path / "ita.tar.gz"
+    call_command("backup", "-o", str(archive), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="the database is not empty"):
+        call_command("restore", str(archive))

@@ -1,3 +1,4 @@
+import tarfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         try:
             summary = restore(path)
-        except (BackupError, OSError, ValueError) as error:
+        except (BackupError, OSError, ValueError, tarfile.TarError) as error:
             raise CommandError(f"Not restored: {error}") from None
         self.stdout.write(
             self.style.SUCCESS(
