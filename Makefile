@@ -67,6 +67,7 @@ bench: install
 	$(PY) bench/workflow.py
 	$(PY) bench/measures_report.py
 	$(PY) bench/pdf.py
+	$(PY) bench/notices.py
 
 bench-pdf: install
 	$(PY) bench/pdf.py

@@ -123,3 +123,24 @@ def test_admins_and_sentry_come_from_the_environment() -> None:
     assert result.stdout.strip() == (
         "[('ผู้ดูแล', 'ops@example.go.th'), ('it@example.go.th', 'it@example.go.th')]"
     ), result.stderr
+
+
+def test_a_sentry_dsn_without_sentry_sdk_is_refused_with_a_clear_message() -> None:
+    # sentry-sdk is optional (not in the lock): without it, the setting is refused.
+    try:
+        import sentry_sdk  # noqa: F401
+
+        pytest.skip("sentry-sdk is installed here")
+    except ImportError:
+        pass
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**env, "SENTRY_DSN": "https://key@sentry.example.go.th/1"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "SENTRY_DSN is set but sentry-sdk is not installed" in result.stderr
+    assert "key@sentry" not in result.stderr
