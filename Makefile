@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format demo bench bench-pdf clean system-deps
+.PHONY: run test install lint format demo bench bench-pdf clean system-deps worker backup restore
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,23 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+	@# The task worker (e-mail, reminders) beside the server; Ctrl-C stops both.
+	@$(PY) manage.py db_worker --queue-name='*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	ITA_HOST=$(HOST) ITA_PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The task worker alone (production runs it as a service: README, "Background tasks").
+worker: install
+	$(PY) manage.py db_worker --queue-name='*'
+
+# `make backup` writes backups/ita-<date>.tar.gz (or OUT=path); `make restore FILE=path` puts one
+# back into an empty database and MEDIA_ROOT.
+backup: $(STAMP)
+	$(PY) manage.py backup $(if $(OUT),-o $(OUT))
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/ita-....tar.gz"; exit 2; }
+	$(PY) manage.py restore $(FILE)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
@@ -51,6 +67,7 @@ bench: install
 	$(PY) bench/workflow.py
 	$(PY) bench/measures_report.py
 	$(PY) bench/pdf.py
+	$(PY) bench/notices.py
 
 bench-pdf: install
 	$(PY) bench/pdf.py

@@ -5,6 +5,7 @@ With DEBUG off, SECRET_KEY and ALLOWED_HOSTS must be given.
 """
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -93,6 +94,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     # Lowest layer first (docs/architecture.md): each app imports only those above it here.
     "ita.history",
     "ita.organisations",
@@ -101,9 +104,11 @@ INSTALLED_APPS = [
     "measures",
     "memos",
     "ita.demo",
+    "ita.ops",
 ]
 
 MIDDLEWARE = [
+    "ita.lib.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -215,10 +220,66 @@ if not DEBUG:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
+# Background work (e-mail, reminders, archives): django-tasks on the database, run by
+# `manage.py db_worker` (README, "Background tasks"). A failed task is retried with exponential
+# back-off: base × 2^(attempt − 1) seconds, at most the maximum, up to the number of attempts.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASK_RETRY_ATTEMPTS = env_int("TASK_RETRY_ATTEMPTS", 10)
+TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 30)
+TASK_RETRY_MAX_SECONDS = env_int("TASK_RETRY_MAX_SECONDS", 3600)
+# /health/ reports the worker down when a due task has waited longer than this.
+HEALTH_TASK_MAX_WAIT_SECONDS = env_int("HEALTH_TASK_MAX_WAIT_SECONDS", 300)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # probes may call it over plain HTTP from the host
+
+# Errors go to ADMINS by e-mail ("Name <address>" or an address, comma-separated), and to a
+# Sentry-compatible service when SENTRY_DSN is set (pip install sentry-sdk).
+ADMINS = [
+    (name.strip() or address, address)
+    for item in env_list("ADMINS", [])
+    for name, address in [parseaddr(item)]
+    if address
+]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ImproperlyConfigured("SENTRY_DSN is set but sentry-sdk is not installed") from None
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+    )
+
+# One line per request (ita.request) and per recorded change (ita.history), as key=value
+# (LOG_FORMAT=json for JSON lines); errors mailed to ADMINS (Django's own logger does so for
+# the requests' errors).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "structured": {
+            "()": "ita.lib.requestlog.StructuredFormatter",
+            "json": os.environ.get("LOG_FORMAT", "keyvalue") == "json",
+        }
+    },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "structured"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+        "ita": {"handlers": ["mail_admins"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        # The request lines are ita.request's; Django's own would repeat each one.
+        "django.server": {"level": "WARNING"},
+    },
 }

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from ita.ops import health
 from measures import public
 
 admin.site.site_header = _("ITA for local government: administration")
@@ -30,6 +31,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("health/", health.health, name="health"),
+    path("ops/", include("ita.ops.urls")),
 ]
 # Uploaded files (attachments, evidence) are private: each app serves them through a view that
 # checks membership, never from MEDIA_URL.

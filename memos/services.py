@@ -14,11 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,6 +26,7 @@ from django_fsm import can_proceed, has_transition_perm
 from ita.history.models import EventKind
 from ita.history.services import Actor, AnyUser, event_record
 from ita.lib.urls import absolute
+from ita.lib.tasks import enqueue_on_commit
 from ita.organisations import membership
 from ita.organisations.models import Organisation
 from measures.checks import report_checks
@@ -43,6 +42,7 @@ from memos.models import (
 )
 from memos.settings_services import emblem_set as emblem_set
 from memos.settings_services import memo_chain_set as memo_chain_set
+from memos.tasks import memo_notice_send
 
 CONTENT_FIELDS = (
     "unit_name",
@@ -141,21 +141,10 @@ def _memo_url(memo: Memo) -> str:
 
 
 def _mail_later(user_ids: list[int], subject: str, body: str) -> None:
-    """Send after the transaction commits, so a rolled-back change never e-mails anyone."""
-
-    def send() -> None:
-        emails = list(
-            get_user_model()
-            .objects.filter(pk__in=user_ids, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-        if emails:
-            # A header cannot hold a line break, whatever was pasted into the subject.
-            send_mail(" ".join(subject.split()), body, None, emails, fail_silently=False)
-
-    # robust: the change is committed; a mail server that is down is logged, not a 500.
-    transaction.on_commit(send, robust=True)
+    """Queue the notice once the transaction commits (a rolled-back change e-mails nobody); the
+    worker sends it and retries while the mail server fails (``memos.tasks``)."""
+    if user_ids:
+        enqueue_on_commit(memo_notice_send, sorted(set(user_ids)), subject, body)
 
 
 def _notify_step(memo: Memo, step: chain.Step) -> None:

@@ -9,6 +9,8 @@ def _fast_settings(settings) -> None:  # noqa: ANN001, PT004
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "th"
+    # Tasks run at once where the queue is not the point; tests/ops run the real worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

@@ -55,6 +55,8 @@ class EventKind(models.TextChoices):
     MEMO_WITHDRAW = "memo.withdraw", _("Memo withdrawn")
     MEMO_ATTACH = "memo.attach", _("File attached")
     MEMO_DETACH = "memo.detach", _("File removed")
+    # Operations
+    TASK_RETRY = "task.retry", _("Background task retried")
 
 
 class Event(models.Model):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import models
+from django.db import models, transaction
 
 from ita.history.models import Event, EventKind
+
+logger = logging.getLogger("ita.history")
 
 # A request's user: someone logged in, or the anonymous visitor (``request.user``).
 AnyUser = User | AnonymousUser
@@ -37,7 +40,7 @@ def event_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     user = actor if actor is not None and actor.is_authenticated else None
-    return Event.objects.create(
+    event = Event.objects.create(
         actor=user,
         action=action,
         organisation_id=organisation_id,
@@ -48,3 +51,13 @@ def event_record(
         comment=comment,
         data=data or {},
     )
+    # One log line per service action, once it is committed (a rolled-back change logs nothing).
+    fields = {
+        "action": str(action),
+        "object": f"{object_type}:{object_id}",
+        "organisation": organisation_id or "-",
+        "user": user.pk if user else "-",
+        "event": event.pk,
+    }
+    transaction.on_commit(lambda: logger.info("event", extra={"fields": fields}))
+    return event

@@ -9,7 +9,8 @@ from measures.reminders import reminders_send
 class Command(BaseCommand):
     help = (
         "E-mail reminders about measures whose period ends soon or has ended without the measure "
-        "being done. Run it daily: each kind of reminder is sent once per measure and period."
+        "being done. Run it daily: each kind of reminder is sent once per measure and period, "
+        "by the task worker, which retries while the mail server fails."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,7 +37,12 @@ class Command(BaseCommand):
                 ) from None
         else:
             on = timezone.localdate()
-        sent = reminders_send(today=on, days_before=days)
-        for r in sent:
-            self.stdout.write(f"{r.kind:<9} measure {r.measure_id}: {r.recipients}")
-        self.stdout.write(self.style.SUCCESS(f"{len(sent)} reminder(s) sent for {on.isoformat()}."))
+        queued = reminders_send(today=on, days_before=days)
+        for r in queued:
+            self.stdout.write(f"{r.kind:<9} measure {r.measure_id}: {', '.join(r.recipients)}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(queued)} reminder(s) queued for {on.isoformat()}; the task worker "
+                "(manage.py db_worker) sends them and records each once delivered."
+            )
+        )

@@ -1,0 +1,228 @@
+"""Background tasks on the database queue (django-tasks with django-tasks-db), retried with back-off.
+
+django-tasks runs each task once. ``retrying_task`` adds the retry: when the function raises, the
+attempt is recorded as failed (with its traceback) and the same task is enqueued again with
+``run_after`` = now + ``TASK_RETRY_BASE_SECONDS`` × 2^(attempt − 1) (at most
+``TASK_RETRY_MAX_SECONDS``), up to ``TASK_RETRY_ATTEMPTS`` attempts; every retry and the last
+failure are logged. Each attempt is its own row; a retry names the row it retries
+(``retry_of``), so the failures still to look at are the failed rows no other row retries.
+
+A task, where its function is defined (the worker imports it by that path)::
+
+    @retrying_task(label=_("Memo archive"))
+    def memo_archive_task(memo_id: int) -> None:
+        memo_archive(memo_id)
+
+and enqueued from a service once its transaction commits::
+
+    enqueue_on_commit(memo_archive_task, memo.pk)
+
+Arguments must be JSON (ids, strings, numbers, lists); a task reads the rows it needs itself,
+as they are when it runs, and does nothing when they are gone. A task that may run twice
+(a worker killed between delivery and recording) must check what it already did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import TaskContext, TaskResultStatus, task
+from django_tasks.base import Task
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+logger = logging.getLogger("ita.tasks")
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+ATTEMPT = "attempt"
+RETRY_OF = "retry_of"
+# Every task made by ``retrying_task``: its module path → its label (for the staff page).
+LABELS: dict[str, str] = {}
+
+
+def retry_delay(attempt: int) -> dt.timedelta:
+    """How long to wait after the failed ``attempt`` (1, 2, …) before the next one."""
+    base = settings.TASK_RETRY_BASE_SECONDS
+    return dt.timedelta(seconds=min(base * 2 ** (attempt - 1), settings.TASK_RETRY_MAX_SECONDS))
+
+
+def retrying_task(
+    *, label: Any = "", priority: int = 0, queue_name: str = "default"
+) -> Callable[[Callable[P, T]], Task[P, T]]:
+    """Make ``func`` a task that retries itself with exponential back-off when it raises."""
+
+    def wrap(func: Callable[P, T]) -> Task[P, T]:
+        def run(context: TaskContext, *args: Any, **kwargs: Any) -> Any:
+            attempt = int(kwargs.pop(ATTEMPT, 1))
+            kwargs.pop(RETRY_OF, None)
+            this = context.task_result
+            try:
+                return func(*args, **kwargs)
+            except Exception as error:
+                name = this.task.module_path
+                if not this.task.get_backend().supports_defer:
+                    raise  # the immediate backend (some tests): no queue to retry on
+                if attempt >= settings.TASK_RETRY_ATTEMPTS:
+                    logger.error(
+                        "task gave up task=%s id=%s attempt=%d error=%s",
+                        name,
+                        this.id,
+                        attempt,
+                        type(error).__name__,
+                    )
+                    raise
+                run_after = timezone.now() + retry_delay(attempt)
+                this.task.using(run_after=run_after).enqueue(
+                    *args, **kwargs, **{ATTEMPT: attempt + 1, RETRY_OF: str(this.id)}
+                )
+                logger.warning(
+                    "task retry task=%s id=%s attempt=%d next_at=%s error=%s",
+                    name,
+                    this.id,
+                    attempt,
+                    run_after.isoformat(timespec="seconds"),
+                    type(error).__name__,
+                )
+                raise
+
+        # The worker finds a task by its function's module and name: those of ``func``.
+        # (Not functools.wraps: django-tasks reads the signature, which must start at context.)
+        run.__module__ = func.__module__
+        run.__name__ = func.__name__
+        run.__qualname__ = func.__qualname__
+        run.__doc__ = func.__doc__
+        made: Task[P, T] = task(takes_context=True, priority=priority, queue_name=queue_name)(run)
+        LABELS[made.module_path] = label or func.__name__
+        return made
+
+    return wrap
+
+
+def enqueue_on_commit(the_task: Task[P, Any], *args: P.args, **kwargs: P.kwargs) -> None:
+    """Enqueue once the current transaction commits: a rolled-back change queues nothing."""
+    transaction.on_commit(lambda: the_task.enqueue(*args, **kwargs))
+
+
+def waiting_kwargs(the_task: Task[Any, Any]) -> list[dict[str, Any]]:
+    """The keyword arguments of every run of ``the_task`` queued or running (a retry waiting out
+    its back-off too), in one query: what not to queue again."""
+    rows = DBTaskResult.objects.filter(
+        task_path=the_task.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).values_list("args_kwargs", flat=True)
+    return [row.get("kwargs", {}) for row in rows]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One task run as the staff page shows it."""
+
+    id: str
+    label: str
+    status: str
+    attempt: int
+    enqueued_at: dt.datetime
+    run_after: dt.datetime | None
+    finished_at: dt.datetime | None
+    error: str
+
+
+def _row(result: DBTaskResult) -> Row:
+    kwargs = result.args_kwargs.get("kwargs", {})
+    error = ""
+    if result.traceback:
+        error = result.traceback.strip().splitlines()[-1][:300]
+    run_after = None if result.run_after == get_date_max() else result.run_after
+    return Row(
+        id=str(result.id),
+        label=str(LABELS.get(result.task_path, result.task_path.rsplit(".", 1)[-1])),
+        status=result.status,
+        attempt=int(kwargs.get(ATTEMPT, 1)),
+        enqueued_at=result.enqueued_at,
+        run_after=run_after,
+        finished_at=result.finished_at,
+        error=error,
+    )
+
+
+def _retried(ids: Iterable[str]) -> set[str]:
+    ids = list(ids)
+    if not ids:
+        return set()
+    return set(
+        DBTaskResult.objects.filter(**{f"args_kwargs__kwargs__{RETRY_OF}__in": ids}).values_list(
+            f"args_kwargs__kwargs__{RETRY_OF}", flat=True
+        )
+    )
+
+
+def failed(limit: int = 200) -> list[Row]:
+    """Failed runs that nothing retries any more (the last attempt, or a retry refused), newest
+    first."""
+    results = list(DBTaskResult.objects.failed().order_by("-finished_at")[:limit])
+    retried = _retried(str(r.id) for r in results)
+    return [_row(r) for r in results if str(r.id) not in retried]
+
+
+def failed_count(limit: int = 1000) -> int:
+    """How many failures are left to look at (among the latest ``limit`` failed runs)."""
+    ids = [
+        str(i)
+        for i in DBTaskResult.objects.failed()
+        .order_by("-finished_at")
+        .values_list("id", flat=True)[:limit]
+    ]
+    return len(set(ids) - _retried(ids))
+
+
+def waiting(limit: int = 200) -> list[Row]:
+    """Runs queued (a retry waiting out its back-off too) or running, the next first."""
+    results = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    ).order_by("run_after", "enqueued_at")[:limit]
+    return [_row(r) for r in results]
+
+
+def retry_failed(result_id: str) -> str | None:
+    """Enqueue a failed run again now, as a first attempt; the new run's id, or None when the
+    run is not a failure left alone (already retried, or not failed)."""
+    result_id = str(result_id)
+    with transaction.atomic():
+        result = DBTaskResult.objects.select_for_update().filter(pk=result_id).first()
+        if result is None or result.status != TaskResultStatus.FAILED or _retried([result_id]):
+            return None
+        args = result.args_kwargs.get("args", [])
+        kwargs = {k: v for k, v in result.args_kwargs.get("kwargs", {}).items() if k != ATTEMPT} | {
+            RETRY_OF: result_id
+        }
+        again = result.task.using(run_after=timezone.now()).enqueue(*args, **kwargs)
+    logger.info(
+        "task retried by hand task=%s id=%s new_id=%s", result.task_path, result_id, again.id
+    )
+    return str(again.id)
+
+
+def oldest_waiting_age() -> dt.timedelta | None:
+    """How long the task that has been due longest has waited for a worker (None when no task
+    is due): a worker that is alive keeps this near zero."""
+    ready = DBTaskResult.objects.ready()
+    now = timezone.now()
+    dues = [
+        *ready.filter(run_after=get_date_max())
+        .order_by("enqueued_at")
+        .values_list("enqueued_at", flat=True)[:1],
+        *ready.filter(run_after__lte=now)
+        .order_by("run_after")
+        .values_list("run_after", flat=True)[:1],
+    ]
+    if not dues:
+        return None
+    return max(now - min(dues), dt.timedelta(0))

@@ -1,0 +1,43 @@
+"""The staff page of background tasks: failures left to look at, and what waits in the queue."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ita.lib import tasks
+from ita.ops import services
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not request.user.is_staff:
+        raise PermissionDenied
+
+
+@require_GET
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    return render(
+        request,
+        "ops/tasks.html",
+        {"failed": tasks.failed(), "waiting": tasks.waiting()},
+    )
+
+
+@require_POST
+@login_required
+def task_retry(request: HttpRequest, result_id: UUID) -> HttpResponse:
+    _require_staff(request)
+    if services.task_retry(result_id=str(result_id), actor=request.user):
+        messages.success(request, _("The task is queued again and will run shortly"))
+    else:
+        messages.error(request, _("This task has already been retried or is no longer failed"))
+    return redirect("ops:tasks")

@@ -1,0 +1,41 @@
+"""The memos' background tasks (``ita.lib.tasks``): e-mail notices, retried until delivered.
+
+The decided memo's archival PDF goes here the same way, a task around the function that does
+the work (which must do nothing when the archive is already there: a task may run twice)::
+
+    @retrying_task(label=_("Archival PDF of a decided memo"))
+    def memo_archive_task(memo_id: int) -> None:
+        archive.memo_archive(memo_id)
+
+enqueued by the service that decides the memo, inside its transaction::
+
+    enqueue_on_commit(memo_archive_task, memo.pk)
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.utils.translation import gettext_lazy as _
+
+from ita.lib.tasks import retrying_task
+
+
+@retrying_task(label=_("Memo notice by e-mail"))
+def memo_notice_send(user_ids: list[int], subject: str, body: str) -> int:
+    """E-mail a notice to these users (the active ones with an address); how many received it.
+
+    One message to all of them: a failure sends to none and the retry sends to all, once.
+    """
+    emails = list(
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+    if not emails:
+        return 0
+    # A header cannot hold a line break, whatever was pasted into the subject.
+    send_mail(" ".join(subject.split()), body, None, emails, fail_silently=False)
+    return len(emails)

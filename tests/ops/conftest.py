@@ -1,0 +1,113 @@
+"""A real SMTP server in a thread (aiosmtpd), which a test can stop and start again, and the real
+task worker of django-tasks-db run in-process until the queue has nothing due."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from tests.memos.conftest import org  # noqa: F401  (the memos' people, for tests here too)
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def subject_of(message: Message) -> str:
+    return str(make_header(decode_header(message["Subject"])))
+
+
+class Mailbox:
+    """What the server accepted; ``refuse`` holds words of subjects it answers 554 to."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], Message]] = []
+        self.refuse: list[str] = []
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        message = message_from_bytes(envelope.original_content or b"")
+        if any(word in subject_of(message) for word in self.refuse):
+            return "554 Transaction failed: refused by the test"
+        self.messages.append((sorted(envelope.rcpt_tos), message))
+        return "250 OK"
+
+    def deliveries(self) -> list[tuple[list[str], str]]:
+        return [(to, subject_of(m)) for to, m in self.messages]
+
+
+class SmtpServer:
+    """A real SMTP server on a port of the loopback; ``stop()`` leaves the port refusing
+    connections until ``start()``."""
+
+    def __init__(self) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.mailbox = Mailbox()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp(settings) -> Iterator[SmtpServer]:  # noqa: ANN001
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_TIMEOUT = 10
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def queue(settings) -> None:  # noqa: ANN001
+    """Tasks go to the database queue (as in production), not run at once."""
+    settings.TASKS = DB_TASKS
+
+
+def work(max_tasks: int = 500) -> int:
+    """Run the real worker until no task is due (bounded); how many tasks it ran."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    worker.run()
+    return worker._run_tasks
+
+
+def time_passes() -> int:
+    """The retries' back-off is over: every waiting task is due now. How many were waiting."""
+    return DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(
+        run_after=timezone.now() - dt.timedelta(seconds=1)
+    )
+
+
+def statuses() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for status in DBTaskResult.objects.values_list("status", flat=True):
+        counts[status] = counts.get(status, 0) + 1
+    return counts
