@@ -79,7 +79,9 @@ def _decide(users: dict, outcome: str = Memo.Outcome.APPROVED) -> Memo:
         memo_services.memo_approve(
             memo=_memo(),
             actor=users[username],
-            comment="ทราบ",
+            comment="ไม่อนุมัติ"
+            if outcome == Memo.Outcome.NOT_APPROVED and username == "mayor"
+            else "ทราบ",
             outcome=outcome if username == "mayor" else "",
         )
     return _memo()
