@@ -215,3 +215,46 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
+
+
+def cache_from_url(url: str) -> dict:
+    """The cache every app server shares: the database's table by default (``migrate`` makes
+    it), or redis://host:6379/0, memcached://host:11211 when one is run beside them."""
+    parsed = urlparse(url)
+    if parsed.scheme in {"", "db"}:
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ita_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        }
+    if parsed.scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parsed.scheme == "memcached":
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": parsed.netloc,
+        }
+    if parsed.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with db://, redis://, memcached:// or locmem://, not {url!r}"
+    )
+
+
+# Public pages are cached under the published data's version (ita.history.published); entries
+# of older versions are never read again and leave after CACHE_TIMEOUT seconds.
+CACHES = {
+    "default": {
+        **cache_from_url(os.environ.get("CACHE_URL", "")),
+        "TIMEOUT": env_int("CACHE_TIMEOUT", 24 * 3600),
+    }
+}
+# Part of every cached page's key: a new release never serves pages rendered by the old one
+# (``migrate`` gives the data a new version too).
+RELEASE = os.environ.get("RELEASE", "")
+# Sessions live in the database (Django's default), so any app server reads any session.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# PDF renders at once on one machine (memos' download view); more wait a moment or are told
+# to retry. Slots are lock files in RENDER_LOCK_DIR, shared by every process on the machine.
+PDF_RENDER_SLOTS = env_int("PDF_RENDER_SLOTS", max(1, (os.cpu_count() or 2) // 2))
+RENDER_LOCK_DIR = Path(os.environ.get("RENDER_LOCK_DIR", "/tmp/ita-render-slots"))  # noqa: S108

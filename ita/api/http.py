@@ -16,6 +16,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
 from ita.api import params
+from ita.history import published
 
 
 class Renderer(JSONRenderer):
@@ -93,7 +94,8 @@ def invalid_value(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def guard(view: Callable[..., HttpResponse], name: str) -> Callable[..., HttpResponse]:
     """The rules ninja leaves to us, around the route named ``name``: other methods than GET and
     HEAD get a JSON 405 (ninja's is plain text), unknown or repeated parameters a 400, and every
-    answer may be read from any origin (open data)."""
+    answer may be read from any origin (open data). Answers come from the public pages' cache
+    (``ita.history.published``)."""
     endpoint = params.ENDPOINT[name.removeprefix("api-")]
 
     # Nothing here changes data, and a POST should hear 405, not the CSRF check's 403.
@@ -108,7 +110,7 @@ def guard(view: Callable[..., HttpResponse], name: str) -> Callable[..., HttpRes
             except params.BadParameter as exc:
                 response = bad_parameter(request, exc)
             else:
-                response = view(request, *args, **kwargs)
+                response = published.serve(request, lambda: view(request, *args, **kwargs))
         response["Access-Control-Allow-Origin"] = "*"
         return response
 
