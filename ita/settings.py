@@ -257,4 +257,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # PDF renders at once on one machine (memos' download view); more wait a moment or are told
 # to retry. Slots are lock files in RENDER_LOCK_DIR, shared by every process on the machine.
 PDF_RENDER_SLOTS = env_int("PDF_RENDER_SLOTS", max(1, (os.cpu_count() or 2) // 2))
+PDF_RENDER_WAIT = float(env_int("PDF_RENDER_WAIT_MS", 500)) / 1000
+PDF_RENDER_RETRY_SECONDS = env_int("PDF_RENDER_RETRY_SECONDS", 3)
 RENDER_LOCK_DIR = Path(os.environ.get("RENDER_LOCK_DIR", "/tmp/ita-render-slots"))  # noqa: S108

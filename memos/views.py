@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ita.documents.emblem import MAX_BYTES as MAX_EMBLEM_BYTES
+from ita.lib import slots
 from ita.organisations import membership
 from ita.organisations.models import Organisation, Position
 from ita.organisations.selectors import emblem_of
@@ -354,12 +356,28 @@ def memo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("memos:detail", pk=pk)
 
 
+def _render_busy(request: HttpRequest, *, back: str) -> HttpResponse:
+    """Every render slot is taken: a page that asks again by itself, not a worker left waiting."""
+    retry = settings.PDF_RENDER_RETRY_SECONDS
+    response = render(request, "memos/busy.html", {"retry_after": retry, "back": back}, status=503)
+    response["Retry-After"] = str(retry)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @login_required
 @require_GET
-def memo_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The official PDF at any state: pending steps print as blank blocks to sign by hand."""
     memo = _get_memo_for_user(request, pk)
-    pdf = documents.memo_pdf(memo)
+    try:
+        # At most PDF_RENDER_SLOTS renders at once on this machine: the pages stay quick.
+        with slots.slot(
+            settings.RENDER_LOCK_DIR, settings.PDF_RENDER_SLOTS, wait=settings.PDF_RENDER_WAIT
+        ):
+            pdf = documents.memo_pdf(memo)
+    except slots.Busy:
+        return _render_busy(request, back=_detail_path(pk))
     response = FileResponse(
         io.BytesIO(pdf),
         as_attachment=True,

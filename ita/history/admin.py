@@ -30,6 +30,7 @@ class EventAdmin(ReadOnlyAdmin):
 @admin.register(Publication)
 class PublicationAdmin(ReadOnlyAdmin):
     list_display = ["version", "changed_at"]
+    list_filter = ["changed_at"]
 
 
 class PublishesMixin:
