@@ -84,10 +84,13 @@ def test_a_download_while_every_slot_is_taken_gets_a_page_that_retries(
 
 def test_a_slot_is_free_again_after_a_render_and_two_slots_take_two(tmp_path: Path) -> None:
     folder = tmp_path / "slots"
-    with slots.slot(folder, 2, wait=0), slots.slot(folder, 2, wait=0):
-        with pytest.raises(slots.Busy):
-            with slots.slot(folder, 2, wait=0.1):
-                pass
+    with (
+        slots.slot(folder, 2, wait=0),
+        slots.slot(folder, 2, wait=0),
+        pytest.raises(slots.Busy),
+        slots.slot(folder, 2, wait=0.1),
+    ):
+        pass
     with slots.slot(folder, 1, wait=0):
         pass
 
@@ -95,9 +98,8 @@ def test_a_slot_is_free_again_after_a_render_and_two_slots_take_two(tmp_path: Pa
 def test_a_slot_held_by_a_process_that_died_is_free(tmp_path: Path) -> None:
     folder = tmp_path / "slots"
     holder = _hold(folder)
-    with pytest.raises(slots.Busy):
-        with slots.slot(folder, 1, wait=0):
-            pass
+    with pytest.raises(slots.Busy), slots.slot(folder, 1, wait=0):
+        pass
     holder.kill()
     holder.wait(timeout=30)
     with slots.slot(folder, 1, wait=1):
