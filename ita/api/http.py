@@ -17,6 +17,7 @@ from ninja.renderers import JSONRenderer
 
 from ita.api import params
 from ita.history import published
+from ita.lib.replica import reading_replica
 
 
 class Renderer(JSONRenderer):
@@ -110,7 +111,8 @@ def guard(view: Callable[..., HttpResponse], name: str) -> Callable[..., HttpRes
             except params.BadParameter as exc:
                 response = bad_parameter(request, exc)
             else:
-                response = published.serve(request, lambda: view(request, *args, **kwargs))
+                with reading_replica():
+                    response = published.serve(request, lambda: view(request, *args, **kwargs))
         response["Access-Control-Allow-Origin"] = "*"
         return response
 
