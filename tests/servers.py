@@ -141,6 +141,9 @@ class Browser:
                     response = Response(r.status, dict(r.headers), r.read(), url)
             except urllib.error.HTTPError as e:
                 response = Response(e.code, dict(e.headers), e.read(), url)
+            # Secure cookies (DEBUG off) go back over plain HTTP too: loopback only.
+            for cookie in self.jar:
+                cookie.secure = False
             location = response.headers.get("Location")
             if not (follow and response.status in (301, 302, 303) and location):
                 return response
