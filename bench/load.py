@@ -4,7 +4,7 @@
 
 Starts, on 127.0.0.1 only: nginx (Debian's; installed with apt-get when missing, as is wrk),
 two app servers (each a gunicorn of sync workers for the pages and a lower-priority one,
-``nice 10``, for PDF downloads, which nginx routes there), a task worker when django-tasks'
+``nice 5``, for PDF downloads, which nginx routes there), a task worker when django-tasks'
 database backend is installed, all on PostgreSQL (its own database ``ita_load``, built once:
 the demo and the nationwide synthetic data set of bench/pages.py) and one shared media folder.
 
@@ -35,13 +35,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.imports.helpers import seed_text  # noqa: E402
 from tests.servers import AppServer, Browser, free_port, manage, stack_env  # noqa: E402
 
 DATABASE = "ita_load"
 PG = "postgres://ita:ita-ci@127.0.0.1:5432"
 PASSWORD = "ita-demo-2564"
 LAST_YEAR = 2567
+# PDF renders run in their own gunicorn, at a lower priority than the pages' (nice).
+PDF_NICE = 5
+SEED_TABLE = ROOT / "ita" / "demo" / "data" / "trang_2564.txt"
 
 # wrk's summary with the 95th percentile, which its --latency table lacks.
 WRK_SCRIPT = """
@@ -137,6 +139,9 @@ http {{
     proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
     proxy_set_header X-Forwarded-Proto $scheme;
     proxy_read_timeout 120s;
+    # A page's answer fits in memory (no spooling to disk).
+    proxy_buffer_size 16k;
+    proxy_buffers 32 16k;
     location /static/ {{ alias {static}/; expires 1d; }}
     location ~ ^/memos/[0-9]+/pdf/$ {{ proxy_pass http://pdf; }}
     location / {{ proxy_pass http://pages; }}
@@ -158,6 +163,8 @@ def wrk(binary: str, url: str, seconds: int, connections: int, cookie: str = "")
         script.write(WRK_SCRIPT)
     command = [binary, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
     command += ["-s", script.name]
+    # As browsers ask: public pages then come compressed from the cache.
+    command += ["-H", "Accept-Encoding: gzip, deflate, br"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     done = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60)
@@ -209,17 +216,20 @@ def _session(browser: Browser) -> str:
     return f"sessionid={browser.cookie('sessionid')}"
 
 
-def _cross_server_checks(a: AppServer, b: AppServer, memo: int, trang: int) -> None:
+def _cross_server_checks(a: AppServer, b: AppServer, memo: int, trang: int, measure: int) -> None:
     print("\nTwo app servers, one database and media folder:")
     legal = Browser()
     legal.log_in(a.url, "legal", PASSWORD)
     seen = legal.get(f"{b.url}/memos/{memo}/")
     print(f"  a session made through A opens memo {memo} through B: {seen.status == 200}")
-    content = "หลักฐานการประชุม (load test)".encode()
+    # Evidence of a measure's progress (memo attachments need a draft; the memo is sent).
+    content = b"%PDF-1.4\n% evidence uploaded in the load test\n"
     uploaded = legal.post(
-        f"{a.url}/memos/{memo}/attachments/", {}, {"file": ("minutes.txt", content)}
+        f"{a.url}/measures/{measure}/progress/",
+        {"note": "ประชุมแล้ว (load test)"},
+        {"files": ("minutes.pdf", content)},
     )
-    links = re.findall(rf'href="(/memos/{memo}/attachments/\d+/[^"]*)"', uploaded.text)
+    links = re.findall(r'href="(/measures/evidence/\d+/)"', uploaded.text)
     downloaded = legal.get(b.url + links[-1]) if links else None
     same = downloaded is not None and downloaded.body == content
     print(f"  a file uploaded through A downloads the same through B: {same}")
@@ -230,7 +240,7 @@ def _cross_server_checks(a: AppServer, b: AppServer, memo: int, trang: int) -> N
     admin = Browser()
     admin.log_in(a.url, "admin", PASSWORD)
     # The seed's Trang table with one total changed (as tests/test_two_servers.py does).
-    text = seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84")
+    text = SEED_TABLE.read_text(encoding="utf-8").replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84")
     preview = admin.post(a.url + "/imports/", {"text": text, "year": "2564"})
     batch = re.search(r"/imports/(\d+)/", preview.url)
     applied = False
@@ -281,8 +291,8 @@ def main(args: argparse.Namespace) -> None:
 
     a = AppServer(base, workers=args.workers, log=work / "a.log")
     b = AppServer(base, workers=args.workers, log=work / "b.log")
-    a_pdf = AppServer(base, workers=2, nice=10, log=work / "a-pdf.log")
-    b_pdf = AppServer(base, workers=2, nice=10, log=work / "b-pdf.log")
+    a_pdf = AppServer(base, workers=2, nice=PDF_NICE, log=work / "a-pdf.log")
+    b_pdf = AppServer(base, workers=2, nice=PDF_NICE, log=work / "b-pdf.log")
     servers = [a, b, a_pdf, b_pdf]
     port = free_port()
     (work / "nginx.conf").write_text(
@@ -313,7 +323,7 @@ def main(args: argparse.Namespace) -> None:
             print("Task worker: none (django-tasks is not installed)")
         site = f"http://127.0.0.1:{port}"
         time.sleep(1)
-        _cross_server_checks(a, b, facts["memo"], facts["trang"])
+        _cross_server_checks(a, b, facts["memo"], facts["trang"], facts["measure"])
         _measure_all(args, wrk_bin, site, facts)
     finally:
         for p in processes:
@@ -331,10 +341,12 @@ import json, django
 django.setup()
 from django.db.models import Count
 from ita.organisations.models import Province
+from measures.models import Measure
 from memos.models import Memo
 p = Province.objects.annotate(n=Count("districts__organisations")).order_by("-n", "pk").first()
 print(json.dumps({"province": p.pk, "memo": Memo.objects.get(author__username="legal").pk,
-                  "trang": Province.objects.get(name="ตรัง").pk}))
+                  "trang": Province.objects.get(name="ตรัง").pk,
+                  "measure": Measure.objects.filter(draft=False).order_by("pk").first().pk}))
 """
 
 
@@ -350,6 +362,7 @@ def _measure_all(args: argparse.Namespace, wrk_bin: str, site: str, facts: dict)
         ("API assessments (100)", f"/api/v1/assessments?year={LAST_YEAR}&limit=100", ""),
         ("PDF download (legal)", f"/memos/{memo}/pdf/", _session(legal)),
     ]
+    measured: dict[tuple[str, int], Result] = {}
     for heading, beside in (("alone", 0), (f"with {args.pdf_clients} PDF downloaders", 1)):
         print(f"\n{heading}: wrk, {args.connections} connections, {args.seconds} s each")
         print(f"{'page':<24} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>8} {'errors':>6} "
@@ -366,6 +379,7 @@ def _measure_all(args: argparse.Namespace, wrk_bin: str, site: str, facts: dict)
                 connections = 2 if "PDF" in label else args.connections
                 login = wrk(wrk_bin, site + "/accounts/login/", args.seconds, connections)
                 result = wrk(wrk_bin, site + path, args.seconds, connections, cookie)
+                measured[label, beside] = result
                 print(
                     f"{label:<24} {result.requests_per_s:>7.1f} {result.p50_ms:>7.1f} "
                     f"{result.p95_ms:>8.1f} {result.errors:>6} {login.requests_per_s:>11.1f} "
@@ -379,6 +393,10 @@ def _measure_all(args: argparse.Namespace, wrk_bin: str, site: str, facts: dict)
                     f"PDF downloaders beside: {downloaders.done} PDFs, {downloaders.busy} "
                     f"busy pages (503, retried), {downloaders.failed} failures"
                 )
+    print("\np95 with PDF downloads beside, against without:")
+    for label, _path, _cookie in targets[:-1]:
+        alone, beside_ = measured[label, 0], measured[label, 1]
+        print(f"  {label:<24} {beside_.p95_ms / alone.p95_ms:>5.2f}×")
 
 
 if __name__ == "__main__":

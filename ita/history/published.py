@@ -16,6 +16,7 @@ inbox count and tokens, so it is rendered for them and marked private.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import pickle
 import threading
@@ -111,7 +112,7 @@ class _Local:
             return item
 
     def put(self, key: str, item: tuple) -> None:
-        size = len(item[1])
+        size = len(item[1]) + len(item[3] or b"")
         if size > self.limit // 4:
             return
         with self.lock:
@@ -121,7 +122,7 @@ class _Local:
             self.size += size
             while self.size > self.limit:
                 _, old = self.items.popitem(last=False)
-                self.size -= len(old[1])
+                self.size -= len(old[1]) + len(old[3] or b"")
 
     def clear(self) -> None:
         with self.lock:
@@ -172,16 +173,24 @@ def _cacheable(request: HttpRequest, response: HttpResponseBase) -> bool:
     )
 
 
+# Pages compress to about a tenth; compressed once when cached, sent so to whoever accepts it.
+GZIP_MIN_BYTES = 1024
+
+
 def _freeze(response: HttpResponse) -> tuple:
     headers = tuple((h, response[h]) for h in KEPT_HEADERS if h in response)
-    return (response.status_code, response.content, headers)
+    content = response.content
+    packed = gzip.compress(content, 6, mtime=0) if len(content) >= GZIP_MIN_BYTES else None
+    return (response.status_code, content, headers, packed)
 
 
-def _thaw(item: tuple) -> HttpResponse:
-    status, content, headers = item
-    response = HttpResponse(content, status=status)
+def _thaw(item: tuple, packed: bool) -> HttpResponse:
+    status, content, headers, compressed = item
+    response = HttpResponse(compressed if packed else content, status=status)
     for name, value in headers:
         response[name] = value
+    if packed:
+        response["Content-Encoding"] = "gzip"
     return response
 
 
@@ -190,7 +199,7 @@ def _validators(response: HttpResponseBase, etag: str, stamp: Stamp) -> None:
     response["Last-Modified"] = http_date(stamp.changed_at.timestamp())
     # Any cache may keep it, and must ask again (a 304 is cheap) before each use.
     patch_cache_control(response, public=True, no_cache=True)
-    patch_vary_headers(response, ("Cookie",))
+    patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
 
 
 def serve(request: HttpRequest, render: Callable[[], HttpResponseBase]) -> HttpResponseBase:
@@ -205,7 +214,9 @@ def serve(request: HttpRequest, render: Callable[[], HttpResponseBase]) -> HttpR
     if stamp is None:
         return render()
     key = _key(request, stamp)
-    etag = f'"{key[7:39]}"'
+    # Each representation its own validator (RFC 9110 8.8.3): the compressed one ends in -gz.
+    packed = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+    etag = f'"{key[7:39]}{"-gz" if packed else ""}"'
     not_modified = get_conditional_response(
         request, etag=etag, last_modified=int(stamp.changed_at.timestamp())
     )
@@ -226,7 +237,9 @@ def serve(request: HttpRequest, render: Callable[[], HttpResponseBase]) -> HttpR
         item = _freeze(response)
         caches["default"].set(key, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
         local.put(key, item)
-    response = _thaw(item)
+    if packed and item[3] is None:
+        etag = etag.replace("-gz", "")  # too small to compress: sent as it is
+    response = _thaw(item, packed and item[3] is not None)
     _validators(response, etag, stamp)
     return response
 

@@ -240,3 +240,20 @@ def test_migrate_gives_a_new_version() -> None:
     after = published.current()
     assert before is not None and after is not None
     assert after.version == before.version + 1 and after.token != before.token
+
+
+def test_a_client_that_accepts_gzip_gets_the_page_compressed_with_its_own_etag(
+    pao: Organisation,
+) -> None:
+    import gzip
+
+    url = f"/results/2564/{pao.district.province_id}/"
+    plain = _get(Client(), url)
+    packed = _get(Client(), url, accept_encoding="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) * 4 < len(plain.content)
+    assert packed["ETag"] != plain["ETag"]
+    assert "Accept-Encoding" in packed["Vary"]
+    again = _get(Client(), url, accept_encoding="gzip", if_none_match=packed["ETag"])
+    assert again.status_code == 304
