@@ -28,9 +28,13 @@ def reading_replica() -> Iterator[None]:
         _on_replica.reset(token)
 
 
+def configured() -> bool:
+    return REPLICA in settings.DATABASES
+
+
 class ReplicaRouter:
     def db_for_read(self, model: Any, **hints: Any) -> str | None:
-        if _on_replica.get() and REPLICA in settings.DATABASES:
+        if _on_replica.get() and configured():
             return REPLICA
         return None
 
