@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ita.history.models import Event, EventKind
 from ita.history.services import AnyUser
 from ita.organisations.models import Organisation, Position
+from memos import access
 from memos.models import Attachment, Memo, SignOff, State
 
 if TYPE_CHECKING:
@@ -41,22 +43,30 @@ def visible_memos(user: AnyUser) -> QuerySet[Memo]:
     return Memo.objects.for_member(user)
 
 
-def inbox(user: AnyUser) -> QuerySet[Memo]:
+def awaiting(user: AnyUser) -> Q:
+    """Which memos await the user today (``access.awaiting``: two small queries), to count
+    and list them with one reading of the user's steps."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return access.awaiting(user, timezone.localdate())
+
+
+def inbox(user: AnyUser, waiting: Q | None = None) -> QuerySet[Memo]:
     """Memos waiting for the user's decision, oldest sent first."""
     if not user.is_authenticated:
         return Memo.objects.none()
     return (
-        Memo.objects.awaiting(user)
+        Memo.objects.filter(awaiting(user) if waiting is None else waiting)
         .select_related("organisation", "author")
         .defer(*LIST_DEFERRED)
         .order_by("sent_at", "pk")
     )
 
 
-def inbox_count(user: AnyUser) -> int:
+def inbox_count(user: AnyUser, waiting: Q | None = None) -> int:
     if not user.is_authenticated:
         return 0
-    return Memo.objects.awaiting(user).count()
+    return Memo.objects.filter(awaiting(user) if waiting is None else waiting).count()
 
 
 def authored(user: AnyUser) -> QuerySet[Memo]:

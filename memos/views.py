@@ -86,14 +86,15 @@ def memo_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """Oldest first, a page at a time: an executive back from leave may find hundreds."""
-    count = selectors.inbox_count(request.user)
+    waiting = selectors.awaiting(request.user)
+    count = selectors.inbox_count(request.user, waiting)
     pages = max(1, -(-count // selectors.INBOX_PAGE_SIZE))
     try:
         page = min(max(1, int(request.GET.get("page") or 1)), pages)
     except ValueError:
         page = 1
     start = (page - 1) * selectors.INBOX_PAGE_SIZE
-    memos = list(selectors.inbox(request.user)[start : start + selectors.INBOX_PAGE_SIZE])
+    memos = list(selectors.inbox(request.user, waiting)[start : start + selectors.INBOX_PAGE_SIZE])
     return render(
         request,
         "memos/inbox.html",
