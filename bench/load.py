@@ -229,8 +229,9 @@ def _cross_server_checks(a: AppServer, b: AppServer, memo: int, trang: int, meas
         {"note": "ประชุมแล้ว (load test)"},
         {"files": ("minutes.pdf", content)},
     )
-    links = re.findall(r'href="(/measures/evidence/\d+/)"', uploaded.text)
-    downloaded = legal.get(b.url + links[-1]) if links else None
+    # The newest file: earlier runs' are listed too (their files went with their media folder).
+    links = [int(n) for n in re.findall(r'href="/measures/evidence/(\d+)/"', uploaded.text)]
+    downloaded = legal.get(f"{b.url}/measures/evidence/{max(links)}/") if links else None
     same = downloaded is not None and downloaded.body == content
     print(f"  a file uploaded through A downloads the same through B: {same}")
 
