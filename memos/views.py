@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -368,7 +368,7 @@ def _render_busy(request: HttpRequest, *, back: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def memo_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The official PDF at any state: pending steps print as blank blocks to sign by hand."""
     memo = _get_memo_for_user(request, pk)
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -92,7 +92,7 @@ def invalid_value(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return bad_parameter(request, params.invalid(name, str(given.get(name, "")), first))
 
 
-def guard(view: Callable[..., HttpResponse], name: str) -> Callable[..., HttpResponse]:
+def guard(view: Callable[..., HttpResponse], name: str) -> Callable[..., HttpResponseBase]:
     """The rules ninja leaves to us, around the route named ``name``: other methods than GET and
     HEAD get a JSON 405 (ninja's is plain text), unknown or repeated parameters a 400, and every
     answer may be read from any origin (open data). Answers come from the public pages' cache
@@ -101,7 +101,8 @@ def guard(view: Callable[..., HttpResponse], name: str) -> Callable[..., HttpRes
 
     # Nothing here changes data, and a POST should hear 405, not the CSRF check's 403.
     @csrf_exempt
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response: HttpResponseBase
         if request.method not in ("GET", "HEAD"):
             response = error(request, 405, "method_not_allowed", _("Only GET is allowed."))
             response["Allow"] = "GET, HEAD"

@@ -157,7 +157,7 @@ def _key(request: HttpRequest, stamp: Stamp) -> str:
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     release = getattr(settings, "RELEASE", "")
     parts = (release, stamp.token, language, request.scheme, request.get_host())
-    raw = "\n".join((*parts, request.get_full_path())).encode()
+    raw = "\n".join(str(p) for p in (*parts, request.get_full_path())).encode()
     return "public:" + hashlib.sha256(raw).hexdigest()
 
 
