@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ita.history.published import public_page
@@ -88,6 +89,8 @@ def province_results_view(request: HttpRequest, year: int, province_id: int) -> 
             "xlsx_query": xlsx_query.urlencode(),
             "passed_count": passed,
             "other_years": AssessmentYear.objects.exclude(pk=year_obj.pk).order_by("-year"),
+            # Each row links /organisations/<id>/: one reverse() for the table, not one a row.
+            "organisation_path": reverse("organisation_detail", args=[0]).removesuffix("0/"),
         },
     )
 
