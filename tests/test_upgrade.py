@@ -58,7 +58,7 @@ MOVED = {
     "finding": "measures",
 }
 # Models the new tree adds (their content types and permissions are new rows).
-NEW_MODELS = {("memos", "memosettings")}
+NEW_MODELS = {("memos", "memosettings"), ("history", "publication")}
 FULL_CHAIN = ["head", "deputy", "clerk", "mayor"]
 # The columns that leave or join a moved table.
 DROPPED_COLUMNS = {"organisation": {"memo_chain"}}  # now memos.MemoSettings
