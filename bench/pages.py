@@ -8,8 +8,11 @@ in its own SQLite file under bench/out/, or in the database of ``DATABASE_URL`` 
 (it refuses to touch a database holding other data unless given ``--reset``, which empties it).
 
 For each page it prints the number of queries and the median time of ``--runs`` requests through
-Django's test client (full middleware stack), and the ratio of that median to a bare Django view
-(one small query, a plain HttpResponse) measured in the same run on the same database. The
+Django's test client (full middleware stack, as a visitor: public pages come from the cache of
+``ita.history.published``), and the ratio of that median to a bare Django view (one small query,
+a plain HttpResponse) measured in the same run on the same database. "cold" rows empty the
+cache before each request (the first visitor after an import), "shared" rows only this
+process's copy (a page another app server rendered), "304" rows revalidate with the ETag. The
 pages use the largest province and an organisation of it with results in every year.
 """
 
@@ -52,6 +55,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.db.models import Count  # noqa: E402
@@ -61,6 +65,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
 from ita.demo import synthetic  # noqa: E402
+from ita.history import published  # noqa: E402
 from ita.organisations.models import Organisation, Province  # noqa: E402
 from ita.results.models import Assessment  # noqa: E402
 
@@ -106,21 +111,37 @@ def _prepare(args: argparse.Namespace) -> None:
     print(f"Built the data set in {time.perf_counter() - started:.0f} s")
 
 
-def _measure(client: Client, url: str, runs: int) -> tuple[int, float, int]:
-    """(queries, median seconds, response bytes) after two warm-up requests."""
+def _forget() -> None:
+    """Empty the public pages' cache, shared and local: the next request renders."""
+    published.local.clear()
+    cache.clear()
+
+
+def _measure(client: Client, url: str, runs: int, mode: str = "") -> tuple[int, float, int]:
+    """(queries, median seconds, response bytes) after two warm-up requests.
+
+    ``mode`` "cold": the cache is emptied before each request (a render after an import);
+    "shared": only this process's copy is (another app server rendered the page);
+    "304": the request carries the ETag of the page (a browser or proxy revalidating)."""
+    headers = {}
     for _ in range(2):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
+    if mode == "304":
+        headers["if_none_match"] = response["ETag"]
+    before = {"cold": _forget, "shared": published.local.clear}.get(mode, lambda: None)
     # The query log is a bounded deque: emptied first, so its length measures this request.
+    before()
     reset_queries()
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
+        response = client.get(url, headers=headers)
     # Counted now: the next requests empty the log again (request_started → reset_queries).
     queries = len(captured)
     times = []
     for _ in range(runs):
+        before()
         started = time.perf_counter()
-        client.get(url)
+        client.get(url, headers=headers)
         times.append(time.perf_counter() - started)
     return queries, statistics.median(times), len(response.content)
 
@@ -147,8 +168,15 @@ def main(args: argparse.Namespace) -> None:
     p, o = province.pk, org_id
     pages = [
         ("bare Django view (baseline)", "/bench/bare/"),
+        ("province results, cold render", f"/results/{year}/{p}/", "cold"),
+        ("province results, CSV, cold", f"/results/{year}/{p}/?format=csv", "cold"),
+        ("province results, shared cache", f"/results/{year}/{p}/", "shared"),
+        ("province results, revalidated 304", f"/results/{year}/{p}/", "304"),
         ("province results (issue 2)", f"/results/{year}/{p}/"),
         ("province results, CSV", f"/results/{year}/{p}/?format=csv"),
+        ("organisation page, cold render", f"/organisations/{o}/", "cold"),
+        ("province overview, cold render", f"/results/{year}/{p}/overview/", "cold"),
+        ("API assessments (1000), cold", f"/api/v1/assessments?year={year}&limit=1000", "cold"),
         ("organisation page (issue 2)", f"/organisations/{o}/"),
         ("province overview", f"/results/{year}/{p}/overview/"),
         ("province overview, highlighted", f"/results/{year}/{p}/overview/?highlight={o}"),
@@ -174,14 +202,21 @@ def main(args: argparse.Namespace) -> None:
     client = Client()
     baseline = None
     print(f"{'page':<34} {'queries':>7} {'median ms':>10} {'× bare':>7} {'KiB':>7}")
-    for label, url in pages:
-        queries, median, size = _measure(client, url, args.runs)
+    cold: dict[str, float] = {}
+    for label, url, *mode in pages:
+        queries, median, size = _measure(client, url, args.runs, *mode)
         baseline = baseline or median
+        if mode == ["cold"]:
+            cold[url] = median
         print(
             f"{label:<34} {queries:>7} {median * 1000:>10.1f} {median / baseline:>7.1f} "
             f"{size / 1024:>7.0f}",
             flush=True,
         )
+    page, csv = cold[f"/results/{year}/{p}/"], cold[f"/results/{year}/{p}/?format=csv"]
+    print(
+        f"\nprovince results: a cold render costs {page / csv:.1f}× its CSV (rows: {organisations})"
+    )
 
 
 if __name__ == "__main__":

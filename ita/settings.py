@@ -154,6 +154,13 @@ else:
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
+# A streaming replica of the primary for the read-only API (docs/deploy.md); off by default.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **database_from_url(os.environ["DATABASE_REPLICA_URL"]),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["ita.lib.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -176,8 +183,26 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files: MEDIA_ROOT (a folder every app server mounts: NFS or the like), or an
+# S3-compatible bucket through django-storages when MEDIA_S3_BUCKET is set (pip install
+# "django-storages[s3]"); either way the files are private, served through the apps' views.
+MEDIA_STORAGE: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if os.environ.get("MEDIA_S3_BUCKET"):
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["MEDIA_S3_BUCKET"],
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -283,3 +308,48 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+
+def cache_from_url(url: str) -> dict:
+    """The cache every app server shares: the database's table by default (``migrate`` makes
+    it), or redis://host:6379/0, memcached://host:11211 when one is run beside them."""
+    parsed = urlparse(url)
+    if parsed.scheme in {"", "db"}:
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ita_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        }
+    if parsed.scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parsed.scheme == "memcached":
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": parsed.netloc,
+        }
+    if parsed.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with db://, redis://, memcached:// or locmem://, not {url!r}"
+    )
+
+
+# Public pages are cached under the published data's version (ita.history.published); entries
+# of older versions are never read again and leave after CACHE_TIMEOUT seconds.
+CACHES = {
+    "default": {
+        **cache_from_url(os.environ.get("CACHE_URL", "")),
+        "TIMEOUT": env_int("CACHE_TIMEOUT", 24 * 3600),
+    }
+}
+# Part of every cached page's key: a new release never serves pages rendered by the old one
+# (``migrate`` gives the data a new version too).
+RELEASE = os.environ.get("RELEASE", "")
+# Sessions live in the database (Django's default), so any app server reads any session.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# PDF renders at once on one machine (memos' download view); more wait a moment or are told
+# to retry. Slots are lock files in RENDER_LOCK_DIR, shared by every process on the machine.
+PDF_RENDER_SLOTS = env_int("PDF_RENDER_SLOTS", max(1, (os.cpu_count() or 2) // 2))
+PDF_RENDER_WAIT = float(env_int("PDF_RENDER_WAIT_MS", 500)) / 1000
+PDF_RENDER_RETRY_SECONDS = env_int("PDF_RENDER_RETRY_SECONDS", 3)
+RENDER_LOCK_DIR = Path(os.environ.get("RENDER_LOCK_DIR", "/tmp/ita-render-slots"))  # noqa: S108

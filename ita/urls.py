@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from ita.ops import health
 from measures import public
@@ -29,7 +31,9 @@ urlpatterns = [
     path("imports/", include("ita.imports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # A visitor's pages are cached and shared, so they carry no CSRF token: choosing a language
+    # (a cookie, nothing else) is open to any form.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("health/", health.health, name="health"),
     path("ops/", include("ita.ops.urls")),

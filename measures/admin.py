@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ita.history.admin import PublishesMixin
 from ita.lib.admin import ReadOnlyAdmin, ReadOnlyMixin
 from ita.results.admin import AssessmentAdmin
 from ita.results.models import Assessment
@@ -34,7 +35,7 @@ class AssessmentWithFindingsAdmin(AssessmentAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(PublishesMixin, admin.ModelAdmin):
     list_display = ["text", "tool", "indicator", "assessment"]
     list_filter = ["tool", "assessment__year"]
     search_fields = ["text", "assessment__organisation__name"]

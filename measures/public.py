@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from ita.history.published import public_page
 from ita.organisations.models import Organisation
 from ita.results.selectors import organisation_assessments, tool_tables
 from measures.models import PublishedReport
@@ -19,6 +20,7 @@ from measures.publishing import public_url, publication_for, published_of
 
 
 @require_GET
+@public_page
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(
         Organisation.objects.select_related("district__province"), pk=pk

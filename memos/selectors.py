@@ -66,22 +66,30 @@ URGENCY_RANK = Case(
 )
 
 
-def inbox(user: AnyUser) -> QuerySet[Memo]:
+def awaiting(user: AnyUser) -> Q:
+    """Which memos await the user today (``access.awaiting``: two small queries), to count
+    and list them with one reading of the user's steps."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return access.awaiting(user, timezone.localdate())
+
+
+def inbox(user: AnyUser, waiting: Q | None = None) -> QuerySet[Memo]:
     """Memos waiting for the user's decision: the most urgent first, then the oldest sent."""
     if not user.is_authenticated:
         return Memo.objects.none()
     return (
-        Memo.objects.awaiting(user)
+        Memo.objects.filter(awaiting(user) if waiting is None else waiting)
         .select_related("organisation", "author")
         .defer(*LIST_DEFERRED)
         .order_by(URGENCY_RANK, "sent_at", "pk")
     )
 
 
-def inbox_count(user: AnyUser) -> int:
+def inbox_count(user: AnyUser, waiting: Q | None = None) -> int:
     if not user.is_authenticated:
         return 0
-    return Memo.objects.awaiting(user).count()
+    return Memo.objects.filter(awaiting(user) if waiting is None else waiting).count()
 
 
 def authored(user: AnyUser) -> QuerySet[Memo]:
@@ -172,11 +180,11 @@ LIST_PAGE_SIZE = 50
 _NUMBER = re.compile(r"^(?:(?P<code>.*?)\s*/)?\s*(?P<number>\d{1,9})$")
 
 
-def nav_counts(user: AnyUser) -> dict[str, int]:
+def nav_counts(user: AnyUser, waiting: Q | None = None) -> dict[str, int]:
     """What waits for the user, in one memo query: memos to sign, own memos returned to them."""
     if not user.is_authenticated:
         return {"inbox": 0, "returned": 0}
-    to_sign = access.awaiting(user, timezone.localdate())
+    to_sign = awaiting(user) if waiting is None else waiting
     returned = Q(author=user, state=State.RETURNED)
     return Memo.objects.filter(to_sign | returned).aggregate(
         inbox=Count("pk", filter=to_sign), returned=Count("pk", filter=returned)

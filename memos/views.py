@@ -3,10 +3,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ita.documents.emblem import MAX_BYTES as MAX_EMBLEM_BYTES
 from ita.history.models import EventKind
+from ita.lib import slots
 from ita.organisations import membership
 from ita.organisations.models import Organisation, Position
 from ita.organisations.selectors import emblem_of
@@ -66,8 +68,9 @@ def _expected(request: HttpRequest) -> tuple[str | None, int | None]:
 def inbox(request: HttpRequest) -> HttpResponse:
     """The most urgent first, then the oldest, a page at a time: an executive back from leave
     may find hundreds."""
+    waiting = selectors.awaiting(request.user)
     # Both counts of the navigation in the one query it would make anyway.
-    counts = selectors.nav_counts(request.user)
+    counts = selectors.nav_counts(request.user, waiting)
     count = counts["inbox"]
     pages = max(1, -(-count // selectors.INBOX_PAGE_SIZE))
     try:
@@ -75,7 +78,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page = 1
     start = (page - 1) * selectors.INBOX_PAGE_SIZE
-    memos = list(selectors.inbox(request.user)[start : start + selectors.INBOX_PAGE_SIZE])
+    memos = list(selectors.inbox(request.user, waiting)[start : start + selectors.INBOX_PAGE_SIZE])
     return render(
         request,
         "memos/inbox.html",
@@ -412,12 +415,28 @@ def memo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("memos:detail", pk=pk)
 
 
+def _render_busy(request: HttpRequest, *, back: str) -> HttpResponse:
+    """Every render slot is taken: a page that asks again by itself, not a worker left waiting."""
+    retry = settings.PDF_RENDER_RETRY_SECONDS
+    response = render(request, "memos/busy.html", {"retry_after": retry, "back": back}, status=503)
+    response["Retry-After"] = str(retry)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @login_required
 @require_GET
-def memo_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def memo_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The official PDF at any state: pending steps print as blank blocks to sign by hand."""
     memo = _get_memo_for_user(request, pk)
-    pdf = documents.memo_pdf(memo)
+    try:
+        # At most PDF_RENDER_SLOTS renders at once on this machine: the pages stay quick.
+        with slots.slot(
+            settings.RENDER_LOCK_DIR, settings.PDF_RENDER_SLOTS, wait=settings.PDF_RENDER_WAIT
+        ):
+            pdf = documents.memo_pdf(memo)
+    except slots.Busy:
+        return _render_busy(request, back=_detail_path(pk))
     response = FileResponse(
         io.BytesIO(pdf),
         as_attachment=True,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -16,6 +16,8 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
 from ita.api import params
+from ita.history import published
+from ita.lib.replica import reading_replica
 
 
 class Renderer(JSONRenderer):
@@ -90,15 +92,21 @@ def invalid_value(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return bad_parameter(request, params.invalid(name, str(given.get(name, "")), first))
 
 
-def guard(view: Callable[..., HttpResponse], name: str) -> Callable[..., HttpResponse]:
+# Answers built from the routes alone, not the data (and loaded before any database is).
+UNPUBLISHED = ("index", "openapi")
+
+
+def guard(view: Callable[..., HttpResponse], name: str) -> Callable[..., HttpResponseBase]:
     """The rules ninja leaves to us, around the route named ``name``: other methods than GET and
     HEAD get a JSON 405 (ninja's is plain text), unknown or repeated parameters a 400, and every
-    answer may be read from any origin (open data)."""
+    answer may be read from any origin (open data). Answers come from the public pages' cache
+    (``ita.history.published``)."""
     endpoint = params.ENDPOINT[name.removeprefix("api-")]
 
     # Nothing here changes data, and a POST should hear 405, not the CSRF check's 403.
     @csrf_exempt
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response: HttpResponseBase
         if request.method not in ("GET", "HEAD"):
             response = error(request, 405, "method_not_allowed", _("Only GET is allowed."))
             response["Allow"] = "GET, HEAD"
@@ -108,7 +116,11 @@ def guard(view: Callable[..., HttpResponse], name: str) -> Callable[..., HttpRes
             except params.BadParameter as exc:
                 response = bad_parameter(request, exc)
             else:
-                response = view(request, *args, **kwargs)
+                if endpoint.name in UNPUBLISHED:
+                    response = view(request, *args, **kwargs)
+                else:
+                    with reading_replica():
+                        response = published.serve(request, lambda: view(request, *args, **kwargs))
         response["Access-Control-Allow-Origin"] = "*"
         return response
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from ita.history import published
 from ita.lib.thai import name_key
 from ita.organisations.models import District, Organisation, Province
 from ita.results import methods, rules, services
@@ -173,6 +174,7 @@ def build(
         n_assessments += len(created)
         n_scores += len(score_objs)
         say(f"{year.year}: {len(created)} assessments, {len(score_objs)} indicator scores")
+    published.bump()  # written around the services: the public pages' cache moves on by hand
     return Dataset(province_objs, district_objs, org_objs, year_objs, n_assessments, n_scores)
 
 

@@ -100,3 +100,19 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"
+
+
+class Publication(models.Model):
+    """The version of the published data: one row, bumped in the transaction of every change
+    to what the public pages show (``ita.history.published``). Public pages are cached under
+    it, so a change is seen on every server at the next request."""
+
+    version = models.BigIntegerField(_("version"), default=1)
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("version of the published data")
+        verbose_name_plural = _("version of the published data")
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models, transaction
 
+from ita.history import published
 from ita.history.models import Event, EventKind
 
 logger = logging.getLogger("ita.history")
@@ -34,12 +35,16 @@ def event_record(
     """Write a history row; call inside the transaction of the change it records.
 
     ``organisation_id`` is the organisation the change belongs to, or None for the country's
-    data (the method, years, imports); every caller says which.
+    data (the method, years, imports); every caller says which. A change the public pages
+    show (``published.PUBLISHED_KINDS``) gives the published data a new version.
     """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     user = actor if actor is not None and actor.is_authenticated else None
+    if action in published.PUBLISHED_KINDS:
+        # The public pages' cache key, moved in the same transaction as the change.
+        published.bump()
     event = Event.objects.create(
         actor=user,
         action=action,

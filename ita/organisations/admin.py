@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ita.history.admin import PublishesMixin
 from ita.lib.admin import URL_FIELDS
 from ita.organisations.models import (
     ActingAppointment,
@@ -20,7 +21,7 @@ class DistrictInline(admin.TabularInline):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(PublishesMixin, admin.ModelAdmin):
     list_display = ["name", "name_en", "region"]
     search_fields = ["name", "name_en"]
     list_filter = ["region"]
@@ -34,7 +35,7 @@ class DistrictAliasInline(admin.TabularInline):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(PublishesMixin, admin.ModelAdmin):
     list_display = ["name", "province"]
     list_filter = ["province"]
     search_fields = ["name", "aliases__name"]
@@ -42,7 +43,7 @@ class DistrictAdmin(admin.ModelAdmin):
 
 
 @admin.register(DistrictAlias)
-class DistrictAliasAdmin(admin.ModelAdmin):
+class DistrictAliasAdmin(PublishesMixin, admin.ModelAdmin):
     list_display = ["name", "district", "note"]
     search_fields = ["name", "district__name"]
     autocomplete_fields = ["district"]
@@ -63,7 +64,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PublishesMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "district", "province", "code", "letter_code"]
     list_filter = ["kind", "district__province", "district"]
     search_fields = ["name", "aliases__name", "code", "district__name"]
@@ -78,7 +79,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationAlias)
-class OrganisationAliasAdmin(admin.ModelAdmin):
+class OrganisationAliasAdmin(PublishesMixin, admin.ModelAdmin):
     list_display = ["name", "organisation", "note", "created_at"]
     search_fields = ["name", "organisation__name"]
     autocomplete_fields = ["organisation"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from ita.history.admin import PublishesMixin
 from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore, RatingLevel
 
 
@@ -16,21 +17,21 @@ class RatingLevelInline(admin.TabularInline):
 
 
 @admin.register(AssessmentYear)
-class AssessmentYearAdmin(admin.ModelAdmin):
+class AssessmentYearAdmin(PublishesMixin, admin.ModelAdmin):
     list_display = ["year", "pass_mark"]
     search_fields = ["year"]
     inlines = [IndicatorInline, RatingLevelInline]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(PublishesMixin, admin.ModelAdmin):
     list_display = ["number", "name", "tool", "weight", "year"]
     list_filter = ["year", "tool"]
     search_fields = ["name"]
 
 
 @admin.register(RatingLevel)
-class RatingLevelAdmin(admin.ModelAdmin):
+class RatingLevelAdmin(PublishesMixin, admin.ModelAdmin):
     list_display = ["level", "min_total", "min_each_tool", "year"]
     list_filter = ["year"]
     search_fields = ["level"]
@@ -48,7 +49,7 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(PublishesMixin, admin.ModelAdmin):
     list_display = ["organisation", "year", "total", "level", "change", "passed", "derived"]
     list_filter = [
         "year",
@@ -65,7 +66,7 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorScore)
-class IndicatorScoreAdmin(admin.ModelAdmin):
+class IndicatorScoreAdmin(PublishesMixin, admin.ModelAdmin):
     list_display = ["assessment", "indicator", "score"]
     list_filter = ["indicator__year", "indicator__tool"]
     search_fields = ["assessment__organisation__name"]

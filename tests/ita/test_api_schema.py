@@ -41,4 +41,8 @@ def connection_kept() -> Iterator[None]:
 def test_every_operation_answers_as_documented(case: schemathesis.Case, demo) -> None:  # noqa: ANN001
     # Whether a level exists depends on the data (an unknown one is a documented 400), so a
     # request the schema allows may rightly be refused.
-    case.call_and_validate(excluded_checks=[positive_data_acceptance])
+    # Schemathesis's WSGI client asks for gzip as requests does but reads the body as sent;
+    # the cached answers come compressed to whoever asks (ita.history.published).
+    case.call_and_validate(
+        headers={"Accept-Encoding": "identity"}, excluded_checks=[positive_data_acceptance]
+    )

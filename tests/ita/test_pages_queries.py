@@ -22,6 +22,13 @@ YEARS = (2564, 2565, 2566)
 CEILING = 16
 
 
+@pytest.fixture(autouse=True)
+def _cache_in_memory(settings) -> None:  # noqa: ANN001
+    # The pages' own queries, plus the version of the published data: the shared cache's own
+    # queries (the database's, by default) are not the page's.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture
 def sizes() -> dict[str, tuple[Province, Organisation]]:
     small = synthetic.build(organisations=10, provinces=1, districts=3, years=YEARS, seed=1)

@@ -118,7 +118,8 @@ def schema_problems() -> list[str]:
     problems = []
     with connection.cursor() as cursor:
         tables = set(connection.introspection.table_names(cursor))
-        owned = {"django_migrations"}
+        # The migrations' table, and the shared cache's (settings.CACHES, made by migrate).
+        owned = {"django_migrations", "ita_cache"}
         for model in apps.get_models(include_auto_created=True):
             meta = model._meta
             if not meta.managed or meta.proxy:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken"\s+value=")[^"]*(")')
+CSRF_TAG = re.compile(r'<input[^>]*name="csrfmiddlewaretoken"[^>]*>')
 
 
 def key_of(user: str | None, url: str) -> str:
@@ -33,8 +34,9 @@ def key_of(user: str | None, url: str) -> str:
 
 
 def html_lines(text: str) -> list[str]:
-    """The page as one line per tag or text run, whitespace collapsed, CSRF tokens blanked."""
-    text = CSRF_INPUT.sub(r"\1-\2", text)
+    """The page as one line per tag or text run, whitespace collapsed, CSRF tokens left out
+    (a visitor's pages carry none since they are cached and shared: ita.history.published)."""
+    text = CSRF_TAG.sub("", CSRF_INPUT.sub(r"\1-\2", text))
     lines = []
     for part in re.split(r"(?=<)|(?<=>)", text):
         part = " ".join(part.split())

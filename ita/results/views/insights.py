@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ita.history.published import public_page
 from ita.lib import charts, tables
 from ita.lib.tables import Column, Table
 from ita.organisations.models import Organisation, Province
@@ -124,6 +125,7 @@ def _ranking_table(
 
 
 @require_GET
+@public_page
 def province_overview(request: HttpRequest, year: int, province_id: int) -> HttpResponse:
     year_obj = year_or_404(year)
     province = get_object_or_404(Province, pk=province_id)
@@ -337,6 +339,7 @@ def _province_charts(
 
 
 @require_GET
+@public_page
 def organisation_insights(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(
         Organisation.objects.select_related("district__province"), pk=pk

@@ -4,8 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from ita.history.published import public_page
 from ita.lib import tables
 from ita.organisations.membership import organisations_of
 from ita.organisations.models import Province
@@ -22,6 +24,7 @@ def year_or_404(year: int) -> AssessmentYear:
 
 
 @require_GET
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     years = list(AssessmentYear.objects.order_by("-year"))
     provinces = list(
@@ -51,6 +54,7 @@ def results_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def province_results_view(request: HttpRequest, year: int, province_id: int) -> HttpResponse:
     year_obj = year_or_404(year)
     province = get_object_or_404(Province, pk=province_id)
@@ -85,6 +89,8 @@ def province_results_view(request: HttpRequest, year: int, province_id: int) -> 
             "xlsx_query": xlsx_query.urlencode(),
             "passed_count": passed,
             "other_years": AssessmentYear.objects.exclude(pk=year_obj.pk).order_by("-year"),
+            # Each row links /organisations/<id>/: one reverse() for the table, not one a row.
+            "organisation_path": reverse("organisation_detail", args=[0]).removesuffix("0/"),
         },
     )
 
