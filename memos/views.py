@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ita.accounts import second_factor
 from ita.documents.emblem import MAX_BYTES as MAX_EMBLEM_BYTES
 from ita.organisations import membership
 from ita.organisations.models import Organisation, Position
@@ -21,6 +22,7 @@ from measures import checks
 from memos import access, documents, selectors, services
 from memos.drafts import (
     clear_autosave,
+    keep_post,
     login_required_keeping_post,
     take_autosave_clear,
     take_kept_post,
@@ -281,6 +283,13 @@ def _stale(request: HttpRequest, exc: services.MemoActionError, pk: int) -> Http
 def memo_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve with a comment, decide, or return with a reason: one form, one step."""
     memo = _get_memo_for_user(request, pk)
+    # An organisation may require its signers' second factor: set it up or give a code first;
+    # the typed comment is kept and put back.
+    second_step = second_factor.signing_redirect(request.user, memo.organisation, _detail_path(pk))
+    if second_step:
+        keep_post(request, _detail_path(pk))
+        messages.info(request, _("Your organisation asks for the second factor before signing"))
+        return redirect(second_step)
     # The step the user saw decides which buttons were valid; the service checks it is current.
     form = DecisionForm(request.POST, deciding=request.POST.get("expected_state") == State.MAYOR)
     if not form.is_valid():

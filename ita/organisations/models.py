@@ -146,6 +146,14 @@ class Organisation(KeyedName):
             "The Garuda emblem printed at the top left of memos: PNG or SVG, at most 1 MB."
         ),
     )
+    signers_need_second_factor = models.BooleanField(
+        _("signers need a second factor"),
+        default=False,
+        help_text=_(
+            "Executives sign memos only after a code from an authenticator app (TOTP); "
+            "one without it set up is asked to set it up first."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")
