@@ -61,3 +61,21 @@ def organisation_set_emblem(
         data={"removed": checked is None, "type": checked.mime_type if checked else ""},
     )
     return organisation
+
+
+@transaction.atomic
+def organisation_set_second_factor(
+    *, organisation: Organisation, required: bool, actor: Actor
+) -> Organisation:
+    """Require (or not) a TOTP second factor of the organisation's signers before they sign."""
+    before = organisation.signers_need_second_factor
+    organisation.signers_need_second_factor = required
+    organisation.save(update_fields=["signers_need_second_factor"])
+    event_record(
+        actor=actor,
+        action=EventKind.ORGANISATION_SECOND_FACTOR,
+        organisation_id=organisation.pk,
+        obj=organisation,
+        data={"before": before, "after": required},
+    )
+    return organisation
