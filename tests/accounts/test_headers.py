@@ -60,7 +60,7 @@ def _urls(demo) -> list[str]:  # noqa: ANN001
             continue
         pk = next((v for k, v in pk_by_prefix.items() if route.startswith(k)), home.pk)
         values = {**by_route, "pk": str(pk)}
-        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route)
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m, v=values: v[m.group(1)], route)
         urls.append(url)
     for model in admin.site._registry:
         meta = model._meta
