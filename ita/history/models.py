@@ -76,8 +76,10 @@ class EventKind(models.TextChoices):
     ACTING_CREATE = "acting.create", _("Acting appointment added")
     ACTING_UPDATE = "acting.update", _("Acting appointment edited")
     ACTING_DELETE = "acting.delete", _("Acting appointment deleted")
+    ASSESSMENT_CREATE = "assessment.create", _("Result added")
     ASSESSMENT_UPDATE = "assessment.update", _("Result edited")
     ASSESSMENT_DELETE = "assessment.delete", _("Result deleted")
+    SCORE_CREATE = "score.create", _("Indicator score added")
     SCORE_UPDATE = "score.update", _("Indicator score edited")
     SCORE_DELETE = "score.delete", _("Indicator score deleted")
 

@@ -318,5 +318,14 @@ class ActingAppointment(models.Model):
             .exists()
         ):
             raise ValidationError(
-                {"user": _("The acting holder must hold a position in the same organisation.")}
+                {
+                    "user": _(
+                        "%(user)s holds no position in %(organisation)s: the acting holder "
+                        "must be a member of the organisation"
+                    )
+                    % {
+                        "user": self.user.get_full_name() or self.user.get_username(),
+                        "organisation": self.position.organisation.name,
+                    }
+                }
             )

@@ -7,9 +7,14 @@ from django.db import transaction
 
 from ita.documents.emblem import check_emblem
 from ita.history.models import EventKind
-from ita.history.services import Actor, event_record
+from ita.history.services import Actor, deleted_with_history, event_record, saved_with_history
 from ita.lib.thai import name_key
-from ita.organisations.models import Organisation, OrganisationAlias
+from ita.organisations.models import (
+    ActingAppointment,
+    Organisation,
+    OrganisationAlias,
+    Position,
+)
 
 
 @transaction.atomic
@@ -79,3 +84,66 @@ def organisation_set_second_factor(
         data={"before": before, "after": required},
     )
     return organisation
+
+
+# The admin's edits: each saved or deleted with a history row of its fields before and after.
+
+
+def organisation_save(*, organisation: Organisation, actor: Actor) -> Organisation:
+    return saved_with_history(
+        organisation,
+        actor=actor,
+        create=EventKind.ORGANISATION_CREATE,
+        update=EventKind.ORGANISATION_UPDATE,
+        organisation_of=lambda o: o.pk,
+    )
+
+
+def organisation_delete(*, organisation: Organisation, actor: Actor) -> None:
+    deleted_with_history(
+        organisation,
+        actor=actor,
+        action=EventKind.ORGANISATION_DELETE,
+        organisation_id=organisation.pk,
+    )
+
+
+def position_save(*, position: Position, actor: Actor) -> Position:
+    return saved_with_history(
+        position,
+        actor=actor,
+        create=EventKind.POSITION_CREATE,
+        update=EventKind.POSITION_UPDATE,
+        organisation_of=lambda p: p.organisation_id,
+    )
+
+
+def position_delete(*, position: Position, actor: Actor) -> None:
+    deleted_with_history(
+        position,
+        actor=actor,
+        action=EventKind.POSITION_DELETE,
+        organisation_id=position.organisation_id,
+    )
+
+
+def acting_save(*, appointment: ActingAppointment, actor: Actor) -> ActingAppointment:
+    """Checked first (``ActingAppointment.clean``: the acting holder is a member of the
+    organisation, the period in order): a refused appointment changes nothing."""
+    appointment.full_clean()
+    return saved_with_history(
+        appointment,
+        actor=actor,
+        create=EventKind.ACTING_CREATE,
+        update=EventKind.ACTING_UPDATE,
+        organisation_of=lambda a: a.position.organisation_id,
+    )
+
+
+def acting_delete(*, appointment: ActingAppointment, actor: Actor) -> None:
+    deleted_with_history(
+        appointment,
+        actor=actor,
+        action=EventKind.ACTING_DELETE,
+        organisation_id=appointment.position.organisation_id,
+    )
