@@ -119,15 +119,21 @@ def neutralise(text: str) -> str:
     return text
 
 
+def _csv_text(text: str) -> str:
+    # A carriage return becomes a line feed, which the writer quotes (it quotes only the
+    # characters of its line terminator, "\n"): a bare CR would split the row in a spreadsheet.
+    return neutralise(text).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def to_csv(table: Table, *, bom: bool = True) -> str:
     """With a byte-order mark, which spreadsheet programs need to read UTF-8 Thai (``bom``)."""
     out = io.StringIO()
     if bom:
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([neutralise(c.label) for c in table.columns])
+    writer.writerow([_csv_text(c.label) for c in table.columns])
     for row in table.rows:
-        writer.writerow([neutralise(_plain(c, row.get(c.key))) for c in table.columns])
+        writer.writerow([_csv_text(_plain(c, row.get(c.key))) for c in table.columns])
     return out.getvalue()
 
 
