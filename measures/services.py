@@ -550,6 +550,18 @@ def progress_add(
                 comment=note,
                 data={"update": update.pk, "files": [e for e in saved]},
             )
+    except OSError as exc:
+        # A full or read-only media folder: the rows rolled back, the files written go too
+        # (the storage leaves no partial file), and the form keeps the note typed.
+        _remove_files(saved)
+        raise ValidationError(
+            {
+                "files": _(
+                    "The files could not be stored: the server's storage is full or read-only. "
+                    "Nothing was saved; your note is kept below, try again later"
+                )
+            }
+        ) from exc
     except Exception:
         # The rows rolled back; the files already written must go too.
         _remove_files(saved)

@@ -19,7 +19,7 @@ from ita.organisations import membership
 from ita.organisations.models import Organisation, Position
 from ita.organisations.selectors import emblem_of
 from measures import checks
-from memos import access, documents, selectors, services
+from memos import access, attachments, documents, selectors, services
 from memos.drafts import (
     clear_autosave,
     keep_post,
@@ -365,9 +365,14 @@ def memo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def memo_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The official PDF at any state: pending steps print as blank blocks to sign by hand."""
     memo = _get_memo_for_user(request, pk)
+    for attachment in memo.attachments.all():  # printed as signed only while unchanged
+        try:
+            attachments.verified_bytes(attachment)
+        except attachments.AttachmentChanged as exc:
+            return _changed_on_disk(request, attachment, str(exc))
     pdf = documents.memo_pdf(memo)
     response = FileResponse(
         io.BytesIO(pdf),
@@ -406,15 +411,33 @@ def _get_attachment(request: HttpRequest, pk: int, attachment_id: int) -> Attach
     return get_object_or_404(Attachment.objects.select_related("memo"), pk=attachment_id, memo=memo)
 
 
+def _changed_on_disk(request: HttpRequest, attachment: Attachment, found: str) -> HttpResponse:
+    attachments.attachment_mismatch_record(attachment=attachment, found=found, actor=request.user)
+    messages.error(
+        request,
+        _(
+            "The file %(name)s on the server is not the one attached (its SHA-256 differs): it "
+            "is not served or printed. Tell the administrator; the change is recorded"
+        )
+        % {"name": attachment.name},
+    )
+    return redirect("memos:detail", pk=attachment.memo_id)
+
+
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     attachment = _get_attachment(request, pk, attachment_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The file is missing from the server.")) from None
-    response = FileResponse(handle, as_attachment=True, filename=attachment.name)
+    try:  # served only while it is the file uploaded (and signed): its SHA-256 is checked
+        data = attachments.verified_bytes(attachment)
+    except attachments.AttachmentChanged as exc:
+        return _changed_on_disk(request, attachment, str(exc))
+    response = FileResponse(
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

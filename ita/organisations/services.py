@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ita.documents.emblem import check_emblem
 from ita.history.models import EventKind
@@ -52,7 +54,12 @@ def organisation_set_emblem(
         organisation.save(update_fields=["emblem"])
     else:
         name = f"org{organisation.pk}.{checked.extension}"
-        organisation.emblem.save(name, ContentFile(checked.data), save=False)
+        try:
+            organisation.emblem.save(name, ContentFile(checked.data), save=False)
+        except OSError as exc:  # a full or read-only media folder: nothing changes
+            raise ValidationError(
+                _("The emblem could not be stored: the server's storage is full or read-only")
+            ) from exc
         organisation.save(update_fields=["emblem"])
     if old_name and old_name != organisation.emblem.name:
         storage = organisation.emblem.storage
