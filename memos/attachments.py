@@ -46,7 +46,7 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         )
     if size == 0:
         raise ValidationError(_("The file %(name)s is empty.") % {"name": name})
-    kind = sniff(upload.file)
+    kind = sniff(upload)
     if kind is None:
         raise ValidationError(
             _("The file %(name)s is not of a type that can be attached (%(allowed)s)")

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -365,7 +366,7 @@ def memo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def memo_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The official PDF at any state: pending steps print as blank blocks to sign by hand."""
     memo = _get_memo_for_user(request, pk)
     for attachment in memo.attachments.all():  # printed as signed only while unchanged
@@ -426,7 +427,7 @@ def _changed_on_disk(request: HttpRequest, attachment: Attachment, found: str) -
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
     attachment = _get_attachment(request, pk, attachment_id)
     try:  # served only while it is the file uploaded (and signed): its SHA-256 is checked
         data = attachments.verified_bytes(attachment)

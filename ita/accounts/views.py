@@ -130,7 +130,10 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             form.add_error("token", _("The code does not match; check the app's clock and retry"))
         status = 400
     return render(
-        request, "registration/otp_verify.html", {"form": form, "next": _next(request)}, status
+        request,
+        "registration/otp_verify.html",
+        {"form": form, "next": _next(request)},
+        status=status,
     )
 
 

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
-from typing import IO
+from typing import Any, Protocol
+
+
+class Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes: ...
+    def seek(self, offset: int, whence: int = ..., /) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,7 @@ _ODF = {t.mime: t for t in (ODT, ODS, ODP)}
 _MAX_ZIP_ENTRIES = 5000
 
 
-def sniff(stream: IO[bytes]) -> FileType | None:
+def sniff(stream: Readable) -> FileType | None:
     """The allowed type the content is, or None. Reads from the start; leaves the stream there."""
     stream.seek(0)
     head = stream.read(16)
@@ -77,7 +82,7 @@ def sniff(stream: IO[bytes]) -> FileType | None:
     return None
 
 
-def _zip_type(stream: IO[bytes]) -> FileType | None:
+def _zip_type(stream: Readable) -> FileType | None:
     try:
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()

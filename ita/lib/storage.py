@@ -15,7 +15,7 @@ import tempfile
 from typing import Any
 
 from django.core.files.storage import FileSystemStorage
-from django.core.files.storage.filesystem import safe_makedirs
+from django.core.files.storage.filesystem import safe_makedirs  # type: ignore[attr-defined]
 
 
 class AtomicFileSystemStorage(FileSystemStorage):
