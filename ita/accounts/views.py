@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -116,7 +117,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     """Give a code from the app to verify this session (before signing, when required)."""
     device = second_factor.confirmed_device(request.user)
     if device is None:
-        return redirect(f"{reverse('accounts:otp_enrol')}?next={_next(request)}")
+        return redirect(f"{reverse('accounts:otp_enrol')}?next={quote(_next(request))}")
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -36,7 +36,9 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if "Content-Security-Policy" not in response:
+        # (Django's technical 404 and 500 pages of development style themselves inline.)
+        technical = settings.DEBUG and response.status_code in (404, 500)
+        if "Content-Security-Policy" not in response and not technical:
             response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
         user = getattr(request, "user", None)
         cache = response.get("Cache-Control", "")

@@ -91,3 +91,11 @@ def test_the_requirement_is_set_through_a_service_with_history(org) -> None:  # 
     event = Event.objects.get(action=EventKind.ORGANISATION_SECOND_FACTOR)
     assert event.data == {"before": False, "after": True} and event.actor == org["clerk"]
     assert event.organisation_id == org.organisation.pk
+
+
+def test_asking_for_a_code_without_a_device_leads_to_the_set_up(client, org) -> None:  # noqa: ANN001
+    client.force_login(org["head"])
+    response = client.get("/accounts/second-factor/verify/?next=/memos/1/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/second-factor/?next=/memos/1/"
+    assert client.get("/accounts/second-factor/?next=https://evil.example/").context["next"] == "/"
