@@ -58,11 +58,22 @@ MOVED = {
     "finding": "measures",
 }
 # Models the new tree adds (their content types and permissions are new rows).
-NEW_MODELS = {("memos", "memosettings")}
+NEW_MODELS = {
+    ("memos", "memosettings"),
+    # Accounts (issue 12): django-axes's login records and django-otp's TOTP devices.
+    ("axes", "accessattempt"),
+    ("axes", "accessattemptexpiration"),
+    ("axes", "accessfailurelog"),
+    ("axes", "accesslog"),
+    ("otp_totp", "totpdevice"),
+}
 FULL_CHAIN = ["head", "deputy", "clerk", "mayor"]
 # The columns that leave or join a moved table.
 DROPPED_COLUMNS = {"organisation": {"memo_chain"}}  # now memos.MemoSettings
-ADDED_COLUMNS = {"event": {"organisation_id"}}  # filled in by memos.0004
+ADDED_COLUMNS = {
+    "event": {"organisation_id"},  # filled in by memos.0004
+    "organisation": {"signers_need_second_factor"},  # False for every organisation
+}
 # History rows the new code writes without an organisation: the country's data.
 COUNTRY_ACTIONS = ("year.create", "oit.load", "district_alias.add", "import.")
 
@@ -78,7 +89,35 @@ EXPECTED = """Differences between the two snapshots that are not regressions:
   the organisation checked against the rows' owners.
 * History rows of a measure deleted before the upgrade keep no organisation: the old rows name
   neither the measure's report nor its organisation, and the measure is gone.
+* Issue 12 (accounts and headers): the user's name in the top bar links to the password change;
+  the import pages load their script from static/ita/imports.js (no inline script under the
+  Content-Security-Policy) and the revert button asks through data-confirm; organisations have
+  the new setting signers_need_second_factor (off), and django-axes and django-otp bring their
+  models. Those lines are mapped back to the old ones before comparing (``as_before_issue_12``).
 """
+
+
+def as_before_issue_12(lines: list[str]) -> list[str]:
+    """A new page's lines with issue 12's expected changes undone (see ``EXPECTED``)."""
+    out: list[str] = []
+    closing_who = False
+    for line in lines:
+        if line.startswith('<a class="who" href="/accounts/password/"'):
+            out.append('<span class="who">')
+            closing_who = True
+            continue
+        if closing_who and line == "</a>":
+            out.append("</span>")
+            closing_who = False
+            continue
+        if line == '<script src="/static/ita/imports.js" defer>':
+            out.append("\0drop-next")
+            continue
+        if out and out[-1] == "\0drop-next":
+            out.pop()  # its "</script>"
+            continue
+        out.append(re.sub(r'data-confirm="([^"]*)"', r"onsubmit=\"return confirm('\1');\"", line))
+    return out
 
 
 def missing(reason: str) -> None:
@@ -308,6 +347,8 @@ def compare_snapshots(old: dict, new: dict, plan: dict) -> list[str]:
     history_pages = {p["key"] for p in plan["pages"] if p["url"].startswith("/admin/ita/event/")}
     for key, before in old["pages"].items():
         after = new["pages"].get(key)
+        if isinstance(after, dict) and isinstance(after.get("html"), list):
+            after = {**after, "html": as_before_issue_12(after["html"])}
         if key in history_pages:
             compare_event_changelist(key, before, after, old, problems)
         elif after != before:
