@@ -49,6 +49,14 @@ def decode(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             error = exc
             continue
+        if "\x00" in text:  # (the database cannot store it; found here, before anything is)
+            raise TableError(
+                _(
+                    "Line %(line)s holds a NUL character (0x00), which cannot be stored: remove "
+                    "it from the file and upload it again"
+                )
+                % {"line": text.count("\n", 0, text.index("\x00")) + 1}
+            )
         controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\r\n\f")
         if controls > 8:
             raise TableError(
