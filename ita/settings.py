@@ -186,7 +186,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files: MEDIA_ROOT (a folder every app server mounts: NFS or the like), or an
 # S3-compatible bucket through django-storages when MEDIA_S3_BUCKET is set (pip install
 # "django-storages[s3]"); either way the files are private, served through the apps' views.
-MEDIA_STORAGE: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Django's file system storage, writing each file whole or not at all (ita/lib/storage.py).
+MEDIA_STORAGE: dict = {"BACKEND": "ita.lib.storage.AtomicFileSystemStorage"}
 if os.environ.get("MEDIA_S3_BUCKET"):
     MEDIA_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -353,3 +354,40 @@ PDF_RENDER_SLOTS = env_int("PDF_RENDER_SLOTS", max(1, (os.cpu_count() or 2) // 2
 PDF_RENDER_WAIT = float(env_int("PDF_RENDER_WAIT_MS", 500)) / 1000
 PDF_RENDER_RETRY_SECONDS = env_int("PDF_RENDER_RETRY_SECONDS", 3)
 RENDER_LOCK_DIR = Path(os.environ.get("RENDER_LOCK_DIR", "/tmp/ita-render-slots"))  # noqa: S108
+# Accounts and the security headers (docs/security.md). Lockout after repeated failed logins, per
+# account and per address (django-axes); a TOTP second factor (django-otp) that an organisation
+# can require of its signers; sessions end after an idle time and after an absolute time, both
+# as OWASP ASVS level 2 advises (at most 30 minutes idle, 12 hours in all).
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "ita.accounts"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "ita.lib.middleware.SecurityHeadersMiddleware",
+)
+MIDDLEWARE += [
+    "django_otp.middleware.OTPMiddleware",
+    "ita.accounts.middleware.SessionLimitsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each alone: the account, the address
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ita.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "ita.accounts.addresses.client_ip"
+PROXY_COUNT = env_int("PROXY_COUNT", 0)  # proxies in front that add X-Forwarded-For (nginx: 1)
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60) * 60
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "ITA")
+# Scripts, styles, fonts and pictures from this site only; nothing inline, no frames.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)

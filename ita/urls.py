@@ -34,6 +34,7 @@ urlpatterns = [
     # A visitor's pages are cached and shared, so they carry no CSRF token: choosing a language
     # (a cookie, nothing else) is open to any form.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("accounts/", include("ita.accounts.urls")),
     path("admin/", admin.site.urls),
     path("health/", health.health, name="health"),
     path("ops/", include("ita.ops.urls")),

@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ita.history.admin import PublishesMixin
-from ita.lib.admin import ReadOnlyAdmin, ReadOnlyMixin
+from ita.lib.admin import ReadOnlyAdmin, ReadOnlyMixin, ServiceAdminMixin
 from ita.results.admin import AssessmentAdmin
 from ita.results.models import Assessment
+from measures import services
 from measures.models import (
     Evidence,
     Finding,
@@ -29,13 +30,24 @@ class FindingInline(admin.StackedInline):
 admin.site.unregister(Assessment)
 
 
+def _save_finding(obj: Finding, actor: object) -> Finding:
+    return services.finding_save(finding=obj, actor=actor)  # type: ignore[arg-type]
+
+
+def _delete_finding(obj: Finding, actor: object) -> None:
+    services.finding_delete(finding=obj, actor=actor)  # type: ignore[arg-type]
+
+
 @admin.register(Assessment)
 class AssessmentWithFindingsAdmin(AssessmentAdmin):
     inlines = [*AssessmentAdmin.inlines, FindingInline]
+    inline_services = {**AssessmentAdmin.inline_services, Finding: (_save_finding, _delete_finding)}
 
 
 @admin.register(Finding)
-class FindingAdmin(PublishesMixin, admin.ModelAdmin):
+class FindingAdmin(PublishesMixin, ServiceAdminMixin, admin.ModelAdmin):
+    save_service = staticmethod(_save_finding)
+    delete_service = staticmethod(_delete_finding)
     list_display = ["text", "tool", "indicator", "assessment"]
     list_filter = ["tool", "assessment__year"]
     search_fields = ["text", "assessment__organisation__name"]

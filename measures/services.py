@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ita.history.models import EventKind
-from ita.history.services import Actor, event_record
+from ita.history.services import Actor, event_record, saved_with_history
 from ita.lib.thai import clean_text
 from ita.organisations.models import Organisation
 from ita.results.models import Assessment, AssessmentYear, Indicator, Tool
@@ -560,8 +560,32 @@ def progress_add(
                 comment=note,
                 data={"update": update.pk, "files": [e for e in saved]},
             )
+    except OSError as exc:
+        # A full or read-only media folder: the rows rolled back, the files written go too
+        # (the storage leaves no partial file), and the form keeps the note typed.
+        _remove_files(saved)
+        raise ValidationError(
+            {
+                "files": _(
+                    "The files could not be stored: the server's storage is full or read-only. "
+                    "Nothing was saved; your note is kept below, try again later"
+                )
+            }
+        ) from exc
     except Exception:
         # The rows rolled back; the files already written must go too.
         _remove_files(saved)
         raise
     return update
+
+
+def finding_save(*, finding: Finding, actor: Actor) -> Finding:
+    """A finding as the admin's forms edit it: checked as the report's own forms check it."""
+    _check_finding(finding.assessment, finding.tool, finding.indicator, ())
+    return saved_with_history(
+        finding,
+        actor=actor,
+        create=EventKind.FINDING_CREATE,
+        update=EventKind.FINDING_UPDATE,
+        organisation_of=lambda f: f.assessment.organisation_id,
+    )

@@ -59,6 +59,9 @@ class MemoSettingsAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation"]
     list_select_related = ["organisation"]
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # the chain is set, never deleted (every change is in the history)
+
     def save_model(
         self, request: HttpRequest, obj: MemoSettings, form: ModelForm, change: bool
     ) -> None:

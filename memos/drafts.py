@@ -33,14 +33,7 @@ def login_required_keeping_post(
                 return view(request, *args, **kwargs)
             target = form_path(*args, **kwargs) if form_path else request.path
             if request.method == "POST":
-                request.session[SESSION_KEY] = {
-                    "path": target,
-                    "data": {
-                        key: request.POST.getlist(key)
-                        for key in request.POST
-                        if key != "csrfmiddlewaretoken"
-                    },
-                }
+                keep_post(request, target)
                 messages.warning(
                     request,
                     _(
@@ -53,6 +46,16 @@ def login_required_keeping_post(
         return wrapped
 
     return decorator
+
+
+def keep_post(request: HttpRequest, path: str) -> None:
+    """Keep the POSTed fields for the form at ``path`` (put back once by ``take_kept_post``)."""
+    request.session[SESSION_KEY] = {
+        "path": path,
+        "data": {
+            key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"
+        },
+    }
 
 
 def take_kept_post(request: HttpRequest) -> dict[str, str] | None:

@@ -9,7 +9,6 @@ one-sign-off-per-step constraint guard the same race below that.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -25,12 +24,12 @@ from django_fsm import can_proceed, has_transition_perm
 
 from ita.history.models import EventKind
 from ita.history.services import Actor, AnyUser, event_record
-from ita.lib.urls import absolute
 from ita.lib.tasks import enqueue_on_commit
+from ita.lib.urls import absolute
 from ita.organisations import membership
 from ita.organisations.models import Organisation
 from measures.checks import report_checks
-from memos import access, chain, register, roles
+from memos import access, attachments, chain, register, roles
 from memos.documents import memo_report_part
 from memos.models import (
     Attachment,
@@ -512,32 +511,20 @@ def attachment_add(*, memo: Memo, upload: UploadedFile, actor: AnyUser) -> Attac
     memo = _lock(memo, None, None)
     _require_editable(memo, actor, _("Files can be attached to a draft or a returned memo only."))
     assert actor.is_authenticated  # the author's rule admits members only
-    size = upload.size or 0  # unknown only for a file not uploaded: refused as empty
-    if size > settings.MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("The file %(name)s is %(size)s MB; the limit is %(limit)s MB.")
-            % {
-                "name": upload.name,
-                "size": round(size / 1_048_576, 1),
-                "limit": settings.MAX_UPLOAD_BYTES // 1_048_576,
-            }
-        )
-    if size == 0:
-        raise ValidationError(_("The file %(name)s is empty.") % {"name": upload.name})
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    name = (upload.name or "file").rsplit("/", 1)[-1][:200]
+    checked = attachments.check_upload(upload)  # size and type by content, or a Thai reason
+    name = checked.name
     attachment = Attachment(
         memo=memo,
         name=name,
-        size=size,
-        sha256=digest.hexdigest(),
-        content_type=(getattr(upload, "content_type", "") or "")[:100],
+        size=checked.size,
+        sha256=checked.sha256,
+        content_type=checked.type.mime,
         uploaded_by=actor,
     )
-    attachment.file.save(name, upload, save=False)
+    try:  # stored under the type found in it, never the user's name (``attachment_path``)
+        attachment.file.save(f"file.{checked.type.extension}", upload, save=False)
+    except OSError as exc:  # a full or read-only media folder: no file, no row
+        raise attachments.storage_refusal(name) from exc
     try:
         attachment.save()
         _record(

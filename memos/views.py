@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ita.accounts import second_factor
 from ita.documents.emblem import MAX_BYTES as MAX_EMBLEM_BYTES
 from ita.history.models import EventKind
 from ita.lib import slots
@@ -21,9 +22,10 @@ from ita.organisations import membership
 from ita.organisations.models import Organisation, Position
 from ita.organisations.selectors import emblem_of
 from measures import checks
-from memos import access, documents, publishing, register, roles, selectors, services
+from memos import access, attachments, documents, publishing, register, roles, selectors, services
 from memos.drafts import (
     clear_autosave,
+    keep_post,
     login_required_keeping_post,
     take_autosave_clear,
     take_kept_post,
@@ -295,6 +297,13 @@ def _stale(request: HttpRequest, exc: services.MemoActionError, pk: int) -> Http
 def memo_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve with a comment, decide, or return with a reason: one form, one step."""
     memo = _get_memo_for_user(request, pk)
+    # An organisation may require its signers' second factor: set it up or give a code first;
+    # the typed comment is kept and put back.
+    second_step = second_factor.signing_redirect(request.user, memo.organisation, _detail_path(pk))
+    if second_step:
+        keep_post(request, _detail_path(pk))
+        messages.info(request, _("Your organisation asks for the second factor before signing"))
+        return redirect(second_step)
     # The step the user saw decides which buttons were valid; the service checks it is current.
     form = DecisionForm(request.POST, deciding=request.POST.get("expected_state") == State.MAYOR)
     if not form.is_valid():
@@ -429,6 +438,11 @@ def _render_busy(request: HttpRequest, *, back: str) -> HttpResponse:
 def memo_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The official PDF at any state: pending steps print as blank blocks to sign by hand."""
     memo = _get_memo_for_user(request, pk)
+    for attachment in memo.attachments.all():  # printed as signed only while unchanged
+        try:
+            attachments.verified_bytes(attachment)
+        except attachments.AttachmentChanged as exc:
+            return _changed_on_disk(request, attachment, str(exc))
     try:
         # At most PDF_RENDER_SLOTS renders at once on this machine: the pages stay quick.
         with slots.slot(
@@ -474,15 +488,33 @@ def _get_attachment(request: HttpRequest, pk: int, attachment_id: int) -> Attach
     return get_object_or_404(Attachment.objects.select_related("memo"), pk=attachment_id, memo=memo)
 
 
+def _changed_on_disk(request: HttpRequest, attachment: Attachment, found: str) -> HttpResponse:
+    attachments.attachment_mismatch_record(attachment=attachment, found=found, actor=request.user)
+    messages.error(
+        request,
+        _(
+            "The file %(name)s on the server is not the one attached (its SHA-256 differs): it "
+            "is not served or printed. Tell the administrator; the change is recorded"
+        )
+        % {"name": attachment.name},
+    )
+    return redirect("memos:detail", pk=attachment.memo_id)
+
+
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
     attachment = _get_attachment(request, pk, attachment_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The file is missing from the server.")) from None
-    response = FileResponse(handle, as_attachment=True, filename=attachment.name)
+    try:  # served only while it is the file uploaded (and signed): its SHA-256 is checked
+        data = attachments.verified_bytes(attachment)
+    except attachments.AttachmentChanged as exc:
+        return _changed_on_disk(request, attachment, str(exc))
+    response = FileResponse(
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from typing import Any
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 
 from ita.history import published
 from ita.history.models import Event, EventKind
@@ -17,6 +21,7 @@ logger = logging.getLogger("ita.history")
 AnyUser = User | AnonymousUser
 # Who acts: a logged-in user, or nobody (a migration, the demo, a scheduled command).
 Actor = AnyUser | None
+M = TypeVar("M", bound=models.Model)
 
 
 def event_record(
@@ -66,3 +71,73 @@ def event_record(
     }
     transaction.on_commit(lambda: logger.info("event", extra={"fields": fields}))
     return event
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as JSON holds it: numbers and dates as text, a file as its name."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    return str(value)
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """Every stored field of a row (foreign keys as ids), as a history row's details hold it."""
+    return {
+        f.name: _plain(getattr(obj, f.attname))
+        for f in obj._meta.concrete_fields
+        if not f.primary_key
+    }
+
+
+@transaction.atomic
+def saved_with_history(
+    obj: M,
+    *,
+    actor: Actor,
+    create: EventKind,
+    update: EventKind,
+    organisation_of: Callable[[M], int | None],
+) -> M:
+    """Save a row edited elsewhere (the admin's forms) with a history row of what changed:
+    ``{"before": {field: old}, "after": {field: new}}`` (the changed fields only)."""
+    old = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+    before = snapshot(old) if old is not None else {}
+    obj.save()
+    after = snapshot(obj)
+    changed = [k for k in after if old is None or before.get(k) != after[k]]
+    if old is not None and not changed:
+        return obj
+    event_record(
+        actor=actor,
+        action=update if old is not None else create,
+        organisation_id=organisation_of(obj),
+        obj=obj,
+        comment=str(obj)[:200],
+        data={
+            "before": {k: before.get(k) for k in changed} if old is not None else {},
+            "after": {k: after[k] for k in changed},
+        },
+    )
+    return obj
+
+
+@transaction.atomic
+def deleted_with_history(
+    obj: models.Model, *, actor: Actor, action: EventKind, organisation_id: int | None
+) -> None:
+    """Delete a row with a history row holding every field it had."""
+    event_record(
+        actor=actor,
+        action=action,
+        organisation_id=organisation_id,
+        obj=obj,
+        comment=str(obj)[:200],
+        data={"before": snapshot(obj), "after": None},
+    )
+    obj.delete()

@@ -265,6 +265,8 @@ class Checker:
         if not result.name:
             result.error("missing", field=parsing.ORGANISATION)
             return result
+        if _over_limits(result, raw):
+            return result
         province_id = self.province_id
         if result.province_name:
             named = self.directory.province_named(result.province_name)
@@ -486,6 +488,28 @@ class Checker:
         after["derived"] = False
         if not result.has_error:
             result.before, result.after = before, after
+
+
+# The longest name stored (Organisation, District, their aliases): longer is refused at preview.
+NAME_LIMIT = 200
+
+
+def _over_limits(result: RowResult, raw: RawRow) -> bool:
+    """A NUL character anywhere, or a name longer than can be stored: an error at preview,
+    naming the column (the database would refuse both only at apply)."""
+    for column, text in raw.values.items():
+        if "\x00" in text:
+            result.error("nul", field=column)
+            return True
+    for column, text in (
+        (parsing.ORGANISATION, result.name),
+        (parsing.DISTRICT, result.district_name),
+        (parsing.PROVINCE, result.province_name),
+    ):
+        if len(text) > NAME_LIMIT:
+            result.error("too_long", field=column, length=len(text), limit=NAME_LIMIT)
+            return True
+    return False
 
 
 def duplicate_lines(keys: Iterable[tuple]) -> dict[int, int]:

@@ -68,6 +68,12 @@ TEXTS = {
     "duplicate": gettext_lazy("Duplicate: line %(line)s is the same organisation."),
     "matched_alias": gettext_lazy("Found through a stored spelling (alias) of %(stored)s."),
     "create": gettext_lazy("A new organisation will be created in the district %(district)s."),
+    "too_long": gettext_lazy(
+        "%(field)s is %(length)s characters long; at most %(limit)s can be stored"
+    ),
+    "nul": gettext_lazy(
+        "%(field)s holds a NUL character (0x00), which cannot be stored: remove it from the file"
+    ),
     "create_impossible": gettext_lazy(
         "The organisation cannot be created from this row: its district is not known."
     ),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -48,6 +49,14 @@ def decode(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             error = exc
             continue
+        if "\x00" in text:  # (the database cannot store it; found here, before anything is)
+            raise TableError(
+                _(
+                    "Line %(line)s holds a NUL character (0x00), which cannot be stored: remove "
+                    "it from the file and upload it again"
+                )
+                % {"line": text.count("\n", 0, text.index("\x00")) + 1}
+            )
         controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\r\n\f")
         if controls > 8:
             raise TableError(
@@ -90,6 +99,38 @@ def _check_zip(data: bytes) -> None:
                     "it was not opened."
                 )
             )
+    for info in members:
+        if _declares_dtd(archive, info):
+            raise TableError(
+                _(
+                    "The XLSX file's part %(part)s declares a DTD (<!DOCTYPE or <!ENTITY), "
+                    "which a spreadsheet never holds; it was not opened"
+                )
+                % {"part": info.filename[:100]}
+            )
+
+
+# A DTD can declare entities that expand without bound or read local files ("XXE"): no XML part
+# of a workbook has one, so any is refused before openpyxl parses the file.
+_DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+def _declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether the member declares a DTD; read in chunks (the sizes were bounded above)."""
+    tail = b""
+    with archive.open(info) as member:
+        first = True
+        while chunk := member.read(65536):
+            if first and chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+                # UTF-16 XML: compare as text (bounded by the size checks above).
+                text = (chunk + member.read()).decode("utf-16", "replace").upper()
+                return any(mark.decode() in text for mark in _DTD_MARKS)
+            first = False
+            window = (tail + chunk).upper()
+            if any(mark in window for mark in _DTD_MARKS):
+                return True
+            tail = window[-16:]
+    return False
 
 
 def _cell_text(value: object) -> str:
@@ -113,33 +154,44 @@ def xlsx_lines(data: bytes) -> list[tuple[int, list[str], str]]:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise TableError(_("The XLSX file has no sheet."))
-        lines: list[tuple[int, list[str], str]] = []
-        empty_run = 0
-        for index, row in enumerate(sheet.iter_rows(), start=1):
-            if len(lines) > MAX_ROWS or empty_run > XLSX_MAX_EMPTY_RUN:
-                break
-            cells = []
-            for cell in row[:MAX_COLUMNS]:
-                value = getattr(cell, "value", None)
-                if getattr(cell, "data_type", None) == "f" or (
-                    isinstance(value, str) and value.startswith("=")
-                ):
-                    raise TableError(
-                        _(
-                            "Cell %(cell)s holds a formula (%(formula)s). Formulas are not "
-                            "imported: copy the sheet and paste it as values, then upload again."
-                        )
-                        % {"cell": cell.coordinate, "formula": str(value)[:40]}
-                    )
-                cells.append(_cell_text(value))
-            if not any(cells):
-                empty_run += 1
-                continue
-            empty_run = 0
-            lines.append((index, cells, "\t".join(cells)))
-        return lines
+        return _sheet_lines(sheet)
+    except TableError:
+        raise
+    except Exception as exc:  # a damaged sheet fails while its rows are read
+        raise TableError(
+            _("The XLSX file cannot be read (%(reason)s).") % {"reason": type(exc).__name__}
+        ) from None
     finally:
         workbook.close()
+
+
+def _sheet_lines(sheet: Any) -> list[tuple[int, list[str], str]]:
+    """The sheet's rows as (row number, cells, the cells joined by tabs); no formulas."""
+    lines: list[tuple[int, list[str], str]] = []
+    empty_run = 0
+    for index, row in enumerate(sheet.iter_rows(), start=1):
+        if len(lines) > MAX_ROWS or empty_run > XLSX_MAX_EMPTY_RUN:
+            break
+        cells = []
+        for cell in row[:MAX_COLUMNS]:
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", None) == "f" or (
+                isinstance(value, str) and value.startswith("=")
+            ):
+                raise TableError(
+                    _(
+                        "Cell %(cell)s holds a formula (%(formula)s). Formulas are not "
+                        "imported: copy the sheet and paste it as values, then upload again."
+                    )
+                    % {"cell": cell.coordinate, "formula": str(value)[:40]}
+                )
+            cells.append(_cell_text(value))
+        if not any(cells):
+            empty_run += 1
+            continue
+        empty_run = 0
+        lines.append((index, cells, "\t".join(cells)))
+    return lines
 
 
 def sniff_format(data: bytes) -> str:

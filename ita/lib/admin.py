@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
@@ -29,3 +32,50 @@ class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """For records written only by the services (history, sign-offs, imports): the admin reads."""
 
     formfield_overrides = URL_FIELDS
+
+
+# A service the admin calls with the edited row and the user: ``save(obj, actor)``.
+RowService = Callable[[Any, Any], object]
+
+
+class ServiceAdminMixin:
+    """Saves and deletes, the form's and its inlines', go through the app's services (each
+    writes its history row with the fields before and after), never straight to the table.
+
+    ``save_service``/``delete_service`` for the admin's own model; ``inline_services`` maps an
+    inline's model to its pair. A model an inline edits that is not listed saves as Django does.
+    """
+
+    save_service: RowService | None = None
+    delete_service: RowService | None = None
+    inline_services: dict[type[models.Model], tuple[RowService, RowService]] = {}
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if type(self).save_service is None:
+            super().save_model(request, obj, form, change)  # type: ignore[misc]
+        else:
+            type(self).save_service(obj, request.user)  # type: ignore[misc]
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        if type(self).delete_service is None:
+            super().delete_model(request, obj)  # type: ignore[misc]
+        else:
+            type(self).delete_service(obj, request.user)  # type: ignore[misc]
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        pair = self.inline_services.get(formset.model)
+        if pair is None:
+            super().save_formset(request, form, formset, change)  # type: ignore[misc]
+            return
+        save, delete = pair
+        # commit=False fills new_objects, changed_objects and deleted_objects for the admin's log.
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            delete(obj, request.user)
+        for obj in instances:
+            save(obj, request.user)
+        formset.save_m2m()

@@ -5,6 +5,10 @@ from the column kinds, so they never disagree. Every download of the product goe
 (the results table, the overview and trends tables, ``manage.py export_scores``). XLSX is written
 with openpyxl's write-only mode, which streams rows instead of building the whole sheet in memory
 (a nationwide table has 8,400 rows).
+
+Text that a spreadsheet would run as a formula (a cell starting with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return) is written with a leading apostrophe in both files (``neutralise``),
+as OWASP advises; numbers, negative ones too, stay numbers.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,6 +34,9 @@ FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Spreadsheet number formats by column kind.
 NUMBER_FORMATS = {"score": "0.00", "signed": "+0.00;-0.00;0.00", "percent": "0.00", "int": "0"}
+# A cell starting with one of these is a formula to a spreadsheet program (CSV injection).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 # What a row holds for a column of a number kind, "passed" (True/False/None) or "text".
 Cell = str | int | float | Decimal | bool | None
 
@@ -101,15 +109,31 @@ def _plain(column: Column, value: object) -> str:
     return display_value(column, value)
 
 
+def neutralise(text: str) -> str:
+    """Text a spreadsheet would read as a formula, with a leading apostrophe; a number unchanged.
+
+    "=HYPERLINK(…)", "+66 2…", "@SUM(…)" become "'=HYPERLINK(…)", …; "-1.50" stays a number.
+    """
+    if text.startswith(FORMULA_LEADS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _csv_text(text: str) -> str:
+    # A carriage return becomes a line feed, which the writer quotes (it quotes only the
+    # characters of its line terminator, "\n"): a bare CR would split the row in a spreadsheet.
+    return neutralise(text).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def to_csv(table: Table, *, bom: bool = True) -> str:
     """With a byte-order mark, which spreadsheet programs need to read UTF-8 Thai (``bom``)."""
     out = io.StringIO()
     if bom:
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.label for c in table.columns])
+    writer.writerow([_csv_text(c.label) for c in table.columns])
     for row in table.rows:
-        writer.writerow([_plain(c, row.get(c.key)) for c in table.columns])
+        writer.writerow([_csv_text(_plain(c, row.get(c.key))) for c in table.columns])
     return out.getvalue()
 
 
@@ -121,7 +145,7 @@ def to_xlsx(table: Table) -> bytes:
     marked = PatternFill("solid", fgColor="FFF6CC")
     header = []
     for c in table.columns:
-        cell = WriteOnlyCell(sheet, value=c.label)
+        cell = _text_cell(sheet, c.label)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -129,7 +153,12 @@ def to_xlsx(table: Table) -> bytes:
         highlighted = table.is_highlighted(row)
         cells = []
         for c in table.columns:
-            cell = WriteOnlyCell(sheet, value=_xlsx_value(c, row.get(c.key)))
+            value = _xlsx_value(c, row.get(c.key))
+            cell = (
+                _text_cell(sheet, value)
+                if isinstance(value, str)
+                else WriteOnlyCell(sheet, value=value)
+            )
             if c.kind in NUMBER_FORMATS:
                 cell.number_format = NUMBER_FORMATS[c.kind]
             if highlighted:
@@ -170,6 +199,13 @@ def _xlsx_value(column: Column, value: Cell) -> Cell:
     if column.kind == "int":
         return int(value)
     return str(value)
+
+
+def _text_cell(sheet: Any, text: str) -> WriteOnlyCell:
+    """A string cell, never a formula (openpyxl reads a string starting with "=" as one)."""
+    cell = WriteOnlyCell(sheet, value=neutralise(text))
+    cell.data_type = "s"
+    return cell
 
 
 def _sheet_title(title: str) -> str:

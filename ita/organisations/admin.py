@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ita.history.admin import PublishesMixin
-from ita.lib.admin import URL_FIELDS
+from ita.lib.admin import URL_FIELDS, ServiceAdminMixin
+from ita.organisations import services
 from ita.organisations.models import (
     ActingAppointment,
     District,
@@ -63,8 +64,26 @@ class PositionInline(admin.TabularInline):
     autocomplete_fields = ["holder"]
 
 
+def _save_position(obj: Position, actor: object) -> Position:
+    return services.position_save(position=obj, actor=actor)  # type: ignore[arg-type]
+
+
+def _delete_position(obj: Position, actor: object) -> None:
+    services.position_delete(position=obj, actor=actor)  # type: ignore[arg-type]
+
+
+def _save_acting(obj: ActingAppointment, actor: object) -> ActingAppointment:
+    return services.acting_save(appointment=obj, actor=actor)  # type: ignore[arg-type]
+
+
+def _delete_acting(obj: ActingAppointment, actor: object) -> None:
+    services.acting_delete(appointment=obj, actor=actor)  # type: ignore[arg-type]
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(PublishesMixin, admin.ModelAdmin):
+class OrganisationAdmin(PublishesMixin, ServiceAdminMixin, admin.ModelAdmin):
+    """Every edit, its positions' too, through the services, with history before and after."""
+
     list_display = ["name", "kind", "district", "province", "code", "letter_code"]
     list_filter = ["kind", "district__province", "district"]
     search_fields = ["name", "aliases__name", "code", "district__name"]
@@ -72,6 +91,15 @@ class OrganisationAdmin(PublishesMixin, admin.ModelAdmin):
     autocomplete_fields = ["district"]
     inlines = [AliasInline, PositionInline]
     formfield_overrides = URL_FIELDS
+    inline_services = {Position: (_save_position, _delete_position)}
+
+    @staticmethod
+    def save_service(obj: Organisation, actor: object) -> Organisation:
+        return services.organisation_save(organisation=obj, actor=actor)  # type: ignore[arg-type]
+
+    @staticmethod
+    def delete_service(obj: Organisation, actor: object) -> None:
+        services.organisation_delete(organisation=obj, actor=actor)  # type: ignore[arg-type]
 
     @admin.display(description=_("province"), ordering="district__province__name")
     def province(self, obj: Organisation) -> str:
@@ -93,8 +121,11 @@ class ActingInline(admin.TabularInline):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(ServiceAdminMixin, admin.ModelAdmin):
     inlines = [ActingInline]
+    save_service = staticmethod(_save_position)
+    delete_service = staticmethod(_delete_position)
+    inline_services = {ActingAppointment: (_save_acting, _delete_acting)}
     list_display = ["title", "role", "organisation", "holder"]
     list_filter = ["role"]
     search_fields = ["title", "organisation__name", "holder__username", "holder__first_name"]
@@ -103,7 +134,12 @@ class PositionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActingAppointment)
-class ActingAppointmentAdmin(admin.ModelAdmin):
+class ActingAppointmentAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """The acting holder must be a member of the organisation (checked by the form, from
+    ``ActingAppointment.clean``, and again by the service)."""
+
+    save_service = staticmethod(_save_acting)
+    delete_service = staticmethod(_delete_acting)
     list_display = ["position", "user", "starts", "ends", "note"]
     list_filter = ["position__role"]
     search_fields = ["position__title", "position__organisation__name", "user__username"]

@@ -146,6 +146,14 @@ class Organisation(KeyedName):
             "The Garuda emblem printed at the top left of memos: PNG or SVG, at most 1 MB."
         ),
     )
+    signers_need_second_factor = models.BooleanField(
+        _("signers need a second factor"),
+        default=False,
+        help_text=_(
+            "Executives sign memos only after a code from an authenticator app (TOTP); "
+            "one without it set up is asked to set it up first."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -310,5 +318,14 @@ class ActingAppointment(models.Model):
             .exists()
         ):
             raise ValidationError(
-                {"user": _("The acting holder must hold a position in the same organisation.")}
+                {
+                    "user": _(
+                        "%(user)s holds no position in %(organisation)s: the acting holder "
+                        "must be a member of the organisation"
+                    )
+                    % {
+                        "user": self.user.get_full_name() or self.user.get_username(),
+                        "organisation": self.position.organisation.name,
+                    }
+                }
             )

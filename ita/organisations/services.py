@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ita.documents.emblem import check_emblem
 from ita.history.models import EventKind
-from ita.history.services import Actor, event_record
+from ita.history.services import Actor, deleted_with_history, event_record, saved_with_history
 from ita.lib.thai import name_key
-from ita.organisations.models import Organisation, OrganisationAlias
+from ita.organisations.models import (
+    ActingAppointment,
+    Organisation,
+    OrganisationAlias,
+    Position,
+)
 
 
 @transaction.atomic
@@ -47,7 +54,12 @@ def organisation_set_emblem(
         organisation.save(update_fields=["emblem"])
     else:
         name = f"org{organisation.pk}.{checked.extension}"
-        organisation.emblem.save(name, ContentFile(checked.data), save=False)
+        try:
+            organisation.emblem.save(name, ContentFile(checked.data), save=False)
+        except OSError as exc:  # a full or read-only media folder: nothing changes
+            raise ValidationError(
+                _("The emblem could not be stored: the server's storage is full or read-only")
+            ) from exc
         organisation.save(update_fields=["emblem"])
     if old_name and old_name != organisation.emblem.name:
         storage = organisation.emblem.storage
@@ -61,3 +73,84 @@ def organisation_set_emblem(
         data={"removed": checked is None, "type": checked.mime_type if checked else ""},
     )
     return organisation
+
+
+@transaction.atomic
+def organisation_set_second_factor(
+    *, organisation: Organisation, required: bool, actor: Actor
+) -> Organisation:
+    """Require (or not) a TOTP second factor of the organisation's signers before they sign."""
+    before = organisation.signers_need_second_factor
+    organisation.signers_need_second_factor = required
+    organisation.save(update_fields=["signers_need_second_factor"])
+    event_record(
+        actor=actor,
+        action=EventKind.ORGANISATION_SECOND_FACTOR,
+        organisation_id=organisation.pk,
+        obj=organisation,
+        data={"before": before, "after": required},
+    )
+    return organisation
+
+
+# The admin's edits: each saved or deleted with a history row of its fields before and after.
+
+
+def organisation_save(*, organisation: Organisation, actor: Actor) -> Organisation:
+    return saved_with_history(
+        organisation,
+        actor=actor,
+        create=EventKind.ORGANISATION_CREATE,
+        update=EventKind.ORGANISATION_UPDATE,
+        organisation_of=lambda o: o.pk,
+    )
+
+
+def organisation_delete(*, organisation: Organisation, actor: Actor) -> None:
+    deleted_with_history(
+        organisation,
+        actor=actor,
+        action=EventKind.ORGANISATION_DELETE,
+        organisation_id=organisation.pk,
+    )
+
+
+def position_save(*, position: Position, actor: Actor) -> Position:
+    return saved_with_history(
+        position,
+        actor=actor,
+        create=EventKind.POSITION_CREATE,
+        update=EventKind.POSITION_UPDATE,
+        organisation_of=lambda p: p.organisation_id,
+    )
+
+
+def position_delete(*, position: Position, actor: Actor) -> None:
+    deleted_with_history(
+        position,
+        actor=actor,
+        action=EventKind.POSITION_DELETE,
+        organisation_id=position.organisation_id,
+    )
+
+
+def acting_save(*, appointment: ActingAppointment, actor: Actor) -> ActingAppointment:
+    """Checked first (``ActingAppointment.clean``: the acting holder is a member of the
+    organisation, the period in order): a refused appointment changes nothing."""
+    appointment.full_clean()
+    return saved_with_history(
+        appointment,
+        actor=actor,
+        create=EventKind.ACTING_CREATE,
+        update=EventKind.ACTING_UPDATE,
+        organisation_of=lambda a: a.position.organisation_id,
+    )
+
+
+def acting_delete(*, appointment: ActingAppointment, actor: Actor) -> None:
+    deleted_with_history(
+        appointment,
+        actor=actor,
+        action=EventKind.ACTING_DELETE,
+        organisation_id=appointment.position.organisation_id,
+    )

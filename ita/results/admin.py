@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from ita.history.admin import PublishesMixin
+from ita.lib.admin import ServiceAdminMixin
+from ita.results import services
 from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore, RatingLevel
 
 
@@ -48,8 +50,18 @@ class ScoreInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+def _save_score(obj: IndicatorScore, actor: object) -> IndicatorScore:
+    return services.score_save(score=obj, actor=actor)  # type: ignore[arg-type]
+
+
+def _delete_score(obj: IndicatorScore, actor: object) -> None:
+    services.score_delete(score=obj, actor=actor)  # type: ignore[arg-type]
+
+
 @admin.register(Assessment)
-class AssessmentAdmin(PublishesMixin, admin.ModelAdmin):
+class AssessmentAdmin(PublishesMixin, ServiceAdminMixin, admin.ModelAdmin):
+    """Every edit of a result and its scores through the services, with history."""
+
     list_display = ["organisation", "year", "total", "level", "change", "passed", "derived"]
     list_filter = [
         "year",
@@ -63,10 +75,21 @@ class AssessmentAdmin(PublishesMixin, admin.ModelAdmin):
     list_select_related = ["organisation", "year"]
     autocomplete_fields = ["organisation"]
     inlines = [ScoreInline]
+    inline_services = {IndicatorScore: (_save_score, _delete_score)}
+
+    @staticmethod
+    def save_service(obj: Assessment, actor: object) -> Assessment:
+        return services.assessment_save(assessment=obj, actor=actor)  # type: ignore[arg-type]
+
+    @staticmethod
+    def delete_service(obj: Assessment, actor: object) -> None:
+        services.assessment_delete(assessment=obj, actor=actor)  # type: ignore[arg-type]
 
 
 @admin.register(IndicatorScore)
-class IndicatorScoreAdmin(PublishesMixin, admin.ModelAdmin):
+class IndicatorScoreAdmin(PublishesMixin, ServiceAdminMixin, admin.ModelAdmin):
+    save_service = staticmethod(_save_score)
+    delete_service = staticmethod(_delete_score)
     list_display = ["assessment", "indicator", "score"]
     list_filter = ["indicator__year", "indicator__tool"]
     search_fields = ["assessment__organisation__name"]

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ita.history.models import EventKind
-from ita.history.services import Actor, event_record
+from ita.history.services import Actor, deleted_with_history, event_record, saved_with_history
 from ita.results import methods
 from ita.results.models import (
     Assessment,
@@ -104,3 +104,44 @@ def assessment_set_scores(
         data={"scores": {str(n): str(s) for n, s in sorted(scores.items())}},
     )
     return assessment
+
+
+# The admin's edits: each saved or deleted with a history row of its fields before and after.
+
+
+def assessment_save(*, assessment: Assessment, actor: Actor) -> Assessment:
+    return saved_with_history(
+        assessment,
+        actor=actor,
+        create=EventKind.ASSESSMENT_CREATE,
+        update=EventKind.ASSESSMENT_UPDATE,
+        organisation_of=lambda a: a.organisation_id,
+    )
+
+
+def assessment_delete(*, assessment: Assessment, actor: Actor) -> None:
+    deleted_with_history(
+        assessment,
+        actor=actor,
+        action=EventKind.ASSESSMENT_DELETE,
+        organisation_id=assessment.organisation_id,
+    )
+
+
+def score_save(*, score: IndicatorScore, actor: Actor) -> IndicatorScore:
+    return saved_with_history(
+        score,
+        actor=actor,
+        create=EventKind.SCORE_CREATE,
+        update=EventKind.SCORE_UPDATE,
+        organisation_of=lambda s: s.assessment.organisation_id,
+    )
+
+
+def score_delete(*, score: IndicatorScore, actor: Actor) -> None:
+    deleted_with_history(
+        score,
+        actor=actor,
+        action=EventKind.SCORE_DELETE,
+        organisation_id=score.assessment.organisation_id,
+    )

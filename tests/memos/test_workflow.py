@@ -209,7 +209,7 @@ def test_an_acting_holder_must_belong_to_the_organisation(org) -> None:  # noqa:
         starts=dt.date(2021, 8, 1),
         ends=dt.date(2021, 8, 10),
     )
-    with pytest.raises(ValidationError, match="หน่วยงานเดียวกัน"):
+    with pytest.raises(ValidationError, match="ต้องเป็นสมาชิกของหน่วยงาน"):
         a.full_clean()
 
 

@@ -159,6 +159,18 @@ def main() -> None:
     plan = json.loads(plan_file.read_text())
     log = io.StringIO()
     call_command("migrate", interactive=False, stdout=log)
+    # The snapshot's own logins (force_login) are not the upgraded data: their sessions start as
+    # every login's does, but they write no history row (the old tree wrote none).
+    from django.contrib.auth.signals import user_logged_in
+
+    from ita.accounts.sessions import start_session
+
+    user_logged_in.disconnect(dispatch_uid="ita.accounts.logged_in")
+    user_logged_in.connect(
+        lambda sender, request, user, **kwargs: start_session(request),
+        weak=False,
+        dispatch_uid="upgrade.session_only",
+    )
     taken = snapshot.take(
         pages=plan["pages"],
         commands=plan["commands"],

@@ -1,0 +1,101 @@
+"""An organisation may require its signers' second factor (TOTP): a signer without a device is
+sent to set one up, one with a device gives a code, both before the decision is recorded; the
+typed comment comes back."""
+
+from __future__ import annotations
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ita.history.models import Event, EventKind
+from ita.organisations import services as organisation_services
+from memos.models import State
+from tests.memos.conftest import bring_to, fresh
+
+pytestmark = pytest.mark.django_db
+
+
+def _code(device: TOTPDevice, offset: int = 0) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset):06d}"
+
+
+def _decide(client, memo, comment: str = "เห็นควรอนุมัติ"):  # noqa: ANN001, ANN202
+    data = {"expected_state": "head", "expected_round": 1, "action": "forward", "comment": comment}
+    return client.post(f"/memos/{memo.pk}/decide/", data)
+
+
+def test_without_the_requirement_a_signer_signs_with_the_password_alone(client, org) -> None:  # noqa: ANN001
+    memo = bring_to(org, "head")
+    client.force_login(org["head"])
+    assert _decide(client, memo).status_code == 302
+    assert fresh(memo).state == State.DEPUTY
+
+
+def test_a_signer_without_a_device_sets_one_up_before_signing(client, org, settings) -> None:  # noqa: ANN001
+    # django-otp makes each failure wait (1 s, doubling); here the right code follows at once.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    organisation_services.organisation_set_second_factor(
+        organisation=org.organisation, required=True, actor=None
+    )
+    memo = bring_to(org, "head")
+    client.force_login(org["head"])
+    response = _decide(client, memo, comment="ความเห็นที่พิมพ์ไว้")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/second-factor/?next=")
+    assert fresh(memo).state == State.HEAD  # nothing signed
+
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200 and "<svg" in html  # the QR code, and the key as text
+    device = TOTPDevice.objects.get(user=org["head"], confirmed=False)
+    assert page.context["secret"].replace(" ", "") in html.replace(" ", "")
+
+    wrong = client.post(response["Location"], {"token": "000000", "next": f"/memos/{memo.pk}/"})
+    if wrong.status_code == 302:  # 000000 was by chance the right code
+        pytest.skip("the random key's code was 000000")
+    assert wrong.status_code == 400 and "รหัสไม่ถูกต้อง" in wrong.content.decode()
+    ok = client.post(response["Location"], {"token": _code(device), "next": f"/memos/{memo.pk}/"})
+    assert ok.status_code == 302 and ok["Location"] == f"/memos/{memo.pk}/"
+    assert Event.objects.filter(action=EventKind.SECOND_FACTOR_ENROL, actor=org["head"]).exists()
+
+    # The typed comment is back on the memo, and signing goes through now.
+    page = client.get(f"/memos/{memo.pk}/")
+    assert page.context["decision_form"].initial["comment"] == "ความเห็นที่พิมพ์ไว้"
+    assert _decide(client, memo).status_code == 302
+    assert fresh(memo).state == State.DEPUTY
+
+
+def test_a_signer_with_a_device_gives_a_code_in_each_new_session(client, org) -> None:  # noqa: ANN001
+    organisation_services.organisation_set_second_factor(
+        organisation=org.organisation, required=True, actor=None
+    )
+    device = TOTPDevice.objects.create(user=org["head"], name="ITA", confirmed=True)
+    memo = bring_to(org, "head")
+    client.force_login(org["head"])
+    response = _decide(client, memo)
+    assert response["Location"].startswith("/accounts/second-factor/verify/?next=")
+    assert fresh(memo).state == State.HEAD
+    verify = client.post(
+        "/accounts/second-factor/verify/", {"token": _code(device), "next": f"/memos/{memo.pk}/"}
+    )
+    assert verify.status_code == 302, verify.content.decode()[:500]
+    assert _decide(client, memo).status_code == 302
+    assert fresh(memo).state == State.DEPUTY
+
+
+def test_the_requirement_is_set_through_a_service_with_history(org) -> None:  # noqa: ANN001
+    organisation_services.organisation_set_second_factor(
+        organisation=org.organisation, required=True, actor=org["clerk"]
+    )
+    event = Event.objects.get(action=EventKind.ORGANISATION_SECOND_FACTOR)
+    assert event.data == {"before": False, "after": True} and event.actor == org["clerk"]
+    assert event.organisation_id == org.organisation.pk
+
+
+def test_asking_for_a_code_without_a_device_leads_to_the_set_up(client, org) -> None:  # noqa: ANN001
+    client.force_login(org["head"])
+    response = client.get("/accounts/second-factor/verify/?next=/memos/1/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/second-factor/?next=/memos/1/"
+    assert client.get("/accounts/second-factor/?next=https://evil.example/").context["next"] == "/"
