@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from measures import public
+from memos import record_views
 
 admin.site.site_header = _("ITA for local government: administration")
 admin.site.site_title = _("ITA administration")
@@ -16,6 +17,7 @@ urlpatterns = [
     path("measures/", include("measures.urls")),
     path("memos/", include("memos.urls")),
     path("imports/", include("ita.imports.urls")),
+    path("verify/", record_views.verify, name="verify"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -30,7 +30,7 @@ from ita.history.services import Actor, AnyUser, event_record
 from ita.organisations import membership
 from ita.organisations.models import Organisation
 from ita.organisations.services import organisation_set_emblem
-from memos import access, chain, register
+from memos import access, archive, chain, register
 from memos.documents import memo_report_part
 from memos.models import (
     Attachment,
@@ -425,6 +425,7 @@ def memo_approve(
     )
     if step is None:
         _notify_author(memo, signoff)
+        archive.archive_on_commit(memo.pk)  # the document of record: rendered, signed, stored
     else:
         _notify_step(memo, step)
     return signoff

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import io
+import logging
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +20,7 @@ from ita.organisations import membership
 from ita.organisations.models import Organisation, Position
 from ita.organisations.selectors import emblem_of
 from measures import checks
-from memos import access, documents, selectors, services
+from memos import access, archive, documents, selectors, services
 from memos.drafts import (
     clear_autosave,
     login_required_keeping_post,
@@ -34,6 +36,8 @@ from memos.forms import (
     MemoForm,
 )
 from memos.models import Attachment, Memo, Outcome, SignOff, State
+
+logger = logging.getLogger(__name__)
 
 
 def _get_memo_for_user(request: HttpRequest, pk: int) -> Memo:
@@ -260,6 +264,7 @@ def _render_detail(
             "autosave_clear": take_autosave_clear(request),
             "signoff_labels": dict(SignOff.Decision.choices),
             "report_checks": report_checks,
+            "record": archive.record_of(memo, page.signoffs),
         },
         status=status,
     )
@@ -356,10 +361,14 @@ def memo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def memo_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def memo_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The official PDF at any state: pending steps print as blank blocks to sign by hand."""
     memo = _get_memo_for_user(request, pk)
-    pdf = documents.memo_pdf(memo)
+    try:
+        pdf = archive.memo_pdf_bytes(memo)
+    except archive.ArchiveError:
+        logger.exception("memo %s: its archived PDF cannot be served", memo.pk)
+        return render(request, "memos/archive_missing.html", {"memo": memo}, status=503)
     response = FileResponse(
         io.BytesIO(pdf),
         as_attachment=True,

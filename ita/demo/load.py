@@ -9,9 +9,11 @@ from ita.demo import measures, memos, seed
 
 @transaction.atomic
 def load_all() -> dict[str, int]:
-    """The results and people, the report's findings, the memo, then the rest of the report."""
+    """The results and people, the report's findings, the memo, then the rest of the report;
+    then the memo decided as it went in 2564, beside a fresh draft."""
     counts = seed.load()
     measures.load_findings()
     counts.update(memos.load())
     counts.update(measures.load())
+    counts.update(memos.decide())
     return counts

@@ -79,6 +79,12 @@ class MemoDoc:
     # Set when the author withdrew the memo: the first page says so, with the date, so a
     # printed copy of a withdrawn memo (it keeps its number) cannot pass for a live one.
     withdrawn_on: dt.date | None = None
+    # The code printed at the foot of every page, and where to check it (``/verify/``).
+    verify_code: str = ""
+    verify_url: str = ""
+    # The record no longer matches what its signers signed (their content hashes): every page
+    # says so, and the signatures still print.
+    changed_after_signing: bool = False
 
     @property
     def body_paragraphs(self) -> tuple[str, ...]:

@@ -54,6 +54,8 @@ class EventKind(models.TextChoices):
     MEMO_WITHDRAW = "memo.withdraw", _("Memo withdrawn")
     MEMO_ATTACH = "memo.attach", _("File attached")
     MEMO_DETACH = "memo.detach", _("File removed")
+    MEMO_ARCHIVE = "memo.archive", _("Decided memo's PDF stored")
+    MEMO_CERTIFICATE = "memo.certificate", _("Signing certificate changed")
 
 
 class Event(models.Model):

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from ita.demo import memos as demo_memos
 from ita.documents import extract
 from ita.documents.data import MemoDoc, ReportDoc
 from ita.lib import thai
@@ -79,7 +80,21 @@ class Downloaded:
 
 
 def _demo_memo() -> Memo:
-    return Memo.objects.select_related("organisation", "report_year").get(author__username="legal")
+    """The seed's memo written again as a draft (the demo's own was decided in 2564), and the
+    same memo at each later call."""
+    memo = (
+        Memo.objects.select_related("organisation", "report_year")
+        .filter(author__username="legal", report_year__year=2564)
+        .exclude(pk=demo_memos.decided_2564().pk)
+        .order_by("pk")
+        .last()
+    )
+    return memo or _demo_memo_written()
+
+
+def _demo_memo_written() -> Memo:
+    demo_memos.seed_draft()
+    return _demo_memo()
 
 
 def _download(client: Client, memo: Memo) -> Downloaded:

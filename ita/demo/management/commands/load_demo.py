@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from ita.demo import load, seed
+from ita.demo import load, memos, seed
 from ita.organisations.models import Organisation
 
 
@@ -41,6 +41,13 @@ class Command(BaseCommand):
                 f"{counts['assessments']} assessments."
             )
         )
+        # Made when the decision committed (memos.archive); made here if that failed.
+        for stored in memos.archive_decided():
+            signed = f"signed by “{stored.signer}”" if stored.signed else "unsigned"
+            self.stdout.write(
+                f"Decided memo {stored.memo_id}: archival PDF stored, {signed}, "
+                f"SHA-256 {stored.sha256}."
+            )
         self.stdout.write(f"Demo logins (password {seed.DEMO_PASSWORD}):")
         for username, title in seed.DEMO_LOGINS:
             self.stdout.write(f"  {username:<10} {title}")
