@@ -14,7 +14,6 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from ita.documents import extract, signing
-from ita.documents.engine import render as render_html
 from memos import archive, services
 from memos.models import Memo, MemoArchive, SignOff, State
 from memos.signing import install_credentials
@@ -217,7 +216,9 @@ def test_verify_by_file_tells_the_decided_file_from_a_changed_or_foreign_one(
     assert "ไม่ใช่ไฟล์ที่วินิจฉัย" in page and memo.subject in page
     assert "ตรวจสอบไม่ผ่าน" in page
 
-    foreign = render_html("<p>เอกสารอื่น</p>")
+    from weasyprint import HTML
+
+    foreign = HTML(string="<p>Another document ABCDE-FGHJK</p>").write_pdf()
     page = _verify_file(client, foreign)
     assert "ไม่พบบันทึกข้อความของระบบนี้ที่ตรงกับไฟล์นี้" in page and memo.subject not in page
 
