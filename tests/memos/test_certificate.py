@@ -26,11 +26,14 @@ def _url(org) -> str:  # noqa: ANN001
 
 def _post(client, org, data: bytes, password: str = PASSWORD, name: str = "org.p12"):  # noqa: ANN001, ANN202
     return client.post(
-        _url(org), {"action": "upload", "file": SimpleUploadedFile(name, data), "password": password}
+        _url(org),
+        {"action": "upload", "file": SimpleUploadedFile(name, data), "password": password},
     )
 
 
-def _p12(name: str = "องค์การบริหารส่วนตำบลทดสอบ", **kwargs: object) -> tuple[bytes, signing.Credentials]:
+def _p12(
+    name: str = "องค์การบริหารส่วนตำบลทดสอบ", **kwargs: object
+) -> tuple[bytes, signing.Credentials]:
     credentials = signing.make_test_credentials(name, **kwargs)  # type: ignore[arg-type]
     return credentials.pkcs12(PASSWORD.encode()), credentials
 
@@ -61,7 +64,9 @@ def test_the_clerk_uploads_the_certificate_and_its_key_is_kept_protected(client,
         ("expired", "ใบรับรองหมดอายุแล้วเมื่อ"),
     ],
 )
-def test_a_bad_certificate_is_refused_in_thai_and_changes_nothing(client, org, case, message) -> None:  # noqa: ANN001
+def test_a_bad_certificate_is_refused_in_thai_and_changes_nothing(
+    client, org, case, message
+) -> None:  # noqa: ANN001
     data, _credentials = _p12()
     password = PASSWORD
     if case == "password":
@@ -100,7 +105,9 @@ def test_the_clerk_removes_it(client, org) -> None:  # noqa: ANN001
 
 def test_make_signing_certificate_makes_a_test_only_certificate(org, tmp_path) -> None:  # noqa: ANN001
     target = tmp_path / "demo.p12"
-    call_command("make_signing_certificate", "-o", str(target), "--password", "pw", "--name", "อบต.ทดสอบ")
+    call_command(
+        "make_signing_certificate", "-o", str(target), "--password", "pw", "--name", "อบต.ทดสอบ"
+    )
     credentials = signing.load_pkcs12(target.read_bytes(), b"pw")
     assert credentials.subject == "อบต.ทดสอบ (ทดสอบ/TEST ONLY)" and credentials.self_signed
     call_command("make_signing_certificate", "--organisation", str(org.organisation.pk))

@@ -33,6 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         organisation_id = options["organisation"]
+        assert organisation_id is None or isinstance(organisation_id, int)
         output: Path | None = options["output"]  # type: ignore[assignment]
         password = str(options["password"] or "")
         if organisation_id is None and output is None:
