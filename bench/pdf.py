@@ -42,9 +42,12 @@ def _setup_django(database: Path) -> None:
     from ita.organisations.models import Organisation
 
     if not Organisation.objects.exists():
+        from django.test.utils import override_settings
+
         from ita.demo import load
 
-        load.load_all()
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            load.load_all()
     _decide_demo_memo()
 
 

@@ -16,6 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from ita.demo import memos as demo_memos
@@ -123,7 +124,8 @@ def _through_the_chain(users: dict, upto: int) -> None:
 def rendered(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, Downloaded]:  # noqa: ANN001
     """The demo memo as a draft, at the deputy clerk's step, and decided (then rolled back)."""
     out: dict[str, Downloaded] = {}
-    with django_db_blocker.unblock(), transaction.atomic():
+    media = tmp_path_factory.mktemp("media")  # the decided memo's stored PDF goes here
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(MEDIA_ROOT=media):
         demo = factories.load_demo()
         client = Client()
         client.force_login(demo.users["mayor"])  # a member who is not the author may download

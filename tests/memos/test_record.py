@@ -245,11 +245,12 @@ def test_a_stored_file_changed_on_disk_is_never_served(
     assert MemoArchive.objects.get(memo=memo).sha256 == stored.sha256
 
 
-def test_the_decision_rolled_back_stores_nothing(org, tmp_media) -> None:  # noqa: ANN001
+def test_a_memo_not_yet_decided_is_not_stored(org, tmp_media) -> None:  # noqa: ANN001
     memo = bring_to(org, "mayor")
-    assert archive.memo_archive(memo.pk) is None  # not decided
+    assert archive.memo_archive(memo.pk) is None
+    assert archive.memo_archive(987654) is None
     assert not MemoArchive.objects.exists()
-    assert not list(tmp_media.rglob("*.pdf")) if tmp_media.exists() else True
+    assert not list(tmp_media.rglob("*.pdf"))
 
 
 def test_signoff_hashes_cover_the_stored_content(
