@@ -21,7 +21,7 @@ from ita.history.models import Event, EventKind
 from ita.lib.thai import thai_digits
 from ita.organisations.models import Organisation
 from ita.results.models import AssessmentYear
-from memos import archive, register, services
+from memos import register, services
 from memos.models import Memo, MemoArchive, SignOff
 from memos.signing import install_credentials
 
@@ -153,7 +153,6 @@ def decided_2564() -> Memo:
     return Memo.objects.get(register_year=2564, subject=SUBJECT, state=Memo.State.DECIDED)
 
 
-def archive_decided() -> list[MemoArchive]:
-    """The decided memos' archival PDFs (already made on commit; made now if not)."""
-    decided = Memo.objects.filter(state=Memo.State.DECIDED).values_list("pk", flat=True)
-    return [a for a in (archive.memo_archive(pk) for pk in decided) if a is not None]
+def archived() -> list[MemoArchive]:
+    """The decided memos' stored PDFs (made as the decision commits)."""
+    return list(MemoArchive.objects.filter(memo__state=Memo.State.DECIDED).order_by("memo_id"))

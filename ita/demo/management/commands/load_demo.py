@@ -46,8 +46,8 @@ class Command(BaseCommand):
                 f"{counts['assessments']} assessments."
             )
         )
-        # Made when the decision committed (memos.archive); made here if that failed.
-        for stored in memos.archive_decided():
+        # Made as the decision committed (memos.archive), or else at the first download.
+        for stored in memos.archived():
             signed = f"signed by “{stored.signer}”" if stored.signed else "unsigned"
             self.stdout.write(
                 f"Decided memo {stored.memo_id}: archival PDF stored, {signed}, "
