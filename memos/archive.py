@@ -94,7 +94,7 @@ def memo_archive(memo_id: int) -> MemoArchive | None:
     # that serves it is written: a file cut short by a crash is never served.
     archive.file.save(f"memo-{digest}.pdf", ContentFile(pdf), save=False)
     try:
-        with archive.file.storage.open(archive.file.name, "rb") as stored:
+        with archive.file.storage.open(archive.file.name or "", "rb") as stored:
             if hashlib.sha256(stored.read()).hexdigest() != digest:
                 raise ArchiveError(f"memo {memo_id}: the stored file differs from the render")
         with transaction.atomic():
@@ -123,7 +123,7 @@ def archive_on_commit(memo_id: int) -> None:
 def stored_bytes(archive: MemoArchive) -> bytes:
     """The archived file, checked against its recorded SHA-256 (``ArchiveError`` if not)."""
     try:
-        with archive.file.storage.open(archive.file.name, "rb") as stored:
+        with archive.file.storage.open(archive.file.name or "", "rb") as stored:
             data = stored.read()
     except FileNotFoundError:
         raise ArchiveError(f"memo {archive.memo_id}: the archived file is missing") from None
