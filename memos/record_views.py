@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +20,20 @@ from memos.models import SigningCertificate
 
 # A PKCS#12 file is a few kilobytes; anything far larger is not one.
 MAX_CERTIFICATE_BYTES = 256 * 1024
+# /verify/ is public: a code costs a few queries, a file a read by poppler and pyHanko. Files are
+# limited per client address (a holder checks one or two; a script hammering it waits a minute).
+VERIFY_FILES_PER_MINUTE = 20
+
+
+def _too_many_files(request: HttpRequest) -> bool:
+    # Behind the proxy (README: nginx), the address it saw is the last one it added.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+    key = f"verify-files:{forwarded or request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, 60)
+    try:
+        return cache.incr(key) > VERIFY_FILES_PER_MINUTE
+    except ValueError:  # expired between add and incr
+        return False
 
 
 @login_required
@@ -89,7 +104,12 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid() and form.cleaned_data["file"]:
             upload = form.cleaned_data["file"]
-            if (upload.size or 0) > settings.MAX_UPLOAD_BYTES:
+            if _too_many_files(request):
+                form.add_error(
+                    "file", _("Too many files checked from here in a minute: wait a minute.")
+                )
+                status = 429
+            elif (upload.size or 0) > settings.MAX_UPLOAD_BYTES:
                 form.add_error(
                     "file",
                     _("The file is larger than %(limit)s MB.")

@@ -261,3 +261,19 @@ def test_signoff_hashes_cover_the_stored_content(
     hashes = set(SignOff.objects.filter(memo=memo).values_list("content_hash", flat=True))
     assert hashes == {stored.content_hash} == {memo.content_hash()}
     assert memo.state == State.DECIDED
+
+
+def test_verify_limits_files_per_minute_and_says_so(client, settings) -> None:  # noqa: ANN001
+    from django.core.cache import cache
+
+    from memos import record_views
+
+    cache.clear()
+    for _ in range(record_views.VERIFY_FILES_PER_MINUTE):
+        assert (
+            client.post("/verify/", {"file": SimpleUploadedFile("x.pdf", b"x")}).status_code == 200
+        )
+    response = client.post("/verify/", {"file": SimpleUploadedFile("x.pdf", b"x")})
+    assert response.status_code == 429 and "รอสักครู่" in response.content.decode()
+    assert client.get("/verify/?code=ZZZZZ-ZZZZZ").status_code == 200  # codes are not limited
+    cache.clear()
