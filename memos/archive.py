@@ -24,7 +24,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ita.documents import render, signing
-from ita.documents.data import MemoDoc, ReportDoc
 from ita.history.models import EventKind
 from ita.history.services import event_record
 from memos import documents
@@ -132,19 +131,19 @@ def stored_bytes(archive: MemoArchive) -> bytes:
     return data
 
 
-def _document(memo: Memo) -> tuple[str, MemoDoc, ReportDoc | None, str]:
-    """The document a render prints (as ``documents.memo_pdf`` builds it), and its cache key:
-    the SHA-256 of its HTML and emblem, so any change of data or template is a new version."""
+def _document_key(memo: Memo) -> str:
+    """The cache key of the memo's document: the SHA-256 of the HTML a render prints (as
+    ``documents.memo_pdf`` builds it) and of its emblem, so any change of data or template is
+    a new version."""
     doc = documents.memo_doc(memo)
-    report, report_part = None, ""
     if memo.report_sent and memo.state not in Memo.EDITABLE_STATES:
-        report_part = memo.report_sent
+        html = render.memo_html(doc, report_part=memo.report_sent)
     else:
-        report = documents.memo_report(memo)
-    digest = hashlib.sha256(render.memo_html(doc, report, report_part=report_part).encode())
+        html = render.memo_html(doc, documents.memo_report(memo))
+    digest = hashlib.sha256(html.encode())
     if doc.emblem is not None:
         digest.update(doc.emblem.data)
-    return f"memo-pdf:{digest.hexdigest()}", doc, report, report_part
+    return f"memo-pdf:{digest.hexdigest()}"
 
 
 def memo_pdf_bytes(memo: Memo) -> bytes:
@@ -157,10 +156,12 @@ def memo_pdf_bytes(memo: Memo) -> bytes:
         archive = archive_of(memo) or memo_archive(memo.pk)
         if archive is not None:
             return stored_bytes(archive)
-    key, doc, report, report_part = _document(memo)
+    key = _document_key(memo)
     pdf = cache.get(key)
     if pdf is None:
-        pdf = render.memo_pdf(doc, report, report_part=report_part)
+        # Rendered as every render is (``memos.documents.memo_pdf``): a few queries more on a
+        # miss, and nothing here to keep in step with how the document is made.
+        pdf = documents.memo_pdf(memo)
         cache.set(key, pdf, CACHE_SECONDS)
     return pdf
 

@@ -113,13 +113,13 @@ def test_without_a_certificate_the_memo_is_stored_unsigned_and_the_page_says_so(
 
 def test_a_pdf_before_the_decision_is_rendered_once_per_version(org, client, monkeypatch) -> None:  # noqa: ANN001
     renders = []
-    real = archive.render.memo_pdf
+    real = archive.documents.memo_pdf
 
     def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         renders.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(archive.render, "memo_pdf", counting)
+    monkeypatch.setattr(archive.documents, "memo_pdf", counting)
     memo = make_memo(org)
     client.force_login(org["author"])
     assert _download(client, memo) == _download(client, memo)
