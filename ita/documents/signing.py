@@ -8,12 +8,16 @@ the signature, so a PDF/A file stays PDF/A.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
 import logging
 import warnings
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -37,6 +41,20 @@ warnings.filterwarnings("ignore", message="Attribute's length must be", category
 # The name every test certificate carries, so nobody takes it for the organisation's own.
 TEST_ONLY = "(ทดสอบ/TEST ONLY)"
 SIGNATURE_FIELD = "MemoSignature"
+
+T = TypeVar("T")
+
+
+def _outside_event_loop(fn: Callable[[], T]) -> T:
+    """Run ``fn`` here, or in a thread of its own when this thread runs an event loop: pyHanko's
+    synchronous calls start one with ``asyncio.run``, which refuses inside a running loop (an
+    ASGI server, a browser test's driver)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
 
 
 class CertificateError(ValueError):
@@ -209,7 +227,7 @@ def sign_pdf(
         name=credentials.subject,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    out = signers.PdfSigner(meta, signer=signer).sign_pdf(writer)
+    out = _outside_event_loop(lambda: signers.PdfSigner(meta, signer=signer).sign_pdf(writer))
     return out.getvalue()
 
 
@@ -246,7 +264,9 @@ def check_signatures(pdf: bytes, trust_roots: list[bytes]) -> list[SignatureChec
     for signature in embedded:
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
         try:
-            status = validate_pdf_signature(signature, context)
+            status = _outside_event_loop(
+                lambda: validate_pdf_signature(signature, context)  # noqa: B023
+            )
         except Exception as error:  # a damaged signature: reported as not valid
             logger.info("signature check failed: %s", error)
             checks.append(

@@ -277,3 +277,19 @@ def test_verify_limits_files_per_minute_and_says_so(client, settings) -> None:  
     assert response.status_code == 429 and "รอสักครู่" in response.content.decode()
     assert client.get("/verify/?code=ZZZZZ-ZZZZZ").status_code == 200  # codes are not limited
     cache.clear()
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop() -> None:
+    """An ASGI server or a browser test's driver runs a loop in the thread that signs."""
+    import asyncio
+
+    from weasyprint import HTML
+
+    credentials = signing.make_test_credentials("ทดสอบ")
+    pdf = HTML(string="<p>x</p>").write_pdf()
+
+    async def inside() -> list[signing.SignatureCheck]:
+        return signing.check_signatures(signing.sign_pdf(pdf, credentials), [credentials.der()])
+
+    (check,) = asyncio.run(inside())
+    assert check.ok
