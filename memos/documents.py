@@ -18,6 +18,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from ita.documents import render
@@ -115,11 +117,12 @@ def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
     current = [s for s in memo.signoffs.all() if s.round == memo.round]
     content_hash = memo.content_hash()
     # A signature covers the text it signed: sign-offs of a returned memo revised since then
-    # no longer stand under it (the resubmission starts the chain again).
-    standing = [s for s in current if s.content_hash == content_hash]
-    restart = memo.state == State.RETURNED and len(standing) < len(current)
-    if restart:
-        standing = []
+    # no longer stand under it (the resubmission starts the chain again). In any other state the
+    # author cannot edit: a text that differs from what was signed was changed behind the
+    # services' back. Its signatures still print, and the document says it was changed.
+    changed = [s for s in current if s.content_hash != content_hash]
+    restart = memo.state == State.RETURNED and bool(changed)
+    standing = [] if restart else list(current)
     standing.sort(key=lambda s: role_order(s.step))
     steps = [_signed_block(s, kind) for s in standing]
 
@@ -152,7 +155,24 @@ def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
         emblem=emblem_of(organisation),
         withdrawn_on=_withdrawn_on(memo),
         urgency=memo.get_urgency_display() if memo.urgency else "",
+        verify_code=memo.verify_code,
+        verify_url=verify_url(),
+        changed_after_signing=bool(changed) and not restart,
     )
+
+
+def verify_url() -> str:
+    """Where a reader checks a printed code: the public ``/verify/`` page."""
+    return settings.SITE_URL + reverse("verify")
+
+
+def changed_after_signing(memo: Memo, signoffs: list[SignOff] | None = None) -> bool:
+    """Whether the memo differs from what this round's signers signed (outside a revision)."""
+    if memo.state in Memo.EDITABLE_STATES:
+        return False
+    rows = signoffs if signoffs is not None else list(memo.signoffs.all())
+    content_hash = memo.content_hash()
+    return any(s.content_hash != content_hash for s in rows if s.round == memo.round)
 
 
 def memo_report(memo: Memo) -> ReportDoc | None:

@@ -130,3 +130,28 @@ class EmblemForm(forms.Form):
             attrs={"accept": ".png,.svg,image/png,image/svg+xml", "aria-describedby": "emblem-help"}
         ),
     )
+
+
+class CertificateForm(forms.Form):
+    """The organisation's signing certificate: a PKCS#12 file and its password."""
+
+    file = forms.FileField(
+        label=_("Certificate file (PKCS#12: .p12 or .pfx)"),
+        help_text=_(
+            "The certificate with its private key, as your certification authority gave it."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".p12,.pfx,application/x-pkcs12"}),
+    )
+    password = forms.CharField(
+        label=_("The file's password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+
+
+class VerifyForm(forms.Form):
+    """``/verify/``: a printed code, or a PDF file."""
+
+    code = forms.CharField(label=_("Verification code"), required=False, max_length=40)
+    file = forms.FileField(label=_("Or the PDF file"), required=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,16 @@ class MemoQuerySet(models.QuerySet["Memo"]):
     def awaiting(self, user: Actor, day: dt.date | None = None) -> MemoQuerySet:
         """Memos at a step the user may sign on ``day`` (``access.awaiting``), not their own."""
         return self.filter(access.awaiting(user, day or timezone.localdate()))
+
+
+# The verification code printed on every page (``/verify/``): ten letters and digits that cannot be
+# misread for each other (no 0/O, 1/I/L), about 50 bits: not guessed by trying.
+VERIFY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_verify_code() -> str:
+    code = "".join(secrets.choice(VERIFY_ALPHABET) for _ in range(10))
+    return f"{code[:5]}-{code[5:]}"
 
 
 class Memo(ConcurrentTransitionMixin, models.Model):
@@ -123,6 +134,9 @@ class Memo(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    verify_code = models.CharField(
+        _("verification code"), max_length=11, unique=True, default=new_verify_code, editable=False
+    )
 
     objects = MemoQuerySet.as_manager()
 
@@ -415,3 +429,72 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def archive_path(instance: MemoArchive, filename: str) -> str:
+    return f"memos/{instance.memo.organisation_id}/{instance.memo_id}/memo-{instance.sha256}.pdf"
+
+
+class MemoArchive(models.Model):
+    """The decided memo's PDF, rendered (and signed) once at the decision: the document of record.
+
+    Written by ``memos.archive.memo_archive`` only; served as these bytes for ever after.
+    """
+
+    memo = models.OneToOneField(
+        Memo, on_delete=models.PROTECT, related_name="archive", verbose_name=_("memo")
+    )
+    file = models.FileField(_("file"), upload_to=archive_path, max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    # The memo's content hash when it was rendered: what the PDF prints.
+    content_hash = models.CharField(_("SHA-256 of the memo's content"), max_length=64)
+    # The signer's certificate (DER), kept with the file: a later certificate does not change
+    # which key signed it. Empty when the organisation had no certificate (stored unsigned).
+    certificate = models.BinaryField(_("signing certificate"), blank=True, default=b"")
+    signer = models.CharField(_("signed by (certificate)"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("archived"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("archived memo PDF")
+        verbose_name_plural = _("archived memo PDFs")
+
+    def __str__(self) -> str:
+        return f"{self.memo_id}: {self.sha256[:12]}"
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.certificate)
+
+
+class SigningCertificate(models.Model):
+    """The organisation's certificate for signing its decided memos (PKCS#12, uploaded by a
+    clerk). The key is kept re-encrypted with a key derived from SECRET_KEY (``memos.signing``)
+    and is never shown."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="signing_certificate",
+        verbose_name=_("organisation"),
+    )
+    protected_key = models.BinaryField(_("protected key"), editable=False)
+    certificate = models.BinaryField(_("certificate"), editable=False)
+    subject = models.CharField(_("subject"), max_length=300)
+    issuer = models.CharField(_("issuer"), max_length=300)
+    fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64)
+    not_before = models.DateTimeField(_("valid from"))
+    not_after = models.DateTimeField(_("valid until"))
+    self_signed = models.BooleanField(_("self-signed"), default=False)
+    # None when installed by ``manage.py make_signing_certificate`` or the demo.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("signing certificate")
+        verbose_name_plural = _("signing certificates")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.subject}"

@@ -47,6 +47,7 @@ TIMELINE_LABELS: dict[str, StrOrPromise] = {
     EventKind.MEMO_WITHDRAW: _("withdrew the memo"),
     EventKind.MEMO_ATTACH: _("attached a file"),
     EventKind.MEMO_DETACH: _("removed a file"),
+    EventKind.MEMO_ARCHIVE: _("stored the decided PDF"),
 }
 FIELD_NAMES = {f.name for f in Memo._meta.get_fields()}
 SKIP_REASONS = {"vacant": _("vacant"), "author": _("held by the author")}

@@ -29,7 +29,7 @@ from ita.lib.urls import absolute
 from ita.organisations import membership
 from ita.organisations.models import Organisation
 from measures.checks import report_checks
-from memos import access, attachments, chain, register, roles
+from memos import access, attachments, chain, register, roles, tasks
 from memos.documents import memo_report_part
 from memos.models import (
     Attachment,
@@ -41,7 +41,6 @@ from memos.models import (
 )
 from memos.settings_services import emblem_set as emblem_set
 from memos.settings_services import memo_chain_set as memo_chain_set
-from memos.tasks import memo_notice_send
 
 CONTENT_FIELDS = (
     "unit_name",
@@ -143,7 +142,7 @@ def _mail_later(user_ids: list[int], subject: str, body: str) -> None:
     """Queue the notice once the transaction commits (a rolled-back change e-mails nobody); the
     worker sends it and retries while the mail server fails (``memos.tasks``)."""
     if user_ids:
-        enqueue_on_commit(memo_notice_send, sorted(set(user_ids)), subject, body)
+        enqueue_on_commit(tasks.memo_notice_send, sorted(set(user_ids)), subject, body)
 
 
 def _notify_step(memo: Memo, step: chain.Step) -> None:
@@ -430,6 +429,8 @@ def memo_approve(
     )
     if step is None:
         _notify_author(memo, signoff)
+        # The document of record: rendered, signed, stored by the worker once this commits.
+        enqueue_on_commit(tasks.memo_archive_task, memo.pk)
     else:
         _notify_step(memo, step)
     return signoff

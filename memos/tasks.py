@@ -1,15 +1,7 @@
-"""The memos' background tasks (``ita.lib.tasks``): e-mail notices, retried until delivered.
-
-The decided memo's archival PDF goes here the same way, a task around the function that does
-the work (which must do nothing when the archive is already there: a task may run twice)::
-
-    @retrying_task(label=_("Archival PDF of a decided memo"))
-    def memo_archive_task(memo_id: int) -> None:
-        archive.memo_archive(memo_id)
-
-enqueued by the service that decides the memo, inside its transaction::
-
-    enqueue_on_commit(memo_archive_task, memo.pk)
+"""The memos' background tasks (``ita.lib.tasks``), retried with back-off until they succeed:
+e-mail notices, and the decided memo's document of record (``memos.archive.memo_archive``:
+rendered, signed, stored; it does nothing when the archive is already there, as a task may run
+twice). Each is enqueued by the service, inside its transaction, with ``enqueue_on_commit``.
 """
 
 from __future__ import annotations
@@ -19,6 +11,7 @@ from django.core.mail import send_mail
 from django.utils.translation import gettext_lazy as _
 
 from ita.lib.tasks import retrying_task
+from memos import archive
 
 
 @retrying_task(label=_("Memo notice by e-mail"))
@@ -39,3 +32,9 @@ def memo_notice_send(user_ids: list[int], subject: str, body: str) -> int:
     # A header cannot hold a line break, whatever was pasted into the subject.
     send_mail(" ".join(subject.split()), body, None, emails, fail_silently=False)
     return len(emails)
+
+
+@retrying_task(label=_("Archival PDF of a decided memo"))
+def memo_archive_task(memo_id: int) -> bool:
+    """Render, sign and store the decided memo; whether it is stored (False: not decided)."""
+    return archive.memo_archive(memo_id) is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from memos import desk, views, views_list
+from memos import desk, record_views, views, views_list
 
 app_name = "memos"
 
@@ -18,6 +18,11 @@ urlpatterns = [
     path("<int:pk>/", views.memo_detail, name="detail"),
     path("organisations/<int:pk>/emblem/", views.emblem_settings, name="emblem"),
     path("organisations/<int:pk>/emblem/image/", views.emblem_image, name="emblem_image"),
+    path(
+        "organisations/<int:pk>/certificate/",
+        record_views.certificate_settings,
+        name="certificate",
+    ),
     path("<int:pk>/edit/", views.memo_edit, name="edit"),
     path("<int:pk>/pdf/", views.memo_pdf, name="pdf"),
     path("<int:pk>/send/", views.memo_send, name="send"),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +23,17 @@ from ita.organisations import membership
 from ita.organisations.models import Organisation, Position
 from ita.organisations.selectors import emblem_of
 from measures import checks
-from memos import access, attachments, documents, publishing, register, roles, selectors, services
+from memos import (
+    access,
+    archive,
+    attachments,
+    documents,
+    publishing,
+    register,
+    roles,
+    selectors,
+    services,
+)
 from memos.drafts import (
     clear_autosave,
     keep_post,
@@ -38,6 +49,8 @@ from memos.forms import (
     MemoForm,
 )
 from memos.models import Attachment, Memo, Outcome, SignOff, State
+
+logger = logging.getLogger(__name__)
 
 
 def _get_memo_for_user(request: HttpRequest, pk: int) -> Memo:
@@ -253,6 +266,7 @@ def _render_detail(
             "report_checks": report_checks,
             "can_publish": access.can_publish(user, memo),
             "publication": publishing.publication_of(memo),
+            "record": archive.record_of(memo, page.signoffs),
         },
         status=status,
     )
@@ -444,13 +458,19 @@ def memo_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
         except attachments.AttachmentChanged as exc:
             return _changed_on_disk(request, attachment, str(exc))
     try:
-        # At most PDF_RENDER_SLOTS renders at once on this machine: the pages stay quick.
-        with slots.slot(
-            settings.RENDER_LOCK_DIR, settings.PDF_RENDER_SLOTS, wait=settings.PDF_RENDER_WAIT
-        ):
-            pdf = documents.memo_pdf(memo)
+        # Stored and cached bytes are served at once; a render takes one of the machine's
+        # PDF_RENDER_SLOTS, so that the pages stay quick.
+        pdf = archive.memo_pdf_bytes(
+            memo,
+            rendering=lambda: slots.slot(
+                settings.RENDER_LOCK_DIR, settings.PDF_RENDER_SLOTS, wait=settings.PDF_RENDER_WAIT
+            ),
+        )
     except slots.Busy:
         return _render_busy(request, back=_detail_path(pk))
+    except archive.ArchiveError:
+        logger.exception("memo %s: its archived PDF cannot be served", memo.pk)
+        return render(request, "memos/archive_missing.html", {"memo": memo}, status=503)
     response = FileResponse(
         io.BytesIO(pdf),
         as_attachment=True,

@@ -5,8 +5,11 @@ from django.conf import settings
 
 
 @pytest.fixture(autouse=True)
-def _fast_settings(settings) -> None:  # noqa: ANN001, PT004
+def _fast_settings(settings, tmp_path_factory) -> None:  # noqa: ANN001, PT004
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Files a test stores without asking for ``tmp_media`` (a decided memo's PDF, stored as its
+    # decision commits) never reach the project's media folder.
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "th"
     # Tasks run at once where the queue is not the point; tests/ops run the real worker.

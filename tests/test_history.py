@@ -46,7 +46,7 @@ def _import_with_a_new_organisation(admin) -> ImportBatch:  # noqa: ANN001
 
 def test_every_change_is_recorded_with_its_kind_object_and_organisation(demo) -> None:  # noqa: ANN001
     users = demo.users
-    memo = Memo.objects.get(organisation=demo.home)
+    memo = Memo.objects.get(organisation=demo.home, state="draft")  # the fresh draft
     memo = memo_services.memo_send(memo=memo, actor=users["legal"])
     memo_services.memo_return(memo=memo, actor=users["head"], reason="ขอแก้ไข")
     memo_services.memo_chain_set(

@@ -82,6 +82,12 @@ class MemoDoc:
     # ชั้นความเร็ว: ด่วนที่สุด, ด่วนมาก, ด่วน, or "" — red, at least 32 pt, at the top of the page
     # as the correspondence regulation marks it.
     urgency: str = ""
+    # The code printed at the foot of every page, and where to check it (``/verify/``).
+    verify_code: str = ""
+    verify_url: str = ""
+    # The record no longer matches what its signers signed (their content hashes): every page
+    # says so, and the signatures still print.
+    changed_after_signing: bool = False
 
     @property
     def body_paragraphs(self) -> tuple[str, ...]:

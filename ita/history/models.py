@@ -85,6 +85,8 @@ class EventKind(models.TextChoices):
     SCORE_DELETE = "score.delete", _("Indicator score deleted")
     # Operations
     TASK_RETRY = "task.retry", _("Background task retried")
+    MEMO_ARCHIVE = "memo.archive", _("Decided memo's PDF stored")
+    MEMO_CERTIFICATE = "memo.certificate", _("Signing certificate changed")
 
 
 class Event(models.Model):

@@ -23,7 +23,7 @@ def _logout(page) -> None:  # noqa: ANN001
 
 
 def test_one_memo_goes_through_the_chain_as_the_five_demo_users(page, login, demo) -> None:  # noqa: ANN001
-    memo = Memo.objects.get(author__username="legal")
+    memo = Memo.objects.get(author__username="legal", state="draft")  # the fresh draft
     assert memo.state == State.DRAFT
 
     login("legal")
@@ -72,7 +72,7 @@ def test_one_memo_goes_through_the_chain_as_the_five_demo_users(page, login, dem
 
 
 def test_text_typed_but_not_saved_is_offered_back_after_the_tab_closes(page, login, demo) -> None:  # noqa: ANN001
-    memo = Memo.objects.get(author__username="legal")
+    memo = Memo.objects.get(author__username="legal", state="draft")  # the fresh draft
     login("legal")
     page.goto(f"/memos/{memo.pk}/edit/")
     page.fill("#id_subject", "เรื่องที่พิมพ์แล้วยังไม่บันทึก")
@@ -97,7 +97,7 @@ def test_text_typed_but_not_saved_is_offered_back_after_the_tab_closes(page, log
 def test_text_saved_after_the_session_expired_comes_back_after_logging_in(
     page, login, demo
 ) -> None:  # noqa: ANN001
-    memo = Memo.objects.get(author__username="legal")
+    memo = Memo.objects.get(author__username="legal", state="draft")  # the fresh draft
     login("legal")
     page.goto(f"/memos/{memo.pk}/edit/")
     page.fill("#id_subject", "เรื่องที่พิมพ์ระหว่างที่การเข้าสู่ระบบหมดอายุ")
@@ -125,7 +125,7 @@ def test_text_saved_after_the_session_expired_comes_back_after_logging_in(
 
 
 def test_the_head_returns_the_memo_and_the_author_resubmits_it(page, login, demo) -> None:  # noqa: ANN001
-    memo = Memo.objects.get(author__username="legal")
+    memo = Memo.objects.get(author__username="legal", state="draft")  # the fresh draft
     login("legal")
     page.goto(f"/memos/{memo.pk}/")
     _send(page)

@@ -1,14 +1,20 @@
-import pytest
+import datetime as dt
 
-from memos import services
-from memos.models import Memo, State
+import pytest
+from django.utils import timezone
+
+from ita.demo import memos as demo_memos
+from ita.documents import extract, signing
+from memos import archive, services
+from memos.models import Memo, MemoArchive, SigningCertificate, State
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_holds_the_seed_memo_as_legal_officers_draft(demo) -> None:  # noqa: ANN001
-    memo = Memo.objects.get()
-    assert memo.state == State.DRAFT and memo.author.username == "legal"
+def test_the_demo_holds_the_seed_memo_as_it_went_in_2564(demo) -> None:  # noqa: ANN001
+    memo = demo_memos.decided_2564()
+    assert memo.state == State.DECIDED and memo.author.username == "legal"
+    assert memo.outcome == Memo.Outcome.APPROVED
     assert memo.organisation == demo.home
     assert memo.unit_name == "งานกฎหมายและคดี สำนักปลัด องค์การบริหารส่วนตำบลสุโสะ"
     assert memo.addressee == "นายกองค์การบริหารส่วนตำบลสุโสะ"
@@ -18,18 +24,48 @@ def test_the_demo_holds_the_seed_memo_as_legal_officers_draft(demo) -> None:  # 
     assert "หน่วยงานภาครัฐทุกภาคส่วน" in memo.paragraphs[0]  # the scan's "หน่วยงานรัฐ" mended
     assert memo.paragraphs[2] == "จึงเรียนมาเพื่อโปรดทราบและพิจารณา"
     assert (memo.signature_name, memo.signature_position) == ("นายณัชพล รังสิปการ", "นิติกรปฏิบัติการ")
-    assert memo.report_year == demo.year and memo.number == ""
+    assert memo.report_year == demo.year and memo.report_sent
+    assert (memo.register_year, memo.number) == (2564, "ตง 78201/1")
+    assert memo.date == dt.date(2021, 8, 25)
+    signoffs = list(memo.signoffs.order_by("signed_at"))
+    assert [s.step for s in signoffs] == ["head", "deputy", "clerk", "mayor"]
+    assert [s.signer.username for s in signoffs] == ["head", "deputy", "clerk", "mayor"]
+    assert all(s.comment for s in signoffs)  # four comments
+    assert all(timezone.localdate(s.signed_at).year == 2021 for s in signoffs)
+    assert timezone.localdate(memo.decided_at) == dt.date(2021, 8, 31)
+    assert {s.content_hash for s in signoffs} == {memo.content_hash()}
 
 
-def test_the_demo_memo_goes_through_the_seed_people(demo) -> None:  # noqa: ANN001
+def test_beside_it_a_fresh_draft_for_the_current_year(demo) -> None:  # noqa: ANN001
+    draft = Memo.objects.get(state=State.DRAFT)
+    assert draft.author.username == "legal" and draft.round == 0 and draft.number == ""
+    fiscal_year = timezone.localdate().year + 543 + (timezone.localdate().month >= 10)
+    assert str(fiscal_year) in draft.subject.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+
+
+def test_its_archival_pdf_is_signed_with_the_demo_certificate(demo, tmp_media) -> None:  # noqa: ANN001
+    memo = demo_memos.decided_2564()
+    certificate = SigningCertificate.objects.get(organisation=demo.home)
+    assert certificate.self_signed and "TEST ONLY" in certificate.subject
+    pdf = archive.memo_pdf_bytes(memo)  # the download makes it when the commit did not
+    stored = MemoArchive.objects.get(memo=memo)
+    assert stored.signed and archive.memo_pdf_bytes(memo) == pdf
+    (check,) = signing.check_signatures(pdf, [bytes(certificate.certificate)])
+    assert check.ok
+    text = " ".join(extract.pdftotext(pdf, "-raw").split())
+    assert "เห็นควรเสนอปลัดเพื่อโปรดพิจารณา" in text and "อนุมัติ ให้ดำเนินการตามเสนอ" in text
+    assert memo.verify_code in text
+
+
+def test_the_seed_memo_goes_through_the_seed_people(demo) -> None:  # noqa: ANN001
     users = demo.users
-    memo = services.memo_send(memo=Memo.objects.get(), actor=users["legal"])
+    memo = services.memo_send(memo=demo_memos.seed_draft(), actor=users["legal"])
     assert memo.number_display.startswith("ตง ๗๘๒๐๑/")
     for role in ("head", "deputy", "clerk"):
-        services.memo_approve(memo=Memo.objects.get(), actor=users[role], comment="เห็นชอบ")
+        services.memo_approve(memo=Memo.objects.get(pk=memo.pk), actor=users[role], comment="ok")
     signoff = services.memo_approve(
-        memo=Memo.objects.get(), actor=users["mayor"], outcome="approved"
+        memo=Memo.objects.get(pk=memo.pk), actor=users["mayor"], outcome="approved"
     )
     assert signoff.signer_name == "นายสมคิด ร่องเดช"
     assert signoff.signer_position == "นายกองค์การบริหารส่วนตำบลสุโสะ"
-    assert Memo.objects.get().state == State.DECIDED
+    assert Memo.objects.get(pk=memo.pk).state == State.DECIDED

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from ita.demo import memos as demo_memos
 from ita.documents import extract
 from ita.results.models import Assessment
 from measures.models import Measure
@@ -15,7 +16,19 @@ EDITED = "แก้ไขหลังลงนามแล้ว"
 
 
 def _memo() -> Memo:
-    return Memo.objects.select_related("organisation", "report_year").get(author__username="legal")
+    """The seed's memo written again as a draft (the demo's own was decided in 2564), and the
+    same memo at each later call."""
+    memo = (
+        Memo.objects.select_related("organisation", "report_year")
+        .filter(author__username="legal", report_year__year=2564)
+        .exclude(pk=demo_memos.decided_2564().pk)
+        .order_by("pk")
+        .last()
+    )
+    if memo is None:
+        demo_memos.seed_draft()
+        return _memo()
+    return memo
 
 
 def _pdf_text(client: Client, memo: Memo) -> str:

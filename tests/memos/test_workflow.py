@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_memo_goes_up_the_whole_chain_and_the_mayor_approves(
-    org, django_capture_on_commit_callbacks
+    org, django_capture_on_commit_callbacks, tmp_media
 ) -> None:  # noqa: ANN001
     memo = make_memo(org)
     assert memo.state == State.DRAFT and memo.number == ""
@@ -50,7 +50,11 @@ def test_a_memo_goes_up_the_whole_chain_and_the_mayor_approves(
         .order_by("at", "pk")
         .values_list("action", flat=True)
     )
-    assert actions == ["memo.create", "memo.send"] + ["memo.forward"] * 3 + ["memo.decide"]
+    # Once the decision commits, its PDF is stored (memos.archive).
+    assert actions == ["memo.create", "memo.send"] + ["memo.forward"] * 3 + [
+        "memo.decide",
+        "memo.archive",
+    ]
 
 
 def test_the_mayor_must_choose_an_outcome(org) -> None:  # noqa: ANN001

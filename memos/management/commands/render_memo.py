@@ -8,14 +8,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from memos import documents
+from memos import archive
 from memos.models import Memo
 
 
 class Command(BaseCommand):
     help = (
         "Write a memo's official PDF (the memo, its comment blocks and its ITA report), "
-        "the same document as the memo page's download."
+        "the same bytes as the memo page's download (a decided memo: its stored, signed file)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,7 +42,10 @@ class Command(BaseCommand):
             output.exists() and not os.access(output, os.W_OK)
         ):
             raise CommandError(f"Cannot write {output}: permission denied.")
-        pdf = documents.memo_pdf(memo)
+        try:
+            pdf = archive.memo_pdf_bytes(memo)
+        except archive.ArchiveError as error:
+            raise CommandError(str(error)) from None
         # Written beside the target, then renamed: an interrupted run never leaves half a PDF.
         part_name = ""
         try:

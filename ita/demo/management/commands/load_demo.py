@@ -1,8 +1,9 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.test.utils import override_settings
 
-from ita.demo import load, seed
+from ita.demo import load, memos, seed
 from ita.organisations.models import Organisation
 
 
@@ -34,13 +35,24 @@ class Command(BaseCommand):
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             call_command("flush", interactive=False, verbosity=0)
-        counts = load.load_all()
+        # The demo memo goes up its chain through the services, which e-mail each signer: the
+        # demo's people are not to be written to (kept in memory; the archival PDF is made as
+        # the load commits, inside this block).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            counts = load.load_all()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {counts['organisations']} organisations, "
                 f"{counts['assessments']} assessments."
             )
         )
+        # Made as the decision committed (memos.archive), or else at the first download.
+        for stored in memos.archived():
+            signed = f"signed by “{stored.signer}”" if stored.signed else "unsigned"
+            self.stdout.write(
+                f"Decided memo {stored.memo_id}: archival PDF stored, {signed}, "
+                f"SHA-256 {stored.sha256}."
+            )
         self.stdout.write(f"Demo logins (password {seed.DEMO_PASSWORD}):")
         for username, title in seed.DEMO_LOGINS:
             self.stdout.write(f"  {username:<10} {title}")

@@ -1,0 +1,143 @@
+"""Pages of the document of record: the organisation's signing certificate, and ``/verify/``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ita.documents import signing as pdf_signing
+from ita.organisations import membership
+from memos import access, signing, verification
+from memos.forms import CertificateForm, VerifyForm
+from memos.models import SigningCertificate
+
+# A PKCS#12 file is a few kilobytes; anything far larger is not one.
+MAX_CERTIFICATE_BYTES = 256 * 1024
+# /verify/ is public: a code costs a few queries, a file a read by poppler and pyHanko. Files are
+# limited per client address (a holder checks one or two; a script hammering it waits a minute).
+VERIFY_FILES_PER_MINUTE = 20
+
+
+def _too_many_files(request: HttpRequest) -> bool:
+    # Behind the proxy (README: nginx), the address it saw is the last one it added.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+    key = f"verify-files:{forwarded or request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, 60)
+    try:
+        return cache.incr(key) > VERIFY_FILES_PER_MINUTE
+    except ValueError:  # expired between add and incr
+        return False
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisation's signing certificate: upload a PKCS#12 file with its password, or
+    remove it. Its administrators only (``memos.access.administers``)."""
+    organisation = membership.member_organisation(request.user, pk)
+    if organisation is None:
+        raise Http404(_("No such organisation."))
+    if not access.administers(request.user, organisation):
+        raise PermissionDenied(
+            _("Only the clerk or the head of the clerk's office can change the certificate.")
+        )
+    form = CertificateForm()
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") == "remove":
+            signing.certificate_remove(organisation=organisation, actor=request.user)
+            messages.success(
+                request, _("The certificate was removed: memos decided from now on are unsigned.")
+            )
+            return redirect("memos:certificate", pk=organisation.pk)
+        form = CertificateForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read(MAX_CERTIFICATE_BYTES + 1)
+            try:
+                if len(data) > MAX_CERTIFICATE_BYTES:
+                    raise ValidationError(
+                        signing.error_message(pdf_signing.CertificateError("not_pkcs12"))
+                    )
+                signing.certificate_set(
+                    organisation=organisation,
+                    data=data,
+                    password=form.cleaned_data["password"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                messages.success(
+                    request, _("The certificate is saved: memos decided from now on are signed.")
+                )
+                return redirect("memos:certificate", pk=organisation.pk)
+        status = 400
+    return render(
+        request,
+        "memos/certificate.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "certificate": SigningCertificate.objects.filter(organisation=organisation).first(),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Public: a verification code (GET ``?code=``) or an uploaded PDF (POST) — which memo it
+    is, who signed and when, and whether the file is the one decided."""
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result = None
+    file_result = None
+    asked = ""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and form.cleaned_data["file"]:
+            upload = form.cleaned_data["file"]
+            if _too_many_files(request):
+                form.add_error(
+                    "file", _("Too many files checked from here in a minute: wait a minute.")
+                )
+                status = 429
+            elif (upload.size or 0) > settings.MAX_UPLOAD_BYTES:
+                form.add_error(
+                    "file",
+                    _("The file is larger than %(limit)s MB.")
+                    % {"limit": settings.MAX_UPLOAD_BYTES // 1_048_576},
+                )
+                status = 400
+            else:
+                file_result = verification.by_file(upload.read())
+                result = file_result.memo
+                asked = "file"
+        elif form.is_valid() and form.cleaned_data["code"]:
+            asked = form.cleaned_data["code"]
+            result = verification.by_code(asked)
+        else:
+            form.add_error(
+                None, _("Type the code printed at the foot of the page, or choose the PDF file.")
+            )
+            status = 400
+    elif request.GET.get("code"):
+        asked = request.GET["code"][:40]
+        form = VerifyForm(initial={"code": asked})
+        result = verification.by_code(asked)
+    response = render(
+        request,
+        "memos/verify.html",
+        {"form": form, "asked": asked, "result": result, "file_result": file_result},
+        status=status,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
