@@ -1,6 +1,6 @@
 from django.urls import path
 
-from memos import desk, record_views, views, views_list
+from memos import desk, record_views, views, views_files, views_list
 
 app_name = "memos"
 
@@ -24,20 +24,20 @@ urlpatterns = [
         name="certificate",
     ),
     path("<int:pk>/edit/", views.memo_edit, name="edit"),
-    path("<int:pk>/pdf/", views.memo_pdf, name="pdf"),
+    path("<int:pk>/pdf/", views_files.memo_pdf, name="pdf"),
     path("<int:pk>/send/", views.memo_send, name="send"),
     path("<int:pk>/withdraw/", views.memo_withdraw, name="withdraw"),
     path("<int:pk>/decide/", views.memo_decide, name="decide"),
     path("<int:pk>/publish/", views.memo_publish, name="publish"),
-    path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("<int:pk>/attachments/", views_files.attachment_upload, name="attachment_upload"),
     path(
         "<int:pk>/attachments/<int:attachment_id>/",
-        views.attachment_download,
+        views_files.attachment_download,
         name="attachment_download",
     ),
     path(
         "<int:pk>/attachments/<int:attachment_id>/delete/",
-        views.attachment_delete,
+        views_files.attachment_delete,
         name="attachment_delete",
     ),
 ]

@@ -1,0 +1,138 @@
+"""The memo's files: its official PDF and its attachments, each served only to members and only
+while it is what was signed (attachments by their SHA-256, the decided PDF as stored)."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ita.lib import slots
+from memos import archive, attachments, documents, services
+from memos.forms import AttachmentForm
+from memos.models import Attachment
+from memos.views import _detail_path, _errors, _get_memo_for_user, _stale
+
+logger = logging.getLogger(__name__)
+
+
+def _render_busy(request: HttpRequest, *, back: str) -> HttpResponse:
+    """Every render slot is taken: a page that asks again by itself, not a worker left waiting."""
+    retry = settings.PDF_RENDER_RETRY_SECONDS
+    response = render(request, "memos/busy.html", {"retry_after": retry, "back": back}, status=503)
+    response["Retry-After"] = str(retry)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def memo_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The official PDF at any state: pending steps print as blank blocks to sign by hand."""
+    memo = _get_memo_for_user(request, pk)
+    for attachment in memo.attachments.all():  # printed as signed only while unchanged
+        try:
+            attachments.verified_bytes(attachment)
+        except attachments.AttachmentChanged as exc:
+            return _changed_on_disk(request, attachment, str(exc))
+    try:
+        # Stored and cached bytes are served at once; a render takes one of the machine's
+        # PDF_RENDER_SLOTS, so that the pages stay quick.
+        pdf = archive.memo_pdf_bytes(
+            memo,
+            rendering=lambda: slots.slot(
+                settings.RENDER_LOCK_DIR, settings.PDF_RENDER_SLOTS, wait=settings.PDF_RENDER_WAIT
+            ),
+        )
+    except slots.Busy:
+        return _render_busy(request, back=_detail_path(pk))
+    except archive.ArchiveError:
+        logger.exception("memo %s: its archived PDF cannot be served", memo.pk)
+        return render(request, "memos/archive_missing.html", {"memo": memo}, status=503)
+    response = FileResponse(
+        io.BytesIO(pdf),
+        as_attachment=True,
+        filename=documents.memo_pdf_filename(memo),
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    memo = _get_memo_for_user(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+        return redirect("memos:detail", pk=pk)
+    try:
+        attachment = services.attachment_add(
+            memo=memo, upload=form.cleaned_data["file"], actor=request.user
+        )
+    except services.MemoActionError as exc:
+        return _stale(request, exc, pk)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("memos:detail", pk=pk)
+    messages.success(request, _("Attached %(name)s.") % {"name": attachment.name})
+    return redirect("memos:detail", pk=pk)
+
+
+def _get_attachment(request: HttpRequest, pk: int, attachment_id: int) -> Attachment:
+    memo = _get_memo_for_user(request, pk)
+    return get_object_or_404(Attachment.objects.select_related("memo"), pk=attachment_id, memo=memo)
+
+
+def _changed_on_disk(request: HttpRequest, attachment: Attachment, found: str) -> HttpResponse:
+    attachments.attachment_mismatch_record(attachment=attachment, found=found, actor=request.user)
+    messages.error(
+        request,
+        _(
+            "The file %(name)s on the server is not the one attached (its SHA-256 differs): it "
+            "is not served or printed. Tell the administrator; the change is recorded"
+        )
+        % {"name": attachment.name},
+    )
+    return redirect("memos:detail", pk=attachment.memo_id)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
+    attachment = _get_attachment(request, pk, attachment_id)
+    try:  # served only while it is the file uploaded (and signed): its SHA-256 is checked
+        data = attachments.verified_bytes(attachment)
+    except attachments.AttachmentChanged as exc:
+        return _changed_on_disk(request, attachment, str(exc))
+    response = FileResponse(
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    attachment = _get_attachment(request, pk, attachment_id)
+    try:
+        services.attachment_remove(attachment=attachment, actor=request.user)
+    except services.MemoActionError as exc:
+        return _stale(request, exc, pk)
+    messages.success(request, _("Removed %(name)s.") % {"name": attachment.name})
+    return redirect("memos:detail", pk=pk)
