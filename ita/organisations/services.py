@@ -9,7 +9,15 @@ from ita.documents.emblem import check_emblem
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
 from ita.lib.thai import name_key
-from ita.organisations.models import Organisation, OrganisationAlias
+from ita.organisations import gazetteer
+from ita.organisations.models import (
+    District,
+    DistrictAlias,
+    Organisation,
+    OrganisationAlias,
+    Province,
+    Subdistrict,
+)
 
 
 @transaction.atomic
@@ -61,3 +69,22 @@ def organisation_set_emblem(
         data={"removed": checked is None, "type": checked.mime_type if checked else ""},
     )
     return organisation
+
+
+@transaction.atomic
+def gazetteer_load(*, create: bool, actor: Actor) -> gazetteer.Loaded:
+    """The gazetteer into an install made before it (``manage.py load_gazetteer``)."""
+    loaded = gazetteer.load(Province, District, Subdistrict, DistrictAlias, create=create)
+    event_record(
+        actor=actor,
+        action=EventKind.GAZETTEER_LOAD,
+        organisation_id=None,
+        obj=None,
+        data={
+            "provinces": loaded.provinces,
+            "districts": loaded.districts,
+            "subdistricts": loaded.subdistricts,
+            "coded": len(loaded.coded),
+        },
+    )
+    return loaded
