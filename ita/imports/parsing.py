@@ -37,13 +37,15 @@ LEVEL = "level"
 CHANGE = "change"
 PASSED = "passed"
 INDICATOR_PREFIX = "indicator_"
+# Columns read and left alone: what ``export_scores`` adds (the kind, the computed total).
+IGNORED_PREFIX = "ignored_"
 
 RESULTS = "results"
 INDICATORS = "indicators"
 
 # Header spellings (compared without spaces, case or a trailing "*"), longest first when scanning.
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
-    NUMBER: ("ที่", "ลำดับ", "ลำดับที่", "no", "no.", "#", "row"),
+    NUMBER: ("ที่", "ลำดับ", "ลำดับที่", "no", "no.", "#", "row", "rank"),
     ORGANISATION: (
         "หน่วยงาน",
         "ชื่อหน่วยงาน",
@@ -57,7 +59,17 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     DISTRICT: ("อำเภอ", "อำเภอ/เขต", "district", "amphoe"),
     PROVINCE: ("จังหวัด", "province", "changwat"),
-    TOTAL: ("คะแนน", "คะแนนรวม", "คะแนนita", "total", "score", "totalscore", "total_score"),
+    TOTAL: (
+        "คะแนน",
+        "คะแนนรวม",
+        "คะแนนita",
+        "คะแนนเฉลี่ย",
+        "total",
+        "score",
+        "totalscore",
+        "total_score",
+        "published_total",
+    ),
     LEVEL: ("ระดับผลการประเมิน", "ระดับ", "ระดับผล", "level", "rating"),
     CHANGE: (
         "เปรียบเทียบปีที่ผ่านมา",
@@ -75,6 +87,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "pass",
         "result",
     ),
+    f"{IGNORED_PREFIX}kind": ("kind", "ประเภท"),
+    f"{IGNORED_PREFIX}computed_total": ("computed_total", "คะแนนคำนวณ"),
 }
 # Headers carrying a number: "คะแนน 2564" (the year), "indicator_3" / "ตัวชี้วัดที่ 3".
 _YEAR_TOTAL = r"คะแนน(?:ปี|ita)?(?P<year>25\d\d)"
@@ -252,6 +266,25 @@ def _columns_of_line(text: str, hints: dict) -> list[str] | None:
     return columns
 
 
+def _unknown_in_line(text: str) -> str | None:
+    """The unknown words of a line that is almost a header (copied from a PDF or a page, so not
+    split into cells): the organisation, the district or score, and little else."""
+    key = _header_key(text)
+    found = [m for m in _SCAN.finditer(key)]
+    columns = {_SCAN_NAMES.get(m.lastgroup or "", "") for m in found}
+    if ORGANISATION not in columns or not columns & {DISTRICT, TOTAL} or len(found) < 3:
+        return None
+    leftovers, position = [], 0
+    for m in found:
+        leftovers.append(key[position : m.start()])
+        position = m.end()
+    leftovers.append(key[position:])
+    unknown = [w for w in (_IGNORABLE_IN_HEADER.sub("", x) for x in leftovers) if w]
+    if not unknown or sum(map(len, unknown)) > sum(m.end() - m.start() for m in found):
+        return None
+    return ", ".join(f"“{w}”" for w in unknown)
+
+
 def _is_header(columns: Sequence[str | None]) -> bool:
     known = [c for c in columns if c]
     return ORGANISATION in known and len(known) >= 3
@@ -387,8 +420,10 @@ COLUMN_LABELS = {
 # Columns a table must have. The district is needed to match names; the level, change and pass
 # columns are what the checks compare with the method; the row number is optional. The province
 # may instead come from the form or --province. Indicator columns are checked against the year.
+# The level, change and pass columns are optional: the ITAS site publishes none of them, and the
+# import computes them from the year's method and the stored previous year.
 REQUIRED_COLUMNS = {
-    RESULTS: (ORGANISATION, DISTRICT, TOTAL, LEVEL, CHANGE, PASSED),
+    RESULTS: (ORGANISATION, DISTRICT, TOTAL),
     INDICATORS: (ORGANISATION, DISTRICT, PROVINCE, TOTAL),
 }
 
@@ -403,6 +438,7 @@ def missing_columns(table: Table, *, province_given: bool) -> list[str]:
 
 def known_columns() -> str:
     return "หน่วยงาน/organisation, อำเภอ/district, จังหวัด/province, ที่/no, คะแนน/total, " + (
+        "คะแนนเฉลี่ย, "
         "ระดับผลการประเมิน/level, เปรียบเทียบปีที่ผ่านมา/change, เปรียบเทียบกับเกณฑ์/passed, "
         "indicator_1 … indicator_10"
     )
@@ -420,6 +456,7 @@ def _read_lines(
     # A regional table runs several provinces, each under its own "จังหวัด…" line: the rows
     # that follow such a line belong to that province.
     section: str | None = None
+    near_header: tuple[int, str] | None = None
     for number, cells, raw in lines:
         if not raw.strip() and not any(cells):
             continue
@@ -443,6 +480,9 @@ def _read_lines(
                 skipped.append((number, clean_text(raw)[:200]))
             continue
         if columns is None:
+            if near_header is None and not exact:
+                unknown = _unknown_in_line(raw)
+                near_header = (number, unknown) if unknown else None
             _collect_hint(raw, hints)
             skipped.append((number, clean_text(raw)[:200]))
             continue
@@ -458,6 +498,14 @@ def _read_lines(
         if section is not None:
             values[PROVINCE] = section
         rows.append(RawRow(number, values))
+    if columns is None and near_header is not None:
+        raise TableError(
+            _(
+                "The header on line %(line)s has columns this import does not know: %(columns)s. "
+                "Known columns: %(known)s (see the templates)."
+            )
+            % {"line": near_header[0], "columns": near_header[1], "known": known_columns()}
+        )
     if columns is None:
         raise TableError(
             _(
