@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ita.history.models import EventKind
-from ita.history.services import Actor, event_record
+from ita.history.services import Actor, event_record, events_record
 from ita.imports import bulk, parsing, writes
 from ita.imports.checking import (
     FIELDS,
@@ -542,15 +542,20 @@ def _create_organisations(batch: ImportBatch, rows: list[RowResult], actor: Acto
     }
     for result, org in zip(rows, made, strict=True):
         result.organisation_id = org.pk or ids[(org.district_id, org.name)]
-        event_record(
-            actor=actor,
-            action=EventKind.ORGANISATION_CREATE,
-            organisation_id=result.organisation_id,
-            object_type="organisations.organisation",
-            object_id=str(result.organisation_id),
-            comment=org.name,
-            data={"import": batch.pk, "line": result.line},
-        )
+    events_record(
+        actor=actor,
+        action=EventKind.ORGANISATION_CREATE,
+        rows=[
+            (
+                r.organisation_id,
+                "organisations.organisation",
+                str(r.organisation_id),
+                org.name,
+                {"import": batch.pk, "line": r.line},
+            )
+            for r, org in zip(rows, made, strict=True)
+        ],
+    )
     bulk.update_rows(
         ImportRow,
         ["organisation"],

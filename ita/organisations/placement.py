@@ -93,6 +93,7 @@ class Gazetteer:
             if code and code.endswith("01"):
                 self.capital[province_id] = pk
         self.subdistricts: dict[int, dict[str, str]] = {}
+        self._keys: dict[int, tuple[str, dict[str, str]]] = {}
         self.by_province: dict[int, dict[str, list[int]]] = {}
         for district_id, name, key in Subdistrict.objects.values_list(
             "district_id", "name", "name_key"
@@ -100,6 +101,17 @@ class Gazetteer:
             self.subdistricts.setdefault(district_id, {})[key] = name
             province_id = self.districts[district_id][1]
             self.by_province.setdefault(province_id, {}).setdefault(key, []).append(district_id)
+
+    def _district_keys(self, district_id: int) -> tuple[str, dict[str, str]]:
+        """The district's town and its subdistricts by folded key (worked out once each)."""
+        found = self._keys.get(district_id)
+        if found is None:
+            subs = self.subdistricts.get(district_id, {})
+            found = self._keys[district_id] = (
+                self._town(district_id),
+                {fold(k): v for k, v in subs.items()},
+            )
+        return found
 
     def _town(self, district_id: int) -> str:
         """เมืองสงขลา's town is สงขลา; a district not named เมือง… is its own town's name."""
@@ -133,8 +145,7 @@ class Gazetteer:
             placement.problem = "district_unknown"
             return placement
         subs = self.subdistricts.get(district_id, {})
-        town = self._town(district_id)
-        folded = {fold(k): v for k, v in subs.items()}
+        town, folded = self._district_keys(district_id)
         if key in subs:
             placement.how, placement.found = SUBDISTRICT, subs[key]
         elif key == town:
