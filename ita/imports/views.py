@@ -188,7 +188,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": shown,
             "status": status,
             "status_links": [
-                (s, ImportRow.Status(s).label, counts.get(s, 0)) for s in STATUS_ORDER
+                (s, ImportRow.Status(s).label, counts.get(s, 0))
+                for s in STATUS_ORDER
+                if s != ImportRow.Status.SKIPPED or counts.get(s)
             ],
             "skipped": skipped,
             "same_file": same_file,
