@@ -24,6 +24,11 @@ def load_gazetteer(apps, schema_editor):  # noqa: ANN001, ANN201
 
 
 class Migration(migrations.Migration):
+    # PostgreSQL creates the new columns' indexes at the end of a migration and refuses to while
+    # the loaded rows' foreign-key checks are pending in the same transaction: each operation
+    # commits on its own (the load itself is one transaction).
+    atomic = False
+
 
     dependencies = [
         ('organisations', '0002_remove_organisation_memo_chain'),
