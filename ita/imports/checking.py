@@ -13,15 +13,17 @@ from decimal import Decimal
 from typing import Any, overload
 
 from ita.imports import parsing
+from ita.imports.duplicates import duplicate_lines, mark_duplicate  # noqa: F401 (named here before)
 from ita.imports.matching import Directory, expand_abbreviation, history_for
 from ita.imports.messages import ERROR, INFO, WARNING, column_label, message
+from ita.imports.method import YearMethod, year_method  # noqa: F401 (named here before)
 from ita.imports.models import ImportRow
 from ita.imports.parsing import RawRow, Table
 from ita.lib.thai import clean_text, name_key
 from ita.organisations.models import Organisation
 from ita.organisations.placement import Gazetteer, Placement
 from ita.results import methods, rules
-from ita.results.models import Assessment, AssessmentYear, IndicatorScore
+from ita.results.models import Assessment, IndicatorScore
 
 SCORE_RANGE = (Decimal(0), Decimal(100))
 # Snapshot fields of an assessment that an import may write (and a revert restores).
@@ -42,50 +44,6 @@ ROW_FIELDS = (
     "after",
     "suggestions",
 )
-
-
-@dataclass
-class YearMethod:
-    """The year's method; for a year not yet stored, the copy it will be created with."""
-
-    year: int
-    stored: AssessmentYear | None
-    specs: list[rules.IndicatorSpec]
-    rating: list[rules.RatingRule]
-    pass_mark: Decimal
-    copied_from: int | None = None
-    confirmed: bool = True
-
-    @property
-    def labels(self) -> list[str]:
-        return [r.level for r in sorted(self.rating, key=lambda r: -r.min_total)]
-
-    @property
-    def numbers(self) -> list[int]:
-        return [s.number for s in self.specs]
-
-
-def year_method(year: int) -> YearMethod:
-    stored = AssessmentYear.objects.prefetch_related("indicators", "levels").filter(year=year)
-    found = stored.first()
-    if found is not None:
-        return YearMethod(
-            year,
-            found,
-            found.indicator_specs,
-            found.rating_rules,
-            found.pass_mark,
-            confirmed=found.confirmed,
-        )
-    # A year not stored yet is created with the published method of its period (``methods``).
-    return YearMethod(
-        year,
-        None,
-        [rules.IndicatorSpec(n, tool, w) for n, _name, tool, w in methods.INDICATORS],
-        [rules.RatingRule(level, low, each) for level, low, each in methods.default_levels(year)],
-        methods.PASS_MARK,
-        confirmed=False,
-    )
 
 
 @overload
@@ -618,31 +576,3 @@ class Checker:
             )
         if not result.has_error:
             result.before, result.after = before, after
-
-
-def duplicate_lines(keys: Iterable[tuple]) -> dict[int, int]:
-    """Line → the earlier line with the same organisation (or the same unknown name).
-
-    ``keys`` are (line, organisation id, name, district, province) in line order.
-    """
-    first: dict[tuple, int] = {}
-    found: dict[int, int] = {}
-    for line, organisation_id, name, district, province in keys:
-        if organisation_id is not None:
-            key: tuple = ("org", organisation_id)
-        elif name:
-            key = ("name", name_key(name), name_key(district), province)
-        else:
-            continue
-        if key in first:
-            found[line] = first[key]
-        else:
-            first[key] = line
-    return found
-
-
-def mark_duplicate(row: RowResult | ImportRow, first_line: int) -> None:
-    """A later row for the same organisation is an error (works on both kinds of row)."""
-    row.messages = [*row.messages, message(ERROR, "duplicate", line=first_line)]
-    row.status, row.effect = ImportRow.Status.ERROR, ""
-    row.before = row.after = None
