@@ -25,6 +25,7 @@ from ita.lib import thai
 from ita.organisations.models import Organisation
 from ita.results import methods
 from ita.results.models import AssessmentYear
+from ita.results.services import year_confirm
 
 ROWS_PER_PAGE = 100
 STATUS_ORDER = ["error", "warning", "new", "changed", "unchanged", "skipped"]
@@ -196,6 +197,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "same_file": same_file,
             "columns": [column_label(c) for c in columns],
             "method_line": method_line(batch),
+            "unconfirmed": AssessmentYear.objects.filter(year=batch.year, confirmed=False).exists(),
             "placeable": batch.findings.get("placeable", 0)
             if not batch.resolutions.get("*create_missing")
             else 0,
@@ -223,6 +225,9 @@ def batch_choose(request: HttpRequest, pk: int) -> HttpResponse:
         call = lambda: services.import_choose_agencies(  # noqa: E731
             batch=batch, choice=choice.removeprefix("agencies_"), actor=request.user
         )
+    elif choice == "confirm_year":
+        year = get_object_or_404(AssessmentYear, year=batch.year)
+        call = lambda: year_confirm(year=year, actor=request.user)  # noqa: E731
     elif choice.removeprefix("scheme_") in methods.SCHEMES:
         call = lambda: services.import_switch_scheme(  # noqa: E731
             batch=batch, scheme=choice.removeprefix("scheme_"), actor=request.user

@@ -228,3 +228,28 @@ def test_the_admin_lists_imports_and_leads_to_the_upload_page(admin_client) -> N
 
 def test_staff_see_the_imports_link(admin_client) -> None:  # noqa: ANN001
     assert reverse("imports:index") in admin_client.get("/").content.decode()
+
+
+def test_a_province_s_first_table_is_created_in_one_step_on_the_page(admin_client) -> None:  # noqa: ANN001
+    from pathlib import Path
+
+    from ita.results.models import AssessmentYear
+
+    text = (Path(__file__).parent / "data" / "itas_phuket_2561.txt").read_text(encoding="utf-8")
+    response = admin_client.post(reverse("imports:index"), {"text": text, "year": 2561})
+    url = response["Location"]
+    _finish(admin_client, url)
+    page = admin_client.get(url).content.decode()
+    assert "สร้างหน่วยงานใหม่ 13 แห่งที่ตรงกับทำเนียบ" in page
+    assert "ตรวจตามวิธีการประเมินปี 2561" in page
+    batch = ImportBatch.objects.get()
+    admin_client.post(reverse("imports:choose", args=[batch.pk]), {"choice": "create_missing"})
+    _finish(admin_client, url)
+    batch.refresh_from_db()
+    assert batch.can_commit and batch.counts["new"] == 13
+    admin_client.post(reverse("imports:commit", args=[batch.pk]))
+    assert Organisation.objects.filter(district__province__name="ภูเก็ต").count() == 13
+    page = admin_client.get(url).content.decode()
+    assert "ยืนยันวิธีการประเมินของปี 2561" in page
+    admin_client.post(reverse("imports:choose", args=[batch.pk]), {"choice": "confirm_year"})
+    assert AssessmentYear.objects.get(year=2561).confirmed
