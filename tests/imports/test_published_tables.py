@@ -182,3 +182,37 @@ def test_a_preview_never_stores_an_alias() -> None:
     )
     assert not OrganisationAlias.objects.exists() and not Organisation.objects.exists()
     assert not ImportBatch.objects.exists()
+
+
+def test_an_alias_in_another_province_never_takes_a_row(tmp_path: Path) -> None:
+    """The reported case: a Phuket municipality's score routed into a Songkhla อบต."""
+    from tests.factories import make_organisation
+
+    songkhla = District.objects.get(name="จะนะ")
+    sao = make_organisation(songkhla, "องค์การบริหารส่วนตำบลน้ำขาว", kind="sao")
+    OrganisationAlias.objects.create(organisation=sao, name="เทศบาลตำบลกะรน")
+    _run(str(DATA / "itas_phuket_2561.txt"), "--year", "2561", "--create-missing")
+    karon = Organisation.objects.get(name="เทศบาลตำบลกะรน")
+    assert karon.district.name == "เมืองภูเก็ต" and karon.kind == "sdm"
+    assert not Assessment.objects.filter(organisation=sao).exists()
+
+
+def test_only_the_one_candidate_of_the_district_and_kind_is_preselected() -> None:
+    from ita.imports.services import import_preview
+    from tests.factories import make_district, make_organisation
+
+    home = make_district()
+    other = make_district(home.province)
+    make_organisation(home, "องค์การบริหารส่วนตำบลทดสอบหนึ่ง", kind="sao")
+    make_organisation(home, "เทศบาลตำบลทดสอบหนึ่ง", kind="sdm")
+    make_organisation(other, "องค์การบริหารส่วนตำบลทดสอบหนึ่ง", kind="sao")
+    data = f"หน่วยงาน\tอำเภอ\tจังหวัด\tคะแนน\nองค์การบริหารส่วนตำบลทดสอบหนึ้ง\t{home.name}\t{home.province.name}\t90.00\n"
+    row = import_preview(data=data.encode(), file_name="t.txt", year=2561).rows.get()
+    assert row.status == "error"
+    chosen = [s for s in row.suggestions if s["preselect"]]
+    assert len(chosen) == 1 and chosen[0]["district"] == home.name
+    assert chosen[0]["name"] == "องค์การบริหารส่วนตำบลทดสอบหนึ่ง"
+    elsewhere = [s for s in row.suggestions if s["district"] == other.name]
+    assert elsewhere and "other_district" in elsewhere[0]["reasons"]
+    kinds = [s for s in row.suggestions if s["name"].startswith("เทศบาล")]
+    assert all("other_kind" in s["reasons"] and not s["preselect"] for s in kinds)
