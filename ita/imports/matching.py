@@ -53,7 +53,7 @@ def expand_abbreviation(name: str) -> str:
 
 def district_key(name: str) -> str:
     key = name_key(name)
-    for prefix in ("อำเภอ", "อ.", "เขต"):
+    for prefix in ("กิ่งอำเภอ", "อำเภอ", "อ.", "เขต"):
         if key.startswith(prefix) and len(key) > len(prefix):
             return key[len(prefix) :]
     return key

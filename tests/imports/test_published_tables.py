@@ -216,3 +216,17 @@ def test_only_the_one_candidate_of_the_district_and_kind_is_preselected() -> Non
     assert elsewhere and "other_district" in elsewhere[0]["reasons"]
     kinds = [s for s in row.suggestions if s["name"].startswith("เทศบาล")]
     assert all("other_kind" in s["reasons"] and not s["preselect"] for s in kinds)
+
+
+def test_the_itas_table_as_xlsx_imports_the_same(tmp_path: Path) -> None:
+    from tests.imports.helpers import xlsx
+
+    rows: list[list[object]] = [["#", "หน่วยงาน", "อำเภอ", "จังหวัด", "คะแนนเฉลี่ย"]]
+    for number, name, district, province, total in _published("itas_songkhla_2561.tsv", "\t"):
+        rows.append([int(number), name, f"อำเภอ{district}", province, float(total)])
+    path = tmp_path / "songkhla.xlsx"
+    path.write_bytes(xlsx(rows))
+    out = _run(str(path), "--year", "2561", "--create-missing")
+    assert "new: 15" in out and "error: 0" in out
+    assert Organisation.objects.get(name="เทศบาลนครสงขลา").district.name == "เมืองสงขลา"
+    assert Assessment.objects.get(organisation__name="เทศบาลนครหาดใหญ่").total == D("90.66")

@@ -45,7 +45,8 @@ def plain_key(name: str, prefixes: tuple[str, ...]) -> str:
 
 
 PROVINCE_PREFIXES = ("จังหวัด", "จ.")
-DISTRICT_PREFIXES = ("อำเภอ", "อ.", "เขต")
+# กิ่งอำเภอ: the minor districts made districts in 2550, still so written in older tables.
+DISTRICT_PREFIXES = ("กิ่งอำเภอ", "อำเภอ", "อ.", "เขต")
 
 
 @dataclass
