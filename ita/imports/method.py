@@ -42,12 +42,32 @@ def year_method(year: int) -> YearMethod:
             found.pass_mark,
             confirmed=found.confirmed,
         )
-    # A year not stored yet is created with the published method of its period (``methods``).
+    # A year not stored yet is created as ``year_create`` makes it: the levels of its period's
+    # scheme (``methods``), the indicators and pass mark of the latest earlier year, if any.
+    source = (
+        AssessmentYear.objects.filter(year__lt=year)
+        .order_by("-year")
+        .prefetch_related("indicators", "levels")
+        .first()
+    )
+    rating = [
+        rules.RatingRule(level, low, each) for level, low, each in methods.default_levels(year)
+    ]
+    if source is not None:
+        return YearMethod(
+            year,
+            None,
+            source.indicator_specs,
+            rating,
+            source.pass_mark,
+            copied_from=source.year,
+            confirmed=False,
+        )
     return YearMethod(
         year,
         None,
         [rules.IndicatorSpec(n, tool, w) for n, _name, tool, w in methods.INDICATORS],
-        [rules.RatingRule(level, low, each) for level, low, each in methods.default_levels(year)],
+        rating,
         methods.PASS_MARK,
         confirmed=False,
     )

@@ -230,3 +230,16 @@ def test_the_itas_table_as_xlsx_imports_the_same(tmp_path: Path) -> None:
     assert "new: 15" in out and "error: 0" in out
     assert Organisation.objects.get(name="เทศบาลนครสงขลา").district.name == "เมืองสงขลา"
     assert Assessment.objects.get(organisation__name="เทศบาลนครหาดใหญ่").total == D("90.66")
+
+
+def test_the_change_is_computed_from_the_stored_previous_year_and_said_so() -> None:
+    from ita.imports.services import import_preview
+
+    _run(str(DATA / "itas_phuket_2561.txt"), "--year", "2561", "--create-missing")
+    text = (DATA / "itas_phuket_2561.txt").read_text(encoding="utf-8").replace("84.11", "86.11")
+    batch = import_preview(data=text.encode(), file_name="t.txt", year=2562)
+    row = batch.rows.get(name="เทศบาลนครภูเก็ต")
+    assert row.status == "new" and row.after["change"] == "2.00"
+    assert row.after["level"] == "A" and row.after["passed"] is True
+    computed = next(m for m in row.messages if m["code"] == "computed")
+    assert computed["params"]["year"] == "2562"
