@@ -219,6 +219,7 @@ def batch_choose(request: HttpRequest, pk: int) -> HttpResponse:
     store or skip agencies, switch the year to the levels the table shows."""
     batch = _get_batch(pk)
     choice = request.POST.get("choice", "")
+    call: Callable[[], object]
     if choice == "create_missing":
         call = lambda: services.import_create_missing(batch=batch, actor=request.user)  # noqa: E731
     elif choice in {"agencies_store", "agencies_skip"}:
