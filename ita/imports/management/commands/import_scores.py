@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -17,11 +18,14 @@ STATUSES = ImportRow.Status
 
 
 class Command(BaseCommand):
-    help = _(
-        "Import a published score table (CSV, XLSX or text copied from a PDF or the ITAS site) "
-        "through the same checks as the browser. Exits non-zero, changing nothing, when any row "
-        "is an error"
-    )
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # In the reader's language (Thai by default), worked out when the help is shown.
+        self.help = _(
+            "Import a published score table (CSV, XLSX or text copied from a PDF or the ITAS site) "
+            "through the same checks as the browser. Exits non-zero, changing nothing, when any row "
+            "is an error"
+        )
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help=_("The table file"))

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
@@ -5,10 +7,13 @@ from ita.organisations.services import gazetteer_load
 
 
 class Command(BaseCommand):
-    help = _(
-        "Load the country's provinces, districts and subdistricts (the gazetteer) into an install "
-        "made before it: stored ones are matched by name and given their codes"
-    )
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # In the reader's language (Thai by default), worked out when the help is shown.
+        self.help = _(
+            "Load the country's provinces, districts and subdistricts (the gazetteer) into an install "
+            "made before it: stored ones are matched by name and given their codes"
+        )
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
