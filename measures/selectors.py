@@ -15,6 +15,7 @@ from ita.organisations import membership
 from ita.organisations.models import Organisation
 from ita.results import rules
 from ita.results.models import Assessment, AssessmentYear, Indicator, Tool
+from measures import oit
 from measures.models import Finding, Measure, MeasureStep, OitItem, OitStatus, ProgressUpdate
 
 HUNDRED = Decimal(100)
@@ -225,3 +226,20 @@ def member_reports(user: AnyUser) -> list[Assessment]:
         )
         .order_by("organisation__name", "-year__year")
     )
+
+
+def oit_source(year: AssessmentYear) -> int | None:
+    """The earlier year whose checklist this year's started from (None: the year's own list).
+
+    A year without a published list of its own is given the latest earlier year's
+    (``services.oit_checklist_load``); its checklist page says so.
+    """
+    if year.year in oit.BUILTIN:
+        return None
+    earlier = (
+        OitItem.objects.filter(year__year__lt=year.year)
+        .order_by("-year__year")
+        .values_list("year__year", flat=True)
+        .first()
+    )
+    return earlier

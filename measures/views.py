@@ -32,6 +32,7 @@ from measures.selectors import (
     measures_of,
     member_reports,
     oit_checklist,
+    oit_source,
     oit_summary,
     tool_reports,
     user_measures,
@@ -229,7 +230,12 @@ def oit_checklist_view(request: HttpRequest, org_id: int, year: int) -> HttpResp
     return render(
         request,
         "measures/oit_checklist.html",
-        {"form": form, "assessment": assessment, "rows": form.bound_rows()},
+        {
+            "form": form,
+            "assessment": assessment,
+            "rows": form.bound_rows(),
+            "copied_from": oit_source(assessment.year),
+        },
     )
 
 

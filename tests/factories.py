@@ -51,13 +51,14 @@ def make_year(year: int = 2564) -> AssessmentYear:
 
 
 def make_province(name: str | None = None) -> Province:
-    return Province.objects.create(name=name or f"จังหวัดทดสอบ{next(_seq)}")
+    """A province; a real one's name gives the gazetteer's (loaded by the migrations)."""
+    return Province.objects.get_or_create(name=name or f"จังหวัดทดสอบ{next(_seq)}")[0]
 
 
 def make_district(province: Province | None = None, name: str | None = None) -> District:
-    return District.objects.create(
+    return District.objects.get_or_create(
         province=province or make_province(), name=name or f"อำเภอทดสอบ{next(_seq)}"
-    )
+    )[0]
 
 
 def make_organisation(

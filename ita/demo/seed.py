@@ -99,14 +99,17 @@ def seed_rows() -> list[SeedRow]:
 @transaction.atomic
 def load() -> dict[str, int]:
     """The results, organisations and people of the demo, into an empty database."""
-    province = Province.objects.create(name="ตรัง", name_en="Trang", region=9)
+    # A fresh install holds the whole country's provinces and districts (the gazetteer).
+    province, _created = Province.objects.get_or_create(name="ตรัง", defaults={"name_en": "Trang"})
+    province.region = 9
+    province.save(update_fields=["region"])
     y2563 = services.year_create(year=2563, actor=None)
     y2564 = services.year_create(year=2564, actor=None)
 
     rows = seed_rows()
     districts: dict[str, District] = {}
     for real in sorted({DISTRICT_MISSPELLINGS.get(r.district, r.district) for r in rows}):
-        districts[real] = District.objects.create(province=province, name=real)
+        districts[real], _created = District.objects.get_or_create(province=province, name=real)
     for wrong, right in DISTRICT_MISSPELLINGS.items():
         DistrictAlias.objects.create(
             district=districts[right], name=wrong, note="text recognition error in the 2564 table"

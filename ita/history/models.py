@@ -15,8 +15,12 @@ class EventKind(models.TextChoices):
     ORGANISATION_EMBLEM = "organisation.emblem", _("Emblem changed")
     ALIAS_ADD = "alias.add", _("Organisation spelling added")
     DISTRICT_ALIAS_ADD = "district_alias.add", _("District spelling added")
+    ALIAS_REMOVE = "alias.remove", _("Organisation spelling removed")
+    GAZETTEER_LOAD = "gazetteer.load", _("Gazetteer loaded")
     # The method and results
     YEAR_CREATE = "year.create", _("Assessment year created")
+    YEAR_CONFIRM = "year.confirm", _("Assessment year's method confirmed")
+    YEAR_SCHEME = "year.scheme", _("Assessment year's levels switched")
     ASSESSMENT_SCORES = "assessment.scores", _("Indicator scores set")
     # Imports
     IMPORT_PREVIEW = "import.preview", _("Import previewed")

@@ -141,3 +141,27 @@ def deleted_with_history(
         data={"before": snapshot(obj), "after": None},
     )
     obj.delete()
+
+
+def events_record(
+    *, actor: Actor, action: EventKind, rows: list[tuple[int | None, str, str, str, dict]]
+) -> None:
+    """Many history rows of one kind at once (an import creating hundreds of organisations):
+    each row is (organisation id, object type, object id, comment, data). Call inside the
+    transaction of the change it records, as ``event_record``."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    Event.objects.bulk_create(
+        (
+            Event(
+                actor=user,
+                action=action,
+                organisation_id=organisation_id,
+                object_type=object_type,
+                object_id=object_id,
+                comment=comment,
+                data=data,
+            )
+            for organisation_id, object_type, object_id, comment, data in rows
+        ),
+        batch_size=1000,
+    )

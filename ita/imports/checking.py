@@ -13,14 +13,17 @@ from decimal import Decimal
 from typing import Any, overload
 
 from ita.imports import parsing
+from ita.imports.duplicates import duplicate_lines, mark_duplicate  # noqa: F401 (named here before)
 from ita.imports.matching import Directory, expand_abbreviation, history_for
-from ita.imports.messages import ERROR, INFO, WARNING, message
+from ita.imports.messages import ERROR, INFO, WARNING, column_label, message
+from ita.imports.method import YearMethod, year_method  # noqa: F401 (named here before)
 from ita.imports.models import ImportRow
 from ita.imports.parsing import RawRow, Table
 from ita.lib.thai import clean_text, name_key
 from ita.organisations.models import Organisation
+from ita.organisations.placement import Gazetteer, Placement
 from ita.results import methods, rules
-from ita.results.models import Assessment, AssessmentYear, IndicatorScore
+from ita.results.models import Assessment, IndicatorScore
 
 SCORE_RANGE = (Decimal(0), Decimal(100))
 # Snapshot fields of an assessment that an import may write (and a revert restores).
@@ -41,50 +44,6 @@ ROW_FIELDS = (
     "after",
     "suggestions",
 )
-
-
-@dataclass
-class YearMethod:
-    """The year's method; for a year not yet stored, the copy it will be created with."""
-
-    year: int
-    stored: AssessmentYear | None
-    specs: list[rules.IndicatorSpec]
-    rating: list[rules.RatingRule]
-    pass_mark: Decimal
-    copied_from: int | None = None
-
-    @property
-    def labels(self) -> list[str]:
-        return [r.level for r in sorted(self.rating, key=lambda r: -r.min_total)]
-
-    @property
-    def numbers(self) -> list[int]:
-        return [s.number for s in self.specs]
-
-
-def year_method(year: int) -> YearMethod:
-    stored = AssessmentYear.objects.prefetch_related("indicators", "levels").filter(year=year)
-    found = stored.first()
-    if found is not None:
-        return YearMethod(year, found, found.indicator_specs, found.rating_rules, found.pass_mark)
-    source = (
-        AssessmentYear.objects.filter(year__lt=year)
-        .order_by("-year")
-        .prefetch_related("indicators", "levels")
-        .first()
-    )
-    if source is not None:
-        return YearMethod(
-            year, None, source.indicator_specs, source.rating_rules, source.pass_mark, source.year
-        )
-    return YearMethod(
-        year,
-        None,
-        [rules.IndicatorSpec(n, tool, w) for n, _name, tool, w in methods.INDICATORS],
-        [rules.RatingRule(level, low, each) for level, low, each in methods.default_levels(year)],
-        methods.PASS_MARK,
-    )
 
 
 @overload
@@ -123,6 +82,8 @@ class RowResult:
     province_id: int | None = None
     create_kind: str = ""
     create_name: str = ""
+    new_alias: bool = False
+    skipped: bool = False
 
     def error(self, code: str, **params: object) -> None:
         self.messages.append(message(ERROR, code, **params))
@@ -138,6 +99,9 @@ class RowResult:
         """Status from the messages and the difference between before and after."""
         if self.has_error:
             self.status, self.effect = ImportRow.Status.ERROR, ""
+            return
+        if self.skipped:
+            self.status, self.effect = ImportRow.Status.SKIPPED, ""
             return
         if self.before is None:
             self.effect = ImportRow.Status.NEW
@@ -206,12 +170,15 @@ class Checker:
         province_id: int | None,
         resolutions: dict | None = None,
         directory: Directory | None = None,
+        places: Gazetteer | None = None,
     ) -> None:
         self.table = table
         self.method = method
         self.province_id = province_id
         self.resolutions = resolutions or {}
         self.directory = directory or Directory()
+        self._places = places
+        self.findings: dict[str, int] = {}
         self.columns = set(table.columns)
         self.with_scores = any(c.startswith(parsing.INDICATOR_PREFIX) for c in table.columns)
         self.label_by_key = {name_key(label): label for label in method.labels}
@@ -229,9 +196,19 @@ class Checker:
                 next(iter(provinces)) if len(provinces) == 1 else None, self.method.year
             )
         for result, raw in zip(results, raw_rows, strict=True):
-            self._judge(result, raw, existing, scores, previous, history)
+            if not result.skipped:
+                self._judge(result, raw, existing, scores, previous, history)
             result.settle()
         return results
+
+    @property
+    def places(self) -> Gazetteer:
+        if self._places is None:
+            self._places = Gazetteer()
+        return self._places
+
+    def _count(self, finding: str) -> None:
+        self.findings[finding] = self.findings.get(finding, 0) + 1
 
     # -- reading one row --------------------------------------------------------------------
 
@@ -287,6 +264,32 @@ class Checker:
         result.district_id = match.district_id
         result.province_id = match.province_id
         resolution = self.resolutions.get(str(raw.line), {})
+        chosen = self.directory.orgs.get(int(resolution.get("organisation") or 0))
+        if match.organisation is None and chosen is not None:
+            # Chosen by the administrator: the spelling becomes an alias when the import is
+            # applied (never by the preview), and the row is a warning to confirm.
+            result.organisation_id, result.match, result.new_alias = (
+                chosen.id,
+                ImportRow.Match.ALIAS,
+                True,
+            )
+            result.district_id, result.province_id = chosen.district_id, chosen.province_id
+            result.warn(
+                "alias_new",
+                name=result.name,
+                stored=chosen.name,
+                district=self.directory.district_name(chosen.district_id),
+                province=self.directory.provinces.get(chosen.province_id, ""),
+            )
+            return result
+        unknown = match.organisation is None and any(
+            code == "organisation_unknown" for code, _params in match.errors
+        )
+        if unknown and not resolution.get("create"):
+            placed = self._place(result, match.district_id, match.province_id)
+            for code, params in match.warnings:
+                placed.warn(code, **params)
+            return placed
         if match.organisation is None and resolution.get("create"):
             result.match = ImportRow.Match.CREATE
             result.create_name = expand_abbreviation(result.name)
@@ -314,6 +317,64 @@ class Checker:
                 )
         for code, params in match.warnings:
             result.warn(code, **params)
+        return result
+
+    def _place(
+        self, result: RowResult, district_id: int | None, province_id: int | None
+    ) -> RowResult:
+        """An unknown name placed by the gazetteer: created (when the import creates the ones
+        that match), an agency stored or skipped by the import's choice, or an error that says
+        how it matched or why not."""
+        placement = self.places.place(result.name, district_id=district_id, province_id=province_id)
+        if placement.kind is None:
+            self._count("agencies")
+            choice = self.resolutions.get("*agencies")
+            if choice == "skip":
+                result.skipped = True
+                result.messages.append(message(INFO, "agency_skipped"))
+                return result
+            if choice == "store" and placement.placed:
+                return self._create(result, placement.name, Organisation.Kind.AGENCY, placement)
+            result.error("agency_choose", name=result.name)
+            return result
+        if placement.placed:
+            self._count("placeable")
+            if self.resolutions.get("*create_missing"):
+                return self._create(result, placement.name, placement.kind, placement)
+            result.match = ImportRow.Match.PLACEABLE
+            result.error("organisation_unknown", name=result.name)
+            result.messages.append(
+                message(
+                    INFO,
+                    f"placed_{placement.how}",
+                    found=placement.found,
+                    district=self.directory.district_name(placement.district_id),
+                )
+            )
+            return result
+        result.error("organisation_unknown", name=result.name)
+        result.messages.append(
+            message(
+                INFO,
+                f"unplaced_{placement.problem}",
+                district=self.directory.district_name(district_id),
+                candidates=", ".join(placement.candidates) or "—",
+            )
+        )
+        return result
+
+    def _create(self, result: RowResult, name: str, kind: str, placement: Placement) -> RowResult:
+        result.match = ImportRow.Match.CREATE
+        result.create_name, result.create_kind = name, kind
+        result.district_id = placement.district_id
+        result.messages.append(
+            message(
+                INFO,
+                f"create_{placement.how}",
+                found=placement.found,
+                district=self.directory.district_name(placement.district_id),
+            )
+        )
         return result
 
     # -- what is stored ---------------------------------------------------------------------
@@ -430,11 +491,21 @@ class Checker:
         if row_scores is not None:
             after["scores"] = row_scores
 
+        computed_fields: list[str] = []
         possible = rules.possible_levels(self.method.rating, total, tools)
         level_text = clean_text(raw.values.get(parsing.LEVEL, ""))
         if level_text:
             label = self.label_by_key.get(name_key(level_text))
-            if label is None:
+            scheme = methods.scheme_of_level(level_text)
+            if label is None and scheme and scheme != methods.scheme_of(self.method.labels):
+                self._count(f"scheme:{scheme}")
+                result.error(
+                    "level_other_scheme",
+                    value=level_text,
+                    levels=", ".join(self.method.labels),
+                    scheme=methods.SCHEME_NAMES[scheme],
+                )
+            elif label is None:
                 result.error(
                     "level_unknown", value=level_text, levels=", ".join(self.method.labels)
                 )
@@ -449,11 +520,14 @@ class Checker:
                 after["level"] = label
         elif len(possible) == 1:
             after["level"] = possible[0]
+            computed_fields.append(parsing.LEVEL)
         elif after["level"] not in possible:
             after["level"] = ""
 
         passes = rules.passes(self.method.pass_mark, total)
         passed_text = clean_text(raw.values.get(parsing.PASSED, ""))
+        if not passed_text:
+            computed_fields.append(parsing.PASSED)
         if passed_text:
             try:
                 passed = parsing.parse_passed(passed_text)
@@ -469,6 +543,13 @@ class Checker:
                     )
         after["passed"] = passes
 
+        if change is None and not raw.values.get(parsing.CHANGE, "").strip():
+            last = previous.get(result.organisation_id) if result.organisation_id else None
+            if last is not None:
+                # Not in the table (ITAS publishes no change): the difference with the score
+                # stored for the previous year.
+                after["change"] = two(total - last)
+                computed_fields.append(parsing.CHANGE)
         if change is not None:
             after["change"] = two(change)
             last = previous.get(result.organisation_id) if result.organisation_id else None
@@ -486,6 +567,15 @@ class Checker:
             except ValueError:
                 result.error("not_number", field=parsing.NUMBER, value=result.number)
         after["derived"] = False
+        if computed_fields and self.table.kind == parsing.RESULTS:
+            result.messages.append(
+                message(
+                    INFO,
+                    "computed",
+                    fields=", ".join(str(column_label(c)) for c in computed_fields),
+                    year=self.method.year,
+                )
+            )
         if not result.has_error:
             result.before, result.after = before, after
 
@@ -510,31 +600,3 @@ def _over_limits(result: RowResult, raw: RawRow) -> bool:
             result.error("too_long", field=column, length=len(text), limit=NAME_LIMIT)
             return True
     return False
-
-
-def duplicate_lines(keys: Iterable[tuple]) -> dict[int, int]:
-    """Line → the earlier line with the same organisation (or the same unknown name).
-
-    ``keys`` are (line, organisation id, name, district, province) in line order.
-    """
-    first: dict[tuple, int] = {}
-    found: dict[int, int] = {}
-    for line, organisation_id, name, district, province in keys:
-        if organisation_id is not None:
-            key: tuple = ("org", organisation_id)
-        elif name:
-            key = ("name", name_key(name), name_key(district), province)
-        else:
-            continue
-        if key in first:
-            found[line] = first[key]
-        else:
-            first[key] = line
-    return found
-
-
-def mark_duplicate(row: RowResult | ImportRow, first_line: int) -> None:
-    """A later row for the same organisation is an error (works on both kinds of row)."""
-    row.messages = [*row.messages, message(ERROR, "duplicate", line=first_line)]
-    row.status, row.effect = ImportRow.Status.ERROR, ""
-    row.before = row.after = None

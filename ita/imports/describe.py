@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ita.imports.checking import year_method
 from ita.imports.models import ImportBatch, ImportRow
 from ita.lib.thai import date_th
+from ita.results import methods
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -62,3 +64,24 @@ def later_changes(batch: ImportBatch, moved: list[ImportRow]) -> list[str]:
             % {"name": row.name, "year": batch.year, "cause": cause}
         )
     return described
+
+
+def method_line(batch: ImportBatch) -> str:
+    """Which method the table is checked against (and whether it is confirmed)."""
+    method = year_method(batch.year)
+    scheme = methods.scheme_of(method.labels)
+    state = (
+        _("confirmed")
+        if method.stored is not None and method.confirmed
+        else _("not confirmed: created by this import, to be confirmed by an administrator")
+        if method.stored is None
+        else _("not confirmed yet")
+    )
+    return _(
+        "Checked against the method of %(year)s: %(levels)s, pass mark %(mark)s (%(state)s)"
+    ) % {
+        "year": batch.year,
+        "levels": methods.SCHEME_NAMES[scheme] if scheme else ", ".join(method.labels),
+        "mark": method.pass_mark,
+        "state": state,
+    }

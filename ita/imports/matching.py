@@ -53,7 +53,7 @@ def expand_abbreviation(name: str) -> str:
 
 def district_key(name: str) -> str:
     key = name_key(name)
-    for prefix in ("อำเภอ", "อ.", "เขต"):
+    for prefix in ("กิ่งอำเภอ", "อำเภอ", "อ.", "เขต"):
         if key.startswith(prefix) and len(key) > len(prefix):
             return key[len(prefix) :]
     return key
@@ -164,6 +164,7 @@ class Directory:
                         },
                     )
                 )
+        district_id_given = result.district_id
         candidates, via = self._candidates(key, result.district_id, result.province_id)
         if len(candidates) == 1:
             result.organisation = self.orgs[candidates[0]]
@@ -185,6 +186,22 @@ class Directory:
                             {"district": district, "stored": self.district_name(stored)},
                         )
                     )
+            kind = Organisation.kind_from_name(expand_abbreviation(name))
+            if kind and kind != result.organisation.kind:
+                result.warnings.append(
+                    ("kind_differs", {"name": name, "stored": result.organisation.name})
+                )
+            if province_id is None and district_id_given is None:
+                # Found by its name alone, anywhere in the country: say where.
+                result.warnings.append(
+                    (
+                        "matched_elsewhere",
+                        {
+                            "district": self.district_name(stored),
+                            "province": self.provinces[result.organisation.province_id],
+                        },
+                    )
+                )
             result.district_id = stored
             result.province_id = result.organisation.province_id
         elif len(candidates) > 1:
@@ -250,7 +267,7 @@ class Directory:
         ``history`` maps organisation id → (stored total this year, stored total last year).
         """
         key = short_key(organisation_key(name))
-        kind = Organisation.kind_from_name(name.replace("อบต.", "องค์การบริหารส่วนตำบล"))
+        kind = Organisation.kind_from_name(expand_abbreviation(name))
         letters = set(key)
         pool = [
             org
@@ -280,6 +297,10 @@ class Directory:
             if district_id is not None and org.district_id == district_id:
                 score += 0.3
                 reasons.append("district")
+            elif district_id is not None:
+                reasons.append("other_district")
+            if kind and org.kind != kind:
+                reasons.append("other_kind")
             this_year, last_year = history.get(org.id, (None, None))
             if total is not None and this_year is not None and this_year == total:
                 score += 0.4
@@ -292,9 +313,17 @@ class Directory:
             ):
                 score += 0.5
                 reasons.append("history")
-            if reasons:
+            if set(reasons) - {"other_district", "other_kind"}:
                 scored.append((score, org, reasons))
         scored.sort(key=lambda s: (-s[0], s[1].name))
+        shown = [s for s in scored[:SUGGESTIONS] if s[0] >= 0.4]
+        # Pre-selected only when it is the one candidate of the row's district and kind: a
+        # guess across districts, provinces or kinds is never the default.
+        same = [
+            org
+            for _score, org, reasons in shown
+            if "district" in reasons and "other_kind" not in reasons and kind
+        ]
         return [
             {
                 "id": org.id,
@@ -303,9 +332,9 @@ class Directory:
                 "province": self.provinces.get(org.province_id, ""),
                 "score": round(score, 2),
                 "reasons": reasons,
+                "preselect": len(same) == 1 and same[0] is org,
             }
-            for score, org, reasons in scored[:SUGGESTIONS]
-            if score >= 0.4
+            for score, org, reasons in shown
         ]
 
 

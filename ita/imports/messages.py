@@ -81,6 +81,74 @@ TEXTS = {
         "The organisation cannot be created from this row: its name does not start with its kind "
         "(องค์การบริหารส่วนตำบล, เทศบาลตำบล …)."
     ),
+    "kind_differs": gettext_lazy(
+        "“%(name)s” is not of the kind of %(stored)s, which it was matched to: check it."
+    ),
+    "matched_elsewhere": gettext_lazy(
+        "Found by its name alone, in %(district)s, %(province)s: the row names no known "
+        "district or province."
+    ),
+    "alias_new": gettext_lazy(
+        "“%(name)s” was matched by hand to %(stored)s (%(district)s, %(province)s): confirm it; "
+        "the spelling is saved as an alias when the import is applied."
+    ),
+    "agency_choose": gettext_lazy(
+        "“%(name)s” is not a local government: choose, for the whole import, to store such "
+        "agencies as their own kind or to skip them."
+    ),
+    "agency_skipped": gettext_lazy("Not a local government: skipped, as chosen for this import."),
+    "computed": gettext_lazy(
+        "Not in the table, computed from the method of %(year)s and the stored previous year: "
+        "%(fields)s."
+    ),
+    "level_other_scheme": gettext_lazy(
+        "The level “%(value)s” belongs to the %(scheme)s, not to the year's levels (%(levels)s): "
+        "switch the year's scheme if the table is right."
+    ),
+    "placed_subdistrict": gettext_lazy(
+        "Matches the gazetteer: the subdistrict %(found)s of %(district)s."
+    ),
+    "placed_lookalike": gettext_lazy(
+        "Matches the gazetteer with a look-alike letter: the subdistrict %(found)s of %(district)s."
+    ),
+    "placed_town": gettext_lazy(
+        "Matches the gazetteer: the town %(found)s the district %(district)s is named after."
+    ),
+    "placed_bestowed": gettext_lazy(
+        "Matches the gazetteer: a bestowed name beginning with the subdistrict %(found)s of "
+        "%(district)s."
+    ),
+    "placed_province": gettext_lazy("Matches the gazetteer: the province %(found)s."),
+    "unplaced_district_unknown": gettext_lazy(
+        "The gazetteer cannot place it: the district is not known."
+    ),
+    "unplaced_not_in_district": gettext_lazy(
+        "The gazetteer has no such subdistrict or town in %(district)s; nearest: %(candidates)s."
+    ),
+    "unplaced_province_differs": gettext_lazy(
+        "The gazetteer cannot place it: its name is not the province's, %(candidates)s."
+    ),
+    "unplaced_": gettext_lazy("The gazetteer cannot place it."),
+    "create_subdistrict": gettext_lazy(
+        "A new organisation will be created in %(district)s (the subdistrict %(found)s)."
+    ),
+    "create_lookalike": gettext_lazy(
+        "A new organisation will be created in %(district)s (the subdistrict %(found)s, with a "
+        "look-alike letter)."
+    ),
+    "create_town": gettext_lazy(
+        "A new organisation will be created in %(district)s (the town %(found)s)."
+    ),
+    "create_bestowed": gettext_lazy(
+        "A new organisation will be created in %(district)s (a bestowed name beginning with the "
+        "subdistrict %(found)s)."
+    ),
+    "create_province": gettext_lazy(
+        "A new organisation will be created in %(district)s (the province %(found)s)."
+    ),
+    "create_agency": gettext_lazy(
+        "A new agency (not a local government) will be stored in %(district)s."
+    ),
 }
 
 REASONS = {
@@ -88,6 +156,8 @@ REASONS = {
     "district": gettext_lazy("same district"),
     "same_total": gettext_lazy("same score stored for this year"),
     "history": gettext_lazy("the change agrees with its score last year"),
+    "other_district": gettext_lazy("in another district"),
+    "other_kind": gettext_lazy("another kind"),
 }
 
 

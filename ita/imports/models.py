@@ -56,6 +56,9 @@ class ImportBatch(models.Model):
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
+    # What the check found beyond the rows' statuses: organisations the gazetteer places, agencies
+    # that are not local governments, levels of another scheme than the year's.
+    findings = models.JSONField(_("findings"), default=dict, blank=True, editable=False)
     year_created = models.BooleanField(_("year created by this import"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -117,11 +120,13 @@ class ImportRow(models.Model):
         UNCHANGED = "unchanged", _("Unchanged")
         WARNING = "warning", _("Warning")
         ERROR = "error", _("Error")
+        SKIPPED = "skipped", _("Skipped")
 
     class Match(models.TextChoices):
         NAME = "name", _("by name")
         ALIAS = "alias", _("by alias")
         CREATE = "create", _("new organisation")
+        PLACEABLE = "place", _("not known; matches the gazetteer")
         NONE = "", _("not matched")
 
     batch = models.ForeignKey(

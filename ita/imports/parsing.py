@@ -14,10 +14,17 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from ita.imports.numbers import (  # noqa: F401 (the parsing module's names, as before)
+    _PLAIN_DECIMAL,
+    looks_integer,
+    looks_numeric,
+    parse_decimal,
+    parse_passed,
+    quantize,
+)
 from ita.imports.sources import (
     MAX_BYTES,
     MAX_ROWS,
@@ -37,13 +44,15 @@ LEVEL = "level"
 CHANGE = "change"
 PASSED = "passed"
 INDICATOR_PREFIX = "indicator_"
+# Columns read and left alone: what ``export_scores`` adds (the kind, the computed total).
+IGNORED_PREFIX = "ignored_"
 
 RESULTS = "results"
 INDICATORS = "indicators"
 
 # Header spellings (compared without spaces, case or a trailing "*"), longest first when scanning.
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
-    NUMBER: ("ที่", "ลำดับ", "ลำดับที่", "no", "no.", "#", "row"),
+    NUMBER: ("ที่", "ลำดับ", "ลำดับที่", "no", "no.", "#", "row", "rank"),
     ORGANISATION: (
         "หน่วยงาน",
         "ชื่อหน่วยงาน",
@@ -57,7 +66,17 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     DISTRICT: ("อำเภอ", "อำเภอ/เขต", "district", "amphoe"),
     PROVINCE: ("จังหวัด", "province", "changwat"),
-    TOTAL: ("คะแนน", "คะแนนรวม", "คะแนนita", "total", "score", "totalscore", "total_score"),
+    TOTAL: (
+        "คะแนน",
+        "คะแนนรวม",
+        "คะแนนita",
+        "คะแนนเฉลี่ย",
+        "total",
+        "score",
+        "totalscore",
+        "total_score",
+        "published_total",
+    ),
     LEVEL: ("ระดับผลการประเมิน", "ระดับ", "ระดับผล", "level", "rating"),
     CHANGE: (
         "เปรียบเทียบปีที่ผ่านมา",
@@ -75,15 +94,13 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "pass",
         "result",
     ),
+    f"{IGNORED_PREFIX}kind": ("kind", "ประเภท"),
+    f"{IGNORED_PREFIX}computed_total": ("computed_total", "คะแนนคำนวณ"),
 }
 # Headers carrying a number: "คะแนน 2564" (the year), "indicator_3" / "ตัวชี้วัดที่ 3".
 _YEAR_TOTAL = r"คะแนน(?:ปี|ita)?(?P<year>25\d\d)"
 _INDICATOR = r"(?:indicator_?|ind_?|ตัวชี้วัดที่|ตัวชี้วัด)(?P<ind>\d{1,2})"
 _IGNORABLE_IN_HEADER = re.compile(r"[*.:()\-–/]+")
-
-_INTEGER = re.compile(r"^\d{1,6}\.?$")
-_DECIMAL = re.compile(r"^[+-]?\d{1,6}(\.\d+)?$")
-_MINUS_SIGNS = str.maketrans({"−": "-", "–": "-", "—": "-", "＋": "+"})
 
 
 @dataclass
@@ -134,60 +151,6 @@ class Table:
             hints=data.get("hints", {}),
             problems={int(k): v for k, v in data.get("problems", {}).items()},
         )
-
-
-# --- numbers and words -----------------------------------------------------------------------
-
-
-_PLAIN_DECIMAL = re.compile(r"[+-]?\d{1,6}(?:\.\d+)?")
-
-
-def parse_decimal(text: str) -> Decimal:
-    """96.76, ๙๖.๗๖, "+33.84", "−7.11", "96,76" → Decimal; ValueError for anything else."""
-    if _PLAIN_DECIMAL.fullmatch(text):
-        # The common case, without the normalisation below (a nationwide table has 100,000 cells).
-        return Decimal(text)
-    value = re.sub(r"\s+", "", arabic_digits(clean_text(text))).translate(_MINUS_SIGNS)
-    if "," in value and "." not in value and value.count(",") == 1:
-        value = value.replace(",", ".")
-    if not _DECIMAL.match(value):
-        raise ValueError(text)
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        raise ValueError(text) from None
-
-
-def parse_passed(text: str) -> bool:
-    """ผ่าน / ไม่ผ่าน (and English or yes/no forms) → bool; ValueError otherwise."""
-    key = clean_text(text).replace(" ", "").casefold()
-    if key in {"ผ่าน", "ผ่านเกณฑ์", "pass", "passed", "yes", "y", "true", "1", "✓"}:
-        return True
-    if key in {"ไม่ผ่าน", "ไม่ผ่านเกณฑ์", "fail", "failed", "no", "n", "false", "0", "✗"}:
-        return False
-    raise ValueError(text)
-
-
-_PLACES: dict[str, Decimal] = {}
-
-
-def quantize(value: Decimal, places: str) -> Decimal:
-    step = _PLACES.get(places)
-    if step is None:
-        step = _PLACES[places] = Decimal(places)
-    return value.quantize(step, rounding=ROUND_HALF_UP)
-
-
-def looks_numeric(text: str) -> bool:
-    try:
-        parse_decimal(text)
-    except ValueError:
-        return False
-    return True
-
-
-def looks_integer(text: str) -> bool:
-    return bool(_INTEGER.match(arabic_digits(text.strip())))
 
 
 # --- headers ---------------------------------------------------------------------------------
@@ -250,6 +213,25 @@ def _columns_of_line(text: str, hints: dict) -> list[str] | None:
     if _IGNORABLE_IN_HEADER.sub("", "".join(leftovers)):
         return None
     return columns
+
+
+def _unknown_in_line(text: str) -> str | None:
+    """The unknown words of a line that is almost a header (copied from a PDF or a page, so not
+    split into cells): the organisation, the district or score, and little else."""
+    key = _header_key(text)
+    found = [m for m in _SCAN.finditer(key)]
+    columns = {_SCAN_NAMES.get(m.lastgroup or "", "") for m in found}
+    if ORGANISATION not in columns or not columns & {DISTRICT, TOTAL} or len(found) < 3:
+        return None
+    leftovers, position = [], 0
+    for m in found:
+        leftovers.append(key[position : m.start()])
+        position = m.end()
+    leftovers.append(key[position:])
+    unknown = [w for w in (_IGNORABLE_IN_HEADER.sub("", x) for x in leftovers) if w]
+    if not unknown or sum(map(len, unknown)) > sum(m.end() - m.start() for m in found):
+        return None
+    return ", ".join(f"“{w}”" for w in unknown)
 
 
 def _is_header(columns: Sequence[str | None]) -> bool:
@@ -387,8 +369,10 @@ COLUMN_LABELS = {
 # Columns a table must have. The district is needed to match names; the level, change and pass
 # columns are what the checks compare with the method; the row number is optional. The province
 # may instead come from the form or --province. Indicator columns are checked against the year.
+# The level, change and pass columns are optional: the ITAS site publishes none of them, and the
+# import computes them from the year's method and the stored previous year.
 REQUIRED_COLUMNS = {
-    RESULTS: (ORGANISATION, DISTRICT, TOTAL, LEVEL, CHANGE, PASSED),
+    RESULTS: (ORGANISATION, DISTRICT, TOTAL),
     INDICATORS: (ORGANISATION, DISTRICT, PROVINCE, TOTAL),
 }
 
@@ -403,6 +387,7 @@ def missing_columns(table: Table, *, province_given: bool) -> list[str]:
 
 def known_columns() -> str:
     return "หน่วยงาน/organisation, อำเภอ/district, จังหวัด/province, ที่/no, คะแนน/total, " + (
+        "คะแนนเฉลี่ย, "
         "ระดับผลการประเมิน/level, เปรียบเทียบปีที่ผ่านมา/change, เปรียบเทียบกับเกณฑ์/passed, "
         "indicator_1 … indicator_10"
     )
@@ -420,6 +405,7 @@ def _read_lines(
     # A regional table runs several provinces, each under its own "จังหวัด…" line: the rows
     # that follow such a line belong to that province.
     section: str | None = None
+    near_header: tuple[int, str] | None = None
     for number, cells, raw in lines:
         if not raw.strip() and not any(cells):
             continue
@@ -443,6 +429,9 @@ def _read_lines(
                 skipped.append((number, clean_text(raw)[:200]))
             continue
         if columns is None:
+            if near_header is None and not exact:
+                unknown = _unknown_in_line(raw)
+                near_header = (number, unknown) if unknown else None
             _collect_hint(raw, hints)
             skipped.append((number, clean_text(raw)[:200]))
             continue
@@ -458,6 +447,14 @@ def _read_lines(
         if section is not None:
             values[PROVINCE] = section
         rows.append(RawRow(number, values))
+    if columns is None and near_header is not None:
+        raise TableError(
+            _(
+                "The header on line %(line)s has columns this import does not know: %(columns)s. "
+                "Known columns: %(known)s (see the templates)."
+            )
+            % {"line": near_header[0], "columns": near_header[1], "known": known_columns()}
+        )
     if columns is None:
         raise TableError(
             _(

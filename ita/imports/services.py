@@ -31,12 +31,15 @@ from ita.imports.checking import (
     year_method,
 )
 from ita.imports.describe import later_changes, user_name, when
-from ita.imports.matching import Directory, district_key, province_key
+from ita.imports.matching import Directory, province_key
 from ita.imports.models import ImportBatch, ImportRow
-from ita.organisations.models import District, DistrictAlias, Organisation, Province
-from ita.organisations.services import alias_add
+from ita.organisations.models import (
+    Organisation,
+    Province,
+)
+from ita.organisations.placement import Gazetteer
 from ita.results.models import Assessment, AssessmentYear
-from ita.results.services import year_create
+from ita.results.services import year_create, year_set_scheme
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -77,8 +80,12 @@ def import_start(
     kind: str | None,
     source: str,
     actor: Actor,
+    resolutions: dict | None = None,
 ) -> ImportBatch:
-    """Read the table and record the import, ready to be checked. Nothing else changes."""
+    """Read the table and record the import, ready to be checked. Nothing else changes.
+
+    ``resolutions`` may hold the import's choices from the start (the command line's
+    ``--create-missing`` and ``--agencies``)."""
     try:
         table = parsing.parse_table(data, kind=kind or None)
     except parsing.TableError as exc:
@@ -131,6 +138,7 @@ def import_start(
             file_format=table.file_format[:40],
             table=table.to_json(),
             rows_total=len(table.rows),
+            resolutions=dict(resolutions or {}),
             created_by=_user(actor),
         )
         event_record(
@@ -151,6 +159,7 @@ def import_check(
     actor: Actor = None,
     limit: int | None = CHUNK,
     directory: Directory | None = None,
+    places: Gazetteer | None = None,
 ) -> ImportBatch:
     """Check the next ``limit`` rows of a preview (all of them with ``None``); then finish it."""
     with transaction.atomic():
@@ -168,8 +177,11 @@ def import_check(
                 province_id=locked.province_id,
                 resolutions=locked.resolutions,
                 directory=directory,
+                places=places,
             )
             results = checker.check(table.rows[start:end])
+            for finding, n in checker.findings.items():
+                locked.findings[finding] = locked.findings.get(finding, 0) + n
             bulk.insert_rows(ImportRow, ROW_FIELDS, (r.to_db(locked.pk) for r in results))
         locked.rows_checked = end
         if end >= len(table.rows):
@@ -183,7 +195,7 @@ def import_check(
                 to_state=locked.status,
                 data={"counts": locked.counts},
             )
-        locked.save(update_fields=["rows_checked", "status", "counts"])
+        locked.save(update_fields=["rows_checked", "status", "counts", "findings"])
     return locked
 
 
@@ -230,9 +242,11 @@ def import_preview(
     source: str = ImportBatch.Source.COMMAND,
     actor: Actor = None,
     progress: Callable[[int, int], None] | None = None,
+    resolutions: dict | None = None,
 ) -> ImportBatch:
     """Read and check a whole table in chunks, reporting progress: the dry run."""
     batch = import_start(
+        resolutions=resolutions,
         data=data,
         file_name=file_name,
         year=year,
@@ -242,8 +256,11 @@ def import_preview(
         actor=actor,
     )
     directory = Directory()
+    places = Gazetteer()
     while batch.status == ImportBatch.Status.CHECKING:
-        batch = import_check(batch=batch, actor=actor, limit=CHUNK, directory=directory)
+        batch = import_check(
+            batch=batch, actor=actor, limit=CHUNK, directory=directory, places=places
+        )
         if progress is not None:
             progress(batch.rows_checked, batch.rows_total)
     return batch
@@ -257,8 +274,9 @@ def import_recheck(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
         locked.rows.all().delete()
         locked.rows_checked = 0
         locked.counts = {}
+        locked.findings = {}
         locked.status = ImportBatch.Status.CHECKING
-        locked.save(update_fields=["rows_checked", "counts", "status"])
+        locked.save(update_fields=["rows_checked", "counts", "findings", "status"])
     return locked
 
 
@@ -280,23 +298,17 @@ def import_row_resolve(
     organisation: Organisation | None = None,
     create: bool = False,
 ) -> ImportBatch:
-    """Reconcile an unknown name: save its spelling as an alias of ``organisation`` (so later
-    imports match it by themselves), or mark the row to create a new organisation at commit.
-    Then the preview is checked again."""
+    """Reconcile an unknown name: choose ``organisation`` for it (its spelling becomes an alias
+    when the import is applied, so later imports match it by themselves; a discarded preview
+    leaves none), or mark the row to create a new organisation at commit. Then the preview is
+    checked again."""
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         _refuse_if_done(locked)
         if row.batch_id != locked.pk or not row.name:
             raise ValidationError(_("This row is not part of the import."))
         if organisation is not None:
-            alias_add(
-                organisation=organisation,
-                name=row.name,
-                actor=actor,
-                note=_("import #%(id)s, line %(line)s") % {"id": locked.pk, "line": row.line},
-            )
-            _district_alias_if_unknown(row, organisation, actor)
-            locked.resolutions.pop(str(row.line), None)
+            locked.resolutions[str(row.line)] = {"organisation": organisation.pk}
         elif create:
             locked.resolutions[str(row.line)] = {"create": True}
             event_record(
@@ -313,29 +325,45 @@ def import_row_resolve(
     return import_recheck(batch=locked, actor=actor)
 
 
-def _district_alias_if_unknown(row: ImportRow, organisation: Organisation, actor: Actor) -> None:
-    """A misspelt district (เมืองควน) becomes an alias of the chosen organisation's district."""
-    if not row.district_name:
-        return
-    district = organisation.district
-    key = district_key(row.district_name)
-    known = {district_key(d.name) for d in District.objects.filter(province=district.province_id)}
-    known |= {
-        district_key(a.name)
-        for a in DistrictAlias.objects.filter(district__province=district.province_id)
-    }
-    if key in known:
-        return
-    alias = DistrictAlias.objects.create(
-        district=district, name=row.district_name, note=_("saved by an import")
-    )
-    event_record(
-        actor=actor,
-        action=EventKind.DISTRICT_ALIAS_ADD,
-        organisation_id=None,
-        obj=district,
-        comment=alias.name,
-    )
+def import_create_missing(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
+    """Create, at commit, every unknown organisation the gazetteer places (one step for all);
+    the rows it cannot place stay errors with their reasons. Then the preview is checked again."""
+    return _choose(batch, "*create_missing", True, actor, _("create the organisations placed"))
+
+
+def import_choose_agencies(*, batch: ImportBatch, choice: str, actor: Actor) -> ImportBatch:
+    """Store the agencies that are not local governments as their own kind, or skip them: one
+    choice for the whole import."""
+    if choice not in {"store", "skip"}:
+        raise ValidationError(_("Choose to store the agencies or to skip them."))
+    return _choose(batch, "*agencies", choice, actor, choice)
+
+
+def import_switch_scheme(*, batch: ImportBatch, scheme: str, actor: Actor) -> ImportBatch:
+    """The table's levels belong to another known scheme: switch the year to it (an explicit
+    choice, recorded in the history by ``year_set_scheme``), then check the preview again."""
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        _refuse_if_done(locked)
+        year_set_scheme(year=locked.year, scheme=scheme, actor=actor)
+    return import_recheck(batch=locked, actor=actor)
+
+
+def _choose(batch: ImportBatch, key: str, value: object, actor: Actor, comment: str) -> ImportBatch:
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        _refuse_if_done(locked)
+        locked.resolutions[key] = value
+        locked.save(update_fields=["resolutions"])
+        event_record(
+            actor=actor,
+            action=EventKind.IMPORT_CREATE_ORGANISATION,
+            organisation_id=None,
+            obj=locked,
+            comment=str(comment),
+            data={key: value},
+        )
+    return import_recheck(batch=locked, actor=actor)
 
 
 def import_discard(*, batch: ImportBatch, actor: Actor) -> None:
@@ -396,14 +424,16 @@ def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
                 )
             )
         if method.stored is None:
-            year_create(year=locked.year, actor=actor)
+            year_create(year=locked.year, actor=actor, confirmed=False)
             method = year_method(locked.year)
             locked.year_created = True
         _apply(locked, results, _known(method.stored), actor)
         locked.status = ImportBatch.Status.APPLIED
         locked.applied_by = _user(actor)
         locked.applied_at = timezone.now()
-        locked.save(update_fields=["status", "applied_by", "applied_at", "year_created"])
+        locked.save(
+            update_fields=["status", "applied_by", "applied_at", "year_created", "resolutions"]
+        )
         event_record(
             actor=actor,
             action=EventKind.IMPORT_APPLY,
@@ -420,29 +450,10 @@ def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
 def _apply(
     batch: ImportBatch, results: list[RowResult], year: AssessmentYear, actor: Actor
 ) -> None:
-    created_orgs = []
-    for result in results:
-        if result.match == ImportRow.Match.CREATE:
-            org = Organisation(
-                name=result.create_name,
-                kind=result.create_kind,
-                district_id=_known(result.district_id),
-            )
-            org.full_clean(validate_unique=True)
-            org.save()
-            event_record(
-                actor=actor,
-                action=EventKind.ORGANISATION_CREATE,
-                organisation_id=org.pk,
-                obj=org,
-                comment=org.name,
-            )
-            result.organisation_id = org.pk
-            created_orgs.append(result)
-    for result in created_orgs:
-        ImportRow.objects.filter(batch=batch, line=result.line).update(
-            organisation_id=result.organisation_id
-        )
+    writes.create_organisations(
+        batch, [r for r in results if r.match == ImportRow.Match.CREATE], actor
+    )
+    writes.aliases_of_choices(batch, [r for r in results if r.new_alias], actor)
 
     new = [r for r in results if r.effect == ImportRow.Status.NEW]
     changed = [r for r in results if r.effect == ImportRow.Status.CHANGED]
@@ -562,6 +573,7 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
         )
         removed = [o.name for o in removable]
         removable.delete()
+        writes.remove_aliases(locked, actor)
         locked.status = ImportBatch.Status.REVERTED
         locked.reverted_by = _user(actor)
         locked.reverted_at = timezone.now()

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/commit/", views.batch_commit, name="commit"),
     path("<int:pk>/revert/", views.batch_revert, name="revert"),
     path("<int:pk>/discard/", views.batch_discard, name="discard"),
+    path("<int:pk>/choose/", views.batch_choose, name="choose"),
     path("<int:pk>/rows/<int:row_id>/resolve/", views.row_resolve, name="resolve"),
 ]

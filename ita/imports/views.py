@@ -16,16 +16,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ita.imports import blanks, parsing, services
+from ita.imports.describe import method_line
 from ita.imports.forms import ImportUploadForm, ResolveForm
 from ita.imports.messages import column_label, reason_labels
 from ita.imports.messages import render as render_message
 from ita.imports.models import ImportBatch, ImportRow
 from ita.lib import thai
 from ita.organisations.models import Organisation
+from ita.results import methods
 from ita.results.models import AssessmentYear
+from ita.results.services import year_confirm
 
 ROWS_PER_PAGE = 100
-STATUS_ORDER = ["error", "warning", "new", "changed", "unchanged"]
+STATUS_ORDER = ["error", "warning", "new", "changed", "unchanged", "skipped"]
 
 
 def staff_required(view: Callable) -> Callable:
@@ -186,13 +189,55 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": shown,
             "status": status,
             "status_links": [
-                (s, ImportRow.Status(s).label, counts.get(s, 0)) for s in STATUS_ORDER
+                (s, ImportRow.Status(s).label, counts.get(s, 0))
+                for s in STATUS_ORDER
+                if s != ImportRow.Status.SKIPPED or counts.get(s)
             ],
             "skipped": skipped,
             "same_file": same_file,
             "columns": [column_label(c) for c in columns],
+            "method_line": method_line(batch),
+            "unconfirmed": AssessmentYear.objects.filter(year=batch.year, confirmed=False).exists(),
+            "placeable": batch.findings.get("placeable", 0)
+            if not batch.resolutions.get("*create_missing")
+            else 0,
+            "agencies": batch.findings.get("agencies", 0),
+            "agencies_choice": batch.resolutions.get("*agencies", ""),
+            "schemes": [
+                (key[len("scheme:") :], methods.SCHEME_NAMES[key[len("scheme:") :]], n)
+                for key, n in batch.findings.items()
+                if key.startswith("scheme:") and key[len("scheme:") :] in methods.SCHEME_NAMES
+            ],
         },
     )
+
+
+@require_POST
+@staff_required
+def batch_choose(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import's choices for all its rows: create the organisations the gazetteer places,
+    store or skip agencies, switch the year to the levels the table shows."""
+    batch = _get_batch(pk)
+    choice = request.POST.get("choice", "")
+    call: Callable[[], object]
+    if choice == "create_missing":
+        call = lambda: services.import_create_missing(batch=batch, actor=request.user)  # noqa: E731
+    elif choice in {"agencies_store", "agencies_skip"}:
+        call = lambda: services.import_choose_agencies(  # noqa: E731
+            batch=batch, choice=choice.removeprefix("agencies_"), actor=request.user
+        )
+    elif choice == "confirm_year":
+        year = get_object_or_404(AssessmentYear, year=batch.year)
+        call = lambda: year_confirm(year=year, actor=request.user)  # noqa: E731
+    elif choice.removeprefix("scheme_") in methods.SCHEMES:
+        call = lambda: services.import_switch_scheme(  # noqa: E731
+            batch=batch, scheme=choice.removeprefix("scheme_"), actor=request.user
+        )
+    else:
+        messages.error(request, _("Unknown choice."))
+        return redirect("imports:detail", pk=batch.pk)
+    _service_call(request, call, _("Chosen for the whole import; the preview is checked again."))
+    return redirect("imports:detail", pk=batch.pk)
 
 
 def _service_call(request: HttpRequest, call: Callable[[], object], success: str) -> bool:
@@ -288,7 +333,10 @@ def row_resolve(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
             organisation=organisation,
             create=choice == "create",
         ),
-        _("Saved “%(name)s” as a spelling of %(org)s; the preview is checked again.")
+        _(
+            "“%(name)s” is matched to %(org)s; the spelling is saved when the import is applied. "
+            "The preview is checked again."
+        )
         % {"name": row.name, "org": organisation.name}
         if organisation
         else _("“%(name)s” will be created as a new organisation; the preview is checked again.")

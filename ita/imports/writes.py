@@ -7,9 +7,17 @@ from typing import Any
 
 from django.db import models, router
 from django.db.models.deletion import Collector
+from django.utils.translation import gettext as _
 
+from ita.history.models import EventKind
+from ita.history.services import Actor, event_record, events_record
 from ita.imports import bulk
-from ita.imports.checking import FIELDS, four, snapshot
+from ita.imports.checking import FIELDS, RowResult, four, snapshot
+from ita.imports.matching import district_key
+from ita.imports.models import ImportBatch, ImportRow
+from ita.lib.thai import clean_text, name_key
+from ita.organisations.models import District, DistrictAlias, Organisation, OrganisationAlias
+from ita.organisations.services import alias_add
 from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore
 
 
@@ -90,3 +98,132 @@ def current_snapshots(
     for org_id, values in values_by_org.items():
         found[org_id] = (values["pk"], snapshot(values, scores.get(values["pk"]), with_scores))
     return found
+
+
+def district_alias_if_unknown(
+    row: RowResult, organisation: Organisation, actor: Actor
+) -> DistrictAlias | None:
+    """A misspelt district (เมืองควน) becomes an alias of the chosen organisation's district."""
+    if not row.district_name:
+        return None
+    district = organisation.district
+    key = district_key(row.district_name)
+    known = {district_key(d.name) for d in District.objects.filter(province=district.province_id)}
+    known |= {
+        district_key(a.name)
+        for a in DistrictAlias.objects.filter(district__province=district.province_id)
+    }
+    if key in known:
+        return None
+    alias = DistrictAlias.objects.create(
+        district=district, name=row.district_name, note=_("saved by an import")
+    )
+    event_record(
+        actor=actor,
+        action=EventKind.DISTRICT_ALIAS_ADD,
+        organisation_id=None,
+        obj=district,
+        comment=alias.name,
+    )
+    return alias
+
+
+def create_organisations(batch: ImportBatch, rows: list[RowResult], actor: Actor) -> None:
+    """The rows' new organisations, in one insert (a province's first import creates hundreds)."""
+    if not rows:
+        return
+    made = []
+    for result in rows:
+        name = clean_text(result.create_name)
+        made.append(
+            Organisation(
+                name=name,
+                name_key=name_key(name),
+                kind=result.create_kind,
+                district_id=known(result.district_id),
+            )
+        )
+    Organisation.objects.bulk_create(made, batch_size=1000)
+    district_ids = {o.district_id for o in made}
+    ids = {
+        (district_id, name): pk
+        for pk, district_id, name in Organisation.objects.filter(
+            district_id__in=district_ids
+        ).values_list("pk", "district_id", "name")
+    }
+    for result, org in zip(rows, made, strict=True):
+        result.organisation_id = org.pk or ids[(org.district_id, org.name)]
+    events_record(
+        actor=actor,
+        action=EventKind.ORGANISATION_CREATE,
+        rows=[
+            (
+                r.organisation_id,
+                "organisations.organisation",
+                str(r.organisation_id),
+                org.name,
+                {"import": batch.pk, "line": r.line},
+            )
+            for r, org in zip(rows, made, strict=True)
+        ],
+    )
+    bulk.update_rows(
+        ImportRow,
+        ["organisation"],
+        ((r.organisation_id, pk) for r, pk in row_ids(batch, rows)),
+    )
+
+
+def row_ids(batch: ImportBatch, rows: list[RowResult]) -> list[tuple[RowResult, int]]:
+    by_line = dict(
+        ImportRow.objects.filter(batch=batch, line__in=[r.line for r in rows]).values_list(
+            "line", "pk"
+        )
+    )
+    return [(r, by_line[r.line]) for r in rows]
+
+
+def aliases_of_choices(batch: ImportBatch, rows: list[RowResult], actor: Actor) -> None:
+    """The spellings the administrator matched by hand become aliases now, at commit; the
+    import keeps their ids so a revert removes them."""
+    made: dict[str, list[int]] = {"aliases": [], "district_aliases": []}
+    for result in rows:
+        organisation = Organisation.objects.select_related("district").get(
+            pk=known(result.organisation_id)
+        )
+        existed = OrganisationAlias.objects.filter(
+            organisation=organisation, name_key=name_key(result.name)
+        ).exists()
+        alias = alias_add(
+            organisation=organisation,
+            name=result.name,
+            actor=actor,
+            note=_("import #%(id)s, line %(line)s") % {"id": batch.pk, "line": result.line},
+        )
+        if not existed:
+            made["aliases"].append(alias.pk)
+        district_alias = district_alias_if_unknown(result, organisation, actor)
+        if district_alias is not None:
+            made["district_aliases"].append(district_alias.pk)
+    batch.resolutions["*applied"] = made
+
+
+def remove_aliases(batch: ImportBatch, actor: Actor) -> None:
+    made = batch.resolutions.get("*applied", {})
+    for alias in OrganisationAlias.objects.filter(pk__in=made.get("aliases", [])):
+        event_record(
+            actor=actor,
+            action=EventKind.ALIAS_REMOVE,
+            organisation_id=alias.organisation_id,
+            obj=alias.organisation,
+            comment=alias.name,
+            data={"import": batch.pk},
+        )
+        alias.delete()
+    DistrictAlias.objects.filter(pk__in=made.get("district_aliases", [])).delete()
+
+
+def known(value: object) -> int:
+    """An id the apply is sure of (see ``services._known``)."""
+    assert isinstance(value, int)
+    return value

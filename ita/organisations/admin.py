@@ -12,6 +12,7 @@ from ita.organisations.models import (
     OrganisationAlias,
     Position,
     Province,
+    Subdistrict,
 )
 
 
@@ -35,12 +36,25 @@ class DistrictAliasInline(admin.TabularInline):
     fields = ["name", "note"]
 
 
+class SubdistrictInline(admin.TabularInline):
+    model = Subdistrict
+    extra = 0
+    fields = ["code", "name", "name_en", "postcode"]
+
+
+@admin.register(Subdistrict)
+class SubdistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "district", "postcode"]
+    list_select_related = ["district"]
+    search_fields = ["code", "name", "name_en"]
+
+
 @admin.register(District)
 class DistrictAdmin(PublishesMixin, admin.ModelAdmin):
     list_display = ["name", "province"]
     list_filter = ["province"]
     search_fields = ["name", "aliases__name"]
-    inlines = [DistrictAliasInline]
+    inlines = [DistrictAliasInline, SubdistrictInline]
 
 
 @admin.register(DistrictAlias)

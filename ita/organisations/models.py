@@ -39,6 +39,14 @@ class KeyedName(models.Model):
 
 class Province(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=2,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The Department of Provincial Administration's code (2 digits)."),
+    )
     name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     region = models.PositiveSmallIntegerField(_("NACC region (พื้นที่ภาค)"), null=True, blank=True)
 
@@ -57,6 +65,14 @@ class District(KeyedName):
     )
     name = models.CharField(_("name"), max_length=100)
     name_key = models.CharField(max_length=100, editable=False, db_index=True)
+    code = models.CharField(
+        _("code"),
+        max_length=4,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The Department of Provincial Administration's code (4 digits)."),
+    )
 
     class Meta:
         verbose_name = _("district")
@@ -91,6 +107,27 @@ class DistrictAlias(KeyedName):
         return self.name
 
 
+class Subdistrict(KeyedName):
+    """A subdistrict (ตำบล/แขวง) of the gazetteer: most local governments are named after one."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="subdistricts", verbose_name=_("district")
+    )
+    code = models.CharField(_("code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_key = models.CharField(max_length=100, editable=False, db_index=True)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+
+    class Meta:
+        verbose_name = _("subdistrict")
+        verbose_name_plural = _("subdistricts")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Organisation(KeyedName):
     class Kind(models.TextChoices):
         PAO = "pao", _("Provincial Administrative Organisation (อบจ.)")
@@ -98,6 +135,7 @@ class Organisation(KeyedName):
         TOWN = "town", _("Town Municipality (เทศบาลเมือง)")
         SUBDISTRICT_MUNICIPALITY = "sdm", _("Subdistrict Municipality (เทศบาลตำบล)")
         SAO = "sao", _("Subdistrict Administrative Organisation (อบต.)")
+        AGENCY = "agency", _("Other agency (not a local government)")
 
     # The full names start with the kind; longest first so เทศบาลตำบล is not read as เทศบาล…
     NAME_PREFIXES = (

@@ -11,11 +11,16 @@ from ita.documents.emblem import check_emblem
 from ita.history.models import EventKind
 from ita.history.services import Actor, deleted_with_history, event_record, saved_with_history
 from ita.lib.thai import name_key
+from ita.organisations import gazetteer
 from ita.organisations.models import (
     ActingAppointment,
+    District,
+    DistrictAlias,
     Organisation,
     OrganisationAlias,
     Position,
+    Province,
+    Subdistrict,
 )
 
 
@@ -154,3 +159,22 @@ def acting_delete(*, appointment: ActingAppointment, actor: Actor) -> None:
         action=EventKind.ACTING_DELETE,
         organisation_id=appointment.position.organisation_id,
     )
+
+
+@transaction.atomic
+def gazetteer_load(*, create: bool, actor: Actor) -> gazetteer.Loaded:
+    """The gazetteer into an install made before it (``manage.py load_gazetteer``)."""
+    loaded = gazetteer.load(Province, District, Subdistrict, DistrictAlias, create=create)
+    event_record(
+        actor=actor,
+        action=EventKind.GAZETTEER_LOAD,
+        organisation_id=None,
+        obj=None,
+        data={
+            "provinces": loaded.provinces,
+            "districts": loaded.districts,
+            "subdistricts": loaded.subdistricts,
+            "coded": len(loaded.coded),
+        },
+    )
+    return loaded

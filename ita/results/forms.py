@@ -35,7 +35,11 @@ class ResultsFilterForm(forms.Form):
         assert isinstance(district, forms.ModelChoiceField)
         assert isinstance(kind, forms.ChoiceField) and isinstance(level, forms.ChoiceField)
         district.queryset = District.objects.filter(province=province)
-        kind.choices = [("", _("All kinds")), *Organisation.Kind.choices]
+        kinds = Organisation.Kind.choices
+        if not Organisation.objects.filter(kind=Organisation.Kind.AGENCY).exists():
+            # Agencies that are not local governments are listed only where an import stored one.
+            kinds = [(k, label) for k, label in kinds if k != Organisation.Kind.AGENCY]
+        kind.choices = [("", _("All kinds")), *kinds]
         level.choices = [("", _("All levels"))] + [(lv, lv) for lv in levels]
 
     def filters(self) -> dict[str, Any]:

@@ -1,10 +1,17 @@
 """The published ITA methods, as data to seed assessment years with (see ../shared/DOMAIN.md).
 
-A year is normally created as a copy of the previous year's method (``services.year_create``);
-these tables are used only when there is no earlier year to copy, and are editable afterwards.
+Every year from 2563 has its method here: the ten indicators and their weights, a rating scheme
+and the pass mark. 2563–2566 rate by letter bands (AA … F); from 2567 the NACC rates by labels
+with per-tool conditions. Official sources for 2567 onward are thin (see docs/ita-method.md):
+a year created from these tables is stored unconfirmed, stays editable, and an administrator
+confirms it (``services.year_confirm``) or switches its scheme (``services.year_set_scheme``).
 """
 
 from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from ita.lib.thai import name_key
 
 D = Decimal
 
@@ -22,8 +29,10 @@ INDICATORS = [
     (10, "การป้องกันการทุจริต", "OIT", D("0.20")),
 ]
 
+Level = tuple[str, Decimal, Decimal | None]
+
 # 2563–2566: letter bands; pass mark 85.
-LETTER_BANDS: list[tuple[str, Decimal, Decimal | None]] = [
+LETTER_BANDS: list[Level] = [
     ("AA", D("95"), None),
     ("A", D("85"), None),
     ("B", D("75"), None),
@@ -34,7 +43,7 @@ LETTER_BANDS: list[tuple[str, Decimal, Decimal | None]] = [
 ]
 
 # 2567 onward: labels, the top two with a condition on every tool; pass mark 85.
-LABELS_2567: list[tuple[str, Decimal, Decimal | None]] = [
+LABELS_2567: list[Level] = [
     ("ผ่านดีเยี่ยม", D("95"), D("95")),
     ("ผ่านดี", D("85"), D("85")),
     ("ผ่าน", D("85"), None),
@@ -42,8 +51,40 @@ LABELS_2567: list[tuple[str, Decimal, Decimal | None]] = [
     ("ต้องปรับปรุงโดยด่วน", D("0"), None),
 ]
 
+LETTERS = "letters"
+LABELS = "labels"
+SCHEMES: dict[str, list[Level]] = {LETTERS: LETTER_BANDS, LABELS: LABELS_2567}
+SCHEME_NAMES = {
+    LETTERS: _("letter bands AA … F (2563–2566)"),
+    LABELS: _("labels ผ่านดีเยี่ยม … ต้องปรับปรุงโดยด่วน (from 2567)"),
+}
+
 PASS_MARK = D("85")
+FIRST_YEAR = 2563
+LABELS_FROM = 2567
 
 
-def default_levels(year: int) -> list[tuple[str, Decimal, Decimal | None]]:
-    return LABELS_2567 if year >= 2567 else LETTER_BANDS
+def scheme_for_year(year: int) -> str:
+    return LABELS if year >= LABELS_FROM else LETTERS
+
+
+def default_levels(year: int) -> list[Level]:
+    return SCHEMES[scheme_for_year(year)]
+
+
+def scheme_of(labels: list[str]) -> str | None:
+    """The known scheme a year's level labels are (None for a scheme edited into another)."""
+    keys = {name_key(label) for label in labels}
+    for scheme, levels in SCHEMES.items():
+        if keys == {name_key(level) for level, _low, _each in levels}:
+            return scheme
+    return None
+
+
+def scheme_of_level(text: str) -> str | None:
+    """The known scheme a level written in a table belongs to (ผ่าน → labels, B → letters)."""
+    key = name_key(text)
+    for scheme, levels in SCHEMES.items():
+        if key in {name_key(level) for level, _low, _each in levels}:
+            return scheme
+    return None

@@ -34,6 +34,14 @@ class AssessmentYear(models.Model):
         _("pass mark"), max_digits=5, decimal_places=2, default=Decimal("85.00")
     )
     note = models.TextField(_("note on the method"), blank=True)
+    confirmed = models.BooleanField(
+        _("method confirmed"),
+        default=True,
+        help_text=_(
+            "A year created by an import has the published method of its period and stays "
+            "unconfirmed until an administrator has checked it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("assessment year")

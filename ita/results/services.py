@@ -21,10 +21,14 @@ from ita.results.models import (
 
 
 @transaction.atomic
-def year_create(*, year: int, actor: Actor, pass_mark: Decimal | None = None) -> AssessmentYear:
-    """Create a fiscal year with a copy of the latest earlier year's method.
+def year_create(
+    *, year: int, actor: Actor, pass_mark: Decimal | None = None, confirmed: bool = True
+) -> AssessmentYear:
+    """Create a fiscal year with the published method of its period (``methods``): the levels
+    of its scheme (letters to 2566, labels from 2567); the indicators and pass mark of the latest
+    earlier year when there is one (they may have been edited), else the published ones.
 
-    Without an earlier year, the published method of that period seeds it (``methods``).
+    An import creates its year ``confirmed=False``: the administrator checks it then.
     """
     if AssessmentYear.objects.filter(year=year).exists():
         raise ValidationError(_("The year %(year)s already exists.") % {"year": year})
@@ -34,43 +38,97 @@ def year_create(*, year: int, actor: Actor, pass_mark: Decimal | None = None) ->
         .prefetch_related("indicators", "levels")
         .first()
     )
-    new = AssessmentYear(year=year)
+    new = AssessmentYear(year=year, confirmed=confirmed)
+    scheme = methods.scheme_for_year(year)
     if source is not None:
         new.pass_mark = source.pass_mark if pass_mark is None else pass_mark
-        new.note = _("Copied from the method of %(year)s.") % {"year": source.year}
-        new.full_clean()
-        new.save()
-        Indicator.objects.bulk_create(
-            Indicator(year=new, number=i.number, name=i.name, tool=i.tool, weight=i.weight)
-            for i in source.indicators.all()
-        )
-        RatingLevel.objects.bulk_create(
-            RatingLevel(
-                year=new, level=r.level, min_total=r.min_total, min_each_tool=r.min_each_tool
-            )
-            for r in source.levels.all()
-        )
+        new.note = _("Indicators and pass mark copied from %(year)s; levels: %(scheme)s.") % {
+            "year": source.year,
+            "scheme": methods.SCHEME_NAMES[scheme],
+        }
+        indicators = [(i.number, i.name, i.tool, i.weight) for i in source.indicators.all()]
     else:
         new.pass_mark = methods.PASS_MARK if pass_mark is None else pass_mark
-        new.full_clean()
-        new.save()
-        Indicator.objects.bulk_create(
-            Indicator(year=new, number=n, name=name, tool=tool, weight=w)
-            for n, name, tool, w in methods.INDICATORS
-        )
-        RatingLevel.objects.bulk_create(
-            RatingLevel(year=new, level=level, min_total=low, min_each_tool=each)
-            for level, low, each in methods.default_levels(year)
-        )
+        new.note = _("The published method of the period; levels: %(scheme)s.") % {
+            "scheme": methods.SCHEME_NAMES[scheme]
+        }
+        indicators = list(methods.INDICATORS)
+    new.full_clean()
+    new.save()
+    Indicator.objects.bulk_create(
+        Indicator(year=new, number=n, name=name, tool=tool, weight=w)
+        for n, name, tool, w in indicators
+    )
+    _set_levels(new, methods.SCHEMES[scheme])
     event_record(
         actor=actor,
         action=EventKind.YEAR_CREATE,
         organisation_id=None,
         obj=new,
         to_state=str(year),
-        data={"copied_from": source.year if source else None},
+        data={
+            "copied_from": source.year if source else None,
+            "scheme": scheme,
+            "confirmed": confirmed,
+        },
     )
     return new
+
+
+def _set_levels(year: AssessmentYear, levels: list[methods.Level]) -> None:
+    year.levels.all().delete()
+    RatingLevel.objects.bulk_create(
+        RatingLevel(year=year, level=level, min_total=low, min_each_tool=each)
+        for level, low, each in levels
+    )
+
+
+@transaction.atomic
+def year_confirm(*, year: AssessmentYear, actor: Actor) -> AssessmentYear:
+    """An administrator has checked the year's method: it is no longer marked unconfirmed."""
+    locked = AssessmentYear.objects.select_for_update().get(pk=year.pk)
+    if not locked.confirmed:
+        locked.confirmed = True
+        locked.save(update_fields=["confirmed"])
+        event_record(
+            actor=actor,
+            action=EventKind.YEAR_CONFIRM,
+            organisation_id=None,
+            obj=locked,
+            from_state="unconfirmed",
+            to_state="confirmed",
+        )
+    return locked
+
+
+@transaction.atomic
+def year_set_scheme(*, year: int, scheme: str, actor: Actor) -> AssessmentYear:
+    """Switch a year's levels to another known scheme (created unconfirmed when missing), when
+    a table's levels show the year was rated by it. Refused when results are stored under the
+    old levels: they would contradict the new ones."""
+    if scheme not in methods.SCHEMES:
+        raise ValidationError(_("Unknown scheme %(scheme)s.") % {"scheme": scheme})
+    found = AssessmentYear.objects.select_for_update().filter(year=year).first()
+    if found is None:
+        found = year_create(year=year, actor=actor, confirmed=False)
+    before = methods.scheme_of(found.level_labels()) or "edited"
+    if before == scheme:
+        return found
+    if Assessment.objects.filter(year=found).exclude(level="").exists():
+        raise ValidationError(
+            _("Results of %(year)s are stored with its levels; the scheme cannot be switched.")
+            % {"year": year}
+        )
+    _set_levels(found, methods.SCHEMES[scheme])
+    event_record(
+        actor=actor,
+        action=EventKind.YEAR_SCHEME,
+        organisation_id=None,
+        obj=found,
+        from_state=before,
+        to_state=scheme,
+    )
+    return AssessmentYear.objects.prefetch_related("indicators", "levels").get(pk=found.pk)
 
 
 @transaction.atomic

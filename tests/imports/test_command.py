@@ -78,7 +78,7 @@ def test_an_unknown_name_matches_on_the_command_line_once_it_has_an_alias(demo, 
     ("args", "message"),
     [
         (["--kind", "indicators"], "not a"),
-        (["--province", "ไม่มีจังหวัดนี้"], "Unknown province"),
+        (["--province", "ไม่มีจังหวัดนี้"], "is not known"),
         (["--year", "2565"], "2564"),
     ],
 )

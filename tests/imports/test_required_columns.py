@@ -46,30 +46,30 @@ def _suso() -> bytes:
     return indicator_csv([("อบต.สุโสะ", "ปะเหลียน", "ตรัง", [D("90")] * 10, None)])
 
 
-def test_a_results_table_without_district_level_change_and_pass_is_refused(demo) -> None:  # noqa: ANN001
+def test_a_results_table_without_district_is_refused_level_change_and_pass_are_optional(
+    demo,
+) -> None:  # noqa: ANN001
     before = _stored()
     with pytest.raises(ValidationError) as caught:
         import_preview(data=SHORT_RESULTS, file_name="short.csv", year=2564)
     text = " ".join(caught.value.messages)
-    for label in (
-        "อำเภอ/district",
-        "ระดับผลการประเมิน/level",
-        "เปรียบเทียบปีที่ผ่านมา/change",
-        "เปรียบเทียบกับเกณฑ์/passed",
-    ):
-        assert label in text
+    assert "อำเภอ/district" in text
+    # The ITAS site publishes no level, change or pass column: they are computed when absent.
+    for label in ("ระดับผลการประเมิน/level", "เปรียบเทียบปีที่ผ่านมา/change", "เปรียบเทียบกับเกณฑ์/passed"):
+        assert label not in text
     assert "ที่/no" not in text and "หน่วยงาน/organisation" not in text  # present or optional
     assert _stored() == before
 
 
-def test_a_results_table_missing_one_column_names_only_that_one(demo) -> None:  # noqa: ANN001
+def test_a_results_table_without_the_pass_column_computes_it(demo) -> None:  # noqa: ANN001
     data = (
         "ที่,หน่วยงาน,อำเภอ,คะแนน 2564,ระดับผลการประเมิน,เปรียบเทียบปีที่ผ่านมา\n"
         "1,องค์การบริหารส่วนจังหวัดตรัง,เมืองตรัง,96.76,AA,+33.84\n"
     ).encode()
-    with pytest.raises(ValidationError, match="lacks required columns: เปรียบเทียบกับเกณฑ์/passed\\."):
-        import_preview(data=data, file_name="t.csv", year=2564)
-    assert not ImportBatch.objects.exists()
+    batch = import_preview(data=data, file_name="t.csv", year=2564)
+    row = batch.rows.get()
+    assert row.status == "unchanged" and row.after["passed"] is True
+    assert [m["code"] for m in row.messages] == ["computed"]
 
 
 def test_an_indicator_table_without_district_or_total_is_refused(demo) -> None:  # noqa: ANN001
@@ -100,7 +100,6 @@ def test_the_page_shows_the_missing_columns_and_stores_nothing(client, demo) -> 
     page = response.content.decode()
     assert 'class="error" role="alert"' in page
     assert "ขาดคอลัมน์ที่จำเป็น" in page and "อำเภอ/district" in page
-    assert "เปรียบเทียบกับเกณฑ์/passed" in page
     assert not ImportBatch.objects.exists()
 
 

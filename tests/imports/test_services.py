@@ -95,6 +95,7 @@ def test_the_seed_on_top_of_the_demo_matches_all_85_rows_unchanged(demo, data: b
         "unchanged": 85,
         "warning": 0,
         "error": 0,
+        "skipped": 0,
         "skipped_lines": batch.counts["skipped_lines"],
     }
     row50 = _row(batch, "50")
@@ -191,23 +192,52 @@ def test_choosing_a_suggestion_saves_an_alias_that_later_imports_use(demo) -> No
     assert row.suggestions[0]["id"] == demo.home.pk
     assert "history" in row.suggestions[0]["reasons"]
     batch = import_row_resolve(batch=batch, row=row, organisation=demo.home, actor=admin)
+    # The preview stores no alias: the choice is the import's until it is applied.
+    assert not OrganisationAlias.objects.filter(name="องค์การบริหารส่วนตำบลอุยไธสงห์").exists()
+    while batch.status == ImportBatch.Status.CHECKING:
+        batch = services.import_check(batch=batch)
+    chosen = _row(batch, "50")
+    assert chosen.organisation == demo.home and batch.counts["error"] == 0
+    # A score reached through a new alias is a warning to confirm, not a quiet "unchanged".
+    assert chosen.status == "warning" and chosen.messages[0]["code"] == "alias_new"
+    import_commit(batch=batch, actor=admin)
     assert OrganisationAlias.objects.filter(
         organisation=demo.home, name="องค์การบริหารส่วนตำบลอุยไธสงห์"
     ).exists()
-    while batch.status == ImportBatch.Status.CHECKING:
-        batch = services.import_check(batch=batch)
-    assert _row(batch, "50").organisation == demo.home
-    assert batch.counts["error"] == 0
     assert Event.objects.filter(action="alias.add", actor=admin).exists()
     fresh = _preview(text.encode())
     assert _row(fresh, "50").match == "alias" and fresh.counts["unchanged"] == 85
+    import_revert(batch=batch, actor=admin)
+    assert not OrganisationAlias.objects.filter(name="องค์การบริหารส่วนตำบลอุยไธสงห์").exists()
+    assert Event.objects.filter(action="alias.remove", actor=admin).exists()
+
+
+def test_a_discarded_preview_with_a_choice_changes_nothing(demo) -> None:  # noqa: ANN001
+    text = seed_text().replace("อุยไธสง\tปะเหลียน", "อุยไธสงห์\tปะเหลี่ยน")
+    batch = _preview(text.encode())
+    aliases, districts = OrganisationAlias.objects.count(), DistrictAlias.objects.count()
+    batch = import_row_resolve(
+        batch=batch, row=_row(batch, "50"), organisation=demo.home, actor=None
+    )
+    services.import_discard(batch=batch, actor=None)
+    assert OrganisationAlias.objects.count() == aliases
+    assert DistrictAlias.objects.count() == districts
+    assert not ImportBatch.objects.exists()
 
 
 def test_a_misspelt_district_is_saved_with_the_chosen_organisation(demo) -> None:  # noqa: ANN001
     text = seed_text().replace("อุยไธสง\tปะเหลียน", "อุยไธสงห์\tปะเหลี่ยน")
     batch = _preview(text.encode())
-    import_row_resolve(batch=batch, row=_row(batch, "50"), organisation=demo.home, actor=None)
+    batch = import_row_resolve(
+        batch=batch, row=_row(batch, "50"), organisation=demo.home, actor=None
+    )
+    assert not DistrictAlias.objects.filter(name="ปะเหลี่ยน").exists()
+    while batch.status == ImportBatch.Status.CHECKING:
+        batch = services.import_check(batch=batch)
+    import_commit(batch=batch, actor=None)
     assert DistrictAlias.objects.filter(name="ปะเหลี่ยน", district=demo.home.district).exists()
+    import_revert(batch=batch, actor=None)
+    assert not DistrictAlias.objects.filter(name="ปะเหลี่ยน").exists()
 
 
 def test_creating_an_organisation_from_a_row_happens_at_commit_and_reverts(demo) -> None:  # noqa: ANN001
@@ -393,8 +423,8 @@ def test_revert_is_refused_when_a_later_import_changed_the_same_results(demo) ->
 
 
 def test_the_province_column_must_agree_with_the_chosen_province(demo) -> None:  # noqa: ANN001
-    other = Province.objects.create(name="พัทลุง")
-    District.objects.create(province=other, name="เมืองพัทลุง")
+    other = Province.objects.get(name="พัทลุง")
+    District.objects.get(province=other, name="เมืองพัทลุง")
     scores = [D("90")] * 10
     batch = _preview(indicator_csv([("อบต.สุโสะ", "ปะเหลียน", "ตรัง", scores, None)]), province=other)
     assert batch.rows.get().messages[0]["code"] == "province_differs"
@@ -458,8 +488,8 @@ def test_without_the_district_alias_rows_match_by_name_with_a_warning(demo) -> N
 
 
 def test_a_name_in_two_provinces_without_district_or_province_is_ambiguous(demo) -> None:  # noqa: ANN001
-    other = Province.objects.create(name="พัทลุง")
-    district = District.objects.create(province=other, name="ควนขนุน")
+    other = Province.objects.get(name="พัทลุง")
+    district = District.objects.get(province=other, name="ควนขนุน")
     Organisation.objects.create(name="องค์การบริหารส่วนตำบลลิพัง", kind="sao", district=district)
     text = (
         "หน่วยงาน,อำเภอ,คะแนน,ระดับ,เปรียบเทียบปีที่ผ่านมา,เปรียบเทียบกับเกณฑ์\n"

@@ -57,10 +57,11 @@ def test_without_a_province_each_province_is_ranked_separately(demo) -> None:  #
 
 
 def test_an_unknown_year_or_province_fails_with_a_clear_message(demo) -> None:  # noqa: ANN001
-    with pytest.raises(CommandError, match="Unknown year 2599. Known years: 2564, 2563"):
+    # In Thai, as the pages.
+    with pytest.raises(CommandError, match="ไม่รู้จักปี 2599 ปีที่มี: 2564, 2563"):
         _run("--year", "2599")
-    with pytest.raises(CommandError, match="Unknown province 'ชลบุรี'"):
-        _run("--year", "2564", "--province", "ชลบุรี")
+    with pytest.raises(CommandError, match="ไม่รู้จักจังหวัด “ไม่มีจังหวัดนี้”"):
+        _run("--year", "2564", "--province", "ไม่มีจังหวัดนี้")
 
 
 def test_an_unknown_year_exits_non_zero_from_the_shell(demo) -> None:  # noqa: ANN001

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from ita.history.models import Event
 from ita.results.models import Indicator
@@ -145,3 +146,17 @@ def test_statuses_of_items_of_another_year_are_refused(demo) -> None:  # noqa: A
             organisation=demo.home, year=demo.year,
             answers={other.pk: services.OitAnswer("published")}, actor=None,
         )  # fmt: skip
+
+
+def test_a_later_year_s_checklist_starts_from_the_latest_earlier_one_and_says_so(
+    client, demo
+) -> None:  # noqa: ANN001
+    from ita.results.models import Assessment
+
+    year = factories.make_year(2566)
+    services.oit_checklist_load(year=year, actor=None)
+    Assessment.objects.create(organisation=demo.home, year=year, total=90)
+    client.force_login(demo.users["legal"])
+    page = client.get(reverse("measures:oit_checklist", args=[demo.home.pk, 2566])).content.decode()
+    assert "เริ่มจากรายการของปี 2564" in page
+    assert "เริ่มจากรายการ" not in client.get(report_url(demo) + "oit/").content.decode()

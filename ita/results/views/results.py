@@ -28,7 +28,10 @@ def year_or_404(year: int) -> AssessmentYear:
 def home(request: HttpRequest) -> HttpResponse:
     years = list(AssessmentYear.objects.order_by("-year"))
     provinces = list(
-        Province.objects.annotate(n=Count("districts__organisations")).order_by("name")
+        # The gazetteer holds every province: those without organisations are not listed.
+        Province.objects.annotate(n=Count("districts__organisations"))
+        .filter(n__gt=0)
+        .order_by("name")
     )
     return render(
         request,

@@ -1,37 +1,57 @@
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ita.imports import parsing
+from ita.imports.describe import method_line
 from ita.imports.matching import province_key
 from ita.imports.messages import ERROR, WARNING, render
 from ita.imports.models import ImportBatch, ImportRow
 from ita.imports.services import import_commit, import_preview
 from ita.organisations.models import Province
 
-STATUSES = ImportRow.Status.values
+STATUSES = ImportRow.Status
 
 
 class Command(BaseCommand):
-    help = (
-        "Import a published score table (CSV, XLSX or text copied from a PDF) through the same "
-        "checks as the browser. Unknown organisations are errors here: reconcile them in the "
-        "browser (/imports/). Exits non-zero, changing nothing, when any row is an error."
-    )
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # In the reader's language (Thai by default), worked out when the help is shown.
+        self.help = _(
+            "Import a published score table (CSV, XLSX or text copied from a PDF or the ITAS site) "
+            "through the same checks as the browser. Exits non-zero, changing nothing, when any row "
+            "is an error"
+        )
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="The table file.")
-        parser.add_argument("--year", type=int, required=True, help="Fiscal year, Buddhist Era.")
-        parser.add_argument("--province", help="Province name, e.g. ตรัง (when the table has none).")
+        parser.add_argument("path", help=_("The table file"))
+        parser.add_argument("--year", type=int, required=True, help=_("Fiscal year, Buddhist Era"))
+        parser.add_argument(
+            "--province", help=_("Province name, e.g. ตรัง (when the table has none)")
+        )
         parser.add_argument(
             "--kind",
             choices=[parsing.RESULTS, parsing.INDICATORS],
-            help="Table kind; detected from the header when not given.",
+            help=_("Table kind; detected from the header when not given"),
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="Check and report only; change nothing."
+            "--create-missing",
+            action="store_true",
+            help=_("Create the unknown organisations that match the gazetteer"),
+        )
+        parser.add_argument(
+            "--agencies",
+            choices=["store", "skip"],
+            help=_(
+                "Agencies that are not local governments: store them as their own kind, or skip"
+            ),
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help=_("Check and report only; change nothing")
         )
 
     def handle(
@@ -41,23 +61,38 @@ class Command(BaseCommand):
         year: int,
         province: str | None,
         kind: str | None,
+        create_missing: bool,
+        agencies: str | None,
         dry_run: bool,
         **options: object,
     ) -> None:
         file = Path(path)
         if not file.is_file():
-            raise CommandError(f"No such file: {path}")
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
         if file.stat().st_size > parsing.MAX_BYTES:
             raise CommandError(
-                f"The file is {file.stat().st_size // 1024 // 1024} MB; "
-                f"the limit is {parsing.MAX_BYTES // 1024 // 1024} MB."
+                _("The file is %(size)s MB; the limit is %(limit)s MB.")
+                % {
+                    "size": file.stat().st_size // 1024 // 1024,
+                    "limit": parsing.MAX_BYTES // 1024 // 1024,
+                }
             )
         prov = None
         if province:
             key = province_key(province)
             prov = next((p for p in Province.objects.all() if province_key(p.name) == key), None)
             if prov is None:
-                raise CommandError(f"Unknown province {province!r}.")
+                raise CommandError(
+                    _(
+                        "The province “%(province)s” is not known; give its name as the gazetteer spells it, e.g. %(example)s"
+                    )
+                    % {"province": province, "example": "ตรัง, ภูเก็ต, สงขลา"}
+                )
+        resolutions: dict[str, object] = {}
+        if create_missing:
+            resolutions["*create_missing"] = True
+        if agencies:
+            resolutions["*agencies"] = agencies
         with transaction.atomic():
             try:
                 batch = import_preview(
@@ -69,6 +104,7 @@ class Command(BaseCommand):
                     source=ImportBatch.Source.COMMAND,
                     actor=None,
                     progress=self._progress,
+                    resolutions=resolutions,
                 )
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from None
@@ -83,32 +119,66 @@ class Command(BaseCommand):
                 except ValidationError as exc:
                     raise CommandError(" ".join(exc.messages)) from None
         if errors:
-            raise CommandError(f"{errors} row(s) with errors; nothing was changed.")
+            raise CommandError(_("%(n)s row(s) with errors; nothing was changed.") % {"n": errors})
         if dry_run:
-            self.stdout.write("Dry run: nothing was changed.")
+            self.stdout.write(_("Dry run: nothing was changed."))
         else:
-            self.stdout.write(self.style.SUCCESS(f"Applied as import #{batch.pk}."))
+            self.stdout.write(
+                self.style.SUCCESS(_("Applied as import #%(id)s.") % {"id": batch.pk})
+            )
 
     def _progress(self, done: int, total: int) -> None:
-        self.stderr.write(f"checked {done}/{total} rows")
+        self.stderr.write(_("checked %(done)s/%(total)s rows") % {"done": done, "total": total})
 
     def _summary(self, batch: ImportBatch) -> None:
         counts = batch.counts
         self.stdout.write(
             f"{batch.get_kind_display()} {batch.year}"
             f"{', ' + batch.province.name if batch.province else ''} ({batch.file_format}): "
-            f"{batch.rows_total} rows"
+            + _("%(n)s rows")
+            % {"n": batch.rows_total}
         )
         self.stdout.write(
             "  "
-            + ", ".join(f"{s}: {counts.get(s, 0)}" for s in STATUSES)
-            + f"; lines skipped (titles, notes, repeated headers): {counts.get('skipped_lines', 0)}"
+            + ", ".join(f"{s.label.lower()}: {counts.get(s.value, 0)}" for s in STATUSES)
+            + "; "
+            + _("lines skipped (titles, notes, repeated headers): %(n)s")
+            % {"n": counts.get("skipped_lines", 0)}
         )
+        self.stdout.write("  " + method_line(batch))
+        findings = batch.findings
+        if findings.get("placeable") and not batch.resolutions.get("*create_missing"):
+            self.stdout.write(
+                "  "
+                + _(
+                    "%(n)s unknown organisation(s) match the gazetteer: add --create-missing to "
+                    "create them"
+                )
+                % {"n": findings["placeable"]}
+            )
+        if findings.get("agencies"):
+            self.stdout.write(
+                "  "
+                + _(
+                    "%(n)s agency(ies) are not local governments (%(choice)s); --agencies store "
+                    "or --agencies skip decides for the whole import"
+                )
+                % {
+                    "n": findings["agencies"],
+                    "choice": batch.resolutions.get("*agencies") or _("not chosen"),
+                }
+            )
         for row in batch.rows.exclude(status__in=["new", "changed", "unchanged"]).order_by("line"):
             for entry in row.messages:
-                if entry["level"] in (ERROR, WARNING):
-                    number = f"no. {row.number}, " if row.number else ""
+                if entry["level"] in (ERROR, WARNING) or row.status == ERROR:
+                    number = _("no. %(n)s, ") % {"n": row.number} if row.number else ""
                     self.stdout.write(
-                        f"  line {row.line} ({number}{row.name or '—'}): "
-                        f"{entry['level']}: {render(entry)}"
+                        _("  line %(line)s (%(number)s%(name)s): %(level)s: %(text)s")
+                        % {
+                            "line": row.line,
+                            "number": number,
+                            "name": row.name or "—",
+                            "level": entry["level"],
+                            "text": render(entry),
+                        }
                     )

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from ita.lib import tables
 from ita.organisations.models import Province
@@ -24,13 +25,18 @@ class Command(BaseCommand):
             )
         except AssessmentYear.DoesNotExist:
             known = ", ".join(str(y) for y in AssessmentYear.objects.values_list("year", flat=True))
-            raise CommandError(f"Unknown year {year}. Known years: {known or 'none'}.") from None
+            raise CommandError(
+                _("Unknown year %(year)s. Known years: %(known)s.")
+                % {"year": year, "known": known or _("none")}
+            ) from None
         prov = None
         if province:
             try:
                 prov = Province.objects.get(name=province.strip())
             except Province.DoesNotExist:
-                raise CommandError(f"Unknown province {province!r}.") from None
+                raise CommandError(
+                    _("Unknown province “%(province)s”.") % {"province": province}
+                ) from None
         table = exports.results_table(year_table(year_obj, prov))
         text = tables.to_json(table) if format == "json" else tables.to_csv(table, bom=False)
         self.stdout.write(text, ending="" if text.endswith("\n") else "\n")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0002_remove_organisation_memo_chain'),
+        ('organisations', '0003_gazetteer'),
     ]
 
     operations = [

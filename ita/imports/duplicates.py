@@ -1,0 +1,46 @@
+"""Two rows of a table for the same organisation: the later one is an error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from ita.imports.messages import ERROR, message
+from ita.imports.models import ImportRow
+from ita.lib.thai import name_key
+
+
+def duplicate_lines(keys: Iterable[tuple]) -> dict[int, int]:
+    """Line → the earlier line with the same organisation (or the same unknown name).
+
+    ``keys`` are (line, organisation id, name, district, province) in line order.
+    """
+    first: dict[tuple, int] = {}
+    found: dict[int, int] = {}
+    for line, organisation_id, name, district, province in keys:
+        if organisation_id is not None:
+            key: tuple = ("org", organisation_id)
+        elif name:
+            key = ("name", name_key(name), name_key(district), province)
+        else:
+            continue
+        if key in first:
+            found[line] = first[key]
+        else:
+            first[key] = line
+    return found
+
+
+class _Row(Protocol):
+    messages: Any
+    status: Any
+    effect: Any
+    before: Any
+    after: Any
+
+
+def mark_duplicate(row: _Row, first_line: int) -> None:
+    """A later row for the same organisation is an error (works on both kinds of row)."""
+    row.messages = [*row.messages, message(ERROR, "duplicate", line=first_line)]
+    row.status, row.effect = ImportRow.Status.ERROR, ""
+    row.before = row.after = None
