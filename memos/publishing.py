@@ -15,16 +15,14 @@ from ita.history.services import AnyUser
 from ita.results.models import Assessment
 from measures.models import PublishedReport
 from measures.publishing import report_publish
-from memos import access, documents
+from memos import access, archive
 from memos.models import Memo
 
 
 def published_pdf_bytes(memo: Memo) -> bytes:
-    """The PDF the public page serves: the decided memo with its report as sent.
-
-    The one place to swap for the stored, signed PDF of the decided memo when there is one.
-    """
-    return documents.memo_pdf(memo)
+    """The PDF the public page serves: the decided memo's document of record, as stored and
+    signed at the decision (``memos.archive``), byte for byte what ``/verify/`` checks."""
+    return archive.memo_pdf_bytes(memo)
 
 
 @transaction.atomic(durable=True)

@@ -12,12 +12,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from ita.demo import memos as demo_memos
 from ita.history.models import Event, EventKind
 from ita.organisations.models import Province
 from ita.results.models import AssessmentYear
 from measures import services
 from measures.models import Finding, Measure, OitItem, OitStatus, PublishedReport
-from memos import publishing
+from memos import archive, publishing
 from memos import services as memo_services
 from memos.models import Memo
 from tests.measures.helpers import home_assessment, make_measure
@@ -60,7 +61,8 @@ def marked(demo, tmp_media):  # noqa: ANN001, ANN201
         files=[SimpleUploadedFile("ev.pdf", b"%PDF-1.4 " + NEVER_PUBLIC[2].encode())],
         actor=legal,
     )
-    memo = Memo.objects.get(author=legal, report_year__year=2564)
+    # A new draft of the seed's memo (the demo's own memo of 2564 is decided already).
+    memo = demo_memos.seed_draft()
     memo_services.memo_update(
         memo=memo, data={"body": memo.body + "\n\n" + NEVER_PUBLIC[3]}, actor=legal
     )
@@ -68,8 +70,11 @@ def marked(demo, tmp_media):  # noqa: ANN001, ANN201
 
 
 def _memo() -> Memo:
-    return Memo.objects.select_related("organisation", "report_year").get(
-        author__username="legal", report_year__year=2564
+    """The marked memo: the newest of the legal officer's memos of 2564."""
+    return (
+        Memo.objects.select_related("organisation", "report_year")
+        .filter(author__username="legal", report_year__year=2564)
+        .latest("pk")
     )
 
 
@@ -181,7 +186,10 @@ def test_the_published_page_shows_exactly_the_report_as_sent(marked) -> None:  #
     assert _leaks(marked, NEVER_PUBLIC + [LATE]) == []
     pdf = Client().get(address + "pdf/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    served = b"".join(pdf.streaming_content)
+    # The document of record: the bytes stored and signed at the decision, as /verify/ knows them.
+    stored = archive.archive_of(memo)
+    assert stored is not None and served == archive.stored_bytes(stored)
     # The public organisation page lists it.
     assert address in Client().get(f"/organisations/{marked.home.pk}/").content.decode()
     event = Event.objects.get(action=EventKind.REPORT_PUBLISH)
