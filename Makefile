@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format demo bench bench-pdf clean system-deps
+.PHONY: run test install lint format demo bench bench-pdf clean system-deps pdfjs
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,15 @@ $(STAMP): requirements.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-install: system-deps $(STAMP)
+install: system-deps $(STAMP) pdfjs
+
+# pdf.js (Firefox's PDF reader) for the PDF tests' text extraction, from the npm registry.
+PDFJS := tools/pdfjs/node_modules/.package-lock.json
+$(PDFJS): tools/pdfjs/package-lock.json
+	npm ci --prefix tools/pdfjs --no-audit --no-fund --loglevel=error
+	@touch $(PDFJS)
+
+pdfjs: system-deps $(PDFJS)
 
 # WeasyPrint needs Pango; install it from Debian when missing (root only, as on these machines).
 system-deps:
