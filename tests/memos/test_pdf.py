@@ -23,7 +23,7 @@ from ita.documents.data import MemoDoc, ReportDoc
 from ita.lib import thai
 from memos import documents, services
 from memos.models import Memo
-from tests import factories
+from tests import factories, readers
 
 pytestmark = pytest.mark.django_db
 
@@ -368,3 +368,20 @@ def test_a_memo_still_in_the_chain_prints_no_withdrawn_mark(rendered) -> None:  
     for state in ("draft", "decided"):
         assert "ถอนเรื่องแล้ว" not in rendered[state].raw
         assert rendered[state].doc.withdrawn_on is None
+
+
+def test_every_reader_gives_back_the_decided_memo_as_typed(rendered) -> None:  # noqa: ANN001
+    """Decided by the five demo users: PDFium, pdf.js, MuPDF, poppler and pdfminer.six alike."""
+    decided = rendered["decided"]
+    memo_words = extract.thai_words(extract.document_texts(decided.doc))
+    words = extract.thai_words(extract.document_texts(decided.doc, decided.report))
+    for name, read in readers.ENGINES.items():
+        text = read(decided.pdf)
+        memo, whole = extract.word_share(memo_words, text), extract.word_share(words, text)
+        print(f"{name}: memo {memo.exact}/{memo.total}, with the report {whole.exact}/{whole.total}")
+        assert memo.share >= 0.97, (name, memo.missing)
+        assert whole.share >= 0.97, (name, whole.missing)
+        # Where it is printed: the unit line, the head of the clerk's office's heading.
+        assert readers.joined(text).count("สำนักปลัด") >= 2, name
+    for word in ("สำนักปลัด", "ผู้บริหาร", "บันทึกข้อความ", "ความเห็น"):
+        assert readers.pdfium_search(decided.pdf, word) >= 1, word
