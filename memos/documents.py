@@ -18,17 +18,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from ita.documents import render
 from ita.documents.data import MemoDoc, ReportDoc, SignBlock
 from ita.history.models import Event, EventKind
+from ita.lib.thai import thai_digits
 from ita.organisations.models import Organisation, Position
 from ita.organisations.people import person_name
 from ita.organisations.selectors import emblem_of
 from measures.documents import organisation_report
 from memos import chain
-from memos.models import STEP_STATES, Memo, SignOff, State
+from memos.models import STEP_STATES, Attachment, Memo, SignOff, State
 from memos.roles import role_heading, role_order
 
 # The notation under an acting signer's own position (the correspondence regulation's form).
@@ -112,7 +114,8 @@ def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
     kind = organisation.kind
     today = today or timezone.localdate()
     current = [s for s in memo.signoffs.all() if s.round == memo.round]
-    content_hash = memo.content_hash()
+    attachments = list(memo.attachments.all())
+    content_hash = memo.content_hash(attachments)
     # A signature covers the text it signed: sign-offs of a returned memo revised since then
     # no longer stand under it (the resubmission starts the chain again).
     standing = [s for s in current if s.content_hash == content_hash]
@@ -150,7 +153,26 @@ def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
         steps=tuple(steps),
         emblem=emblem_of(organisation),
         withdrawn_on=_withdrawn_on(memo),
+        organisation=organisation.name,
+        enclosures=enclosures(memo, attachments),
+        draft=memo.state == State.DRAFT,
     )
+
+
+def report_enclosure(year: int) -> str:
+    """The attached ITA report as the enclosures line names it (in Thai: the paper is Thai)."""
+    with translation.override("th"):
+        return gettext("Report on the ITA results, fiscal year %(year)s") % {
+            "year": thai_digits(str(year))
+        }
+
+
+def enclosures(memo: Memo, attachments: list[Attachment]) -> tuple[str, ...]:
+    """สิ่งที่ส่งมาด้วย: the attached ITA report, then every attached file by its name."""
+    lines = [a.name for a in attachments]
+    if memo.report_year_id is not None:
+        lines.insert(0, report_enclosure(memo.report_year.year))
+    return tuple(lines)
 
 
 def memo_report(memo: Memo) -> ReportDoc | None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ita.documents.emblem import MAX_BYTES as MAX_EMBLEM_BYTES
+from ita.documents.render import CatalogueMissing
 from ita.organisations import membership
 from ita.organisations.models import Organisation, Position
 from ita.organisations.selectors import emblem_of
@@ -356,10 +357,14 @@ def memo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def memo_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def memo_pdf(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """The official PDF at any state: pending steps print as blank blocks to sign by hand."""
     memo = _get_memo_for_user(request, pk)
-    pdf = documents.memo_pdf(memo)
+    try:
+        pdf = documents.memo_pdf(memo)
+    except CatalogueMissing as error:
+        # Not translatable by definition: the message carries its Thai itself.
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     response = FileResponse(
         io.BytesIO(pdf),
         as_attachment=True,

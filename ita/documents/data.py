@@ -79,10 +79,20 @@ class MemoDoc:
     # Set when the author withdrew the memo: the first page says so, with the date, so a
     # printed copy of a withdrawn memo (it keeps its number) cannot pass for a live one.
     withdrawn_on: dt.date | None = None
+    organisation: str = ""  # the PDF's author in its metadata
+    # สิ่งที่ส่งมาด้วย: the attached report and every attached file, in that order.
+    enclosures: tuple[str, ...] = ()
+    draft: bool = False  # a draft warns of what the sent memo must have (the Garuda)
 
     @property
     def body_paragraphs(self) -> tuple[str, ...]:
         return paragraphs(self.body)
+
+    @property
+    def modified(self) -> dt.date | None:
+        """The last day something was signed on it (the metadata's modification date)."""
+        days = [b.signed_on for b in (self.author, *self.steps) if b.signed_on is not None]
+        return max(days, default=self.date)
 
 
 @dataclass(frozen=True)

@@ -255,7 +255,9 @@ class _Program:
         key = (components, advance, text)
         if key not in self.added:
             if self.font is None:
-                self.font = TTFont(io.BytesIO(b"".join(self.stream.stream)))
+                # The same bytes at every render: no new modification time in the head table.
+                data = b"".join(self.stream.stream)
+                self.font = TTFont(io.BytesIO(data), recalcTimestamp=False)
             font = self.font
             order = list(font.getGlyphOrder())
             glyf = font["glyf"]

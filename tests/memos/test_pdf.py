@@ -378,7 +378,9 @@ def test_every_reader_gives_back_the_decided_memo_as_typed(rendered) -> None:  #
     for name, read in readers.ENGINES.items():
         text = read(decided.pdf)
         memo, whole = extract.word_share(memo_words, text), extract.word_share(words, text)
-        print(f"{name}: memo {memo.exact}/{memo.total}, with the report {whole.exact}/{whole.total}")
+        print(
+            f"{name}: memo {memo.exact}/{memo.total}, with the report {whole.exact}/{whole.total}"
+        )
         assert memo.share >= 0.97, (name, memo.missing)
         assert whole.share >= 0.97, (name, whole.missing)
         # Where it is printed: the unit line, the head of the clerk's office's heading.

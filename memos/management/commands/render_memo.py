@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ita.documents.render import CatalogueMissing
 from memos import documents
 from memos.models import Memo
 
@@ -42,7 +43,10 @@ class Command(BaseCommand):
             output.exists() and not os.access(output, os.W_OK)
         ):
             raise CommandError(f"Cannot write {output}: permission denied.")
-        pdf = documents.memo_pdf(memo)
+        try:
+            pdf = documents.memo_pdf(memo)
+        except CatalogueMissing as error:
+            raise CommandError(str(error)) from None
         # Written beside the target, then renamed: an interrupted run never leaves half a PDF.
         part_name = ""
         try:
