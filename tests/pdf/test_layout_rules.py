@@ -94,10 +94,13 @@ def test_published_scores_keep_their_two_decimals(rendered) -> None:  # noqa: AN
 
 def test_the_annex_names_its_source(rendered) -> None:  # noqa: ANN001
     text = " ".join(_pages(rendered.pdf))
-    assert _flat(
-        "ที่มา: เอกสารแนบท้ายประกาศสำนักงาน ป.ป.ช. เรื่อง ผลการประเมินคุณธรรม"
-        "และความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ ประจำปีงบประมาณ พ.ศ. ๒๕๖๔"
-    ) in text
+    assert (
+        _flat(
+            "ที่มา: เอกสารแนบท้ายประกาศสำนักงาน ป.ป.ช. เรื่อง ผลการประเมินคุณธรรม"
+            "และความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ ประจำปีงบประมาณ พ.ศ. ๒๕๖๔"
+        )
+        in text
+    )
 
 
 def test_a_draft_says_when_the_organisation_has_no_garuda(demo_docs) -> None:  # noqa: ANN001
