@@ -52,6 +52,7 @@ _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 _REF = re.compile(rb"^(\d+) (\d+) R$")
 
 
+@cache
 def _is_mark(text: str) -> bool:
     """A glyph drawn on the previous base: its characters are all combining marks."""
     return bool(text) and all(unicodedata.category(c) in ("Mn", "Me") for c in text)
@@ -256,8 +257,11 @@ class _Program:
         if key not in self.added:
             if self.font is None:
                 # The same bytes at every render: no new modification time in the head table.
+                # The glyphs already there are written back as they were read (no bounding
+                # boxes recomputed: it would decode every glyph); the added ones update the
+                # head's box and maxp's composite limits below.
                 data = b"".join(self.stream.stream)
-                self.font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+                self.font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
             font = self.font
             order = list(font.getGlyphOrder())
             glyf = font["glyf"]
@@ -277,6 +281,7 @@ class _Program:
             glyf.glyphs[name] = glyph
             if components:
                 glyph.recalcBounds(glyf)
+                self._account(glyph, len(components))
             else:
                 del glyph.components
             font["hmtx"].metrics[name] = (advance, getattr(glyph, "xMin", 0))
@@ -284,6 +289,18 @@ class _Program:
             self.texts[new] = text
             self.advances[new] = advance
         return self.added[key]
+
+    def _account(self, glyph: Glyph, count: int) -> None:
+        """The font's overall box and composite limits, with this glyph in them."""
+        assert self.font is not None
+        head, maxp = self.font["head"], self.font["maxp"]
+        head.xMin, head.yMin = min(head.xMin, glyph.xMin), min(head.yMin, glyph.yMin)
+        head.xMax, head.yMax = max(head.xMax, glyph.xMax), max(head.yMax, glyph.yMax)
+        points, contours, depth = glyph.getCompositeMaxpValues(self.font["glyf"])
+        maxp.maxCompositePoints = max(maxp.maxCompositePoints, points)
+        maxp.maxCompositeContours = max(maxp.maxCompositeContours, contours)
+        maxp.maxComponentElements = max(maxp.maxComponentElements, count)
+        maxp.maxComponentDepth = max(maxp.maxComponentDepth, depth)
 
     def finish(self) -> None:
         if self.font is None:
@@ -339,14 +356,16 @@ def _drawn(item: bytes, plan: _FontPlan, x: float) -> tuple[list[tuple[int, floa
     """A TJ operator's glyphs with their places (thousandths of an em), and where it ends."""
     glyphs: list[tuple[int, float]] = []
     body = item[: item.rindex(b"]")]
-    for match in _TOKEN.finditer(body):
-        if match.group(1) is not None:
-            raw = bytes.fromhex(match.group(1).decode())
-            for gid in struct.unpack(f">{len(raw) // 2}H", raw):
-                glyphs.append((gid, x))
-                x += plan.width(gid)
-        else:
-            x -= float(match.group(2))
+    widths = plan.widths
+    for hex_string, number in _TOKEN.findall(body):
+        if number:
+            x -= float(number)
+            continue
+        raw = bytes.fromhex(hex_string.decode())
+        for gid in struct.unpack(f">{len(raw) // 2}H", raw):
+            glyphs.append((gid, x))
+            width = widths.get(gid)
+            x += plan.width(gid) if width is None else width
     return glyphs, x
 
 
@@ -493,10 +512,15 @@ class TextLayerFixer:
         if program is None:
             return
         flat = [(n, gid, x) for n, shown in enumerate(run) for gid, x in shown.glyphs]
-        texts = [plan.text(gid) for _, gid, _ in flat]
+        text = plan.text
+        texts = [text(gid) for _, gid, _ in flat]
         redrawn: list[list[list[tuple[int, float]]]] = [[] for _ in run]
         scale = plan.upem / 1000
         for group in clusters(texts):
+            if len(group) == 1:
+                m, gid, mx = flat[group.start]
+                redrawn[m].append([(gid, mx)])
+                continue
             members = [flat[k] for k in group]
             n, base, x = members[0]
             if len(members) == 1 or any(run[m].segment != run[n].segment for m, _, _ in members):
