@@ -170,7 +170,7 @@ def report_enclosure(year: int) -> str:
 def enclosures(memo: Memo, attachments: list[Attachment]) -> tuple[str, ...]:
     """สิ่งที่ส่งมาด้วย: the attached ITA report, then every attached file by its name."""
     lines = [a.name for a in attachments]
-    if memo.report_year_id is not None:
+    if memo.report_year is not None:
         lines.insert(0, report_enclosure(memo.report_year.year))
     return tuple(lines)
 

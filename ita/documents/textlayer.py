@@ -512,8 +512,8 @@ class TextLayerFixer:
         if program is None:
             return
         flat = [(n, gid, x) for n, shown in enumerate(run) for gid, x in shown.glyphs]
-        text = plan.text
-        texts = [text(gid) for _, gid, _ in flat]
+        read = plan.text
+        texts = [read(gid) for _, gid, _ in flat]
         redrawn: list[list[list[tuple[int, float]]]] = [[] for _ in run]
         scale = plan.upem / 1000
         for group in clusters(texts):
