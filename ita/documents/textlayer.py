@@ -8,24 +8,26 @@ the whole cluster, and a glyph shared by two characters keeps whichever it met f
 document: ``pdftotext`` then gives สานัก for สำนัก.
 
 Readers differ on what an empty ToUnicode target means: poppler drops the glyph, PDFium (Chrome,
-Edge), pdf.js (Firefox) and MuPDF print the code itself as a character. Only pdf.js drops a
-zero-width space, and pdf.js ignores ``/ActualText``. What every reader agrees on is a glyph that
-stands for its own character(s), drawn in the order typed. So the fix, run as WeasyPrint's public
-``finisher`` hook on the finished ``pydyf.PDF`` (no re-parsing, no patched WeasyPrint), makes the
-content stream so:
+Edge), pdf.js (Firefox) and MuPDF print the code itself as a character. pdf.js and pdfminer.six
+ignore ``/ActualText``. So the fix, run as WeasyPrint's public ``finisher`` hook on the finished
+``pydyf.PDF`` (no re-parsing, no patched WeasyPrint), gives every reader glyphs that each stand
+for real text, in the order typed:
 
 1. Every glyph reads the character(s) it stands for, from the font itself: the font's cmap read
    backwards, then GSUB ligatures (a glyph made of several characters), glyph names
    (``uni0E48.low`` is U+0E48) and single substitutions (a variant maps back to its base). No
    target is ever empty.
-2. SARA AM, which HarfBuzz draws as two glyphs (NIKHAHIT over the consonant, before any tone mark,
-   then SARA AA), becomes one glyph again: a composite glyph added to the embedded font that draws
-   the same NIKHAHIT at the same offset and the same SARA AA, and reads ำ.
-3. Marks of one cluster are drawn in the order typed (canonical order: the font draws the lowered
-   tone mark before the vowel below it), each at the place it had.
+2. Each cluster of several glyphs (a base and its marks; SARA AM, which HarfBuzz draws as
+   NIKHAHIT over the consonant, before any tone mark, then SARA AA) becomes one composite glyph
+   added to the embedded font: the same outlines at the same offsets (rounded to a font unit,
+   below 0.001 pt at 16 pt). It reads the cluster's base (with SARA AM when it ends in one); an
+   empty glyph one font unit wide after it reads the marks in canonical order (pdf.js takes a
+   glyph whose text holds a combining mark for a zero-width mark, and poppler's layout mode
+   moves a glyph of no width to another line).
+3. The first and the last cluster of each TJ operator get operators of their own (PDFium joins
+   text objects whose boxes overlap in height into one line; see ``_tj``).
 
-What is drawn does not change: the same outlines at the same places (to a thousandth of a font
-unit; the composite's offset is rounded to a whole font unit, below 0.001 pt at 16 pt).
+What is drawn does not change: the same outlines at the same places.
 """
 
 from __future__ import annotations
