@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format demo bench bench-pdf clean system-deps worker backup restore
+.PHONY: run test install lint format demo bench bench-pdf clean system-deps worker backup restore pdfjs
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,17 @@ $(STAMP): requirements.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
+# The Thai catalogue is compiled by every setup path: an official document never prints English.
 install: system-deps $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+
+# pdf.js (Firefox's PDF reader) for the PDF tests' text extraction, from the npm registry.
+PDFJS := tools/pdfjs/node_modules/.package-lock.json
+$(PDFJS): tools/pdfjs/package-lock.json
+	npm ci --prefix tools/pdfjs --no-audit --no-fund --loglevel=error
+	@touch $(PDFJS)
+
+pdfjs: system-deps $(PDFJS)
 
 # WeasyPrint needs Pango; install it from Debian when missing (root only, as on these machines).
 system-deps:
@@ -52,7 +62,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install lint
+test: install pdfjs lint
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(PY) -m pytest $(PYTEST_ARGS)

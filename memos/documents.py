@@ -21,16 +21,18 @@ import datetime as dt
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from ita.documents import render
 from ita.documents.data import MemoDoc, RegisterDoc, RegisterRow, ReportDoc, SignBlock
 from ita.history.models import Event, EventKind
+from ita.lib.thai import thai_digits
 from ita.organisations.models import Organisation, Position
 from ita.organisations.people import person_name
 from ita.organisations.selectors import emblem_of
 from measures.documents import organisation_report
 from memos import chain
-from memos.models import STEP_STATES, Memo, SignOff, State
+from memos.models import STEP_STATES, Attachment, Memo, SignOff, State
 from memos.roles import role_heading, role_order
 from memos.selectors import RegisterEntry, register_entries
 
@@ -115,7 +117,8 @@ def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
     kind = organisation.kind
     today = today or timezone.localdate()
     current = [s for s in memo.signoffs.all() if s.round == memo.round]
-    content_hash = memo.content_hash()
+    attachments = list(memo.attachments.all())
+    content_hash = memo.content_hash(attachments)
     # A signature covers the text it signed: sign-offs of a returned memo revised since then
     # no longer stand under it (the resubmission starts the chain again). In any other state the
     # author cannot edit: a text that differs from what was signed was changed behind the
@@ -158,6 +161,9 @@ def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
         verify_code=memo.verify_code,
         verify_url=verify_url(),
         changed_after_signing=bool(changed) and not restart,
+        organisation=organisation.name,
+        enclosures=enclosures(memo, attachments),
+        draft=memo.state == State.DRAFT,
     )
 
 
@@ -173,6 +179,22 @@ def changed_after_signing(memo: Memo, signoffs: list[SignOff] | None = None) -> 
     rows = signoffs if signoffs is not None else list(memo.signoffs.all())
     content_hash = memo.content_hash()
     return any(s.content_hash != content_hash for s in rows if s.round == memo.round)
+
+
+def report_enclosure(year: int) -> str:
+    """The attached ITA report as the enclosures line names it (in Thai: the paper is Thai)."""
+    with translation.override("th"):
+        return gettext("Report on the ITA results, fiscal year %(year)s") % {
+            "year": thai_digits(str(year))
+        }
+
+
+def enclosures(memo: Memo, attachments: list[Attachment]) -> tuple[str, ...]:
+    """สิ่งที่ส่งมาด้วย: the attached ITA report, then every attached file by its name."""
+    lines = [a.name for a in attachments]
+    if memo.report_year is not None:
+        lines.insert(0, report_enclosure(memo.report_year.year))
+    return tuple(lines)
 
 
 def memo_report(memo: Memo) -> ReportDoc | None:

@@ -13,7 +13,7 @@ from ita.organisations.models import Organisation, Position
 from ita.organisations.selectors import emblem_of
 from ita.results.models import Assessment
 from measures.documents import organisation_report
-from memos.documents import sign_block, unit_line
+from memos.documents import report_enclosure, sign_block, unit_line
 from memos.register import number_text
 
 MEMO_DATE = dt.date(2021, 8, 25)
@@ -78,6 +78,8 @@ def demo_memo(organisation: Organisation, *, body: str = BODY) -> MemoDoc:
         author=sign_block(positions[Position.Role.STAFF], author=True),
         steps=tuple(steps),
         emblem=emblem_of(organisation),
+        organisation=organisation.name,
+        enclosures=(report_enclosure(2564),),
     )
 
 

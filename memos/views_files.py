@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ita.documents.render import CatalogueMissing
 from ita.lib import slots
 from memos import archive, attachments, documents, services
 from memos.forms import AttachmentForm
@@ -54,6 +55,9 @@ def memo_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
         )
     except slots.Busy:
         return _render_busy(request, back=_detail_path(pk))
+    except CatalogueMissing as error:
+        # Not translatable by definition: the message carries its Thai itself.
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     except archive.ArchiveError:
         logger.exception("memo %s: its archived PDF cannot be served", memo.pk)
         return render(request, "memos/archive_missing.html", {"memo": memo}, status=503)

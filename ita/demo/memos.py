@@ -21,7 +21,7 @@ from ita.history.models import Event, EventKind
 from ita.lib.thai import thai_digits
 from ita.organisations.models import Organisation
 from ita.results.models import AssessmentYear
-from memos import register, services
+from memos import archive, register, services
 from memos.models import Memo, MemoArchive, SignOff
 from memos.signing import install_credentials
 
@@ -121,6 +121,9 @@ def decide() -> dict[str, int]:
         COMMENTS, [EventKind.MEMO_FORWARD] * 3 + [EventKind.MEMO_DECIDE], strict=True
     ):
         events.filter(action=action, actor=users[username]).update(at=_at(day, 14))
+    # Its document of record, stored and signed now rather than when a worker gets to the task
+    # the decision queued (which then finds it stored and does nothing).
+    archive.memo_archive(memo.pk)
     fiscal_year = register.register_year(timezone.localdate())
     draft = services.memo_create(
         organisation=home,

@@ -88,10 +88,20 @@ class MemoDoc:
     # The record no longer matches what its signers signed (their content hashes): every page
     # says so, and the signatures still print.
     changed_after_signing: bool = False
+    organisation: str = ""  # the PDF's author in its metadata
+    # สิ่งที่ส่งมาด้วย: the attached report and every attached file, in that order.
+    enclosures: tuple[str, ...] = ()
+    draft: bool = False  # a draft warns of what the sent memo must have (the Garuda)
 
     @property
     def body_paragraphs(self) -> tuple[str, ...]:
         return paragraphs(self.body)
+
+    @property
+    def modified(self) -> dt.date | None:
+        """The last day something was signed on it (the metadata's modification date)."""
+        days = [b.signed_on for b in (self.author, *self.steps) if b.signed_on is not None]
+        return max(days, default=self.date)
 
 
 @dataclass(frozen=True)

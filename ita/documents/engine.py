@@ -78,6 +78,11 @@ def _make_fetcher(resources: dict[str, Resource], refused: list[str]):  # noqa: 
     return LockedFetcher(allowed_protocols={"file", MEMORY_SCHEME})
 
 
+# The document of record is archival: PDF/A-3b (fonts embedded, an sRGB output intent, XMP
+# metadata), tagged for screen readers where WeasyPrint tags (headings, paragraphs, tables).
+ARCHIVAL = "pdf/a-3b"
+
+
 @dataclass
 class RenderResult:
     pdf: bytes
@@ -90,11 +95,13 @@ def render_document(
     *,
     resources: dict[str, Resource] | None = None,
     fix_text_layer: bool = True,
+    variant: str | None = ARCHIVAL,
 ) -> RenderResult:
     """Lay out ``html`` (relative URLs resolve inside static/) and return the PDF.
 
     ``resources`` are served as ``memory:<name>``; everything else outside static/ is refused
-    and listed in ``refused``.
+    and listed in ``refused``. The metadata (title, author, subject, keywords, dates) come from
+    the HTML's ``<title>`` and ``<meta>`` elements; ``variant=None`` writes a plain PDF.
     """
     from weasyprint import HTML  # noqa: PLC0415 (see _make_fetcher)
 
@@ -102,7 +109,8 @@ def render_document(
     fetcher = _make_fetcher(resources or {}, refused)
     document = HTML(string=html, base_url=static_dir().as_uri() + "/", url_fetcher=fetcher).render()
     finisher = TextLayerFixer(font_registry()) if fix_text_layer else None
-    pdf = document.write_pdf(finisher=finisher)
+    options = {"pdf_variant": variant, "pdf_tags": True} if variant else {}
+    pdf = document.write_pdf(finisher=finisher, **options)
     return RenderResult(pdf=pdf, pages=len(document.pages), refused=refused)
 
 

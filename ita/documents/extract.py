@@ -68,7 +68,7 @@ class WordShare:
 
 def word_share(words: Iterable[str], extracted: str) -> WordShare:
     """How many typed words come back exactly (lines joined: a line may break inside a word)."""
-    joined = extracted.replace("\n", "").replace("\f", "")
+    joined = extracted.replace("\r", "").replace("\n", "").replace("\f", "")
     words = list(words)
     missing = tuple(w for w in words if w not in joined)
     return WordShare(len(words) - len(missing), len(words), missing)

@@ -5,12 +5,34 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from ita.documents.data import MemoDoc, RegisterDoc, ReportDoc
 from ita.documents.engine import Resource, render
 
 # Official documents are Thai whatever the reader's interface language.
 DOCUMENT_LANGUAGE = "th"
+
+
+class CatalogueMissing(RuntimeError):
+    """The Thai catalogue is not compiled: the document would print its labels in English."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The Thai translation catalogue is not compiled (locale/th/LC_MESSAGES/django.mo): "
+            "an official document never prints English labels. Run "
+            "`python manage.py compilemessages --ignore=.venv` (make install does). "
+            "ยังไม่ได้คอมไพล์คำแปลภาษาไทย เอกสารราชการจึงยังพิมพ์ไม่ได้ "
+            "ให้ผู้ดูแลระบบสั่ง python manage.py compilemessages"
+        )
+
+
+def _render(template: str, context: dict) -> str:
+    """The template in Thai; refused when the Thai catalogue is not there to print it."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        if gettext("Internal memo") == "Internal memo":
+            raise CatalogueMissing
+        return render_to_string(template, context)
 
 
 def _resources(memo: MemoDoc | None) -> dict[str, Resource]:
@@ -21,22 +43,19 @@ def _resources(memo: MemoDoc | None) -> dict[str, Resource]:
 
 def memo_html(memo: MemoDoc, report: ReportDoc | None = None, *, report_part: str = "") -> str:
     """``report_part``: a report already rendered by ``report_part_html`` (a frozen copy)."""
-    with translation.override(DOCUMENT_LANGUAGE):
-        return render_to_string(
-            "pdf/memo.html",
-            {"memo": memo, "report": report, "report_part": mark_safe(report_part)},  # noqa: S308
-        )
+    return _render(
+        "pdf/memo.html",
+        {"memo": memo, "report": report, "report_part": mark_safe(report_part)},  # noqa: S308
+    )
 
 
 def report_part_html(report: ReportDoc) -> str:
     """The report as the part of a memo's document that follows the memo (to freeze it)."""
-    with translation.override(DOCUMENT_LANGUAGE):
-        return render_to_string("pdf/_report.html", {"report": report})
+    return _render("pdf/_report.html", {"report": report})
 
 
 def report_html(report: ReportDoc) -> str:
-    with translation.override(DOCUMENT_LANGUAGE):
-        return render_to_string("pdf/report.html", {"report": report})
+    return _render("pdf/report.html", {"report": report})
 
 
 def memo_pdf(memo: MemoDoc, report: ReportDoc | None = None, *, report_part: str = "") -> bytes:

@@ -1,26 +1,33 @@
-"""Give WeasyPrint's PDFs a text layer that reads back the Thai typed.
+"""Give WeasyPrint's PDFs a text layer that reads back the Thai typed, in every reader.
 
 A PDF's text layer is each font's ToUnicode map: code → text. WeasyPrint fills it from the first
 cluster a glyph is drawn in (``weasyprint/draw/text.py``, ``draw_text``), so in Thai, where one
 cluster holds several glyphs (a consonant with its marks; SARA AM shaped as NIKHAHIT + SARA AA;
-lowered tone marks swapped with the vowel below), one glyph maps to the empty string, another to
+lowered tone marks drawn before the vowel below), one glyph maps to the empty string, another to
 the whole cluster, and a glyph shared by two characters keeps whichever it met first for the whole
 document: ``pdftotext`` then gives สานัก for สำนัก.
 
-The fix runs as WeasyPrint's public ``finisher`` hook, on the finished ``pydyf.PDF`` before it is
-serialised (no re-parsing, no patched WeasyPrint):
+Readers differ on what an empty ToUnicode target means: poppler drops the glyph, PDFium (Chrome,
+Edge), pdf.js (Firefox) and MuPDF print the code itself as a character. pdf.js and pdfminer.six
+ignore ``/ActualText``. So the fix, run as WeasyPrint's public ``finisher`` hook on the finished
+``pydyf.PDF`` (no re-parsing, no patched WeasyPrint), gives every reader glyphs that each stand
+for real text, in the order typed:
 
-1. Every glyph gets the character(s) it stands for from the font itself: the font's cmap read
+1. Every glyph reads the character(s) it stands for, from the font itself: the font's cmap read
    backwards, then GSUB ligatures (a glyph made of several characters), glyph names
-   (``uni0E48.low`` is U+0E48) and single substitutions (a variant maps back to its base).
-2. Each line's glyphs are grouped into clusters (a base and its marks) and the cluster's text is
-   put back in typed order: NIKHAHIT … SARA AA becomes SARA AM, and marks are put in canonical
-   order (the font draws the lowered tone mark before the vowel below it).
-3. When a glyph must read differently in different places (SARA AA alone, or as the end of SARA
-   AM), it gets an extra code (CID) that draws the same glyph through a ``CIDToGIDMap``, with the
-   same width; the ToUnicode map then gives each code its own text.
+   (``uni0E48.low`` is U+0E48) and single substitutions (a variant maps back to its base). No
+   target is ever empty.
+2. Each cluster of several glyphs (a base and its marks; SARA AM, which HarfBuzz draws as
+   NIKHAHIT over the consonant, before any tone mark, then SARA AA) becomes one composite glyph
+   added to the embedded font: the same outlines at the same offsets (rounded to a font unit,
+   below 0.001 pt at 16 pt). It reads the cluster's base (with SARA AM when it ends in one); an
+   empty glyph one font unit wide after it reads the marks in canonical order (pdf.js takes a
+   glyph whose text holds a combining mark for a zero-width mark, and poppler's layout mode
+   moves a glyph of no width to another line).
+3. The first and the last cluster of each TJ operator get operators of their own (PDFium joins
+   text objects whose boxes overlap in height into one line; see ``_tj``).
 
-What is drawn does not change: every code still draws the glyph it drew, at the same place.
+What is drawn does not change: the same outlines at the same places.
 """
 
 from __future__ import annotations
@@ -29,8 +36,7 @@ import io
 import re
 import struct
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,17 +44,17 @@ from typing import Any
 import pydyf
 from fontTools import agl
 from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables._g_l_y_f import Glyph, GlyphComponent
 
 NIKHAHIT = "\u0e4d"
 SARA_AA = "\u0e32"
 SARA_AM = "\u0e33"
-MAX_CODE = 0xFFFF
 
-_HEX = re.compile(rb"<([0-9a-fA-F]*)>")
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 _REF = re.compile(rb"^(\d+) (\d+) R$")
 
 
+@cache
 def _is_mark(text: str) -> bool:
     """A glyph drawn on the previous base: its characters are all combining marks."""
     return bool(text) and all(unicodedata.category(c) in ("Mn", "Me") for c in text)
@@ -126,69 +132,33 @@ class GlyphText:
             text.setdefault(i, value)
         return cls(text)
 
-    def read(self, gids: list[int], fallback: dict[int, str]) -> list[str]:
-        """The text of each glyph of a line, in typed order (clusters mended)."""
-        texts = [self.text.get(g, fallback.get(g, "")) for g in gids]
-        i = 0
-        while i < len(texts):
-            j = i + 1
-            while j < len(texts) and _is_mark(texts[j]):
-                j += 1
-            # SARA AM is drawn as NIKHAHIT (before any tone mark), then SARA AA: the cluster
-            # reads without it and SARA AA, the spacing glyph, reads SARA AM.
-            am = j < len(texts) and texts[j] == SARA_AA
-            nikhahit = [k for k in range(i + 1, j) if texts[k] == NIKHAHIT] if am else []
-            if nikhahit:
-                texts[nikhahit[-1]] = ""
-                texts[j] = SARA_AM
-            _mend_cluster(texts, i, j)
-            i = j + 1 if nikhahit else j
-        return texts
 
+def cluster_text(texts: list[str]) -> str:
+    """What a cluster's glyphs (a base and its marks, maybe SARA AA) read, in typed order.
 
-def _mend_cluster(texts: list[str], start: int, end: int) -> None:
-    """Give the cluster's base glyph the whole cluster, in typed order; its marks read nothing.
-
-    Marks are drawn raised or shifted (their own baseline, sometimes their own text operator);
-    text extractors then split words at them. On the base glyph the cluster stays one piece.
+    SARA AM is drawn as NIKHAHIT (before any tone mark) then SARA AA: the cluster reads SARA AM
+    at its end. Marks are put in canonical order (the font draws the lowered tone mark before
+    the vowel below it).
     """
-    if end - start > 1:
-        texts[start:end] = [canonical_order("".join(texts[start:end]))] + [""] * (end - start - 1)
+    if len(texts) > 2 and texts[-1] == SARA_AA and NIKHAHIT in texts[1:-1]:
+        at = len(texts) - 2 - texts[-2:0:-1].index(NIKHAHIT)
+        texts = [*texts[:at], *texts[at + 1 : -1], SARA_AM]
+    return canonical_order("".join(texts))
 
 
-@dataclass
-class _FontPlan:
-    """One embedded font: its glyph texts and the codes given out so far."""
-
-    reader: GlyphText | None
-    fallback: dict[int, str]
-    widths: dict[int, float]
-    can_remap: bool
-    next_code: int
-    codes: dict[tuple[int, str], int] = field(default_factory=dict)
-    cid_to_gid: dict[int, int] = field(default_factory=dict)
-    to_unicode: dict[int, str] = field(default_factory=dict)
-
-    def code_for(self, gid: int, text: str) -> int:
-        """The glyph's own code when its usual text is right here, else an extra code."""
-        if gid not in self.to_unicode:
-            self.to_unicode[gid] = self.default_text(gid)
-        if text == self.to_unicode[gid] or not self.can_remap:
-            return gid
-        key = (gid, text)
-        if key not in self.codes:
-            if self.next_code > MAX_CODE:
-                return gid
-            self.codes[key] = code = self.next_code
-            self.next_code += 1
-            self.cid_to_gid[code] = gid
-            self.to_unicode[code] = text
-        return self.codes[key]
-
-    def default_text(self, gid: int) -> str:
-        if self.reader is not None and gid in self.reader.text:
-            return self.reader.text[gid]
-        return self.fallback.get(gid, "")
+def clusters(texts: list[str]) -> list[range]:
+    """A run's glyphs grouped: a base, its marks, and SARA AA when it ends a SARA AM."""
+    groups: list[range] = []
+    i = 0
+    while i < len(texts):
+        j = i + 1
+        while j < len(texts) and _is_mark(texts[j]):
+            j += 1
+        if j < len(texts) and texts[j] == SARA_AA and NIKHAHIT in texts[i + 1 : j]:
+            j += 1
+        groups.append(range(i, j))
+        i = j
+    return groups
 
 
 class FontRegistry:
@@ -270,8 +240,180 @@ def _to_unicode_stream(mapping: dict[int, str], compress: bool) -> list[bytes]:
     return lines
 
 
+Component = tuple[int, int, int]  # glyph id, offset x and y in font units
+
+
+class _Program:
+    """One embedded font program: the cluster glyphs added to it, made on first need."""
+
+    def __init__(self, stream: pydyf.Stream) -> None:
+        self.stream = stream
+        self.font: TTFont | None = None
+        self.added: dict[tuple[tuple[Component, ...], int, str], int] = {}
+        self.texts: dict[int, str] = {}
+        self.advances: dict[int, int] = {}
+
+    def cluster(self, components: tuple[Component, ...], advance: int, text: str) -> int:
+        """One glyph drawing each component at its offset: a whole cluster, read as one."""
+        key = (components, advance, text)
+        if key not in self.added:
+            if self.font is None:
+                # The same bytes at every render: no new modification time in the head table.
+                # The glyphs already there are written back as they were read (no bounding
+                # boxes recomputed: it would decode every glyph); the added ones update the
+                # head's box and maxp's composite limits below.
+                data = b"".join(self.stream.stream)
+                self.font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
+            font = self.font
+            order = list(font.getGlyphOrder())
+            glyf = font["glyf"]
+            glyph = Glyph()
+            glyph.numberOfContours = -1 if components else 0
+            glyph.components = []
+            for gid, dx, dy in components:
+                component = GlyphComponent()
+                component.glyphName, component.x, component.y = order[gid], dx, dy
+                component.flags = 0
+                glyph.components.append(component)
+            name = f"cluster{len(self.added)}"
+            new = self.added[key] = len(order)
+            order.append(name)
+            font.setGlyphOrder(order)
+            glyf.glyphOrder = order
+            glyf.glyphs[name] = glyph
+            if components:
+                glyph.recalcBounds(glyf)
+                self._account(glyph, len(components))
+            else:
+                del glyph.components
+            font["hmtx"].metrics[name] = (advance, getattr(glyph, "xMin", 0))
+            font["maxp"].numGlyphs = len(order)
+            self.texts[new] = text
+            self.advances[new] = advance
+        return self.added[key]
+
+    def _account(self, glyph: Glyph, count: int) -> None:
+        """The font's overall box and composite limits, with this glyph in them."""
+        assert self.font is not None
+        head, maxp = self.font["head"], self.font["maxp"]
+        head.xMin, head.yMin = min(head.xMin, glyph.xMin), min(head.yMin, glyph.yMin)
+        head.xMax, head.yMax = max(head.xMax, glyph.xMax), max(head.yMax, glyph.yMax)
+        points, contours, depth = glyph.getCompositeMaxpValues(self.font["glyf"])
+        maxp.maxCompositePoints = max(maxp.maxCompositePoints, points)
+        maxp.maxCompositeContours = max(maxp.maxCompositeContours, contours)
+        maxp.maxComponentElements = max(maxp.maxComponentElements, count)
+        maxp.maxComponentDepth = max(maxp.maxComponentDepth, depth)
+
+    def finish(self) -> None:
+        if self.font is None:
+            return
+        out = io.BytesIO()
+        self.font.save(out)
+        data = out.getvalue()
+        self.stream.stream = [data]
+        self.stream.extra["Length1"] = len(data)
+
+
+@dataclass
+class _FontPlan:
+    """One embedded font: its glyph texts, widths and program."""
+
+    reader: GlyphText | None
+    fallback: dict[int, str]
+    widths: dict[int, float]
+    program: _Program | None
+    upem: int = 1000
+
+    def text(self, gid: int) -> str:
+        if self.program is not None and gid in self.program.texts:
+            return self.program.texts[gid]
+        if self.reader is not None and gid in self.reader.text:
+            return self.reader.text[gid]
+        return self.fallback.get(gid, "")
+
+    def width(self, gid: int) -> float:
+        if gid in self.widths:
+            return self.widths[gid]
+        if self.program is not None and gid in self.program.advances:
+            return self.program.advances[gid] * 1000 / self.upem
+        return 1000
+
+
+@dataclass
+class _Shown:
+    """One TJ operator of a run: its glyphs and places (thousandths of an em), its rise."""
+
+    index: int
+    glyphs: list[tuple[int, float]]
+    start: float
+    end: float
+    rise: float  # thousandths of an em
+    segment: int  # operators of one segment are drawn one after the other, from one Tm
+
+
+_TOKEN = re.compile(rb"<([0-9a-fA-F]*)>|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)")
+
+
+def _drawn(item: bytes, plan: _FontPlan, x: float) -> tuple[list[tuple[int, float]], float]:
+    """A TJ operator's glyphs with their places (thousandths of an em), and where it ends."""
+    glyphs: list[tuple[int, float]] = []
+    body = item[: item.rindex(b"]")]
+    widths = plan.widths
+    for hex_string, number in _TOKEN.findall(body):
+        if number:
+            x -= float(number)
+            continue
+        raw = bytes.fromhex(hex_string.decode())
+        for gid in struct.unpack(f">{len(raw) // 2}H", raw):
+            glyphs.append((gid, x))
+            width = widths.get(gid)
+            x += plan.width(gid) if width is None else width
+    return glyphs, x
+
+
+def _number(value: float) -> bytes:
+    return (f"{value:.6f}".rstrip("0").rstrip(".") or "0").encode()
+
+
+def _tj(
+    clusters: list[list[tuple[int, float]]], start: float, end: float, plan: _FontPlan
+) -> bytes:
+    """TJ operators drawing each glyph at its place, the pen ending where it ended.
+
+    The first and the last cluster get operators of their own: PDFium (Chrome, Edge) takes two
+    text objects whose boxes overlap in height for one line, and Thai marks make a line's box
+    taller than the line, so a word wrapped at the end of a line would read with a space in
+    it. A single cluster's box does not reach the next line's.
+    """
+    pieces = [clusters[:1], clusters[1:-1], clusters[-1:]] if len(clusters) > 2 else [clusters]
+    if len(clusters) == 2:
+        pieces = [clusters[:1], clusters[1:]]
+    operators: list[bytes] = []
+    pen = start
+    for number, piece in enumerate(pieces):
+        parts: list[bytes] = []
+        run: list[int] = []
+
+        def close(run: list[int] = run, parts: list[bytes] = parts) -> None:
+            if run:
+                parts.append(b"<" + struct.pack(f">{len(run)}H", *run).hex().encode() + b">")
+                run.clear()
+
+        for gid, x in (glyph for cluster in piece for glyph in cluster):
+            if abs(pen - x) > 1e-6:
+                close()
+                parts.append(_number(pen - x))
+            run.append(gid)
+            pen = x + plan.width(gid)
+        close()
+        if number == len(pieces) - 1 and abs(pen - end) > 1e-6:
+            parts.append(_number(pen - end))
+        operators.append(b"[" + b" ".join(parts) + b"] TJ")
+    return b"\n".join(operators)
+
+
 class TextLayerFixer:
-    """A WeasyPrint ``finisher``: rewrites the fonts' ToUnicode maps and text codes."""
+    """A WeasyPrint ``finisher``: each glyph reads its own text, drawn in the order typed."""
 
     def __init__(self, registry: FontRegistry) -> None:
         self.registry = registry
@@ -284,12 +426,16 @@ class TextLayerFixer:
             # Content streams hold one operator per item; a font program is a single item.
             if isinstance(obj, pydyf.Stream) and len(obj.stream) > 1:
                 self._rewrite(obj, plans)
+        programs = {id(p.program): p.program for _, p in plans.values() if p.program}
+        for program in programs.values():
+            program.finish()
         for font_dict, plan in plans.values():
             self._finish_font(pdf, font_dict, plan)
 
     def _plans(self, pdf: pydyf.PDF) -> dict[bytes, tuple[pydyf.Dictionary, _FontPlan]]:
         """Each Type0 font by its resource name (the part of BaseFont before '+')."""
         plans = {}
+        programs: dict[int, _Program] = {}
         for obj in pdf.objects:
             if not (isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/Type0"):
                 continue
@@ -297,110 +443,125 @@ class TextLayerFixer:
             resource = base[1:].split(b"+", 1)[0]
             descendant = _deref(pdf, obj["DescendantFonts"][0])
             descriptor = _deref(pdf, descendant["FontDescriptor"])
-            program = descriptor.get("FontFile2")
-            to_unicode = _deref(pdf, obj["ToUnicode"])
-            fallback = _parse_cmap(to_unicode)
+            program_ref = descriptor.get("FontFile2")
+            fallback = _parse_cmap(_deref(pdf, obj["ToUnicode"]))
             widths = _parse_widths(descendant.get("W", []))
-            reader = None
-            if program is not None:
-                font_stream = _deref(pdf, program)
-                reader = self.registry.reader_for(b"".join(font_stream.stream))
-            # Extra codes need an identity encoding and a TrueType CID font (CIDToGIDMap).
-            can_remap = (
-                reader is not None
-                and obj.get("Encoding") == "/Identity-H"
-                and descendant.get("CIDToGIDMap") == "/Identity"
-            )
-            top = max([*widths, *fallback, 0])
-            plans[resource] = (
-                obj,
-                _FontPlan(reader, fallback, widths, can_remap, next_code=top + 1),
-            )
+            reader, program, upem = None, None, 1000
+            if program_ref is not None:
+                font_stream = _deref(pdf, program_ref)
+                data = b"".join(font_stream.stream)
+                reader = self.registry.reader_for(data)
+                upem = TTFont(io.BytesIO(data), lazy=True)["head"].unitsPerEm
+                # New glyphs need an identity encoding: code = glyph id.
+                if (
+                    obj.get("Encoding") == "/Identity-H"
+                    and descendant.get("CIDToGIDMap") == "/Identity"
+                ):
+                    program = programs.setdefault(id(font_stream), _Program(font_stream))
+            plans[resource] = (obj, _FontPlan(reader, fallback, widths, program, upem))
         return plans
 
     def _rewrite(
         self, stream: pydyf.Stream, plans: dict[bytes, tuple[pydyf.Dictionary, _FontPlan]]
     ) -> None:
-        """Read each text object's glyphs per font, then put back the codes chosen.
+        """Read each run of one font (its TJ operators), then redraw those that must change.
 
         WeasyPrint writes one operator per stream item (``BT``, ``/F 12 Tf``, ``[<…>…] TJ``),
-        so the items are read as they are, without parsing the stream again.
+        so the items are read as they are, without parsing the stream again. A raised mark
+        gets its own TJ operator after ``Ts``; the pen runs on from one TJ to the next until
+        the next ``Tm``.
         """
         items = stream.stream
         font: _FontPlan | None = None
-        gids: list[int] = []
-        # (item index, start in gids, glyph count) of each hex string of the current run
-        strings: list[tuple[int, int, int]] = []
-        # item index → the new codes of each of its hex strings (None: unchanged)
-        changed: dict[int, list[list[int] | None]] = {}
+        size = rise = 0.0
+        x = 0.0
+        segment = 0
+        run: list[_Shown] = []
 
         def flush() -> None:
-            if font is not None and gids:
-                if font.reader is not None:
-                    texts = font.reader.read(gids, font.fallback)
-                else:
-                    texts = [font.fallback.get(g, "") for g in gids]
-                codes = [font.code_for(g, t) for g, t in zip(gids, texts, strict=True)]
-                if codes != gids:
-                    for index, start, count in strings:
-                        new = codes[start : start + count]
-                        changed.setdefault(index, []).append(
-                            new if new != gids[start : start + count] else None
-                        )
-                    for index in {i for i, _, _ in strings}:
-                        if all(c is None for c in changed[index]):
-                            del changed[index]
-            gids.clear()
-            strings.clear()
+            if font is not None and run:
+                self._redraw(items, run, font)
+            run.clear()
 
         for index, item in enumerate(items):
             if type(item) is not bytes:
                 continue
             tail = item[-2:]
             if tail == b"TJ":
-                if font is None:
-                    continue
-                for match in _HEX.finditer(item):
-                    raw = bytes.fromhex(match.group(1).decode())
-                    count = len(raw) // 2
-                    strings.append((index, len(gids), count))
-                    gids.extend(struct.unpack(f">{count}H", raw))
+                if font is not None and size:
+                    glyphs, end = _drawn(item, font, x)
+                    run.append(_Shown(index, glyphs, x, end, rise * 1000 / size, segment))
+                    x = end
             elif tail == b"Tf":
                 flush()
-                name = item.split(None, 1)[0][1:]
-                font = plans[name][1] if name in plans else None
+                name, value = item.split()[:2]
+                font = plans[name[1:]][1] if name[1:] in plans else None
+                size = abs(float(value))
+            elif tail == b"Ts":
+                rise = float(item.split()[0])
+            elif tail in (b"Tm", b"Td", b"TD", b"T*"):
+                x = 0.0
+                segment += 1
             elif item == b"BT" or item == b"ET":
                 flush()
+                x, segment = 0.0, segment + 1
         flush()
 
-        for index, replacements in changed.items():
-            parts = iter(replacements)
-
-            def replace(match: re.Match[bytes], parts: Iterator[list[int] | None] = parts) -> bytes:
-                codes = next(parts)
-                if codes is None:
-                    return match.group(0)
-                return b"<" + struct.pack(f">{len(codes)}H", *codes).hex().encode() + b">"
-
-            items[index] = _HEX.sub(replace, items[index])
+    @staticmethod
+    def _redraw(items: list, run: list[_Shown], plan: _FontPlan) -> None:
+        """Each cluster of several glyphs becomes one glyph, drawn by its base's operator."""
+        program = plan.program
+        if program is None:
+            return
+        flat = [(n, gid, x) for n, shown in enumerate(run) for gid, x in shown.glyphs]
+        read = plan.text
+        texts = [read(gid) for _, gid, _ in flat]
+        redrawn: list[list[list[tuple[int, float]]]] = [[] for _ in run]
+        scale = plan.upem / 1000
+        for group in clusters(texts):
+            if len(group) == 1:
+                m, gid, mx = flat[group.start]
+                redrawn[m].append([(gid, mx)])
+                continue
+            members = [flat[k] for k in group]
+            n, base, x = members[0]
+            if len(members) == 1 or any(run[m].segment != run[n].segment for m, _, _ in members):
+                for m, gid, mx in members:
+                    redrawn[m].append([(gid, mx)])
+                continue
+            components = tuple(
+                (gid, round((mx - x) * scale), round((run[m].rise - run[n].rise) * scale))
+                for m, gid, mx in members
+            )
+            advance = round(sum(plan.width(gid) for _, gid, _ in members) * scale)
+            text = cluster_text([texts[k] for k in group])
+            # pdf.js takes a glyph whose text holds a combining mark for a zero-width mark (it
+            # does not advance, and a space comes after it): the cluster's glyph reads its base,
+            # and an empty glyph at its end, one font unit wide (poppler's layout mode moves a
+            # glyph of no width to another line), reads the marks.
+            head, marks = text[:1], text[1:]
+            if not any(unicodedata.category(c) == "Mn" for c in marks):
+                head, marks = text, ""
+            tail = 1 if marks else 0
+            glyph = program.cluster(components, advance - tail, head)
+            drawn = [(glyph, x)]
+            if marks:
+                drawn.append((program.cluster((), tail, marks), x + plan.width(glyph)))
+            redrawn[n].append(drawn)
+        for shown, clusters_now in zip(run, redrawn, strict=True):
+            if len(clusters_now) > 1 or [g for c in clusters_now for g in c] != shown.glyphs:
+                items[shown.index] = _tj(clusters_now, shown.start, shown.end, plan)
 
     @staticmethod
     def _finish_font(pdf: pydyf.PDF, font_dict: pydyf.Dictionary, plan: _FontPlan) -> None:
-        for gid in plan.fallback:
-            plan.to_unicode.setdefault(gid, plan.default_text(gid))
+        """Every glyph its own text (never an empty target); widths of the added glyphs."""
+        added = plan.program.advances if plan.program is not None else {}
+        mapping = {gid: plan.text(gid) for gid in [*plan.fallback, *added]}
+        mapping = {gid: text for gid, text in mapping.items() if text}
         to_unicode = _deref(pdf, font_dict["ToUnicode"])
-        to_unicode.stream = _to_unicode_stream(plan.to_unicode, to_unicode.compress)
-        if not plan.cid_to_gid:
-            return
+        to_unicode.stream = _to_unicode_stream(mapping, to_unicode.compress)
         descendant = _deref(pdf, font_dict["DescendantFonts"][0])
-        top = max(plan.cid_to_gid)
-        table = bytearray()
-        for cid in range(top + 1):
-            table += plan.cid_to_gid.get(cid, cid).to_bytes(2, "big")
-        cid_map = pydyf.Stream([bytes(table)], compress=to_unicode.compress)
-        pdf.add_object(cid_map)
-        descendant["CIDToGIDMap"] = cid_map.reference
         widths = descendant.get("W")
         if widths is not None:
-            for cid, gid in sorted(plan.cid_to_gid.items()):
-                widths.extend([cid, pydyf.Array([plan.widths.get(gid, 0)])])
+            for gid in sorted(added):
+                widths.extend([gid, pydyf.Array([plan.width(gid)])])

@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from ita.documents.emblem import CheckedEmblem, check_drawable
 from ita.history.models import Event
 from ita.organisations.models import ActingAppointment, Organisation
 
@@ -174,3 +176,61 @@ def test_the_memo_page_shows_the_uploaded_emblem_and_nothing_without_one(
     assert f'<img class="garuda" src="{_url(org)}image/"' in page
     image = client.get(f"{_url(org)}image/")
     assert (image.status_code, image["Content-Type"]) == (200, "image/png")
+
+
+DOCTYPE_SVG = (
+    '<?xml version="1.0" encoding="UTF-16"?>'
+    '<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><text>&b;</text>'
+    + '<circle cx="5" cy="5" r="4"/>' * 150
+    + "</svg>"
+)
+
+
+def _use_bomb(levels: int = 7, fan: int = 8) -> bytes:
+    """About 1 KB: each level draws the one below it ``fan`` times (8⁷ circles in all)."""
+    ids = "abcdefghij"
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg"><defs><circle id="a" r="1"/>']
+    for level in range(1, levels + 1):
+        parts.append(f'<g id="{ids[level]}">' + f'<use href="#{ids[level - 1]}"/>' * fan + "</g>")
+    parts.append(f'</defs><use href="#{ids[levels]}"/></svg>')
+    return "".join(parts).encode()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        # UTF-16 with its byte order mark, and without one (little-endian, as Windows writes).
+        ("garuda.svg", DOCTYPE_SVG.encode("utf-16"), "DOCTYPE"),
+        ("garuda.svg", DOCTYPE_SVG.encode("utf-16-le"), "DOCTYPE"),
+        ("garuda.svg", _use_bomb(), "&lt;use&gt;"),
+    ],
+    ids=["utf-16-doctype", "utf-16le-doctype", "use-bomb"],
+)
+def test_a_hostile_svg_is_refused_in_thai_and_nothing_is_stored(
+    client,  # noqa: ANN001
+    org,  # noqa: ANN001
+    tmp_media,  # noqa: ANN001
+    name: str,
+    data: bytes,
+    message: str,
+) -> None:
+    assert len(_use_bomb()) < 1100
+    client.force_login(org["clerk"])
+    response = _upload(client, org, name, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert "ไฟล์ SVG" in page  # the reason, in Thai
+    assert _emblem(org) == ""
+    assert not Event.objects.filter(action="organisation.emblem").exists()
+    assert not tmp_media.exists() or not any(tmp_media.rglob("*"))
+
+
+def test_an_emblem_that_cannot_be_drawn_in_time_is_refused() -> None:
+    """The last guard, drawing it once in a child process: the bomb, past the static checks."""
+    bomb = CheckedEmblem(_use_bomb(), "image/svg+xml", "svg")
+    with pytest.raises(ValidationError, match="ไม่สามารถวาดภาพได้|นานเกินไป"):
+        check_drawable(bomb, cpu_seconds=2)
+    small = CheckedEmblem(SVG, "image/svg+xml", "svg")
+    assert check_drawable(small) == small

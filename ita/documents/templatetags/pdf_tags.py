@@ -29,6 +29,13 @@ def thai_score(value: object) -> str:
 
 
 @register.filter
+def thai_published(value: object) -> str:
+    """๘๙.๐๐ for 89.00: a score as the NACC publishes it, always with its two decimals."""
+    number = _decimal(value)
+    return "" if number is None else thai.thai_digits(f"{number:.2f}")
+
+
+@register.filter
 def thai_signed(value: object) -> str:
     """+๒๖.๑๙ / -๗.๑๑: the change against last year."""
     number = _decimal(value)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ita.documents.render import CatalogueMissing
 from memos import archive
 from memos.models import Memo
 
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {output}: permission denied.")
         try:
             pdf = archive.memo_pdf_bytes(memo)
-        except archive.ArchiveError as error:
+        except (archive.ArchiveError, CatalogueMissing) as error:
             raise CommandError(str(error)) from None
         # Written beside the target, then renamed: an interrupted run never leaves half a PDF.
         part_name = ""

@@ -35,6 +35,8 @@ class Command(BaseCommand):
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             call_command("flush", interactive=False, verbosity=0)
+        # The demo's memos print in Thai: the catalogue is compiled before its PDF is stored.
+        call_command("compilemessages", ignore_patterns=[".venv"], verbosity=0)
         # The demo memo goes up its chain through the services, which e-mail each signer: the
         # demo's people are not to be written to (kept in memory; the archival PDF is made as
         # the load commits, inside this block).
