@@ -60,7 +60,8 @@ def test_a_download_while_every_slot_is_taken_gets_a_page_that_retries(
     demo,  # noqa: ANN001
     limited: Path,
 ) -> None:
-    memo = Memo.objects.get(author__username="legal")
+    # The demo's fresh draft: its PDF is rendered on request (the decided memo's is stored).
+    memo = Memo.objects.get(author__username="legal", state=Memo.State.DRAFT)
     client = Client()
     client.force_login(demo.users["legal"])
     url = f"/memos/{memo.pk}/pdf/"

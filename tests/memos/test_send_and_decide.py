@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from ita.demo import memos as demo_memos
 from ita.lib.thai import fiscal_year_be
 from memos import documents, roles, services
 from memos.models import Memo, OutgoingRegister, SignOff, State
@@ -17,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _demo_memo() -> Memo:
-    return Memo.objects.get(author__username="legal", report_year__year=2564)
+    """The seed's memo as a fresh draft (the demo's own memo of 2564 is decided already)."""
+    return demo_memos.seed_draft()
 
 
 def test_send_asks_first_and_the_question_changes_nothing(client, org) -> None:  # noqa: ANN001
