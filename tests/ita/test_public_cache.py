@@ -1,5 +1,5 @@
 """Public pages come from a cache keyed by the published data's version (ita.history.published):
-an import, a revert, a method or finding change shows on every page at the next request, a
+an import, a revert, a method change or a publication shows on every page at the next request, a
 matching ETag gets a 304, and nothing of a logged-in user's is cached."""
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from ita.demo import memos as demo_memos
 from ita.history import published
 from ita.history.models import Publication
 from ita.imports.services import import_commit, import_preview, import_revert
 from ita.organisations.models import Organisation
-from ita.results.models import Assessment, AssessmentYear
-from measures import services as measures_services
+from ita.results.models import AssessmentYear
+from memos import publishing as memo_publishing
 from tests.imports.helpers import seed_text
 
 pytestmark = pytest.mark.django_db
@@ -160,22 +161,22 @@ def test_a_method_changed_in_the_admin_shows_at_once(pao: Organisation, demo) ->
     assert b'"pass_mark": 86' in after.content
 
 
-def test_a_finding_on_the_organisation_page_shows_at_once(pao: Organisation, demo) -> None:  # noqa: ANN001
+def test_a_publication_on_the_organisation_page_shows_at_once(
+    tmp_media,  # noqa: ANN001  (first: the demo stores its decided memo's PDF there)
+    demo,  # noqa: ANN001
+) -> None:
+    # Findings are the office's own now; the organisation's page lists its published reports.
     home = demo.home
     client = Client()
     url = f"/organisations/{home.pk}/"
     before = _get(client, url)
-    assessment = Assessment.objects.get(organisation=home, year__year=2564)
-    measures_services.finding_create(
-        assessment=assessment,
-        tool="IIT",
-        indicator=None,
-        text="ประเด็นใหม่ที่ต้องแก้ไขจากการทดสอบ",
-        actor=demo.users["legal"],
-    )
-    after = _get(client, url)
+    address = f"/organisations/{home.pk}/reports/2564/"
+    assert address not in before.content.decode()
+    memo_publishing.memo_publish_report(memo=demo_memos.decided_2564(), actor=demo.users["legal"])
+    after = _get(client, url, if_none_match=before["ETag"])
+    assert after.status_code == 200
     assert after["ETag"] != before["ETag"]
-    assert "ประเด็นใหม่ที่ต้องแก้ไขจากการทดสอบ" in after.content.decode()
+    assert f'<a href="{address}">' in after.content.decode()
 
 
 def test_a_logged_in_users_page_is_rendered_for_them_and_never_cached(
