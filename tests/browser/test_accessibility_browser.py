@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from ita.demo import memos as demo_memos
 from ita.demo.seed import DEMO_PASSWORD
 from ita.imports.models import ImportBatch
 from ita.organisations.models import Province
@@ -28,7 +29,7 @@ BLOCKING = {"serious", "critical"}
 def _prepare(demo) -> None:  # noqa: ANN001
     """A published report (the demo memo through the chain) and a memo waiting at the head."""
     users = demo.users
-    memo = Memo.objects.get(author__username="legal")
+    memo = demo_memos.seed_draft()  # the demo's own memo of 2564 is decided already
     memo_services.memo_send(memo=memo, actor=users["legal"])
     for username in ("head", "deputy", "clerk", "mayor"):
         memo = Memo.objects.get(pk=memo.pk)

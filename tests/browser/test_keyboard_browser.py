@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from ita.demo import memos as demo_memos
 from ita.demo.seed import DEMO_PASSWORD
 from measures.models import PublishedReport
 from memos.models import Memo, State
@@ -50,11 +51,17 @@ def _log_out(page) -> None:  # noqa: ANN001
 def test_the_chain_and_the_publication_with_the_keyboard_alone(page, demo) -> None:  # noqa: ANN001
     # The machines are shared: a slow page is not a failure here (no time limits in tests).
     page.set_default_timeout(120_000)
-    memo = Memo.objects.get(author__username="legal")
+    # A fresh draft of the seed's memo with its report of 2564 (the demo's own is decided).
+    memo = demo_memos.seed_draft()
     _log_in(page, "legal")
     _activate(page, "nav a[href='/memos/']")
     _activate(page, f"main a[href='/memos/{memo.pk}/']")
     _activate(page, "form[action$='/send/'] button[type=submit]", "Space")
+    # The send page asks first; the memo is dated in 2564, so also which register numbers it.
+    assert Memo.objects.get(pk=memo.pk).state == State.DRAFT
+    _tab_to(page, "input[name=register_year]")
+    page.keyboard.press("Space")
+    _activate(page, "form[method=post][action$='/send/'] button[type=submit]")
     assert Memo.objects.get(pk=memo.pk).state == State.HEAD
     _log_out(page)
 
