@@ -182,8 +182,10 @@ def database(backend: str, tmp_path: Path) -> Iterator[dict[str, str]]:
     import psycopg
 
     base = parsed.path.lstrip("/")
+    # Named after DATABASE_URL's and this process: runs side by side never share one. Created
+    # from the server's maintenance database (DATABASE_URL's own need not exist).
     name = f"{base}_upgrade_{os.getpid()}"
-    admin_url = urlunparse(parsed._replace(scheme="postgresql"))
+    admin_url = urlunparse(parsed._replace(scheme="postgresql", path="/postgres"))
     try:
         server = psycopg.connect(admin_url, autocommit=True)
     except psycopg.Error as error:
