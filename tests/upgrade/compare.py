@@ -2,19 +2,23 @@
 
 The rule (the upgrade test's docstring says why):
 
-* A snapshot's *text* is what a reader sees: an HTML page's text runs (not its tags, attributes,
-  scripts or styles) plus the values of its filled-in form fields; a PDF's extracted text; a
-  spreadsheet's or CSV's cells; a JSON document's values.
+* A snapshot's *text* is what a reader sees: an HTML page's text runs in its ``<main>`` (not
+  its tags, attributes, scripts, headings or navigation: ``NOT_DATA``) plus the values of its
+  filled-in form fields; a PDF's extracted text; a spreadsheet's or CSV's cells; a JSON
+  document's values.
 * Its *data* is, in that text, (1) every number, its Thai digits read as Arabic ones and its
   thousands separators dropped (scores, totals, changes, counts, years, days, register
   numbers…), and (2) every occurrence of a *stored value*: a text the old database holds that
   contains a Thai letter (organisation, district and province names, memo subjects and
   bodies, findings, measures, titles, names…), compared without white space (a PDF wraps lines
   where it likes). Wording (labels, headings, help, navigation) is in neither: it may change.
-* The new snapshot keeps the data when each datum occurs in it at least as often as in the
-  old one (new data may be added). Tables and spreadsheets keep their row count and each old
-  column (its data, row by row) is some new column; JSON keeps every old key and list length,
-  each value's data in the new value; admin lists keep every old row (by id) with its data.
+* The new snapshot keeps the data when it shows each datum the old one showed (new data may
+  be added). On a page or PDF that is presence, not count (a new layout may show a name once
+  where the old showed it twice): a lost row shows as a missing name or number, unless every
+  datum of it shows elsewhere on the page; exports, admin lists and tables count their rows.
+  CSVs and spreadsheets keep their row count and each old column (its data, row by row) is
+  some new column; JSON keeps every old key and list length, each value's data in the new
+  value; admin lists keep every old row (by id) with its data, and their count.
 """
 
 from __future__ import annotations
