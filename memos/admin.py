@@ -12,8 +12,8 @@ from memos.models import (
     MemoArchive,
     MemoSettings,
     OutgoingRegister,
-    SignOff,
     SigningCertificate,
+    SignOff,
 )
 
 
