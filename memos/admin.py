@@ -6,7 +6,15 @@ from ita.lib.admin import ReadOnlyAdmin, ReadOnlyMixin
 from ita.organisations.admin import OrganisationAdmin
 from ita.organisations.models import Organisation
 from memos import services
-from memos.models import Attachment, Memo, MemoSettings, OutgoingRegister, SignOff
+from memos.models import (
+    Attachment,
+    Memo,
+    MemoArchive,
+    MemoSettings,
+    OutgoingRegister,
+    SigningCertificate,
+    SignOff,
+)
 
 
 class MemoSettingsInline(admin.StackedInline):
@@ -113,3 +121,25 @@ class SignOffAdmin(ReadOnlyAdmin):
     list_filter = ["step", "decision"]
     search_fields = ["memo__subject", "signer_name", "comment"]
     list_select_related = ["memo"]
+
+
+@admin.register(MemoArchive)
+class MemoArchiveAdmin(ReadOnlyAdmin):
+    """The decided memos' stored PDFs (``memos.archive``): read here, never replaced."""
+
+    list_display = ["memo", "sha256", "size", "signer", "created_at"]
+    search_fields = ["memo__subject", "sha256", "memo__verify_code"]
+    list_select_related = ["memo"]
+    exclude = ["certificate"]
+
+
+@admin.register(SigningCertificate)
+class SigningCertificateAdmin(ReadOnlyAdmin):
+    """The organisations' signing certificates: uploaded by their clerks (``memos.signing``);
+    the key never shows, here or anywhere."""
+
+    list_display = ["organisation", "subject", "not_after", "self_signed", "uploaded_at"]
+    list_filter = ["self_signed"]
+    search_fields = ["organisation__name", "subject", "fingerprint"]
+    list_select_related = ["organisation"]
+    exclude = ["protected_key", "certificate"]

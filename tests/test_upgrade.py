@@ -1,28 +1,49 @@
-"""Upgrading a database made by today's main (58f4f6d, before the "one house" restructuring).
+"""Upgrading a database made by the old release (58f4f6d) keeps every row and what it shows.
 
-The restructuring moves models out of the ``ita`` app by renaming their tables, without copying a
-row. This test builds a database with the OLD code, in a subprocess run from the old tree (its
+This test builds a database with the OLD code, in a subprocess run from the old tree (its
 migrations, the demo, an import and the workflows through its services), snapshots every kind of
-page, export and PDF, then migrates the same database with THIS tree and snapshots it again:
+page, download, export, PDF and command output, then migrates the same database with THIS tree
+and snapshots it again. The release changes many pages on purpose (navigation, reviewed Thai
+wording, new panels and badges, verification codes on the PDFs, PDF/A, cached public pages
+without CSRF tokens, scripts out of the pages), so pages are compared by their DATA, not their
+bytes or lines. What an upgrade must keep:
 
-* every page, download, export and PDF has the same content (PDFs by their text and page count,
-  spreadsheets by their cells), except the differences named in ``EXPECTED`` below;
-* every moved table keeps its rows and ids, and new rows follow the old ids;
-* the migrated schema is the models' (tables, columns, foreign keys to the new tables);
-* the content types moved with the models (same ids: permissions, groups, a staff member's
-  rights and the admin's log keep pointing at them);
-* the history rows have the models' new object types and the organisation each belongs to;
-* the memo chain of an organisation is its ``memos.MemoSettings``.
+* Tables (``compare_tables``): every table of the old database (the moved ones under their new
+  names) keeps every row with its id and the values of its old columns; new rows only after the
+  old ids; columns leave or join a table only as ``DROPPED_COLUMNS``/``ADDED_COLUMNS`` say. The
+  migrated schema is the models' (tables, columns, foreign keys, ``makemigrations --check``, no
+  dangling row: ``migrate_new.schema_problems``). Content types keep their ids (the moved models
+  under their new apps, new ones only for ``NEW_MODELS``), permissions are unchanged, history
+  rows have the models' new object types and the organisation each belongs to, the memo chain
+  of an organisation is its ``memos.MemoSettings``, new rows follow the old ids.
+* Pages, downloads, PDFs, commands (``compare_snapshots``, the rule in
+  ``tests/upgrade/compare.py``): every address answers as before (the moved models' admin pages
+  at their new apps' addresses, ``new_plan``). What counts as DATA in a snapshot: its numbers
+  (Thai digits read as Arabic; scores, totals, changes, counts, years, days, register numbers)
+  and the stored values it shows (every text of the old database with a Thai letter:
+  organisation names, memo subjects, findings, measures, people's names…), taken from an HTML
+  page's main content but its headings, navigation and scripts (plus its fields' values), from a
+  PDF's extracted text, from every cell of a CSV or spreadsheet, from every value of a JSON
+  document. Wording, layout, headings and navigation are not data: they may change. The new
+  snapshot must show every datum the old one showed; it may show more. A CSV or spreadsheet
+  keeps its row count and each old column's data, row by row, in some new column; JSON keeps
+  every key and list length; an admin list keeps every old row, by id, with its data.
+* ``WITHHELD`` names the pages that show less on purpose (issue 14's privacy rules): they must
+  answer as before and still name the organisations.
+* The comparison can fail (``check_the_comparison_can_fail``): after snapshotting, the new run
+  changes one total by 0.01 and deletes one assessment, snapshots the results pages, the API
+  and the exports again (rolled back), and both the page and the table comparisons must report
+  each.
 
 On SQLite always; on PostgreSQL too when DATABASE_URL points at it (in a database of its own,
-dropped afterwards). Outside CI a missing tool or commit skips with its reason; in CI (CI=true)
-it fails. The helper scripts are in ``tests/upgrade/``.
+named after DATABASE_URL's and this process, dropped afterwards). Outside CI a missing tool or
+commit skips with its reason; in CI (CI=true) it fails. The helper scripts are in
+``tests/upgrade/``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import difflib
 import io
 import json
 import os
@@ -37,6 +58,8 @@ from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 import pytest
+
+from tests.upgrade import compare
 
 OLD_COMMIT = "58f4f6d"
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +93,9 @@ NEW_MODELS = {
     ("axes", "accessfailurelog"),
     ("axes", "accesslog"),
     ("otp_totp", "totpdevice"),
+    # The decided memo stored once, signed (pdf-sign), and the signers' certificates.
+    ("memos", "memoarchive"),
+    ("memos", "signingcertificate"),
 }
 FULL_CHAIN = ["head", "deputy", "clerk", "mayor"]
 # The columns that leave or join a moved table.
@@ -80,127 +106,14 @@ ADDED_COLUMNS = {
     "province": {"code"},  # the gazetteer's codes (organisations.0003)
     "district": {"code"},
     "importbatch": {"findings"},
+    "memos_memo": {"urgency", "verify_code"},  # urgency badges; the PDFs' verification codes
+    "ita_assessmentyear": {"confirmed"},  # methods per year as data (tables)
+    "measures_oititem": {"from_report"},
 }
+# Values the snapshot itself writes in both runs (its logins), not compared.
+SNAPSHOT_WRITES = {"auth_user": {"last_login"}}
 # History rows the new code writes without an organisation: the country's data.
 COUNTRY_ACTIONS = ("year.create", "oit.load", "district_alias.add", "import.")
-
-EXPECTED = """Differences between the two snapshots that are not regressions:
-
-* The admin's pages of the moved models are under their new apps (/admin/organisations/…,
-  /admin/history/event/, /admin/imports/…, /admin/measures/finding/): the same changelists are
-  fetched at their new addresses and compared by their rows, columns and counts.
-* The history's changelist has a new column, the organisation of each row (which the old rows
-  get from memos.0004), shows each row's action by its label (the actions are choices now)
-  rather than its code, and its object type with the model's new app (ita.organisation is
-  organisations.organisation): compared with the old list through the labels and the renames,
-  the organisation checked against the rows' owners.
-* History rows of a measure deleted before the upgrade keep no organisation: the old rows name
-  neither the measure's report nor its organisation, and the measure is gone.
-* Issue 14 changed on purpose: the reviewed Thai words (``REWORDED``, applied to the old
-  snapshot's lines); the publishing panel on a decided memo and the report's line on its
-  privacy (left out of the new page, ``ADDED_PARTS``); the public organisation page (the
-  report's findings are private until published; its published reports are listed) and the
-  insights pages and their downloads (no average of fewer than three organisations; how many
-  each covers): those load as before, their content is new (``CHANGED_BY_DESIGN``).
-* The navigation links pages added since (NEW_NAV_LINKS, staff only) are left out of the new pages.
-* A visitor's pages carry no CSRF token (their language switch takes none): they are cached
-  and shared (ita.history.published). Tokens are left out of both snapshots.
-* Issue 12 (accounts and headers): the user's name in the top bar links to the password change;
-  the import pages load their script from static/ita/imports.js (no inline script under the
-  Content-Security-Policy) and the revert button asks through data-confirm; organisations have
-  the new setting signers_need_second_factor (off), and django-axes and django-otp bring their
-  models. Both sides' lines are made alike before comparing (``without_issue_12``).
-* An import's page says which method its year is checked against (a new line,
-  ``<p class="method">``), taken out of the new page before comparing.
-* The gazetteer (organisations.0003) gives the stored provinces and districts their codes (new
-  columns) and adds the subdistricts (a new model); an import keeps its findings (a new column).
-"""
-# Links in the navigation to pages the old tree did not have.
-NEW_NAV_LINKS = ("/ops/tasks/",)
-
-
-def without_new_links(page: dict | None) -> dict | None:
-    """The page without the navigation's links to pages added since (a link is three lines)."""
-    if not page or "html" not in page:
-        return page
-    lines, kept, skip = page["html"], [], 0
-    for line in lines:
-        if skip:
-            skip -= 1
-            continue
-        if any(line == f'<a href="{url}">' for url in NEW_NAV_LINKS):
-            skip = 2
-            continue
-        kept.append(line)
-    return {**page, "html": kept}
-
-
-# Issue 14's reviewed Thai: a line that is the old words, or starts with them and ": ".
-REWORDED = {
-    "วินิจฉัยแล้ว": "สั่งการแล้ว",
-    "วินิจฉัย": "สั่งการ",
-    "ไม่เปลี่ยนแปลง": "คงเดิม",
-    "เปลี่ยนแปลง": "แก้ไขจากเดิม",
-    "ตัวอย่าง": "ตรวจสอบก่อนนำเข้า",
-    "ทิ้งตัวอย่าง": "ยกเลิกการนำเข้าครั้งนี้",
-    "หน้าตัวอย่าง": "หน้าตรวจสอบก่อนนำเข้า",
-}
-CHANGED_BY_DESIGN = re.compile(r"^\S+ /organisations/\d+/(insights/.*)?$")
-# What issue 14 adds to a page, left out of the new page: (its first line, its last line).
-ADDED_PARTS = [
-    ('<section class="publish" aria-labelledby="publish-heading">', "</section>"),  # a memo
-    ('<p class="privacy">', "</p>"),  # the report: private until published, or where
-]
-
-
-def reworded(value: Any) -> Any:
-    if isinstance(value, str):
-        for old, new in REWORDED.items():
-            if value == old:
-                return new
-            if value.startswith(old + ": "):
-                return new + value[len(old) :]
-        return value
-    if isinstance(value, list):
-        return [reworded(v) for v in value]
-    if isinstance(value, dict):
-        return {k: reworded(v) for k, v in value.items()}
-    return value
-
-
-def without_added_parts(page: Any) -> Any:
-    lines = page.get("html") if isinstance(page, dict) else None
-    for first, last in ADDED_PARTS:
-        if lines and first in lines:
-            start = lines.index(first)
-            end = lines.index(last, start)
-            lines = lines[:start] + lines[end + 1 :]
-            page = {**page, "html": lines}
-    return page
-
-
-CONFIRM = re.compile(r"onsubmit=\"return confirm\('([^']*)'\);\"")
-
-
-def without_issue_12(lines: list[str]) -> list[str]:
-    """A page's lines, old or new, with issue 12's expected changes made alike (``EXPECTED``)."""
-    out: list[str] = []
-    skipping = False
-    for line in lines:
-        if skipping:  # an inline script (old) or the import pages' script file (new)
-            skipping = line != "</script>"
-            continue
-        if line in ("<script>", '<script src="/static/ita/imports.js" defer>'):
-            skipping = True
-            continue
-        if line.startswith('<a class="who" href="/accounts/password/"'):
-            line = '<span class="who">'
-        elif line == "</a>" and out and out[-2:-1] == ['<span class="who">']:
-            line = "</span>"
-        line = CONFIRM.sub(lambda m: f'data-confirm="{m[1]}"', line)
-        line = line.replace('style="height: 1.5cm; width: auto;"', 'class="emblem-preview"')
-        out.append(line)
-    return out
 
 
 def missing(reason: str) -> None:
@@ -269,8 +182,10 @@ def database(backend: str, tmp_path: Path) -> Iterator[dict[str, str]]:
     import psycopg
 
     base = parsed.path.lstrip("/")
+    # Named after DATABASE_URL's and this process: runs side by side never share one. Created
+    # from the server's maintenance database (DATABASE_URL's own need not exist).
     name = f"{base}_upgrade_{os.getpid()}"
-    admin_url = urlunparse(parsed._replace(scheme="postgresql"))
+    admin_url = urlunparse(parsed._replace(scheme="postgresql", path="/postgres"))
     try:
         server = psycopg.connect(admin_url, autocommit=True)
     except psycopg.Error as error:
@@ -303,21 +218,6 @@ def new_plan(plan: dict[str, Any]) -> dict[str, Any]:
 
 
 # Comparing ----------------------------------------------------------------------------------------
-
-
-def dump(value: Any) -> list[str]:
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return value
-    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True).splitlines()
-
-
-def describe(key: str, before: Any, after: Any) -> str:
-    if isinstance(after, dict) and "error" in after:
-        return f"{key}: the new code fails: {after['error']}\n{after.get('traceback', '')}"
-    lines = list(difflib.unified_diff(dump(before), dump(after), "before", "after", lineterm=""))
-    shown = "\n".join(lines[:80])
-    more = f"\n… {len(lines) - 80} more lines" if len(lines) > 80 else ""
-    return f"{key} differs:\n{shown}{more}"
 
 
 def rows_by_id(table: dict[str, Any]) -> dict[Any, dict[str, Any]]:
@@ -361,100 +261,34 @@ def expected_owners(old: dict[str, Any]) -> dict[int, int | None]:
     return owners
 
 
-def event_labels() -> dict[str, str]:
-    """Each history action's label as the admin shows it (in Thai, the site's language)."""
-    from django.utils import translation
-
-    from ita.history.models import EventKind
-
-    with translation.override("th"):
-        return {kind.value: str(kind.label) for kind in EventKind}
-
-
-def compare_event_changelist(
-    key: str, before: dict, after: dict, old: dict, problems: list[str]
-) -> None:
-    """The history's changelist: the old columns plus the organisation; actions by label."""
-    if not isinstance(after, dict) or "changelist" not in before or "changelist" not in after:
-        problems.append(describe(key, before, after))
-        return
-    old_list, new_list = before["changelist"], after["changelist"]
-    added = [i for i, c in enumerate(new_list["columns"]) if c not in old_list["columns"]]
-    if len(added) != 1 or len(new_list["columns"]) != len(old_list["columns"]) + 1:
-        problems.append(f"{key}: expected one new column (the organisation), got:\n"
-                        f"{old_list['columns']}\n{new_list['columns']}")  # fmt: skip
-        return
-    column = added[0]
-    labels = event_labels()
-    # The action's column: the one whose old cells are all action codes.
-    action = next(
-        i
-        for i in range(len(old_list["columns"]))
-        if all(row["cells"][i] in labels for row in old_list["rows"])
-    )
-    names = {pk: row["name"] for pk, row in rows_by_id(old["tables"]["organisation"]).items()}
-    owners = expected_owners(old)
-    rows = []
-    for row in new_list["rows"]:
-        cells = list(row["cells"])
-        organisation = cells.pop(column)
-        expected = owners.get(int(row["id"]))
-        if organisation != (names[expected] if expected else "-"):
-            problems.append(
-                f"{key}: history row {row['id']} shows the organisation {organisation!r}, "
-                f"expected {names.get(expected, '-')!r}"
-            )
-        rows.append({**row, "cells": cells})
-    # The object type's column: the other one whose old cells are all model labels.
-    object_type = next(
-        i
-        for i in range(len(old_list["columns"]))
-        if i != action
-        and all(re.fullmatch(r"[a-z_]+\.[a-z_]+", row["cells"][i]) for row in old_list["rows"])
-    )
-    renamed = {f"ita.{model}": f"{label}.{model}" for model, label in MOVED.items()}
-    old_rows = []
-    for row in old_list["rows"]:
-        cells = list(row["cells"])
-        cells[action] = labels.get(cells[action], cells[action])
-        cells[object_type] = renamed.get(cells[object_type], cells[object_type])
-        old_rows.append({**row, "cells": cells})
-    shown = {**new_list, "columns": old_list["columns"], "rows": rows}
-    if {**after, "changelist": shown} != {**before, "changelist": {**old_list, "rows": old_rows}}:
-        problems.append(describe(key, {**before, "changelist": {**old_list, "rows": old_rows}},
-                                 {**after, "changelist": shown}))  # fmt: skip
-
-
-def without_method_line(page: Any) -> Any:
-    """The page without the import's method line (see ``EXPECTED``)."""
-    lines = page.get("html") if isinstance(page, dict) else None
-    if not isinstance(lines, list) or '<p class="method">' not in lines:
-        return page
-    at = lines.index('<p class="method">')
-    return {**page, "html": lines[:at] + lines[at + 3 :]}
-
-
-def compare_snapshots(old: dict, new: dict, plan: dict) -> list[str]:
-    problems: list[str] = []
-    history_pages = {p["key"] for p in plan["pages"] if p["url"].startswith("/admin/ita/event/")}
-    for key, before in old["pages"].items():
-        after = without_new_links(without_method_line(new["pages"].get(key)))
-        if isinstance(after, dict) and isinstance(after.get("html"), list):
-            after = {**after, "html": without_issue_12(after["html"])}
-        if isinstance(before, dict) and isinstance(before.get("html"), list):
-            before = {**before, "html": without_issue_12(before["html"])}
-        if key in history_pages:
-            compare_event_changelist(key, before, after, old, problems)
-        elif CHANGED_BY_DESIGN.match(key):
-            if (after or {}).get("status") != before.get("status"):
-                problems.append(describe(key, before, after))
-        else:
-            before, after = reworded(before), without_added_parts(after)
-            if after != before:
-                problems.append(describe(key, before, after))
-    for key, before in old["commands"].items():
-        if new["commands"].get(key) != before:
-            problems.append(describe(f"manage.py {key}", before, new["commands"].get(key)))
+def compare_rows(name: str, before: dict, after: dict, renamed: dict[str, str]) -> list[str]:
+    """A table's old rows against its migrated rows: every old id kept with the values of its
+    old columns (but the columns ``SCHEMA_CHANGES`` drops); new rows only after the old ids
+    (the new code's own writes, e.g. the decided memo's archive); new columns only as listed."""
+    model = name if name in MOVED else None
+    dropped = DROPPED_COLUMNS.get(model or name, set())
+    added = ADDED_COLUMNS.get(model or name, set())
+    expected = sorted({c for c in before["columns"] if c not in dropped} | added)
+    if sorted(after["columns"]) != expected:
+        return [f"{name}: columns {sorted(before['columns'])} became {sorted(after['columns'])}"]
+    old_rows, new_rows = rows_by_id(before), rows_by_id(after)
+    problems = []
+    gone = sorted(set(old_rows) - set(new_rows))
+    if gone:
+        problems.append(f"{name}: {len(gone)} of {len(old_rows)} rows lost, ids {gone[:20]}")
+    highest = max(old_rows, default=0)
+    early = sorted(pk for pk in set(new_rows) - set(old_rows) if pk <= highest)
+    if early:
+        problems.append(f"{name}: rows appeared among the old ids: {early[:20]}")
+    for pk in sorted(set(old_rows) & set(new_rows)):
+        skip = dropped | SNAPSHOT_WRITES.get(name, set())
+        kept = {c: v for c, v in old_rows[pk].items() if c not in skip}
+        if "object_type" in kept and name == "event":
+            kept["object_type"] = renamed.get(kept["object_type"], kept["object_type"])
+        now = {c: new_rows[pk][c] for c in kept}
+        if kept != now:
+            changed = {c: (kept[c], now[c]) for c in kept if kept[c] != now[c]}
+            problems.append(f"{name} row {pk} changed (before, after): {changed}")
     return problems
 
 
@@ -463,35 +297,21 @@ def compare_tables(old: dict, new: dict, owners: dict[int, int | None]) -> list[
     old_t, new_t = old["tables"], new["tables"]
     renamed = {f"ita.{model}": f"{label}.{model}" for model, label in MOVED.items()}
 
-    # Every moved table: the same ids, the same values (but the columns that moved).
-    for model in MOVED:
-        before, after = old_t[model], new_t[model]
-        expected_columns = [
-            c for c in before["columns"] if c not in DROPPED_COLUMNS.get(model, set())
-        ] + sorted(ADDED_COLUMNS.get(model, set()))
-        if sorted(after["columns"]) != sorted(expected_columns):
-            problems.append(f"{model}: columns {before['columns']} became {after['columns']}")
+    # Every table of the old database (the moved ones by their new names in ``new``): its rows.
+    for table in old_t:
+        if table in {"django_content_type", "auth_permission"}:
+            continue  # below: they change as the models moved
+        if table not in new_t:
+            problems.append(f"the table {table} was not read after the upgrade")
             continue
-        old_rows, new_rows = rows_by_id(before), rows_by_id(after)
-        if list(old_rows) != list(new_rows):
-            problems.append(
-                f"{model}: {len(old_rows)} rows became {len(new_rows)}; ids lost "
-                f"{sorted(set(old_rows) - set(new_rows))[:20]}, "
-                f"new {sorted(set(new_rows) - set(old_rows))[:20]}"
-            )
-            continue
-        for pk, row in old_rows.items():
-            kept = {c: v for c, v in row.items() if c in new_rows[pk]}
-            if model == "event":
-                kept["object_type"] = renamed.get(row["object_type"], row["object_type"])
-            now = {c: v for c, v in new_rows[pk].items() if c in kept}
-            if kept != now:
-                problems.append(describe(f"{model} row {pk}", kept, now))
+        problems += compare_rows(table, old_t[table], new_t[table], renamed)
 
     # The history: new object types (none of the old app's left) and each row's organisation.
     events = rows_by_id(new_t["event"])
     measures = set(rows_by_id(old_t["measures_measure"]))
     for pk, event in events.items():
+        if pk not in owners:
+            continue  # written by the new code while snapshotting (compare_rows checks its id)
         if event["object_type"] in renamed:
             problems.append(f"history row {pk} still names {event['object_type']}")
         if event["organisation_id"] != owners[pk]:
@@ -544,12 +364,6 @@ def compare_tables(old: dict, new: dict, owners: dict[int, int | None]) -> list[
     for pk, row in new_perms.items():
         if pk not in old_perms and row["content_type_id"] not in new_type_ids:
             problems.append(f"a new permission for an old model: {row}")
-    for table in old_t:
-        if table in MOVED or table in {"django_content_type", "auth_permission"}:
-            continue
-        if old_t[table] != new_t[table]:
-            problems.append(describe(f"table {table}", old_t[table], new_t[table]))
-
     # The memo chain: a MemoSettings row for each organisation whose chain was not the full one.
     chains = {
         row["id"]: load_json(row["memo_chain"])
@@ -562,6 +376,77 @@ def compare_tables(old: dict, new: dict, owners: dict[int, int | None]) -> list[
     }
     if settings != chains:
         problems.append(f"memo settings {settings}, expected the old chains {chains}")
+    return problems
+
+
+# Pages that show less on purpose since the old release: what they still must show (the
+# organisations' names; their numbers may go).
+WITHHELD = {
+    # Issue 14: a report's findings and measures are private until it is published.
+    re.compile(r"^\S+ /organisations/\d+/$"): "the public organisation page",
+    # Issue 14: no average of fewer than three organisations (pages and downloads).
+    re.compile(r"^\S+ /organisations/\d+/insights/"): "the insights and their downloads",
+}
+NAMES = ("organisation", "district", "province")
+
+
+def compare_snapshots(old: dict, new: dict, words: compare.Data) -> list[str]:
+    """Every page, download, export, PDF and command output of the old run against the new
+    run's: the same answer and the same data (``tests/upgrade/compare.py``), but for
+    ``WITHHELD``'s pages only the organisations' names."""
+    names = compare.Data(compare.vocabulary({t: old["tables"][t] for t in NAMES}), numbers=False)
+    problems = []
+    for key, before in old["pages"].items():
+        what = names if any(p.match(key) for p in WITHHELD) else words
+        problems += compare.compare_content(key, before, new["pages"].get(key), what)
+    for key, before in old["commands"].items():
+        after = new["commands"].get(key)
+        problems += compare.compare_content(f"manage.py {key}", before, after, words)
+    return problems
+
+
+def check_the_comparison_can_fail(old: dict, corrupted: dict, words: compare.Data) -> list[str]:
+    """The new run's self-check (``migrate_new.corrupted``): with one total changed by 0.01 and
+    one assessment deleted, the comparison of the public results, the API and the exports
+    reports both, and so does the tables' comparison."""
+    if "error" in corrupted:
+        return [f"the corrupted snapshot could not be taken:\n{corrupted['error']}"]
+    seen = compare_snapshots(
+        {
+            **old,
+            "pages": {k: old["pages"][k] for k in corrupted["pages"]},
+            "commands": {k: old["commands"][k] for k in corrupted["commands"]},
+        },
+        corrupted,
+        words,
+    )
+    rows = compare_rows(
+        "ita_assessment", old["tables"]["ita_assessment"], corrupted["tables"]["ita_assessment"], {}
+    )
+    total, lost = corrupted["changed"]["total"], corrupted["lost"]
+    kinds = {
+        "a page": lambda p: ": data lost:" in p,
+        "a CSV": lambda p: "format=csv" in p or "--format csv" in p,
+        "a spreadsheet": lambda p: "format=xlsx" in p,
+        "the API": lambda p: p.startswith("- /api/v1/"),
+    }
+    wanted = {
+        f"the changed total {total} on {kind}": lambda p, on=on: on(p) and f"{total}" in p
+        for kind, on in kinds.items()
+    } | {
+        f"the lost assessment of {lost['organisation']} on {kind}": lambda p, on=on: (
+            on(p) and (lost["organisation"] in p or " rows became " in p)
+        )
+        for kind, on in kinds.items()
+        if kind != "the API"  # the API's lists asked for are of 2564
+    }
+    problems = [
+        f"the comparison of pages and exports misses {what} (it reported: {seen[:10]})"
+        for what, found in wanted.items()
+        if not any(found(p) for p in seen)
+    ]
+    if not any("rows lost" in p for p in rows) or not any("changed" in p for p in rows):
+        problems.append(f"the tables' comparison misses the corruption: {rows}")
     return problems
 
 
@@ -658,15 +543,14 @@ def test_a_database_of_todays_main_migrates_without_losing_a_row_or_a_page(
 
     problems = check_old_snapshot(old)
     assert not problems, "The old database is not what the test needs:\n" + "\n".join(problems)
-
-    owners = expected_owners(old)
+    words = compare.Data(compare.vocabulary(old["tables"]))
     problems = (
-        compare_snapshots(old, new, plan)
-        + compare_tables(old, new, owners)
+        compare_snapshots(old, new, words)
+        + compare_tables(old, new, expected_owners(old))
         + check_new_rows(old, new)
         + [f"schema: {p}" for p in new["schema_problems"]]
+        + check_the_comparison_can_fail(old, new["corrupted"], words)
     )
     assert not problems, (
-        f"After the upgrade ({backend}), {len(problems)} difference(s) beyond the expected ones"
-        f"\n({EXPECTED}):\n\n" + "\n\n".join(problems)
+        f"After the upgrade ({backend}), {len(problems)} problem(s):\n\n" + "\n\n".join(problems)
     )

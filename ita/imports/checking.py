@@ -14,6 +14,7 @@ from typing import Any, overload
 
 from ita.imports import parsing
 from ita.imports.duplicates import duplicate_lines, mark_duplicate  # noqa: F401 (named here before)
+from ita.imports.limits import over_limits
 from ita.imports.matching import Directory, expand_abbreviation, history_for
 from ita.imports.messages import ERROR, INFO, WARNING, column_label, message
 from ita.imports.method import YearMethod, year_method  # noqa: F401 (named here before)
@@ -242,7 +243,7 @@ class Checker:
         if not result.name:
             result.error("missing", field=parsing.ORGANISATION)
             return result
-        if _over_limits(result, raw):
+        if over_limits(result, raw):
             return result
         province_id = self.province_id
         if result.province_name:
@@ -578,25 +579,3 @@ class Checker:
             )
         if not result.has_error:
             result.before, result.after = before, after
-
-
-# The longest name stored (Organisation, District, their aliases): longer is refused at preview.
-NAME_LIMIT = 200
-
-
-def _over_limits(result: RowResult, raw: RawRow) -> bool:
-    """A NUL character anywhere, or a name longer than can be stored: an error at preview,
-    naming the column (the database would refuse both only at apply)."""
-    for column, text in raw.values.items():
-        if "\x00" in text:
-            result.error("nul", field=column)
-            return True
-    for column, text in (
-        (parsing.ORGANISATION, result.name),
-        (parsing.DISTRICT, result.district_name),
-        (parsing.PROVINCE, result.province_name),
-    ):
-        if len(text) > NAME_LIMIT:
-            result.error("too_long", field=column, length=len(text), limit=NAME_LIMIT)
-            return True
-    return False

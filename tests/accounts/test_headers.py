@@ -45,6 +45,7 @@ def _urls(demo) -> list[str]:  # noqa: ANN001
         "token": "set-password",
         "attachment_id": "1",
         "row_id": "1",
+        "result_id": "00000000-0000-0000-0000-000000000000",  # a task (ita.ops): none such, 404
     }
     pk_by_prefix = {
         "measures/findings/": finding.pk if finding else 1,

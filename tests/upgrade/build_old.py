@@ -428,21 +428,6 @@ MOVED_TABLES = {
     "importrow": "ita_importrow",
     "finding": "ita_finding",
 }
-# Tables that point at the moved ones or at their content types: compared whole.
-OTHER_TABLES = [
-    "django_content_type",
-    "auth_permission",
-    "auth_group_permissions",
-    "auth_user_user_permissions",
-    "django_admin_log",
-    "measures_measure_findings",
-    "measures_oititem_findings",
-    "measures_oitstatus",
-    "memos_memo",
-    "memos_outgoingregister",
-    "ita_assessment",
-    "measures_measure",
-]
 
 
 def plan(ids: dict) -> dict:
@@ -561,8 +546,24 @@ def plan(ids: dict) -> dict:
         "pages": pages,
         "commands": commands,
         "moved_tables": MOVED_TABLES,
-        "other_tables": OTHER_TABLES,
     }
+
+
+def data_tables() -> list[str]:
+    """Every table of the old database with an ``id`` column but the moved ones (their rows are
+    compared by id; the sessions are the snapshot's own logins)."""
+    from django.db import connection
+
+    moved = set(MOVED_TABLES.values())
+    found = []
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names(cursor)):
+            columns = {
+                c.name for c in connection.introspection.get_table_description(cursor, table)
+            }
+            if "id" in columns and table not in moved and table != "django_session":
+                found.append(table)
+    return found
 
 
 def main() -> None:
@@ -572,13 +573,14 @@ def main() -> None:
     call_command("load_demo", stdout=io.StringIO())
     ids = scenario()
     the_plan = plan(ids)
+    the_plan["other_tables"] = data_tables()
     # The overview pages' table downloads, found on the pages themselves.
     the_plan["pages"] += snapshot.download_links(the_plan["pages"])
     (out / "plan.json").write_text(json.dumps(the_plan, ensure_ascii=False, indent=1))
     taken = snapshot.take(
         pages=the_plan["pages"],
         commands=the_plan["commands"],
-        tables={**MOVED_TABLES, **{t: t for t in OTHER_TABLES}},
+        tables={**MOVED_TABLES, **{t: t for t in the_plan["other_tables"]}},
         work=out / "old-files",
     )
     (out / "old.json").write_text(json.dumps(taken, ensure_ascii=False, indent=1))

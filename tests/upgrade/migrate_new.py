@@ -17,6 +17,7 @@ import io
 import json
 import sys
 import traceback
+from decimal import Decimal
 from pathlib import Path
 
 import django
@@ -147,11 +148,62 @@ def schema_problems() -> list[str]:
                     )
         for table in sorted(tables - owned):
             problems.append(f"the table {table} belongs to no model")
+    out = io.StringIO()
+    try:  # the models' state against the migrations' (``makemigrations --check``)
+        call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    except SystemExit:
+        problems.append(f"the models have changes no migration makes:\n{out.getvalue()}")
     try:
         connection.check_constraints()
     except Exception as error:  # noqa: BLE001  (reported by the test)
         problems.append(f"rows point at missing rows: {error}")
     return problems
+
+
+# The self-check: one changed score and one lost row, snapshotted and rolled back.
+CORRUPTED_ORG = "องค์การบริหารส่วนตำบลลิพัง"
+
+
+def corrupted(plan: dict) -> dict:
+    """The public results, the API and the exports after changing ลิพัง's total of 2564 by 0.01
+    and deleting one assessment of 2563 (in a transaction rolled back, with a new version of
+    the published data so that no page comes from the cache this run filled: a database
+    migrated wrongly is served fresh too). The test checks that its comparison reports both."""
+    from ita.history import published
+    from ita.results.models import Assessment
+
+    taken: dict = {}
+    try:
+        with transaction.atomic():
+            changed = Assessment.objects.get(year__year=2564, organisation__name=CORRUPTED_ORG)
+            Assessment.objects.filter(pk=changed.pk).update(total=changed.total + Decimal("0.01"))
+            lost = (
+                Assessment.objects.filter(year__year=2563, measures__isnull=True)
+                .exclude(organisation__name=CORRUPTED_ORG)
+                .order_by("-total")
+                .first()
+            )
+            assert lost is not None
+            lost_pk = lost.pk
+            lost.delete()
+            published.bump()
+            pages = [
+                p
+                for p in plan["pages"]
+                if p["url"].startswith(("/results/", "/api/v1/assessments"))
+            ]
+            taken = snapshot.take(
+                pages=pages,
+                commands=[c for c in plan["commands"] if c[0] == "export_scores"],
+                tables={"ita_assessment": "ita_assessment"},
+                work=Path(plan["work"]) / "corrupted",
+            )
+            taken["changed"] = {"organisation": CORRUPTED_ORG, "total": str(changed.total)}
+            taken["lost"] = {"id": lost_pk, "organisation": lost.organisation.name}
+            raise Rollback
+    except Rollback:
+        pass
+    return taken
 
 
 def main() -> None:
@@ -184,6 +236,10 @@ def main() -> None:
     taken["migrate"] = log.getvalue().splitlines()
     taken["schema_problems"] = schema_problems()
     out_file.write_text(json.dumps(taken, ensure_ascii=False, indent=1))
+    try:
+        taken["corrupted"] = corrupted({**plan, "work": str(work)})
+    except Exception:  # noqa: BLE001  (reported by the test with the rest)
+        taken["corrupted"] = {"error": traceback.format_exc()}
     try:
         taken["new_rows"] = new_rows()
     except Exception:  # noqa: BLE001  (reported by the test with the rest)
