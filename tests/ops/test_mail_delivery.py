@@ -73,7 +73,10 @@ def test_a_change_rolled_back_queues_no_notice(org, smtp) -> None:  # noqa: ANN0
     assert work() == 0 and smtp.mailbox.messages == []
 
 
-def test_reminders_are_recorded_only_once_delivered_and_each_is_sent_once(settled_demo, smtp) -> None:  # noqa: ANN001
+def test_reminders_are_recorded_only_once_delivered_and_each_is_sent_once(
+    settled_demo,  # noqa: ANN001
+    smtp,  # noqa: ANN001
+) -> None:
     """The audit's case: with the mail server down the old command recorded every reminder as
     sent and sent none, and the next run sent none either."""
     due = Measure.objects.kept().filter(done_on__isnull=True).count()
