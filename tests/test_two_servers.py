@@ -4,6 +4,7 @@ API show the new figures on both at the next request, although both had them cac
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import urllib.parse
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pypdf import PdfWriter
 
 from tests.imports.helpers import seed_text
 from tests.servers import AppServer, Browser, manage, stack_env
@@ -99,9 +101,15 @@ def test_a_file_uploaded_through_one_server_downloads_through_the_other(
     memos = legal.get(b.url + "/memos/")
     memo = re.search(r'href="/memos/(\d+)/"', memos.text)
     assert memo, memos.text[:2000]
-    content = "หลักฐานการประชุม วันที่ ๑ ธันวาคม".encode()
+    # Attachments are checked by content (ita.lib.filetypes): plain text is refused, a PDF is not.
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": "หลักฐานการประชุม วันที่ ๑ ธันวาคม"})
+    out = io.BytesIO()
+    writer.write(out)
+    content = out.getvalue()
     uploaded = legal.post(
-        f"{a.url}/memos/{memo.group(1)}/attachments/", {}, {"file": ("minutes.txt", content)}
+        f"{a.url}/memos/{memo.group(1)}/attachments/", {}, {"file": ("minutes.pdf", content)}
     )
     assert uploaded.status == 200
     link = re.search(rf'href="(/memos/{memo.group(1)}/attachments/\d+/[^"]*)"', uploaded.text)

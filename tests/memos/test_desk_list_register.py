@@ -11,6 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from ita.documents.extract import pdftotext
+from ita.history.models import EventKind
+from ita.history.services import event_record
 from ita.lib.thai import fiscal_year_be, thai_digits
 from memos import selectors, services
 from memos.models import Memo, OutgoingRegister, State
@@ -184,3 +186,19 @@ def test_outsiders_and_people_without_an_organisation_get_no_register(client, or
     assert client.get(reverse("memos:register_file", args=[year, "xlsx"])).status_code == 404
     client.logout()
     assert client.get(reverse("memos:register")).status_code == 302
+
+
+def test_the_desk_shows_what_the_system_did_to_a_memo(client, org) -> None:  # noqa: ANN001
+    """The archive is recorded with no actor (the worker stores the decided memo's PDF): the
+    author's desk names the system instead of failing."""
+    memo = make_memo(org)
+    event_record(
+        actor=None, action=EventKind.MEMO_ARCHIVE, organisation_id=memo.organisation_id, obj=memo
+    )
+    client.force_login(org["author"])
+    response = client.get(reverse("memos:desk"))
+    assert response.status_code == 200
+    assert [(e.actor_id, e.action) for e in response.context["desk"].events] == [
+        (None, EventKind.MEMO_ARCHIVE)
+    ]
+    assert "<strong>ระบบ</strong>" in response.content.decode()

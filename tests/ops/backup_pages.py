@@ -65,13 +65,15 @@ def png() -> bytes:
 def build() -> None:
     from measures import services as measures
     from measures.models import Measure
+    from memos import archive
     from memos import services as memos
     from memos.models import Memo
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_demo", stdout=io.StringIO())
     users = {u.username: u for u in get_user_model().objects.all()}
-    memo = Memo.objects.order_by("pk").first()
+    # The demo's draft (its memo of 2564 is decided already, and its archival PDF stored).
+    memo = Memo.objects.filter(state=Memo.State.DRAFT).order_by("pk").first()
     assert memo is not None
     home = memo.organisation
     memos.emblem_set(organisation=home, data=png(), filename="garuda.png", actor=users["clerk"])
@@ -95,6 +97,9 @@ def build() -> None:
     memos.memo_approve(
         memo=Memo.objects.get(pk=memo.pk), actor=users["mayor"], comment="ทราบ", outcome="approved"
     )
+    # The worker's part: the decision queued its archive; stored now, before the site is crawled
+    # (else the crawl's download of its PDF would store it between two pages of the snapshot).
+    archive.memo_archive(memo.pk)
 
 
 def crawl() -> list[dict]:

@@ -106,8 +106,26 @@ def time_passes() -> int:
     )
 
 
-def statuses() -> dict[str, int]:
+def statuses(task_path: str = "") -> dict[str, int]:
+    """How many tasks are in each state; only those of ``task_path`` when it is given."""
+    rows = DBTaskResult.objects.all()
+    if task_path:
+        rows = rows.filter(task_path=task_path)
     counts: dict[str, int] = {}
-    for status in DBTaskResult.objects.values_list("status", flat=True):
+    for status in rows.values_list("status", flat=True):
         counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+@pytest.fixture
+def settled_demo(queue, demo, smtp):  # noqa: ANN001, ANN201
+    """The demo, its own tasks done: its memo of 2564 went up the chain as it loaded, so five
+    notices were queued, and the decision's archive task, which finds the PDF stored already.
+    They are delivered, then the mailbox and the queue start empty for the test."""
+    assert statuses("memos.tasks.memo_notice_send") == {"READY": 5}
+    assert statuses("memos.tasks.memo_archive_task") == {"READY": 1}
+    assert work() == 6
+    assert len(smtp.mailbox.messages) == 5
+    smtp.mailbox.messages.clear()
+    DBTaskResult.objects.all().delete()
+    return demo

@@ -77,14 +77,17 @@ def test_a_backup_restored_into_an_empty_database_gives_back_every_page_and_file
         run([str(SCRIPT), "snapshot", str(plan), str(tmp_path / "site.json")], site)
         archive = tmp_path / "backups" / "ita.tar.gz"
         out = run(["manage.py", "backup", "-o", str(archive)], site).stdout
-        assert f"{engine}," in out and " 3 files" in out  # emblem, attachment, evidence
+        # The emblem, the attachment, the evidence, and the two decided memos' stored, signed
+        # PDFs (the demo's of 2564, and the draft the build took to the mayor).
+        assert f"{engine}," in out and " 5 files" in out
 
         with tarfile.open(archive) as tar:
             names = tar.getnames()
             manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
-        assert manifest["engine"] == engine and len(manifest["media"]) == 3
+        assert manifest["engine"] == engine and len(manifest["media"]) == 5
         assert all(f"media/{f['path']}" in names for f in manifest["media"])
         assert manifest["rows"]["memos_attachment"] == 1
+        assert manifest["rows"]["memos_memoarchive"] == 2
 
         out = run(["manage.py", "restore", str(archive)], restored).stdout
         assert "all as in the manifest" in out

@@ -18,6 +18,9 @@ from memos import services
 from tests.memos.conftest import CHAIN_ROLES, fresh, make_memo
 from tests.ops.conftest import statuses, time_passes, work
 
+NOTICE = "memos.tasks.memo_notice_send"
+ARCHIVE = "memos.tasks.memo_archive_task"
+
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("queue")]
 
 
@@ -39,10 +42,13 @@ def test_memo_notices_wait_for_the_mail_server_and_arrive_once(org, smtp) -> Non
     smtp.stop()
     take_memo_up_the_chain(org)
     # Five notices: head, deputy, clerk, mayor in turn, then the author; each its own task.
-    assert statuses() == {"READY": 5}
-    assert work() == 5
+    # The decision also queued the archive of its PDF, which needs no mail server.
+    assert statuses(NOTICE) == {"READY": 5}
+    assert statuses(ARCHIVE) == {"READY": 1}
+    assert work() == 6
     assert smtp.mailbox.messages == []
-    assert statuses() == {"FAILED": 5, "READY": 5}  # each failure queued its retry
+    assert statuses(NOTICE) == {"FAILED": 5, "READY": 5}  # each failure queued its retry
+    assert statuses(ARCHIVE) == {"SUCCESSFUL": 1}
     assert tasks.failed() == []  # nothing given up: all five are retried
     assert work() == 0  # the retries wait out their back-off
 
@@ -67,7 +73,10 @@ def test_a_change_rolled_back_queues_no_notice(org, smtp) -> None:  # noqa: ANN0
     assert work() == 0 and smtp.mailbox.messages == []
 
 
-def test_reminders_are_recorded_only_once_delivered_and_each_is_sent_once(demo, smtp) -> None:  # noqa: ANN001
+def test_reminders_are_recorded_only_once_delivered_and_each_is_sent_once(
+    settled_demo,  # noqa: ANN001
+    smtp,  # noqa: ANN001
+) -> None:
     """The audit's case: with the mail server down the old command recorded every reminder as
     sent and sent none, and the next run sent none either."""
     due = Measure.objects.kept().filter(done_on__isnull=True).count()
@@ -98,7 +107,7 @@ def test_reminders_are_recorded_only_once_delivered_and_each_is_sent_once(demo, 
     assert len(smtp.mailbox.messages) == due
 
 
-def test_one_refused_reminder_does_not_stop_the_others(demo, smtp) -> None:  # noqa: ANN001
+def test_one_refused_reminder_does_not_stop_the_others(settled_demo, smtp) -> None:  # noqa: ANN001
     measures = list(Measure.objects.kept().filter(done_on__isnull=True).order_by("pk"))
     refused = measures[0]
     smtp.mailbox.refuse = [refused.title[:30]]
@@ -117,7 +126,7 @@ def test_one_refused_reminder_does_not_stop_the_others(demo, smtp) -> None:  # n
     assert len(smtp.mailbox.messages) == len(measures)
 
 
-def test_a_reminder_no_longer_due_when_delivered_is_not_sent(demo, smtp) -> None:  # noqa: ANN001
+def test_a_reminder_no_longer_due_when_delivered_is_not_sent(settled_demo, smtp) -> None:  # noqa: ANN001
     smtp.stop()
     remind("2026-01-01")
     work()
