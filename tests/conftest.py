@@ -16,6 +16,17 @@ def _fast_settings(settings, tmp_path_factory) -> None:  # noqa: ANN001, PT004
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_public_cache() -> None:  # noqa: PT004
+    """Each test starts with no cached public page: the published data's version is rolled back
+    with each test's transaction, so a page cached under it in an earlier test may show other
+    data (in production the version only moves forward). The shared cache is a table of the
+    test database, rolled back with it."""
+    from ita.history import published
+
+    published.local.clear()
+
+
 @pytest.fixture
 def demo(db):  # noqa: ANN001, ANN201
     """The whole demo (Trang 2564, สุโสะ, its people): ``demo.home``, ``demo.users[...]``."""
