@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ita.accounts.addresses import client_ip
 from ita.documents import signing as pdf_signing
 from ita.organisations import membership
 from memos import access, signing, verification
@@ -26,9 +27,9 @@ VERIFY_FILES_PER_MINUTE = 20
 
 
 def _too_many_files(request: HttpRequest) -> bool:
-    # Behind the proxy (README: nginx), the address it saw is the last one it added.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-    key = f"verify-files:{forwarded or request.META.get('REMOTE_ADDR', '')}"
+    # The address the lockout counts too: REMOTE_ADDR, or the one the first of PROXY_COUNT
+    # proxies saw (a client's own X-Forwarded-For is never trusted).
+    key = f"verify-files:{client_ip(request)}"
     cache.add(key, 0, 60)
     try:
         return cache.incr(key) > VERIFY_FILES_PER_MINUTE

@@ -279,6 +279,24 @@ def test_verify_limits_files_per_minute_and_says_so(client, settings) -> None:  
     cache.clear()
 
 
+def test_a_forged_forwarded_address_does_not_escape_the_limit(client, settings) -> None:  # noqa: ANN001
+    """Without a proxy in front (PROXY_COUNT 0), X-Forwarded-For is the client's own words."""
+    from django.core.cache import cache
+
+    from memos import record_views
+
+    settings.PROXY_COUNT = 0
+    cache.clear()
+    for n in range(record_views.VERIFY_FILES_PER_MINUTE):
+        forged = {"HTTP_X_FORWARDED_FOR": f"203.0.113.{n}"}
+        upload = {"file": SimpleUploadedFile("x.pdf", b"x")}
+        assert client.post("/verify/", upload, **forged).status_code == 200
+    upload = {"file": SimpleUploadedFile("x.pdf", b"x")}
+    response = client.post("/verify/", upload, HTTP_X_FORWARDED_FOR="203.0.113.250")
+    assert response.status_code == 429
+    cache.clear()
+
+
 def test_signing_and_checking_work_inside_a_running_event_loop() -> None:
     """An ASGI server or a browser test's driver runs a loop in the thread that signs."""
     import asyncio
