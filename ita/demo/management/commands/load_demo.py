@@ -37,10 +37,13 @@ class Command(BaseCommand):
             call_command("flush", interactive=False, verbosity=0)
         # The demo's memos print in Thai: the catalogue is compiled before its PDF is stored.
         call_command("compilemessages", ignore_patterns=[".venv"], verbosity=0)
-        # The demo memo goes up its chain through the services, which e-mail each signer: the
-        # demo's people are not to be written to (kept in memory; the archival PDF is made as
-        # the load commits, inside this block).
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        # The demo memo goes up its chain through the services, which queue an e-mail to each
+        # signer: the demo's people are not to be written to. Inside this block the tasks run at
+        # once and the mail stays in memory, so nothing is left queued for the worker.
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        ):
             counts = load.load_all()
         self.stdout.write(
             self.style.SUCCESS(
