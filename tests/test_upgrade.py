@@ -35,8 +35,9 @@ bytes or lines. What an upgrade must keep:
   and the exports again (rolled back), and both the page and the table comparisons must report
   each.
 
-On SQLite always; on PostgreSQL too when DATABASE_URL points at it (in a database of its own,
-named after DATABASE_URL's and this process, dropped afterwards). Outside CI a missing tool or
+On SQLite when the suite runs on SQLite; on PostgreSQL when DATABASE_URL points at it (in a
+database of its own, named after DATABASE_URL's and this process, dropped afterwards): CI's two
+passes run one each. Outside CI a missing tool or
 commit skips with its reason; in CI (CI=true) it fails. The helper scripts are in
 ``tests/upgrade/``.
 """
@@ -507,6 +508,9 @@ def check_old_snapshot(old: dict) -> list[str]:
 def test_a_database_of_todays_main_migrates_without_losing_a_row_or_a_page(
     backend: str, old_tree: Path, tmp_path: Path
 ) -> None:
+    if backend == "sqlite" and os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        # CI runs the suite once on SQLite, once on PostgreSQL: each engine's case in its pass.
+        pytest.skip("the SQLite case runs in the SQLite pass (DATABASE_URL is PostgreSQL)")
     with database(backend, tmp_path) as db:
         env = {
             **os.environ,

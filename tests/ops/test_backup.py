@@ -67,6 +67,9 @@ def databases(engine: str, tmp_path: Path) -> Iterator[tuple[dict[str, str], dic
 def test_a_backup_restored_into_an_empty_database_gives_back_every_page_and_file(
     engine: str, tmp_path: Path
 ) -> None:
+    if engine == "sqlite" and os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        # CI runs the suite once on SQLite, once on PostgreSQL: each engine's case in its pass.
+        pytest.skip("the SQLite case runs in the SQLite pass (DATABASE_URL is PostgreSQL)")
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH"}}
     base.update(DJANGO_SETTINGS_MODULE="ita.settings", LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
     with databases(engine, tmp_path) as (site_db, restored_db):
