@@ -4,11 +4,13 @@ and no row; the same for evidence files of measures."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import resource
 import signal
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -148,9 +150,12 @@ def test_a_missing_stored_file_is_refused_the_same_way(client, org, tmp_media) -
     assert Event.objects.get(action=EventKind.MEMO_FILE_MISMATCH).data["found"] == "missing"
 
 
-@pytest.fixture
-def small_disk():  # noqa: ANN201
-    """Files over 4 KB cannot be written (as on a full disk: the write fails part-way)."""
+@contextlib.contextmanager
+def small_disk() -> Iterator[None]:
+    """Files over 4 KB cannot be written (as on a full disk: the write fails part-way).
+
+    Only around the request: the limit holds for the whole process, pytest's own report included
+    (written to a file, as CI's log may be, it would fail too)."""
     old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     old_limit = resource.getrlimit(resource.RLIMIT_FSIZE)
     resource.setrlimit(resource.RLIMIT_FSIZE, (4096, old_limit[1]))
@@ -161,12 +166,11 @@ def small_disk():  # noqa: ANN201
         signal.signal(signal.SIGXFSZ, old_handler)
 
 
-def test_a_full_disk_leaves_no_partial_file_and_says_so_in_thai(
-    client, org, tmp_media, small_disk
-) -> None:  # noqa: ANN001
+def test_a_full_disk_leaves_no_partial_file_and_says_so_in_thai(client, org, tmp_media) -> None:  # noqa: ANN001
     memo = make_memo(org)
     client.force_login(org["author"])
-    response = _upload(client, memo, "ใหญ่.pdf", PDF + b"0" * 20_000)
+    with small_disk():
+        response = _upload(client, memo, "ใหญ่.pdf", PDF + b"0" * 20_000)
     text = _messages(response)
     assert "ใหญ่.pdf" in text and "เต็ม" in text, text
     assert not Attachment.objects.exists()
@@ -185,20 +189,19 @@ def test_an_unusable_media_folder_says_so_in_thai(client, org, settings, tmp_pat
     assert not Attachment.objects.exists()
 
 
-def test_evidence_on_a_full_disk_keeps_the_note_and_leaves_no_file(
-    client, demo, tmp_media, small_disk
-) -> None:  # noqa: ANN001
+def test_evidence_on_a_full_disk_keeps_the_note_and_leaves_no_file(client, demo, tmp_media) -> None:  # noqa: ANN001
     from measures.models import Measure, ProgressUpdate
 
     measure = Measure.objects.get(table=2)
     client.force_login(demo.users["legal"])
-    response = client.post(
-        f"/measures/{measure.pk}/progress/",
-        {
-            "note": "บันทึกที่ต้องไม่หาย",
-            "files": [SimpleUploadedFile("หลักฐาน.pdf", PDF + b"0" * 20_000, "application/pdf")],
-        },
-    )
+    with small_disk():
+        response = client.post(
+            f"/measures/{measure.pk}/progress/",
+            {
+                "note": "บันทึกที่ต้องไม่หาย",
+                "files": [SimpleUploadedFile("หลักฐาน.pdf", PDF + b"0" * 20_000, "application/pdf")],
+            },
+        )
     assert response.status_code == 400
     html = response.content.decode()
     assert "บันทึกที่ต้องไม่หาย" in html and "เต็ม" in html
