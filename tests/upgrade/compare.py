@@ -68,11 +68,33 @@ class Data:
     numbers: bool = True
 
 
+def number(text: str) -> str:
+    """A number as its value reads: no thousands separator, no trailing decimal zeros (a score
+    published as 89.00 is the 89 an older page printed; 90.85 and 90.86 still differ)."""
+    plain = text.replace(",", "")
+    return (plain.rstrip("0").rstrip(".") or "0") if "." in plain else plain
+
+
+# A printed page's furniture, not data: its number ("- ๒ -") and the footer with the memo's
+# verification code. Taken out of a PDF's text, a paragraph that runs across a page break reads
+# whole again, as it does on paper.
+PAGE_FURNITURE = re.compile(r"^\s*(?:-\s*[0-9๐-๙]+\s*-|รหัสตรวจสอบ\s.*|แก้ไขหลังลงนาม)\s*$")
+
+
+# A page number pdftotext runs into the first line of the page's text ("-๒จึงเรียนมา…").
+PAGE_NUMBER_RUN_IN = re.compile(r"^-\s*[๐-๙]+\s*-?(?=[\u0e01-\u0e2e])")
+
+
+def pdf_text(lines: list[str]) -> str:
+    kept = (line for line in lines if not PAGE_FURNITURE.match(line))
+    return "\n".join(PAGE_NUMBER_RUN_IN.sub("", line) for line in kept)
+
+
 def data(text: str, what: Data) -> Counter[str]:
     """The numbers and stored values in a text, with how often each occurs."""
     plain = text.translate(THAI_DIGITS)
     found: Counter[str] = Counter(
-        "#" + m.group().replace(",", "") for m in NUMBER.finditer(plain) if what.numbers
+        "#" + number(m.group()) for m in NUMBER.finditer(plain) if what.numbers
     )
     words = what.words
     squeezed = squeeze(plain)
@@ -234,7 +256,7 @@ def compare_content(key: str, before: dict, after: dict | None, words: Data) -> 
     if "text" in before and "csv" in before.get("headers", {}).get("Content-Type", ""):
         return compare_grid(key, csv_rows(before["text"]), csv_rows(after["text"]), words)
     if "pdf" in before:
-        old_text, new_text = "\n".join(before["pdf"]["text"]), "\n".join(after["pdf"]["text"])
+        old_text, new_text = pdf_text(before["pdf"]["text"]), pdf_text(after["pdf"]["text"])
     elif "html" in before:
         old_text, new_text = html_text(before["html"]), html_text(after["html"])
     elif "text" in before:

@@ -125,8 +125,10 @@ def pdf_content(data: bytes) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
         f.write(data)
         f.flush()
+        # In drawing order (-raw): a table cell's words stay together, where the layout mode
+        # interleaves a wrapped cell with its neighbour column's.
         text = subprocess.run(
-            ["pdftotext", "-enc", "UTF-8", f.name, "-"],
+            ["pdftotext", "-raw", "-enc", "UTF-8", f.name, "-"],
             check=True,
             capture_output=True,
         ).stdout.decode()
