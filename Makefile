@@ -33,7 +33,6 @@ system-deps:
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
-	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
 	@# The task worker (e-mail, reminders) beside the server; Ctrl-C stops both.
 	@$(PY) manage.py db_worker --queue-name='*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
@@ -63,7 +62,6 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 test: install pdfjs lint
-	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(PY) -m pytest $(PYTEST_ARGS)
 
