@@ -50,9 +50,11 @@ def assessment_checks(
     *,
     measures: list[Measure] | None = None,
     findings: list[Finding] | None = None,
+    answered: set[int] | None = None,
     next_url: str = "",
 ) -> list[Check]:
-    """The checks of one report; pass already loaded ``measures`` (with findings) to save queries.
+    """The checks of one report; pass already loaded ``measures`` (with their findings, or the
+    ids of the findings kept measures answer as ``answered``) to save queries.
 
     ``next_url`` is where the fix forms return after saving (the report page, or the memo).
     """
@@ -109,7 +111,8 @@ def assessment_checks(
                     m.pk,
                 )
             )
-    answered = {f.pk for m in kept for f in m.findings.all()}
+    if answered is None:
+        answered = {f.pk for m in kept for f in m.findings.all()}
     for f in findings:
         if f.pk not in answered:
             checks.append(

@@ -93,18 +93,6 @@ def lowest_indicators(assessment: Assessment) -> list[IndicatorLine]:
     return [line for line in indicator_lines(assessment.year, scores) if line.lowest]
 
 
-def findings_of(assessment: Assessment) -> list[Finding]:
-    return list(
-        Finding.objects.filter(assessment=assessment)
-        .select_related("indicator")
-        .prefetch_related(
-            Prefetch("oit_items", queryset=OitItem.objects.order_by("number")),
-            Prefetch("measures", queryset=Measure.objects.kept().only("pk", "title")),
-        )
-        .order_by("tool", "order", "pk")
-    )
-
-
 def measures_of(
     assessment: Assessment, *, draft: bool | None = None, pk: int | None = None
 ) -> list[Measure]:
@@ -131,6 +119,82 @@ def measures_of(
         )
         .order_by("table", "order", "pk")
     )
+
+
+@dataclass
+class ReportContents:
+    """What the report page shows of an assessment's measures and findings, read in a fixed
+    number of queries whatever their number: the links between them come from their link
+    tables as pairs of ids, and each measure and finding carries plain lists (``step_rows``,
+    ``indicator_list``, ``oit_list``, ``finding_ids``; ``oit_list``, ``measure_list``) rather
+    than related managers, which cost more to build than the rows they hold."""
+
+    measures: list[Measure]
+    findings: list[Finding]
+
+    @property
+    def answered(self) -> set[int]:
+        """Findings answered by a kept measure."""
+        return {f.pk for f in self.findings if f.measure_list}
+
+
+def report_contents(assessment: Assessment) -> ReportContents:
+    measures = list(
+        Measure.objects.filter(assessment=assessment)
+        .annotate(update_count=Count("updates"))
+        .order_by("table", "order", "pk")
+    )
+    findings = list(Finding.objects.filter(assessment=assessment).order_by("tool", "order", "pk"))
+    steps: dict[int, list[dict]] = {}
+    for step in (
+        MeasureStep.objects.filter(measure__assessment=assessment)
+        .order_by("measure_id", "order")
+        .values("measure_id", "order", "text")
+    ):
+        steps.setdefault(step["measure_id"], []).append(step)
+
+    def pairs(through: type, owner: str, item: str) -> list[tuple[int, int]]:
+        lookup = f"{owner}__assessment"
+        return list(through.objects.filter(**{lookup: assessment}).values_list(owner, item))
+
+    measure_indicators = pairs(Measure.indicators.through, "measure_id", "indicator_id")
+    measure_items = pairs(Measure.oit_items.through, "measure_id", "oititem_id")
+    measure_findings = pairs(Measure.findings.through, "measure_id", "finding_id")
+    finding_items = pairs(OitItem.findings.through, "finding_id", "oititem_id")
+    indicators = Indicator.objects.in_bulk(
+        {i for _, i in measure_indicators} | {f.indicator_id for f in findings if f.indicator_id}
+    )
+    items = OitItem.objects.in_bulk({i for _, i in measure_items} | {i for _, i in finding_items})
+
+    def grouped(links: list[tuple[int, int]], objects: dict, key: str) -> dict[int, list]:
+        out: dict[int, list] = {}
+        for owner, target in links:
+            out.setdefault(owner, []).append(objects[target])
+        for values in out.values():
+            values.sort(key=lambda o: getattr(o, key))
+        return out
+
+    by_measure_indicator = grouped(measure_indicators, indicators, "number")
+    by_measure_item = grouped(measure_items, items, "number")
+    by_finding_item = grouped(finding_items, items, "number")
+    finding_ids: dict[int, set[int]] = {}
+    for measure_id, finding_id in measure_findings:
+        finding_ids.setdefault(measure_id, set()).add(finding_id)
+    answering: dict[int, list[Measure]] = {}
+    for m in measures:
+        m.step_rows = steps.get(m.pk, [])
+        m.indicator_list = by_measure_indicator.get(m.pk, [])
+        m.oit_list = by_measure_item.get(m.pk, [])
+        m.finding_ids = finding_ids.get(m.pk, set())
+        if not m.draft:
+            for finding_id in m.finding_ids:
+                answering.setdefault(finding_id, []).append(m)
+    for f in findings:
+        if f.indicator_id:
+            f.indicator = indicators[f.indicator_id]
+        f.oit_list = by_finding_item.get(f.pk, [])
+        f.measure_list = answering.get(f.pk, [])
+    return ReportContents(measures=measures, findings=findings)
 
 
 def measure_tables(measures: list[Measure]) -> list[tuple[int, list[Measure]]]:

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ita.lib.urls import reverser
 from ita.organisations.membership import is_member
 from ita.results.models import Assessment
 from measures import services
@@ -27,13 +28,13 @@ from measures.forms import CheckDateForm, FindingForm, MeasureForm, OitChecklist
 from measures.models import STATUS_LABELS, Evidence, Finding, Measure
 from measures.selectors import (
     assessment_for,
-    findings_of,
     measure_tables,
     measures_of,
     member_reports,
     oit_checklist,
     oit_source,
     oit_summary,
+    report_contents,
     tool_reports,
     user_measures,
 )
@@ -117,9 +118,15 @@ def report(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     today = timezone.localdate()
     date_form = CheckDateForm(request.GET or None, initial={"on": today})
     on_date = (date_form.is_valid() and date_form.cleaned_data["on"]) or today
-    findings = findings_of(assessment)
-    measures = measures_of(assessment)
+    contents = report_contents(assessment)
+    measures, findings = contents.measures, contents.findings
     kept = [m for m in measures if not m.draft]
+    detail_url, edit_url = reverser("measures:measure_detail"), reverser("measures:measure_edit")
+    for m in measures:
+        m.detail_url, m.edit_url = detail_url(m.pk), edit_url(m.pk)
+    finding_edit_url = reverser("measures:finding_edit")
+    for f in findings:
+        f.edit_url = finding_edit_url(f.pk)
     return render(
         request,
         "measures/report.html",
@@ -135,6 +142,7 @@ def report(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
                 on_date,
                 measures=kept,
                 findings=findings,
+                answered=contents.answered,
                 next_url=request.get_full_path() + "#checks",
             ),
             "on_date": on_date,

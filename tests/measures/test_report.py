@@ -106,3 +106,43 @@ def test_the_measures_list_and_home_page_make_constant_queries(client, demo) -> 
         counts.append((len(q1), len(q2)))
     assert counts[0] == counts[1]
     assert Finding.objects.filter(assessment=a).count() > 12
+
+
+def test_the_report_links_each_measure_and_finding_to_what_it_names(client, demo) -> None:  # noqa: ANN001
+    """The report reads links as pairs of ids (``report_contents``): each measure shows its own
+    indicators in number order, OIT codes and steps; a finding lists the kept measures that
+    answer it, and one answered only by a draft says it has none and is flagged."""
+    a = home_assessment(demo)
+    year_indicators = {i.number: i for i in a.year.indicators.all()}
+    items = list(a.year.oit_items.order_by("number")[:2])
+    answered = services.finding_create(
+        assessment=a, tool="EIT", indicator=year_indicators[6], text="ประเด็นมีมาตรการ",
+        oit_items=[items[1], items[0]], actor=None,
+    )  # fmt: skip
+    only_draft = services.finding_create(
+        assessment=a, tool="EIT", indicator=None, text="ประเด็นมีแต่ร่าง", oit_items=[], actor=None
+    )
+    kept = make_measure(a, title="มาตรการที่เก็บไว้", findings=[answered])
+    kept.indicators.set([year_indicators[9], year_indicators[2]])
+    kept.oit_items.set(items)
+    draft = make_measure(a, title="มาตรการร่าง", findings=[only_draft], draft=True)
+    client.force_login(demo.users["legal"])
+    html = client.get(report_url(demo)).content.decode()
+
+    def block(start: str, end: str) -> str:
+        i = html.index(start)
+        return html[i : html.index(end, i)]
+
+    row = block(f'<tr id="measure-{kept.pk}">', "</tr>")
+    assert row.index(f"2. {year_indicators[2].name}") < row.index(f"9. {year_indicators[9].name}")
+    assert items[0].code in row and items[1].code in row
+    assert f'href="/measures/{kept.pk}/"' in row and f'href="/measures/{kept.pk}/edit/"' in row
+    assert row.index("ขั้นที่หนึ่ง") < row.index("ขั้นที่สอง")
+    item = block(f'<li id="finding-{answered.pk}">', "</li>")
+    assert "มาตรการที่เก็บไว้" in item and f'href="/measures/findings/{answered.pk}/edit/"' in item
+    assert item.index(items[0].code) < item.index(items[1].code)
+    lonely = block(f'<li id="finding-{only_draft.pk}">', "</li>")
+    assert "มาตรการร่าง" not in lonely and 'class="fail"' in lonely
+    assert f"?finding={only_draft.pk}" in block('id="checks"', "</section>")
+    assert f"?finding={answered.pk}" not in block('id="checks"', "</section>")
+    assert f'id="draft-{draft.pk}"' in html
