@@ -1,5 +1,11 @@
 """Shared fixtures: the named people of the seed's organisation and an outsider, and settings."""
 
+import hashlib
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest import mock
+
 import pytest
 from django.conf import settings
 
@@ -27,12 +33,52 @@ def _fresh_public_cache() -> None:  # noqa: PT004
     published.local.clear()
 
 
+# The demo's archival PDF, by the SHA-256 of what WeasyPrint was given: rendered once per run.
+_demo_renders: dict[str, object] = {}
+
+
+@contextmanager
+def _demo_rendered_once() -> Iterator[None]:
+    """While the demo loads: its memos' verification codes come from a fixed sequence, so the
+    decided memo's HTML is the same in every test, and a render of the same HTML, options and
+    resources is done once per run (WeasyPrint writes the same bytes for the same input:
+    tests/pdf check it on their own renders, outside this). Signing and storing still run each
+    time. Without this, every test that asks for the demo spent seconds on the same PDF."""
+    from ita.documents import engine
+    from memos.models import VERIFY_ALPHABET, Memo
+
+    draw = random.Random(2564)
+
+    def code() -> str:
+        letters = "".join(draw.choice(VERIFY_ALPHABET) for _ in range(10))
+        return f"{letters[:5]}-{letters[5:]}"
+
+    real = engine.render_document
+
+    def render_document(html: str, **options):  # noqa: ANN003, ANN202
+        key = hashlib.sha256(html.encode())
+        for name, value in sorted(options.items(), key=lambda item: item[0]):
+            key.update(f"{name}={value!r}".encode())
+        digest = key.hexdigest()
+        if digest not in _demo_renders:
+            _demo_renders[digest] = real(html, **options)
+        return _demo_renders[digest]
+
+    field = Memo._meta.get_field("verify_code")
+    with (
+        mock.patch.object(field, "_get_default", code),
+        mock.patch.object(engine, "render_document", render_document),
+    ):
+        yield
+
+
 @pytest.fixture
 def demo(db):  # noqa: ANN001, ANN201
     """The whole demo (Trang 2564, สุโสะ, its people): ``demo.home``, ``demo.users[...]``."""
     from tests import factories
 
-    return factories.load_demo()
+    with _demo_rendered_once():
+        return factories.load_demo()
 
 
 @pytest.fixture
