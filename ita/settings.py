@@ -354,6 +354,11 @@ PDF_RENDER_SLOTS = env_int("PDF_RENDER_SLOTS", max(1, (os.cpu_count() or 2) // 2
 PDF_RENDER_WAIT = float(env_int("PDF_RENDER_WAIT_MS", 500)) / 1000
 PDF_RENDER_RETRY_SECONDS = env_int("PDF_RENDER_RETRY_SECONDS", 3)
 RENDER_LOCK_DIR = Path(os.environ.get("RENDER_LOCK_DIR", "/tmp/ita-render-slots"))  # noqa: S108
+# Applying or reverting an import (thousands of rows, seconds each) runs IMPORT_SLOTS at once on
+# a machine (lock files in RENDER_LOCK_DIR/imports); another waits IMPORT_WAIT_MS, then is told to
+# try again, with nothing changed. Previews are checked in short steps and need no slot.
+IMPORT_SLOTS = env_int("IMPORT_SLOTS", 1)
+IMPORT_WAIT = float(env_int("IMPORT_WAIT_MS", 3000)) / 1000
 # Accounts and the security headers (docs/security.md). Lockout after repeated failed logins, per
 # account and per address (django-axes); a TOTP second factor (django-otp) that an organisation
 # can require of its signers; sessions end after an idle time and after an absolute time, both

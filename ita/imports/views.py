@@ -6,6 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
@@ -21,7 +22,7 @@ from ita.imports.forms import ImportUploadForm, ResolveForm
 from ita.imports.messages import column_label, reason_labels
 from ita.imports.messages import render as render_message
 from ita.imports.models import ImportBatch, ImportRow
-from ita.lib import thai
+from ita.lib import slots, thai
 from ita.organisations.models import Organisation
 from ita.results import methods
 from ita.results.models import AssessmentYear
@@ -240,10 +241,27 @@ def batch_choose(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("imports:detail", pk=batch.pk)
 
 
-def _service_call(request: HttpRequest, call: Callable[[], object], success: str) -> bool:
-    """Run a service; report its refusal as a message instead of an error page."""
+def _service_call(
+    request: HttpRequest, call: Callable[[], object], success: str, *, heavy: bool = False
+) -> bool:
+    """Run a service; report its refusal as a message instead of an error page. A ``heavy``
+    one (applying or reverting a whole table) takes one of the machine's IMPORT_SLOTS first:
+    when all are taken it is not run and the page says so."""
     try:
-        call()
+        if heavy:
+            folder = settings.RENDER_LOCK_DIR / "imports"
+            with slots.slot(folder, settings.IMPORT_SLOTS, wait=settings.IMPORT_WAIT):
+                call()
+        else:
+            call()
+    except slots.Busy:
+        messages.error(
+            request,
+            _(
+                "Another import is being applied or reverted on this server. Nothing was "
+                "changed: try again in a minute."
+            ),
+        )
     except services.AlreadyApplied as exc:
         messages.warning(request, " ".join(exc.messages))
     except ValidationError as exc:
@@ -279,6 +297,7 @@ def batch_commit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.import_commit(batch=batch, actor=request.user),
         _("The import was applied."),
+        heavy=True,
     )
     return redirect("imports:detail", pk=batch.pk)
 
@@ -291,6 +310,7 @@ def batch_revert(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.import_revert(batch=batch, actor=request.user),
         _("The import was reverted: the results are as they were before it."),
+        heavy=True,
     )
     return redirect("imports:detail", pk=batch.pk)
 

@@ -11,6 +11,7 @@ from ita.imports.services import import_commit, import_preview
 from ita.organisations.models import Organisation, OrganisationAlias
 from ita.results.models import Assessment
 from tests.imports.helpers import seed_bytes, seed_text, xlsx
+from tests.locks import hold, release
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +254,33 @@ def test_a_province_s_first_table_is_created_in_one_step_on_the_page(admin_clien
     assert "ยืนยันวิธีการประเมินของปี 2561" in page
     admin_client.post(reverse("imports:choose", args=[batch.pk]), {"choice": "confirm_year"})
     assert AssessmentYear.objects.get(year=2561).confirmed
+
+
+def test_an_apply_while_another_import_holds_the_machines_slot_changes_nothing(
+    admin_client,
+    demo,
+    settings,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """Applying a whole table takes one of the machine's IMPORT_SLOTS: while another process
+    holds the only one, the apply is refused in Thai and nothing is written; then it runs."""
+    settings.RENDER_LOCK_DIR = tmp_path / "slots"
+    settings.IMPORT_SLOTS = 1
+    settings.IMPORT_WAIT = 0.2
+    text = seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84")
+    upload = SimpleUploadedFile("trang.txt", text.encode("cp874"), "text/plain")
+    url = admin_client.post(reverse("imports:index"), {"file": upload, "year": 2564})["Location"]
+    _finish(admin_client, url)
+    events = Event.objects.count()
+    holder = hold(settings.RENDER_LOCK_DIR / "imports")
+    try:
+        page = admin_client.post(url + "commit/", follow=True).content.decode()
+    finally:
+        release(holder)
+    assert "กำลังนำเข้าหรือย้อนการนำเข้าชุดอื่นอยู่" in page
+    pao = Assessment.objects.get(organisation__name="องค์การบริหารส่วนจังหวัดตรัง", year__year=2564)
+    assert str(pao.total) == "96.76" and Event.objects.count() == events
+    assert ImportBatch.objects.get().applied_at is None
+    admin_client.post(url + "commit/")
+    pao.refresh_from_db()
+    assert str(pao.total) == "97.76"
