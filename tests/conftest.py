@@ -16,6 +16,9 @@ def _fast_settings(settings, tmp_path_factory) -> None:  # noqa: ANN001, PT004
     # Files a test stores without asking for ``tmp_media`` (a decided memo's PDF, stored as its
     # decision commits) never reach the project's media folder.
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+    # The machine's render and import slots belong to this test process (each worker of a
+    # parallel run has its own base folder): renders in another run never make a test busy.
+    settings.RENDER_LOCK_DIR = tmp_path_factory.getbasetemp() / "slots"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "th"
     # Tasks run at once where the queue is not the point; tests/ops run the real worker.
