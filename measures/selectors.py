@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -135,17 +136,17 @@ class ReportContents:
     @property
     def answered(self) -> set[int]:
         """Findings answered by a kept measure."""
-        return {f.pk for f in self.findings if f.measure_list}
+        return {f.pk for f in self.findings if f.measure_list}  # type: ignore[attr-defined]
 
 
 def report_contents(assessment: Assessment) -> ReportContents:
-    measures = list(
+    measures: list[Measure] = list(
         Measure.objects.filter(assessment=assessment)
         .annotate(update_count=Count("updates"))
         .order_by("table", "order", "pk")
     )
     findings = list(Finding.objects.filter(assessment=assessment).order_by("tool", "order", "pk"))
-    steps: dict[int, list[dict]] = {}
+    steps: dict[int, list[Any]] = {}
     for step in (
         MeasureStep.objects.filter(measure__assessment=assessment)
         .order_by("measure_id", "order")
@@ -153,7 +154,7 @@ def report_contents(assessment: Assessment) -> ReportContents:
     ):
         steps.setdefault(step["measure_id"], []).append(step)
 
-    def pairs(through: type, owner: str, item: str) -> list[tuple[int, int]]:
+    def pairs(through: Any, owner: str, item: str) -> list[tuple[int, int]]:
         lookup = f"{owner}__assessment"
         return list(through.objects.filter(**{lookup: assessment}).values_list(owner, item))
 
@@ -181,19 +182,20 @@ def report_contents(assessment: Assessment) -> ReportContents:
     for measure_id, finding_id in measure_findings:
         finding_ids.setdefault(measure_id, set()).add(finding_id)
     answering: dict[int, list[Measure]] = {}
+    # What the page shows of each row, set on it for the template (attributes the models lack).
     for m in measures:
-        m.step_rows = steps.get(m.pk, [])
-        m.indicator_list = by_measure_indicator.get(m.pk, [])
-        m.oit_list = by_measure_item.get(m.pk, [])
-        m.finding_ids = finding_ids.get(m.pk, set())
+        m.step_rows = steps.get(m.pk, [])  # type: ignore[attr-defined]
+        m.indicator_list = by_measure_indicator.get(m.pk, [])  # type: ignore[attr-defined]
+        m.oit_list = by_measure_item.get(m.pk, [])  # type: ignore[attr-defined]
+        m.finding_ids = finding_ids.get(m.pk, set())  # type: ignore[attr-defined]
         if not m.draft:
-            for finding_id in m.finding_ids:
+            for finding_id in finding_ids.get(m.pk, set()):
                 answering.setdefault(finding_id, []).append(m)
     for f in findings:
         if f.indicator_id:
             f.indicator = indicators[f.indicator_id]
-        f.oit_list = by_finding_item.get(f.pk, [])
-        f.measure_list = answering.get(f.pk, [])
+        f.oit_list = by_finding_item.get(f.pk, [])  # type: ignore[attr-defined]
+        f.measure_list = answering.get(f.pk, [])  # type: ignore[attr-defined]
     return ReportContents(measures=measures, findings=findings)
 
 

@@ -123,10 +123,11 @@ def report(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     kept = [m for m in measures if not m.draft]
     detail_url, edit_url = reverser("measures:measure_detail"), reverser("measures:measure_edit")
     for m in measures:
-        m.detail_url, m.edit_url = detail_url(m.pk), edit_url(m.pk)
+        m.detail_url = detail_url(m.pk)  # type: ignore[attr-defined]
+        m.edit_url = edit_url(m.pk)  # type: ignore[attr-defined]
     finding_edit_url = reverser("measures:finding_edit")
     for f in findings:
-        f.edit_url = finding_edit_url(f.pk)
+        f.edit_url = finding_edit_url(f.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "measures/report.html",
