@@ -55,6 +55,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import QuerySet  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -81,9 +82,12 @@ FLOORS: dict[str, Callable[[], dict[str, object]]] = {}
 def floor(request: HttpRequest, name: str) -> HttpResponse:
     """The rows a page shows, fetched as plain values and serialised: what any page showing them
     must at least do, on top of the request itself."""
+    rows = FLOORS[name]()
+    # Every private page of an executive shows the navigation's two counts.
+    rows["navigation"] = selectors.nav_counts(request.user)
     data = {
-        key: list(value.values()) if hasattr(value, "values") else value
-        for key, value in FLOORS[name]().items()
+        key: list(value.values()) if isinstance(value, QuerySet) else value
+        for key, value in rows.items()
     }
     return HttpResponse(json.dumps(data, default=str, ensure_ascii=False))
 
@@ -216,10 +220,8 @@ def _floors(head: object, some: Memo, total: int) -> dict[str, Callable[[], dict
 
     last = (-(-total // 50) - 1) * 50
     return {
-        "inbox": lambda: {
-            "memos": selectors.inbox(head)[:size],
-            "count": selectors.inbox_count(head),
-        },
+        # Its count is the navigation's (added to every floor).
+        "inbox": lambda: {"memos": selectors.inbox(head)[:size]},
         "list": lambda: listed(selectors.MemoFilter()),
         "searched": lambda: listed(selectors.MemoFilter(q="ITA", state="head")),
         "last": lambda: listed(selectors.MemoFilter(), last),
