@@ -1,6 +1,10 @@
 """What the executives sign stays as they signed it: the attached report is frozen when sent."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from ita.demo import memos as demo_memos
@@ -76,3 +80,15 @@ def test_a_draft_prints_the_report_as_the_data_stands(demo) -> None:  # noqa: AN
     client = Client()
     client.force_login(demo.users["legal"])
     assert EDITED in _pdf_text(client, memo).replace("\n", "")
+
+
+def test_the_report_as_sent_sets_its_widths_by_class_for_the_pages_policy(demo) -> None:  # noqa: ANN001
+    """The memo and published pages show the report as sent under a Content-Security-Policy that
+    ignores style attributes: its column widths come from classes their stylesheets know."""
+    sent = demo_memos.decided_2564().report_sent
+    assert sent and ' style="' not in sent
+    assert '<table class="grid tool-scores">' in sent and '<col class="indicator">' in sent
+    static = Path(settings.BASE_DIR) / "static"
+    for sheet in ("memos/desk.css", "measures/published.css", "pdf/document.css"):
+        css = (static / sheet).read_text()
+        assert re.search(r"\.tool-scores col\.indicator \{ width: 70%; \}", css), sheet
