@@ -292,8 +292,11 @@ def main(args: argparse.Namespace) -> None:
 
     a = AppServer(base, workers=args.workers, log=work / "a.log")
     b = AppServer(base, workers=args.workers, log=work / "b.log")
-    a_pdf = AppServer(base, workers=2, nice=PDF_NICE, log=work / "a-pdf.log")
-    b_pdf = AppServer(base, workers=2, nice=PDF_NICE, log=work / "b-pdf.log")
+    # The PDF pool caches nothing: every download of the draft is a render, the worst case (each
+    # member downloading a memo that has just changed); the pages' servers cache as configured.
+    renders = {**base, "CACHE_URL": "dummy://"}
+    a_pdf = AppServer(renders, workers=2, nice=PDF_NICE, log=work / "a-pdf.log")
+    b_pdf = AppServer(renders, workers=2, nice=PDF_NICE, log=work / "b-pdf.log")
     servers = [a, b, a_pdf, b_pdf]
     port = free_port()
     (work / "nginx.conf").write_text(
@@ -345,7 +348,9 @@ from ita.organisations.models import Province
 from measures.models import Measure
 from memos.models import Memo
 p = Province.objects.annotate(n=Count("districts__organisations")).order_by("-n", "pk").first()
-print(json.dumps({"province": p.pk, "memo": Memo.objects.get(author__username="legal").pk,
+# A memo of legal's not yet decided: its PDF is rendered on request (a decided one's is stored).
+draft = Memo.objects.filter(author__username="legal").exclude(state="decided").order_by("pk")[0]
+print(json.dumps({"province": p.pk, "memo": draft.pk,
                   "trang": Province.objects.get(name="ตรัง").pk,
                   "measure": Measure.objects.filter(draft=False).order_by("pk").first().pk}))
 """

@@ -313,7 +313,8 @@ LOGGING = {
 
 def cache_from_url(url: str) -> dict:
     """The cache every app server shares: the database's table by default (``migrate`` makes
-    it), or redis://host:6379/0, memcached://host:11211 when one is run beside them."""
+    it), or redis://host:6379/0, memcached://host:11211 when one is run beside them; dummy://
+    caches nothing (every page and PDF made again: to measure the worst case, or to debug)."""
     parsed = urlparse(url)
     if parsed.scheme in {"", "db"}:
         return {
@@ -330,8 +331,11 @@ def cache_from_url(url: str) -> dict:
         }
     if parsed.scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if parsed.scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(
-        f"CACHE_URL must start with db://, redis://, memcached:// or locmem://, not {url!r}"
+        "CACHE_URL must start with db://, redis://, memcached://, locmem:// or dummy://, "
+        f"not {url!r}"
     )
 
 

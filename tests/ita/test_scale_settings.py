@@ -20,6 +20,7 @@ def test_the_shared_cache_is_the_databases_unless_another_is_named() -> None:
     }
     memcached = app_settings.cache_from_url("memcached://10.0.0.6:11211")
     assert memcached["LOCATION"] == "10.0.0.6:11211"
+    assert app_settings.cache_from_url("dummy://")["BACKEND"].endswith("dummy.DummyCache")
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
         app_settings.cache_from_url("mysql://x")
 
