@@ -102,8 +102,8 @@ def _page(
     serialise: Callable[[Any], dict],
     expand: Callable[[QuerySet], QuerySet] | None = None,
 ) -> HttpResponse:
-    """One page of ``queryset`` (ordered by id). With ``expand``, the page's ids are chosen
-    first and only those rows get its joins and annotations: a deep offset then skips bare ids
+    """One page of ``queryset`` (ordered by id). With ``expand``, the page's ids are read first
+    and only those rows get its joins and annotations: a deep offset then skips bare ids
     instead of computing subqueries for every skipped row.
 
     The page is rendered as built, not validated again through its response model: a thousand
@@ -115,8 +115,11 @@ def _page(
     count = queryset.count()
     window = queryset[offset : offset + limit]
     if expand is not None:
-        chosen = queryset.model.objects.filter(pk__in=window.values("pk"))
-        window = expand(chosen).order_by("pk")
+        # The ids read first, then the rows by a list of them: as a subquery (``IN (SELECT …
+        # LIMIT …)``) PostgreSQL may run the page's query again for every row when its
+        # statistics are behind the data (seen with a fresh import: six seconds for 1,000 rows).
+        ids = list(window.values_list("pk", flat=True))
+        window = expand(queryset.model.objects.filter(pk__in=ids)).order_by("pk")
     items = [serialise(x) for x in window]
 
     def link(to: int) -> str:
