@@ -40,6 +40,13 @@ def _fits(page, what: str) -> None:  # noqa: ANN001
     assert page.evaluate(SMALL_TARGETS) == [], what
 
 
+def _follow(page, selector: str) -> None:  # noqa: ANN001
+    """Click what loads a page and wait for that page: measuring right after the click may
+    find no document at all (the old one gone, the new one not there yet)."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def _decision_on_first_screen(page) -> None:  # noqa: ANN001
     box = page.locator("#decide").bounding_box()
     assert box is not None and box["y"] < 780, box
@@ -54,8 +61,7 @@ def test_the_chain_runs_on_a_390_px_phone(page, login, demo) -> None:  # noqa: A
     login("legal")
     page.goto(f"/memos/{memo.pk}/")
     _fits(page, "the author's memo page")
-    page.click("form[action$='/send/'] button[type=submit]")
-    page.wait_for_load_state()
+    _follow(page, "form[action$='/send/'] button[type=submit]")
     _fits(page, "the send page")
     assert page.locator(".report-checks li").count() >= 1  # the report's checks, repeated
     page.go_back()
@@ -65,9 +71,9 @@ def test_the_chain_runs_on_a_390_px_phone(page, login, demo) -> None:  # noqa: A
 
     for username in ("head", "deputy", "clerk"):
         login(username)
-        page.click("nav .nav-inbox")
+        _follow(page, "nav .nav-inbox")
         _fits(page, f"{username}'s inbox")
-        page.click(f".inbox a[href='/memos/{memo.pk}/']")
+        _follow(page, f".inbox a[href='/memos/{memo.pk}/']")
         _fits(page, f"{username}'s memo page")
         _decision_on_first_screen(page)
         # The checks the report had when it was sent, on the executive's first screen too.
@@ -75,13 +81,12 @@ def test_the_chain_runs_on_a_390_px_phone(page, login, demo) -> None:  # noqa: A
         offered = page.locator("#decide [data-phrase]").all_inner_texts()
         assert "เห็นควรอนุมัติ" in offered and "อนุมัติ" not in offered
         page.click("#decide button[data-phrase='เห็นควรอนุมัติ']")
-        page.click("button[name=action][value=forward]")
-        page.wait_for_load_state()
+        _follow(page, "button[name=action][value=forward]")
         _logout(page)
 
     login("mayor")
-    page.click("nav .nav-inbox")
-    page.click(f".inbox a[href='/memos/{memo.pk}/']")
+    _follow(page, "nav .nav-inbox")
+    _follow(page, f".inbox a[href='/memos/{memo.pk}/']")
     _fits(page, "the mayor's memo page")
     _decision_on_first_screen(page)
     offered = page.locator("#decide [data-phrase]").all_inner_texts()
@@ -91,8 +96,7 @@ def test_the_chain_runs_on_a_390_px_phone(page, login, demo) -> None:  # noqa: A
     assert page.locator(".report-paper").is_visible()
     _fits(page, "the memo page with the report open")
     page.click("#decide button[data-phrase='อนุมัติ ดำเนินการตามเสนอ']")
-    page.click("button[name=action][value=approved]")
-    page.wait_for_load_state()
+    _follow(page, "button[name=action][value=approved]")
     _logout(page)
 
     memo.refresh_from_db()
@@ -135,14 +139,13 @@ def test_the_pages_fit_a_360_px_phone(page, login, demo) -> None:  # noqa: ANN00
     page.goto(f"/memos/{memo.pk}/")
     _decision_on_first_screen(page)
     page.fill("textarea[name=comment]", "โปรดแก้ไขตัวเลขในตาราง")
-    page.click("button[name=action][value=return]")
-    page.wait_for_load_state()
+    _follow(page, "button[name=action][value=return]")
     _logout(page)
 
     login("legal")
     badge = page.locator("nav .nav-desk .badge")
     assert badge.inner_text() == "1"
-    page.click("nav .nav-desk")
+    _follow(page, "nav .nav-desk")
     _fits(page, "the author's desk")
     assert "โปรดแก้ไขตัวเลขในตาราง" in page.locator(".return-reason").inner_text()
     for url in ("/memos/", "/memos/register/"):
