@@ -97,8 +97,9 @@ def lowest_indicators(assessment: Assessment) -> list[IndicatorLine]:
 def measures_of(
     assessment: Assessment, *, draft: bool | None = None, pk: int | None = None
 ) -> list[Measure]:
-    """The assessment's measures (or the one ``pk``) with everything the report shows, in a
-    fixed number of queries."""
+    """The assessment's measures (or the one ``pk``) with their steps, findings, indicators,
+    OIT items and progress updates, in a fixed number of queries: a measure's own page (the
+    report page reads lighter rows: ``report_contents``)."""
     qs = Measure.objects.filter(assessment=assessment)
     if draft is not None:
         qs = qs.filter(draft=draft)
