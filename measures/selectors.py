@@ -188,9 +188,10 @@ def report_contents(assessment: Assessment) -> ReportContents:
         m.step_rows = steps.get(m.pk, [])  # type: ignore[attr-defined]
         m.indicator_list = by_measure_indicator.get(m.pk, [])  # type: ignore[attr-defined]
         m.oit_list = by_measure_item.get(m.pk, [])  # type: ignore[attr-defined]
-        m.finding_ids = finding_ids.get(m.pk, set())  # type: ignore[attr-defined]
+        answers = finding_ids.get(m.pk, set())
+        m.finding_ids = answers  # type: ignore[attr-defined]
         if not m.draft:
-            for finding_id in finding_ids.get(m.pk, set()):
+            for finding_id in answers:
                 answering.setdefault(finding_id, []).append(m)
     for f in findings:
         if f.indicator_id:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone, translation
+from django.utils.html import format_html
 
 from ita.lib.thai import thai_digits
 from measures.models import STATUS_LABELS, Measure
@@ -15,9 +16,11 @@ register = template.Library()
 
 
 @register.simple_tag
-def measure_status(measure: Measure, today: dt.date | None = None) -> dict:
+def status_badge(measure: Measure, today: dt.date | None = None) -> str:
+    """The measure's status on ``today`` (default: today) as a badge, wherever a measure is
+    listed or shown (a tag, not an included template: the report lists hundreds)."""
     code = measure.status_on(today or timezone.localdate())
-    return {"code": code, "label": STATUS_LABELS[code]}
+    return format_html('<span class="status status-{}">{}</span>', code, STATUS_LABELS[code])
 
 
 @register.filter
