@@ -2,6 +2,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -111,3 +112,18 @@ def test_deleting_a_measure_removes_its_files(
     with django_capture_on_commit_callbacks(execute=True):
         services.measure_delete(measure=m, actor=None)
     assert not path.exists()
+
+
+def test_an_update_whose_author_account_was_deleted_still_shows(client, demo, tmp_media) -> None:  # noqa: ANN001
+    """The author's account removed (the update keeps no author): the measure's page shows the
+    update with a dash for who wrote it, not an error."""
+    m = Measure.objects.get(table=2)
+    leaver = get_user_model().objects.create_user("leaver", first_name="ผู้ย้าย", last_name="ออก")
+    services.progress_add(measure=m, note="ส่งรายงานแล้ว", actor=leaver)
+    services.progress_add(measure=m, note="บันทึกโดยระบบ", actor=None)
+    leaver.delete()
+    client.force_login(demo.users["legal"])
+    response = client.get(f"/measures/{m.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "ส่งรายงานแล้ว" in html and "บันทึกโดยระบบ" in html and "ผู้ย้าย" not in html
