@@ -46,7 +46,7 @@ from typing import TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

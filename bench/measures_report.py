@@ -23,7 +23,7 @@ if not os.environ.get("DATABASE_URL"):
     os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -78,7 +78,7 @@ def timed(client: Client, url: str) -> tuple[float, int]:
     return statistics.median(times) * 1000, len(q)
 
 
-def grow(assessment, n: int) -> None:  # noqa: ANN001
+def grow(assessment, n: int) -> None:
     from ita.results.models import Indicator
     from measures import services
 

@@ -61,7 +61,7 @@ SIGN_OFFS = (
 )
 
 
-def _demo_memo():  # noqa: ANN202
+def _demo_memo():
     """The demo memo loaded as the download view loads it (memos.views._get_memo_for_user)."""
     from memos.models import Memo
 
@@ -95,7 +95,7 @@ def _timed(fn: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - start, value
 
 
-def _memo_and_report():  # noqa: ANN202
+def _memo_and_report():
     """The view's work before the templates: the memo, its blocks, its report (all queries)."""
     from memos import documents as memo_documents
 

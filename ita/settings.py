@@ -78,7 +78,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -357,7 +357,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 PDF_RENDER_SLOTS = env_int("PDF_RENDER_SLOTS", max(1, (os.cpu_count() or 2) // 2))
 PDF_RENDER_WAIT = float(env_int("PDF_RENDER_WAIT_MS", 500)) / 1000
 PDF_RENDER_RETRY_SECONDS = env_int("PDF_RENDER_RETRY_SECONDS", 3)
-RENDER_LOCK_DIR = Path(os.environ.get("RENDER_LOCK_DIR", "/tmp/ita-render-slots"))  # noqa: S108
+RENDER_LOCK_DIR = Path(os.environ.get("RENDER_LOCK_DIR", "/tmp/ita-render-slots"))
 # Applying or reverting an import (thousands of rows, seconds each) runs IMPORT_SLOTS at once on
 # a machine (lock files in RENDER_LOCK_DIR/imports); another waits IMPORT_WAIT_MS, then is told to
 # try again, with nothing changed. Previews are checked in short steps and need no slot.

@@ -72,7 +72,7 @@ class OitItemAdmin(admin.ModelAdmin):
     def code(self, obj: OitItem) -> str:
         return obj.code
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # noqa: ANN001, ANN201
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "indicator":
             kwargs["queryset"] = db_field.related_model.objects.select_related("year")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -145,7 +145,7 @@ def _first_page_text(pdf: bytes) -> str:
         Path(file.name).write_bytes(pdf)
         try:
             return subprocess.run(
-                ["pdftotext", "-f", "1", "-l", "1", "-q", file.name, "-"],  # noqa: S607
+                ["pdftotext", "-f", "1", "-l", "1", "-q", file.name, "-"],
                 check=False,
                 capture_output=True,
                 text=True,

@@ -11,7 +11,7 @@ from django.conf import settings
 
 
 @pytest.fixture(autouse=True)
-def _fast_settings(settings, tmp_path_factory) -> None:  # noqa: ANN001, PT004
+def _fast_settings(settings, tmp_path_factory) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Files a test stores without asking for ``tmp_media`` (a decided memo's PDF, stored as its
     # decision commits) never reach the project's media folder.
@@ -26,7 +26,7 @@ def _fast_settings(settings, tmp_path_factory) -> None:  # noqa: ANN001, PT004
 
 
 @pytest.fixture(autouse=True)
-def _fresh_public_cache() -> None:  # noqa: PT004
+def _fresh_public_cache() -> None:
     """Each test starts with no cached public page: the published data's version is rolled back
     with each test's transaction, so a page cached under it in an earlier test may show other
     data (in production the version only moves forward). The shared cache is a table of the
@@ -58,7 +58,7 @@ def _demo_rendered_once() -> Iterator[None]:
 
     real = engine.render_document
 
-    def render_document(html: str, **options):  # noqa: ANN003, ANN202
+    def render_document(html: str, **options):
         key = hashlib.sha256(html.encode())
         for name, value in sorted(options.items(), key=lambda item: item[0]):
             key.update(f"{name}={value!r}".encode())
@@ -76,7 +76,7 @@ def _demo_rendered_once() -> Iterator[None]:
 
 
 @pytest.fixture
-def demo(db):  # noqa: ANN001, ANN201
+def demo(db):
     """The whole demo (Trang 2564, สุโสะ, its people): ``demo.home``, ``demo.users[...]``."""
     from tests import factories
 
@@ -85,10 +85,10 @@ def demo(db):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def tmp_media(settings, tmp_path):  # noqa: ANN001, ANN201
+def tmp_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
 
-def pytest_report_header(config) -> str:  # noqa: ANN001
+def pytest_report_header(config) -> str:
     return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"

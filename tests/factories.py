@@ -92,7 +92,7 @@ def make_assessment(
     )
 
 
-def make_user(username: str | None = None, **extra: object):  # noqa: ANN201
+def make_user(username: str | None = None, **extra: object):
     username = username or f"user{next(_seq)}"
     return get_user_model().objects.create_user(username, f"{username}@example.org", "pw", **extra)
 
@@ -101,7 +101,7 @@ def make_position(
     organisation: Organisation,
     role: str = "staff",
     holder=None,
-    title: str = "",  # noqa: ANN001
+    title: str = "",
 ) -> Position:
     return Position.objects.create(
         organisation=organisation,

@@ -33,7 +33,7 @@ NATIONAL = {
 }
 
 
-def _import_with_a_new_organisation(admin) -> ImportBatch:  # noqa: ANN001
+def _import_with_a_new_organisation(admin) -> ImportBatch:
     text = seed_text() + "\n86\tเทศบาลตำบลใหม่เอี่ยม\tสิเกา\t90.00\tA\t\tผ่าน\n"
     batch = import_preview(data=text.encode(), file_name="t.txt", year=2564, actor=admin)
     batch = import_row_resolve(
@@ -44,7 +44,7 @@ def _import_with_a_new_organisation(admin) -> ImportBatch:  # noqa: ANN001
     return import_commit(batch=batch, actor=admin)
 
 
-def test_every_change_is_recorded_with_its_kind_object_and_organisation(demo) -> None:  # noqa: ANN001
+def test_every_change_is_recorded_with_its_kind_object_and_organisation(demo) -> None:
     users = demo.users
     memo = Memo.objects.get(organisation=demo.home, state="draft")  # the fresh draft
     memo = memo_services.memo_send(memo=memo, actor=users["legal"])
@@ -83,7 +83,7 @@ def test_every_change_is_recorded_with_its_kind_object_and_organisation(demo) ->
     assert home_history.filter(action=EventKind.MEMO_RETURN, object_id=str(memo.pk)).exists()
 
 
-def test_a_revert_never_deletes_what_members_wrote_on_the_results_it_created(demo) -> None:  # noqa: ANN001
+def test_a_revert_never_deletes_what_members_wrote_on_the_results_it_created(demo) -> None:
     admin = demo.users["admin"]
     batch = _import_with_a_new_organisation(admin)
     created = batch.rows.get(number="86").organisation

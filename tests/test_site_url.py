@@ -24,7 +24,7 @@ def _draft() -> Memo:
     return Memo.objects.get(author__username="legal", state=Memo.State.DRAFT)
 
 
-def _send_as_legal(demo, host: str, on_commit) -> str:  # noqa: ANN001
+def _send_as_legal(demo, host: str, on_commit) -> str:
     memo = _draft()
     client = Client(HTTP_HOST=host)
     client.force_login(demo.users["legal"])
@@ -39,9 +39,9 @@ def _send_as_legal(demo, host: str, on_commit) -> str:  # noqa: ANN001
 
 
 def test_an_emailed_link_points_where_the_sender_reached_the_site(
-    demo,  # noqa: ANN001
-    settings,  # noqa: ANN001
-    django_capture_on_commit_callbacks,  # noqa: ANN001
+    demo,
+    settings,
+    django_capture_on_commit_callbacks,
 ) -> None:
     settings.ALLOWED_HOSTS = ["ita.example.go.th"]
     settings.SITE_URL_SET = False
@@ -52,9 +52,9 @@ def test_an_emailed_link_points_where_the_sender_reached_the_site(
 
 
 def test_site_url_when_set_wins_over_the_request(
-    demo,  # noqa: ANN001
-    settings,  # noqa: ANN001
-    django_capture_on_commit_callbacks,  # noqa: ANN001
+    demo,
+    settings,
+    django_capture_on_commit_callbacks,
 ) -> None:
     settings.ALLOWED_HOSTS = ["ita.example.go.th"]
     settings.SITE_URL_SET = True

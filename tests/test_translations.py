@@ -27,7 +27,7 @@ def test_the_thai_catalogue_has_no_untranslated_or_fuzzy_entries() -> None:
     assert missing == []
 
 
-def test_the_catalogue_is_current_with_the_code(tmp_path) -> None:  # noqa: ANN001
+def test_the_catalogue_is_current_with_the_code(tmp_path) -> None:
     """Strings in code and templates missing from the catalogue would show in English."""
     root = PO.parents[3]
     for name in ("ita", "memos", "measures", "templates", "locale", "manage.py"):

@@ -184,7 +184,7 @@ def check_drawable(
 ) -> CheckedEmblem:
     """The emblem, once drawn alone in a child process within the limits; refused otherwise."""
     try:
-        result = subprocess.run(  # noqa: S603 (our own module, with this interpreter)
+        result = subprocess.run(
             [
                 sys.executable,
                 "-m",

@@ -46,7 +46,7 @@ class RefusedURL(ValueError):
     """A document asked for something outside what it may read."""
 
 
-def _make_fetcher(resources: dict[str, Resource], refused: list[str]):  # noqa: ANN202
+def _make_fetcher(resources: dict[str, Resource], refused: list[str]):
     # Imported here, not to dodge a cycle: WeasyPrint's import (Pango, fonts, about 0.4 s) is
     # paid by the first render only, not by every process that never prints.
     from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415

@@ -45,7 +45,7 @@ def memo_html(memo: MemoDoc, report: ReportDoc | None = None, *, report_part: st
     """``report_part``: a report already rendered by ``report_part_html`` (a frozen copy)."""
     return _render(
         "pdf/memo.html",
-        {"memo": memo, "report": report, "report_part": mark_safe(report_part)},  # noqa: S308
+        {"memo": memo, "report": report, "report_part": mark_safe(report_part)},
     )
 
 

@@ -153,7 +153,7 @@ def _looks_like_pfx(data: bytes) -> bool:
     try:
         pfx = asn1_pkcs12.Pfx.load(data, strict=True)
         pfx["auth_safe"]["content_type"].native  # noqa: B018 (parses the structure)
-    except Exception:  # noqa: BLE001 (anything unparsable is not PKCS#12)
+    except Exception:
         return False
     return True
 

@@ -228,7 +228,7 @@ def serve(request: HttpRequest, render: Callable[[], HttpResponseBase]) -> HttpR
     if item is None:
         stored = caches["default"].get(key)
         if stored is not None:
-            item = pickle.loads(stored)  # noqa: S301 (written only by this module)
+            item = pickle.loads(stored)
             local.put(key, item)
     if item is None:
         response = render()

@@ -25,14 +25,14 @@ class ImportBatchAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>', reverse("imports:detail", args=[obj.pk]), _("open")
         )
 
-    def add_view(self, request, form_url="", extra_context=None):  # noqa: ANN001, ANN201
+    def add_view(self, request, form_url="", extra_context=None):
         # "Add import" leads to the upload page, where the preview and its checks live.
         return redirect("imports:index")
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -44,7 +44,7 @@ class ScoreInline(admin.TabularInline):
     extra = 0
     fields = ["indicator", "score"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # noqa: ANN001, ANN201
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "indicator":
             kwargs["queryset"] = Indicator.objects.select_related("year")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

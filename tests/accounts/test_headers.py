@@ -21,7 +21,7 @@ HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle\s*=", re.I)
 
 
-def _walk(patterns, prefix: str = ""):  # noqa: ANN001, ANN202
+def _walk(patterns, prefix: str = ""):
     for p in patterns:
         if isinstance(p, URLResolver):
             yield from _walk(p.url_patterns, prefix + str(p.pattern))
@@ -29,7 +29,7 @@ def _walk(patterns, prefix: str = ""):  # noqa: ANN001, ANN202
             yield prefix + str(p.pattern)
 
 
-def _urls(demo) -> list[str]:  # noqa: ANN001
+def _urls(demo) -> list[str]:
     """Each route of the URL map with real ids of the demo (a 404 must carry the headers too)."""
     home = demo.home
     finding = Finding.objects.filter(assessment__organisation=home).first()
@@ -77,7 +77,7 @@ def _urls(demo) -> list[str]:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("who", [None, "legal", "admin"])
-def test_every_page_carries_the_policy_and_no_inline_script(client, demo, who) -> None:  # noqa: ANN001
+def test_every_page_carries_the_policy_and_no_inline_script(client, demo, who) -> None:
     if who:
         client.force_login(demo.users[who])
     checked = 0
@@ -107,7 +107,7 @@ def test_the_policy_allows_no_inline_script_or_style() -> None:
     assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
 
 
-def test_public_pages_stay_cacheable_and_the_login_page_is_not_stored(client, demo) -> None:  # noqa: ANN001
+def test_public_pages_stay_cacheable_and_the_login_page_is_not_stored(client, demo) -> None:
     assert "no-store" not in client.get("/").get("Cache-Control", "")
     assert "no-store" in client.get("/accounts/login/")["Cache-Control"]
     assert "no-store" in client.get("/admin/login/")["Cache-Control"]

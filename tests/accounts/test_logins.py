@@ -24,11 +24,11 @@ def _actions() -> list[str]:
     return list(Event.objects.order_by("pk").values_list("action", flat=True))
 
 
-def _try(client, username: str, password: str, ip: str = "10.0.0.1"):  # noqa: ANN001, ANN202
+def _try(client, username: str, password: str, ip: str = "10.0.0.1"):
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
-def test_a_correct_login_and_a_logout_are_in_the_history(client) -> None:  # noqa: ANN001
+def test_a_correct_login_and_a_logout_are_in_the_history(client) -> None:
     user = make_user("somchai")
     response = _try(client, "somchai", "pw")
     assert response.status_code == 302
@@ -40,7 +40,7 @@ def test_a_correct_login_and_a_logout_are_in_the_history(client) -> None:  # noq
 
 def test_the_account_is_locked_after_five_failures_even_with_the_right_password(
     client, settings
-) -> None:  # noqa: ANN001
+) -> None:
     settings.AXES_FAILURE_LIMIT = 5
     user = make_user("somchai")
     for n in range(5):
@@ -57,7 +57,7 @@ def test_the_account_is_locked_after_five_failures_even_with_the_right_password(
     assert not Event.objects.filter(action=EventKind.LOGIN).exists()
 
 
-def test_an_address_is_locked_after_five_failures_whatever_the_names(client, settings) -> None:  # noqa: ANN001
+def test_an_address_is_locked_after_five_failures_whatever_the_names(client, settings) -> None:
     settings.AXES_FAILURE_LIMIT = 5
     make_user("somchai")
     for n in range(5):
@@ -67,7 +67,7 @@ def test_an_address_is_locked_after_five_failures_whatever_the_names(client, set
     assert _try(client, "somchai", "pw", ip="10.0.0.8").status_code == 302
 
 
-def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client, settings) -> None:  # noqa: ANN001
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client, settings) -> None:
     settings.PROXY_COUNT = 1
     make_user("somchai")
     client.post(
@@ -79,13 +79,13 @@ def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client, settings) -
     assert Event.objects.get(action=EventKind.LOGIN_FAILED).data["ip"] == "203.0.113.9"
 
 
-def _logged_in(client) -> None:  # noqa: ANN001
+def _logged_in(client) -> None:
     make_user("somchai")
     assert _try(client, "somchai", "pw").status_code == 302
     assert client.get("/memos/").status_code == 200
 
 
-def _age_session(client, **seconds_ago: int) -> None:  # noqa: ANN001
+def _age_session(client, **seconds_ago: int) -> None:
     session = client.session
     now = int(time.time())
     for key, ago in seconds_ago.items():
@@ -93,7 +93,7 @@ def _age_session(client, **seconds_ago: int) -> None:  # noqa: ANN001
     session.save()
 
 
-def test_a_session_idle_for_longer_than_the_limit_ends(client, settings) -> None:  # noqa: ANN001
+def test_a_session_idle_for_longer_than_the_limit_ends(client, settings) -> None:
     settings.SESSION_IDLE_SECONDS = 30 * 60
     _logged_in(client)
     _age_session(client, session_last_seen=29 * 60)
@@ -106,7 +106,7 @@ def test_a_session_idle_for_longer_than_the_limit_ends(client, settings) -> None
     assert expired.data["reason"] == "idle"
 
 
-def test_a_session_ends_at_the_absolute_limit_even_when_in_use(client, settings) -> None:  # noqa: ANN001
+def test_a_session_ends_at_the_absolute_limit_even_when_in_use(client, settings) -> None:
     settings.SESSION_ABSOLUTE_SECONDS = 12 * 3600
     _logged_in(client)
     _age_session(client, session_started=12 * 3600 + 5, session_last_seen=10)
@@ -124,7 +124,7 @@ def test_the_defaults_are_asvs_level_2() -> None:
     assert sessions.TOUCH_EVERY < settings.SESSION_IDLE_SECONDS
 
 
-def test_every_user_can_change_their_password(client) -> None:  # noqa: ANN001
+def test_every_user_can_change_their_password(client) -> None:
     user = make_user("somchai")
     client.force_login(user)
     page = client.get("/accounts/password/")
@@ -140,7 +140,7 @@ def test_every_user_can_change_their_password(client) -> None:  # noqa: ANN001
     assert Event.objects.filter(action=EventKind.PASSWORD_CHANGE, actor=user).exists()
 
 
-def test_a_password_is_reset_through_a_link_by_e_mail_in_thai(client, settings) -> None:  # noqa: ANN001
+def test_a_password_is_reset_through_a_link_by_e_mail_in_thai(client, settings) -> None:
     settings.SITE_URL = "https://ita.example.go.th"
     user = make_user("somchai")
     response = client.post("/accounts/password/reset/", {"email": "somchai@example.org"})
@@ -166,6 +166,6 @@ def test_a_password_is_reset_through_a_link_by_e_mail_in_thai(client, settings) 
     assert mail.outbox == []
 
 
-def test_the_login_page_links_to_the_reset(client) -> None:  # noqa: ANN001
+def test_the_login_page_links_to_the_reset(client) -> None:
     assert "/accounts/password/reset/" in client.get(LOGIN).content.decode()
     assert get_user_model().objects.count() == 0

@@ -32,7 +32,7 @@ def _missing() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser():
     reason = _missing()
     if reason:
         if os.environ.get("REQUIRE_BROWSER"):
@@ -53,7 +53,7 @@ def browser():  # noqa: ANN201
 
 
 @pytest.fixture
-def page(browser, live_server):  # noqa: ANN001, ANN201
+def page(browser, live_server):
     context = browser.new_context(locale="th-TH", base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -62,7 +62,7 @@ def page(browser, live_server):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def login(page):  # noqa: ANN001, ANN201
+def login(page):
     from ita.demo.seed import DEMO_PASSWORD
 
     def _login(username: str, password: str = DEMO_PASSWORD) -> None:
@@ -75,7 +75,7 @@ def login(page):  # noqa: ANN001, ANN201
     return _login
 
 
-def pytest_collection_modifyitems(items) -> None:  # noqa: ANN001
+def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)

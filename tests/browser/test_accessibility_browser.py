@@ -26,7 +26,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = {"serious", "critical"}
 
 
-def _prepare(demo) -> None:  # noqa: ANN001
+def _prepare(demo) -> None:
     """A published report (the demo memo through the chain) and a memo waiting at the head."""
     users = demo.users
     memo = demo_memos.seed_draft()  # the demo's own memo of 2564 is decided already
@@ -56,7 +56,7 @@ def _prepare(demo) -> None:  # noqa: ANN001
     memo_services.memo_send(memo=waiting, actor=users["legal"])
 
 
-def _paths(demo) -> list[str]:  # noqa: ANN001
+def _paths(demo) -> list[str]:
     ids = {
         demo.home.pk,
         *Memo.objects.values_list("pk", flat=True),
@@ -71,7 +71,7 @@ def _paths(demo) -> list[str]:  # noqa: ANN001
     return all_paths(values, [str(i) for i in sorted(ids)], skip=("admin/", "api/", "i18n/"))
 
 
-def _clients(demo) -> dict[str | None, Client]:  # noqa: ANN001
+def _clients(demo) -> dict[str | None, Client]:
     clients: dict[str | None, Client] = {}
     for username in USERS:
         client = Client()
@@ -81,7 +81,7 @@ def _clients(demo) -> dict[str | None, Client]:  # noqa: ANN001
     return clients
 
 
-def _pages(demo) -> list[tuple[str, str | None]]:  # noqa: ANN001
+def _pages(demo) -> list[tuple[str, str | None]]:
     """(path, user) for every HTML page some user may open."""
     clients = _clients(demo)
     pages = []
@@ -98,7 +98,7 @@ def _pages(demo) -> list[tuple[str, str | None]]:  # noqa: ANN001
     return pages
 
 
-def test_every_page_has_no_serious_or_critical_axe_violation(browser, live_server, demo) -> None:  # noqa: ANN001
+def test_every_page_has_no_serious_or_critical_axe_violation(browser, live_server, demo) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     _prepare(demo)

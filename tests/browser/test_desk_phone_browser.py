@@ -24,7 +24,7 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
   .map(e => e.textContent.trim() + ': ' + e.getBoundingClientRect().height)"""
 
 
-def _phone(page, width: int) -> None:  # noqa: ANN001
+def _phone(page, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 780})
 
 
@@ -33,28 +33,28 @@ WIDE = """() => [...document.querySelectorAll('body *')]
   .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)"""
 
 
-def _fits(page, what: str) -> None:  # noqa: ANN001
+def _fits(page, what: str) -> None:
     assert page.evaluate(OVERFLOW) <= 0, f"{what} scrolls sideways: {page.evaluate(WIDE)}"
     for height, line in page.evaluate(NAME_LINES):
         assert height < 1.5 * line, f"{what}: a name breaks over lines ({height} px)"
     assert page.evaluate(SMALL_TARGETS) == [], what
 
 
-def _follow(page, selector: str) -> None:  # noqa: ANN001
+def _follow(page, selector: str) -> None:
     """Click what loads a page and wait for that page: measuring right after the click may
     find no document at all (the old one gone, the new one not there yet)."""
     with page.expect_navigation():
         page.click(selector)
 
 
-def _decision_on_first_screen(page) -> None:  # noqa: ANN001
+def _decision_on_first_screen(page) -> None:
     box = page.locator("#decide").bounding_box()
     assert box is not None and box["y"] < 780, box
     buttons = page.locator("#decide button[type=submit]")
     assert buttons.first.bounding_box()["height"] >= 44
 
 
-def test_the_chain_runs_on_a_390_px_phone(page, login, demo) -> None:  # noqa: ANN001
+def test_the_chain_runs_on_a_390_px_phone(page, login, demo) -> None:
     _phone(page, 390)
     # A fresh draft of the seed's memo with its report of 2564 (the demo's own is decided).
     memo = demo_memos.seed_draft()
@@ -109,7 +109,7 @@ def test_the_chain_runs_on_a_390_px_phone(page, login, demo) -> None:  # noqa: A
     ]
 
 
-def test_the_pages_fit_a_360_px_phone(page, login, demo) -> None:  # noqa: ANN001
+def test_the_pages_fit_a_360_px_phone(page, login, demo) -> None:
     from memos import services
 
     _phone(page, 360)

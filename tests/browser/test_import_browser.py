@@ -8,7 +8,7 @@ from tests.imports.helpers import seed_text
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_administrator_pastes_the_seed_reconciles_a_name_and_applies(page, login, demo) -> None:  # noqa: ANN001
+def test_an_administrator_pastes_the_seed_reconciles_a_name_and_applies(page, login, demo) -> None:
     text = (
         seed_text().replace("อุยไธสง", "อุยไธสงห์").replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84")
     )

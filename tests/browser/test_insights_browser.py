@@ -5,7 +5,7 @@ from ita.organisations.models import Province
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_overview_draws_charts_without_javascript_and_opens_their_tables(page, demo) -> None:  # noqa: ANN001
+def test_the_overview_draws_charts_without_javascript_and_opens_their_tables(page, demo) -> None:
     trang = Province.objects.get(name="ตรัง")
     page.goto(f"/results/2564/{trang.pk}/overview/")
     page.select_option("#id_highlight", label="องค์การบริหารส่วนตำบลสุโสะ")
@@ -24,7 +24,7 @@ def test_the_overview_draws_charts_without_javascript_and_opens_their_tables(pag
     assert "ปะเหลียน" in table.locator("tr.highlight").inner_text()
 
 
-def test_the_trends_page_works_with_javascript_disabled(browser, live_server, demo) -> None:  # noqa: ANN001
+def test_the_trends_page_works_with_javascript_disabled(browser, live_server, demo) -> None:
     context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
     page = context.new_page()
     page.goto(f"/organisations/{demo.home.pk}/insights/")

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 MAX_TABS = 150
 
 
-def _tab_to(page, selector: str) -> None:  # noqa: ANN001
+def _tab_to(page, selector: str) -> None:
     """Press Tab until the focused element matches ``selector`` (fails if it never does: the
     control cannot be reached with the keyboard)."""
     for _ in range(MAX_TABS):
@@ -28,13 +28,13 @@ def _tab_to(page, selector: str) -> None:  # noqa: ANN001
     raise AssertionError(f"{selector} cannot be reached with Tab on {page.url}")
 
 
-def _activate(page, selector: str, key: str = "Enter") -> None:  # noqa: ANN001
+def _activate(page, selector: str, key: str = "Enter") -> None:
     _tab_to(page, selector)
     with page.expect_navigation():
         page.keyboard.press(key)
 
 
-def _log_in(page, username: str) -> None:  # noqa: ANN001
+def _log_in(page, username: str) -> None:
     page.goto("/accounts/login/")
     _tab_to(page, "#id_username")
     page.keyboard.type(username)
@@ -44,11 +44,11 @@ def _log_in(page, username: str) -> None:  # noqa: ANN001
         page.keyboard.press("Enter")
 
 
-def _log_out(page) -> None:  # noqa: ANN001
+def _log_out(page) -> None:
     _activate(page, "form[action='/accounts/logout/'] button")
 
 
-def test_the_chain_and_the_publication_with_the_keyboard_alone(page, demo) -> None:  # noqa: ANN001
+def test_the_chain_and_the_publication_with_the_keyboard_alone(page, demo) -> None:
     # The machines are shared: a slow page is not a failure here (no time limits in tests).
     page.set_default_timeout(120_000)
     # A fresh draft of the seed's memo with its report of 2564 (the demo's own is decided).

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_a_member_adds_a_progress_update_with_a_file(
     page, login, demo, tmp_media, tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     measure = Measure.objects.get(table=2)
     evidence = tmp_path / "ภาพกิจกรรม.pdf"
     evidence.write_bytes(b"%PDF-1.4 activity photos")

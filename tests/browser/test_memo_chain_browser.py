@@ -5,7 +5,7 @@ from memos.models import Memo, SignOff, State
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _send(page) -> None:  # noqa: ANN001
+def _send(page) -> None:
     """Send from the memo page: the button asks first; a back-dated memo also asks which
     register numbers it (this fiscal year's, the first choice, here)."""
     page.click("form[action$='/send/'] button[type=submit]")
@@ -17,12 +17,12 @@ def _send(page) -> None:  # noqa: ANN001
     page.wait_for_load_state()
 
 
-def _logout(page) -> None:  # noqa: ANN001
+def _logout(page) -> None:
     page.click("form[action='/accounts/logout/'] button")
     page.wait_for_load_state()
 
 
-def test_one_memo_goes_through_the_chain_as_the_five_demo_users(page, login, demo) -> None:  # noqa: ANN001
+def test_one_memo_goes_through_the_chain_as_the_five_demo_users(page, login, demo) -> None:
     memo = Memo.objects.get(author__username="legal", state="draft")  # the fresh draft
     assert memo.state == State.DRAFT
 
@@ -71,7 +71,7 @@ def test_one_memo_goes_through_the_chain_as_the_five_demo_users(page, login, dem
     ]
 
 
-def test_text_typed_but_not_saved_is_offered_back_after_the_tab_closes(page, login, demo) -> None:  # noqa: ANN001
+def test_text_typed_but_not_saved_is_offered_back_after_the_tab_closes(page, login, demo) -> None:
     memo = Memo.objects.get(author__username="legal", state="draft")  # the fresh draft
     login("legal")
     page.goto(f"/memos/{memo.pk}/edit/")
@@ -96,7 +96,7 @@ def test_text_typed_but_not_saved_is_offered_back_after_the_tab_closes(page, log
 
 def test_text_saved_after_the_session_expired_comes_back_after_logging_in(
     page, login, demo
-) -> None:  # noqa: ANN001
+) -> None:
     memo = Memo.objects.get(author__username="legal", state="draft")  # the fresh draft
     login("legal")
     page.goto(f"/memos/{memo.pk}/edit/")
@@ -124,7 +124,7 @@ def test_text_saved_after_the_session_expired_comes_back_after_logging_in(
     assert memo.subject == "เรื่องที่พิมพ์ระหว่างที่การเข้าสู่ระบบหมดอายุ"
 
 
-def test_the_head_returns_the_memo_and_the_author_resubmits_it(page, login, demo) -> None:  # noqa: ANN001
+def test_the_head_returns_the_memo_and_the_author_resubmits_it(page, login, demo) -> None:
     memo = Memo.objects.get(author__username="legal", state="draft")  # the fresh draft
     login("legal")
     page.goto(f"/memos/{memo.pk}/")

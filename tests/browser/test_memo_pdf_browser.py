@@ -17,10 +17,10 @@ def _png() -> bytes:
 
 
 def test_the_clerk_sets_the_emblem_and_the_author_downloads_the_memo_pdf(
-    page,  # noqa: ANN001
-    login,  # noqa: ANN001
-    demo,  # noqa: ANN001
-    tmp_media,  # noqa: ANN001
+    page,
+    login,
+    demo,
+    tmp_media,
 ) -> None:
     login("clerk")
     page.goto("/memos/")

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
-def test_the_organisation_and_report_pages_fit_a_phone(page, login, demo) -> None:  # noqa: ANN001
+def test_the_organisation_and_report_pages_fit_a_phone(page, login, demo) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     login("legal")
     for url in [
@@ -19,7 +19,7 @@ def test_the_organisation_and_report_pages_fit_a_phone(page, login, demo) -> Non
         assert page.evaluate(OVERFLOW) <= 0, url
 
 
-def test_the_check_date_is_typed_as_a_buddhist_era_date(page, login, demo) -> None:  # noqa: ANN001
+def test_the_check_date_is_typed_as_a_buddhist_era_date(page, login, demo) -> None:
     login("legal")
     page.goto(f"/measures/report/{demo.home.pk}/2564/")
     assert page.get_attribute("#id_on", "type") == "text"

@@ -6,7 +6,7 @@ from ita.results.models import AssessmentYear
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_member_logs_in_and_sees_the_province_table_in_thai(page, login, demo) -> None:  # noqa: ANN001
+def test_a_member_logs_in_and_sees_the_province_table_in_thai(page, login, demo) -> None:
     login("legal")
     assert page.locator(".who").inner_text() == "นายณัชพล รังสิปการ"
     province = Province.objects.get(name="ตรัง")

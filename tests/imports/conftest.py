@@ -3,7 +3,7 @@ from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _english_messages():  # noqa: ANN202
+def _english_messages():
     """Messages are matched in English here; pages are checked in Thai where it matters."""
     with translation.override("en"):
         yield

@@ -26,14 +26,14 @@ def _file(tmp_path: Path, data: bytes, name: str = "table.txt") -> str:
     return str(path)
 
 
-def test_a_dry_run_of_the_seed_reports_85_unchanged_and_keeps_nothing(demo, tmp_path) -> None:  # noqa: ANN001
+def test_a_dry_run_of_the_seed_reports_85_unchanged_and_keeps_nothing(demo, tmp_path) -> None:
     out = _run(_file(tmp_path, seed_bytes()), "--year", "2564", "--dry-run")
     assert "unchanged: 85" in out and "error: 0" in out and "Dry run" in out
     assert not ImportBatch.objects.exists()
     assert not Event.objects.filter(action__startswith="import.").exists()
 
 
-def test_it_applies_a_table_and_records_the_import(demo, tmp_path) -> None:  # noqa: ANN001
+def test_it_applies_a_table_and_records_the_import(demo, tmp_path) -> None:
     text = seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84")
     out = _run(_file(tmp_path, text.encode()), "--year", "2564", "--province", "ตรัง")
     assert "changed: 1" in out and "Applied as import #" in out
@@ -45,7 +45,7 @@ def test_it_applies_a_table_and_records_the_import(demo, tmp_path) -> None:  # n
     assert pao.total == D("97.76")
 
 
-def test_errors_exit_non_zero_naming_rows_and_change_nothing(demo, tmp_path) -> None:  # noqa: ANN001
+def test_errors_exit_non_zero_naming_rows_and_change_nothing(demo, tmp_path) -> None:
     text = seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84")
     text = text.replace("77.29\tB", "77.29\tA").replace("อุยไธสง", "อุยไธสงห์")
     out = StringIO()
@@ -66,7 +66,7 @@ def test_errors_exit_non_zero_naming_rows_and_change_nothing(demo, tmp_path) -> 
     assert not ImportBatch.objects.exists()
 
 
-def test_an_unknown_name_matches_on_the_command_line_once_it_has_an_alias(demo, tmp_path) -> None:  # noqa: ANN001
+def test_an_unknown_name_matches_on_the_command_line_once_it_has_an_alias(demo, tmp_path) -> None:
     path = _file(tmp_path, seed_text().replace("อุยไธสง", "อุยไธสงห์").encode())
     with pytest.raises(CommandError):
         _run(path, "--year", "2564", "--dry-run")
@@ -82,7 +82,7 @@ def test_an_unknown_name_matches_on_the_command_line_once_it_has_an_alias(demo, 
         (["--year", "2565"], "2564"),
     ],
 )
-def test_bad_options_are_refused(demo, tmp_path, args: list[str], message: str) -> None:  # noqa: ANN001
+def test_bad_options_are_refused(demo, tmp_path, args: list[str], message: str) -> None:
     path = _file(tmp_path, seed_csv(bom=True), "t.csv")
     year = [] if "--year" in args else ["--year", "2564"]
     with pytest.raises(CommandError, match=message):
@@ -90,7 +90,7 @@ def test_bad_options_are_refused(demo, tmp_path, args: list[str], message: str) 
     assert not ImportBatch.objects.exists()
 
 
-def test_a_missing_or_empty_file_is_refused(demo, tmp_path) -> None:  # noqa: ANN001
+def test_a_missing_or_empty_file_is_refused(demo, tmp_path) -> None:
     with pytest.raises(CommandError, match="No such file"):
         _run(str(tmp_path / "nope.csv"), "--year", "2564")
     with pytest.raises(CommandError):

@@ -40,12 +40,12 @@ def _with_dtd(part: str, prefix: bytes) -> bytes:
 
 
 @pytest.fixture
-def admin_client(client, demo):  # noqa: ANN001, ANN201
+def admin_client(client, demo):
     client.force_login(demo.users["admin"])
     return client
 
 
-def _upload(client, name: str, data: bytes):  # noqa: ANN001, ANN202
+def _upload(client, name: str, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return client.post(
@@ -56,7 +56,7 @@ def _upload(client, name: str, data: bytes):  # noqa: ANN001, ANN202
 @pytest.mark.parametrize(
     "part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "[Content_Types].xml"]
 )
-def test_an_xlsx_declaring_a_dtd_is_refused_with_a_thai_message(admin_client, part: str) -> None:  # noqa: ANN001
+def test_an_xlsx_declaring_a_dtd_is_refused_with_a_thai_message(admin_client, part: str) -> None:
     response = _upload(admin_client, "คะแนน.xlsx", _with_dtd(part, LAUGHS))
     assert response.status_code == 200
     page = response.content.decode()
@@ -75,7 +75,7 @@ def test_a_dtd_in_utf_16_or_after_a_long_comment_is_found() -> None:
             parsing.parse_table(_with_dtd("xl/worksheets/sheet1.xml", prefix))
 
 
-def test_a_name_longer_than_can_be_stored_is_an_error_at_preview(admin_client) -> None:  # noqa: ANN001
+def test_a_name_longer_than_can_be_stored_is_an_error_at_preview(admin_client) -> None:
     long_name = "องค์การบริหารส่วนตำบล" + "ก" * 400
     assert len(long_name) == 421
     text = seed_text() + f"\n86\t{long_name}\tสิเกา\t90.00\tA\t\tผ่าน\n"
@@ -88,7 +88,7 @@ def test_a_name_longer_than_can_be_stored_is_an_error_at_preview(admin_client) -
     assert "ยาว 421 ตัวอักษร" in page and "ไม่เกิน 200" in page
 
 
-def test_a_nul_character_in_a_file_is_refused_at_upload_naming_the_line(admin_client) -> None:  # noqa: ANN001
+def test_a_nul_character_in_a_file_is_refused_at_upload_naming_the_line(admin_client) -> None:
     rows = [SEED_HEADER, *seed_data_lines()]
     rows[5] = [rows[5][0], rows[5][1] + "\x00", *rows[5][2:]]
     # Excel's "Unicode text" (UTF-16) carries a NUL where a text file would be refused whole.
@@ -100,7 +100,7 @@ def test_a_nul_character_in_a_file_is_refused_at_upload_naming_the_line(admin_cl
     assert not ImportBatch.objects.exists()
 
 
-def test_a_nul_character_in_pasted_text_is_refused_in_thai(admin_client) -> None:  # noqa: ANN001
+def test_a_nul_character_in_pasted_text_is_refused_in_thai(admin_client) -> None:
     response = admin_client.post(
         reverse("imports:index"), {"text": seed_text() + "\x00", "year": 2564}
     )

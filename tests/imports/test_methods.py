@@ -55,7 +55,7 @@ def test_years_from_2567_have_labels_even_after_a_letter_year(year: int) -> None
     assert len(created.indicator_specs) == 10
 
 
-def test_a_2567_table_saying_pass_imports_and_its_year_is_unconfirmed(demo) -> None:  # noqa: ANN001
+def test_a_2567_table_saying_pass_imports_and_its_year_is_unconfirmed(demo) -> None:
     batch = import_preview(data=_table("ผ่าน", "86.00"), file_name="t.txt", year=2567)
     row = batch.rows.get()
     assert row.status == "new" and row.after["level"] == "ผ่าน"
@@ -68,7 +68,7 @@ def test_a_2567_table_saying_pass_imports_and_its_year_is_unconfirmed(demo) -> N
     assert Event.objects.filter(action="year.confirm", object_id=str(year.pk)).exists()
 
 
-def test_a_2567_table_without_levels_is_not_stored_as_a_letter(demo) -> None:  # noqa: ANN001
+def test_a_2567_table_without_levels_is_not_stored_as_a_letter(demo) -> None:
     data = (
         "ที่\tหน่วยงาน\tอำเภอ\tคะแนน\n"
         "1\tองค์การบริหารส่วนจังหวัดตรัง\tเมืองตรัง\t96.76\n"
@@ -80,7 +80,7 @@ def test_a_2567_table_without_levels_is_not_stored_as_a_letter(demo) -> None:  #
     assert levels == {2: "", 3: "ต้องปรับปรุง"}
 
 
-def test_levels_of_the_other_scheme_offer_a_switch_recorded_in_the_history(demo) -> None:  # noqa: ANN001
+def test_levels_of_the_other_scheme_offer_a_switch_recorded_in_the_history(demo) -> None:
     batch = import_preview(data=_table("AA"), file_name="t.txt", year=2567)
     row = batch.rows.get()
     assert row.status == "error" and row.messages[0]["code"] == "level_other_scheme"
@@ -93,7 +93,7 @@ def test_levels_of_the_other_scheme_offer_a_switch_recorded_in_the_history(demo)
     assert (event.from_state, event.to_state) == ("labels", "letters")
 
 
-def test_a_year_with_results_keeps_its_scheme(demo) -> None:  # noqa: ANN001
+def test_a_year_with_results_keeps_its_scheme(demo) -> None:
     from ita.results.services import year_set_scheme
 
     assert Assessment.objects.filter(year__year=2564).exists()

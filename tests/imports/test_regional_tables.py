@@ -38,7 +38,7 @@ def test_a_single_province_table_keeps_its_title_as_the_province() -> None:
     assert table.hints["province"] == "ตรัง"
 
 
-def test_a_regional_table_matches_each_row_in_its_own_province(demo, tmp_path) -> None:  # noqa: ANN001
+def test_a_regional_table_matches_each_row_in_its_own_province(demo, tmp_path) -> None:
     krabi = make_district(make_province("กระบี่"), "เมืองกระบี่")
     pao = make_organisation(krabi, "องค์การบริหารส่วนจังหวัดกระบี่", kind="pao")
     make_assessment(pao, demo.year, total="91.20", change=D("10.00"), rank=1)
@@ -49,7 +49,7 @@ def test_a_regional_table_matches_each_row_in_its_own_province(demo, tmp_path) -
     assert "unchanged: 86" in out.getvalue() and "error: 0" in out.getvalue()
 
 
-def test_a_province_not_in_the_database_is_named_and_nothing_changes(demo, tmp_path) -> None:  # noqa: ANN001
+def test_a_province_not_in_the_database_is_named_and_nothing_changes(demo, tmp_path) -> None:
     path = tmp_path / "region9.txt"
     path.write_bytes(_regional())
     before = list(Assessment.objects.order_by("pk").values_list("pk", "total"))

@@ -48,7 +48,7 @@ def _suso() -> bytes:
 
 def test_a_results_table_without_district_is_refused_level_change_and_pass_are_optional(
     demo,
-) -> None:  # noqa: ANN001
+) -> None:
     before = _stored()
     with pytest.raises(ValidationError) as caught:
         import_preview(data=SHORT_RESULTS, file_name="short.csv", year=2564)
@@ -61,7 +61,7 @@ def test_a_results_table_without_district_is_refused_level_change_and_pass_are_o
     assert _stored() == before
 
 
-def test_a_results_table_without_the_pass_column_computes_it(demo) -> None:  # noqa: ANN001
+def test_a_results_table_without_the_pass_column_computes_it(demo) -> None:
     data = (
         "ที่,หน่วยงาน,อำเภอ,คะแนน 2564,ระดับผลการประเมิน,เปรียบเทียบปีที่ผ่านมา\n"
         "1,องค์การบริหารส่วนจังหวัดตรัง,เมืองตรัง,96.76,AA,+33.84\n"
@@ -72,7 +72,7 @@ def test_a_results_table_without_the_pass_column_computes_it(demo) -> None:  # n
     assert [m["code"] for m in row.messages] == ["computed"]
 
 
-def test_an_indicator_table_without_district_or_total_is_refused(demo) -> None:  # noqa: ANN001
+def test_an_indicator_table_without_district_or_total_is_refused(demo) -> None:
     before = _stored()
     with pytest.raises(ValidationError) as caught:
         import_preview(data=_without(_suso(), "อำเภอ", "คะแนน"), file_name="t.csv", year=2564)
@@ -81,7 +81,7 @@ def test_an_indicator_table_without_district_or_total_is_refused(demo) -> None: 
     assert _stored() == before
 
 
-def test_an_indicator_table_needs_its_province_column_unless_the_province_is_chosen(demo) -> None:  # noqa: ANN001
+def test_an_indicator_table_needs_its_province_column_unless_the_province_is_chosen(demo) -> None:
     data = _without(_suso(), "จังหวัด")
     with pytest.raises(ValidationError, match="จังหวัด/province"):
         import_preview(data=data, file_name="t.csv", year=2564)
@@ -92,7 +92,7 @@ def test_an_indicator_table_needs_its_province_column_unless_the_province_is_cho
     assert batch.rows.get().status == "changed"
 
 
-def test_the_page_shows_the_missing_columns_and_stores_nothing(client, demo) -> None:  # noqa: ANN001
+def test_the_page_shows_the_missing_columns_and_stores_nothing(client, demo) -> None:
     client.force_login(demo.users["admin"])
     upload = SimpleUploadedFile("short.csv", SHORT_RESULTS, "text/csv")
     response = client.post(reverse("imports:index"), {"file": upload, "year": 2564})
@@ -103,7 +103,7 @@ def test_the_page_shows_the_missing_columns_and_stores_nothing(client, demo) -> 
     assert not ImportBatch.objects.exists()
 
 
-def test_the_command_exits_non_zero_naming_the_missing_columns(demo, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_command_exits_non_zero_naming_the_missing_columns(demo, tmp_path: Path) -> None:
     path = tmp_path / "short.csv"
     path.write_bytes(SHORT_RESULTS)
     before = _stored()

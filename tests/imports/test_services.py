@@ -81,7 +81,7 @@ def _row(batch: ImportBatch, number: str) -> ImportRow:
         pytest.param(seed_xlsx(), id="xlsx"),
     ],
 )
-def test_the_seed_on_top_of_the_demo_matches_all_85_rows_unchanged(demo, data: bytes) -> None:  # noqa: ANN001
+def test_the_seed_on_top_of_the_demo_matches_all_85_rows_unchanged(demo, data: bytes) -> None:
     before = _state()
     batch = _preview(data)
     assert batch.status == ImportBatch.Status.READY
@@ -108,7 +108,7 @@ def test_the_seed_on_top_of_the_demo_matches_all_85_rows_unchanged(demo, data: b
     assert Organisation.objects.count() == 85
 
 
-def test_a_changed_row_shows_its_diff_applies_and_reverts(demo) -> None:  # noqa: ANN001
+def test_a_changed_row_shows_its_diff_applies_and_reverts(demo) -> None:
     admin = demo.users["admin"]
     text = seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84")
     batch = _preview(text.encode(), actor=admin)
@@ -152,7 +152,7 @@ def test_a_bad_row_is_an_error_that_names_the_reason_and_blocks_the_commit(
     demo,
     old: str,
     new: str,
-    expected: str,  # noqa: ANN001
+    expected: str,
 ) -> None:
     from ita.imports.messages import render
 
@@ -166,7 +166,7 @@ def test_a_bad_row_is_an_error_that_names_the_reason_and_blocks_the_commit(
     assert _state() == before
 
 
-def test_duplicate_rows_are_errors(demo) -> None:  # noqa: ANN001
+def test_duplicate_rows_are_errors(demo) -> None:
     lines = seed_text().splitlines()
     duplicate = next(line for line in lines if line.startswith("85\t"))
     batch = _preview(("\n".join(lines) + "\n" + duplicate.replace("85\t", "86\t", 1)).encode())
@@ -175,7 +175,7 @@ def test_duplicate_rows_are_errors(demo) -> None:  # noqa: ANN001
     assert batch.counts["error"] == 1
 
 
-def test_a_change_that_disagrees_with_last_year_is_a_warning(demo) -> None:  # noqa: ANN001
+def test_a_change_that_disagrees_with_last_year_is_a_warning(demo) -> None:
     batch = _preview(seed_text().replace("94.71\tA\t+28.81", "94.71\tA\t+20.81").encode())
     row = _row(batch, "85")
     assert row.status == "warning" and row.effect == "changed"
@@ -183,7 +183,7 @@ def test_a_change_that_disagrees_with_last_year_is_a_warning(demo) -> None:  # n
     assert batch.can_commit
 
 
-def test_choosing_a_suggestion_saves_an_alias_that_later_imports_use(demo) -> None:  # noqa: ANN001
+def test_choosing_a_suggestion_saves_an_alias_that_later_imports_use(demo) -> None:
     admin = demo.users["admin"]
     text = seed_text().replace("อุยไธสง", "อุยไธสงห์")
     batch = _preview(text.encode())
@@ -212,7 +212,7 @@ def test_choosing_a_suggestion_saves_an_alias_that_later_imports_use(demo) -> No
     assert Event.objects.filter(action="alias.remove", actor=admin).exists()
 
 
-def test_a_discarded_preview_with_a_choice_changes_nothing(demo) -> None:  # noqa: ANN001
+def test_a_discarded_preview_with_a_choice_changes_nothing(demo) -> None:
     text = seed_text().replace("อุยไธสง\tปะเหลียน", "อุยไธสงห์\tปะเหลี่ยน")
     batch = _preview(text.encode())
     aliases, districts = OrganisationAlias.objects.count(), DistrictAlias.objects.count()
@@ -225,7 +225,7 @@ def test_a_discarded_preview_with_a_choice_changes_nothing(demo) -> None:  # noq
     assert not ImportBatch.objects.exists()
 
 
-def test_a_misspelt_district_is_saved_with_the_chosen_organisation(demo) -> None:  # noqa: ANN001
+def test_a_misspelt_district_is_saved_with_the_chosen_organisation(demo) -> None:
     text = seed_text().replace("อุยไธสง\tปะเหลียน", "อุยไธสงห์\tปะเหลี่ยน")
     batch = _preview(text.encode())
     batch = import_row_resolve(
@@ -240,7 +240,7 @@ def test_a_misspelt_district_is_saved_with_the_chosen_organisation(demo) -> None
     assert not DistrictAlias.objects.filter(name="ปะเหลี่ยน").exists()
 
 
-def test_creating_an_organisation_from_a_row_happens_at_commit_and_reverts(demo) -> None:  # noqa: ANN001
+def test_creating_an_organisation_from_a_row_happens_at_commit_and_reverts(demo) -> None:
     text = seed_text() + "\n86\tเทศบาลตำบลใหม่เอี่ยม\tสิเกา\t90.00\tA\t\tผ่าน\n"
     batch = _preview(text.encode())
     row = _row(batch, "86")
@@ -258,7 +258,7 @@ def test_creating_an_organisation_from_a_row_happens_at_commit_and_reverts(demo)
     assert not Organisation.objects.filter(name="เทศบาลตำบลใหม่เอี่ยม").exists()
 
 
-def test_a_revert_refused_by_a_protected_record_names_what_protects_it(demo, monkeypatch) -> None:  # noqa: ANN001
+def test_a_revert_refused_by_a_protected_record_names_what_protects_it(demo, monkeypatch) -> None:
     # The names are lazy translations: joined as they were, the refusal was a TypeError.
     text = seed_text() + "\n86\tเทศบาลตำบลใหม่เอี่ยม\tสิเกา\t90.00\tA\t\tผ่าน\n"
     batch = _preview(text.encode())
@@ -268,7 +268,7 @@ def test_a_revert_refused_by_a_protected_record_names_what_protects_it(demo, mon
     import_commit(batch=batch, actor=None)
     created = Assessment.objects.get(organisation__name="เทศบาลตำบลใหม่เอี่ยม")
 
-    def refuse(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def refuse(self, *args, **kwargs):
         raise ProtectedError("protected", {created})
 
     monkeypatch.setattr(QuerySet, "delete", refuse)
@@ -277,7 +277,7 @@ def test_a_revert_refused_by_a_protected_record_names_what_protects_it(demo, mon
     assert str(Assessment._meta.verbose_name) in str(refused.value)
 
 
-def test_an_organisation_created_from_a_short_name_gets_its_full_name(demo) -> None:  # noqa: ANN001
+def test_an_organisation_created_from_a_short_name_gets_its_full_name(demo) -> None:
     batch = _preview(seed_text().replace("องค์การบริหารส่วนตำบลเขาขาว", "อบต.เขาขาวใหม่").encode())
     batch = import_row_resolve(batch=batch, row=_row(batch, "85"), create=True, actor=None)
     while batch.status == ImportBatch.Status.CHECKING:
@@ -287,7 +287,7 @@ def test_an_organisation_created_from_a_short_name_gets_its_full_name(demo) -> N
     assert org.kind == "sao" and org.district.name == "ห้วยยอด"
 
 
-def test_an_indicator_table_sets_scores_and_checks_totals(demo) -> None:  # noqa: ANN001
+def test_an_indicator_table_sets_scores_and_checks_totals(demo) -> None:
     home = ["100", "99.48", "100", "83.85", "100", "93.24", "85.95", "87.09", "95.28", "92.86"]
     scores = [D(s) for s in home]
     lipang = [D("90")] * 10
@@ -317,7 +317,7 @@ def test_an_indicator_table_sets_scores_and_checks_totals(demo) -> None:  # noqa
     assert a.total == D("90.41") and a.scores.count() == 0
 
 
-def test_a_year_not_yet_known_is_created_with_a_copy_of_the_method(demo) -> None:  # noqa: ANN001
+def test_a_year_not_yet_known_is_created_with_a_copy_of_the_method(demo) -> None:
     text = seed_text().replace("2564", "2565")
     batch = _preview(text.encode(), year=2565)
     # New results; each a warning because the change column disagrees with 2564's totals.
@@ -333,13 +333,13 @@ def test_a_year_not_yet_known_is_created_with_a_copy_of_the_method(demo) -> None
     assert not Assessment.objects.filter(year=year, derived=False).exists()
 
 
-def test_a_table_for_another_year_is_refused(demo) -> None:  # noqa: ANN001
+def test_a_table_for_another_year_is_refused(demo) -> None:
     with pytest.raises(ValidationError, match="2564"):
         _preview(seed_bytes(), year=2565)
     assert not ImportBatch.objects.exists()
 
 
-def test_the_second_commit_of_the_same_preview_is_told_it_was_applied(demo) -> None:  # noqa: ANN001
+def test_the_second_commit_of_the_same_preview_is_told_it_was_applied(demo) -> None:
     batch = _preview(seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84").encode())
     import_commit(batch=batch, actor=demo.users["admin"])
     with pytest.raises(AlreadyApplied, match="already applied"):
@@ -349,7 +349,7 @@ def test_the_second_commit_of_the_same_preview_is_told_it_was_applied(demo) -> N
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-def test_two_administrators_committing_at_once_apply_it_once(demo) -> None:  # noqa: ANN001
+def test_two_administrators_committing_at_once_apply_it_once(demo) -> None:
     batch = _preview(seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84").encode())
     outcomes: list[str] = []
     barrier = threading.Barrier(2)
@@ -375,7 +375,7 @@ def test_two_administrators_committing_at_once_apply_it_once(demo) -> None:  # n
 
 def test_a_failure_half_way_through_the_commit_leaves_everything_as_it_was(
     demo, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     text = seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84")
     text += "\n86\tเทศบาลตำบลใหม่เอี่ยม\tสิเกา\t90.00\tA\t\tผ่าน\n"
     batch = _preview(text.encode())
@@ -396,7 +396,7 @@ def test_a_failure_half_way_through_the_commit_leaves_everything_as_it_was(
     assert not Event.objects.filter(action__in=["import.apply", "organisation.create"]).exists()
 
 
-def test_a_preview_made_stale_by_another_change_is_not_applied(demo) -> None:  # noqa: ANN001
+def test_a_preview_made_stale_by_another_change_is_not_applied(demo) -> None:
     batch = _preview(seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84").encode())
     Assessment.objects.filter(organisation__name="เทศบาลนครตรัง", year__year=2564).update(
         total=D("50")
@@ -407,7 +407,7 @@ def test_a_preview_made_stale_by_another_change_is_not_applied(demo) -> None:  #
     assert _state() == before
 
 
-def test_revert_is_refused_when_a_later_import_changed_the_same_results(demo) -> None:  # noqa: ANN001
+def test_revert_is_refused_when_a_later_import_changed_the_same_results(demo) -> None:
     first = _preview(seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84").encode())
     import_commit(batch=first, actor=None)
     second = _preview(seed_text().replace("96.76\tAA\t+33.84", "98.76\tAA\t+35.84").encode())
@@ -422,7 +422,7 @@ def test_revert_is_refused_when_a_later_import_changed_the_same_results(demo) ->
     assert pao.total == D("96.76")
 
 
-def test_the_province_column_must_agree_with_the_chosen_province(demo) -> None:  # noqa: ANN001
+def test_the_province_column_must_agree_with_the_chosen_province(demo) -> None:
     other = Province.objects.get(name="พัทลุง")
     District.objects.get(province=other, name="เมืองพัทลุง")
     scores = [D("90")] * 10
@@ -430,7 +430,7 @@ def test_the_province_column_must_agree_with_the_chosen_province(demo) -> None: 
     assert batch.rows.get().messages[0]["code"] == "province_differs"
 
 
-def test_the_preview_is_checked_in_chunks_with_progress(demo, monkeypatch) -> None:  # noqa: ANN001
+def test_the_preview_is_checked_in_chunks_with_progress(demo, monkeypatch) -> None:
     monkeypatch.setattr(services, "CHUNK", 20)
     seen: list[tuple[int, int]] = []
     batch = import_preview(
@@ -440,7 +440,7 @@ def test_the_preview_is_checked_in_chunks_with_progress(demo, monkeypatch) -> No
     assert batch.counts["unchanged"] == 85
 
 
-def test_an_indicator_table_missing_an_indicator_column_is_refused(demo) -> None:  # noqa: ANN001
+def test_an_indicator_table_missing_an_indicator_column_is_refused(demo) -> None:
     data = indicator_csv([("อบต.สุโสะ", "ปะเหลียน", "ตรัง", [D("90")] * 10, None)])
     header, row = data.decode().splitlines()
 
@@ -454,7 +454,7 @@ def test_an_indicator_table_missing_an_indicator_column_is_refused(demo) -> None
     assert not ImportBatch.objects.exists()
 
 
-def test_a_preview_is_recorded_in_the_history_and_changes_no_result(demo) -> None:  # noqa: ANN001
+def test_a_preview_is_recorded_in_the_history_and_changes_no_result(demo) -> None:
     before = _state()
     batch = _preview(seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84").encode())
     assert Event.objects.filter(action="import.preview", object_id=str(batch.pk)).exists()
@@ -462,7 +462,7 @@ def test_a_preview_is_recorded_in_the_history_and_changes_no_result(demo) -> Non
     assert _state() == before
 
 
-def test_a_discarded_preview_keeps_one_object_type_in_the_history(demo) -> None:  # noqa: ANN001
+def test_a_discarded_preview_keeps_one_object_type_in_the_history(demo) -> None:
     """The discard names the batch as every other import row does (and as memos.0004 renamed
     the rows written before the move): imports.importbatch, not the old ita.importbatch."""
     batch = _preview(seed_bytes())
@@ -476,7 +476,7 @@ def test_a_discarded_preview_keeps_one_object_type_in_the_history(demo) -> None:
     assert types == {"imports.importbatch"}
 
 
-def test_without_the_district_alias_rows_match_by_name_with_a_warning(demo) -> None:  # noqa: ANN001
+def test_without_the_district_alias_rows_match_by_name_with_a_warning(demo) -> None:
     DistrictAlias.objects.filter(name="เมืองควน").delete()
     batch = _preview(seed_bytes())
     rows = batch.rows.filter(district_name="เมืองควน")
@@ -487,7 +487,7 @@ def test_without_the_district_alias_rows_match_by_name_with_a_warning(demo) -> N
         assert row.organisation.district.name == "เมืองตรัง"
 
 
-def test_a_name_in_two_provinces_without_district_or_province_is_ambiguous(demo) -> None:  # noqa: ANN001
+def test_a_name_in_two_provinces_without_district_or_province_is_ambiguous(demo) -> None:
     other = Province.objects.get(name="พัทลุง")
     district = District.objects.get(province=other, name="ควนขนุน")
     Organisation.objects.create(name="องค์การบริหารส่วนตำบลลิพัง", kind="sao", district=district)
@@ -501,20 +501,20 @@ def test_a_name_in_two_provinces_without_district_or_province_is_ambiguous(demo)
     assert chosen.organisation == demo.other and chosen.status == "unchanged"
 
 
-def test_checking_a_finished_preview_again_adds_nothing(demo) -> None:  # noqa: ANN001
+def test_checking_a_finished_preview_again_adds_nothing(demo) -> None:
     batch = _preview(seed_bytes())
     again = services.import_check(batch=batch)
     assert again.rows.count() == 85 and again.counts == batch.counts
 
 
-def test_more_decimals_than_stored_are_rounded_with_a_warning(demo) -> None:  # noqa: ANN001
+def test_more_decimals_than_stored_are_rounded_with_a_warning(demo) -> None:
     batch = _preview(seed_text().replace("96.76\tAA\t+33.84", "96.764\tAA\t+33.84").encode())
     row = _row(batch, "1")
     assert row.status == "warning" and row.effect == "unchanged"
     assert row.messages[0]["code"] == "rounded"
 
 
-def test_reverting_an_import_already_reverted_says_who_reverted_it_and_when(demo) -> None:  # noqa: ANN001
+def test_reverting_an_import_already_reverted_says_who_reverted_it_and_when(demo) -> None:
     admin = demo.users["admin"]
     batch = _preview(seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84").encode())
     import_commit(batch=batch, actor=admin)
@@ -528,7 +528,7 @@ def test_reverting_an_import_already_reverted_says_who_reverted_it_and_when(demo
     assert _state() == before
 
 
-def test_a_refused_revert_names_the_organisation_year_and_the_later_import(demo) -> None:  # noqa: ANN001
+def test_a_refused_revert_names_the_organisation_year_and_the_later_import(demo) -> None:
     admin = demo.users["admin"]
     first = _preview(seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84").encode())
     import_commit(batch=first, actor=admin)
@@ -545,7 +545,7 @@ def test_a_refused_revert_names_the_organisation_year_and_the_later_import(demo)
     assert f"#{second.pk}" in text and "later.txt" in text and "ผู้ดูแลระบบ" in text
 
 
-def test_a_refused_revert_says_when_the_result_was_edited_rather_than_imported(demo) -> None:  # noqa: ANN001
+def test_a_refused_revert_says_when_the_result_was_edited_rather_than_imported(demo) -> None:
     batch = _preview(seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84").encode())
     import_commit(batch=batch, actor=None)
     Assessment.objects.filter(organisation__name="องค์การบริหารส่วนจังหวัดตรัง", year__year=2564).update(

@@ -17,12 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, demo):  # noqa: ANN001, ANN201
+def admin_client(client, demo):
     client.force_login(demo.users["admin"])
     return client
 
 
-def _finish(client, batch_url: str) -> None:  # noqa: ANN001
+def _finish(client, batch_url: str) -> None:
     """What the progress page's script does: post the next step until the preview is ready."""
     for _ in range(100):
         page = client.get(batch_url)
@@ -47,7 +47,7 @@ def _batch_urls(batch: ImportBatch) -> list[tuple[str, str]]:
     ]
 
 
-def test_every_import_page_needs_login_and_staff(client, demo) -> None:  # noqa: ANN001
+def test_every_import_page_needs_login_and_staff(client, demo) -> None:
     batch = import_preview(data=seed_bytes(), file_name="t", year=2564)
     for method, url in _batch_urls(batch):
         response = getattr(client, method)(url)
@@ -59,14 +59,14 @@ def test_every_import_page_needs_login_and_staff(client, demo) -> None:  # noqa:
     assert ImportBatch.objects.get().status == ImportBatch.Status.READY
 
 
-def test_write_pages_reject_get(admin_client, demo) -> None:  # noqa: ANN001
+def test_write_pages_reject_get(admin_client, demo) -> None:
     batch = import_preview(data=seed_bytes(), file_name="t", year=2564)
     for method, url in _batch_urls(batch):
         if method == "post":
             assert admin_client.get(url).status_code == 405, url
 
 
-def test_pasting_the_seed_previews_85_unchanged_rows_with_progress(admin_client) -> None:  # noqa: ANN001
+def test_pasting_the_seed_previews_85_unchanged_rows_with_progress(admin_client) -> None:
     response = admin_client.post(reverse("imports:index"), {"text": seed_text(), "year": 2564})
     assert response.status_code == 302
     url = response["Location"]
@@ -82,7 +82,7 @@ def test_pasting_the_seed_previews_85_unchanged_rows_with_progress(admin_client)
     assert batch.counts["unchanged"] == 85 and batch.counts["error"] == 0
 
 
-def test_an_administrator_applies_and_reverts_from_the_page(admin_client, demo) -> None:  # noqa: ANN001
+def test_an_administrator_applies_and_reverts_from_the_page(admin_client, demo) -> None:
     text = seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84")
     upload = SimpleUploadedFile("trang.txt", text.encode("cp874"), "text/plain")
     response = admin_client.post(reverse("imports:index"), {"file": upload, "year": 2564})
@@ -121,7 +121,7 @@ def test_a_bad_upload_gets_a_clear_message_and_changes_nothing(
     admin_client,
     name: str,
     data: bytes,
-    message: str,  # noqa: ANN001
+    message: str,
 ) -> None:
     upload = SimpleUploadedFile(name, data)
     response = admin_client.post(reverse("imports:index"), {"file": upload, "year": 2564})
@@ -131,14 +131,14 @@ def test_a_bad_upload_gets_a_clear_message_and_changes_nothing(
     assert not ImportBatch.objects.exists()
 
 
-def test_too_much_pasted_text_gets_a_message_not_an_error_page(admin_client, settings) -> None:  # noqa: ANN001
+def test_too_much_pasted_text_gets_a_message_not_an_error_page(admin_client, settings) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = admin_client.post(reverse("imports:index"), {"text": seed_text(), "year": 2564})
     assert response.status_code == 200 and 'role="alert"' in response.content.decode()
     assert not ImportBatch.objects.exists()
 
 
-def test_a_file_and_pasted_text_together_are_refused(admin_client) -> None:  # noqa: ANN001
+def test_a_file_and_pasted_text_together_are_refused(admin_client) -> None:
     upload = SimpleUploadedFile("t.txt", seed_bytes())
     response = admin_client.post(
         reverse("imports:index"), {"file": upload, "text": seed_text(), "year": 2564}
@@ -146,7 +146,7 @@ def test_a_file_and_pasted_text_together_are_refused(admin_client) -> None:  # n
     assert response.status_code == 200 and not ImportBatch.objects.exists()
 
 
-def test_choosing_a_suggestion_on_the_page_saves_the_alias_when_applied(admin_client, demo) -> None:  # noqa: ANN001
+def test_choosing_a_suggestion_on_the_page_saves_the_alias_when_applied(admin_client, demo) -> None:
     text = seed_text().replace("อุยไธสง", "อุยไธสงห์")
     response = admin_client.post(reverse("imports:index"), {"text": text, "year": 2564})
     url = response["Location"]
@@ -165,7 +165,7 @@ def test_choosing_a_suggestion_on_the_page_saves_the_alias_when_applied(admin_cl
     assert OrganisationAlias.objects.filter(name="องค์การบริหารส่วนตำบลอุยไธสงห์").exists()
 
 
-def test_creating_an_organisation_from_the_page(admin_client) -> None:  # noqa: ANN001
+def test_creating_an_organisation_from_the_page(admin_client) -> None:
     text = seed_text() + "\n86\tเทศบาลตำบลใหม่เอี่ยม\tสิเกา\t90.00\tA\t\tผ่าน\n"
     url = admin_client.post(reverse("imports:index"), {"text": text, "year": 2564})["Location"]
     _finish(admin_client, url)
@@ -177,7 +177,7 @@ def test_creating_an_organisation_from_the_page(admin_client) -> None:  # noqa: 
     assert Organisation.objects.filter(name="เทศบาลตำบลใหม่เอี่ยม").exists()
 
 
-def test_the_preview_page_makes_the_same_queries_whatever_the_size(admin_client, demo) -> None:  # noqa: ANN001
+def test_the_preview_page_makes_the_same_queries_whatever_the_size(admin_client, demo) -> None:
     small = import_preview(
         data="\n".join(seed_text().splitlines()[:16]).encode(), file_name="s", year=2564
     )
@@ -191,7 +191,7 @@ def test_the_preview_page_makes_the_same_queries_whatever_the_size(admin_client,
     assert counts[0] == counts[1]
 
 
-def test_the_list_makes_the_same_queries_whatever_the_number_of_imports(admin_client) -> None:  # noqa: ANN001
+def test_the_list_makes_the_same_queries_whatever_the_number_of_imports(admin_client) -> None:
     counts = []
     for _ in range(2):
         import_preview(data=seed_bytes(), file_name="t", year=2564)
@@ -204,7 +204,7 @@ def test_the_list_makes_the_same_queries_whatever_the_number_of_imports(admin_cl
 
 @pytest.mark.parametrize("kind", ["results", "indicators"])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_the_templates_have_headers_the_importer_reads(admin_client, kind: str, fmt: str) -> None:  # noqa: ANN001
+def test_the_templates_have_headers_the_importer_reads(admin_client, kind: str, fmt: str) -> None:
     response = admin_client.get(reverse("imports:template", args=[kind, fmt]))
     assert response.status_code == 200
     with pytest.raises(parsing.TableError):  # a header and no rows yet
@@ -219,7 +219,7 @@ def test_the_templates_have_headers_the_importer_reads(admin_client, kind: str, 
         assert table.indicator_numbers() == list(range(1, 11))
 
 
-def test_the_admin_lists_imports_and_leads_to_the_upload_page(admin_client) -> None:  # noqa: ANN001
+def test_the_admin_lists_imports_and_leads_to_the_upload_page(admin_client) -> None:
     import_preview(data=seed_bytes(), file_name="trang.txt", year=2564)
     page = admin_client.get(reverse("admin:imports_importbatch_changelist"))
     assert page.status_code == 200 and "trang.txt" in page.content.decode()
@@ -227,11 +227,11 @@ def test_the_admin_lists_imports_and_leads_to_the_upload_page(admin_client) -> N
     assert add.status_code == 302 and add["Location"] == reverse("imports:index")
 
 
-def test_staff_see_the_imports_link(admin_client) -> None:  # noqa: ANN001
+def test_staff_see_the_imports_link(admin_client) -> None:
     assert reverse("imports:index") in admin_client.get("/").content.decode()
 
 
-def test_a_province_s_first_table_is_created_in_one_step_on_the_page(admin_client) -> None:  # noqa: ANN001
+def test_a_province_s_first_table_is_created_in_one_step_on_the_page(admin_client) -> None:
     from pathlib import Path
 
     from ita.results.models import AssessmentYear
@@ -260,7 +260,7 @@ def test_an_apply_while_another_import_holds_the_machines_slot_changes_nothing(
     admin_client,
     demo,
     settings,
-    tmp_path,  # noqa: ANN001
+    tmp_path,
 ) -> None:
     """Applying a whole table takes one of the machine's IMPORT_SLOTS: while another process
     holds the only one, the apply is refused in Thai and nothing is written; then it runs."""

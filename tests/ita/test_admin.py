@@ -26,7 +26,7 @@ def test_every_model_has_thai_names() -> None:
             assert not model._meta.verbose_name_plural.isascii(), model._meta.label
 
 
-def test_every_changelist_loads_with_search_and_filters(client, demo) -> None:  # noqa: ANN001
+def test_every_changelist_loads_with_search_and_filters(client, demo) -> None:
     client.force_login(demo.users["admin"])
     for model in _our_models():
         model_admin = admin.site._registry[model]
@@ -38,7 +38,7 @@ def test_every_changelist_loads_with_search_and_filters(client, demo) -> None:  
         assert model_admin.list_filter or model_admin.search_fields, model._meta.label
 
 
-def test_change_pages_load(client, demo) -> None:  # noqa: ANN001
+def test_change_pages_load(client, demo) -> None:
     client.force_login(demo.users["admin"])
     for model in _our_models():
         obj = model._default_manager.first()
@@ -50,7 +50,7 @@ def test_change_pages_load(client, demo) -> None:  # noqa: ANN001
         assert client.get(url).status_code == 200, url
 
 
-def test_staff_without_admin_rights_cannot_open_the_admin(client, demo) -> None:  # noqa: ANN001
+def test_staff_without_admin_rights_cannot_open_the_admin(client, demo) -> None:
     client.force_login(demo.users["legal"])
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302

@@ -20,7 +20,7 @@ from measures.models import Finding
 pytestmark = pytest.mark.django_db
 
 
-def _form_data(page) -> dict[str, object]:  # noqa: ANN001
+def _form_data(page) -> dict[str, object]:
     """The change form as the admin shows it: the main form and every inline."""
     data: dict[str, object] = {}
     for field in page.context["adminform"].form:
@@ -36,14 +36,14 @@ def _form_data(page) -> dict[str, object]:  # noqa: ANN001
     return {k: v for k, v in data.items() if v is not False}
 
 
-def _edit(client, name: str, pk: int, **changes: object):  # noqa: ANN001, ANN202
+def _edit(client, name: str, pk: int, **changes: object):
     url = reverse(f"admin:{name}_change", args=[pk])
     data = _form_data(client.get(url))
     data.update(changes)
     return client.post(url, data)
 
 
-def _add(client, name: str, **data: object):  # noqa: ANN001, ANN202
+def _add(client, name: str, **data: object):
     url = reverse(f"admin:{name}_add")
     page = client.get(url)
     for formset in page.context["inline_admin_formsets"]:
@@ -52,7 +52,7 @@ def _add(client, name: str, **data: object):  # noqa: ANN001, ANN202
     return client.post(url, data)
 
 
-def _ok(response) -> None:  # noqa: ANN001
+def _ok(response) -> None:
     if response.status_code != 302:
         form = response.context["adminform"].form
         formsets = [f.formset.errors for f in response.context["inline_admin_formsets"]]
@@ -60,12 +60,12 @@ def _ok(response) -> None:  # noqa: ANN001
 
 
 @pytest.fixture
-def admin_client(client, demo):  # noqa: ANN001, ANN201
+def admin_client(client, demo):
     client.force_login(demo.users["admin"])
     return client
 
 
-def test_an_organisation_edited_in_the_admin_is_in_the_history(admin_client, demo) -> None:  # noqa: ANN001
+def test_an_organisation_edited_in_the_admin_is_in_the_history(admin_client, demo) -> None:
     response = _edit(
         admin_client,
         "organisations_organisation",
@@ -81,7 +81,7 @@ def test_an_organisation_edited_in_the_admin_is_in_the_history(admin_client, dem
     assert event.data["before"]["phone"] != "075-000000"
 
 
-def test_a_position_changed_under_the_organisation_is_in_the_history(admin_client, demo) -> None:  # noqa: ANN001
+def test_a_position_changed_under_the_organisation_is_in_the_history(admin_client, demo) -> None:
     page = admin_client.get(reverse("admin:organisations_organisation_change", args=[demo.home.pk]))
     data = _form_data(page)
     clerk = Position.objects.get(organisation=demo.home, role="clerk")
@@ -102,7 +102,7 @@ def test_a_position_changed_under_the_organisation_is_in_the_history(admin_clien
 
 def test_acting_appointments_in_the_admin_need_a_member_and_are_in_the_history(
     admin_client, demo
-) -> None:  # noqa: ANN001
+) -> None:
     clerk = Position.objects.get(organisation=demo.home, role="clerk")
     period = {"starts": "2024-09-01", "ends": "2024-09-30", "note": "คำสั่งที่ 1/2567"}
     refused = _add(
@@ -156,7 +156,7 @@ def test_acting_appointments_in_the_admin_need_a_member_and_are_in_the_history(
     assert gone.data["before"]["user"] == demo.users["deputy"].pk and gone.data["after"] is None
 
 
-def test_the_service_refuses_an_acting_holder_from_another_organisation(demo) -> None:  # noqa: ANN001
+def test_the_service_refuses_an_acting_holder_from_another_organisation(demo) -> None:
     clerk = Position.objects.get(organisation=demo.home, role="clerk")
     appointment = ActingAppointment(
         position=clerk,
@@ -171,7 +171,7 @@ def test_the_service_refuses_an_acting_holder_from_another_organisation(demo) ->
     assert not ActingAppointment.objects.exists() and Event.objects.count() == events
 
 
-def test_a_position_deleted_in_the_admin_is_in_the_history(admin_client, demo) -> None:  # noqa: ANN001
+def test_a_position_deleted_in_the_admin_is_in_the_history(admin_client, demo) -> None:
     position = Position.objects.get(organisation=demo.home, role="deputy")
     url = reverse("admin:organisations_position_delete", args=[position.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
@@ -182,7 +182,7 @@ def test_a_position_deleted_in_the_admin_is_in_the_history(admin_client, demo) -
 
 def test_results_scores_and_findings_edited_in_the_admin_are_in_the_history(
     admin_client, demo
-) -> None:  # noqa: ANN001
+) -> None:
     assessment = Assessment.objects.get(organisation=demo.home, year=demo.year)
     page = admin_client.get(reverse("admin:ita_assessment_change", args=[assessment.pk]))
     data = _form_data(page)
@@ -200,7 +200,7 @@ def test_results_scores_and_findings_edited_in_the_admin_are_in_the_history(
     assert finding.data["after"] == {"text": "ข้อความที่แก้ในหน้าผู้ดูแล"}
 
 
-def test_the_score_and_finding_admins_write_through_the_services(admin_client, demo) -> None:  # noqa: ANN001
+def test_the_score_and_finding_admins_write_through_the_services(admin_client, demo) -> None:
     score = IndicatorScore.objects.filter(assessment__organisation=demo.home).first()
     _ok(_edit(admin_client, "ita_indicatorscore", score.pk, score="12.34"))
     assert IndicatorScore.objects.get(pk=score.pk).score == Decimal("12.34")

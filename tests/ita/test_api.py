@@ -20,7 +20,7 @@ def _get(client: Client, url: str, status: int = 200) -> dict:
     return response.json()
 
 
-def test_lists_are_paginated_with_links(demo, client: Client) -> None:  # noqa: ANN001
+def test_lists_are_paginated_with_links(demo, client: Client) -> None:
     first = _get(client, "/api/v1/assessments?year=2564&limit=50")
     assert first["count"] == 85 and len(first["results"]) == 50 and first["previous"] is None
     second = _get(client, first["next"].replace("http://testserver", ""))
@@ -31,14 +31,14 @@ def test_lists_are_paginated_with_links(demo, client: Client) -> None:  # noqa: 
     assert _get(client, "/api/v1/assessments?offset=500")["results"] == []
 
 
-def test_the_default_and_largest_page_sizes(demo, client: Client) -> None:  # noqa: ANN001
+def test_the_default_and_largest_page_sizes(demo, client: Client) -> None:
     assert _get(client, "/api/v1/organisations")["limit"] == api.DEFAULT_LIMIT
     assert len(_get(client, "/api/v1/assessments?limit=1000")["results"]) == 170
     body = _get(client, "/api/v1/assessments?limit=1001", 400)
     assert body["parameter"] == "limit" and "1000" in body["detail"]
 
 
-def test_an_assessment_carries_its_published_and_computed_totals(demo, client: Client) -> None:  # noqa: ANN001
+def test_an_assessment_carries_its_published_and_computed_totals(demo, client: Client) -> None:
     body = _get(client, f"/api/v1/assessments?organisation={demo.home.pk}&year=2564")
     (row,) = body["results"]
     assert row["total"] == 93.26 and row["computed_total"] == 93.26
@@ -71,7 +71,7 @@ def test_an_assessment_carries_its_published_and_computed_totals(demo, client: C
 )
 def test_assessment_filters_select_what_they_say(
     demo, client: Client, query: str, expected
-) -> None:  # noqa: ANN001
+) -> None:
     palian = Organisation.objects.filter(district__name="ปะเหลียน").first().district_id
     province = Province.objects.get(name="ตรัง").pk
     url = "/api/v1/assessments?limit=1000&" + query.format(district=palian, province=province)
@@ -80,7 +80,7 @@ def test_assessment_filters_select_what_they_say(
     assert {r["id"] for r in body["results"]} == set(expected().values_list("pk", flat=True))
 
 
-def test_organisations_filter_by_their_results_without_duplicates(demo, client: Client) -> None:  # noqa: ANN001
+def test_organisations_filter_by_their_results_without_duplicates(demo, client: Client) -> None:
     body = _get(client, "/api/v1/organisations?passed=true&limit=1000")
     ids = [r["id"] for r in body["results"]]
     # Passed in 2564 or in 2563, each organisation once.
@@ -90,13 +90,13 @@ def test_organisations_filter_by_their_results_without_duplicates(demo, client: 
     assert _get(client, "/api/v1/organisations?year=2570")["count"] == 0
 
 
-def test_an_empty_search_is_no_filter(demo, client: Client) -> None:  # noqa: ANN001
+def test_an_empty_search_is_no_filter(demo, client: Client) -> None:
     everyone = _get(client, "/api/v1/organisations?limit=1000")
     assert _get(client, "/api/v1/organisations?limit=1000&q=") == everyone
     assert _get(client, "/api/v1/organisations?limit=1000&q=%20%20")["count"] == everyone["count"]
 
 
-def test_a_level_no_rating_scheme_has_is_a_400_naming_level(demo, client: Client) -> None:  # noqa: ANN001
+def test_a_level_no_rating_scheme_has_is_a_400_naming_level(demo, client: Client) -> None:
     for url in ["/api/v1/assessments?level=Z", "/api/v1/organisations?level=Z"]:
         body = _get(client, url, 400)
         assert body["parameter"] == "level" and "Z" in body["detail"]
@@ -105,7 +105,7 @@ def test_a_level_no_rating_scheme_has_is_a_400_naming_level(demo, client: Client
     assert body["parameter"] == "level" and "2570" in body["detail"]
 
 
-def test_scores_filter_by_indicator_and_tool(demo, client: Client) -> None:  # noqa: ANN001
+def test_scores_filter_by_indicator_and_tool(demo, client: Client) -> None:
     body = _get(client, "/api/v1/scores?indicator=4")
     assert [(r["indicator"], r["score"], r["tool"]) for r in body["results"]] == [(4, 83.85, "IIT")]
     assert _get(client, "/api/v1/scores?tool=EIT&year=2564")["count"] == 3
@@ -113,7 +113,7 @@ def test_scores_filter_by_indicator_and_tool(demo, client: Client) -> None:  # n
     assert _get(client, "/api/v1/scores")["count"] == IndicatorScore.objects.count() == 10
 
 
-def test_years_carry_their_method(demo, client: Client) -> None:  # noqa: ANN001
+def test_years_carry_their_method(demo, client: Client) -> None:
     body = _get(client, "/api/v1/years/2564")
     assert body["pass_mark"] == 85.0 and len(body["indicators"]) == 10
     assert body["indicators"][8] == {
@@ -155,7 +155,7 @@ def test_a_bad_value_is_a_400_naming_the_parameter(
     client: Client,
     endpoint: str,
     name: str,
-    value: str,  # noqa: ANN001
+    value: str,
 ) -> None:
     url = api.API_PREFIX + api.ENDPOINT[endpoint].path
     response = client.get(url, {name: value})
@@ -168,7 +168,7 @@ def test_a_bad_value_is_a_400_naming_the_parameter(
 @pytest.mark.parametrize("endpoint", [e for e in api.ENDPOINTS if not e.path_params])
 def test_an_unknown_or_repeated_parameter_is_a_400(
     db, client: Client, endpoint: api.Endpoint
-) -> None:  # noqa: ANN001
+) -> None:
     url = api.API_PREFIX + endpoint.path
     body = _get(client, url + "?page_size=5", 400)
     assert body == {
@@ -183,7 +183,7 @@ def test_an_unknown_or_repeated_parameter_is_a_400(
         assert body["parameter"] == name
 
 
-def test_detail_404s_and_other_methods_answer_in_json(demo, client: Client) -> None:  # noqa: ANN001
+def test_detail_404s_and_other_methods_answer_in_json(demo, client: Client) -> None:
     assert _get(client, "/api/v1/organisations/999999", 404)["error"] == "not_found"
     assert _get(client, "/api/v1/years/2600", 404)["error"] == "not_found"
     response = client.post("/api/v1/assessments")
@@ -213,7 +213,7 @@ def _api_routes() -> set[str]:
     return routes
 
 
-def test_every_view_is_documented_and_every_documented_path_exists(client: Client, db) -> None:  # noqa: ANN001
+def test_every_view_is_documented_and_every_documented_path_exists(client: Client, db) -> None:
     schema = _get(client, "/api/v1/openapi.json")
     documented = {p.rstrip("/") or p for p in schema["paths"]}
     routes = {r.rstrip("/") for r in _api_routes()}
@@ -221,7 +221,7 @@ def test_every_view_is_documented_and_every_documented_path_exists(client: Clien
     assert schema["openapi"].startswith("3.")
 
 
-def test_every_documented_parameter_is_accepted(demo, client: Client) -> None:  # noqa: ANN001
+def test_every_documented_parameter_is_accepted(demo, client: Client) -> None:
     schema = _get(client, "/api/v1/openapi.json")
     path_values = {"pk": demo.home.pk, "year": 2564}
     for path, item in schema["paths"].items():
@@ -240,7 +240,7 @@ def test_every_documented_parameter_is_accepted(demo, client: Client) -> None:  
         _get(client, f"{url}?{query}")
 
 
-def test_responses_have_exactly_the_documented_fields(demo, client: Client) -> None:  # noqa: ANN001
+def test_responses_have_exactly_the_documented_fields(demo, client: Client) -> None:
     schema = _get(client, "/api/v1/openapi.json")
     components = schema["components"]["schemas"]
     for e in api.ENDPOINTS:
@@ -273,7 +273,7 @@ def test_responses_have_exactly_the_documented_fields(demo, client: Client) -> N
 def test_the_largest_accepted_numbers_give_an_empty_page_not_an_error(
     demo,
     client: Client,
-    query: str,  # noqa: ANN001
+    query: str,
 ) -> None:
     for endpoint in ("assessments", "scores", "organisations"):
         if endpoint == "organisations" and query.startswith("organisation="):
@@ -284,7 +284,7 @@ def test_the_largest_accepted_numbers_give_an_empty_page_not_an_error(
 # --- HTTP rules around ninja's routes ----------------------------------------------------------
 
 
-def test_head_answers_like_get_without_a_body(demo, client: Client) -> None:  # noqa: ANN001
+def test_head_answers_like_get_without_a_body(demo, client: Client) -> None:
     for url in ["/api/v1/", "/api/v1/years/2564", "/api/v1/assessments?year=2564"]:
         response = client.head(url)
         assert response.status_code == 200 and response.content == b"", url
@@ -292,7 +292,7 @@ def test_head_answers_like_get_without_a_body(demo, client: Client) -> None:  # 
         assert response["Access-Control-Allow-Origin"] == "*"
 
 
-def test_other_methods_get_a_json_405_on_every_route(demo) -> None:  # noqa: ANN001
+def test_other_methods_get_a_json_405_on_every_route(demo) -> None:
     # A client that sends no CSRF token, as any API client: the answer is 405, not 403.
     client = Client(enforce_csrf_checks=True)
     for url in [f"/api/v1/organisations/{demo.home.pk}", "/api/v1/", "/api/v1/openapi.json"]:
@@ -303,13 +303,13 @@ def test_other_methods_get_a_json_405_on_every_route(demo) -> None:  # noqa: ANN
             assert response.json()["error"] == "method_not_allowed"
 
 
-def test_errors_may_be_read_from_any_origin_too(db, client: Client) -> None:  # noqa: ANN001
+def test_errors_may_be_read_from_any_origin_too(db, client: Client) -> None:
     for url in ["/api/v1/scores?tool=x", "/api/v1/scores?x=1", "/api/v1/years/2600"]:
         assert client.get(url)["Access-Control-Allow-Origin"] == "*", url
     assert client.post("/api/v1/scores")["Access-Control-Allow-Origin"] == "*"
 
 
-def test_a_path_value_that_is_not_a_whole_number_is_a_400_naming_it(db, client: Client) -> None:  # noqa: ANN001
+def test_a_path_value_that_is_not_a_whole_number_is_a_400_naming_it(db, client: Client) -> None:
     body = _get(client, "/api/v1/organisations/abc", 400)
     assert body["error"] == "invalid_parameter" and body["parameter"] == "pk"
     assert "abc" in body["detail"]
@@ -319,7 +319,7 @@ def test_a_path_value_that_is_not_a_whole_number_is_a_400_naming_it(db, client: 
         assert _get(client, url, 404)["error"] == "not_found"
 
 
-def test_a_detail_takes_no_query_parameter(demo, client: Client) -> None:  # noqa: ANN001
+def test_a_detail_takes_no_query_parameter(demo, client: Client) -> None:
     body = _get(client, f"/api/v1/organisations/{demo.home.pk}?limit=5", 400)
     assert body["error"] == "unknown_parameter" and body["parameter"] == "limit"
 
@@ -338,18 +338,18 @@ def test_a_detail_takes_no_query_parameter(demo, client: Client) -> None:  # noq
 )
 def test_the_reason_a_value_is_refused_is_in_thai(
     db, client: Client, query: str, detail: str
-) -> None:  # noqa: ANN001
+) -> None:
     assert _get(client, f"/api/v1/scores?{query}", 400)["detail"] == detail
 
 
-def test_the_document_lists_get_only_and_no_parameter_models(db, client: Client) -> None:  # noqa: ANN001
+def test_the_document_lists_get_only_and_no_parameter_models(db, client: Client) -> None:
     schema = _get(client, "/api/v1/openapi.json")
     assert all(set(item) == {"get"} for item in schema["paths"].values())
     assert not [n for n in schema["components"]["schemas"] if n.endswith(("Query", "Path"))]
     assert schema["servers"] == [{"url": "http://testserver/"}]
 
 
-def test_whole_numbers_may_be_typed_in_thai_digits(demo, client: Client) -> None:  # noqa: ANN001
+def test_whole_numbers_may_be_typed_in_thai_digits(demo, client: Client) -> None:
     arabic = _get(client, "/api/v1/assessments?year=2564&limit=5")
     thai = _get(client, "/api/v1/assessments?year=๒๕๖๔&limit=๕")
     assert thai["count"] == arabic["count"] == 85

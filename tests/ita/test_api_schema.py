@@ -38,7 +38,7 @@ def connection_kept() -> Iterator[None]:
     # The demo is only read, so sharing it between generated requests is safe.
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-def test_every_operation_answers_as_documented(case: schemathesis.Case, demo) -> None:  # noqa: ANN001
+def test_every_operation_answers_as_documented(case: schemathesis.Case, demo) -> None:
     # Whether a level exists depends on the data (an unknown one is a documented 400), so a
     # request the schema allows may rightly be refused.
     # Schemathesis's WSGI client asks for gzip as requests does but reads the body as sent;

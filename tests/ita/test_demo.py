@@ -10,7 +10,7 @@ from ita.results.models import Assessment, AssessmentYear
 pytestmark = pytest.mark.django_db
 
 
-def test_the_seed_has_85_rows_that_agree_with_the_2564_scheme(demo) -> None:  # noqa: ANN001
+def test_the_seed_has_85_rows_that_agree_with_the_2564_scheme(demo) -> None:
     rows = seed_rows()
     assert [r.number for r in rows] == list(range(1, 86))
     year = AssessmentYear.objects.prefetch_related("levels").get(year=2564)
@@ -19,14 +19,14 @@ def test_the_seed_has_85_rows_that_agree_with_the_2564_scheme(demo) -> None:  # 
         assert year.passes(row.total) is row.passed, row
 
 
-def test_row_50_is_suso_through_its_alias(demo) -> None:  # noqa: ANN001
+def test_row_50_is_suso_through_its_alias(demo) -> None:
     alias = OrganisationAlias.objects.get(name="องค์การบริหารส่วนตำบลอุยไธสง")
     assert alias.organisation == demo.home
     a = Assessment.objects.get(organisation=demo.home, year__year=2564)
     assert (a.total, a.level, a.change, a.passed, a.rank) == (D("93.26"), "A", D("26.19"), True, 50)
 
 
-def test_suso_computes_to_93_26(demo) -> None:  # noqa: ANN001
+def test_suso_computes_to_93_26(demo) -> None:
     a = Assessment.objects.get(organisation=demo.home, year__year=2564)
     assert a.computed_total == D("93.2558")
     assert a.computed_total_display == D("93.26")
@@ -35,20 +35,20 @@ def test_suso_computes_to_93_26(demo) -> None:  # noqa: ANN001
     assert annotated.computed_total == D("93.2558")
 
 
-def test_2563_totals_are_derived_from_the_change_column(demo) -> None:  # noqa: ANN001
+def test_2563_totals_are_derived_from_the_change_column(demo) -> None:
     a = Assessment.objects.get(organisation__name="องค์การบริหารส่วนจังหวัดตรัง", year__year=2563)
     assert a.total == D("62.92") and a.derived and a.level == "D" and a.passed is False
     assert Assessment.objects.filter(year__year=2563).count() == 85
 
 
-def test_the_demo_has_every_organisation_once_with_its_kind(demo) -> None:  # noqa: ANN001
+def test_the_demo_has_every_organisation_once_with_its_kind(demo) -> None:
     assert Organisation.objects.count() == 85
     kinds = {k: Organisation.objects.filter(kind=k).count() for k in Organisation.Kind.values}
     assert kinds == {"pao": 1, "city": 1, "town": 1, "sdm": 22, "sao": 60, "agency": 0}
     assert not Organisation.objects.filter(district__name="เมืองควน").exists()
 
 
-def test_load_demo_refuses_to_overwrite_data_without_reset(demo) -> None:  # noqa: ANN001
+def test_load_demo_refuses_to_overwrite_data_without_reset(demo) -> None:
     with pytest.raises(CommandError, match="--reset"):
         call_command("load_demo")
     call_command("load_demo", "--if-empty")
@@ -56,7 +56,7 @@ def test_load_demo_refuses_to_overwrite_data_without_reset(demo) -> None:  # noq
 
 
 @pytest.mark.django_db(transaction=True)  # flush truncates tables: not inside a transaction
-def test_load_demo_reset_reloads(demo) -> None:  # noqa: ANN001
+def test_load_demo_reset_reloads(demo) -> None:
     Organisation.objects.filter(name__contains="ลิพัง").update(phone="1")
     call_command("load_demo", "--reset")
     assert Organisation.objects.count() == 85

@@ -17,7 +17,7 @@ def _run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_it_prints_the_province_table_as_csv(demo) -> None:  # noqa: ANN001
+def test_it_prints_the_province_table_as_csv(demo) -> None:
     records = list(csv.DictReader(io.StringIO(_run("--year", "2564", "--province", "ตรัง"))))
     assert list(records[0]) == COLUMNS
     assert len(records) == 85
@@ -39,13 +39,13 @@ def test_it_prints_the_province_table_as_csv(demo) -> None:  # noqa: ANN001
     assert all(r["computed_total"] == "" for r in others)
 
 
-def test_it_prints_json(demo) -> None:  # noqa: ANN001
+def test_it_prints_json(demo) -> None:
     data = json.loads(_run("--year", "2563", "--format", "json"))
     assert len(data) == 85
     assert data[0]["change"] == "" and data[0]["rank"] == 1
 
 
-def test_without_a_province_each_province_is_ranked_separately(demo) -> None:  # noqa: ANN001
+def test_without_a_province_each_province_is_ranked_separately(demo) -> None:
     district = make_district(make_province("กระบี่"), "เมืองกระบี่")
     make_assessment(make_organisation(district), demo.year, total="99.50")
     records = list(csv.DictReader(io.StringIO(_run("--year", "2564"))))
@@ -56,7 +56,7 @@ def test_without_a_province_each_province_is_ranked_separately(demo) -> None:  #
     assert trang_first["rank"] == "1" and trang_first["published_total"] == "98.12"
 
 
-def test_an_unknown_year_or_province_fails_with_a_clear_message(demo) -> None:  # noqa: ANN001
+def test_an_unknown_year_or_province_fails_with_a_clear_message(demo) -> None:
     # In Thai, as the pages.
     with pytest.raises(CommandError, match="ไม่รู้จักปี 2599 ปีที่มี: 2564, 2563"):
         _run("--year", "2599")
@@ -64,7 +64,7 @@ def test_an_unknown_year_or_province_fails_with_a_clear_message(demo) -> None:  
         _run("--year", "2564", "--province", "ไม่มีจังหวัดนี้")
 
 
-def test_an_unknown_year_exits_non_zero_from_the_shell(demo) -> None:  # noqa: ANN001
+def test_an_unknown_year_exits_non_zero_from_the_shell(demo) -> None:
     from django.core.management import ManagementUtility
 
     utility = ManagementUtility(["manage.py", "export_scores", "--year", "2599"])

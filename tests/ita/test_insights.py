@@ -39,7 +39,7 @@ def _trang() -> tuple[AssessmentYear, Province]:
     return year, Province.objects.get(name="ตรัง")
 
 
-def test_the_summary_counts_the_seed_table(demo) -> None:  # noqa: ANN001
+def test_the_summary_counts_the_seed_table(demo) -> None:
     year, trang = _trang()
     summary = insights.province_summary(year, trang)
     totals = [r.total for r in seed_rows()]
@@ -53,7 +53,7 @@ def test_the_summary_counts_the_seed_table(demo) -> None:  # noqa: ANN001
         assert b.count == sum(1 for t in totals if b.holds(t)), b
 
 
-def test_the_top_band_holds_a_total_of_100_and_the_edges_fall_upwards(db) -> None:  # noqa: ANN001
+def test_the_top_band_holds_a_total_of_100_and_the_edges_fall_upwards(db) -> None:
     year = make_year(2564)
     province = make_province()
     district = make_district(province)
@@ -63,7 +63,7 @@ def test_the_top_band_holds_a_total_of_100_and_the_edges_fall_upwards(db) -> Non
     assert bins["95–100"] == 2 and bins["90–95"] == 1 and bins["85–90"] == 1 and bins["0–50"] == 1
 
 
-def test_levels_come_in_the_years_order_with_unknown_levels_kept(demo) -> None:  # noqa: ANN001
+def test_levels_come_in_the_years_order_with_unknown_levels_kept(demo) -> None:
     year, trang = _trang()
     Assessment.objects.filter(year=year, organisation__name__contains="ลิพัง").update(level="")
     counts = insights.level_counts(year, trang)
@@ -72,7 +72,7 @@ def test_levels_come_in_the_years_order_with_unknown_levels_kept(demo) -> None: 
     assert sum(n for _, n in counts) == 85
 
 
-def test_ranks_agree_with_the_province_table(demo) -> None:  # noqa: ANN001
+def test_ranks_agree_with_the_province_table(demo) -> None:
     year, trang = _trang()
     expected = {r.organisation.pk: r.rank for r in year_table(year, trang)}
     rows = insights.ranked_rows(year, trang)
@@ -85,7 +85,7 @@ def test_ranks_agree_with_the_province_table(demo) -> None:  # noqa: ANN001
         assert sorted(r.district_rank for r in group) == sorted(ranks)
 
 
-def test_pass_rates_by_district_and_kind_add_up(demo) -> None:  # noqa: ANN001
+def test_pass_rates_by_district_and_kind_add_up(demo) -> None:
     year, trang = _trang()
     districts = insights.pass_rates_by_district(year, trang)
     kinds = insights.pass_rates_by_kind(year, trang)
@@ -97,7 +97,7 @@ def test_pass_rates_by_district_and_kind_add_up(demo) -> None:  # noqa: ANN001
     assert sao.passed == passed and sao.organisations == 60
 
 
-def test_the_overview_highlights_the_chosen_organisation(demo, client: Client) -> None:  # noqa: ANN001
+def test_the_overview_highlights_the_chosen_organisation(demo, client: Client) -> None:
     _, trang = _trang()
     response = client.get(f"/results/2564/{trang.pk}/overview/?highlight={demo.home.pk}")
     html = response.content.decode()
@@ -111,7 +111,7 @@ def test_the_overview_highlights_the_chosen_organisation(demo, client: Client) -
 @pytest.mark.parametrize("value", ["abc", "-3", "99999999"])
 def test_a_bad_or_foreign_highlight_is_reported_not_a_server_error(
     demo, client: Client, value: str
-) -> None:  # noqa: ANN001
+) -> None:
     _, trang = _trang()
     response = client.get(f"/results/2564/{trang.pk}/overview/?highlight={value}")
     assert response.status_code == 200
@@ -119,7 +119,7 @@ def test_a_bad_or_foreign_highlight_is_reported_not_a_server_error(
     assert 'class="highlight"' not in response.content.decode()
 
 
-def test_every_chart_is_accessible_svg_with_its_table_one_click_away(demo, client: Client) -> None:  # noqa: ANN001
+def test_every_chart_is_accessible_svg_with_its_table_one_click_away(demo, client: Client) -> None:
     _, trang = _trang()
     for url in (
         f"/results/2564/{trang.pk}/overview/?highlight={demo.home.pk}",
@@ -144,7 +144,7 @@ def test_every_chart_is_accessible_svg_with_its_table_one_click_away(demo, clien
             start = end
 
 
-def test_downloads_give_the_tables_as_csv_and_xlsx(demo, client: Client) -> None:  # noqa: ANN001
+def test_downloads_give_the_tables_as_csv_and_xlsx(demo, client: Client) -> None:
     _, trang = _trang()
     url = f"/results/2564/{trang.pk}/overview/?highlight={demo.home.pk}"
     csv = client.get(url + "&download=district-ranking&format=csv")
@@ -161,7 +161,7 @@ def test_downloads_give_the_tables_as_csv_and_xlsx(demo, client: Client) -> None
     assert sum(r[1] for r in rows[1:]) == 85
 
 
-def test_an_unknown_table_to_download_is_a_400(demo, client: Client) -> None:  # noqa: ANN001
+def test_an_unknown_table_to_download_is_a_400(demo, client: Client) -> None:
     _, trang = _trang()
     response = client.get(f"/results/2564/{trang.pk}/overview/?download=nope")
     assert response.status_code == 400 and "nope" in response.content.decode()
@@ -171,7 +171,7 @@ def test_an_unknown_table_to_download_is_a_400(demo, client: Client) -> None:  #
 
 def test_the_overview_of_an_empty_province_or_unknown_year_does_not_fail(
     db, client: Client
-) -> None:  # noqa: ANN001
+) -> None:
     make_year(2567)
     province = make_province()
     assert client.get(f"/results/2567/{province.pk}/overview/").status_code == 200
@@ -179,7 +179,7 @@ def test_the_overview_of_an_empty_province_or_unknown_year_does_not_fail(
     assert client.get(f"/results/2567/{province.pk + 99}/overview/").status_code == 404
 
 
-def test_the_organisation_trends_follow_the_rules(db) -> None:  # noqa: ANN001
+def test_the_organisation_trends_follow_the_rules(db) -> None:
     y1, y2 = make_year(2566), make_year(2567)
     province = make_province()
     home_district, other_district = make_district(province), make_district(province)
@@ -253,7 +253,7 @@ def test_the_organisation_trends_follow_the_rules(db) -> None:  # noqa: ANN001
     assert [t.tool for t in profile.tools] == ["IIT", "EIT", "OIT"]
 
 
-def test_the_insights_page_shows_ranks_and_downloads(demo, client: Client) -> None:  # noqa: ANN001
+def test_the_insights_page_shows_ranks_and_downloads(demo, client: Client) -> None:
     url = f"/organisations/{demo.home.pk}/insights/"
     html = client.get(url).content.decode()
     assert "อันดับที่ 12 จาก 85 ในจังหวัด" in html
@@ -268,14 +268,14 @@ def test_the_insights_page_shows_ranks_and_downloads(demo, client: Client) -> No
     assert client.get(url + "?year=x").status_code == 200
 
 
-def test_an_organisation_without_results_has_an_insights_page(db, client: Client) -> None:  # noqa: ANN001
+def test_an_organisation_without_results_has_an_insights_page(db, client: Client) -> None:
     org = make_organisation()
     response = client.get(f"/organisations/{org.pk}/insights/")
     assert response.status_code == 200
     assert client.get(f"/organisations/{org.pk + 1}/insights/").status_code == 404
 
 
-def test_the_province_results_table_downloads_as_xlsx(demo, client: Client) -> None:  # noqa: ANN001
+def test_the_province_results_table_downloads_as_xlsx(demo, client: Client) -> None:
     _, trang = _trang()
     response = client.get(f"/results/2564/{trang.pk}/?district=&passed=yes&format=xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -287,7 +287,7 @@ def test_the_province_results_table_downloads_as_xlsx(demo, client: Client) -> N
     assert f"/results/2564/{trang.pk}/overview/" in page and "format=xlsx" in page
 
 
-def test_the_2567_labels_are_counted_in_the_years_order(db, client: Client) -> None:  # noqa: ANN001
+def test_the_2567_labels_are_counted_in_the_years_order(db, client: Client) -> None:
     data = synthetic.build(organisations=60, provinces=1, districts=4, years=(2566, 2567), seed=7)
     province = data.provinces[0]
     year = AssessmentYear.objects.prefetch_related("levels").get(year=2567)
@@ -304,7 +304,7 @@ def test_the_2567_labels_are_counted_in_the_years_order(db, client: Client) -> N
     assert "ต้องปรับปรุงโดยด่วน" in html and "<svg" in html
 
 
-def test_the_organisation_page_links_its_tables_as_downloads(demo, client: Client) -> None:  # noqa: ANN001
+def test_the_organisation_page_links_its_tables_as_downloads(demo, client: Client) -> None:
     html = client.get(f"/organisations/{demo.home.pk}/").content.decode()
     url = f"/organisations/{demo.home.pk}/insights/?year=2564&amp;download=profile&amp;format=xlsx"
     assert url in html
@@ -312,7 +312,7 @@ def test_the_organisation_page_links_its_tables_as_downloads(demo, client: Clien
     assert response.status_code == 200 and response.content[:2] == b"PK"  # a zip: XLSX
 
 
-def test_no_average_of_fewer_than_three_and_each_says_how_many(demo, client: Client) -> None:  # noqa: ANN001
+def test_no_average_of_fewer_than_three_and_each_says_how_many(demo, client: Client) -> None:
     # In the demo only สุโสะ has indicator scores: an "average" of them would be its own scores.
     url = f"/organisations/{demo.home.pk}/insights/"
     html = client.get(url).content.decode()

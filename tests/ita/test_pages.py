@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def trang(demo) -> Province:  # noqa: ANN001
+def trang(demo) -> Province:
     return Province.objects.get(name="ตรัง")
 
 
@@ -22,11 +22,11 @@ def _url(province: Province, **params: str) -> str:
     return f"{base}?{urlencode(params)}" if params else base
 
 
-def _names(response) -> list[str]:  # noqa: ANN001
+def _names(response) -> list[str]:
     return [row.organisation.name for row in response.context["rows"]]
 
 
-def test_province_page_lists_the_whole_table_ranked(client, trang) -> None:  # noqa: ANN001
+def test_province_page_lists_the_whole_table_ranked(client, trang) -> None:
     response = client.get(_url(trang))
     assert response.status_code == 200
     rows = response.context["rows"]
@@ -41,7 +41,7 @@ def test_province_page_lists_the_whole_table_ranked(client, trang) -> None:  # n
     assert "+26.19" in html and "-7.11" in html
 
 
-def test_filters_by_district_kind_level_and_pass(client, trang) -> None:  # noqa: ANN001
+def test_filters_by_district_kind_level_and_pass(client, trang) -> None:
     district = District.objects.get(name="ปะเหลียน")
     response = client.get(_url(trang, district=district.pk, passed="yes"))
     names = _names(response)
@@ -55,7 +55,7 @@ def test_filters_by_district_kind_level_and_pass(client, trang) -> None:  # noqa
     assert rows[0].rank > 1
 
 
-def test_sorting_by_each_column(client, trang) -> None:  # noqa: ANN001
+def test_sorting_by_each_column(client, trang) -> None:
     rows = client.get(_url(trang, sort="change")).context["rows"]
     changes = [r.assessment.change for r in rows]
     assert changes == sorted(changes)
@@ -69,14 +69,14 @@ def test_sorting_by_each_column(client, trang) -> None:  # noqa: ANN001
     )
 
 
-def test_bad_filters_are_reported_and_ignored_not_a_server_error(client, trang) -> None:  # noqa: ANN001
+def test_bad_filters_are_reported_and_ignored_not_a_server_error(client, trang) -> None:
     response = client.get(_url(trang, district="99999", sort="drop table", passed="maybe"))
     assert response.status_code == 200
     assert len(response.context["rows"]) == 85
     assert "ตัวกรองบางรายการไม่ถูกต้อง" in response.content.decode()
 
 
-def test_csv_download_is_what_is_shown(client, trang) -> None:  # noqa: ANN001
+def test_csv_download_is_what_is_shown(client, trang) -> None:
     district = District.objects.get(name="ปะเหลียน")
     shown = _names(client.get(_url(trang, district=district.pk, sort="-total")))
     response = client.get(_url(trang, district=district.pk, sort="-total", format="csv"))
@@ -90,12 +90,12 @@ def test_csv_download_is_what_is_shown(client, trang) -> None:  # noqa: ANN001
     assert suso["change"] == "+26.19" and suso["passed"] == "ผ่าน" and suso["kind"] == "อบต."
 
 
-def test_unknown_year_or_province_is_404(client, trang) -> None:  # noqa: ANN001
+def test_unknown_year_or_province_is_404(client, trang) -> None:
     assert client.get(reverse("province_results", args=[2599, trang.pk])).status_code == 404
     assert client.get(reverse("province_results", args=[2564, 99999])).status_code == 404
 
 
-def test_organisation_page_shows_tools_weights_contributions_not_findings(client, demo) -> None:  # noqa: ANN001
+def test_organisation_page_shows_tools_weights_contributions_not_findings(client, demo) -> None:
     response = client.get(reverse("organisation_detail", args=[demo.home.pk]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -117,7 +117,7 @@ def test_organisation_page_shows_tools_weights_contributions_not_findings(client
     assert years == [2564, 2563]
 
 
-def test_organisation_without_scores_shows_results_only(client, demo) -> None:  # noqa: ANN001
+def test_organisation_without_scores_shows_results_only(client, demo) -> None:
     other = Organisation.objects.get(name="เทศบาลนครตรัง")
     response = client.get(reverse("organisation_detail", args=[other.pk]))
     assert response.status_code == 200
@@ -125,7 +125,7 @@ def test_organisation_without_scores_shows_results_only(client, demo) -> None:  
     assert "95.36" in response.content.decode()
 
 
-def test_home_page_links_to_the_province_results(client, demo) -> None:  # noqa: ANN001
+def test_home_page_links_to_the_province_results(client, demo) -> None:
     response = client.get(reverse("home"))
     assert response.status_code == 200
     trang = Province.objects.get(name="ตรัง")
@@ -136,7 +136,7 @@ def test_home_page_links_to_the_province_results(client, demo) -> None:  # noqa:
     assert client.get(reverse("results_index"), {"year": "x"}).status_code == 302
 
 
-def test_a_member_sees_their_organisation_on_the_home_page(client, demo) -> None:  # noqa: ANN001
+def test_a_member_sees_their_organisation_on_the_home_page(client, demo) -> None:
     client.force_login(demo.users["legal"])
     html = client.get(reverse("home")).content.decode()
     assert "หน่วยงานของฉัน" in html and "องค์การบริหารส่วนตำบลสุโสะ" in html
@@ -144,7 +144,7 @@ def test_a_member_sees_their_organisation_on_the_home_page(client, demo) -> None
     assert response["Location"] == reverse("organisation_detail", args=[demo.home.pk])
 
 
-def test_the_language_switch_gives_english_with_buddhist_years(client, demo) -> None:  # noqa: ANN001
+def test_the_language_switch_gives_english_with_buddhist_years(client, demo) -> None:
     trang = Province.objects.get(name="ตรัง")
     response = client.post(
         reverse("set_language"), {"language": "en", "next": _url(trang)}, follow=True
@@ -156,5 +156,5 @@ def test_the_language_switch_gives_english_with_buddhist_years(client, demo) -> 
     assert '<html lang="th">' in response.content.decode()
 
 
-def test_years_are_listed_newest_first(client, demo) -> None:  # noqa: ANN001
+def test_years_are_listed_newest_first(client, demo) -> None:
     assert [y.year for y in AssessmentYear.objects.all()] == [2564, 2563]

@@ -23,7 +23,7 @@ CEILING = 16
 
 
 @pytest.fixture(autouse=True)
-def _cache_in_memory(settings) -> None:  # noqa: ANN001
+def _cache_in_memory(settings) -> None:
     # The pages' own queries, plus the version of the published data: the shared cache's own
     # queries (the database's, by default) are not the page's.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -27,7 +27,7 @@ PAO = "องค์การบริหารส่วนจังหวัด�
 
 
 @pytest.fixture
-def pao(demo) -> Organisation:  # noqa: ANN001
+def pao(demo) -> Organisation:
     return Organisation.objects.get(name=PAO)
 
 
@@ -46,7 +46,7 @@ def _pages(pao: Organisation) -> dict[str, str]:
     }
 
 
-def _get(client: Client, url: str, **headers: str):  # noqa: ANN202
+def _get(client: Client, url: str, **headers: str):
     response = client.get(url, headers=headers)
     assert response.status_code in (200, 304), (url, response.status_code)
     return response
@@ -96,7 +96,7 @@ def test_a_matching_etag_or_date_gets_304_and_another_gets_the_page(pao: Organis
 
 def test_an_import_and_its_revert_show_on_every_public_page_at_once(
     pao: Organisation, demo
-) -> None:  # noqa: ANN001
+) -> None:
     client = Client()
     pages = _pages(pao)
     before = {name: _get(client, url) for name, url in pages.items()}
@@ -133,7 +133,7 @@ def test_an_import_and_its_revert_show_on_every_public_page_at_once(
     assert b"97.76" not in reverted.content and b"96.76" in reverted.content
 
 
-def test_a_method_changed_in_the_admin_shows_at_once(pao: Organisation, demo) -> None:  # noqa: ANN001
+def test_a_method_changed_in_the_admin_shows_at_once(pao: Organisation, demo) -> None:
     client = Client()
     url = "/api/v1/years"
     before = _get(client, url)
@@ -162,8 +162,8 @@ def test_a_method_changed_in_the_admin_shows_at_once(pao: Organisation, demo) ->
 
 
 def test_a_publication_on_the_organisation_page_shows_at_once(
-    tmp_media,  # noqa: ANN001  (first: the demo stores its decided memo's PDF there)
-    demo,  # noqa: ANN001
+    tmp_media,
+    demo,
 ) -> None:
     # Findings are the office's own now; the organisation's page lists its published reports.
     home = demo.home
@@ -181,7 +181,7 @@ def test_a_publication_on_the_organisation_page_shows_at_once(
 
 def test_a_logged_in_users_page_is_rendered_for_them_and_never_cached(
     pao: Organisation, demo
-) -> None:  # noqa: ANN001
+) -> None:
     url = f"/results/2564/{pao.district.province_id}/"
     member = Client()
     member.force_login(demo.users["legal"])

@@ -67,7 +67,7 @@ def test_database_url_parsing() -> None:
         app_settings.database_from_url("postgres://u@h/")
 
 
-def test_bad_boolean_is_a_clear_error(monkeypatch) -> None:  # noqa: ANN001
+def test_bad_boolean_is_a_clear_error(monkeypatch) -> None:
     monkeypatch.setenv("X_FLAG", "perhaps")
     with pytest.raises(ImproperlyConfigured, match="X_FLAG must be true or false"):
         app_settings.env_bool("X_FLAG", False)

@@ -9,13 +9,13 @@ from measures import services
 from measures.models import Measure
 
 
-def home_assessment(demo) -> Assessment:  # noqa: ANN001
+def home_assessment(demo) -> Assessment:
     return Assessment.objects.select_related("organisation", "year").get(
         organisation=demo.home, year__year=2564
     )
 
 
-def report_url(demo, year: int = 2564) -> str:  # noqa: ANN001
+def report_url(demo, year: int = 2564) -> str:
     return f"/measures/report/{demo.home.pk}/{year}/"
 
 
@@ -27,7 +27,7 @@ def make_measure(
     start: dt.date | None = dt.date(2022, 1, 1),
     end: dt.date | None = dt.date(2022, 3, 1),
     findings: list | None = None,
-    actor=None,  # noqa: ANN001
+    actor=None,
     draft: bool = False,
 ) -> Measure:
     return services.measure_create(

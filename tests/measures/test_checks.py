@@ -16,7 +16,7 @@ def codes(checks: list) -> list[tuple[str, str, int]]:
     return [(c.code, c.object_type, c.object_id) for c in checks]
 
 
-def test_the_seeds_first_table_ends_before_the_memo_and_the_second_does_not(demo) -> None:  # noqa: ANN001
+def test_the_seeds_first_table_ends_before_the_memo_and_the_second_does_not(demo) -> None:
     checks = report_checks(demo.home, 2564, MEMO_DATE)
     period = [c for c in checks if c.code == Code.PERIOD_ENDS_BEFORE_DATE]
     first_table = list(Measure.objects.filter(table=1).order_by("order"))
@@ -27,7 +27,7 @@ def test_the_seeds_first_table_ends_before_the_memo_and_the_second_does_not(demo
     assert second.pk not in [c.object_id for c in checks]
 
 
-def test_the_seeds_eit_finding_on_public_benefit_has_no_measure(demo) -> None:  # noqa: ANN001
+def test_the_seeds_eit_finding_on_public_benefit_has_no_measure(demo) -> None:
     checks = report_checks(demo.home, AssessmentYear.objects.get(year=2564), MEMO_DATE)
     lonely = [c for c in checks if c.code == Code.FINDING_WITHOUT_MEASURE]
     finding = Finding.objects.get(text__startswith="ส่งเสริมการทำงานที่คำนึงถึงประโยชน์ของประชาชน")
@@ -35,7 +35,7 @@ def test_the_seeds_eit_finding_on_public_benefit_has_no_measure(demo) -> None:  
     assert lonely[0].fix_url.endswith(f"/measures/new/?finding={finding.pk}")
 
 
-def test_a_period_ending_on_the_memo_date_is_fine_and_the_next_day_is_not(demo) -> None:  # noqa: ANN001
+def test_a_period_ending_on_the_memo_date_is_fine_and_the_next_day_is_not(demo) -> None:
     a = home_assessment(demo)
     Measure.objects.all().delete()
     m = make_measure(a, start=dt.date(2021, 6, 1), end=dt.date(2021, 8, 1))
@@ -46,13 +46,13 @@ def test_a_period_ending_on_the_memo_date_is_fine_and_the_next_day_is_not(demo) 
     assert (Code.PERIOD_ENDS_BEFORE_DATE, "measure", m.pk) in codes(late)
 
 
-def test_a_done_measure_is_not_flagged_for_its_past_period(demo) -> None:  # noqa: ANN001
+def test_a_done_measure_is_not_flagged_for_its_past_period(demo) -> None:
     Measure.objects.filter(table=1).update(done_on=dt.date(2021, 3, 31))
     checks = report_checks(demo.home, 2564, MEMO_DATE)
     assert Code.PERIOD_ENDS_BEFORE_DATE not in {c.code for c in checks}
 
 
-def test_a_measure_without_unit_or_period_is_flagged(demo) -> None:  # noqa: ANN001
+def test_a_measure_without_unit_or_period_is_flagged(demo) -> None:
     a = home_assessment(demo)
     m = make_measure(a, unit="", start=None, end=None)
     checks = codes(report_checks(demo.home, 2564, MEMO_DATE))
@@ -61,7 +61,7 @@ def test_a_measure_without_unit_or_period_is_flagged(demo) -> None:  # noqa: ANN
     assert (Code.PERIOD_ENDS_BEFORE_DATE, "measure", m.pk) not in checks
 
 
-def test_drafts_neither_answer_findings_nor_get_checked(demo) -> None:  # noqa: ANN001
+def test_drafts_neither_answer_findings_nor_get_checked(demo) -> None:
     a = home_assessment(demo)
     lonely = Finding.objects.get(text__startswith="ส่งเสริมการทำงานที่คำนึงถึงประโยชน์ของประชาชน")
     draft = make_measure(a, unit="", start=None, end=None, findings=[lonely], draft=True)
@@ -70,7 +70,7 @@ def test_drafts_neither_answer_findings_nor_get_checked(demo) -> None:  # noqa: 
     assert draft.pk not in [c[2] for c in checks if c[1] == "measure"]
 
 
-def test_a_fixed_report_has_no_checks(demo) -> None:  # noqa: ANN001
+def test_a_fixed_report_has_no_checks(demo) -> None:
     a = home_assessment(demo)
     Measure.objects.filter(table=1).update(
         start_month=dt.date(2021, 9, 1), end_month=dt.date(2021, 12, 1)
@@ -80,13 +80,13 @@ def test_a_fixed_report_has_no_checks(demo) -> None:  # noqa: ANN001
     assert report_checks(demo.home, 2564, MEMO_DATE) == []
 
 
-def test_no_report_means_nothing_to_check(db) -> None:  # noqa: ANN001
+def test_no_report_means_nothing_to_check(db) -> None:
     org = factories.make_organisation()
     assert report_checks(org, 2564, MEMO_DATE) == []
     assert report_checks(org.pk, factories.make_year(2565), MEMO_DATE) == []
 
 
-def test_the_author_fixes_a_warning_in_place_from_the_report(client, demo) -> None:  # noqa: ANN001
+def test_the_author_fixes_a_warning_in_place_from_the_report(client, demo) -> None:
     from html import unescape
 
     from tests.measures.helpers import report_url
@@ -112,7 +112,7 @@ def test_the_author_fixes_a_warning_in_place_from_the_report(client, demo) -> No
     assert m.pk not in [c.object_id for c in remaining if c.object_type == "measure"]
 
 
-def test_a_fix_form_never_returns_to_another_site(client, demo) -> None:  # noqa: ANN001
+def test_a_fix_form_never_returns_to_another_site(client, demo) -> None:
     client.force_login(demo.users["legal"])
     m = Measure.objects.get(table=2)
     data = {"title": m.title, "table": "1", "next": "https://evil.example/"}

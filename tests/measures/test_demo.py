@@ -7,7 +7,7 @@ from measures.models import Measure
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_both_measures_tables_as_the_seed(demo) -> None:  # noqa: ANN001
+def test_the_demo_has_both_measures_tables_as_the_seed(demo) -> None:
     rows = [
         (m.table, m.order, m.title, m.responsible_unit, m.period_display, m.follow_up, m.steps.count())
         for m in Measure.objects.order_by("table", "order")

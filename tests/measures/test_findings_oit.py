@@ -15,7 +15,7 @@ from tests.measures.helpers import home_assessment, report_url
 pytestmark = pytest.mark.django_db
 
 
-def test_2564_has_43_items_with_the_known_names(demo) -> None:  # noqa: ANN001
+def test_2564_has_43_items_with_the_known_names(demo) -> None:
     items = {i.number: i for i in OitItem.objects.filter(year__year=2564)}
     assert sorted(items) == list(range(1, 44))
     assert items[2].name == "ข้อมูลผู้บริหาร" and items[2].code == "O2"
@@ -27,7 +27,7 @@ def test_2564_has_43_items_with_the_known_names(demo) -> None:  # noqa: ANN001
     assert {i.indicator.number for n, i in items.items() if n >= 34} == {10}
 
 
-def test_a_new_year_copies_the_latest_checklist_which_is_then_its_own(demo) -> None:  # noqa: ANN001
+def test_a_new_year_copies_the_latest_checklist_which_is_then_its_own(demo) -> None:
     year = factories.make_year(2565)
     call_command("oit_checklist", "--year", "2565", stdout=io.StringIO())
     new = OitItem.objects.get(year=year, number=2)
@@ -41,7 +41,7 @@ def test_a_new_year_copies_the_latest_checklist_which_is_then_its_own(demo) -> N
         call_command("oit_checklist", "--year", "2599")
 
 
-def test_the_seeds_findings_cite_their_items(demo) -> None:  # noqa: ANN001
+def test_the_seeds_findings_cite_their_items(demo) -> None:
     cited = {
         f.text[:30]: sorted(i.code for i in f.oit_items.all())
         for f in Finding.objects.filter(tool="OIT")
@@ -49,7 +49,7 @@ def test_the_seeds_findings_cite_their_items(demo) -> None:  # noqa: ANN001
     assert sorted(cited.values()) == [["O17"], ["O2"], ["O35"], ["O38"]]
 
 
-def test_staff_add_edit_and_delete_findings_with_history(client, demo) -> None:  # noqa: ANN001
+def test_staff_add_edit_and_delete_findings_with_history(client, demo) -> None:
     a = home_assessment(demo)
     client.force_login(demo.users["legal"])
     ind = Indicator.objects.get(year=a.year, number=9)
@@ -76,7 +76,7 @@ def test_staff_add_edit_and_delete_findings_with_history(client, demo) -> None: 
     assert actions == ["finding.create", "finding.update", "finding.delete"]
 
 
-def test_a_finding_with_an_indicator_of_another_tool_is_refused(client, demo) -> None:  # noqa: ANN001
+def test_a_finding_with_an_indicator_of_another_tool_is_refused(client, demo) -> None:
     a = home_assessment(demo)
     client.force_login(demo.users["legal"])
     ind = Indicator.objects.get(year=a.year, number=4)
@@ -93,7 +93,7 @@ def test_a_finding_with_an_indicator_of_another_tool_is_refused(client, demo) ->
         )
 
 
-def test_the_checklist_saves_statuses_and_evidence_addresses(client, demo) -> None:  # noqa: ANN001
+def test_the_checklist_saves_statuses_and_evidence_addresses(client, demo) -> None:
     client.force_login(demo.users["legal"])
     url = report_url(demo) + "oit/"
     items = list(OitItem.objects.filter(year__year=2564).order_by("number"))
@@ -109,7 +109,7 @@ def test_the_checklist_saves_statuses_and_evidence_addresses(client, demo) -> No
     assert Event.objects.filter(action="oit.statuses").exists()
 
 
-def test_the_first_save_counts_only_the_items_that_changed(client, demo) -> None:  # noqa: ANN001
+def test_the_first_save_counts_only_the_items_that_changed(client, demo) -> None:
     client.force_login(demo.users["legal"])
     url = report_url(demo) + "oit/"
     OitStatus.objects.filter(organisation=demo.home).delete()
@@ -126,7 +126,7 @@ def test_the_first_save_counts_only_the_items_that_changed(client, demo) -> None
     assert [str(m) for m in response.context["messages"]] == ["ไม่มีรายการใดเปลี่ยนแปลง"]
 
 
-def test_a_bad_evidence_address_saves_nothing_and_names_the_item(client, demo) -> None:  # noqa: ANN001
+def test_a_bad_evidence_address_saves_nothing_and_names_the_item(client, demo) -> None:
     client.force_login(demo.users["legal"])
     items = list(OitItem.objects.filter(year__year=2564).order_by("number"))
     data = {f"state_{i.pk}": "published" for i in items}
@@ -137,7 +137,7 @@ def test_a_bad_evidence_address_saves_nothing_and_names_the_item(client, demo) -
     assert not OitStatus.objects.filter(state="published").exists()
 
 
-def test_statuses_of_items_of_another_year_are_refused(demo) -> None:  # noqa: ANN001
+def test_statuses_of_items_of_another_year_are_refused(demo) -> None:
     year = factories.make_year(2565)
     services.oit_checklist_load(year=year, actor=None)
     other = OitItem.objects.get(year=year, number=1)
@@ -150,7 +150,7 @@ def test_statuses_of_items_of_another_year_are_refused(demo) -> None:  # noqa: A
 
 def test_a_later_year_s_checklist_starts_from_the_latest_earlier_one_and_says_so(
     client, demo
-) -> None:  # noqa: ANN001
+) -> None:
     from ita.results.models import Assessment
 
     year = factories.make_year(2566)

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def objects(demo, tmp_media):  # noqa: ANN001, ANN201
+def objects(demo, tmp_media):
     measure = Measure.objects.get(table=2)
     update = services.progress_add(
         measure=measure,
@@ -25,7 +25,7 @@ def objects(demo, tmp_media):  # noqa: ANN001, ANN201
     }
 
 
-def _gets(demo, o) -> list[str]:  # noqa: ANN001
+def _gets(demo, o) -> list[str]:
     m, f, e = o["measure"].pk, o["finding"].pk, o["evidence"].pk
     base = report_url(demo)
     return [
@@ -35,7 +35,7 @@ def _gets(demo, o) -> list[str]:  # noqa: ANN001
     ]  # fmt: skip
 
 
-def _posts(demo, o) -> list[str]:  # noqa: ANN001
+def _posts(demo, o) -> list[str]:
     m, f = o["measure"].pk, o["finding"].pk
     base = report_url(demo)
     return [
@@ -47,13 +47,13 @@ def _posts(demo, o) -> list[str]:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("username", ["legal", "head", "deputy", "clerk", "mayor"])
-def test_every_member_sees_every_page(client, demo, objects, username: str) -> None:  # noqa: ANN001
+def test_every_member_sees_every_page(client, demo, objects, username: str) -> None:
     client.force_login(demo.users[username])
     for url in _gets(demo, objects):
         assert client.get(url).status_code == 200, url
 
 
-def test_another_organisations_reports_and_measures_are_404(client, demo, objects) -> None:  # noqa: ANN001
+def test_another_organisations_reports_and_measures_are_404(client, demo, objects) -> None:
     client.force_login(demo.users["outsider"])
     events = Event.objects.count()
     for url in _gets(demo, objects):
@@ -64,12 +64,12 @@ def test_another_organisations_reports_and_measures_are_404(client, demo, object
     assert Measure.objects.filter(pk=objects["measure"].pk).exists()
 
 
-def test_an_administrator_without_a_position_is_not_a_member(client, demo, objects) -> None:  # noqa: ANN001
+def test_an_administrator_without_a_position_is_not_a_member(client, demo, objects) -> None:
     client.force_login(demo.users["admin"])
     assert client.get(report_url(demo)).status_code == 404
 
 
-def test_anonymous_users_are_sent_to_log_in(client, demo, objects) -> None:  # noqa: ANN001
+def test_anonymous_users_are_sent_to_log_in(client, demo, objects) -> None:
     for url in _gets(demo, objects):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
@@ -78,7 +78,7 @@ def test_anonymous_users_are_sent_to_log_in(client, demo, objects) -> None:  # n
     assert Measure.objects.filter(pk=objects["measure"].pk).exists()
 
 
-def test_write_only_urls_reject_get(client, demo, objects) -> None:  # noqa: ANN001
+def test_write_only_urls_reject_get(client, demo, objects) -> None:
     client.force_login(demo.users["legal"])
     m, f = objects["measure"].pk, objects["finding"].pk
     for url in [
@@ -88,7 +88,7 @@ def test_write_only_urls_reject_get(client, demo, objects) -> None:  # noqa: ANN
         assert client.get(url).status_code == 405, url
 
 
-def test_the_home_page_lists_overdue_measures_to_members_only(client, demo) -> None:  # noqa: ANN001
+def test_the_home_page_lists_overdue_measures_to_members_only(client, demo) -> None:
     client.force_login(demo.users["mayor"])
     html = client.get("/").content.decode()
     assert 'id="overdue-title"' in html and "แนวทางการใช้ทรัพย์สินของราชการ" in html
@@ -97,7 +97,7 @@ def test_the_home_page_lists_overdue_measures_to_members_only(client, demo) -> N
     assert 'id="overdue-title"' not in html and "แนวทางการใช้ทรัพย์สินของราชการ" not in html
 
 
-def test_executives_see_measures_and_their_progress(client, demo, objects) -> None:  # noqa: ANN001
+def test_executives_see_measures_and_their_progress(client, demo, objects) -> None:
     client.force_login(demo.users["mayor"])
     html = client.get("/measures/").content.decode()
     assert html.count("/measures/report/") >= 1

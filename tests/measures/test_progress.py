@@ -17,7 +17,7 @@ def pdf(name: str = "รายงาน.pdf", body: bytes = b"%PDF-1.4 evidence"
     return SimpleUploadedFile(name, body, "application/pdf")
 
 
-def test_an_update_with_files_is_recorded_with_history(demo, tmp_media) -> None:  # noqa: ANN001
+def test_an_update_with_files_is_recorded_with_history(demo, tmp_media) -> None:
     m = Measure.objects.get(table=2)
     update = services.progress_add(
         measure=m, note="เผยแพร่ข้อมูลผู้บริหารแล้ว", files=[pdf(), pdf("ภาพ.png", b"\x89PNG")],
@@ -32,7 +32,7 @@ def test_an_update_with_files_is_recorded_with_history(demo, tmp_media) -> None:
     assert event.actor == demo.users["legal"] and event.object_id == str(m.pk)
 
 
-def test_an_update_can_mark_the_measure_done(demo, tmp_media) -> None:  # noqa: ANN001
+def test_an_update_can_mark_the_measure_done(demo, tmp_media) -> None:
     m = Measure.objects.get(table=2)
     services.progress_add(
         measure=m, note="เสร็จ", marks_done=True, actor=None, today=dt.date(2022, 3, 15)
@@ -49,7 +49,7 @@ def test_an_update_can_mark_the_measure_done(demo, tmp_media) -> None:  # noqa: 
         ([pdf("ว่าง.pdf", b"")], "ว่าง.pdf"),
     ],
 )
-def test_a_bad_file_changes_nothing(demo, tmp_media, files, message: str) -> None:  # noqa: ANN001
+def test_a_bad_file_changes_nothing(demo, tmp_media, files, message: str) -> None:
     m = Measure.objects.get(table=2)
     with pytest.raises(ValidationError, match=message):
         services.progress_add(measure=m, note="ทดสอบ", files=files, actor=None)
@@ -57,7 +57,7 @@ def test_a_bad_file_changes_nothing(demo, tmp_media, files, message: str) -> Non
     assert not (Path(tmp_media) / "measures").exists()
 
 
-def test_a_file_over_the_limit_is_refused_by_name(demo, tmp_media, settings) -> None:  # noqa: ANN001
+def test_a_file_over_the_limit_is_refused_by_name(demo, tmp_media, settings) -> None:
     settings.MAX_UPLOAD_BYTES = 10
     m = Measure.objects.get(table=2)
     with pytest.raises(ValidationError, match="ใหญ่.pdf"):
@@ -65,7 +65,7 @@ def test_a_file_over_the_limit_is_refused_by_name(demo, tmp_media, settings) -> 
     assert not ProgressUpdate.objects.exists()
 
 
-def test_a_failing_write_removes_the_files_already_stored(demo, tmp_media, monkeypatch) -> None:  # noqa: ANN001
+def test_a_failing_write_removes_the_files_already_stored(demo, tmp_media, monkeypatch) -> None:
     m = Measure.objects.get(table=2)
 
     def broken(**kwargs: object) -> None:
@@ -78,7 +78,7 @@ def test_a_failing_write_removes_the_files_already_stored(demo, tmp_media, monke
     assert not list((Path(tmp_media)).rglob("*.pdf"))
 
 
-def test_the_page_shows_errors_and_keeps_the_note(client, demo, tmp_media) -> None:  # noqa: ANN001
+def test_the_page_shows_errors_and_keeps_the_note(client, demo, tmp_media) -> None:
     m = Measure.objects.get(table=2)
     client.force_login(demo.users["legal"])
     response = client.post(
@@ -90,7 +90,7 @@ def test_the_page_shows_errors_and_keeps_the_note(client, demo, tmp_media) -> No
     assert not ProgressUpdate.objects.exists()
 
 
-def test_evidence_is_served_to_members_as_a_download(client, demo, tmp_media) -> None:  # noqa: ANN001
+def test_evidence_is_served_to_members_as_a_download(client, demo, tmp_media) -> None:
     m = Measure.objects.get(table=2)
     update = services.progress_add(measure=m, note="x", files=[pdf()], actor=None)
     e = update.files.get()
@@ -105,7 +105,7 @@ def test_evidence_is_served_to_members_as_a_download(client, demo, tmp_media) ->
 
 def test_deleting_a_measure_removes_its_files(
     demo, tmp_media, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     m = Measure.objects.get(table=2)
     update = services.progress_add(measure=m, note="x", files=[pdf()], actor=None)
     path = Path(tmp_media) / update.files.get().file.name
@@ -114,7 +114,7 @@ def test_deleting_a_measure_removes_its_files(
     assert not path.exists()
 
 
-def test_an_update_whose_author_account_was_deleted_still_shows(client, demo, tmp_media) -> None:  # noqa: ANN001
+def test_an_update_whose_author_account_was_deleted_still_shows(client, demo, tmp_media) -> None:
     """The author's account removed (the update keeps no author): the measure's page shows the
     update with a dash for who wrote it, not an error."""
     m = Measure.objects.get(table=2)

@@ -33,7 +33,7 @@ LATE = "QXLATEEDITMARK"
 
 
 @pytest.fixture
-def marked(demo, tmp_media):  # noqa: ANN001, ANN201
+def marked(demo, tmp_media):
     """The demo's report of 2564 with a marker in every kind of private record."""
     legal = demo.users["legal"]
     assessment = home_assessment(demo)
@@ -92,7 +92,7 @@ def _decide(users: dict, outcome: str = Memo.Outcome.APPROVED) -> Memo:
     return _memo()
 
 
-def _public_paths(demo) -> list[str]:  # noqa: ANN001
+def _public_paths(demo) -> list[str]:
     """Every route of the URL map, filled with the ids of everything that exists."""
     ids = sorted(
         {
@@ -118,13 +118,13 @@ def _public_paths(demo) -> list[str]:  # noqa: ANN001
     return paths
 
 
-def _body(response) -> str:  # noqa: ANN001
+def _body(response) -> str:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content).decode("utf-8", "replace")
     return response.content.decode("utf-8", "replace")
 
 
-def _leaks(demo, markers: list[str]) -> list[str]:  # noqa: ANN001
+def _leaks(demo, markers: list[str]) -> list[str]:
     anonymous = Client()
     outsider = Client()
     outsider.force_login(demo.users["outsider"])
@@ -139,7 +139,7 @@ def _leaks(demo, markers: list[str]) -> list[str]:  # noqa: ANN001
 
 
 def test_nothing_of_the_report_reaches_a_public_page_or_the_api_before_publication(
-    marked,  # noqa: ANN001
+    marked,
 ) -> None:
     markers = IN_REPORT + NEVER_PUBLIC
     # The markers are there to find: a member sees them on the private pages.
@@ -155,7 +155,7 @@ def test_nothing_of_the_report_reaches_a_public_page_or_the_api_before_publicati
     assert Client().get(f"/organisations/{marked.home.pk}/reports/2564/pdf/").status_code == 404
 
 
-def test_the_published_page_shows_exactly_the_report_as_sent(marked) -> None:  # noqa: ANN001
+def test_the_published_page_shows_exactly_the_report_as_sent(marked) -> None:
     memo = _decide(marked.users)
     sent = memo.report_sent
     legal = Client()
@@ -197,7 +197,7 @@ def test_the_published_page_shows_exactly_the_report_as_sent(marked) -> None:  #
 
 
 def test_only_the_author_or_the_clerk_publishes_an_approved_or_acknowledged_report(
-    marked,  # noqa: ANN001
+    marked,
 ) -> None:
     memo = _memo()
     legal = Client()
@@ -216,7 +216,7 @@ def test_only_the_author_or_the_clerk_publishes_an_approved_or_acknowledged_repo
     assert PublishedReport.objects.get().decision == "ทราบ"
 
 
-def test_a_not_approved_report_cannot_be_published(marked) -> None:  # noqa: ANN001
+def test_a_not_approved_report_cannot_be_published(marked) -> None:
     memo = _decide(marked.users, Memo.Outcome.NOT_APPROVED)
     legal = Client()
     legal.force_login(marked.users["legal"])
@@ -225,7 +225,7 @@ def test_a_not_approved_report_cannot_be_published(marked) -> None:  # noqa: ANN
     assert not PublishedReport.objects.exists()
 
 
-def test_the_next_years_oit_items_on_internal_measures_take_the_address(marked) -> None:  # noqa: ANN001
+def test_the_next_years_oit_items_on_internal_measures_take_the_address(marked) -> None:
     memo = _decide(marked.users)
     # The next year's checklist exists before publication: filled at publication.
     year_2565 = AssessmentYear.objects.create(year=2565)
@@ -252,7 +252,7 @@ def test_the_next_years_oit_items_on_internal_measures_take_the_address(marked) 
     assert not OitStatus.objects.filter(item__year=year_2566).exists()  # 2565 not published
 
 
-def test_a_later_memo_of_the_same_year_republishes_at_the_same_address(marked) -> None:  # noqa: ANN001
+def test_a_later_memo_of_the_same_year_republishes_at_the_same_address(marked) -> None:
     legal = marked.users["legal"]
     first = _decide(marked.users)
     publishing.memo_publish_report(memo=first, actor=legal)

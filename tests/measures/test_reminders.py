@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def settled_demo(demo):  # noqa: ANN001, ANN201
+def settled_demo(demo):
     """The demo without the notices its memo of 2564 sent as it went up the chain on loading
     (to the head, the deputy, the clerk, the mayor, then the author): no reminder among them."""
     assert len(mail.outbox) == 5
@@ -31,7 +31,7 @@ def only_table_2() -> Measure:
     return Measure.objects.get(table=2)
 
 
-def test_it_reminds_before_the_period_ends_once(settled_demo) -> None:  # noqa: ANN001
+def test_it_reminds_before_the_period_ends_once(settled_demo) -> None:
     m = only_table_2()  # ม.ค.๖๕ – มี.ค.๖๕: ends 31 March 2022
     run("2022-03-16")
     assert mail.outbox == []
@@ -46,7 +46,7 @@ def test_it_reminds_before_the_period_ends_once(settled_demo) -> None:  # noqa: 
     assert ReminderSent.objects.get().kind == "due_soon"
 
 
-def test_it_reminds_once_when_overdue(settled_demo) -> None:  # noqa: ANN001
+def test_it_reminds_once_when_overdue(settled_demo) -> None:
     m = only_table_2()
     run("2022-03-31", "--days", "0")
     assert len(mail.outbox) == 1  # due today
@@ -64,13 +64,13 @@ def test_it_reminds_once_when_overdue(settled_demo) -> None:  # noqa: ANN001
     assert len(mail.outbox) == 3
 
 
-def test_done_and_draft_measures_are_not_reminded(settled_demo) -> None:  # noqa: ANN001
+def test_done_and_draft_measures_are_not_reminded(settled_demo) -> None:
     Measure.objects.update(done_on=dt.date(2022, 1, 1))
     run("2026-01-01")
     assert mail.outbox == []
 
 
-def test_the_responsible_units_people_and_the_author_are_reminded(demo) -> None:  # noqa: ANN001
+def test_the_responsible_units_people_and_the_author_are_reminded(demo) -> None:
     m = Measure.objects.get(table=2)
     positions = list(Position.objects.filter(organisation=demo.home).select_related("holder"))
     # สำนักปลัดฯ is the head of the clerk's office's unit (สำนักปลัด); the legal officer wrote it.
@@ -80,7 +80,7 @@ def test_the_responsible_units_people_and_the_author_are_reminded(demo) -> None:
     assert reminder_recipients(m, positions) == ["legal@suso.example.org"]  # staff, as a fallback
 
 
-def test_the_first_run_reminds_every_late_measure_once(settled_demo) -> None:  # noqa: ANN001
+def test_the_first_run_reminds_every_late_measure_once(settled_demo) -> None:
     run("2026-01-01")
     assert len(mail.outbox) == 3
     assert {r.kind for r in ReminderSent.objects.all()} == {"overdue"}
@@ -88,7 +88,7 @@ def test_the_first_run_reminds_every_late_measure_once(settled_demo) -> None:  #
     assert len(mail.outbox) == 3
 
 
-def test_bad_arguments_are_refused(demo) -> None:  # noqa: ANN001
+def test_bad_arguments_are_refused(demo) -> None:
     with pytest.raises(CommandError, match="31-02"):
         run("2022-31-02")
     with pytest.raises(CommandError, match="--days"):

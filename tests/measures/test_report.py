@@ -14,7 +14,7 @@ from tests.measures.helpers import home_assessment, make_measure, report_url
 pytestmark = pytest.mark.django_db
 
 
-def test_gain_per_point_comes_from_the_years_weights(demo) -> None:  # noqa: ANN001
+def test_gain_per_point_comes_from_the_years_weights(demo) -> None:
     a = home_assessment(demo)
     lines = {line.indicator.number: line for line in indicator_lines(a.year, a.scores_by_number())}
     assert lines[4].gain_per_point == D("0.06")
@@ -25,7 +25,7 @@ def test_gain_per_point_comes_from_the_years_weights(demo) -> None:  # noqa: ANN
     assert lines[4].room == (D(100) - D("83.85")) * D("0.06")
 
 
-def test_changing_a_years_weights_changes_the_gains(demo) -> None:  # noqa: ANN001
+def test_changing_a_years_weights_changes_the_gains(demo) -> None:
     year = factories.make_year(2566)
     Indicator.objects.filter(year=year, number=9).update(weight=D("0.25"))
     Indicator.objects.filter(year=year, number=10).update(weight=D("0.15"))
@@ -34,19 +34,19 @@ def test_changing_a_years_weights_changes_the_gains(demo) -> None:  # noqa: ANN0
     assert lines[9].gain_per_point == D("0.25") and lines[10].gain_per_point == D("0.15")
 
 
-def test_the_lowest_indicator_of_each_tool_is_flagged(demo) -> None:  # noqa: ANN001
+def test_the_lowest_indicator_of_each_tool_is_flagged(demo) -> None:
     a = home_assessment(demo)
     assert [line.indicator.number for line in lowest_indicators(a)] == [4, 7, 10]
 
 
-def test_ties_are_all_flagged_and_a_perfect_tool_has_none(demo) -> None:  # noqa: ANN001
+def test_ties_are_all_flagged_and_a_perfect_tool_has_none(demo) -> None:
     a = home_assessment(demo)
     scores = a.scores_by_number() | {1: D(90), 4: D(90), 9: D(100), 10: D(100)}
     flagged = [line.indicator.number for line in indicator_lines(a.year, scores) if line.lowest]
     assert flagged == [1, 4, 7]
 
 
-def test_the_report_page_shows_scores_gains_findings_and_both_tables(client, demo) -> None:  # noqa: ANN001
+def test_the_report_page_shows_scores_gains_findings_and_both_tables(client, demo) -> None:
     client.force_login(demo.users["legal"])
     html = client.get(report_url(demo)).content.decode()
     assert "83.85" in html and "0.06" in html and "0.20" in html
@@ -56,7 +56,7 @@ def test_the_report_page_shows_scores_gains_findings_and_both_tables(client, dem
     assert 'data-check="period_ends_before_date"' in html
 
 
-def test_the_report_checks_against_the_chosen_memo_date(client, demo) -> None:  # noqa: ANN001
+def test_the_report_checks_against_the_chosen_memo_date(client, demo) -> None:
     client.force_login(demo.users["legal"])
     html = client.get(report_url(demo) + "?on=1/12/2563").content.decode()
     assert 'data-check="period_ends_before_date"' not in html
@@ -66,7 +66,7 @@ def test_the_report_checks_against_the_chosen_memo_date(client, demo) -> None:  
     assert "not-a-date" in html and 'role="alert"' in html
 
 
-def _grow(assessment, n: int) -> None:  # noqa: ANN001
+def _grow(assessment, n: int) -> None:
     indicator = Indicator.objects.get(year=assessment.year, number=6)
     item = assessment.year.oit_items.first()
     for k in range(n):
@@ -80,7 +80,7 @@ def _grow(assessment, n: int) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("path", ["", "oit/"])
-def test_report_pages_make_the_same_number_of_queries_at_two_sizes(client, demo, path: str) -> None:  # noqa: ANN001
+def test_report_pages_make_the_same_number_of_queries_at_two_sizes(client, demo, path: str) -> None:
     a = home_assessment(demo)
     client.force_login(demo.users["legal"])
     url = report_url(demo) + path
@@ -93,7 +93,7 @@ def test_report_pages_make_the_same_number_of_queries_at_two_sizes(client, demo,
     assert len(small) == len(large)
 
 
-def test_the_measures_list_and_home_page_make_constant_queries(client, demo) -> None:  # noqa: ANN001
+def test_the_measures_list_and_home_page_make_constant_queries(client, demo) -> None:
     a = home_assessment(demo)
     client.force_login(demo.users["mayor"])
     counts = []
@@ -108,7 +108,7 @@ def test_the_measures_list_and_home_page_make_constant_queries(client, demo) -> 
     assert Finding.objects.filter(assessment=a).count() > 12
 
 
-def test_the_report_links_each_measure_and_finding_to_what_it_names(client, demo) -> None:  # noqa: ANN001
+def test_the_report_links_each_measure_and_finding_to_what_it_names(client, demo) -> None:
     """The report reads links as pairs of ids (``report_contents``): each measure shows its own
     indicators in number order, OIT codes and steps; a finding lists the kept measures that
     answer it, and one answered only by a draft says it has none and is flagged."""

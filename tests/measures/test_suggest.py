@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2021, 8, 20)
 
 
-def test_it_drafts_one_measure_per_lowest_indicator_from_the_templates(demo) -> None:  # noqa: ANN001
+def test_it_drafts_one_measure_per_lowest_indicator_from_the_templates(demo) -> None:
     a = home_assessment(demo)
     Measure.objects.all().delete()
     drafts = services.measures_suggest(assessment=a, actor=demo.users["legal"], today=TODAY)
@@ -29,7 +29,7 @@ def test_it_drafts_one_measure_per_lowest_indicator_from_the_templates(demo) -> 
     assert Event.objects.filter(action="measure.suggest").count() == 3
 
 
-def test_it_skips_indicators_that_already_have_a_measure(demo) -> None:  # noqa: ANN001
+def test_it_skips_indicators_that_already_have_a_measure(demo) -> None:
     a = home_assessment(demo)
     # The seed's measures answer 4, 7 and 10 already.
     assert services.measures_suggest(assessment=a, actor=None, today=TODAY) == []
@@ -39,7 +39,7 @@ def test_it_skips_indicators_that_already_have_a_measure(demo) -> None:  # noqa:
     assert services.measures_suggest(assessment=a, actor=None, today=TODAY) == []
 
 
-def test_an_edited_template_changes_the_next_drafts_and_a_tool_template_fills_gaps(demo) -> None:  # noqa: ANN001
+def test_an_edited_template_changes_the_next_drafts_and_a_tool_template_fills_gaps(demo) -> None:
     a = home_assessment(demo)
     Measure.objects.all().delete()
     MeasureTemplate.objects.filter(indicator_number=4).update(title="มาตรการใหม่", months=6)
@@ -50,7 +50,7 @@ def test_an_edited_template_changes_the_next_drafts_and_a_tool_template_fills_ga
     assert drafts[0].end_month == dt.date(2022, 2, 1)
 
 
-def test_staff_keep_edit_and_drop_drafts_through_the_page(client, demo) -> None:  # noqa: ANN001
+def test_staff_keep_edit_and_drop_drafts_through_the_page(client, demo) -> None:
     Measure.objects.all().delete()
     client.force_login(demo.users["legal"])
     response = client.post(report_url(demo) + "suggest/")
@@ -80,7 +80,7 @@ def test_staff_keep_edit_and_drop_drafts_through_the_page(client, demo) -> None:
     assert Event.objects.filter(action="measure.keep", object_id=str(keep.pk)).exists()
 
 
-def test_a_report_without_scores_gets_no_drafts_and_says_why(client, demo) -> None:  # noqa: ANN001
+def test_a_report_without_scores_gets_no_drafts_and_says_why(client, demo) -> None:
     from ita.results.models import Assessment
 
     other = Assessment.objects.get(organisation=demo.home, year__year=2563)

@@ -36,7 +36,7 @@ class Org:
 
 
 @pytest.fixture
-def org(db) -> Org:  # noqa: ANN001
+def org(db) -> Org:
     organisation = make_organisation(letter_code="ตง 78201", phone="075-289689")
     other = make_organisation()
     result = Org(organisation=organisation, other=other)

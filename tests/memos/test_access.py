@@ -21,11 +21,11 @@ PEOPLE = ("author", "head", "deputy", "clerk", "mayor", "member", "outsider")
 LIVE = ("draft", "head", "deputy", "clerk", "mayor", "returned")
 
 
-def _one_memo_per_state(org) -> list[Memo]:  # noqa: ANN001
+def _one_memo_per_state(org) -> list[Memo]:
     return [bring_to(org, state) for state in (*LIVE, "decided", "withdrawn")]
 
 
-def test_the_inbox_holds_exactly_the_memos_each_person_may_sign(org) -> None:  # noqa: ANN001
+def test_the_inbox_holds_exactly_the_memos_each_person_may_sign(org) -> None:
     memos = _one_memo_per_state(org)
     for key in PEOPLE:
         user = org[key]
@@ -34,7 +34,7 @@ def test_the_inbox_holds_exactly_the_memos_each_person_may_sign(org) -> None:  #
         assert inbox == may_act, key
 
 
-def test_an_acting_holder_sees_the_memo_and_may_sign_it_only_in_the_period(org) -> None:  # noqa: ANN001
+def test_an_acting_holder_sees_the_memo_and_may_sign_it_only_in_the_period(org) -> None:
     memo = bring_to(org, "deputy")
     today = timezone.localdate()
     ActingAppointment.objects.create(
@@ -55,7 +55,7 @@ def test_an_acting_holder_sees_the_memo_and_may_sign_it_only_in_the_period(org) 
         services.memo_approve(memo=memo, actor=member, today=later)
 
 
-def test_a_second_holder_of_the_same_role_signs_the_step_too(org) -> None:  # noqa: ANN001
+def test_a_second_holder_of_the_same_role_signs_the_step_too(org) -> None:
     """Two deputy clerks: both receive the memo, and both may sign it (one rule, both sides)."""
     second = make_user("deputy2")
     make_position(org.organisation, "deputy", holder=second, title="รองปลัด (2)")
@@ -69,7 +69,7 @@ def test_a_second_holder_of_the_same_role_signs_the_step_too(org) -> None:  # no
 @pytest.mark.parametrize(("key", "state"), list(itertools.product(PEOPLE, LIVE)))
 def test_the_buttons_drawn_are_the_actions_the_services_allow(
     client, org, key: str, state: str
-) -> None:  # noqa: ANN001
+) -> None:
     memo = bring_to(org, state)
     user = org[key]
     client.force_login(user)
@@ -101,7 +101,7 @@ def test_the_buttons_drawn_are_the_actions_the_services_allow(
     assert shown == allowed_by_rules
 
 
-def test_a_refusal_says_why(org) -> None:  # noqa: ANN001
+def test_a_refusal_says_why(org) -> None:
     memo = bring_to(org, "head")
     assert access.signer_refusal(memo, org["author"]) == "ไม่มีผู้ใดลงนามเห็นชอบบันทึกของตนเองได้"
     assert access.author_refusal(memo, org["head"]) == "เฉพาะผู้เขียนบันทึกเท่านั้นที่ทำรายการนี้ได้"
@@ -109,7 +109,7 @@ def test_a_refusal_says_why(org) -> None:  # noqa: ANN001
     assert access.signer_refusal(memo, org["head"]) is None
 
 
-def test_the_author_never_signs_even_when_acting_for_the_step(org) -> None:  # noqa: ANN001
+def test_the_author_never_signs_even_when_acting_for_the_step(org) -> None:
     memo = make_memo(org)
     today = timezone.localdate()
     ActingAppointment.objects.create(

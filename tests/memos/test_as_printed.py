@@ -23,7 +23,7 @@ BODIES = {
 }
 
 
-def _screen(client, memo: Memo) -> list[str]:  # noqa: ANN001
+def _screen(client, memo: Memo) -> list[str]:
     page = client.get(f"/memos/{memo.pk}/").content.decode()
     found = re.findall(r'<p class="memo-para">(.*?)</p>', page, re.S)
     return [html.unescape(p) for p in found]
@@ -36,7 +36,7 @@ def _paper(memo: Memo) -> list[str]:
 
 
 @pytest.mark.parametrize("body", BODIES.values(), ids=BODIES.keys())
-def test_the_page_and_the_pdf_split_the_body_alike(client, org, body: str) -> None:  # noqa: ANN001
+def test_the_page_and_the_pdf_split_the_body_alike(client, org, body: str) -> None:
     memo = make_memo(org, body=body)
     client.force_login(org["author"])
     screen, paper = _screen(client, memo), _paper(memo)
@@ -44,7 +44,7 @@ def test_the_page_and_the_pdf_split_the_body_alike(client, org, body: str) -> No
     assert len(screen) == len(paragraphs(body)) > 1
 
 
-def test_single_line_breaks_are_three_paragraphs_on_screen_and_in_the_pdf_text(client, org) -> None:  # noqa: ANN001
+def test_single_line_breaks_are_three_paragraphs_on_screen_and_in_the_pdf_text(client, org) -> None:
     memo = make_memo(org, body=BODIES["single line breaks"])
     client.force_login(org["author"])
     assert len(_screen(client, memo)) == 3

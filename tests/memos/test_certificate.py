@@ -20,11 +20,11 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "รหัส-ลับ 123"
 
 
-def _url(org) -> str:  # noqa: ANN001
+def _url(org) -> str:
     return f"/memos/organisations/{org.organisation.pk}/certificate/"
 
 
-def _post(client, org, data: bytes, password: str = PASSWORD, name: str = "org.p12"):  # noqa: ANN001, ANN202
+def _post(client, org, data: bytes, password: str = PASSWORD, name: str = "org.p12"):
     return client.post(
         _url(org),
         {"action": "upload", "file": SimpleUploadedFile(name, data), "password": password},
@@ -38,7 +38,7 @@ def _p12(
     return credentials.pkcs12(PASSWORD.encode()), credentials
 
 
-def test_the_clerk_uploads_the_certificate_and_its_key_is_kept_protected(client, org) -> None:  # noqa: ANN001
+def test_the_clerk_uploads_the_certificate_and_its_key_is_kept_protected(client, org) -> None:
     data, credentials = _p12()
     client.force_login(org["clerk"])
     response = _post(client, org, data)
@@ -66,7 +66,7 @@ def test_the_clerk_uploads_the_certificate_and_its_key_is_kept_protected(client,
 )
 def test_a_bad_certificate_is_refused_in_thai_and_changes_nothing(
     client, org, case, message
-) -> None:  # noqa: ANN001
+) -> None:
     data, _credentials = _p12()
     password = PASSWORD
     if case == "password":
@@ -84,7 +84,7 @@ def test_a_bad_certificate_is_refused_in_thai_and_changes_nothing(
     assert not Event.objects.filter(action=EventKind.MEMO_CERTIFICATE).exists()
 
 
-def test_only_the_organisations_administrators_may_change_it(client, org) -> None:  # noqa: ANN001
+def test_only_the_organisations_administrators_may_change_it(client, org) -> None:
     data, _credentials = _p12()
     client.force_login(org["member"])
     assert client.get(_url(org)).status_code == 403
@@ -94,7 +94,7 @@ def test_only_the_organisations_administrators_may_change_it(client, org) -> Non
     assert not SigningCertificate.objects.exists()
 
 
-def test_the_clerk_removes_it(client, org) -> None:  # noqa: ANN001
+def test_the_clerk_removes_it(client, org) -> None:
     data, _credentials = _p12()
     client.force_login(org["clerk"])
     _post(client, org, data)
@@ -103,7 +103,7 @@ def test_the_clerk_removes_it(client, org) -> None:  # noqa: ANN001
     assert "ยังไม่มีใบรับรอง" in client.get(_url(org)).content.decode()
 
 
-def test_make_signing_certificate_makes_a_test_only_certificate(org, tmp_path) -> None:  # noqa: ANN001
+def test_make_signing_certificate_makes_a_test_only_certificate(org, tmp_path) -> None:
     target = tmp_path / "demo.p12"
     call_command(
         "make_signing_certificate", "-o", str(target), "--password", "pw", "--name", "อบต.ทดสอบ"

@@ -13,7 +13,7 @@ from memos.models import MemoSettings
 pytestmark = pytest.mark.django_db
 
 
-def _inline_post(client, organisation, chain: list[str]) -> object:  # noqa: ANN001
+def _inline_post(client, organisation, chain: list[str]) -> object:
     """The organisation's change form as the admin shows it, with the chain changed."""
     url = reverse("admin:organisations_organisation_change", args=[organisation.pk])
     page = client.get(url)
@@ -34,7 +34,7 @@ def _inline_post(client, organisation, chain: list[str]) -> object:  # noqa: ANN
     return client.post(url, data)
 
 
-def test_the_chain_edited_under_the_organisation_is_recorded(client, demo) -> None:  # noqa: ANN001
+def test_the_chain_edited_under_the_organisation_is_recorded(client, demo) -> None:
     client.force_login(demo.users["admin"])
     response = _inline_post(client, demo.home, ["head", "clerk", "mayor"])
     assert response.status_code == 302, getattr(response, "context", None) and [
@@ -46,7 +46,7 @@ def test_the_chain_edited_under_the_organisation_is_recorded(client, demo) -> No
     assert event.data == {"before": None, "after": ["head", "clerk", "mayor"]}
 
 
-def test_an_unusable_chain_is_refused_in_the_admin_and_nothing_changes(client, demo) -> None:  # noqa: ANN001
+def test_an_unusable_chain_is_refused_in_the_admin_and_nothing_changes(client, demo) -> None:
     client.force_login(demo.users["admin"])
     response = _inline_post(client, demo.home, ["mayor", "head"])
     assert response.status_code == 200
@@ -55,7 +55,7 @@ def test_an_unusable_chain_is_refused_in_the_admin_and_nothing_changes(client, d
     assert not Event.objects.filter(action=EventKind.MEMO_CHAIN).exists()
 
 
-def test_the_memo_settings_admin_writes_through_the_service(client, demo) -> None:  # noqa: ANN001
+def test_the_memo_settings_admin_writes_through_the_service(client, demo) -> None:
     client.force_login(demo.users["admin"])
     response = client.post(
         reverse("admin:memos_memosettings_add"),

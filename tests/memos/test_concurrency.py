@@ -29,7 +29,7 @@ def _run_together(jobs: list) -> list:
         try:
             barrier.wait()
             results[i] = jobs[i]()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
+        except Exception as exc:
             results[i] = exc
         finally:
             connection.close()
@@ -45,7 +45,7 @@ def _run_together(jobs: list) -> list:
 @pytest.mark.postgres
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
-def test_fifty_concurrent_send_requests_get_fifty_consecutive_numbers(org) -> None:  # noqa: ANN001
+def test_fifty_concurrent_send_requests_get_fifty_consecutive_numbers(org) -> None:
     memos = [make_memo(org, subject=f"เรื่องที่ {i}") for i in range(50)]
     clients = []
     for _memo in memos:
@@ -53,7 +53,7 @@ def test_fifty_concurrent_send_requests_get_fifty_consecutive_numbers(org) -> No
         client.force_login(org["author"])
         clients.append(client)
 
-    def send(client: Client, memo: Memo):  # noqa: ANN202
+    def send(client: Client, memo: Memo):
         return lambda: (
             client.post(
                 f"/memos/{memo.pk}/send/", {"expected_state": "draft", "expected_round": 0}
@@ -74,14 +74,14 @@ def test_fifty_concurrent_send_requests_get_fifty_consecutive_numbers(org) -> No
 @pytest.mark.postgres
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_approvals_of_one_step_give_one_decision(org) -> None:  # noqa: ANN001
+def test_two_concurrent_approvals_of_one_step_give_one_decision(org) -> None:
     today = dt.date.today()
     ActingAppointment.objects.create(
         position=org.positions["head"], user=org["member"], starts=today, ends=today
     )
     memo = bring_to(org, "head")
 
-    def approve(user, memo: Memo):  # noqa: ANN001, ANN202
+    def approve(user, memo: Memo):
         return lambda: services.memo_approve(
             memo=Memo.objects.get(pk=memo.pk), actor=user, comment="เห็นชอบ", today=today
         )
@@ -96,7 +96,7 @@ def test_two_concurrent_approvals_of_one_step_give_one_decision(org) -> None:  #
 
 
 @pytest.mark.django_db
-def test_an_approval_from_a_stale_page_is_refused_with_a_clear_message(org) -> None:  # noqa: ANN001
+def test_an_approval_from_a_stale_page_is_refused_with_a_clear_message(org) -> None:
     memo = bring_to(org, "head")
     stale = fresh(memo)
     services.memo_approve(memo=memo, actor=org["head"], comment="เห็นชอบ")
@@ -107,7 +107,7 @@ def test_an_approval_from_a_stale_page_is_refused_with_a_clear_message(org) -> N
 
 
 @pytest.mark.django_db
-def test_the_fsm_refuses_to_save_a_transition_made_on_a_stale_instance(org) -> None:  # noqa: ANN001
+def test_the_fsm_refuses_to_save_a_transition_made_on_a_stale_instance(org) -> None:
     memo = bring_to(org, "head")
     first, second = fresh(memo), fresh(memo)
     first.return_to_author()
@@ -119,7 +119,7 @@ def test_the_fsm_refuses_to_save_a_transition_made_on_a_stale_instance(org) -> N
 
 
 @pytest.mark.django_db
-def test_one_sign_off_per_step_per_round_is_a_database_rule(org) -> None:  # noqa: ANN001
+def test_one_sign_off_per_step_per_round_is_a_database_rule(org) -> None:
     from django.db import IntegrityError
 
     memo = bring_to(org, "deputy")
@@ -138,7 +138,7 @@ def test_one_sign_off_per_step_per_round_is_a_database_rule(org) -> None:  # noq
 
 
 @pytest.mark.django_db
-def test_a_double_click_records_one_decision_and_tells_the_second_click(org, client) -> None:  # noqa: ANN001
+def test_a_double_click_records_one_decision_and_tells_the_second_click(org, client) -> None:
     memo = bring_to(org, "head")
     client.force_login(org["head"])
     data = {"expected_state": "head", "expected_round": 1, "action": "forward", "comment": "ทราบ"}

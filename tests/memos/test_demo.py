@@ -11,7 +11,7 @@ from memos.models import Memo, MemoArchive, SigningCertificate, State
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_holds_the_seed_memo_as_it_went_in_2564(demo) -> None:  # noqa: ANN001
+def test_the_demo_holds_the_seed_memo_as_it_went_in_2564(demo) -> None:
     memo = demo_memos.decided_2564()
     assert memo.state == State.DECIDED and memo.author.username == "legal"
     assert memo.outcome == Memo.Outcome.APPROVED
@@ -36,14 +36,14 @@ def test_the_demo_holds_the_seed_memo_as_it_went_in_2564(demo) -> None:  # noqa:
     assert {s.content_hash for s in signoffs} == {memo.content_hash()}
 
 
-def test_beside_it_a_fresh_draft_for_the_current_year(demo) -> None:  # noqa: ANN001
+def test_beside_it_a_fresh_draft_for_the_current_year(demo) -> None:
     draft = Memo.objects.get(state=State.DRAFT)
     assert draft.author.username == "legal" and draft.round == 0 and draft.number == ""
     fiscal_year = timezone.localdate().year + 543 + (timezone.localdate().month >= 10)
     assert str(fiscal_year) in draft.subject.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
 
 
-def test_its_archival_pdf_is_signed_with_the_demo_certificate(tmp_media, demo) -> None:  # noqa: ANN001
+def test_its_archival_pdf_is_signed_with_the_demo_certificate(tmp_media, demo) -> None:
     memo = demo_memos.decided_2564()
     certificate = SigningCertificate.objects.get(organisation=demo.home)
     assert certificate.self_signed and "TEST ONLY" in certificate.subject
@@ -59,7 +59,7 @@ def test_its_archival_pdf_is_signed_with_the_demo_certificate(tmp_media, demo) -
     assert memo.verify_code in text
 
 
-def test_the_seed_memo_goes_through_the_seed_people(demo) -> None:  # noqa: ANN001
+def test_the_seed_memo_goes_through_the_seed_people(demo) -> None:
     users = demo.users
     memo = services.memo_send(memo=demo_memos.seed_draft(), actor=users["legal"])
     assert memo.number_display.startswith("ตง ๗๘๒๐๑/")

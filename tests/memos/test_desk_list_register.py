@@ -21,13 +21,13 @@ from tests.memos.conftest import bring_to, fresh, make_memo
 pytestmark = pytest.mark.django_db
 
 
-def _queries(client, url: str) -> int:  # noqa: ANN001
+def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx)
 
 
-def _bulk(org, n: int, start: int = 1000, **fields: object) -> None:  # noqa: ANN001
+def _bulk(org, n: int, start: int = 1000, **fields: object) -> None:
     """``n`` decided memos with numbers from ``start``, written directly (fast, many)."""
     year = fiscal_year_be(timezone.localdate())
     Memo.objects.bulk_create(
@@ -53,7 +53,7 @@ def _bulk(org, n: int, start: int = 1000, **fields: object) -> None:  # noqa: AN
     )
 
 
-def test_a_returned_memo_waits_on_the_authors_desk_with_the_reason(client, org) -> None:  # noqa: ANN001
+def test_a_returned_memo_waits_on_the_authors_desk_with_the_reason(client, org) -> None:
     memo = bring_to(org, "returned")  # the head returned it: "แก้ไขตัวเลข"
     client.force_login(org["author"])
     home = client.get("/").content.decode()
@@ -75,7 +75,7 @@ def test_a_returned_memo_waits_on_the_authors_desk_with_the_reason(client, org) 
     assert selectors.nav_counts(org["head"]) == {"inbox": 1, "returned": 0}
 
 
-def test_the_desk_makes_the_same_number_of_queries_for_few_or_many_memos(client, org) -> None:  # noqa: ANN001
+def test_the_desk_makes_the_same_number_of_queries_for_few_or_many_memos(client, org) -> None:
     client.force_login(org["author"])
     bring_to(org, "returned")
     small = _queries(client, reverse("memos:desk"))
@@ -85,7 +85,7 @@ def test_the_desk_makes_the_same_number_of_queries_for_few_or_many_memos(client,
     assert _queries(client, reverse("memos:desk")) == small
 
 
-def test_the_list_has_no_cap_and_pages_through_every_memo(client, org) -> None:  # noqa: ANN001
+def test_the_list_has_no_cap_and_pages_through_every_memo(client, org) -> None:
     _bulk(org, 260)
     client.force_login(org["author"])
     first = client.get(reverse("memos:list"))
@@ -96,7 +96,7 @@ def test_the_list_has_no_cap_and_pages_through_every_memo(client, org) -> None: 
     assert len(seen) == len(set(seen)) == 260  # today's cap was 200 own and 50 sent
 
 
-def test_the_list_makes_the_same_number_of_queries_for_few_or_many_memos(client, org) -> None:  # noqa: ANN001
+def test_the_list_makes_the_same_number_of_queries_for_few_or_many_memos(client, org) -> None:
     client.force_login(org["author"])
     _bulk(org, 3)
     url = reverse("memos:list") + "?q=เรื่อง&page=1"
@@ -105,7 +105,7 @@ def test_the_list_makes_the_same_number_of_queries_for_few_or_many_memos(client,
     assert _queries(client, url) == small
 
 
-def test_the_list_finds_by_subject_text_number_year_state_and_urgency(client, org) -> None:  # noqa: ANN001
+def test_the_list_finds_by_subject_text_number_year_state_and_urgency(client, org) -> None:
     sent = services.memo_send(memo=make_memo(org, subject="จัดซื้อวัสดุสำนักงาน"), actor=org["author"])
     other = make_memo(org, subject="ขอลาพักผ่อน", body="ลาพักผ่อนประจำปี", urgency="urgent")
     stranger = make_memo(org, author_key="member", subject="ร่างของคนอื่น")
@@ -126,11 +126,11 @@ def test_the_list_finds_by_subject_text_number_year_state_and_urgency(client, or
     assert found(q="ไม่มีเรื่องนี้") == []
 
 
-def _send(org, **data: object) -> Memo:  # noqa: ANN001
+def _send(org, **data: object) -> Memo:
     return services.memo_send(memo=make_memo(org, **data), actor=org["author"])
 
 
-def test_the_registers_numbers_match_the_memos(client, org) -> None:  # noqa: ANN001
+def test_the_registers_numbers_match_the_memos(client, org) -> None:
     memos = [_send(org, subject=f"หนังสือฉบับที่ {i}") for i in range(1, 6)]
     services.memo_withdraw(memo=fresh(memos[1]), actor=org["author"])
     make_memo(org, subject="ร่างยังไม่ส่ง")  # a draft takes no number
@@ -167,14 +167,14 @@ def test_the_registers_numbers_match_the_memos(client, org) -> None:  # noqa: AN
         )
 
 
-def test_the_register_says_when_a_number_has_no_memo(org) -> None:  # noqa: ANN001
+def test_the_register_says_when_a_number_has_no_memo(org) -> None:
     memo = _send(org)
     OutgoingRegister.objects.filter(organisation=org.organisation).update(last_number=2)
     entries = selectors.register_entries(org.organisation, memo.register_year)
     assert [(e.number, e.memo and e.memo.pk) for e in entries] == [(1, memo.pk), (2, None)]
 
 
-def test_outsiders_and_people_without_an_organisation_get_no_register(client, org) -> None:  # noqa: ANN001
+def test_outsiders_and_people_without_an_organisation_get_no_register(client, org) -> None:
     _send(org)
     year = fiscal_year_be(timezone.localdate())
     client.force_login(org["outsider"])  # their own organisation's register: empty
@@ -188,7 +188,7 @@ def test_outsiders_and_people_without_an_organisation_get_no_register(client, or
     assert client.get(reverse("memos:register")).status_code == 302
 
 
-def test_the_desk_shows_what_the_system_did_to_a_memo(client, org) -> None:  # noqa: ANN001
+def test_the_desk_shows_what_the_system_did_to_a_memo(client, org) -> None:
     """The archive is recorded with no actor (the worker stores the decided memo's PDF): the
     author's desk names the system instead of failing."""
     memo = make_memo(org)

@@ -15,7 +15,7 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4
 WARNING = "หน่วยงานนี้ยังไม่มีตราครุฑ"
 
 
-def test_the_memo_page_warns_until_the_organisation_has_a_garuda(client, org, tmp_media) -> None:  # noqa: ANN001
+def test_the_memo_page_warns_until_the_organisation_has_a_garuda(client, org, tmp_media) -> None:
     memo = make_memo(org)
     client.force_login(org["author"])
     assert WARNING in client.get(f"/memos/{memo.pk}/").content.decode()
@@ -28,9 +28,9 @@ def test_the_memo_page_warns_until_the_organisation_has_a_garuda(client, org, tm
 
 
 def test_without_the_thai_catalogue_the_download_refuses_with_the_reason(
-    client,  # noqa: ANN001
-    org,  # noqa: ANN001
-    tmp_path,  # noqa: ANN001
+    client,
+    org,
+    tmp_path,
 ) -> None:
     memo = make_memo(org)
     client.force_login(org["author"])

@@ -32,23 +32,23 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-def _url(org) -> str:  # noqa: ANN001
+def _url(org) -> str:
     return f"/memos/organisations/{org.organisation.pk}/emblem/"
 
 
-def _upload(client, org, name: str, data: bytes):  # noqa: ANN001, ANN202
+def _upload(client, org, name: str, data: bytes):
     return client.post(_url(org), {"action": "upload", "file": SimpleUploadedFile(name, data)})
 
 
-def _emblem(org) -> str:  # noqa: ANN001
+def _emblem(org) -> str:
     return Organisation.objects.get(pk=org.organisation.pk).emblem.name
 
 
 @pytest.mark.parametrize("role", ["clerk", "head"])
 def test_the_clerk_or_head_of_office_uploads_a_png_and_the_history_records_it(
-    client,  # noqa: ANN001
-    org,  # noqa: ANN001
-    tmp_media,  # noqa: ANN001
+    client,
+    org,
+    tmp_media,
     role: str,
 ) -> None:
     client.force_login(org[role])
@@ -63,7 +63,7 @@ def test_the_clerk_or_head_of_office_uploads_a_png_and_the_history_records_it(
     assert "default-src 'none'" in image["Content-Security-Policy"]
 
 
-def test_an_svg_is_accepted_and_shown_on_the_page(client, org, tmp_media) -> None:  # noqa: ANN001
+def test_an_svg_is_accepted_and_shown_on_the_page(client, org, tmp_media) -> None:
     client.force_login(org["clerk"])
     _upload(client, org, "garuda.svg", SVG)
     assert _emblem(org).endswith(".svg")
@@ -81,10 +81,10 @@ def test_an_svg_is_accepted_and_shown_on_the_page(client, org, tmp_media) -> Non
     ],
 )
 def test_a_bad_file_is_refused_with_a_reason_and_the_emblem_stays(
-    client,  # noqa: ANN001
-    org,  # noqa: ANN001
-    tmp_media,  # noqa: ANN001
-    settings,  # noqa: ANN001
+    client,
+    org,
+    tmp_media,
+    settings,
     name: str,
     data: bytes,
     message: str,
@@ -103,7 +103,7 @@ def test_a_bad_file_is_refused_with_a_reason_and_the_emblem_stays(
         assert file.read() == kept
 
 
-def test_removing_the_emblem_leaves_memos_without_one(client, org, tmp_media) -> None:  # noqa: ANN001
+def test_removing_the_emblem_leaves_memos_without_one(client, org, tmp_media) -> None:
     client.force_login(org["head"])
     _upload(client, org, "garuda.png", _png())
     response = client.post(_url(org), {"action": "remove"})
@@ -113,7 +113,7 @@ def test_removing_the_emblem_leaves_memos_without_one(client, org, tmp_media) ->
     assert Event.objects.filter(action="organisation.emblem").count() == 2
 
 
-def test_an_acting_clerk_may_change_it(client, org, tmp_media) -> None:  # noqa: ANN001
+def test_an_acting_clerk_may_change_it(client, org, tmp_media) -> None:
     today = timezone.localdate()
     ActingAppointment.objects.create(
         position=org.positions["clerk"], user=org["member"], starts=today, ends=today
@@ -123,7 +123,7 @@ def test_an_acting_clerk_may_change_it(client, org, tmp_media) -> None:  # noqa:
 
 
 @pytest.mark.parametrize("role", ["author", "member", "deputy", "mayor"])
-def test_other_members_see_403_and_nothing_changes(client, org, tmp_media, role: str) -> None:  # noqa: ANN001
+def test_other_members_see_403_and_nothing_changes(client, org, tmp_media, role: str) -> None:
     client.force_login(org[role])
     assert client.get(_url(org)).status_code == 403
     assert _upload(client, org, "garuda.svg", SVG).status_code == 403
@@ -132,7 +132,7 @@ def test_other_members_see_403_and_nothing_changes(client, org, tmp_media, role:
     assert not Event.objects.filter(action="organisation.emblem").exists()
 
 
-def test_an_outsider_gets_404_and_a_visitor_is_sent_to_log_in(client, org, tmp_media) -> None:  # noqa: ANN001
+def test_an_outsider_gets_404_and_a_visitor_is_sent_to_log_in(client, org, tmp_media) -> None:
     response = client.get(_url(org))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     client.force_login(org["outsider"])
@@ -141,14 +141,14 @@ def test_an_outsider_gets_404_and_a_visitor_is_sent_to_log_in(client, org, tmp_m
     assert client.get(f"{_url(org)}image/").status_code == 404
 
 
-def test_the_memo_list_links_the_page_for_its_administrators_only(client, org) -> None:  # noqa: ANN001
+def test_the_memo_list_links_the_page_for_its_administrators_only(client, org) -> None:
     client.force_login(org["clerk"])
     assert _url(org) in client.get("/memos/").content.decode()
     client.force_login(org["author"])
     assert _url(org) not in client.get("/memos/").content.decode()
 
 
-def test_the_uploaded_emblem_is_drawn_on_the_memo_pdf(client, org, tmp_media) -> None:  # noqa: ANN001
+def test_the_uploaded_emblem_is_drawn_on_the_memo_pdf(client, org, tmp_media) -> None:
     from ita.documents import extract
     from tests.memos.conftest import make_memo
 
@@ -161,9 +161,9 @@ def test_the_uploaded_emblem_is_drawn_on_the_memo_pdf(client, org, tmp_media) ->
 
 
 def test_the_memo_page_shows_the_uploaded_emblem_and_nothing_without_one(
-    client,  # noqa: ANN001
-    org,  # noqa: ANN001
-    tmp_media,  # noqa: ANN001
+    client,
+    org,
+    tmp_media,
 ) -> None:
     from tests.memos.conftest import make_memo
 
@@ -208,9 +208,9 @@ def _use_bomb(levels: int = 7, fan: int = 8) -> bytes:
     ids=["utf-16-doctype", "utf-16le-doctype", "use-bomb"],
 )
 def test_a_hostile_svg_is_refused_in_thai_and_nothing_is_stored(
-    client,  # noqa: ANN001
-    org,  # noqa: ANN001
-    tmp_media,  # noqa: ANN001
+    client,
+    org,
+    tmp_media,
     name: str,
     data: bytes,
     message: str,

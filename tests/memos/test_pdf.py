@@ -121,7 +121,7 @@ def _through_the_chain(users: dict, upto: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def rendered(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, Downloaded]:  # noqa: ANN001
+def rendered(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, Downloaded]:
     """The demo memo as a draft, at the deputy clerk's step, and decided (then rolled back)."""
     out: dict[str, Downloaded] = {}
     media = tmp_path_factory.mktemp("media")  # the decided memo's stored PDF goes here
@@ -163,7 +163,7 @@ def _today() -> str:
     return thai.date_th(timezone.localdate(), digits=True)
 
 
-def test_the_download_is_a_pdf_attachment_named_after_its_number(rendered) -> None:  # noqa: ANN001
+def test_the_download_is_a_pdf_attachment_named_after_its_number(rendered) -> None:
     decided = rendered["decided"]
     year = thai.fiscal_year_be(timezone.localdate())
     assert decided.response_headers["Content-Type"] == "application/pdf"
@@ -177,7 +177,7 @@ def test_the_download_is_a_pdf_attachment_named_after_its_number(rendered) -> No
     )
 
 
-def test_the_decided_memo_prints_its_fields_in_the_regulations_order(rendered) -> None:  # noqa: ANN001
+def test_the_decided_memo_prints_its_fields_in_the_regulations_order(rendered) -> None:
     _in_order(
         rendered["decided"].raw,
         [
@@ -203,7 +203,7 @@ def test_the_decided_memo_prints_its_fields_in_the_regulations_order(rendered) -
     )
 
 
-def test_the_executives_sign_in_chain_order_with_their_comments_and_dates(rendered) -> None:  # noqa: ANN001
+def test_the_executives_sign_in_chain_order_with_their_comments_and_dates(rendered) -> None:
     needles = ["(นายณัชพล รังสิปการ)"]
     for username, heading, name, position, comment in CHAIN:
         needles += [heading]
@@ -213,7 +213,7 @@ def test_the_executives_sign_in_chain_order_with_their_comments_and_dates(render
     _in_order(rendered["decided"].raw, needles)
 
 
-def test_every_number_and_date_is_in_thai_digits(rendered) -> None:  # noqa: ANN001
+def test_every_number_and_date_is_in_thai_digits(rendered) -> None:
     text = rendered["decided"].raw
     # The footer's verification code and address are identifiers: they keep Arabic digits.
     text = re.sub(r"รหัสตรวจสอบ \S+ ตรวจสอบได้ที่ \S+", "", text)
@@ -223,7 +223,7 @@ def test_every_number_and_date_is_in_thai_digits(rendered) -> None:  # noqa: ANN
     assert "๒๕ สิงหาคม ๒๕๖๔" in text
 
 
-def test_the_font_is_embedded(rendered) -> None:  # noqa: ANN001
+def test_the_font_is_embedded(rendered) -> None:
     fonts = extract.pdffonts(rendered["decided"].pdf)
     assert {re.sub(r"^[A-Z]{6}\+", "", f["name"]) for f in fonts} == {
         "ITA-Laksaman",
@@ -232,7 +232,7 @@ def test_the_font_is_embedded(rendered) -> None:  # noqa: ANN001
     assert {(f["emb"], f["sub"], f["uni"]) for f in fonts} == {("yes", "yes", "yes")}
 
 
-def test_the_page_count_is_the_memo_and_the_report(rendered) -> None:  # noqa: ANN001
+def test_the_page_count_is_the_memo_and_the_report(rendered) -> None:
     decided = rendered["decided"]
     # Two memo pages (the body and author, then the four blocks), then the report's ten: its
     # cover, three pages of results (a row moves whole), three of measures, the annex on three.
@@ -243,7 +243,7 @@ def test_the_page_count_is_the_memo_and_the_report(rendered) -> None:  # noqa: A
     assert text.index("นายสมคิด ร่องเดช") < text.index("รายงานผลการประเมินคุณธรรม", 2000)
 
 
-def test_every_thai_word_of_the_demo_memo_and_its_report_extracts_exactly(rendered) -> None:  # noqa: ANN001
+def test_every_thai_word_of_the_demo_memo_and_its_report_extracts_exactly(rendered) -> None:
     decided = rendered["decided"]
     words = extract.thai_words(extract.document_texts(decided.doc, decided.report))
     share = extract.word_share(words, decided.raw)
@@ -264,7 +264,7 @@ def test_every_thai_word_of_the_demo_memo_and_its_report_extracts_exactly(render
     assert layout.share > 0.97
 
 
-def test_the_attached_report_is_the_memo_years_with_its_measures(rendered) -> None:  # noqa: ANN001
+def test_the_attached_report_is_the_memo_years_with_its_measures(rendered) -> None:
     report = rendered["decided"].report
     assert (report.organisation, report.year) == ("องค์การบริหารส่วนตำบลสุโสะ", 2564)
     assert (report.author_name, report.author_position) == ("นายณัชพล รังสิปการ", "นิติกรปฏิบัติการ")
@@ -280,7 +280,7 @@ def test_the_attached_report_is_the_memo_years_with_its_measures(rendered) -> No
     )
 
 
-def test_the_draft_prints_every_step_blank_to_sign_by_hand(rendered) -> None:  # noqa: ANN001
+def test_the_draft_prints_every_step_blank_to_sign_by_hand(rendered) -> None:
     draft = rendered["draft"]
     text = draft.raw
     assert "ตง ๗๘๒๐๑/-" in text  # no number before the register gives one
@@ -294,7 +294,7 @@ def test_the_draft_prints_every_step_blank_to_sign_by_hand(rendered) -> None:  #
     assert [s.pending for s in draft.doc.steps] == [True] * 4
 
 
-def test_at_the_deputys_step_the_head_has_signed_and_the_rest_are_blank(rendered) -> None:  # noqa: ANN001
+def test_at_the_deputys_step_the_head_has_signed_and_the_rest_are_blank(rendered) -> None:
     text = rendered["at_deputy"].raw
     _username, heading, name, position, comment = CHAIN[0]
     _in_order(text, [heading, comment, f"ลงชื่อ {name}", f"({name})", f"วันที่ {_today()}"])
@@ -305,7 +305,7 @@ def test_at_the_deputys_step_the_head_has_signed_and_the_rest_are_blank(rendered
         assert flat.startswith(re.sub(r"\s+", "", f"{heading}ลงชื่อ({name}){position}วันที่")), flat
 
 
-def test_render_memo_writes_the_same_document_as_the_download(rendered) -> None:  # noqa: ANN001
+def test_render_memo_writes_the_same_document_as_the_download(rendered) -> None:
     decided = rendered["decided"]
     assert decided.command_pdf == decided.pdf
 
@@ -316,7 +316,7 @@ def test_render_memo_refuses_an_unknown_memo(tmp_path: Path) -> None:
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_render_memo_refuses_a_path_it_cannot_write(demo, tmp_path: Path) -> None:  # noqa: ANN001
+def test_render_memo_refuses_a_path_it_cannot_write(demo, tmp_path: Path) -> None:
     memo = _demo_memo()
     with pytest.raises(CommandError, match="does not exist"):
         call_command("render_memo", str(memo.pk), "-o", str(tmp_path / "missing" / "x.pdf"))
@@ -325,7 +325,7 @@ def test_render_memo_refuses_a_path_it_cannot_write(demo, tmp_path: Path) -> Non
     assert list(tmp_path.iterdir()) == []
 
 
-def test_render_memo_exits_non_zero_with_a_message(demo, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_render_memo_exits_non_zero_with_a_message(demo, tmp_path: Path, capsys) -> None:
     from memos.management.commands.render_memo import Command
 
     argv = ["manage.py", "render_memo", "987654", "-o", str(tmp_path / "x.pdf")]
@@ -336,8 +336,8 @@ def test_render_memo_exits_non_zero_with_a_message(demo, tmp_path: Path, capsys)
 
 
 def test_html_typed_into_the_memo_prints_as_text_and_identifiers_keep_their_digits(
-    demo,  # noqa: ANN001
-    client,  # noqa: ANN001
+    demo,
+    client,
 ) -> None:
     memo = _demo_memo()
     services.memo_update(memo=memo, data={"body": HOSTILE}, actor=demo.users["legal"])
@@ -353,7 +353,7 @@ def test_html_typed_into_the_memo_prints_as_text_and_identifiers_keep_their_digi
     assert "ตามข้อ O17 E-Service ของปี ๒๕๖๔" in flat
 
 
-def test_an_outsider_gets_404_and_a_visitor_is_sent_to_log_in(demo, client) -> None:  # noqa: ANN001
+def test_an_outsider_gets_404_and_a_visitor_is_sent_to_log_in(demo, client) -> None:
     memo = _demo_memo()
     url = f"/memos/{memo.pk}/pdf/"
     response = client.get(url)
@@ -365,14 +365,14 @@ def test_an_outsider_gets_404_and_a_visitor_is_sent_to_log_in(demo, client) -> N
     assert client.post(url).status_code == 405
 
 
-def test_the_memo_page_links_to_the_pdf(demo, client) -> None:  # noqa: ANN001
+def test_the_memo_page_links_to_the_pdf(demo, client) -> None:
     memo = _demo_memo()
     client.force_login(demo.users["head"])
     page = client.get(f"/memos/{memo.pk}/").content.decode()
     assert f'href="/memos/{memo.pk}/pdf/"' in page
 
 
-def test_a_withdrawn_memo_prints_withdrawn_and_the_day_on_its_first_page(demo, client) -> None:  # noqa: ANN001
+def test_a_withdrawn_memo_prints_withdrawn_and_the_day_on_its_first_page(demo, client) -> None:
     memo = _demo_memo()
     services.memo_send(memo=memo, actor=demo.users["legal"])
     memo = services.memo_withdraw(memo=Memo.objects.get(pk=memo.pk), actor=demo.users["legal"])
@@ -389,13 +389,13 @@ def test_a_withdrawn_memo_prints_withdrawn_and_the_day_on_its_first_page(demo, c
     assert "ถอนเรื่องแล้ว" not in second
 
 
-def test_a_memo_still_in_the_chain_prints_no_withdrawn_mark(rendered) -> None:  # noqa: ANN001
+def test_a_memo_still_in_the_chain_prints_no_withdrawn_mark(rendered) -> None:
     for state in ("draft", "decided"):
         assert "ถอนเรื่องแล้ว" not in rendered[state].raw
         assert rendered[state].doc.withdrawn_on is None
 
 
-def test_every_reader_gives_back_the_decided_memo_as_typed(rendered) -> None:  # noqa: ANN001
+def test_every_reader_gives_back_the_decided_memo_as_typed(rendered) -> None:
     """Decided by the five demo users: PDFium, pdf.js, MuPDF, poppler and pdfminer.six alike."""
     decided = rendered["decided"]
     memo_words = extract.thai_words(extract.document_texts(decided.doc))

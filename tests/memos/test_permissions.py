@@ -26,7 +26,7 @@ def allowed(role: str, state: str, action: str) -> bool:
     return state in ("head", "deputy", "clerk", "mayor") and role == state
 
 
-def act(memo: Memo, action: str, actor) -> None:  # noqa: ANN001
+def act(memo: Memo, action: str, actor) -> None:
     if action == "edit":
         services.memo_update(memo=memo, data={"subject": "แก้ไขแล้ว"}, actor=actor)
     elif action == "send":
@@ -54,7 +54,7 @@ def snapshot(memo: Memo) -> tuple:
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("role", ROLES)
-def test_role_state_action(org, role: str, state: str, action: str) -> None:  # noqa: ANN001
+def test_role_state_action(org, role: str, state: str, action: str) -> None:
     memo = bring_to(org, state)
     before = snapshot(memo)
     if allowed(role, state, action):

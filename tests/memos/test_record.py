@@ -23,14 +23,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def certified(org, tmp_media):  # noqa: ANN001, ANN201
+def certified(org, tmp_media):
     """The organisation with a test certificate, as ``make_signing_certificate`` makes it."""
     credentials = signing.make_test_credentials(org.organisation.name)
     install_credentials(organisation=org.organisation, credentials=credentials)
     return credentials
 
 
-def _decide(org, django_capture_on_commit_callbacks) -> Memo:  # noqa: ANN001
+def _decide(org, django_capture_on_commit_callbacks) -> Memo:
     """A memo taken up the chain; the mayor's decision commits and runs the archiving."""
     memo = bring_to(org, "mayor")
     with django_capture_on_commit_callbacks(execute=True):
@@ -38,7 +38,7 @@ def _decide(org, django_capture_on_commit_callbacks) -> Memo:  # noqa: ANN001
     return Memo.objects.select_related("organisation", "report_year").get(pk=memo.pk)
 
 
-def _download(client, memo: Memo) -> bytes:  # noqa: ANN001
+def _download(client, memo: Memo) -> bytes:
     response = client.get(f"/memos/{memo.pk}/pdf/")
     assert response.status_code == 200
     return b"".join(response.streaming_content)
@@ -46,7 +46,7 @@ def _download(client, memo: Memo) -> bytes:  # noqa: ANN001
 
 def test_the_decided_pdf_is_signed_stored_and_served_as_the_same_bytes(
     org, certified, client, tmp_path, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     memo = _decide(org, django_capture_on_commit_callbacks)
     stored = MemoArchive.objects.get(memo=memo)  # made on commit of the decision
     assert stored.signed and "TEST ONLY" in stored.signer
@@ -73,7 +73,7 @@ def test_the_decided_pdf_is_signed_stored_and_served_as_the_same_bytes(
 
 def test_another_certificate_is_not_trusted(
     org, certified, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     memo = _decide(org, django_capture_on_commit_callbacks)
     pdf = archive.memo_pdf_bytes(memo)
     stranger = signing.make_test_credentials("ผู้อื่น")
@@ -83,7 +83,7 @@ def test_another_certificate_is_not_trusted(
     assert check.ok
 
 
-def test_signing_is_an_incremental_update_that_keeps_pdf_a(tmp_path) -> None:  # noqa: ANN001
+def test_signing_is_an_incremental_update_that_keeps_pdf_a(tmp_path) -> None:
     """The rendered bytes stay in front, unchanged; the catalogue keeps its XMP and intent."""
     from weasyprint import HTML
 
@@ -98,7 +98,7 @@ def test_signing_is_an_incremental_update_that_keeps_pdf_a(tmp_path) -> None:  #
 
 def test_without_a_certificate_the_memo_is_stored_unsigned_and_the_page_says_so(
     org, tmp_media, client, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     memo = bring_to(org, "head")
     client.force_login(org["author"])
     page = client.get(f"/memos/{memo.pk}/").content.decode()
@@ -111,11 +111,11 @@ def test_without_a_certificate_the_memo_is_stored_unsigned_and_the_page_says_so(
     assert "จัดเก็บโดยไม่มีลายมือชื่ออิเล็กทรอนิกส์" in page and stored.sha256 in page
 
 
-def test_a_pdf_before_the_decision_is_rendered_once_per_version(org, client, monkeypatch) -> None:  # noqa: ANN001
+def test_a_pdf_before_the_decision_is_rendered_once_per_version(org, client, monkeypatch) -> None:
     renders = []
     real = archive.documents.memo_pdf
 
-    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def counting(*args, **kwargs):
         renders.append(1)
         return real(*args, **kwargs)
 
@@ -129,7 +129,7 @@ def test_a_pdf_before_the_decision_is_rendered_once_per_version(org, client, mon
     assert len(renders) == 2 and "ข้อความใหม่" in extract.pdftotext(changed)
 
 
-def test_every_page_carries_the_verification_code(org) -> None:  # noqa: ANN001
+def test_every_page_carries_the_verification_code(org) -> None:
     memo = make_memo(org, body="\n\n".join(["ย่อหน้ายาว " * 60] * 6))
     pdf = archive.memo_pdf_bytes(fresh(memo))
     pages = extract.pdftotext(pdf).split("\f")
@@ -141,7 +141,7 @@ def test_every_page_carries_the_verification_code(org) -> None:  # noqa: ANN001
 
 def test_a_signed_memo_changed_in_the_database_keeps_its_signatures_and_says_so(
     org, client
-) -> None:  # noqa: ANN001
+) -> None:
     memo = bring_to(org, "clerk")  # signed by the head and the deputy
     Memo.objects.filter(pk=memo.pk).update(body="ข้อความที่ถูกแก้ในฐานข้อมูล")
     memo = fresh(memo)
@@ -155,7 +155,7 @@ def test_a_signed_memo_changed_in_the_database_keeps_its_signatures_and_says_so(
 
 def test_editing_a_decided_memo_is_reported_and_the_stored_file_stays(
     org, certified, client, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     memo = _decide(org, django_capture_on_commit_callbacks)
     before = archive.memo_pdf_bytes(memo)
     Memo.objects.filter(pk=memo.pk).update(body="ข้อความที่ถูกแก้หลังวินิจฉัย")
@@ -173,7 +173,7 @@ def test_editing_a_decided_memo_is_reported_and_the_stored_file_stays(
 
 def test_verify_by_code_says_which_memo_and_who_signed_without_its_body(
     org, certified, client, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     memo = _decide(org, django_capture_on_commit_callbacks)
     response = client.get("/verify/", {"code": memo.verify_code.lower().replace("-", " ")})
     assert response.status_code == 200
@@ -187,13 +187,13 @@ def test_verify_by_code_says_which_memo_and_who_signed_without_its_body(
     assert "ไม่พบบันทึกข้อความที่มีรหัสตรวจสอบนี้" in client.get("/verify/?code=ZZZZZ-ZZZZZ").content.decode()
 
 
-def test_verify_says_nothing_of_a_draft_but_that_it_is_one(org, client) -> None:  # noqa: ANN001
+def test_verify_says_nothing_of_a_draft_but_that_it_is_one(org, client) -> None:
     memo = make_memo(org, subject="เรื่องลับที่ยังไม่ส่ง")
     page = client.get(f"/verify/?code={memo.verify_code}").content.decode()
     assert "ร่างที่ยังไม่ได้ส่ง" in page and "เรื่องลับที่ยังไม่ส่ง" not in page
 
 
-def _verify_file(client, data: bytes, name: str = "memo.pdf") -> str:  # noqa: ANN001
+def _verify_file(client, data: bytes, name: str = "memo.pdf") -> str:
     response = client.post("/verify/", {"file": SimpleUploadedFile(name, data)})
     assert response.status_code == 200
     return response.content.decode()
@@ -201,7 +201,7 @@ def _verify_file(client, data: bytes, name: str = "memo.pdf") -> str:  # noqa: A
 
 def test_verify_by_file_tells_the_decided_file_from_a_changed_or_foreign_one(
     org, certified, client, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     memo = _decide(org, django_capture_on_commit_callbacks)
     pdf = archive.memo_pdf_bytes(memo)
 
@@ -226,7 +226,7 @@ def test_verify_by_file_tells_the_decided_file_from_a_changed_or_foreign_one(
     assert "ไม่ใช่ไฟล์ PDF ที่อ่านได้" in page
 
 
-def test_verify_a_copy_of_an_undecided_memo_by_its_file(org, client) -> None:  # noqa: ANN001
+def test_verify_a_copy_of_an_undecided_memo_by_its_file(org, client) -> None:
     memo = bring_to(org, "deputy")
     page = _verify_file(client, archive.memo_pdf_bytes(fresh(memo)))
     assert memo.subject in page and "ยังไม่ได้วินิจฉัย" in page
@@ -234,7 +234,7 @@ def test_verify_a_copy_of_an_undecided_memo_by_its_file(org, client) -> None:  #
 
 def test_a_stored_file_changed_on_disk_is_never_served(
     org, certified, client, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     memo = _decide(org, django_capture_on_commit_callbacks)
     stored = MemoArchive.objects.get(memo=memo)
     with open(stored.file.path, "ab") as file:
@@ -245,7 +245,7 @@ def test_a_stored_file_changed_on_disk_is_never_served(
     assert MemoArchive.objects.get(memo=memo).sha256 == stored.sha256
 
 
-def test_a_memo_not_yet_decided_is_not_stored(org, tmp_media) -> None:  # noqa: ANN001
+def test_a_memo_not_yet_decided_is_not_stored(org, tmp_media) -> None:
     memo = bring_to(org, "mayor")
     assert archive.memo_archive(memo.pk) is None
     assert archive.memo_archive(987654) is None
@@ -255,7 +255,7 @@ def test_a_memo_not_yet_decided_is_not_stored(org, tmp_media) -> None:  # noqa: 
 
 def test_signoff_hashes_cover_the_stored_content(
     org, certified, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     memo = _decide(org, django_capture_on_commit_callbacks)
     stored = MemoArchive.objects.get(memo=memo)
     hashes = set(SignOff.objects.filter(memo=memo).values_list("content_hash", flat=True))
@@ -263,7 +263,7 @@ def test_signoff_hashes_cover_the_stored_content(
     assert memo.state == State.DECIDED
 
 
-def test_verify_limits_files_per_minute_and_says_so(client, settings) -> None:  # noqa: ANN001
+def test_verify_limits_files_per_minute_and_says_so(client, settings) -> None:
     from django.core.cache import cache
 
     from memos import record_views
@@ -279,7 +279,7 @@ def test_verify_limits_files_per_minute_and_says_so(client, settings) -> None:  
     cache.clear()
 
 
-def test_a_forged_forwarded_address_does_not_escape_the_limit(client, settings) -> None:  # noqa: ANN001
+def test_a_forged_forwarded_address_does_not_escape_the_limit(client, settings) -> None:
     """Without a proxy in front (PROXY_COUNT 0), X-Forwarded-For is the client's own words."""
     from django.core.cache import cache
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def limited(settings, tmp_path):  # noqa: ANN001, ANN201
+def limited(settings, tmp_path):
     settings.RENDER_LOCK_DIR = tmp_path / "slots"
     settings.PDF_RENDER_SLOTS = 1
     settings.PDF_RENDER_WAIT = 0.2
@@ -27,7 +27,7 @@ def limited(settings, tmp_path):  # noqa: ANN001, ANN201
 
 
 def test_a_download_while_every_slot_is_taken_gets_a_page_that_retries(
-    demo,  # noqa: ANN001
+    demo,
     limited: Path,
 ) -> None:
     # The demo's fresh draft: its PDF is rendered on request (the decided memo's is stored).

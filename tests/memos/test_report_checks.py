@@ -18,7 +18,7 @@ def _demo_memo() -> Memo:
     return draft or demo_memos.seed_draft()
 
 
-def test_the_author_sees_the_seed_period_mistake_before_sending(client, demo) -> None:  # noqa: ANN001
+def test_the_author_sees_the_seed_period_mistake_before_sending(client, demo) -> None:
     memo = _demo_memo()
     client.force_login(demo.users["legal"])
     response = client.get(reverse("memos:detail", args=[memo.pk]))
@@ -43,7 +43,7 @@ def test_the_author_sees_the_seed_period_mistake_before_sending(client, demo) ->
         assert check.fix_url in html.replace("&amp;", "&")
 
 
-def test_fixing_the_period_clears_its_warning(client, demo) -> None:  # noqa: ANN001
+def test_fixing_the_period_clears_its_warning(client, demo) -> None:
     memo = _demo_memo()
     Measure.objects.filter(assessment__organisation=demo.home, table=1).update(
         start_month="2021-10-01", end_month="2021-12-01"
@@ -53,7 +53,7 @@ def test_fixing_the_period_clears_its_warning(client, demo) -> None:  # noqa: AN
     assert "period_ends_before_date" not in [c.code for c in checks]
 
 
-def test_executives_and_sent_memos_show_no_author_checks(client, demo) -> None:  # noqa: ANN001
+def test_executives_and_sent_memos_show_no_author_checks(client, demo) -> None:
     memo = _demo_memo()
     client.force_login(demo.users["head"])
     assert client.get(reverse("memos:detail", args=[memo.pk])).context["report_checks"] == []

@@ -49,7 +49,7 @@ def _decide(users: dict) -> Memo:
     return _memo()
 
 
-def test_a_decided_memo_prints_the_report_as_it_was_signed(demo) -> None:  # noqa: ANN001
+def test_a_decided_memo_prints_the_report_as_it_was_signed(demo) -> None:
     memo = _decide(demo.users)
     assert memo.state == Memo.State.DECIDED and memo.report_sent
     client = Client()
@@ -65,7 +65,7 @@ def test_a_decided_memo_prints_the_report_as_it_was_signed(demo) -> None:  # noq
     assert after == before
 
 
-def test_every_signature_covers_the_report_as_sent(demo) -> None:  # noqa: ANN001
+def test_every_signature_covers_the_report_as_sent(demo) -> None:
     memo = _decide(demo.users)
     hashes = {s.content_hash for s in memo.signoffs.all()}
     assert hashes == {memo.content_hash()}
@@ -73,7 +73,7 @@ def test_every_signature_covers_the_report_as_sent(demo) -> None:  # noqa: ANN00
     assert memo.content_hash() not in hashes
 
 
-def test_a_draft_prints_the_report_as_the_data_stands(demo) -> None:  # noqa: ANN001
+def test_a_draft_prints_the_report_as_the_data_stands(demo) -> None:
     memo = _memo()
     assert memo.report_sent == ""
     Measure.objects.filter(assessment__organisation=demo.home).update(follow_up=EDITED)
@@ -82,7 +82,7 @@ def test_a_draft_prints_the_report_as_the_data_stands(demo) -> None:  # noqa: AN
     assert EDITED in _pdf_text(client, memo).replace("\n", "")
 
 
-def test_the_report_as_sent_sets_its_widths_by_class_for_the_pages_policy(demo) -> None:  # noqa: ANN001
+def test_the_report_as_sent_sets_its_widths_by_class_for_the_pages_policy(demo) -> None:
     """The memo and published pages show the report as sent under a Content-Security-Policy that
     ignores style attributes: its column widths come from classes their stylesheets know."""
     sent = demo_memos.decided_2564().report_sent

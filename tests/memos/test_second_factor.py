@@ -20,19 +20,19 @@ def _code(device: TOTPDevice, offset: int = 0) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset):06d}"
 
 
-def _decide(client, memo, comment: str = "เห็นควรอนุมัติ"):  # noqa: ANN001, ANN202
+def _decide(client, memo, comment: str = "เห็นควรอนุมัติ"):
     data = {"expected_state": "head", "expected_round": 1, "action": "forward", "comment": comment}
     return client.post(f"/memos/{memo.pk}/decide/", data)
 
 
-def test_without_the_requirement_a_signer_signs_with_the_password_alone(client, org) -> None:  # noqa: ANN001
+def test_without_the_requirement_a_signer_signs_with_the_password_alone(client, org) -> None:
     memo = bring_to(org, "head")
     client.force_login(org["head"])
     assert _decide(client, memo).status_code == 302
     assert fresh(memo).state == State.DEPUTY
 
 
-def test_a_signer_without_a_device_sets_one_up_before_signing(client, org, settings) -> None:  # noqa: ANN001
+def test_a_signer_without_a_device_sets_one_up_before_signing(client, org, settings) -> None:
     # django-otp makes each failure wait (1 s, doubling); here the right code follows at once.
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     organisation_services.organisation_set_second_factor(
@@ -66,7 +66,7 @@ def test_a_signer_without_a_device_sets_one_up_before_signing(client, org, setti
     assert fresh(memo).state == State.DEPUTY
 
 
-def test_a_signer_with_a_device_gives_a_code_in_each_new_session(client, org) -> None:  # noqa: ANN001
+def test_a_signer_with_a_device_gives_a_code_in_each_new_session(client, org) -> None:
     organisation_services.organisation_set_second_factor(
         organisation=org.organisation, required=True, actor=None
     )
@@ -84,7 +84,7 @@ def test_a_signer_with_a_device_gives_a_code_in_each_new_session(client, org) ->
     assert fresh(memo).state == State.DEPUTY
 
 
-def test_the_requirement_is_set_through_a_service_with_history(org) -> None:  # noqa: ANN001
+def test_the_requirement_is_set_through_a_service_with_history(org) -> None:
     organisation_services.organisation_set_second_factor(
         organisation=org.organisation, required=True, actor=org["clerk"]
     )
@@ -93,7 +93,7 @@ def test_the_requirement_is_set_through_a_service_with_history(org) -> None:  # 
     assert event.organisation_id == org.organisation.pk
 
 
-def test_asking_for_a_code_without_a_device_leads_to_the_set_up(client, org) -> None:  # noqa: ANN001
+def test_asking_for_a_code_without_a_device_leads_to_the_set_up(client, org) -> None:
     client.force_login(org["head"])
     response = client.get("/accounts/second-factor/verify/?next=/memos/1/")
     assert response.status_code == 302

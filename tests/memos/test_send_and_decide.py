@@ -22,7 +22,7 @@ def _demo_memo() -> Memo:
     return demo_memos.seed_draft()
 
 
-def test_send_asks_first_and_the_question_changes_nothing(client, org) -> None:  # noqa: ANN001
+def test_send_asks_first_and_the_question_changes_nothing(client, org) -> None:
     memo = make_memo(org)
     client.force_login(org["author"])
     detail = client.get(reverse("memos:detail", args=[memo.pk])).content.decode()
@@ -37,7 +37,7 @@ def test_send_asks_first_and_the_question_changes_nothing(client, org) -> None: 
     assert not OutgoingRegister.objects.exists()
 
 
-def test_send_repeats_the_reports_checks_and_the_executives_see_them(client, demo) -> None:  # noqa: ANN001
+def test_send_repeats_the_reports_checks_and_the_executives_see_them(client, demo) -> None:
     memo = _demo_memo()
     client.force_login(demo.users["legal"])
     html = client.get(reverse("memos:send", args=[memo.pk])).content.decode()
@@ -58,7 +58,7 @@ def test_send_repeats_the_reports_checks_and_the_executives_see_them(client, dem
         assert "ม.ค.๖๔ – มี.ค.๖๔" in page.content.decode()
 
 
-def test_a_memo_dated_in_another_fiscal_year_asks_which_register(client, org) -> None:  # noqa: ANN001
+def test_a_memo_dated_in_another_fiscal_year_asks_which_register(client, org) -> None:
     today = timezone.localdate()
     current = fiscal_year_be(today)
     memo = make_memo(org, date=today - dt.timedelta(days=800))
@@ -78,7 +78,7 @@ def test_a_memo_dated_in_another_fiscal_year_asks_which_register(client, org) ->
     assert (memo.register_year, memo.register_number, memo.state) == (dated, 1, State.HEAD)
 
 
-def test_the_service_refuses_a_register_the_memo_cannot_belong_to(org) -> None:  # noqa: ANN001
+def test_the_service_refuses_a_register_the_memo_cannot_belong_to(org) -> None:
     memo = make_memo(org)
     with pytest.raises(ValidationError):
         services.memo_send(memo=memo, actor=org["author"], register_year=2400)
@@ -97,7 +97,7 @@ def test_every_offered_phrase_fits_its_decision() -> None:
     assert roles.quick_phrases("mayor", "forward") == ()
 
 
-def test_the_pages_offer_each_step_its_own_phrases(client, org) -> None:  # noqa: ANN001
+def test_the_pages_offer_each_step_its_own_phrases(client, org) -> None:
     memo = bring_to(org, "head")
     client.force_login(org["head"])
     html = client.get(reverse("memos:detail", args=[memo.pk])).content.decode()
@@ -122,8 +122,8 @@ def test_the_pages_offer_each_step_its_own_phrases(client, org) -> None:  # noqa
     ],
 )
 def test_a_comment_that_contradicts_its_decision_is_refused_and_nothing_changes(
-    client,  # noqa: ANN001
-    org,  # noqa: ANN001
+    client,
+    org,
     state: str,
     decision: str,
     comment: str,
@@ -149,7 +149,7 @@ def test_a_comment_that_contradicts_its_decision_is_refused_and_nothing_changes(
     assert fresh(memo).state == state
 
 
-def test_urgency_is_typed_shown_filtered_and_printed_in_red(client, org) -> None:  # noqa: ANN001
+def test_urgency_is_typed_shown_filtered_and_printed_in_red(client, org) -> None:
     client.force_login(org["author"])
     data = {
         "unit_name": "สำนักปลัด",
@@ -183,7 +183,7 @@ def test_urgency_is_typed_shown_filtered_and_printed_in_red(client, org) -> None
     assert text.index("ด่วนที่สุด") < text.index("บันทึกข้อความ")
 
 
-def test_urgency_set_later_leaves_the_earlier_signatures_hash_alone(org) -> None:  # noqa: ANN001
+def test_urgency_set_later_leaves_the_earlier_signatures_hash_alone(org) -> None:
     memo = make_memo(org)
     before = memo.content_hash()
     memo.urgency = ""
@@ -192,7 +192,7 @@ def test_urgency_set_later_leaves_the_earlier_signatures_hash_alone(org) -> None
     assert memo.content_hash() != before
 
 
-def test_the_attached_report_is_readable_on_the_memo_page_as_sent(client, demo) -> None:  # noqa: ANN001
+def test_the_attached_report_is_readable_on_the_memo_page_as_sent(client, demo) -> None:
     memo = _demo_memo()
     services.memo_send(
         memo=memo, actor=demo.users["legal"], register_year=fiscal_year_be(timezone.localdate())
@@ -206,9 +206,9 @@ def test_the_attached_report_is_readable_on_the_memo_page_as_sent(client, demo) 
 
 
 def test_the_email_to_the_next_signer_says_the_urgency_first(
-    org,  # noqa: ANN001
-    mailoutbox,  # noqa: ANN001
-    django_capture_on_commit_callbacks,  # noqa: ANN001
+    org,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         services.memo_send(memo=make_memo(org, urgency="very_urgent"), actor=org["author"])
@@ -216,7 +216,7 @@ def test_the_email_to_the_next_signer_says_the_urgency_first(
     assert mailoutbox[-1].to == [org["head"].email]
 
 
-def test_the_inbox_puts_the_most_urgent_first_then_the_oldest(client, org) -> None:  # noqa: ANN001
+def test_the_inbox_puts_the_most_urgent_first_then_the_oldest(client, org) -> None:
     sent = {}
     for urgency in ("", "urgent", "", "most_urgent", "very_urgent"):
         memo = services.memo_send(memo=make_memo(org, urgency=urgency), actor=org["author"])
@@ -226,7 +226,7 @@ def test_the_inbox_puts_the_most_urgent_first_then_the_oldest(client, org) -> No
     assert order == [*sent["most_urgent"], *sent["very_urgent"], *sent["urgent"], *sent[""]]
 
 
-def test_the_send_page_says_what_is_missing_before_the_author_clicks(client, org) -> None:  # noqa: ANN001
+def test_the_send_page_says_what_is_missing_before_the_author_clicks(client, org) -> None:
     memo = make_memo(org, letter_code="")
     client.force_login(org["author"])
     html = client.get(reverse("memos:send", args=[memo.pk])).content.decode()

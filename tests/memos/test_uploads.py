@@ -74,7 +74,7 @@ REFUSED = [
 ]
 
 
-def _upload(client, memo, name: str, data: bytes, follow: bool = True):  # noqa: ANN001, ANN202
+def _upload(client, memo, name: str, data: bytes, follow: bool = True):
     return client.post(
         f"/memos/{memo.pk}/attachments/",
         {"file": SimpleUploadedFile(name, data, "application/pdf")},
@@ -82,7 +82,7 @@ def _upload(client, memo, name: str, data: bytes, follow: bool = True):  # noqa:
     )
 
 
-def _messages(response) -> str:  # noqa: ANN001
+def _messages(response) -> str:
     return " ".join(str(m) for m in response.context["messages"])
 
 
@@ -93,7 +93,7 @@ def _files(root: Path) -> list[Path]:
 @pytest.mark.parametrize(("name", "data", "mime"), ACCEPTED)
 def test_allowed_types_are_attached_and_stored_as_what_they_are(
     client, org, tmp_media, name: str, data: bytes, mime: str
-) -> None:  # noqa: ANN001
+) -> None:
     memo = make_memo(org)
     client.force_login(org["author"])
     response = _upload(client, memo, name, data)
@@ -108,7 +108,7 @@ def test_allowed_types_are_attached_and_stored_as_what_they_are(
 @pytest.mark.parametrize(("name", "data"), REFUSED)
 def test_other_content_is_refused_whatever_its_name(
     client, org, tmp_media, name: str, data: bytes
-) -> None:  # noqa: ANN001
+) -> None:
     memo = make_memo(org)
     client.force_login(org["author"])
     response = _upload(client, memo, name, data)
@@ -119,7 +119,7 @@ def test_other_content_is_refused_whatever_its_name(
 
 def test_a_file_changed_on_disk_is_neither_served_nor_printed(
     client, org, tmp_media, caplog
-) -> None:  # noqa: ANN001
+) -> None:
     memo = make_memo(org)
     client.force_login(org["author"])
     _upload(client, memo, "รายงาน.pdf", PDF)
@@ -139,7 +139,7 @@ def test_a_file_changed_on_disk_is_neither_served_nor_printed(
     assert Event.objects.filter(action=EventKind.MEMO_FILE_MISMATCH).count() == 2
 
 
-def test_a_missing_stored_file_is_refused_the_same_way(client, org, tmp_media) -> None:  # noqa: ANN001
+def test_a_missing_stored_file_is_refused_the_same_way(client, org, tmp_media) -> None:
     memo = make_memo(org)
     client.force_login(org["author"])
     _upload(client, memo, "รายงาน.pdf", PDF)
@@ -166,7 +166,7 @@ def small_disk() -> Iterator[None]:
         signal.signal(signal.SIGXFSZ, old_handler)
 
 
-def test_a_full_disk_leaves_no_partial_file_and_says_so_in_thai(client, org, tmp_media) -> None:  # noqa: ANN001
+def test_a_full_disk_leaves_no_partial_file_and_says_so_in_thai(client, org, tmp_media) -> None:
     memo = make_memo(org)
     client.force_login(org["author"])
     with small_disk():
@@ -178,7 +178,7 @@ def test_a_full_disk_leaves_no_partial_file_and_says_so_in_thai(client, org, tmp
     assert not Event.objects.filter(action=EventKind.MEMO_ATTACH).exists()
 
 
-def test_an_unusable_media_folder_says_so_in_thai(client, org, settings, tmp_path) -> None:  # noqa: ANN001
+def test_an_unusable_media_folder_says_so_in_thai(client, org, settings, tmp_path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     settings.MEDIA_ROOT = blocker / "media"  # the folder cannot be made: an OSError
@@ -189,7 +189,7 @@ def test_an_unusable_media_folder_says_so_in_thai(client, org, settings, tmp_pat
     assert not Attachment.objects.exists()
 
 
-def test_evidence_on_a_full_disk_keeps_the_note_and_leaves_no_file(client, demo, tmp_media) -> None:  # noqa: ANN001
+def test_evidence_on_a_full_disk_keeps_the_note_and_leaves_no_file(client, demo, tmp_media) -> None:
     from measures.models import Measure, ProgressUpdate
 
     measure = Measure.objects.get(table=2)

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 POST_VIEWS = ("send", "withdraw", "decide", "attachments")
 
 
-def test_memo_pages_need_login(client, org) -> None:  # noqa: ANN001
+def test_memo_pages_need_login(client, org) -> None:
     memo = make_memo(org)
     for url in ("/memos/", "/memos/inbox/", "/memos/new/", f"/memos/{memo.pk}/"):
         response = client.get(url)
@@ -22,7 +22,7 @@ def test_memo_pages_need_login(client, org) -> None:  # noqa: ANN001
 @pytest.mark.parametrize(
     "path", ["", "edit/", "send/", "withdraw/", "decide/", "attachments/", "attachments/1/"]
 )
-def test_an_outsider_gets_404_for_every_memo_url(client, org, path: str) -> None:  # noqa: ANN001
+def test_an_outsider_gets_404_for_every_memo_url(client, org, path: str) -> None:
     memo = bring_to(org, "head")
     client.force_login(org["outsider"])
     method = client.post if path in {f"{v}/" for v in POST_VIEWS} else client.get
@@ -30,13 +30,13 @@ def test_an_outsider_gets_404_for_every_memo_url(client, org, path: str) -> None
 
 
 @pytest.mark.parametrize("view", [v for v in POST_VIEWS if v != "send"])
-def test_write_views_reject_get(client, org, view: str) -> None:  # noqa: ANN001
+def test_write_views_reject_get(client, org, view: str) -> None:
     memo = make_memo(org)
     client.force_login(org["author"])
     assert client.get(f"/memos/{memo.pk}/{view}/").status_code == 405
 
 
-def test_a_member_who_is_not_the_signer_gets_403_and_nothing_changes(client, org) -> None:  # noqa: ANN001
+def test_a_member_who_is_not_the_signer_gets_403_and_nothing_changes(client, org) -> None:
     memo = bring_to(org, "head")
     client.force_login(org["member"])
     assert client.get(f"/memos/{memo.pk}/").status_code == 200
@@ -49,7 +49,7 @@ def test_a_member_who_is_not_the_signer_gets_403_and_nothing_changes(client, org
     assert fresh(memo).state == State.HEAD and not SignOff.objects.exists()
 
 
-def test_the_author_writes_a_draft_in_the_browser(client, org) -> None:  # noqa: ANN001
+def test_the_author_writes_a_draft_in_the_browser(client, org) -> None:
     client.force_login(org["author"])
     form = client.get("/memos/new/")
     assert form.status_code == 200
@@ -62,7 +62,7 @@ def test_the_author_writes_a_draft_in_the_browser(client, org) -> None:  # noqa:
     assert "บันทึกข้อความ" in page and "ย่อหน้าที่สอง" in page
 
 
-def test_a_validation_error_keeps_everything_typed(client, org) -> None:  # noqa: ANN001
+def test_a_validation_error_keeps_everything_typed(client, org) -> None:
     client.force_login(org["author"])
     data = {**MEMO_DATA, "subject": "", "body": "ข้อความยาวที่พิมพ์ไว้\n\nอีกย่อหน้า"}
     response = client.post("/memos/new/", data)
@@ -73,7 +73,7 @@ def test_a_validation_error_keeps_everything_typed(client, org) -> None:  # noqa
     assert not Memo.objects.exists()
 
 
-def test_text_posted_after_the_session_expired_comes_back_after_login(client, org) -> None:  # noqa: ANN001
+def test_text_posted_after_the_session_expired_comes_back_after_login(client, org) -> None:
     memo = make_memo(org)
     data = {
         **MEMO_DATA,
@@ -100,7 +100,7 @@ def test_text_posted_after_the_session_expired_comes_back_after_login(client, or
     )
 
 
-def test_a_comment_typed_when_the_session_expired_comes_back_on_the_memo(client, org) -> None:  # noqa: ANN001
+def test_a_comment_typed_when_the_session_expired_comes_back_on_the_memo(client, org) -> None:
     memo = bring_to(org, "head")
     data = {
         "expected_state": "head",
@@ -116,7 +116,7 @@ def test_a_comment_typed_when_the_session_expired_comes_back_on_the_memo(client,
     assert fresh(memo).state == State.HEAD
 
 
-def test_returning_without_a_reason_shows_the_error_and_keeps_the_page(client, org) -> None:  # noqa: ANN001
+def test_returning_without_a_reason_shows_the_error_and_keeps_the_page(client, org) -> None:
     memo = bring_to(org, "head")
     client.force_login(org["head"])
     response = client.post(
@@ -128,7 +128,7 @@ def test_returning_without_a_reason_shows_the_error_and_keeps_the_page(client, o
     assert fresh(memo).state == State.HEAD
 
 
-def test_the_inbox_and_its_count_show_what_awaits_the_user(client, org) -> None:  # noqa: ANN001
+def test_the_inbox_and_its_count_show_what_awaits_the_user(client, org) -> None:
     memo = bring_to(org, "head")
     bring_to(org, "deputy")
     client.force_login(org["head"])
@@ -140,13 +140,13 @@ def test_the_inbox_and_its_count_show_what_awaits_the_user(client, org) -> None:
     assert client.get("/memos/inbox/").context["memos"] == []
 
 
-def _queries(client, url: str) -> int:  # noqa: ANN001
+def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx)
 
 
-def test_the_inbox_makes_the_same_number_of_queries_for_2_or_20_memos(client, org) -> None:  # noqa: ANN001
+def test_the_inbox_makes_the_same_number_of_queries_for_2_or_20_memos(client, org) -> None:
     client.force_login(org["head"])
     for _ in range(2):
         bring_to(org, "head")
@@ -157,7 +157,7 @@ def test_the_inbox_makes_the_same_number_of_queries_for_2_or_20_memos(client, or
     assert _queries(client, "/memos/") == _queries(client, "/memos/")
 
 
-def test_the_memo_page_makes_the_same_number_of_queries_whatever_its_history(client, org) -> None:  # noqa: ANN001
+def test_the_memo_page_makes_the_same_number_of_queries_whatever_its_history(client, org) -> None:
     client.force_login(org["mayor"])
     short = bring_to(org, "mayor")
     small = _queries(client, f"/memos/{short.pk}/")
@@ -172,7 +172,7 @@ def test_the_memo_page_makes_the_same_number_of_queries_whatever_its_history(cli
     assert _queries(client, f"/memos/{long.pk}/") == small
 
 
-def test_the_printed_memo_uses_thai_digits_and_shows_earlier_comments(client, org) -> None:  # noqa: ANN001
+def test_the_printed_memo_uses_thai_digits_and_shows_earlier_comments(client, org) -> None:
     memo = bring_to(org, "clerk")
     client.force_login(org["clerk"])
     page = client.get(f"/memos/{memo.pk}/").content.decode()
@@ -182,7 +182,7 @@ def test_the_printed_memo_uses_thai_digits_and_shows_earlier_comments(client, or
     assert "ชื่อhead ทดสอบ" in page
 
 
-def test_attachments_are_served_to_members_only(client, org, tmp_media) -> None:  # noqa: ANN001
+def test_attachments_are_served_to_members_only(client, org, tmp_media) -> None:
     memo = make_memo(org)
     without_file = memo.content_hash()
     client.force_login(org["author"])
@@ -212,7 +212,7 @@ def test_attachments_are_served_to_members_only(client, org, tmp_media) -> None:
 
 def test_an_empty_or_oversized_file_is_refused_with_its_name(
     client, org, tmp_media, settings
-) -> None:  # noqa: ANN001
+) -> None:
     settings.MAX_UPLOAD_BYTES = 10
     memo = make_memo(org)
     client.force_login(org["author"])
@@ -226,7 +226,7 @@ def test_an_empty_or_oversized_file_is_refused_with_its_name(
     assert not Attachment.objects.exists()
 
 
-def test_send_and_withdraw_through_the_pages(client, org) -> None:  # noqa: ANN001
+def test_send_and_withdraw_through_the_pages(client, org) -> None:
     memo = make_memo(org)
     client.force_login(org["author"])
     response = client.post(
@@ -238,7 +238,7 @@ def test_send_and_withdraw_through_the_pages(client, org) -> None:  # noqa: ANN0
     assert fresh(memo).state == State.WITHDRAWN
 
 
-def test_the_date_field_shows_and_takes_a_buddhist_era_date(client, org) -> None:  # noqa: ANN001
+def test_the_date_field_shows_and_takes_a_buddhist_era_date(client, org) -> None:
     import datetime as dt
 
     memo = make_memo(org, date=dt.date(2021, 8, 20))
@@ -250,7 +250,7 @@ def test_the_date_field_shows_and_takes_a_buddhist_era_date(client, org) -> None
     assert fresh(memo).date == dt.date(2021, 8, 25)
 
 
-def test_a_christian_era_date_is_refused_by_name_and_nothing_changes(client, org) -> None:  # noqa: ANN001
+def test_a_christian_era_date_is_refused_by_name_and_nothing_changes(client, org) -> None:
     import datetime as dt
 
     memo = make_memo(org, date=dt.date(2021, 8, 20))
@@ -263,7 +263,7 @@ def test_a_christian_era_date_is_refused_by_name_and_nothing_changes(client, org
     assert (fresh(memo).date, fresh(memo).subject) == (dt.date(2021, 8, 20), MEMO_DATA["subject"])
 
 
-def test_the_inbox_pages_through_many_waiting_memos_oldest_first(client, org) -> None:  # noqa: ANN001
+def test_the_inbox_pages_through_many_waiting_memos_oldest_first(client, org) -> None:
     from memos.selectors import INBOX_PAGE_SIZE
 
     memos = [bring_to(org, "head") for _ in range(INBOX_PAGE_SIZE + 3)]

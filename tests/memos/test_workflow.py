@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_memo_goes_up_the_whole_chain_and_the_mayor_approves(
     org, django_capture_on_commit_callbacks, tmp_media
-) -> None:  # noqa: ANN001
+) -> None:
     memo = make_memo(org)
     assert memo.state == State.DRAFT and memo.number == ""
     with django_capture_on_commit_callbacks(execute=True):
@@ -57,7 +57,7 @@ def test_a_memo_goes_up_the_whole_chain_and_the_mayor_approves(
     ]
 
 
-def test_the_mayor_must_choose_an_outcome(org) -> None:  # noqa: ANN001
+def test_the_mayor_must_choose_an_outcome(org) -> None:
     memo = bring_to(org, "mayor")
     with pytest.raises(ValidationError, match="ทราบ อนุมัติ หรือไม่อนุมัติ"):
         services.memo_approve(memo=memo, actor=org["mayor"], comment="ok")
@@ -65,14 +65,14 @@ def test_the_mayor_must_choose_an_outcome(org) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("outcome", ["acknowledged", "approved", "not_approved"])
-def test_the_mayor_records_each_outcome(org, outcome: str) -> None:  # noqa: ANN001
+def test_the_mayor_records_each_outcome(org, outcome: str) -> None:
     memo = bring_to(org, "mayor")
     services.memo_approve(memo=memo, actor=org["mayor"], outcome=outcome)
     assert fresh(memo).outcome == outcome
     assert SignOff.objects.get(memo=memo, step="mayor").decision == outcome
 
 
-def test_returning_needs_a_reason_and_changes_nothing_without_one(org) -> None:  # noqa: ANN001
+def test_returning_needs_a_reason_and_changes_nothing_without_one(org) -> None:
     memo = bring_to(org, "deputy")
     with pytest.raises(ValidationError, match="เหตุผล"):
         services.memo_return(memo=memo, actor=org["deputy"], reason="   ")
@@ -82,7 +82,7 @@ def test_returning_needs_a_reason_and_changes_nothing_without_one(org) -> None: 
 
 def test_it_returns_memo_to_author_who_resubmits_from_the_start(
     org, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     memo = bring_to(org, "clerk")
     number = memo.number
     with django_capture_on_commit_callbacks(execute=True):
@@ -106,14 +106,14 @@ def test_it_returns_memo_to_author_who_resubmits_from_the_start(
     assert SignOff.objects.get(memo=memo, round=2).content_hash != old_hash
 
 
-def test_signed_text_cannot_change_while_the_memo_is_with_an_executive(org) -> None:  # noqa: ANN001
+def test_signed_text_cannot_change_while_the_memo_is_with_an_executive(org) -> None:
     memo = bring_to(org, "head")
     with pytest.raises(services.MemoActionError):
         services.memo_update(memo=memo, data={"subject": "เปลี่ยน"}, actor=org["author"])
     assert fresh(memo).subject == "รายงานผลการประเมิน ITA"
 
 
-def test_withdraw_before_the_first_decision_keeps_the_number_used(org) -> None:  # noqa: ANN001
+def test_withdraw_before_the_first_decision_keeps_the_number_used(org) -> None:
     memo = bring_to(org, "head")
     services.memo_withdraw(memo=memo, actor=org["author"])
     assert fresh(memo).state == State.WITHDRAWN and fresh(memo).register_number == 1
@@ -122,14 +122,14 @@ def test_withdraw_before_the_first_decision_keeps_the_number_used(org) -> None: 
     assert OutgoingRegister.objects.get(organisation=org.organisation).last_number == 2
 
 
-def test_withdraw_is_refused_after_an_executive_decided(org) -> None:  # noqa: ANN001
+def test_withdraw_is_refused_after_an_executive_decided(org) -> None:
     memo = bring_to(org, "deputy")
     with pytest.raises(services.MemoActionError, match="พิจารณาบันทึกนี้แล้ว"):
         services.memo_withdraw(memo=memo, actor=org["author"])
     assert fresh(memo).state == State.DEPUTY
 
 
-def test_a_vacant_deputy_step_is_skipped_and_the_timeline_says_so(org) -> None:  # noqa: ANN001
+def test_a_vacant_deputy_step_is_skipped_and_the_timeline_says_so(org) -> None:
     position = org.positions["deputy"]
     position.holder = None
     position.save()
@@ -140,7 +140,7 @@ def test_a_vacant_deputy_step_is_skipped_and_the_timeline_says_so(org) -> None: 
     assert event.data["skipped"] == [{"role": "deputy", "reason": "vacant"}]
 
 
-def test_an_organisation_configured_without_a_deputy_skips_that_step(org) -> None:  # noqa: ANN001
+def test_an_organisation_configured_without_a_deputy_skips_that_step(org) -> None:
     services.memo_chain_set(
         organisation=org.organisation, memo_chain=["head", "clerk", "mayor"], actor=None
     )
@@ -161,13 +161,13 @@ def test_an_organisation_configured_without_a_deputy_skips_that_step(org) -> Non
         "mayor",
     ],
 )
-def test_an_unusable_chain_configuration_is_refused(org, chain) -> None:  # noqa: ANN001
+def test_an_unusable_chain_configuration_is_refused(org, chain) -> None:
     with pytest.raises(ValidationError) as info:
         services.memo_chain_set(organisation=org.organisation, memo_chain=chain, actor=None)
     assert "memo_chain" in info.value.message_dict
 
 
-def test_sending_fails_plainly_when_nobody_can_decide_and_takes_no_number(org) -> None:  # noqa: ANN001
+def test_sending_fails_plainly_when_nobody_can_decide_and_takes_no_number(org) -> None:
     position = org.positions["mayor"]
     position.holder = None
     position.save()
@@ -179,7 +179,7 @@ def test_sending_fails_plainly_when_nobody_can_decide_and_takes_no_number(org) -
     assert not OutgoingRegister.objects.filter(last_number__gt=0).exists()
 
 
-def test_an_acting_holder_signs_as_acting_for_the_position(org) -> None:  # noqa: ANN001
+def test_an_acting_holder_signs_as_acting_for_the_position(org) -> None:
     deputy = org.positions["deputy"]
     deputy.holder = None
     deputy.save()
@@ -195,7 +195,7 @@ def test_an_acting_holder_signs_as_acting_for_the_position(org) -> None:  # noqa
     assert (s.signer_position, s.acting_for) == ("เจ้าพนักงานธุรการ", "รองปลัด")
 
 
-def test_an_acting_appointment_ends_with_its_period(org) -> None:  # noqa: ANN001
+def test_an_acting_appointment_ends_with_its_period(org) -> None:
     deputy = org.positions["deputy"]
     ActingAppointment.objects.create(
         position=deputy, user=org["member"], starts=dt.date(2021, 8, 1), ends=dt.date(2021, 8, 10)
@@ -206,7 +206,7 @@ def test_an_acting_appointment_ends_with_its_period(org) -> None:  # noqa: ANN00
     assert fresh(memo).state == State.DEPUTY
 
 
-def test_an_acting_holder_must_belong_to_the_organisation(org) -> None:  # noqa: ANN001
+def test_an_acting_holder_must_belong_to_the_organisation(org) -> None:
     a = ActingAppointment(
         position=org.positions["deputy"],
         user=org["outsider"],
@@ -217,7 +217,7 @@ def test_an_acting_holder_must_belong_to_the_organisation(org) -> None:  # noqa:
         a.full_clean()
 
 
-def test_the_author_holding_a_step_skips_it_and_never_signs_their_own_memo(org) -> None:  # noqa: ANN001
+def test_the_author_holding_a_step_skips_it_and_never_signs_their_own_memo(org) -> None:
     memo = make_memo(org, author_key="head", signature_name="หัวหน้า")
     memo = services.memo_send(memo=memo, actor=org["head"])
     assert memo.state == State.DEPUTY
@@ -225,7 +225,7 @@ def test_the_author_holding_a_step_skips_it_and_never_signs_their_own_memo(org) 
     assert event.data["skipped"] == [{"role": "head", "reason": "author"}]
 
 
-def test_nobody_approves_their_own_memo_even_when_acting(org) -> None:  # noqa: ANN001
+def test_nobody_approves_their_own_memo_even_when_acting(org) -> None:
     today = dt.date(2021, 8, 20)
     ActingAppointment.objects.create(
         position=org.positions["head"], user=org["author"], starts=today, ends=today
@@ -236,21 +236,21 @@ def test_nobody_approves_their_own_memo_even_when_acting(org) -> None:  # noqa: 
     assert Memo.objects.awaiting(org["author"], today).count() == 0
 
 
-def test_sending_needs_every_field_of_the_form(org) -> None:  # noqa: ANN001
+def test_sending_needs_every_field_of_the_form(org) -> None:
     memo = make_memo(org, letter_code="")
     with pytest.raises(ValidationError, match="รหัสพยัญชนะ"):
         services.memo_send(memo=memo, actor=org["author"])
     assert fresh(memo).state == State.DRAFT
 
 
-def test_numbers_restart_with_each_fiscal_year(org) -> None:  # noqa: ANN001
+def test_numbers_restart_with_each_fiscal_year(org) -> None:
     a = services.memo_send(memo=make_memo(org), actor=org["author"], today=dt.date(2021, 9, 30))
     b = services.memo_send(memo=make_memo(org), actor=org["author"], today=dt.date(2021, 10, 1))
     assert (a.register_year, a.register_number) == (2564, 1)
     assert (b.register_year, b.register_number) == (2565, 1)
 
 
-def test_a_new_holder_gets_the_memo_waiting_at_the_step(org) -> None:  # noqa: ANN001
+def test_a_new_holder_gets_the_memo_waiting_at_the_step(org) -> None:
     memo = bring_to(org, "clerk")
     newcomer = make_user("newclerk")
     position = org.positions["clerk"]
@@ -263,7 +263,7 @@ def test_a_new_holder_gets_the_memo_waiting_at_the_step(org) -> None:  # noqa: A
         services.memo_approve(memo=memo, actor=org["clerk"])
 
 
-def test_a_memo_at_a_step_dropped_from_the_chain_can_still_be_signed_there(org) -> None:  # noqa: ANN001
+def test_a_memo_at_a_step_dropped_from_the_chain_can_still_be_signed_there(org) -> None:
     memo = bring_to(org, "deputy")
     services.memo_chain_set(
         organisation=org.organisation, memo_chain=["head", "clerk", "mayor"], actor=None
@@ -274,7 +274,7 @@ def test_a_memo_at_a_step_dropped_from_the_chain_can_still_be_signed_there(org) 
 
 def test_a_mail_server_failure_after_commit_does_not_undo_or_break_the_send(
     org, settings, django_capture_on_commit_callbacks, caplog
-) -> None:  # noqa: ANN001
+) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
     memo = make_memo(org)

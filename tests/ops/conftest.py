@@ -67,7 +67,7 @@ class SmtpServer:
 
 
 @pytest.fixture
-def smtp(settings) -> Iterator[SmtpServer]:  # noqa: ANN001
+def smtp(settings) -> Iterator[SmtpServer]:
     server = SmtpServer()
     server.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -78,7 +78,7 @@ def smtp(settings) -> Iterator[SmtpServer]:  # noqa: ANN001
 
 
 @pytest.fixture
-def queue(settings) -> None:  # noqa: ANN001
+def queue(settings) -> None:
     """Tasks go to the database queue (as in production), not run at once."""
     settings.TASKS = DB_TASKS
 
@@ -118,7 +118,7 @@ def statuses(task_path: str = "") -> dict[str, int]:
 
 
 @pytest.fixture
-def settled_demo(queue, demo, smtp):  # noqa: ANN001, ANN201
+def settled_demo(queue, demo, smtp):
     """The demo, its own tasks done: its memo of 2564 went up the chain as it loaded, so five
     notices were queued, and the decision's archive task, which finds the PDF stored already.
     They are delivered, then the mailbox and the queue start empty for the test."""

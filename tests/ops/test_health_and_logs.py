@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("queue")]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_health_is_200_when_database_storage_and_worker_are_fine(client, tmp_media) -> None:  # noqa: ANN001
+def test_health_is_200_when_database_storage_and_worker_are_fine(client, tmp_media) -> None:
     response = client.get("/health/")
     assert response.status_code == 200
     body = response.json()
@@ -38,7 +38,7 @@ def test_health_is_200_when_database_storage_and_worker_are_fine(client, tmp_med
     assert list(tmp_media.rglob("*.txt")) == []  # the probe is deleted
 
 
-def test_health_is_503_when_a_due_task_waits_for_no_worker(client, settings) -> None:  # noqa: ANN001
+def test_health_is_503_when_a_due_task_waits_for_no_worker(client, settings) -> None:
     memo_notice_send.enqueue([1], "เรื่อง", "ข้อความ")
     assert client.get("/health/").status_code == 200  # just queued
     DBTaskResult.objects.update(enqueued_at=timezone.now() - dt.timedelta(minutes=10))
@@ -53,7 +53,7 @@ def test_health_is_503_when_a_due_task_waits_for_no_worker(client, settings) -> 
 
 def test_health_is_503_when_storage_cannot_be_written_and_leaks_no_path(
     client, settings, tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     settings.MEDIA_ROOT = blocker / "media"  # a folder inside a file: any write fails
@@ -65,7 +65,7 @@ def test_health_is_503_when_storage_cannot_be_written_and_leaks_no_path(
     assert str(tmp_path) not in text and settings.SECRET_KEY not in text
 
 
-def test_each_request_is_one_log_line_with_user_status_and_duration(client, caplog) -> None:  # noqa: ANN001
+def test_each_request_is_one_log_line_with_user_status_and_duration(client, caplog) -> None:
     user = make_user("someone")
     client.force_login(user)
     with caplog.at_level(logging.INFO, logger="ita.request"):
@@ -85,7 +85,7 @@ def test_each_request_is_one_log_line_with_user_status_and_duration(client, capl
 
 def test_each_service_action_is_logged_once_committed(
     org, caplog, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     with (
         caplog.at_level(logging.INFO, logger="ita.history"),
         django_capture_on_commit_callbacks(execute=True),
@@ -97,7 +97,7 @@ def test_each_service_action_is_logged_once_committed(
     assert line.fields["user"] == org["author"].pk
 
 
-def test_a_task_that_gives_up_is_mailed_to_the_admins(settings) -> None:  # noqa: ANN001
+def test_a_task_that_gives_up_is_mailed_to_the_admins(settings) -> None:
     """The "ita" logger's errors reach ADMINS (with DEBUG off, as in production)."""
     settings.DEBUG = False
     settings.ADMINS = [("Ops", "ops@example.go.th")]

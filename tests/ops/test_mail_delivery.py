@@ -30,7 +30,7 @@ def remind(today: str) -> str:
     return out.getvalue()
 
 
-def take_memo_up_the_chain(org) -> None:  # noqa: ANN001
+def take_memo_up_the_chain(org) -> None:
     memo = make_memo(org)
     services.memo_send(memo=memo, actor=org["author"])
     for role in CHAIN_ROLES[:-1]:
@@ -38,7 +38,7 @@ def take_memo_up_the_chain(org) -> None:  # noqa: ANN001
     services.memo_approve(memo=fresh(memo), actor=org["mayor"], comment="อนุมัติ", outcome="approved")
 
 
-def test_memo_notices_wait_for_the_mail_server_and_arrive_once(org, smtp) -> None:  # noqa: ANN001
+def test_memo_notices_wait_for_the_mail_server_and_arrive_once(org, smtp) -> None:
     smtp.stop()
     take_memo_up_the_chain(org)
     # Five notices: head, deputy, clerk, mayor in turn, then the author; each its own task.
@@ -64,7 +64,7 @@ def test_memo_notices_wait_for_the_mail_server_and_arrive_once(org, smtp) -> Non
     assert tasks.waiting() == [] and tasks.failed() == []
 
 
-def test_a_change_rolled_back_queues_no_notice(org, smtp) -> None:  # noqa: ANN001
+def test_a_change_rolled_back_queues_no_notice(org, smtp) -> None:
     memo = make_memo(org)
     with pytest.raises(RuntimeError), transaction.atomic():
         services.memo_send(memo=memo, actor=org["author"])
@@ -74,8 +74,8 @@ def test_a_change_rolled_back_queues_no_notice(org, smtp) -> None:  # noqa: ANN0
 
 
 def test_reminders_are_recorded_only_once_delivered_and_each_is_sent_once(
-    settled_demo,  # noqa: ANN001
-    smtp,  # noqa: ANN001
+    settled_demo,
+    smtp,
 ) -> None:
     """The audit's case: with the mail server down the old command recorded every reminder as
     sent and sent none, and the next run sent none either."""
@@ -107,7 +107,7 @@ def test_reminders_are_recorded_only_once_delivered_and_each_is_sent_once(
     assert len(smtp.mailbox.messages) == due
 
 
-def test_one_refused_reminder_does_not_stop_the_others(settled_demo, smtp) -> None:  # noqa: ANN001
+def test_one_refused_reminder_does_not_stop_the_others(settled_demo, smtp) -> None:
     measures = list(Measure.objects.kept().filter(done_on__isnull=True).order_by("pk"))
     refused = measures[0]
     smtp.mailbox.refuse = [refused.title[:30]]
@@ -126,7 +126,7 @@ def test_one_refused_reminder_does_not_stop_the_others(settled_demo, smtp) -> No
     assert len(smtp.mailbox.messages) == len(measures)
 
 
-def test_a_reminder_no_longer_due_when_delivered_is_not_sent(settled_demo, smtp) -> None:  # noqa: ANN001
+def test_a_reminder_no_longer_due_when_delivered_is_not_sent(settled_demo, smtp) -> None:
     smtp.stop()
     remind("2026-01-01")
     work()
@@ -139,7 +139,7 @@ def test_a_reminder_no_longer_due_when_delivered_is_not_sent(settled_demo, smtp)
 
 def test_retries_back_off_exponentially_and_give_up_after_the_last_attempt(
     org, smtp, settings
-) -> None:  # noqa: ANN001
+) -> None:
     settings.TASK_RETRY_ATTEMPTS = 3
     assert [tasks.retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
     settings.TASK_RETRY_MAX_SECONDS = 100

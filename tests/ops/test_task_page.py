@@ -16,13 +16,13 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 
 @pytest.fixture
-def staff(client):  # noqa: ANN001, ANN201
+def staff(client):
     user = make_user("operator", is_staff=True)
     client.force_login(user)
     return user
 
 
-def fail_for_good(org, smtp, settings) -> None:  # noqa: ANN001
+def fail_for_good(org, smtp, settings) -> None:
     settings.TASK_RETRY_ATTEMPTS = 2
     smtp.stop()
     services.memo_send(memo=make_memo(org), actor=org["author"])
@@ -33,7 +33,7 @@ def fail_for_good(org, smtp, settings) -> None:  # noqa: ANN001
 
 def test_staff_see_a_failed_task_and_retry_it_once_the_mail_server_is_back(
     client, staff, org, smtp, settings
-) -> None:  # noqa: ANN001
+) -> None:
     fail_for_good(org, smtp, settings)
     (failed,) = tasks.failed()
     page = client.get(reverse("ops:tasks")).content.decode()
@@ -55,7 +55,7 @@ def test_staff_see_a_failed_task_and_retry_it_once_the_mail_server_is_back(
     assert [to for to, _ in smtp.mailbox.deliveries()] == [[org["head"].email]]
 
 
-def test_others_may_not_see_or_retry_tasks(client, org, smtp, settings) -> None:  # noqa: ANN001
+def test_others_may_not_see_or_retry_tasks(client, org, smtp, settings) -> None:
     fail_for_good(org, smtp, settings)
     (failed,) = tasks.failed()
     page, retry = reverse("ops:tasks"), reverse("ops:task_retry", args=[failed.id])

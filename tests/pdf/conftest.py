@@ -38,13 +38,13 @@ def build_demo_docs() -> tuple[MemoDoc, ReportDoc]:
 
 
 @pytest.fixture(scope="module")
-def demo_docs(django_db_setup, django_db_blocker) -> tuple[MemoDoc, ReportDoc]:  # noqa: ANN001
+def demo_docs(django_db_setup, django_db_blocker) -> tuple[MemoDoc, ReportDoc]:
     with django_db_blocker.unblock():
         return build_demo_docs()
 
 
 @pytest.fixture(scope="module")
-def rendered(demo_docs) -> Rendered:  # noqa: ANN001
+def rendered(demo_docs) -> Rendered:
     memo, report = demo_docs
     html = documents.memo_html(memo, report)
     result = engine.render_document(html)

@@ -30,14 +30,14 @@ def _text(value: object) -> str:
     return raw[2:].decode("utf-16-be") if raw.startswith(b"\xfe\xff") else raw.decode()
 
 
-def test_it_claims_pdf_a_3b_in_its_xmp(rendered) -> None:  # noqa: ANN001
+def test_it_claims_pdf_a_3b_in_its_xmp(rendered) -> None:
     assert rendered.pdf.startswith(b"%PDF-1.7")
     xmp = _xmp(rendered.pdf)
     assert re.search(r'pdfaid:part="3"|<pdfaid:part>3</pdfaid:part>', xmp)
     assert re.search(r'pdfaid:conformance="B"|<pdfaid:conformance>B</pdfaid:conformance>', xmp)
 
 
-def test_it_has_an_srgb_output_intent_with_its_icc_profile(rendered) -> None:  # noqa: ANN001
+def test_it_has_an_srgb_output_intent_with_its_icc_profile(rendered) -> None:
     intents = resolve1(_document(rendered.pdf).catalog["OutputIntents"])
     assert len(intents) == 1
     intent = resolve1(intents[0])
@@ -47,7 +47,7 @@ def test_it_has_an_srgb_output_intent_with_its_icc_profile(rendered) -> None:  #
     assert resolve1(profile["N"]) == 3  # RGB
 
 
-def test_its_metadata_name_the_memo_the_organisation_the_number_and_the_dates(rendered) -> None:  # noqa: ANN001
+def test_its_metadata_name_the_memo_the_organisation_the_number_and_the_dates(rendered) -> None:
     memo = rendered.memo
     xmp = _xmp(rendered.pdf)
     number = thai_digits(memo.number)
@@ -64,19 +64,19 @@ def test_its_metadata_name_the_memo_the_organisation_the_number_and_the_dates(re
     assert _text(info["CreationDate"]).startswith("D:" + memo.date.strftime("%Y%m%d"))
 
 
-def test_it_is_tagged_for_screen_readers_in_thai(rendered) -> None:  # noqa: ANN001
+def test_it_is_tagged_for_screen_readers_in_thai(rendered) -> None:
     catalog = _document(rendered.pdf).catalog
     assert resolve1(resolve1(catalog["MarkInfo"])["Marked"]) is True
     assert "StructTreeRoot" in catalog
     assert _text(catalog["Lang"]) == "th"
 
 
-def test_the_same_memo_renders_to_the_same_bytes(rendered) -> None:  # noqa: ANN001
+def test_the_same_memo_renders_to_the_same_bytes(rendered) -> None:
     """No clock and no random identifier inside: the document of record can be stored once."""
     assert engine.render_document(rendered.html).pdf == rendered.pdf
 
 
-def test_a_plain_pdf_on_request_has_no_archival_claim(rendered) -> None:  # noqa: ANN001
+def test_a_plain_pdf_on_request_has_no_archival_claim(rendered) -> None:
     """The checks above can fail: without the variant there is no XMP, intent or tags."""
     plain = engine.render_document(rendered.html, variant=None).pdf
     catalog = _document(plain).catalog

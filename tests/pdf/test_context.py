@@ -76,7 +76,7 @@ def test_a_sign_block_names_the_holder_and_the_position() -> None:
 
 @pytest.mark.django_db
 def test_the_measures_apps_measures_become_report_rows_in_two_queries(
-    django_assert_num_queries,  # noqa: ANN001
+    django_assert_num_queries,
 ) -> None:
     demo = factories.load_demo()
     assessment = demo.home.assessments.get(year__year=2564)

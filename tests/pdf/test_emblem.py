@@ -98,7 +98,7 @@ def test_the_refusal_reads_in_thai_for_thai_users() -> None:
 
 
 @pytest.mark.django_db
-def test_setting_the_emblem_keeps_the_file_and_records_it(tmp_media) -> None:  # noqa: ANN001
+def test_setting_the_emblem_keeps_the_file_and_records_it(tmp_media) -> None:
     organisation = factories.make_organisation()
     services.organisation_set_emblem(
         organisation=organisation, data=_image(), filename="garuda.png", actor=None
@@ -114,7 +114,7 @@ def test_setting_the_emblem_keeps_the_file_and_records_it(tmp_media) -> None:  #
 
 
 @pytest.mark.django_db
-def test_a_bad_emblem_changes_nothing(tmp_media) -> None:  # noqa: ANN001
+def test_a_bad_emblem_changes_nothing(tmp_media) -> None:
     organisation = factories.make_organisation()
     services.organisation_set_emblem(
         organisation=organisation, data=SVG, filename="garuda.svg", actor=None
@@ -133,7 +133,7 @@ def test_a_bad_emblem_changes_nothing(tmp_media) -> None:  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_removing_the_emblem_leaves_the_memo_without_one(tmp_media) -> None:  # noqa: ANN001
+def test_removing_the_emblem_leaves_the_memo_without_one(tmp_media) -> None:
     organisation = factories.make_organisation()
     services.organisation_set_emblem(organisation=organisation, data=SVG, actor=None)
     services.organisation_set_emblem(organisation=organisation, data=None, actor=None)
@@ -143,7 +143,7 @@ def test_removing_the_emblem_leaves_the_memo_without_one(tmp_media) -> None:  # 
 
 
 @pytest.mark.django_db
-def test_the_models_validator_refuses_a_bad_upload(tmp_media) -> None:  # noqa: ANN001
+def test_the_models_validator_refuses_a_bad_upload(tmp_media) -> None:
     organisation = factories.make_organisation()
     organisation.emblem = SimpleUploadedFile(
         "x.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onclick='x'/>"

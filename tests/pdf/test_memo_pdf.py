@@ -36,12 +36,12 @@ def _in_order(text: str, needles: list[str]) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def memo_only(demo_docs) -> engine.RenderResult:  # noqa: ANN001
+def memo_only(demo_docs) -> engine.RenderResult:
     memo, _report = demo_docs
     return engine.render_document(documents.memo_html(memo))
 
 
-def test_the_fields_come_in_the_regulations_order(memo_only) -> None:  # noqa: ANN001
+def test_the_fields_come_in_the_regulations_order(memo_only) -> None:
     text = extract.pdftotext(memo_only.pdf, "-raw")
     _in_order(
         text,
@@ -67,7 +67,7 @@ def test_the_fields_come_in_the_regulations_order(memo_only) -> None:  # noqa: A
     )
 
 
-def test_the_executives_sign_in_chain_order_with_their_headings(memo_only) -> None:  # noqa: ANN001
+def test_the_executives_sign_in_chain_order_with_their_headings(memo_only) -> None:
     text = extract.pdftotext(memo_only.pdf, "-raw")
     blocks = []
     for heading, name in zip(
@@ -79,7 +79,7 @@ def test_the_executives_sign_in_chain_order_with_their_headings(memo_only) -> No
     _in_order(text, ["(นายณัชพล รังสิปการ)", *blocks])
 
 
-def test_signed_steps_print_comment_and_date_pending_steps_print_empty_lines(memo_only) -> None:  # noqa: ANN001
+def test_signed_steps_print_comment_and_date_pending_steps_print_empty_lines(memo_only) -> None:
     text = extract.pdftotext(memo_only.pdf, "-raw")
     _in_order(
         text,
@@ -99,13 +99,13 @@ def test_signed_steps_print_comment_and_date_pending_steps_print_empty_lines(mem
     assert re.search(r"ปลัดองค์การบริหารส่วนตำบลสุโสะ\s*วันที่\s*ความเห็นนายก", clerk)
 
 
-def test_every_number_and_date_is_in_thai_digits(rendered) -> None:  # noqa: ANN001
+def test_every_number_and_date_is_in_thai_digits(rendered) -> None:
     assert re.findall(r"[0-9]", rendered.text) == []
     assert "๒๕ สิงหาคม ๒๕๖๔" in rendered.text
     assert "ตง ๗๘๒๐๑/๑๒๓" in rendered.text
 
 
-def test_the_font_is_embedded_subset_with_a_unicode_map(rendered) -> None:  # noqa: ANN001
+def test_the_font_is_embedded_subset_with_a_unicode_map(rendered) -> None:
     fonts = extract.pdffonts(rendered.pdf)
     assert {re.sub(r"^[A-Z]{6}\+", "", f["name"]) for f in fonts} == {
         "ITA-Laksaman",
@@ -120,7 +120,7 @@ def test_the_font_is_embedded_subset_with_a_unicode_map(rendered) -> None:  # no
         )
 
 
-def test_page_counts(memo_only, rendered) -> None:  # noqa: ANN001
+def test_page_counts(memo_only, rendered) -> None:
     # The memo: its body and author's signature, then the four executives' blocks.
     assert memo_only.pages == 2
     # With the report: its cover, three pages of results (a row moves whole to the next page),
@@ -129,14 +129,14 @@ def test_page_counts(memo_only, rendered) -> None:  # noqa: ANN001
     assert extract.pdfinfo_pages(rendered.pdf) == rendered.result.pages
 
 
-def test_memo_pages_after_the_first_carry_a_thai_page_number_at_the_top(memo_only) -> None:  # noqa: ANN001
+def test_memo_pages_after_the_first_carry_a_thai_page_number_at_the_top(memo_only) -> None:
     first = [word for _y, word in _bbox_words(memo_only.pdf, page=1)]
     second = [word for _y, word in _bbox_words(memo_only.pdf, page=2)]
     assert first[0] == "บันทึกข้อความ"
     assert second[:3] == ["-", "๒", "-"]
 
 
-def test_html_typed_into_a_memo_prints_as_text_and_fetches_nothing(demo_docs) -> None:  # noqa: ANN001
+def test_html_typed_into_a_memo_prints_as_text_and_fetches_nothing(demo_docs) -> None:
     memo, _report = demo_docs
     hostile = (
         'ดูไฟล์ <img src="file:///etc/passwd"> และ <script>alert("x")</script>'
@@ -167,7 +167,7 @@ def _bbox_words(pdf: bytes, page: int = 1) -> list[tuple[str, str]]:
     return re.findall(r'yMin="([\d.]+)"[^>]*>([^<]+)</word>', html)
 
 
-def test_the_emblem_is_drawn_and_without_it_the_layout_keeps_its_place(demo_docs) -> None:  # noqa: ANN001
+def test_the_emblem_is_drawn_and_without_it_the_layout_keeps_its_place(demo_docs) -> None:
     memo, _report = demo_docs
     without = engine.render_document(documents.memo_html(memo)).pdf
     with_emblem = documents.memo_pdf(dataclasses.replace(memo, emblem=Emblem(_png(), "image/png")))

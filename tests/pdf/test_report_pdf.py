@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def report_only(demo_docs) -> tuple[str, engine.RenderResult]:  # noqa: ANN001
+def report_only(demo_docs) -> tuple[str, engine.RenderResult]:
     _memo, report = demo_docs
     html = documents.report_html(report)
     return html, engine.render_document(html)
@@ -31,7 +31,7 @@ def _pages(pdf: bytes, count: int) -> list[str]:
     return [extract.pdftotext(pdf, "-raw", "-f", str(n), "-l", str(n)) for n in range(1, count + 1)]
 
 
-def test_the_cover_names_the_year_the_organisation_and_the_author(report_only) -> None:  # noqa: ANN001
+def test_the_cover_names_the_year_the_organisation_and_the_author(report_only) -> None:
     _html, result = report_only
     cover = _pages(result.pdf, 1)[0].replace("\n", "")
     assert "รายงานผลการประเมินคุณธรรมและความโปร่งใส" in cover
@@ -40,7 +40,7 @@ def test_the_cover_names_the_year_the_organisation_and_the_author(report_only) -
     assert "จัดทำโดยนายณัชพล รังสิปการนิติกรปฏิบัติการ" in cover
 
 
-def test_each_tool_lists_its_indicators_scores_and_issues(report_only) -> None:  # noqa: ANN001
+def test_each_tool_lists_its_indicators_scores_and_issues(report_only) -> None:
     _html, result = report_only
     # Lines joined as they wrap (Thai breaks lines between words without a space).
     text = extract.pdftotext(result.pdf, "-raw").replace("\n", "")
@@ -75,7 +75,7 @@ def test_each_tool_lists_its_indicators_scores_and_issues(report_only) -> None: 
     assert "๑. การปฏิบัติหน้าที่ ๑๐๐ คะแนน" in text
 
 
-def test_the_annex_prints_the_whole_province_with_our_row_marked(report_only, demo_docs) -> None:  # noqa: ANN001
+def test_the_annex_prints_the_whole_province_with_our_row_marked(report_only, demo_docs) -> None:
     html, result = report_only
     _memo, report = demo_docs
     text = extract.pdftotext(result.pdf, "-raw").replace("\n", "")
@@ -89,7 +89,7 @@ def test_the_annex_prints_the_whole_province_with_our_row_marked(report_only, de
     assert "องค์การบริหารส่วนตำบลอุยไธสง" not in text  # the scan's misspelling is not reprinted
 
 
-def test_table_headers_repeat_on_every_annex_page(report_only) -> None:  # noqa: ANN001
+def test_table_headers_repeat_on_every_annex_page(report_only) -> None:
     _html, result = report_only
     annex_pages = [p for p in _pages(result.pdf, result.pages) if "องค์การบริหารส่วนตำบล" in p]
     annex_pages = [p for p in annex_pages if re.search(r"^[๐-๙]+ ", p, re.M)]
@@ -98,7 +98,7 @@ def test_table_headers_repeat_on_every_annex_page(report_only) -> None:  # noqa:
         assert "หน่วยงาน อำเภอ คะแนน ๒๕๖๔" in " ".join(page.split())
 
 
-def test_report_pages_are_numbered_in_thai_digits_after_the_cover(report_only) -> None:  # noqa: ANN001
+def test_report_pages_are_numbered_in_thai_digits_after_the_cover(report_only) -> None:
     _html, result = report_only
     for number in range(2, result.pages + 1):
         words = re.findall(
@@ -109,7 +109,7 @@ def test_report_pages_are_numbered_in_thai_digits_after_the_cover(report_only) -
         assert lowest == str(number - 1).translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
 
 
-def test_building_the_report_takes_the_same_queries_for_a_bigger_province(db) -> None:  # noqa: ANN001
+def test_building_the_report_takes_the_same_queries_for_a_bigger_province(db) -> None:
     demo = factories.load_demo()
     home = Assessment.objects.get(organisation=demo.home, year__year=2564)
 
@@ -159,7 +159,7 @@ def _annex_first_page(result: engine.RenderResult) -> int:
     raise AssertionError("no annex page")
 
 
-def test_the_annex_headers_wrap_between_words_inside_their_own_columns(report_only) -> None:  # noqa: ANN001
+def test_the_annex_headers_wrap_between_words_inside_their_own_columns(report_only) -> None:
     _html, result = report_only
     words = _words(result.pdf, _annex_first_page(result))
     compare = [w for w in words if w.text == "เปรียบเทียบ"]
@@ -183,7 +183,7 @@ def test_the_annex_headers_wrap_between_words_inside_their_own_columns(report_on
     assert max(w.x_max for w in verdicts) <= RIGHT_EDGE
 
 
-def test_annex_rows_leave_room_for_thai_marks_above_and_below_the_line(report_only) -> None:  # noqa: ANN001
+def test_annex_rows_leave_room_for_thai_marks_above_and_below_the_line(report_only) -> None:
     """Laksaman's marks reach 1.27 em above the baseline and 0.37 em below it: a row is taller."""
     _html, result = report_only
     words = _words(result.pdf, _annex_first_page(result))
@@ -197,7 +197,7 @@ def test_annex_rows_leave_room_for_thai_marks_above_and_below_the_line(report_on
     assert min(pitches) >= (1.27 + 0.37) * font_size
 
 
-def test_measure_headers_wrap_only_between_words(report_only) -> None:  # noqa: ANN001
+def test_measure_headers_wrap_only_between_words(report_only) -> None:
     _html, result = report_only
     headers = {"ผู้รับผิดชอบ", "ระยะเวลา", "ดำเนินการ", "การติดตาม", "วิธีการดำเนินการ"}
     for page in range(1, result.pages + 1):

@@ -30,7 +30,7 @@ def laksaman() -> tuple[GlyphText, dict[str, int]]:
     return GlyphText.from_font(font), {n: i for i, n in enumerate(font.getGlyphOrder())}
 
 
-def test_every_thai_word_of_the_demo_memo_and_report_extracts_exactly(rendered) -> None:  # noqa: ANN001
+def test_every_thai_word_of_the_demo_memo_and_report_extracts_exactly(rendered) -> None:
     words = extract.thai_words(extract.document_texts(rendered.memo, rendered.report))
     # Content order (as copy-paste and search read it): every word, exactly.
     raw = extract.word_share(words, extract.pdftotext(rendered.pdf, "-raw"))
@@ -39,14 +39,14 @@ def test_every_thai_word_of_the_demo_memo_and_report_extracts_exactly(rendered) 
     assert raw.total > 300
 
 
-def test_the_memo_reads_back_exactly_in_pdftotexts_default_layout(rendered) -> None:  # noqa: ANN001
+def test_the_memo_reads_back_exactly_in_pdftotexts_default_layout(rendered) -> None:
     words = extract.thai_words(extract.document_texts(rendered.memo))
     share = extract.word_share(words, rendered.text)
     print(f"pdftotext (layout): {share.exact}/{share.total} Thai words of the memo exact")
     assert share.missing == ()
 
 
-def test_the_whole_document_in_default_layout_loses_only_table_cells_read_across(rendered) -> None:  # noqa: ANN001
+def test_the_whole_document_in_default_layout_loses_only_table_cells_read_across(rendered) -> None:
     """pdftotext's layout mode reads narrow wrapped table cells side by side; nothing else."""
     words = extract.thai_words(extract.document_texts(rendered.memo, rendered.report))
     share = extract.word_share(words, rendered.text)
@@ -62,7 +62,7 @@ def test_the_whole_document_in_default_layout_loses_only_table_cells_read_across
     assert share.share > 0.97
 
 
-def test_without_the_fix_weasyprint_loses_thai_characters(rendered) -> None:  # noqa: ANN001
+def test_without_the_fix_weasyprint_loses_thai_characters(rendered) -> None:
     """The measurement that motivates the fix (it also shows the check can fail)."""
     words = extract.thai_words(extract.document_texts(rendered.memo, rendered.report))
     plain = engine.render_document(rendered.html, fix_text_layer=False)
@@ -89,7 +89,7 @@ def _strongly_different(a: bytes, b: bytes) -> float:
     return sum(1 for x, y in zip(a, b, strict=True) if abs(x - y) > 64) / len(a)
 
 
-def test_the_fix_draws_the_same_outlines_at_the_same_places(rendered) -> None:  # noqa: ANN001
+def test_the_fix_draws_the_same_outlines_at_the_same_places(rendered) -> None:
     """A cluster drawn as one glyph is placed to a font unit; only anti-aliasing differs.
 
     Renderers cache a glyph's bitmap at a quarter-pixel: one glyph where there were three
@@ -102,7 +102,7 @@ def test_the_fix_draws_the_same_outlines_at_the_same_places(rendered) -> None:  
         assert _strongly_different(a, b) < 0.002
 
 
-def test_a_moved_mark_would_be_seen(rendered) -> None:  # noqa: ANN001
+def test_a_moved_mark_would_be_seen(rendered) -> None:
     """The measure above can fail: the same page with its body a hundredth of an em wider."""
     html = rendered.html.replace(
         "</head>", "<style>.para { letter-spacing: 0.01em }</style></head>"
@@ -113,7 +113,7 @@ def test_a_moved_mark_would_be_seen(rendered) -> None:  # noqa: ANN001
     )
 
 
-def test_every_engine_gives_back_the_thai_typed(rendered) -> None:  # noqa: ANN001
+def test_every_engine_gives_back_the_thai_typed(rendered) -> None:
     """PDFium (Chrome, Edge), pdf.js (Firefox), MuPDF, poppler and pdfminer.six alike."""
     memo_words = extract.thai_words(extract.document_texts(rendered.memo))
     words = extract.thai_words(extract.document_texts(rendered.memo, rendered.report))
@@ -128,7 +128,7 @@ def test_every_engine_gives_back_the_thai_typed(rendered) -> None:  # noqa: ANN0
         assert "สำนักปลัด" in readers.joined(text), name
 
 
-def test_chromes_search_finds_words_with_marks(rendered) -> None:  # noqa: ANN001
+def test_chromes_search_finds_words_with_marks(rendered) -> None:
     for word in ("สำนักปลัด", "ผู้บริหาร", "บันทึกข้อความ", "งบประมาณ", "ดำเนินงาน"):
         assert readers.pdfium_search(rendered.pdf, word) >= 1, word
 
@@ -145,7 +145,7 @@ def _to_unicode_maps(pdf: bytes) -> list[bytes]:
     return maps
 
 
-def test_no_glyph_code_maps_to_empty_text(rendered) -> None:  # noqa: ANN001
+def test_no_glyph_code_maps_to_empty_text(rendered) -> None:
     """PDFium, pdf.js and MuPDF print the code itself for an empty target (ส่ǰวน)."""
     maps = _to_unicode_maps(rendered.pdf)
     assert maps
@@ -154,7 +154,7 @@ def test_no_glyph_code_maps_to_empty_text(rendered) -> None:  # noqa: ANN001
         assert re.search(rb"<[0-9a-fA-F]+>\s*<>", cmap) is None
 
 
-def test_weasyprint_alone_leaves_empty_targets(rendered) -> None:  # noqa: ANN001
+def test_weasyprint_alone_leaves_empty_targets(rendered) -> None:
     """The check above can fail: WeasyPrint's own maps have them."""
     plain = engine.render_document(rendered.html, fix_text_layer=False)
     assert any(re.search(rb"<[0-9a-fA-F]+>\s*<>", m) for m in _to_unicode_maps(plain.pdf))
@@ -168,7 +168,7 @@ def _texts(reader: GlyphText, names: dict[str, int], *glyphs: str) -> list[str]:
     return [reader.text[g] for g in _gids(names, *glyphs)]
 
 
-def test_sara_am_drawn_as_nikhahit_and_sara_aa_reads_as_sara_am(laksaman) -> None:  # noqa: ANN001
+def test_sara_am_drawn_as_nikhahit_and_sara_aa_reads_as_sara_am(laksaman) -> None:
     reader, names = laksaman
     # น้ำ is drawn น, NIKHAHIT, MAI THO, SARA AA (HarfBuzz moves NIKHAHIT before the tone mark).
     texts = _texts(reader, names, "uni0E19", "uni0E4D", "uni0E49", "uni0E32")
@@ -176,13 +176,13 @@ def test_sara_am_drawn_as_nikhahit_and_sara_aa_reads_as_sara_am(laksaman) -> Non
     assert cluster_text(texts) == "น้ำ"
 
 
-def test_sara_aa_alone_still_reads_as_sara_aa(laksaman) -> None:  # noqa: ANN001
+def test_sara_aa_alone_still_reads_as_sara_aa(laksaman) -> None:
     reader, names = laksaman
     texts = _texts(reader, names, "uni0E07", "uni0E32", "uni0E19")
     assert clusters(texts) == [range(0, 1), range(1, 2), range(2, 3)]
 
 
-def test_a_lowered_tone_mark_drawn_before_the_vowel_below_reads_in_typed_order(laksaman) -> None:  # noqa: ANN001
+def test_a_lowered_tone_mark_drawn_before_the_vowel_below_reads_in_typed_order(laksaman) -> None:
     reader, names = laksaman
     # ปู่ is drawn ป, MAI EK (lowered variant), SARA UU.
     texts = _texts(reader, names, "uni0E1B", "uni0E48.low", "uni0E39")
@@ -190,7 +190,7 @@ def test_a_lowered_tone_mark_drawn_before_the_vowel_below_reads_in_typed_order(l
     assert cluster_text(texts) == "ปู่"
 
 
-def test_variant_glyphs_read_as_their_base_letters_not_private_use_codes(laksaman) -> None:  # noqa: ANN001
+def test_variant_glyphs_read_as_their_base_letters_not_private_use_codes(laksaman) -> None:
     reader, names = laksaman
     assert reader.text[names["uni0E48.low"]] == "\u0e48"
     assert reader.text[names["uni0E0D.descless"]] == "ญ"
