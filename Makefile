@@ -10,13 +10,10 @@ TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; ec
 
 .PHONY: run test install lint format demo bench bench-pdf clean system-deps worker backup restore pdfjs
 
-# The lock and nothing else, on any day: every package is pinned and hashed, and `--no-deps` stops
-# pip from resolving anything (pip 23 resolved `fonttools[woff]>=…`, asked by WeasyPrint, to the
-# newest release on the index, not the locked one). `pip check` then proves the lock is complete.
+# The lock and nothing else, on any day: tools/install-lock says how (no resolution, no build).
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements.lock
-	$(PY) -m pip check
+	tools/install-lock $(PY)
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.db import connection, models
 
@@ -24,7 +23,7 @@ def db_datetime(value: dt.datetime) -> DbValue:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _column(field: models.Field[Any, Any] | models.ForeignObjectRel) -> str:
+def _column(field: object) -> str:
     assert isinstance(field, models.Field) and field.column, f"{field} has no column"
     return connection.ops.quote_name(field.column)
 

@@ -37,7 +37,7 @@ from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorS
 BIN_EDGES = [Decimal(e) for e in (0, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95)]
 TOP = Decimal(100)
 NEIGHBOURS = 5
-SUM_FIELD = DecimalField(max_digits=14, decimal_places=6)
+SUM_FIELD: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=6)
 
 
 def _decimal(value: object) -> Decimal | None:
