@@ -41,7 +41,7 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	ITA_HOST=$(HOST) ITA_PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
-# The task worker alone (production runs it as a service: README, "Background tasks").
+# The task worker alone (production runs it as a service: docs/operations.md).
 worker: install
 	$(PY) manage.py db_worker --queue-name='*'
 

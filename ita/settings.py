@@ -1,4 +1,4 @@
-"""Settings, driven by environment variables (see README.md, "Settings").
+"""Settings, driven by environment variables (see docs/settings.md).
 
 Development works with no variables at all: SQLite under the project, DEBUG on.
 With DEBUG off, SECRET_KEY and ALLOWED_HOSTS must be given.
@@ -247,7 +247,7 @@ if not DEBUG:
     X_FRAME_OPTIONS = "DENY"
 
 # Background work (e-mail, reminders, archives): django-tasks on the database, run by
-# `manage.py db_worker` (README, "Background tasks"). A failed task is retried with exponential
+# `manage.py db_worker` (docs/operations.md, "Background tasks"). A failed task is retried with exponential
 # back-off: base × 2^(attempt − 1) seconds, at most the maximum, up to the number of attempts.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 TASK_RETRY_ATTEMPTS = env_int("TASK_RETRY_ATTEMPTS", 10)

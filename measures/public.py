@@ -67,7 +67,7 @@ def report_published_pdf(request: HttpRequest, org_id: int, year: int) -> FileRe
     publication = _publication(org_id, year)
     try:
         pdf = publication.pdf.open("rb")
-    except FileNotFoundError:  # MEDIA_ROOT not restored with the database: see README
+    except FileNotFoundError:  # MEDIA_ROOT not restored with the database: docs/operations.md
         raise Http404("The published PDF is missing.") from None
     response = FileResponse(
         pdf,
