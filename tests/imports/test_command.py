@@ -95,3 +95,24 @@ def test_a_missing_or_empty_file_is_refused(demo, tmp_path) -> None:
         _run(str(tmp_path / "nope.csv"), "--year", "2564")
     with pytest.raises(CommandError):
         _run(_file(tmp_path, b""), "--year", "2564")
+
+
+def test_an_unknown_province_is_refused_with_stored_names_only(demo, tmp_path: Path) -> None:
+    """The message never suggests the name it refuses; a missing country says how to load it."""
+    from ita.organisations.models import District, Province, Subdistrict
+
+    table = tmp_path / "t.csv"
+    table.write_text("หน่วยงาน,อำเภอ,คะแนน\nเทศบาลนครหาดใหญ่,หาดใหญ่,90\n", encoding="utf-8")
+    with pytest.raises(CommandError) as misspelt:
+        call_command("import_scores", str(table), "--year", "2561", "--province", "สงขลาา")
+    assert "สงขลา?" in str(misspelt.value) and "load_gazetteer" not in str(misspelt.value)
+
+    Subdistrict.objects.filter(district__province__name="สงขลา").delete()
+    District.objects.filter(province__name="สงขลา").delete()
+    Province.objects.filter(name="สงขลา").delete()
+    with pytest.raises(CommandError) as missing:
+        call_command("import_scores", str(table), "--year", "2561", "--province", "สงขลา")
+    message = str(missing.value)
+    assert message.count("สงขลา") == 1, message  # the refused name, never as a suggestion
+    assert "76 of the country's 77 provinces" in message
+    assert "manage.py load_gazetteer" in message

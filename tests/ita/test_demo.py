@@ -1,4 +1,5 @@
 from decimal import Decimal as D
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -6,6 +7,7 @@ from django.core.management import CommandError, call_command
 from ita.demo.seed import seed_rows
 from ita.organisations.models import Organisation, OrganisationAlias
 from ita.results.models import Assessment, AssessmentYear
+from tests.factories import make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +63,31 @@ def test_load_demo_reset_reloads(demo) -> None:
     call_command("load_demo", "--reset")
     assert Organisation.objects.count() == 85
     assert Organisation.objects.get(name__contains="ลิพัง").phone == ""
+
+
+@pytest.mark.django_db(transaction=True)  # the reset truncates tables: not inside a transaction
+def test_load_demo_reset_keeps_the_country_with_its_ids(demo) -> None:
+    """The gazetteer is the country, not the demo: a reset keeps every province, district and
+    subdistrict with its id (links to a province's results keep working), and an import of
+    another province still finds its districts."""
+    from ita.organisations.models import District, Province, Subdistrict
+
+    # Transactional tests run last, and the flush after an earlier one empties every table.
+    call_command("load_gazetteer", stdout=StringIO())
+    country = {
+        model: dict(model.objects.values_list("pk", "code"))
+        for model in (Province, District, Subdistrict)
+    }
+    assert [len(country[m]) for m in (Province, District, Subdistrict)] == [77, 927, 7451]
+    imported = make_organisation(
+        district=District.objects.get(name="หาดใหญ่", province__name="สงขลา")
+    )
+    call_command("load_demo", "--reset", stdout=StringIO())
+    for model, rows in country.items():
+        assert dict(model.objects.values_list("pk", "code")) == rows, model.__name__
+    assert not Organisation.objects.filter(pk=imported.pk).exists()
+    assert Organisation.objects.count() == 85
+    assert Province.objects.get(name="ตรัง").region == 9
 
 
 def test_the_computed_total_subqueries_join_nothing_but_the_indicator() -> None:

@@ -1,6 +1,5 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
 from django.test.utils import override_settings
 
 from ita.demo import load, memos, seed
@@ -17,7 +16,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Erase EVERYTHING in the database first, then load the demo again.",
+            help=(
+                "Erase everything in the database but the country's provinces, districts and "
+                "subdistricts (kept with their ids), then load the demo again."
+            ),
         )
 
     def handle(self, *args: object, if_empty: bool, reset: bool, **options: object) -> None:
@@ -29,12 +31,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     "The database already has data. Use --reset to erase it and reload the demo."
                 )
-            if connection.vendor == "postgresql" and connection.in_atomic_block:
-                # Inside a transaction (a test), rows written earlier still have deferred
-                # foreign-key checks pending, and PostgreSQL refuses to TRUNCATE such tables.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            call_command("flush", interactive=False, verbosity=0)
+            load.erase_all_but_the_country()
         # The demo's memos print in Thai: the catalogue is compiled before its PDF is stored.
         call_command("compilemessages", ignore_patterns=[".venv"], verbosity=0)
         # The demo memo goes up its chain through the services, which queue an e-mail to each

@@ -1,3 +1,4 @@
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,30 @@ from ita.imports.services import import_commit, import_preview
 from ita.organisations.models import Province
 
 STATUSES = ImportRow.Status
+COUNTRY_PROVINCES = 77  # the gazetteer's, Bangkok included
+
+
+def _province(name: str) -> Province:
+    """The stored province of that name; else an error that suggests only stored names (never
+    the refused one) and, when the country's provinces are missing, how to load them."""
+    stored = {province_key(p.name): p for p in Province.objects.all()}
+    found = stored.get(province_key(name))
+    if found is not None:
+        return found
+    close = difflib.get_close_matches(province_key(name), list(stored), n=3, cutoff=0.6)
+    message = _("The province “%(province)s” is not known.") % {"province": name}
+    if close:
+        message += " " + _("Did you mean: %(names)s?") % {
+            "names": ", ".join(stored[key].name for key in close)
+        }
+    if len(stored) < COUNTRY_PROVINCES:
+        message += " " + _(
+            "The database holds %(count)s of the country's %(total)s provinces: "
+            "load the rest with “manage.py load_gazetteer”."
+        ) % {"count": len(stored), "total": COUNTRY_PROVINCES}
+    elif not close:
+        message += " " + _("Give its name as the gazetteer spells it.")
+    raise CommandError(message)
 
 
 class Command(BaseCommand):
@@ -77,17 +102,7 @@ class Command(BaseCommand):
                     "limit": parsing.MAX_BYTES // 1024 // 1024,
                 }
             )
-        prov = None
-        if province:
-            key = province_key(province)
-            prov = next((p for p in Province.objects.all() if province_key(p.name) == key), None)
-            if prov is None:
-                raise CommandError(
-                    _(
-                        "The province “%(province)s” is not known; give its name as the gazetteer spells it, e.g. %(example)s"
-                    )
-                    % {"province": province, "example": "ตรัง, ภูเก็ต, สงขลา"}
-                )
+        prov = _province(province) if province else None
         resolutions: dict[str, object] = {}
         if create_missing:
             resolutions["*create_missing"] = True
