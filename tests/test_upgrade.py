@@ -94,6 +94,8 @@ NEW_MODELS = {
     ("axes", "accessfailurelog"),
     ("axes", "accesslog"),
     ("otp_totp", "totpdevice"),
+    # The second factor's recovery codes (issue 23).
+    ("accounts", "recoverycode"),
     # The decided memo stored once, signed (pdf-sign), and the signers' certificates.
     ("memos", "memoarchive"),
     ("memos", "signingcertificate"),

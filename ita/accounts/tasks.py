@@ -1,0 +1,41 @@
+"""The accounts' e-mail, sent by the task worker (``ita.lib.tasks``) and retried until the mail
+server takes it: a change of a person's second factor is always told to that person."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from ita.lib.tasks import retrying_task
+from ita.lib.urls import absolute
+
+# What changed, as the notice names it (the values are the task's argument).
+FACTOR_CHANGES = ("enrol", "replace", "remove", "reset", "recovery_code")
+
+
+@retrying_task(label=_("Second factor change notice by e-mail"))
+def factor_change_notify(user_id: int, change: str, by: str, ip: str, at: str) -> str:
+    """Tell ``user_id`` that their second factor changed (``change``: one of FACTOR_CHANGES),
+    when (ISO time), by whom (empty: themselves) and from which address."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return "no address"
+    with translation.override("th"):
+        context = {
+            "user": user,
+            "change": change,
+            "by": by,
+            "ip": ip,
+            "at": dt.datetime.fromisoformat(at),
+            "url": absolute(reverse("accounts:otp_enrol")),
+        }
+        subject = render_to_string("registration/email/factor_changed_subject.txt", context)
+        body = render_to_string("registration/email/factor_changed_body.txt", context)
+    EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email]).send()
+    return "sent"
