@@ -33,13 +33,17 @@ pdfjs: system-deps $(PDFJS)
 system-deps:
 	@./.ci/system-deps
 
+# The server, the worker and the demo's loader all know the address the demo is served on: the
+# stored, signed PDF of the demo's decided memo prints it (SITE_URL's default in development).
+run: export ITA_HOST = $(HOST)
+run: export ITA_PORT = $(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
-	@# The task worker (e-mail, reminders) beside the server; Ctrl-C stops both.
+	@# The task worker (e-mail, reminders, stored PDFs) beside the server; Ctrl-C stops both.
 	@$(PY) manage.py db_worker --queue-name='*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	ITA_HOST=$(HOST) ITA_PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The task worker alone (production runs it as a service: docs/operations.md).
 worker: install

@@ -271,6 +271,7 @@ def main(args: argparse.Namespace) -> None:
         DEBUG="false",
         SECRET_KEY="load-test-only-" + os.urandom(8).hex(),
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL="https://ita.load-test.example",
         SECURE_SSL_REDIRECT="false",
         STATIC_ROOT=str(work / "static"),
         MEDIA_ROOT=str(work / "media"),

@@ -7,7 +7,7 @@ With DEBUG off, SECRET_KEY and ALLOWED_HOSTS must be given.
 import os
 from email.utils import parseaddr
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, urlparse, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -226,13 +226,27 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ita@localhost")
-# The address e-mailed links and published addresses start with (``ita.lib.urls.site_url``).
-# Without SITE_URL: the address of the request being served, else `make run`'s HOST and PORT.
+# The address e-mailed links, published addresses and printed verification addresses start with
+# (``ita.lib.urls.site_url``). Required when DEBUG is off: a signed PDF prints it and can never be
+# corrected, so no address is guessed. In development without it: the address of the request
+# being served, else `make run`'s HOST and PORT (which it gives the server, the worker and the
+# demo's loader alike). `check --deploy` refuses one on this machine (ita.ops.checks).
 SITE_URL_SET = bool(os.environ.get("SITE_URL"))
+if not DEBUG and not SITE_URL_SET:
+    raise ImproperlyConfigured(
+        "SITE_URL is required when DEBUG is off: the address people reach the site at, "
+        "e.g. https://ita.example.go.th (it is printed on every signed document)"
+    )
 SITE_URL = (
     os.environ.get("SITE_URL")
     or f"http://{os.environ.get('ITA_HOST', '127.0.0.1')}:{env_int('ITA_PORT', 8000)}"
 ).rstrip("/")
+_site = urlsplit(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.hostname:
+    raise ImproperlyConfigured(
+        f"SITE_URL “{os.environ.get('SITE_URL', SITE_URL)}” is not an address: "
+        "give the scheme and the host, e.g. https://ita.example.go.th"
+    )
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

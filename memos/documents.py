@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -27,6 +26,7 @@ from ita.documents import render
 from ita.documents.data import MemoDoc, RegisterDoc, RegisterRow, ReportDoc, SignBlock
 from ita.history.models import Event, EventKind
 from ita.lib.thai import thai_digits
+from ita.lib.urls import absolute
 from ita.organisations.models import Organisation, Position
 from ita.organisations.people import person_name
 from ita.organisations.selectors import emblem_of
@@ -168,8 +168,9 @@ def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
 
 
 def verify_url() -> str:
-    """Where a reader checks a printed code: the public ``/verify/`` page."""
-    return settings.SITE_URL + reverse("verify")
+    """Where a reader checks a printed code: the public ``/verify/`` page, at the site's one
+    address (``site_url``: SITE_URL, which production requires)."""
+    return absolute(reverse("verify"))
 
 
 def changed_after_signing(memo: Memo, signoffs: list[SignOff] | None = None) -> bool:

@@ -15,7 +15,7 @@ def _run_check(env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -32,10 +32,48 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
             "DEBUG": "false",
             "SECRET_KEY": "x" * 64 + "-Production-Key-For-Check-Only-0123456789",
             "ALLOWED_HOSTS": "ita.example.go.th",
+            "SITE_URL": "https://ita.example.go.th",
         }
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x" * 64 + "-Production-Key-For-Check-Only-0123456789",
+    "ALLOWED_HOSTS": "ita.example.go.th",
+}
+
+
+def test_production_refuses_to_start_without_site_url() -> None:
+    """Signed documents print the site's address and can never be corrected: without DEBUG,
+    no address is guessed."""
+    result = _run_check(PRODUCTION)
+    assert result.returncode != 0
+    assert "SITE_URL is required when DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["ita.example.go.th", "ftp://ita.example.go.th", "https://"])
+def test_a_site_url_that_is_not_an_address_is_refused_naming_it(value: str) -> None:
+    result = _run_check({**PRODUCTION, "SITE_URL": value})
+    assert result.returncode != 0
+    assert f"SITE_URL “{value}”" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "value", ["http://127.0.0.1:8000", "https://localhost", "http://[::1]:8080", "http://0.0.0.0"]
+)
+def test_check_deploy_refuses_a_site_url_on_this_machine(value: str) -> None:
+    result = _run_check({**PRODUCTION, "SITE_URL": value})
+    assert result.returncode != 0
+    assert "ita.E001" in result.stderr and "SITE_URL" in result.stderr
+
+
+def test_check_deploy_warns_of_a_site_url_without_https() -> None:
+    result = _run_check({**PRODUCTION, "SITE_URL": "http://ita.example.go.th"})
+    assert result.returncode != 0
+    assert "ita.W001" in result.stderr and "https" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
