@@ -19,6 +19,15 @@ logger = logging.getLogger(__name__)
 MEMORY_SCHEME = "memory"
 
 
+def fonts_subset_without_a_clock() -> bool:
+    """Whether WeasyPrint subsets fonts with HarfBuzz. Without HarfBuzz's subsetter (Debian's
+    libharfbuzz-subset0) it falls back to fontTools, which writes the current time into every
+    embedded font: the same memo would no longer render to the same bytes."""
+    from weasyprint.text import ffi  # noqa: PLC0415 (see _make_fetcher)
+
+    return ffi.harfbuzz_subset is not None
+
+
 def static_dir() -> Path:
     """The project's own static files: fonts and the documents' stylesheet live here."""
     return Path(settings.BASE_DIR, "static").resolve()

@@ -11,6 +11,8 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
+from ita.documents import engine
+
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 
 
@@ -52,3 +54,22 @@ def check_site_url(
             )
         ]
     return []
+
+
+@checks.register()
+def check_font_subsetter(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """The document of record renders to the same bytes every time, or its render cannot be
+    trusted to be the one that was signed; a machine without HarfBuzz's subsetter breaks that."""
+    if engine.fonts_subset_without_a_clock():
+        return []
+    return [
+        checks.Warning(
+            "HarfBuzz's font subsetter (libharfbuzz-subset.so.0) is missing: WeasyPrint falls "
+            "back to fontTools, which writes the time into every PDF's fonts, so the same memo "
+            "renders to different bytes.",
+            hint="apt-get install libharfbuzz-subset0 (make install does it as root).",
+            id="ita.W002",
+        )
+    ]

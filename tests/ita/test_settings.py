@@ -116,3 +116,16 @@ def test_time_zone_and_language() -> None:
 
     assert settings.TIME_ZONE == "Asia/Bangkok"
     assert settings.LANGUAGE_CODE == "th"
+
+
+def test_a_machine_without_harfbuzz_subset_is_told_its_pdfs_will_not_repeat(monkeypatch) -> None:
+    """Without it, fontTools stamps the clock into every font (a fresh machine had no
+    libharfbuzz-subset0, and the same memo rendered to different bytes)."""
+    from weasyprint.text import ffi
+
+    from ita.ops.checks import check_font_subsetter
+
+    assert check_font_subsetter(None) == []
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
+    (warning,) = check_font_subsetter(None)
+    assert warning.id == "ita.W002" and "libharfbuzz-subset0" in warning.hint
