@@ -170,7 +170,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# After login each user lands on what waits for them (memos.views_cycle.landing).
+LOGIN_REDIRECT_URL = "memos:start"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "th"

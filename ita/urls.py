@@ -26,6 +26,21 @@ urlpatterns = [
         public.report_published_pdf,
         name="report_published_pdf",
     ),
+    path(
+        "organisations/<int:org_id>/reports/<int:year>/implementation/",
+        public.implementation_published,
+        name="implementation_published",
+    ),
+    path(
+        "organisations/<int:org_id>/reports/<int:year>/implementation/pdf/",
+        public.implementation_published_pdf,
+        name="implementation_published_pdf",
+    ),
+    path(
+        "organisations/<int:org_id>/reports/<int:year>/implementation/evidence/<int:pk>/",
+        public.implementation_evidence,
+        name="implementation_evidence",
+    ),
     path("api/v1/", include("ita.api.urls")),
     path("measures/", include("measures.urls")),
     path("memos/", include("memos.urls")),

@@ -20,7 +20,7 @@ from ita.organisations.models import Organisation
 from ita.results.models import Assessment, AssessmentYear
 from measures import periods
 from measures.models import Finding, Measure
-from measures.selectors import assessment_for
+from measures.selectors import IndicatorLine, assessment_for, lowest_indicators
 
 
 class Code:
@@ -28,6 +28,9 @@ class Code:
     FINDING_WITHOUT_MEASURE = "finding_without_measure"
     MEASURE_WITHOUT_UNIT = "measure_without_unit"
     MEASURE_WITHOUT_PERIOD = "measure_without_period"
+    EMPTY_REPORT = "empty_report"
+    LOWEST_WITHOUT_FINDING = "lowest_without_finding"
+    LOWEST_WITHOUT_MEASURE = "lowest_without_measure"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ def assessment_checks(
     measures: list[Measure] | None = None,
     findings: list[Finding] | None = None,
     answered: set[int] | None = None,
+    lowest: list[IndicatorLine] | None = None,
     next_url: str = "",
 ) -> list[Check]:
     """The checks of one report; pass already loaded ``measures`` (with their findings, or the
@@ -63,7 +67,7 @@ def assessment_checks(
         measures = list(
             Measure.objects.kept()
             .filter(assessment=assessment)
-            .prefetch_related("findings")
+            .prefetch_related("findings", "indicators")
             .order_by("table", "order", "pk")
         )
     if findings is None:
@@ -113,24 +117,98 @@ def assessment_checks(
             )
     if answered is None:
         answered = {f.pk for m in kept for f in m.findings.all()}
-    for f in findings:
-        if f.pk not in answered:
+    report_url = reverse("measures:report", args=[assessment.organisation_id, assessment.year.year])
+    if not kept and not findings:
+        checks.append(
+            Check(
+                Code.EMPTY_REPORT,
+                _(
+                    "The report has no issues to improve and no measures: prepare it from the "
+                    "scores, or write them."
+                ),
+                f"{report_url}#prepare",
+                "assessment",
+                assessment.pk,
+            )
+        )
+    # A measure covers an indicator it names, or that a finding it answers is of.
+    covered = {i for m in kept for i in _indicator_ids(m)} | {
+        f.indicator_id for f in findings if f.indicator_id and f.pk in answered
+    }
+    by_indicator = {f.indicator_id for f in findings if f.indicator_id}
+    for line in lowest if lowest is not None else lowest_indicators(assessment):
+        indicator = line.indicator
+        label = {"number": indicator.number, "name": indicator.name, "tool": indicator.tool}
+        if indicator.pk not in by_indicator:
             checks.append(
                 Check(
-                    Code.FINDING_WITHOUT_MEASURE,
-                    _("Finding “%(text)s” (%(tool)s) has no measure.")
-                    % {"text": _short(f.text), "tool": f.tool},
+                    Code.LOWEST_WITHOUT_FINDING,
+                    _(
+                        "Indicator %(number)s %(name)s, the lowest of %(tool)s, has no issue to "
+                        "improve."
+                    )
+                    % label,
+                    reverse(
+                        "measures:finding_create",
+                        args=[assessment.organisation_id, assessment.year.year],
+                    )
+                    + f"?tool={indicator.tool}&indicator={indicator.pk}"
+                    + (f"&{back}" if back else ""),
+                    "indicator",
+                    indicator.pk,
+                )
+            )
+        if indicator.pk not in covered:
+            checks.append(
+                Check(
+                    Code.LOWEST_WITHOUT_MEASURE,
+                    _("Indicator %(number)s %(name)s, the lowest of %(tool)s, has no measure.")
+                    % label,
+                    reverse(
+                        "measures:measure_create",
+                        args=[assessment.organisation_id, assessment.year.year],
+                    )
+                    + f"?indicator={indicator.pk}"
+                    + (f"&{back}" if back else ""),
+                    "indicator",
+                    indicator.pk,
+                )
+            )
+    for f in findings:
+        if f.pk not in answered:
+            # A measure of the finding's indicator answers it once linked: the fix opens it.
+            same = next(
+                (m for m in measures if f.indicator_id and f.indicator_id in _indicator_ids(m)),
+                None,
+            )
+            if same is not None:
+                fix = reverse("measures:measure_edit", args=[same.pk]) + f"?finding={f.pk}"
+            else:
+                fix = (
                     reverse(
                         "measures:measure_create",
                         args=[assessment.organisation_id, assessment.year.year],
                     )
                     + f"?finding={f.pk}"
-                    + (f"&{back}" if back else ""),
+                )
+            checks.append(
+                Check(
+                    Code.FINDING_WITHOUT_MEASURE,
+                    _("Finding “%(text)s” (%(tool)s) has no measure.")
+                    % {"text": _short(f.text), "tool": f.tool},
+                    fix + (f"&{back}" if back else ""),
                     "finding",
                     f.pk,
                 )
             )
     return checks
+
+
+def _indicator_ids(measure: Measure) -> set[int]:
+    listed = getattr(measure, "indicator_list", None)  # the report page's rows carry it
+    if listed is not None:
+        return {i.pk for i in listed}
+    return {i.pk for i in measure.indicators.all()}
 
 
 def report_checks(

@@ -62,6 +62,12 @@ class FindingForm(forms.Form):
         # django-stubs declares label_from_instance a method; Django calls the attribute.
         oit_items.label_from_instance = _item_label  # type: ignore[method-assign,assignment]
 
+    def only_tool(self, tool: str) -> None:
+        """Offer only ``tool``'s indicators (the form was opened for that tool)."""
+        indicator = self.fields["indicator"]
+        assert isinstance(indicator, forms.ModelChoiceField)
+        indicator.queryset = indicator.queryset.filter(tool=tool).order_by("number")  # type: ignore[union-attr]
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data

@@ -72,6 +72,22 @@ class OitItem(models.Model):
             "O43 in 2564): an organisation's published report of the year before answers it."
         ),
     )
+    from_implementation = models.BooleanField(
+        _("answered by the published implementation report"),
+        default=False,
+        help_text=_(
+            "The item asks what was done about the internal measures (O43 in 2564): an "
+            "organisation's published implementation report of the year before answers it."
+        ),
+    )
+    to_review = models.BooleanField(
+        _("to review"),
+        default=False,
+        help_text=_(
+            "Copied from an earlier year's checklist when the year opened: check each item "
+            "against the year's published list."
+        ),
+    )
     findings = models.ManyToManyField(
         Finding,
         blank=True,
@@ -181,6 +197,15 @@ class Measure(models.Model):
         help_text=_("Drafted by “Suggest measures”; not in the report until kept."),
     )
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("carried forward from"),
+        help_text=_("The unfinished measure of an earlier year's report this one continues."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -348,6 +373,13 @@ class MeasureTemplate(models.Model):
     def step_lines(self) -> list[str]:
         return [line.strip() for line in self.steps.splitlines() if line.strip()]
 
+    @staticmethod
+    def choose(templates: list[MeasureTemplate], tool: str, number: int) -> MeasureTemplate | None:
+        """The template for indicator ``number`` of ``tool``: its own, else the tool's general."""
+        own = [t for t in templates if t.tool == tool and t.indicator_number == number]
+        general = [t for t in templates if t.tool == tool and t.indicator_number is None]
+        return next(iter(own or general), None)
+
 
 class ReminderSent(models.Model):
     """A reminder e-mailed about a measure, so a daily run sends each kind once per period."""
@@ -379,23 +411,15 @@ class ReminderSent(models.Model):
         return f"{self.measure_id} {self.kind} {self.period_end}"
 
 
-def published_pdf_path(instance: PublishedReport, filename: str) -> str:
+def published_pdf_path(instance: PublishedDocument, filename: str) -> str:
     return f"measures/published/{uuid.uuid4().hex}.pdf"
 
 
-class PublishedReport(models.Model):
-    """The yearly report as the memo carried it to the mayor, made public once approved.
+class PublishedDocument(models.Model):
+    """What a decided memo carried, made public: the document's HTML as sent and the memo's
+    PDF, frozen. Written only by ``measures.publishing`` (the memo's decision is the memos
+    app's to check)."""
 
-    Written only by ``measures.publishing.report_publish`` (the memo's decision is the memos
-    app's to check). What it shows is frozen: the report's HTML as sent and the memo's PDF.
-    """
-
-    assessment = models.OneToOneField(
-        Assessment,
-        on_delete=models.PROTECT,
-        related_name="publication",
-        verbose_name=_("assessment"),
-    )
     report_html = models.TextField(_("report as sent"), editable=False)
     pdf = models.FileField(_("signed PDF"), upload_to=published_pdf_path, max_length=300)
     memo_number = models.CharField(_("memo number (ที่)"), max_length=100, blank=True)
@@ -411,9 +435,140 @@ class PublishedReport(models.Model):
     )
 
     class Meta:
+        abstract = True
+
+
+class PublishedReport(PublishedDocument):
+    """The yearly report as the memo carried it to the mayor, made public once approved."""
+
+    assessment = models.OneToOneField(
+        Assessment,
+        on_delete=models.PROTECT,
+        related_name="publication",
+        verbose_name=_("assessment"),
+    )
+
+    class Meta:
         verbose_name = _("published report")
         verbose_name_plural = _("published reports")
         ordering = ["-assessment__year__year", "pk"]
 
     def __str__(self) -> str:
         return str(self.assessment)
+
+
+class ImplementationReport(models.Model):
+    """What was done about a year's measures (รายงานผลการดำเนินการตามมาตรการ), for a period.
+
+    Drafted from the measures' progress and evidence (``measures.implementation``), edited by
+    the organisation's members, carried up the chain by its own memo and published beside the
+    yearly report (O43 in 2564's numbering).
+    """
+
+    assessment = models.OneToOneField(
+        Assessment,
+        on_delete=models.PROTECT,
+        related_name="implementation",
+        verbose_name=_("assessment"),
+    )
+    start_month = models.DateField(_("first month"))
+    end_month = models.DateField(_("last month"))
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("Printed before the table of measures.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("implementation report")
+        verbose_name_plural = _("implementation reports")
+        ordering = ["-assessment__year__year", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_month__gte=models.F("start_month")),
+                name="implementation_period_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.period_display}"
+
+    @property
+    def period_display(self) -> str:
+        return periods.period_th(self.start_month, self.end_month)
+
+
+class ImplementationEntry(models.Model):
+    """One measure in the implementation report: what was done, when, its status and result,
+    and which of its evidence files the author chose to publish."""
+
+    report = models.ForeignKey(
+        ImplementationReport,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=_("implementation report"),
+    )
+    measure = models.ForeignKey(
+        Measure,
+        on_delete=models.CASCADE,
+        related_name="implementation_entries",
+        verbose_name=_("measure"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    done = models.TextField(_("what was done"), blank=True)
+    when = models.CharField(_("when"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=[(k, v) for k, v in STATUS_LABELS.items()]
+    )
+    result = models.TextField(_("result"), blank=True)
+    public_evidence = models.ManyToManyField(
+        Evidence,
+        blank=True,
+        related_name="implementation_entries",
+        verbose_name=_("evidence files to publish"),
+    )
+
+    class Meta:
+        verbose_name = _("implementation entry")
+        verbose_name_plural = _("implementation entries")
+        ordering = ["report", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "measure"], name="implementation_one_entry")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.measure_id}"
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+
+class PublishedImplementation(PublishedDocument):
+    """The implementation report as its memo carried it, made public beside the yearly report;
+    the evidence files the author chose are public with it."""
+
+    report = models.OneToOneField(
+        ImplementationReport,
+        on_delete=models.PROTECT,
+        related_name="publication",
+        verbose_name=_("implementation report"),
+    )
+    evidence = models.ManyToManyField(
+        Evidence, blank=True, related_name="+", verbose_name=_("published evidence files")
+    )
+
+    class Meta:
+        verbose_name = _("published implementation report")
+        verbose_name_plural = _("published implementation reports")
+
+    def __str__(self) -> str:
+        return str(self.report)

@@ -173,5 +173,10 @@ OIT_2564: list[tuple[int, int, str, str]] = [
 BUILTIN = {2564: OIT_2564}
 
 # The items an organisation answers with its published report of the year before: its internal
-# measures to promote integrity and transparency, and what it did about them (DOMAIN.md).
-FROM_REPORT = {2564: {42, 43}}
+# measures to promote integrity and transparency (DOMAIN.md) ...
+FROM_REPORT = {2564: {42}}
+# ... and with its published implementation report: what it did about them.
+FROM_IMPLEMENTATION = {2564: {43}}
+# How an item answered by what was done is named (2564's O43): a checklist copied from a year
+# that flagged both items on the report alone is split by it.
+IMPLEMENTATION_NAME = "การดำเนินการตามมาตรการ"

@@ -15,8 +15,14 @@ from django.views.decorators.http import require_GET
 from ita.history.published import public_page
 from ita.organisations.models import Organisation
 from ita.results.selectors import organisation_assessments, tool_tables
-from measures.models import PublishedReport
-from measures.publishing import public_url, publication_for, published_of
+from measures.models import PublishedImplementation, PublishedReport
+from measures.publishing import (
+    implementation_publication_for,
+    implementation_url,
+    public_url,
+    publication_for,
+    published_of,
+)
 
 
 @require_GET
@@ -36,6 +42,12 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "detailed": detailed,
             "aliases": list(organisation.aliases.all()),
             "published": list(published_of(organisation)),
+            "implementations": {
+                p.report.assessment.year.year
+                for p in PublishedImplementation.objects.filter(
+                    report__assessment__organisation=organisation
+                ).select_related("report__assessment__year")
+            },
         },
     )
 
@@ -75,4 +87,67 @@ def report_published_pdf(request: HttpRequest, org_id: int, year: int) -> FileRe
         content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _implementation(org_id: int, year: int) -> PublishedImplementation:
+    publication = implementation_publication_for(org_id, year)
+    if publication is None:
+        raise Http404("No such published implementation report.")
+    return publication
+
+
+@require_GET
+def implementation_published(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
+    """What was done about the year's measures, as its memo carried it, with the evidence files
+    its author chose to publish: beside the year's report."""
+    publication = _implementation(org_id, year)
+    return render(
+        request,
+        "measures/published_implementation.html",
+        {
+            "publication": publication,
+            "organisation": publication.report.assessment.organisation,
+            "year": year,
+            "address": implementation_url(org_id, year),
+            "evidence": list(publication.evidence.order_by("pk")),
+            "report_published": publication_for(org_id, year) is not None,
+        },
+    )
+
+
+@require_GET
+def implementation_published_pdf(request: HttpRequest, org_id: int, year: int) -> FileResponse:
+    publication = _implementation(org_id, year)
+    try:
+        pdf = publication.pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404("The published PDF is missing.") from None
+    response = FileResponse(
+        pdf, filename=f"ita-implementation-{org_id}-{year}.pdf", content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def implementation_evidence(request: HttpRequest, org_id: int, year: int, pk: int) -> FileResponse:
+    """An evidence file its author chose to publish with the report; any other is not found.
+    Served as a download, never shown in the page (its type is the stored one, not sniffed)."""
+    publication = _implementation(org_id, year)
+    evidence = publication.evidence.filter(pk=pk).first()
+    if evidence is None:
+        raise Http404("No such published file.")
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

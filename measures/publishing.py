@@ -5,13 +5,20 @@ worked on. Once the mayor has approved or acknowledged the memo that carries it,
 the clerk publishes it (``memos.publishing.memo_publish_report`` checks that and calls
 ``report_publish`` here): a public page per organisation and year shows the report as the memo
 sent it and the memo's signed PDF, at a stable address. That address is the evidence of the
-next year's OIT items on internal measures (``OitItem.from_report``: O42 and O43 in 2564),
-which are filled with it.
+next year's OIT item on internal measures (``OitItem.from_report``: O42 in 2564), which is
+filled with it.
+
+The second half of the cycle goes the same way: the implementation report (what was done about
+the measures) is carried by its own memo and, once decided, published beside the report
+(``implementation_publish``) with the evidence files its author chose, one by one; its address
+fills the item on what was done (``OitItem.from_implementation``: O43 in 2564).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -27,7 +34,15 @@ from ita.history.services import Actor, event_record
 from ita.lib.urls import absolute
 from ita.organisations.models import Organisation
 from ita.results.models import Assessment, AssessmentYear
-from measures.models import OitItem, OitStatus, PublishedReport
+from measures.models import (
+    Evidence,
+    ImplementationReport,
+    OitItem,
+    OitStatus,
+    PublishedDocument,
+    PublishedImplementation,
+    PublishedReport,
+)
 
 
 def public_path(organisation_id: int, year: int) -> str:
@@ -39,10 +54,34 @@ def public_url(organisation_id: int, year: int) -> str:
     return absolute(public_path(organisation_id, year))
 
 
+def implementation_path(organisation_id: int, year: int) -> str:
+    """The stable address of what was done about a year's measures, beside its report."""
+    return reverse("implementation_published", args=[organisation_id, year])
+
+
+def implementation_url(organisation_id: int, year: int) -> str:
+    return absolute(implementation_path(organisation_id, year))
+
+
 def published_of(organisation: Organisation) -> QuerySet[PublishedReport]:
     """The organisation's published reports, newest year first."""
     return PublishedReport.objects.filter(assessment__organisation=organisation).select_related(
         "assessment__year"
+    )
+
+
+def implementation_publication_for(
+    organisation_id: int, year: int
+) -> PublishedImplementation | None:
+    return (
+        PublishedImplementation.objects.select_related(
+            "report__assessment__organisation__district__province", "report__assessment__year"
+        )
+        .filter(
+            report__assessment__organisation_id=organisation_id,
+            report__assessment__year__year=year,
+        )
+        .first()
     )
 
 
@@ -83,6 +122,74 @@ def _record_fill(organisation: Organisation, year: int, codes: list[str], actor:
         )
 
 
+def _store(
+    publication: PublishedDocument,
+    *,
+    report_html: str,
+    pdf: bytes,
+    memo_number: str,
+    memo_subject: str,
+    decision: str,
+    decided_on: dt.date,
+    actor: Actor,
+) -> tuple[str | None, str]:
+    """Write what a publication shows (its first time, or again from a later memo); returns the
+    memo number it replaces and the old file to delete once committed."""
+    if not report_html.strip() or not pdf:
+        raise ValidationError(_("The memo carries no report to publish"))
+    before = publication.memo_number if publication.pk else None
+    old_file = (publication.pdf.name or "") if publication.pk else ""
+    publication.report_html = report_html
+    publication.memo_number = memo_number
+    publication.memo_subject = memo_subject
+    publication.decision = decision
+    publication.decided_on = decided_on
+    publication.published_at = timezone.now()
+    publication.published_by = actor  # type: ignore[assignment]
+    publication.pdf.save("report.pdf", ContentFile(pdf), save=False)
+    return before, old_file
+
+
+def _publish(
+    publication: PublishedDocument,
+    assessment: Assessment,
+    *,
+    kind: EventKind,
+    url: str,
+    answers: str,
+    record: Callable[[], None] = lambda: None,
+    actor: Actor,
+    **content: Any,
+) -> None:
+    """Store ``publication`` with its history row, and fill the next year's OIT items that it
+    answers (``answers``: the OitItem flag); the file goes if anything fails."""
+    before, old_file = _store(publication, actor=actor, **content)
+    try:
+        publication.save()
+        record()
+        organisation = assessment.organisation
+        event_record(
+            actor=actor,
+            action=kind,
+            organisation_id=organisation.pk,
+            obj=publication,
+            data={
+                "year": assessment.year.year,
+                "url": url,
+                "memo": publication.memo_number,
+                "replaces": before,
+            },
+        )
+        following = assessment.year.year + 1
+        items = list(OitItem.objects.filter(year__year=following, **{answers: True}))
+        _record_fill(organisation, following, _fill(organisation, items, url), actor)
+    except Exception:
+        publication.pdf.delete(save=False)
+        raise
+    if old_file:
+        transaction.on_commit(lambda: default_storage.delete(old_file))
+
+
 @transaction.atomic
 def report_publish(
     *,
@@ -100,59 +207,81 @@ def report_publish(
     The address stays the same; the next year's OIT items answered by the report are filled
     with it. One history row, in the same transaction.
     """
-    if not report_html.strip() or not pdf:
-        raise ValidationError(_("The memo carries no report to publish"))
-    publication = PublishedReport.objects.filter(assessment=assessment).first()
-    before = None
-    old_file = ""
-    if publication is None:
-        publication = PublishedReport(assessment=assessment)
-    else:
-        before = publication.memo_number
-        old_file = publication.pdf.name or ""
-    publication.report_html = report_html
-    publication.memo_number = memo_number
-    publication.memo_subject = memo_subject
-    publication.decision = decision
-    publication.decided_on = decided_on
-    publication.published_at = timezone.now()
-    publication.published_by = actor  # type: ignore[assignment]
-    publication.pdf.save("report.pdf", ContentFile(pdf), save=False)
-    try:
-        publication.save()
-        organisation = assessment.organisation
-        url = public_url(organisation.pk, assessment.year.year)
-        event_record(
-            actor=actor,
-            action=EventKind.REPORT_PUBLISH,
-            organisation_id=organisation.pk,
-            obj=publication,
-            data={
-                "year": assessment.year.year,
-                "url": url,
-                "memo": memo_number,
-                "replaces": before,
-            },
-        )
-        following = assessment.year.year + 1
-        items = list(OitItem.objects.filter(year__year=following, from_report=True))
-        _record_fill(organisation, following, _fill(organisation, items, url), actor)
-    except Exception:
-        publication.pdf.delete(save=False)
-        raise
-    if old_file:
-        transaction.on_commit(lambda: default_storage.delete(old_file))
+    publication = PublishedReport.objects.filter(assessment=assessment).first() or PublishedReport(
+        assessment=assessment
+    )
+    _publish(
+        publication,
+        assessment,
+        kind=EventKind.REPORT_PUBLISH,
+        url=public_url(assessment.organisation_id, assessment.year.year),
+        answers="from_report",
+        actor=actor,
+        report_html=report_html,
+        pdf=pdf,
+        memo_number=memo_number,
+        memo_subject=memo_subject,
+        decision=decision,
+        decided_on=decided_on,
+    )
+    return publication
+
+
+@transaction.atomic
+def implementation_publish(
+    *,
+    report: ImplementationReport,
+    report_html: str,
+    pdf: bytes,
+    memo_number: str,
+    memo_subject: str,
+    decision: str,
+    decided_on: dt.date,
+    actor: Actor,
+) -> PublishedImplementation:
+    """Publish (or publish again) what was done about a year's measures, beside the yearly
+    report, with the evidence files its author chose (``ImplementationEntry.public_evidence``,
+    as they stand now); the next year's OIT items answered by it are filled with its address."""
+    assessment = report.assessment
+    publication = PublishedImplementation.objects.filter(
+        report=report
+    ).first() or PublishedImplementation(report=report)
+    chosen = list(
+        Evidence.objects.filter(implementation_entries__report=report).distinct().order_by("pk")
+    )
+    _publish(
+        publication,
+        assessment,
+        kind=EventKind.IMPLEMENTATION_PUBLISH,
+        url=implementation_url(assessment.organisation_id, assessment.year.year),
+        answers="from_implementation",
+        record=lambda: publication.evidence.set(chosen),
+        actor=actor,
+        report_html=report_html,
+        pdf=pdf,
+        memo_number=memo_number,
+        memo_subject=memo_subject,
+        decision=decision,
+        decided_on=decided_on,
+    )
     return publication
 
 
 def oit_fill_from_published(*, year: AssessmentYear, actor: Actor) -> None:
     """A checklist loaded after reports were published: fill its items answered by them."""
     items = list(OitItem.objects.filter(year=year, from_report=True))
-    if not items:
-        return
-    for publication in PublishedReport.objects.filter(
-        assessment__year__year=year.year - 1
-    ).select_related("assessment__organisation"):
-        organisation = publication.assessment.organisation
-        url = public_url(organisation.pk, year.year - 1)
-        _record_fill(organisation, year.year, _fill(organisation, items, url), actor)
+    if items:
+        for publication in PublishedReport.objects.filter(
+            assessment__year__year=year.year - 1
+        ).select_related("assessment__organisation"):
+            organisation = publication.assessment.organisation
+            url = public_url(organisation.pk, year.year - 1)
+            _record_fill(organisation, year.year, _fill(organisation, items, url), actor)
+    items = list(OitItem.objects.filter(year=year, from_implementation=True))
+    if items:
+        for done in PublishedImplementation.objects.filter(
+            report__assessment__year__year=year.year - 1
+        ).select_related("report__assessment__organisation"):
+            organisation = done.report.assessment.organisation
+            url = implementation_url(organisation.pk, year.year - 1)
+            _record_fill(organisation, year.year, _fill(organisation, items, url), actor)

@@ -163,10 +163,15 @@ def oit_checklist_load(*, year: AssessmentYear, actor: Actor) -> list[OitItem]:
             _("The year %(year)s already has an OIT checklist.") % {"year": year.year}
         )
     indicators: dict[int | None, Indicator] = {i.number: i for i in year.indicators.all()}
-    rows: list[tuple[int, int | None, str, str, bool]]
+    # (number, indicator number, group, name, answered by the report, by what was done)
+    rows: list[tuple[int, int | None, str, str, bool, bool]]
     if year.year in oit.BUILTIN:
         from_report = oit.FROM_REPORT.get(year.year, set())
-        rows = [(n, ind, g, name, n in from_report) for n, ind, g, name in oit.BUILTIN[year.year]]
+        from_done = oit.FROM_IMPLEMENTATION.get(year.year, set())
+        rows = [
+            (n, ind, g, name, n in from_report, n in from_done)
+            for n, ind, g, name in oit.BUILTIN[year.year]
+        ]
         source = "builtin"
     else:
         previous = (
@@ -181,7 +186,14 @@ def oit_checklist_load(*, year: AssessmentYear, actor: Actor) -> list[OitItem]:
                 % {"year": year.year}
             )
         rows = [
-            (i.number, i.indicator.number if i.indicator else None, i.group, i.name, i.from_report)
+            (
+                i.number,
+                i.indicator.number if i.indicator else None,
+                i.group,
+                i.name,
+                i.from_report,
+                i.from_implementation,
+            )
             for i in previous.filter(year=first.year)
         ]
         source = str(first.year.year)
@@ -193,8 +205,11 @@ def oit_checklist_load(*, year: AssessmentYear, actor: Actor) -> list[OitItem]:
             group=group,
             name=name,
             from_report=flag,
+            from_implementation=done,
+            # A copy is a guess at the year's list: marked to review until someone checks it.
+            to_review=source != "builtin",
         )
-        for n, ind, group, name, flag in rows
+        for n, ind, group, name, flag, done in rows
     )
     event_record(
         actor=actor,
@@ -435,16 +450,6 @@ def _remove_files(names: Iterable[str | None]) -> None:
             default_storage.delete(name)
 
 
-def _template_for(
-    templates: list[MeasureTemplate], tool: str, number: int
-) -> MeasureTemplate | None:
-    own = [t for t in templates if t.tool == tool and t.indicator_number == number]
-    if own:
-        return own[0]
-    general = [t for t in templates if t.tool == tool and t.indicator_number is None]
-    return general[0] if general else None
-
-
 @transaction.atomic
 def measures_suggest(*, assessment: Assessment, actor: Actor, today: dt.date) -> list[Measure]:
     """Draft a measure for each tool's lowest indicator from the templates.
@@ -463,7 +468,7 @@ def measures_suggest(*, assessment: Assessment, actor: Actor, today: dt.date) ->
         indicator = line.indicator
         if indicator.number in covered:
             continue
-        template = _template_for(templates, indicator.tool, indicator.number)
+        template = MeasureTemplate.choose(templates, indicator.tool, indicator.number)
         if template is None:
             continue
         data = MeasureData(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measures import views
+from measures import views, views_cycle
 
 app_name = "measures"
 
@@ -19,6 +19,20 @@ urlpatterns = [
         name="measure_create",
     ),
     path("report/<int:org_id>/<int:year>/suggest/", views.measure_suggest, name="suggest"),
+    path("report/<int:org_id>/<int:year>/prepare/", views_cycle.report_prepare, name="prepare"),
+    path("report/<int:org_id>/<int:year>/oit/open/", views_cycle.oit_open, name="oit_open"),
+    path("report/<int:org_id>/<int:year>/carry/", views_cycle.measures_carry, name="carry"),
+    path(
+        "report/<int:org_id>/<int:year>/done/",
+        views_cycle.implementation_page,
+        name="implementation",
+    ),
+    path(
+        "report/<int:org_id>/<int:year>/done/draft/",
+        views_cycle.implementation_draft,
+        name="implementation_draft",
+    ),
+    path("oit/<int:year>/items/", views_cycle.oit_items, name="oit_items"),
     path("findings/<int:pk>/edit/", views.finding_edit, name="finding_edit"),
     path("findings/<int:pk>/delete/", views.finding_delete, name="finding_delete"),
     path("<int:pk>/", views.measure_detail, name="measure_detail"),

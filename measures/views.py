@@ -21,13 +21,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ita.lib.urls import reverser
 from ita.organisations.membership import is_member
-from ita.results.models import Assessment
+from ita.results.models import Assessment, Tool
 from measures import services
 from measures.checks import assessment_checks
+from measures.cycle import look_back
 from measures.forms import CheckDateForm, FindingForm, MeasureForm, OitChecklistForm, ProgressForm
-from measures.models import STATUS_LABELS, Evidence, Finding, Measure
+from measures.models import STATUS_LABELS, Evidence, Finding, ImplementationReport, Measure
 from measures.selectors import (
     assessment_for,
+    lowest_indicators,
     measure_tables,
     measures_of,
     member_reports,
@@ -150,6 +152,10 @@ def report(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
             "date_form": date_form,
             "today": today,
             "oit": oit_summary(assessment.organisation, assessment.year),
+            "oit_source": oit_source(assessment.year),
+            "look_back": look_back(assessment, today),
+            "implementation": ImplementationReport.objects.filter(assessment=assessment).first(),
+            "prepared": bool(findings or kept),
         },
     )
 
@@ -158,8 +164,15 @@ def report(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def finding_create(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     assessment = _get_assessment_for_member(request, org_id, year)
-    initial = {k: request.GET[k] for k in ("tool", "indicator") if k in request.GET}
+    initial: dict = {k: request.GET[k] for k in ("tool", "indicator") if k in request.GET}
+    tool = initial.get("tool", "")
+    if tool and "indicator" not in initial:
+        # The tool's flagged lowest indicator, as the report page flags it.
+        lowest = [line.indicator for line in lowest_indicators(assessment)]
+        initial["indicator"] = next((i.pk for i in lowest if i.tool == tool), None)
     form = FindingForm(request.POST or None, assessment=assessment, initial=initial)
+    if tool in Tool.values:
+        form.only_tool(tool)
     if request.method == "POST" and form.is_valid():
         try:
             services.finding_create(assessment=assessment, actor=request.user, **form.cleaned_data)
@@ -167,11 +180,11 @@ def finding_create(request: HttpRequest, org_id: int, year: int) -> HttpResponse
             _apply_errors(form, e)
         else:
             messages.success(request, _("The finding was added."))
-            return redirect(_report_url(assessment) + "#findings")
+            return redirect(_next_or(request, _report_url(assessment) + "#findings"))
     return render(
         request,
         "measures/finding_form.html",
-        {"form": form, "assessment": assessment, "finding": None},
+        {"form": form, "assessment": assessment, "finding": None, "next": _next_or(request, "")},
     )
 
 
@@ -244,6 +257,7 @@ def oit_checklist_view(request: HttpRequest, org_id: int, year: int) -> HttpResp
             "assessment": assessment,
             "rows": form.bound_rows(),
             "copied_from": oit_source(assessment.year),
+            "to_review": any(item.to_review for item, _status in rows),
         },
     )
 
@@ -268,6 +282,12 @@ def _measure_form_page(
 def measure_create(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     assessment = _get_assessment_for_member(request, org_id, year)
     initial: dict = {"table": 1}
+    indicator_id = request.GET.get("indicator", "")
+    if indicator_id.isdigit():
+        indicator = assessment.year.indicators.filter(pk=int(indicator_id)).first()
+        if indicator is not None:
+            initial["indicators"] = [indicator]
+            initial["findings"] = list(assessment.findings.filter(indicator=indicator))
     finding_id = request.GET.get("finding", "")
     if finding_id.isdigit():
         finding = assessment.findings.filter(pk=int(finding_id)).select_related("indicator").first()
@@ -286,9 +306,7 @@ def measure_create(request: HttpRequest, org_id: int, year: int) -> HttpResponse
             _apply_errors(form, e)
         else:
             messages.success(request, _("The measure was added."))
-            return redirect(
-                _next_or(request, reverse("measures:measure_detail", args=[measure.pk]))
-            )
+            return redirect(_next_or(request, _report_url(assessment) + f"#measure-{measure.pk}"))
     return _measure_form_page(request, assessment, form, None)
 
 
@@ -296,11 +314,14 @@ def measure_create(request: HttpRequest, org_id: int, year: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _get_measure_for_member(request, pk)
-    form = MeasureForm(
-        request.POST or None,
-        assessment=measure.assessment,
-        initial=MeasureForm.initial_for(measure),
-    )
+    initial = MeasureForm.initial_for(measure)
+    finding_id = request.GET.get("finding", "")
+    if finding_id.isdigit():
+        # From a check: the finding this measure should answer, ticked, to save.
+        finding = measure.assessment.findings.filter(pk=int(finding_id)).first()
+        if finding is not None and finding not in initial["findings"]:
+            initial["findings"] = [*initial["findings"], finding]
+    form = MeasureForm(request.POST or None, assessment=measure.assessment, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_update(measure=measure, data=form.measure_data(), actor=request.user)
@@ -311,7 +332,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if measure.draft:
                 return redirect(_report_url(measure.assessment) + "#drafts")
             return redirect(
-                _next_or(request, reverse("measures:measure_detail", args=[measure.pk]))
+                _next_or(request, _report_url(measure.assessment) + f"#measure-{measure.pk}")
             )
     return _measure_form_page(request, measure.assessment, form, measure)
 

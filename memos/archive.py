@@ -136,6 +136,8 @@ def _document_key(memo: Memo) -> str:
     doc = documents.memo_doc(memo)
     if memo.report_sent and memo.state not in Memo.EDITABLE_STATES:
         html = render.memo_html(doc, report_part=memo.report_sent)
+    elif memo.implementation_id is not None:
+        html = render.memo_html(doc, report_part=documents.memo_implementation_part(memo))
     else:
         html = render.memo_html(doc, documents.memo_report(memo))
     digest = hashlib.sha256(html.encode())

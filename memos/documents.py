@@ -31,6 +31,8 @@ from ita.organisations.models import Organisation, Position
 from ita.organisations.people import person_name
 from ita.organisations.selectors import emblem_of
 from measures.documents import organisation_report
+from measures.implementation import implementation_doc
+from measures.models import ImplementationReport
 from memos import chain
 from memos.models import STEP_STATES, Attachment, Memo, SignOff, State
 from memos.roles import role_heading, role_order
@@ -190,11 +192,24 @@ def report_enclosure(year: int) -> str:
         }
 
 
+def implementation_enclosure(year: int) -> str:
+    """The attached implementation report as the enclosures line names it (Thai: on paper)."""
+    with translation.override("th"):
+        return gettext(
+            "Report on the implementation of the measures to promote integrity and "
+            "transparency, following the ITA of fiscal year %(year)s"
+        ) % {"year": thai_digits(str(year))}
+
+
 def enclosures(memo: Memo, attachments: list[Attachment]) -> tuple[str, ...]:
-    """สิ่งที่ส่งมาด้วย: the attached ITA report, then every attached file by its name."""
+    """สิ่งที่ส่งมาด้วย: the attached report, then every attached file by its name."""
     lines = [a.name for a in attachments]
     if memo.report_year is not None:
-        lines.insert(0, report_enclosure(memo.report_year.year))
+        year = memo.report_year.year
+        lines.insert(
+            0,
+            implementation_enclosure(year) if memo.implementation_id else report_enclosure(year),
+        )
     return tuple(lines)
 
 
@@ -214,8 +229,24 @@ def memo_report(memo: Memo) -> ReportDoc | None:
     )
 
 
+def memo_implementation_part(memo: Memo) -> str:
+    """The attached implementation report rendered as it stands now, under the memo's own
+    signature ("" when the memo carries none)."""
+    if memo.implementation_id is None:
+        return ""
+    report = ImplementationReport.objects.select_related(
+        "assessment__organisation", "assessment__year"
+    ).get(pk=memo.implementation_id)
+    doc = implementation_doc(
+        report, author_name=memo.signature_name, author_position=memo.signature_position
+    )
+    return render.implementation_part_html(doc)
+
+
 def memo_report_part(memo: Memo) -> str:
     """The attached report rendered for freezing at send ("" without a report)."""
+    if memo.implementation_id is not None:
+        return memo_implementation_part(memo)
     report = memo_report(memo)
     return render.report_part_html(report) if report is not None else ""
 
@@ -229,6 +260,8 @@ def memo_pdf(memo: Memo, *, today: dt.date | None = None) -> bytes:
     doc = memo_doc(memo, today=today)
     if memo.report_sent and memo.state not in Memo.EDITABLE_STATES:
         return render.memo_pdf(doc, report_part=memo.report_sent)
+    if memo.implementation_id is not None:
+        return render.memo_pdf(doc, report_part=memo_implementation_part(memo))
     return render.memo_pdf(doc, memo_report(memo))
 
 

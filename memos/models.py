@@ -126,6 +126,16 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         related_name="memos",
         verbose_name=_("ITA report of the year"),
     )
+    # A memo that carries the implementation report of its year's measures (the second half of
+    # the cycle) instead of the yearly report; ``report_year`` is that report's year.
+    implementation = models.ForeignKey(
+        "measures.ImplementationReport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memos",
+        verbose_name=_("implementation report"),
+    )
     # The attached report as it was sent (its printed HTML): what the executives sign stays as
     # they signed it, whatever later edits to measures or imported scores (docs/memos.md).
     report_sent = models.TextField(_("report as sent"), blank=True, editable=False)
@@ -207,24 +217,28 @@ class Memo(ConcurrentTransitionMixin, models.Model):
     def content(self, attachments: list[Attachment] | None = None) -> dict:
         """What a signer signs: every printed field and the attachments' fingerprints."""
         files = attachments if attachments is not None else list(self.attachments.all())
-        return {
-            "organisation": self.organisation_id,
-            "unit_name": self.unit_name,
-            "unit_phone": self.unit_phone,
-            "number": self.number,
-            "date": self.date.isoformat() if self.date else "",
-            "subject": self.subject,
-            "addressee": self.addressee,
-            "body": self.body,
-            "signature_name": self.signature_name,
-            "signature_position": self.signature_position,
-            "report_year": self.report_year_id,
-            "report": hashlib.sha256(self.report_sent.encode("utf-8")).hexdigest()
-            if self.report_sent
-            else "",
-            "attachments": sorted((a.name, a.sha256) for a in files),
-            # Only when set: the hashes signed before the field existed stay as they were.
-        } | ({"urgency": self.urgency} if self.urgency else {})
+        return (
+            {
+                "organisation": self.organisation_id,
+                "unit_name": self.unit_name,
+                "unit_phone": self.unit_phone,
+                "number": self.number,
+                "date": self.date.isoformat() if self.date else "",
+                "subject": self.subject,
+                "addressee": self.addressee,
+                "body": self.body,
+                "signature_name": self.signature_name,
+                "signature_position": self.signature_position,
+                "report_year": self.report_year_id,
+                "report": hashlib.sha256(self.report_sent.encode("utf-8")).hexdigest()
+                if self.report_sent
+                else "",
+                "attachments": sorted((a.name, a.sha256) for a in files),
+                # Only when set: the hashes signed before the field existed stay as they were.
+            }
+            | ({"urgency": self.urgency} if self.urgency else {})
+            | ({"implementation": self.implementation_id} if self.implementation_id else {})
+        )
 
     def content_hash(self, attachments: list[Attachment] | None = None) -> str:
         canonical = json.dumps(self.content(attachments), ensure_ascii=False, sort_keys=True)

@@ -7,14 +7,16 @@ The author or the clerk publishes once the mayor has approved or acknowledged th
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 
 from ita.history.services import AnyUser
 from ita.results.models import Assessment
-from measures.models import PublishedReport
-from measures.publishing import report_publish
+from measures.models import ImplementationReport, PublishedImplementation, PublishedReport
+from measures.publishing import implementation_publish, report_publish
 from memos import access, archive
 from memos.models import Memo
 
@@ -25,9 +27,17 @@ def published_pdf_bytes(memo: Memo) -> bytes:
     return archive.memo_pdf_bytes(memo)
 
 
+def _decision_word(memo: Memo) -> str:
+    with translation.override("th"):
+        decision = str(Memo.Outcome(memo.outcome).label)
+        # The label carries the English gloss before the Thai word in brackets: keep the word.
+        return decision.split("(")[-1].rstrip(")") if "(" in decision else decision
+
+
 @transaction.atomic(durable=True)
-def memo_publish_report(*, memo: Memo, actor: AnyUser) -> PublishedReport:
-    """Make the report ``memo`` carries public (again, from a later memo: same address)."""
+def memo_publish_report(*, memo: Memo, actor: AnyUser) -> PublishedReport | PublishedImplementation:
+    """Make the report ``memo`` carries public (again, from a later memo: same address): the
+    yearly report, or the implementation report for a memo that carries one."""
     memo = (
         Memo.objects.select_for_update(of=("self",))
         .select_related("organisation", "report_year")
@@ -37,29 +47,32 @@ def memo_publish_report(*, memo: Memo, actor: AnyUser) -> PublishedReport:
     if reason:
         raise PermissionDenied(reason)
     assert memo.report_year is not None and memo.decided_at is not None  # publish_refusal
+    content: dict[str, Any] = {
+        "report_html": memo.report_sent,
+        "pdf": published_pdf_bytes(memo),
+        "memo_number": memo.number_display,
+        "memo_subject": memo.subject,
+        "decision": _decision_word(memo),
+        "decided_on": timezone.localdate(memo.decided_at),
+        "actor": actor,
+    }
+    if memo.implementation_id is not None:
+        report = ImplementationReport.objects.select_related(
+            "assessment__organisation", "assessment__year"
+        ).get(pk=memo.implementation_id)
+        return implementation_publish(report=report, **content)
     assessment = Assessment.objects.select_related("organisation", "year").get(
         organisation=memo.organisation, year=memo.report_year
     )
-    with translation.override("th"):
-        decision = str(Memo.Outcome(memo.outcome).label)
-        # The label carries the English gloss before the Thai word in brackets: keep the word.
-        decision = decision.split("(")[-1].rstrip(")") if "(" in decision else decision
-    return report_publish(
-        assessment=assessment,
-        report_html=memo.report_sent,
-        pdf=published_pdf_bytes(memo),
-        memo_number=memo.number_display,
-        memo_subject=memo.subject,
-        decision=decision,
-        decided_on=timezone.localdate(memo.decided_at),
-        actor=actor,
-    )
+    return report_publish(assessment=assessment, **content)
 
 
-def publication_of(memo: Memo) -> PublishedReport | None:
+def publication_of(memo: Memo) -> PublishedReport | PublishedImplementation | None:
     """The report's publication, if any (whichever memo made it)."""
     if memo.report_year_id is None:
         return None
+    if memo.implementation_id is not None:
+        return PublishedImplementation.objects.filter(report_id=memo.implementation_id).first()
     return PublishedReport.objects.filter(
         assessment__organisation_id=memo.organisation_id, assessment__year_id=memo.report_year_id
     ).first()

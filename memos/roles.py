@@ -103,7 +103,10 @@ DECISION_LABELS = {
 
 # --- quick phrases (ความเห็น) per step and decision -------------------------------------------
 # Document text, printed as written, so Thai in both interfaces. The mayor decides (ทราบ,
-# อนุมัติ, ไม่อนุมัติ); the steps below propose (เห็นควร…) and never use the mayor's words.
+# อนุมัติ, ไม่อนุมัติ); the steps below propose (เห็นควร…) and never use the mayor's words. The
+# block prints the decision's word before the comment (``DECISION_PRINTED``): the mayor's
+# phrases complement it and never repeat it ("อนุมัติ / ดำเนินการตามเสนอ", not
+# "อนุมัติ / อนุมัติ ดำเนินการตามเสนอ").
 FORWARD = "forward"
 RETURN = "return"
 QUICK_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -112,9 +115,9 @@ QUICK_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         RETURN: ("โปรดแก้ไขและเสนอใหม่", "โปรดตรวจสอบรายงานให้ครบถ้วน"),
     },
     "mayor": {
-        "acknowledged": ("ทราบ", "ทราบ แจ้งผู้เกี่ยวข้องถือปฏิบัติ"),
-        "approved": ("อนุมัติ", "อนุมัติ ดำเนินการตามเสนอ"),
-        "not_approved": ("ไม่อนุมัติ", "ไม่อนุมัติ ให้ทบทวนใหม่"),
+        "acknowledged": ("แจ้งผู้เกี่ยวข้องถือปฏิบัติ", "ให้เผยแพร่ต่อสาธารณะ"),
+        "approved": ("ดำเนินการตามเสนอ", "ให้เผยแพร่รายงานต่อสาธารณะ", "มอบผู้เกี่ยวข้องดำเนินการ"),
+        "not_approved": ("ให้ทบทวนใหม่", "ให้แก้ไขแล้วเสนอใหม่"),
         RETURN: ("โปรดแก้ไขและเสนอใหม่", "โปรดตรวจสอบรายงานให้ครบถ้วน"),
     },
 }

@@ -26,7 +26,7 @@ from django.utils.translation import pgettext_lazy
 from ita.history.models import Event, EventKind
 from ita.history.services import AnyUser
 from ita.lib.thai import arabic_digits
-from ita.organisations.models import Organisation, Position
+from ita.organisations.models import Notice, Organisation, Position
 from memos import access
 from memos.models import Attachment, Memo, OutgoingRegister, SignOff, State, Urgency
 
@@ -283,6 +283,7 @@ class Desk:
     returned: list[Memo]  # each with ``return_signoff``: who returned it, and why
     drafts: list[Memo]
     events: list[Event]
+    notices: list[Notice] = field(default_factory=list)  # news for the user: unread first
 
 
 DESK_SIZE = 20
@@ -292,6 +293,11 @@ def desk(user: AnyUser) -> Desk:
     """The user's desk, in a fixed number of queries whatever the number of memos."""
     if not user.is_authenticated:
         return Desk(to_sign=[], returned=[], drafts=[], events=[])
+    notices = list(
+        Notice.objects.filter(recipient=user)
+        .select_related("organisation")
+        .order_by(F("read_at").desc(nulls_first=True), "-created_at", "-pk")[:DESK_SIZE]
+    )
     returned = list(
         Memo.objects.filter(author=user, state=State.RETURNED)
         .defer(*LIST_DEFERRED)
@@ -329,4 +335,5 @@ def desk(user: AnyUser) -> Desk:
         returned=returned,
         drafts=list(authored(user).filter(state=State.DRAFT)[:DESK_SIZE]),
         events=events,
+        notices=notices,
     )

@@ -30,6 +30,7 @@ from ita.organisations import membership
 from ita.organisations.models import Organisation
 from measures.checks import report_checks
 from memos import access, attachments, chain, register, roles, tasks
+from memos.checks import memo_year_checks
 from memos.documents import memo_report_part
 from memos.models import (
     Attachment,
@@ -230,6 +231,18 @@ def memo_update(
     return memo
 
 
+def all_checks(memo: Memo, today: dt.date) -> list[dict[str, str]]:
+    """What the checks find before ``memo`` is sent: its own (``memos.checks``) and those of the
+    yearly report it carries (``measures.checks``), as kept in the send's history row."""
+    found = [{"code": "memo_year", "message": m} for m in memo_year_checks(memo)]
+    if memo.report_year is not None and memo.implementation_id is None:
+        found += [
+            {"code": c.code, "message": c.message}
+            for c in report_checks(memo.organisation, memo.report_year, memo.date or today)
+        ]
+    return found
+
+
 def _next_register_number(organisation: Organisation, fiscal_year: int) -> int:
     """The register's next number; the row lock makes concurrent senders queue, one by one:
     a number is never given twice, and none is skipped."""
@@ -285,11 +298,8 @@ def memo_send(
         )
     except chain.ChainError as exc:
         raise ValidationError(str(exc)) from exc
-    checks = []
-    if memo.report_year is not None:
-        with translation.override(settings.LANGUAGE_CODE):  # kept as the e-mails are written
-            found = report_checks(memo.organisation, memo.report_year, memo.date or today)
-            checks = [{"code": c.code, "message": c.message} for c in found]
+    with translation.override(settings.LANGUAGE_CODE):  # kept as the e-mails are written
+        checks = all_checks(memo, today)
     from_state = memo.state
     # Freeze the attached report as sent: the executives sign it as it is now. Rendered before
     # the register row is locked, so concurrent sends wait on the number only.

@@ -1,12 +1,24 @@
 from django.urls import path
 
-from memos import desk, record_views, views, views_files, views_list
+from memos import desk, record_views, views, views_cycle, views_files, views_list
 
 app_name = "memos"
 
 urlpatterns = [
     path("", views_list.memo_list, name="list"),
     path("desk/", desk.desk, name="desk"),
+    path("start/", views_cycle.landing, name="start"),
+    path("notices/<int:pk>/", views_cycle.notice_read, name="notice_read"),
+    path(
+        "from-report/<int:org_id>/<int:year>/",
+        views_cycle.memo_from_report,
+        name="from_report",
+    ),
+    path(
+        "from-implementation/<int:org_id>/<int:year>/",
+        views_cycle.memo_from_implementation,
+        name="from_implementation",
+    ),
     path("register/", views_list.outgoing_register, name="register"),
     path(
         "register/<int:year>.<str:fmt>",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +17,7 @@ from ita.accounts import second_factor
 from ita.documents.emblem import MAX_BYTES as MAX_EMBLEM_BYTES
 from ita.history.models import EventKind
 from ita.organisations import membership
-from ita.organisations.models import Organisation, Position
+from ita.organisations.models import Organisation
 from ita.organisations.selectors import emblem_of
 from measures import checks
 from memos import (
@@ -29,6 +29,8 @@ from memos import (
     selectors,
     services,
 )
+from memos.checks import memo_year_checks
+from memos.drafting import memo_defaults
 from memos.drafts import (
     clear_autosave,
     keep_post,
@@ -104,22 +106,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _new_memo_initial(request: HttpRequest, position: Position) -> dict[str, Any]:
-    user = request.user
-    assert user.is_authenticated  # memo_new is login_required
-    organisation = position.organisation
-    mayor = organisation.positions.filter(role=Position.Role.MAYOR).first()
-    unit = position.unit.strip()
-    return {
-        "unit_name": f"{unit} {organisation.name}".strip(),
-        "unit_phone": organisation.phone,
-        "letter_code": organisation.letter_code,
-        "addressee": mayor.title if mayor else "",
-        "signature_name": user.get_full_name(),
-        "signature_position": position.title,
-    }
-
-
 @login_required_keeping_post()
 @require_http_methods(["GET", "POST"])
 def memo_new(request: HttpRequest) -> HttpResponse:
@@ -146,7 +132,7 @@ def memo_new(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         kept = take_kept_post(request)
-        form = MemoForm(initial=kept or _new_memo_initial(request, position))
+        form = MemoForm(initial=kept or memo_defaults(request.user, position))
         status = 200
     return render(
         request,
@@ -230,14 +216,7 @@ def _render_detail(
     is_author = memo.author_id == user.pk
     # The attached report's checks (measures.checks), shown to the author before sending; each
     # links to the form that fixes it and comes back here.
-    report_checks = []
-    if can_edit and memo.report_year is not None:
-        report_checks = checks.report_checks(
-            memo.organisation,
-            memo.report_year,
-            memo.date or today,
-            next_url=_detail_path(memo.pk),
-        )
+    report_checks = author_checks(memo, today, next_url=_detail_path(memo.pk)) if can_edit else []
     return render(
         request,
         "memos/detail.html",
@@ -265,6 +244,20 @@ def _render_detail(
         },
         status=status,
     )
+
+
+def author_checks(memo: Memo, today: dt.date, *, next_url: str) -> list[checks.Check]:
+    """What the author should fix before sending, each with the form that fixes it: the memo's
+    own checks (``memos.checks``), then those of the yearly report it carries."""
+    found = [
+        checks.Check("memo_year", message, reverse("memos:edit", args=[memo.pk]), "memo", memo.pk)
+        for message in memo_year_checks(memo)
+    ]
+    if memo.report_year is not None and memo.implementation_id is None:
+        found += checks.report_checks(
+            memo.organisation, memo.report_year, memo.date or today, next_url=next_url
+        )
+    return found
 
 
 def _decisions(step: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
@@ -386,14 +379,7 @@ def memo_send(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"number": memo.number_display, "state": memo.get_state_display()},
             )
             return redirect("memos:detail", pk=pk)
-    report_checks = []
-    if memo.report_year is not None:
-        report_checks = checks.report_checks(
-            memo.organisation,
-            memo.report_year,
-            memo.date or today,
-            next_url=reverse("memos:send", args=[pk]),
-        )
+    report_checks = author_checks(memo, today, next_url=reverse("memos:send", args=[pk]))
     return render(
         request,
         "memos/send.html",
@@ -505,9 +491,12 @@ def memo_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if reason:
         raise PermissionDenied(reason)
     if request.method == "POST":
-        publication = publishing.memo_publish_report(memo=memo, actor=request.user)
+        publishing.memo_publish_report(memo=memo, actor=request.user)
         messages.success(request, _("The report is published."))
-        year = publication.assessment.year.year
+        assert memo.report_year is not None  # publish_refusal
+        year = memo.report_year.year
+        if memo.implementation_id is not None:
+            return redirect("implementation_published", memo.organisation_id, year)
         return redirect("report_published", memo.organisation_id, year)
     return render(
         request,

@@ -197,3 +197,29 @@ class RegisterDoc:
     organisation: str
     year: int
     rows: tuple[RegisterRow, ...]
+
+
+@dataclass(frozen=True)
+class DoneRow:
+    """One measure in the implementation report: what was done about it, as printed."""
+
+    title: str
+    done: str
+    when: str
+    evidence: tuple[str, ...]
+    status: str
+    result: str
+
+
+@dataclass(frozen=True)
+class ImplementationDoc:
+    """What an organisation did about its measures of a year (รายงานผลการดำเนินการตามมาตรการ),
+    over a period: the second half of the ITA cycle, carried by its own memo."""
+
+    organisation: str
+    year: int
+    period: str
+    summary: str
+    author_name: str
+    author_position: str
+    rows: tuple[DoneRow, ...]

@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from ita.documents.data import MemoDoc, RegisterDoc, ReportDoc
+from ita.documents.data import ImplementationDoc, MemoDoc, RegisterDoc, ReportDoc
 from ita.documents.engine import Resource, render
 
 # Official documents are Thai whatever the reader's interface language.
@@ -52,6 +52,11 @@ def memo_html(memo: MemoDoc, report: ReportDoc | None = None, *, report_part: st
 def report_part_html(report: ReportDoc) -> str:
     """The report as the part of a memo's document that follows the memo (to freeze it)."""
     return _render("pdf/_report.html", {"report": report})
+
+
+def implementation_part_html(report: ImplementationDoc) -> str:
+    """What was done about the measures, as the part of a memo's document after the memo."""
+    return _render("pdf/_implementation.html", {"report": report})
 
 
 def report_html(report: ReportDoc) -> str:

@@ -8,6 +8,7 @@ transaction and applies everything or nothing.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -33,6 +34,7 @@ from ita.imports.checking import (
 from ita.imports.describe import later_changes, user_name, when
 from ita.imports.matching import Directory, province_key
 from ita.imports.models import ImportBatch, ImportRow
+from ita.imports.notices import scores_arrived
 from ita.organisations.models import (
     Organisation,
     Province,
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 _T = TypeVar("_T")
+logger = logging.getLogger(__name__)
 
 # Rows checked per step: small enough for a page to report progress, large enough to be quick.
 CHUNK = 2000
@@ -444,6 +447,12 @@ def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
             comment=locked.file_name,
             data={"counts": locked.counts, "sha256": locked.checksum, "year": locked.year},
         )
+    # Committed: the members of each organisation it scored are told (not before: a failed
+    # apply tells nobody). The import stands whatever happens to the news.
+    try:
+        scores_arrived(batch=locked, actor=actor)
+    except Exception:
+        logger.exception("import %s: the members could not be told", locked.pk)
     return locked
 
 

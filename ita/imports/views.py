@@ -56,6 +56,8 @@ def _get_batch(pk: int) -> ImportBatch:
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
     latest = AssessmentYear.objects.order_by("-year").values_list("year", flat=True).first()
+    # Each year's tables come once the year is over: the next one is what arrives.
+    following = latest + 1 if latest else 2564
     page_error = ""
     if request.method == "POST":
         try:
@@ -63,7 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
             valid = form.is_valid()
         except RequestDataTooBig:
             # Pasted text beyond Django's request limit: say so instead of a bare 400.
-            form = ImportUploadForm(initial={"year": latest or 2564})
+            form = ImportUploadForm(initial={"year": following})
             page_error = _("The pasted text is too large. Upload it as a CSV or XLSX file instead.")
             valid = False
         if valid:
@@ -84,7 +86,7 @@ def index(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("imports:detail", pk=batch.pk)
     else:
-        form = ImportUploadForm(initial={"year": (latest or 2564)})
+        form = ImportUploadForm(initial={"year": following})
     batches = list(
         ImportBatch.objects.select_related("province", "created_by", "applied_by").defer(
             "table", "resolutions"

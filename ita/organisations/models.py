@@ -367,3 +367,53 @@ class ActingAppointment(models.Model):
                     }
                 }
             )
+
+
+class NoticeQuerySet(models.QuerySet["Notice"]):
+    def unread(self) -> NoticeQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notice(models.Model):
+    """News for one member, shown on their desk beside the e-mail that brings the same news
+    (``ita.organisations.notices``): a year's scores have arrived, and the like."""
+
+    class Kind(models.TextChoices):
+        SCORES = "scores", _("Scores arrived")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name=_("recipient"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # What the notice is about (e.g. the year of the scores): one notice per recipient and key.
+    key = models.CharField(_("key"), max_length=60)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "organisation", "kind", "key"], name="notice_once"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.subject}"

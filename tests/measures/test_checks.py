@@ -117,4 +117,5 @@ def test_a_fix_form_never_returns_to_another_site(client, demo) -> None:
     m = Measure.objects.get(table=2)
     data = {"title": m.title, "table": "1", "next": "https://evil.example/"}
     response = client.post(f"/measures/{m.pk}/edit/", data)
-    assert response["Location"] == f"/measures/{m.pk}/"
+    # Not the other site: back to the report, at the measure (measure forms return to it).
+    assert response["Location"] == f"/measures/report/{demo.home.pk}/2564/#measure-{m.pk}"

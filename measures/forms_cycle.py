@@ -1,0 +1,130 @@
+"""The cycle's forms: the year's OIT checklist items, the period of what was done, and what was
+done about each measure with the evidence files to publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ita.lib.fields import ThaiMonthField
+from ita.results.models import AssessmentYear, Indicator
+from measures import cycle, implementation
+from measures.models import OitItem
+
+
+class OitItemsForm(forms.Form):
+    reviewed = forms.BooleanField(
+        label=gettext_lazy("I have checked the list against the year's published checklist"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, items: list[OitItem], year: AssessmentYear, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        indicators = Indicator.objects.filter(year=year).order_by("number")
+        for item in items:
+            p = f"item-{item.pk}-"
+            self.fields[p + "number"] = forms.IntegerField(
+                label=_("Number"), min_value=1, max_value=999, initial=item.number
+            )
+            self.fields[p + "name"] = forms.CharField(
+                label=_("Name"), max_length=300, initial=item.name
+            )
+            self.fields[p + "indicator"] = forms.ModelChoiceField(
+                label=_("Indicator"),
+                queryset=indicators,
+                required=False,
+                initial=item.indicator_id,
+            )
+            self.fields[p + "group"] = forms.CharField(
+                label=_("Sub-indicator"), max_length=200, required=False, initial=item.group
+            )
+            self.fields[p + "from_report"] = forms.BooleanField(
+                label=_("Answered by the published report"),
+                required=False,
+                initial=item.from_report,
+            )
+            self.fields[p + "from_implementation"] = forms.BooleanField(
+                label=_("Answered by the published implementation report"),
+                required=False,
+                initial=item.from_implementation,
+            )
+
+    def rows(self) -> list[tuple[OitItem, list[forms.BoundField]]]:
+        names = ("number", "name", "indicator", "group", "from_report", "from_implementation")
+        return [(i, [self[f"item-{i.pk}-{n}"] for n in names]) for i in self.items]
+
+    def data_for(self) -> dict[int, cycle.ItemData]:
+        d = self.cleaned_data
+        return {
+            i.pk: cycle.ItemData(
+                number=d[f"item-{i.pk}-number"],
+                name=d[f"item-{i.pk}-name"],
+                indicator=d[f"item-{i.pk}-indicator"],
+                group=d[f"item-{i.pk}-group"],
+                from_report=d[f"item-{i.pk}-from_report"],
+                from_implementation=d[f"item-{i.pk}-from_implementation"],
+            )
+            for i in self.items
+        }
+
+
+class PeriodForm(forms.Form):
+    start_month = ThaiMonthField(label=gettext_lazy("First month"))
+    end_month = ThaiMonthField(label=gettext_lazy("Last month"))
+
+
+class DoneForm(forms.Form):
+    summary = forms.CharField(
+        label=gettext_lazy("Summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Printed before the table; optional."),
+    )
+
+    def __init__(self, *args: Any, rows: list[implementation.EntryRow], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.entry_rows = rows
+        for r in rows:
+            e, p = r.entry, f"entry-{r.entry.pk}-"
+            self.fields[p + "done"] = forms.CharField(
+                label=_("What was done"),
+                required=False,
+                initial=e.done,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.fields[p + "when"] = forms.CharField(
+                label=_("When"), required=False, max_length=200, initial=e.when
+            )
+            self.fields[p + "result"] = forms.CharField(
+                label=_("Result"),
+                required=False,
+                initial=e.result,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[p + "evidence"] = forms.MultipleChoiceField(
+                label=_("Publish these evidence files with the report"),
+                required=False,
+                choices=[(str(f.pk), f.original_name) for f in r.evidence],
+                initial=[str(pk) for pk in r.public],
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    def rows(self) -> list[tuple[implementation.EntryRow, list[forms.BoundField]]]:
+        names = ("done", "when", "result", "evidence")
+        return [(r, [self[f"entry-{r.entry.pk}-{n}"] for n in names]) for r in self.entry_rows]
+
+    def entries(self) -> dict[int, implementation.EntryData]:
+        d = self.cleaned_data
+        return {
+            r.entry.pk: implementation.EntryData(
+                done=d[f"entry-{r.entry.pk}-done"],
+                when=d[f"entry-{r.entry.pk}-when"],
+                result=d[f"entry-{r.entry.pk}-result"],
+                evidence=[int(i) for i in d[f"entry-{r.entry.pk}-evidence"]],
+            )
+            for r in self.entry_rows
+        }
