@@ -36,15 +36,29 @@ from measures.models import (
 )
 
 
-def default_period(measures: Sequence[Measure], today: dt.date) -> tuple[dt.date, dt.date]:
-    """From the first month of the measures to the last month they run, but not past this
-    month (what was done is reported up to now); this month alone without periods."""
+def default_period(
+    measures: Sequence[Measure], today: dt.date, worked: Sequence[dt.date] = ()
+) -> tuple[dt.date, dt.date]:
+    """From the first month the measures run or were worked on (``worked``: the days of their
+    progress updates) to this month, or to the last month they run when that is over; never
+    before the last update."""
     this_month = periods.first_of_month(today)
     starts = [m.start_month for m in measures if m.start_month]
     ends = [m.end_month for m in measures if m.end_month]
-    start = min(starts, default=this_month)
-    end = min(max(ends, default=this_month), this_month)
+    months = [periods.first_of_month(d) for d in worked]
+    start = min([*starts, *months], default=this_month)
+    end = max([min(max(ends, default=this_month), this_month), *months])
     return start, max(start, end)
+
+
+def worked_days(measures: Sequence[Measure]) -> list[dt.date]:
+    """The days progress was recorded on the measures (one query)."""
+    return [
+        timezone.localdate(at)
+        for at in ProgressUpdate.objects.filter(measure__in=list(measures)).values_list(
+            "created_at", flat=True
+        )
+    ]
 
 
 def _in_period(day: dt.date, start: dt.date, end: dt.date) -> bool:
@@ -136,7 +150,7 @@ def implementation_draft(
             % {"year": assessment.year.year}
         )
     if start_month is None or end_month is None:
-        start_month, end_month = default_period(measures, today)
+        start_month, end_month = default_period(measures, today, worked_days(measures))
     start, end = _check_period(start_month, end_month)
     report = ImplementationReport.objects.filter(assessment=assessment).first()
     created = report is None

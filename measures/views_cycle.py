@@ -185,7 +185,9 @@ def implementation_page(request: HttpRequest, org_id: int, year: int) -> HttpRes
     start, end = (
         (report.start_month, report.end_month)
         if report
-        else implementation.default_period(measures, timezone.localdate())
+        else implementation.default_period(
+            measures, timezone.localdate(), implementation.worked_days(measures)
+        )
     )
     return render(
         request,
@@ -211,17 +213,21 @@ def implementation_page(request: HttpRequest, org_id: int, year: int) -> HttpRes
 def implementation_draft(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     """Draft (again) what was done from the measures' progress, for the period chosen."""
     assessment = _get_assessment_for_member(request, org_id, year)
-    form = PeriodForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-        return redirect(_done_url(org_id, year))
+    start = end = None  # without a period (the desk's button): the one the measures suggest
+    if "start_month" in request.POST:
+        form = PeriodForm(request.POST)
+        if not form.is_valid():
+            errors = form.errors.values()
+            messages.error(request, " ".join(str(e) for errs in errors for e in errs))
+            return redirect(_done_url(org_id, year))
+        start, end = form.cleaned_data["start_month"], form.cleaned_data["end_month"]
     try:
         implementation.implementation_draft(
             assessment=assessment,
             actor=request.user,
             today=timezone.localdate(),
-            start_month=form.cleaned_data["start_month"],
-            end_month=form.cleaned_data["end_month"],
+            start_month=start,
+            end_month=end,
         )
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))

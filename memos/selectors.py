@@ -26,7 +26,9 @@ from django.utils.translation import pgettext_lazy
 from ita.history.models import Event, EventKind
 from ita.history.services import AnyUser
 from ita.lib.thai import arabic_digits
+from ita.organisations import membership
 from ita.organisations.models import Notice, Organisation, Position
+from ita.results.models import Assessment
 from memos import access
 from memos.models import Attachment, Memo, OutgoingRegister, SignOff, State, Urgency
 
@@ -284,9 +286,11 @@ class Desk:
     drafts: list[Memo]
     events: list[Event]
     notices: list[Notice] = field(default_factory=list)  # news for the user: unread first
+    reports: list[Assessment] = field(default_factory=list)  # their latest reports
 
 
 DESK_SIZE = 20
+DESK_REPORTS = 3
 
 
 def desk(user: AnyUser) -> Desk:
@@ -336,4 +340,10 @@ def desk(user: AnyUser) -> Desk:
         drafts=list(authored(user).filter(state=State.DRAFT)[:DESK_SIZE]),
         events=events,
         notices=notices,
+        reports=list(
+            Assessment.objects.filter(organisation_id__in=membership.organisation_ids(user))
+            .select_related("organisation", "year", "implementation")
+            .annotate(kept=Count("measures", filter=Q(measures__draft=False)))
+            .order_by("-year__year", "organisation__name")[:DESK_REPORTS]
+        ),
     )

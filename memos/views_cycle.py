@@ -3,11 +3,14 @@ user lands after logging in (an executive on what waits for him)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,6 +26,8 @@ from memos.models import Memo, State
 
 # A memo still on its way (or back with its author) carries its report: no second one is drafted.
 OPEN_STATES = (State.DRAFT, State.RETURNED, *Memo.STEP_STATES)
+# A decision this recent still waits for its author to publish the report (older: the desk).
+RECENT = dt.timedelta(days=30)
 
 
 @login_required
@@ -44,6 +49,7 @@ def landing(request: HttpRequest) -> HttpResponse:
             state=State.DECIDED,
             outcome__in=access.PUBLISHABLE_OUTCOMES,
             report_year__isnull=False,
+            decided_at__gte=timezone.now() - RECENT,
         )
         .select_related("organisation", "report_year")
         .order_by("-decided_at")[:3]

@@ -108,8 +108,11 @@ def test_the_pages_offer_each_step_its_own_phrases(client, org) -> None:
     mayor = bring_to(org, "mayor")
     client.force_login(org["mayor"])
     html = client.get(reverse("memos:detail", args=[mayor.pk])).content.decode()
-    for phrase in ("ทราบ", "อนุมัติ", "ไม่อนุมัติ"):
+    # The mayor's phrases complement the decision's word (printed before them), never repeat it.
+    for phrase in ("ดำเนินการตามเสนอ", "แจ้งผู้เกี่ยวข้องถือปฏิบัติ", "ให้ทบทวนใหม่"):
         assert f'data-phrase="{phrase}"' in html
+    for word in ("ทราบ", "อนุมัติ", "ไม่อนุมัติ"):
+        assert f'data-phrase="{word}"' not in html
     assert 'data-phrase="เห็นควรอนุมัติ"' not in html
 
 

@@ -1,0 +1,282 @@
+"""A whole year of the ITA cycle in Chromium, every click, fill, tick and upload counted.
+
+A year the demo does not have (2565, imported for the demo's province), so nothing here is tuned
+to the demo's own data: the administrator imports it; the legal officer is told, prepares the
+report, writes its memo and sends it; the four executives sign (the mayor on a 390×844 phone,
+from the login page); the legal officer publishes; progress on two measures with evidence; the
+implementation report is drafted, carried by its memo, signed by the four and published with
+the one evidence file chosen. The test prints the counts and holds them to the issue's limits:
+the legal officer's first half at most 30 actions (logins included), the implementation report
+at most 15, the mayor's decision at most 5.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from ita.demo.seed import DEMO_PASSWORD
+from ita.organisations.models import Notice
+from measures.models import (
+    Evidence,
+    Finding,
+    ImplementationReport,
+    Measure,
+    PublishedImplementation,
+    PublishedReport,
+)
+from memos.models import Memo, State
+from tests.imports.helpers import indicator_csv
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+YEAR = 2565
+# สุโสะ's scores of the walk's year (not the demo's): the lowest of each tool are 2, 8 and 10.
+SCORES = [
+    Decimal(v)
+    for v in (
+        "97.50",
+        "88.10",
+        "96.00",
+        "93.40",
+        "99.00",
+        "91.20",
+        "90.75",
+        "86.30",
+        "94.00",
+        "81.25",
+    )
+]
+PHONE = {"width": 390, "height": 844}
+
+
+def png(colour: int) -> bytes:
+    """A real 1×1 PNG: evidence is a picture of an activity, not a name."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    raw = zlib.compress(bytes([0, colour, colour, colour]))
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+class Walk:
+    """The page, with every action a person takes counted under who takes it."""
+
+    def __init__(self, page, counts: Counter) -> None:
+        self.page = page
+        self.counts = counts
+        self.who = ""
+
+    def _count(self) -> None:
+        self.counts[self.who] += 1
+
+    def click(self, selector: str, *, loads: bool = True) -> None:
+        self._count()
+        if loads:
+            with self.page.expect_navigation():
+                self.page.click(selector)
+        else:
+            self.page.click(selector)
+
+    def fill(self, selector: str, value: str) -> None:
+        self._count()
+        self.page.fill(selector, value)
+
+    def check(self, selector: str) -> None:
+        self._count()
+        self.page.check(selector)
+
+    def upload(self, selector: str, files: list) -> None:
+        self._count()
+        self.page.set_input_files(selector, files)
+
+    def login(self, who: str, username: str) -> None:
+        """From the login page (reached by its address, not counted): name, password, submit."""
+        self.who = who
+        self.page.goto("/accounts/login/")
+        self.fill("#id_username", username)
+        self.fill("#id_password", DEMO_PASSWORD)
+        self.click("#login-form button[type=submit]")
+
+    def logout(self) -> None:
+        with self.page.expect_navigation():
+            self.page.click("form[action='/accounts/logout/'] button")
+
+
+def _sign(walk: Walk, memo: Memo, phone_context) -> None:
+    """The head, deputy and clerk each land on the memo and agree; the mayor, on a phone,
+    lands on it, taps through to the decision and approves."""
+    for username in ("head", "deputy", "clerk"):
+        walk.login(username, username)
+        assert walk.page.url.endswith(f"/memos/{memo.pk}/"), walk.page.url
+        walk.click("button[name=action][value=forward]")
+        walk.logout()
+    mayor = Walk(phone_context.new_page(), walk.counts)
+    mayor.login(f"mayor {memo.pk}", "mayor")
+    page = mayor.page
+    assert page.url.endswith(f"/memos/{memo.pk}/"), page.url
+    # The memo's text first on the phone; the decision after it, one tap from the top.
+    paper, decide = (
+        page.locator(".memo-paper").bounding_box(),
+        page.locator("#decide").bounding_box(),
+    )
+    assert paper["y"] < decide["y"]
+    mayor.click(".jump a", loads=False)
+    page.wait_for_function(
+        "() => document.querySelector('#decide').getBoundingClientRect().top < 200"
+    )
+    mayor.click("button[name=action][value=approved]")
+    page.close()
+    memo.refresh_from_db()
+    assert memo.state == State.DECIDED and memo.outcome == "approved"
+
+
+def test_a_whole_year_import_report_memo_signoffs_publication_and_what_was_done(
+    browser, live_server, demo, tmp_media, tmp_path
+) -> None:
+    home = demo.home
+    counts: Counter = Counter()
+    context = browser.new_context(locale="th-TH", base_url=live_server.url)
+    context.set_default_timeout(30_000)
+    phone = browser.new_context(
+        locale="th-TH", base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    phone.set_default_timeout(30_000)
+    walk = Walk(context.new_page(), counts)
+    page = walk.page
+
+    # The administrator imports the year's indicator scores for the province.
+    table = tmp_path / "trang-2565.csv"
+    table.write_bytes(indicator_csv([("องค์การบริหารส่วนตำบลสุโสะ", "ปะเหลียน", "ตรัง", SCORES, None)]))
+    walk.login("admin", "admin")
+    walk.click("text=นำเข้าข้อมูล")
+    assert page.input_value("#id_year") == str(YEAR)  # the next year, not the last known
+    walk.upload("#id_file", [str(table)])
+    walk.click("#import-form button[type=submit]")
+    page.wait_for_selector("form[action$='/commit/'] button")
+    walk.click("form[action$='/commit/'] button")
+    page.wait_for_selector(".messages li.success")
+    walk.logout()
+
+    # The year opened itself: its members are told, in the app and by mail.
+    legal = demo.users["legal"]
+    assert Notice.objects.filter(recipient=legal, organisation=home, key=f"scores-{YEAR}").exists()
+    assert any(str(YEAR) in m.subject and legal.email in m.to for m in mail.outbox)
+
+    # The legal officer's first half.
+    walk.login("legal: first half", "legal")
+    assert page.url.endswith("/memos/desk/"), page.url
+    walk.click(".notices button")
+    assert page.url.endswith(f"/measures/report/{home.pk}/{YEAR}/"), page.url
+    walk.click("form[action$='/prepare/'] button")
+    findings = Finding.objects.filter(assessment__organisation=home, assessment__year__year=YEAR)
+    assert sorted(f.indicator.number for f in findings) == [2, 8, 10]
+    measures = list(
+        Measure.objects.kept().filter(assessment__organisation=home, assessment__year__year=YEAR)
+    )
+    assert len(measures) == 3 and all(m.findings.count() == 1 for m in measures)
+    assert page.locator("#checks.ok").count() == 1, page.locator("#checks").inner_text()
+    walk.click(f"form[action='/memos/from-report/{home.pk}/{YEAR}/'] button")
+    memo = Memo.objects.get(organisation=home, report_year__year=YEAR)
+    assert "๒๕๖๕" in memo.subject and "๒๕๖๕" in memo.body
+    assert "ตัวชี้วัดที่ ๒" in memo.body  # the flagged indicators, from the year's figures
+    walk.click("form[action$='/send/'] button[type=submit]")
+    assert page.locator(".report-checks li").count() == 0
+    walk.click("form[method=post][action$='/send/'] button[type=submit]")
+    memo.refresh_from_db()
+    assert memo.state == State.HEAD
+    walk.logout()
+
+    _sign(walk, memo, phone)
+
+    walk.login("legal: first half", "legal")
+    assert page.url.endswith(f"/memos/{memo.pk}/"), page.url  # what waits: publishing
+    walk.click(f"a[href='/memos/{memo.pk}/publish/']")
+    walk.click("main form[method=post] button[type=submit]")
+    assert page.url.endswith(f"/organisations/{home.pk}/reports/{YEAR}/")
+    assert PublishedReport.objects.filter(
+        assessment__organisation=home, assessment__year__year=YEAR
+    ).exists()
+
+    # Progress on two measures, with evidence (counted apart: it is the year's work).
+    walk.who = "progress"
+    files = []
+    for k, measure in enumerate(measures[:2]):
+        evidence = tmp_path / f"กิจกรรม-{k + 1}.png"
+        evidence.write_bytes(png(40 + k))
+        files.append(evidence)
+        page.goto(f"/measures/{measure.pk}/")
+        walk.fill("#id_note", f"ดำเนินกิจกรรมตามมาตรการที่ {k + 1} แล้ว")
+        walk.upload("#id_files", [str(evidence)])
+        if k == 0:
+            walk.check("#id_marks_done")
+        walk.click("#updates button[type=submit]")
+    walk.logout()
+
+    # The implementation report, its memo, and publication.
+    walk.login("legal: implementation report", "legal")
+    walk.click(f"form[action='/measures/report/{home.pk}/{YEAR}/done/draft/'] button")
+    report = ImplementationReport.objects.get(
+        assessment__organisation=home, assessment__year__year=YEAR
+    )
+    assert report.entries.count() == 3
+    chosen = Evidence.objects.get(original_name=files[0].name)
+    walk.check(f"input[type=checkbox][value='{chosen.pk}']")
+    walk.click("#done-form button[formaction]")
+    done_memo = Memo.objects.get(organisation=home, implementation=report)
+    assert "๒๕๖๕" in done_memo.subject
+    walk.click("form[action$='/send/'] button[type=submit]")
+    walk.click("form[method=post][action$='/send/'] button[type=submit]")
+    walk.logout()
+
+    _sign(walk, done_memo, phone)
+
+    walk.login("legal: implementation report", "legal")
+    assert page.url.endswith(f"/memos/{done_memo.pk}/"), page.url
+    walk.click(f"a[href='/memos/{done_memo.pk}/publish/']")
+    walk.click("main form[method=post] button[type=submit]")
+    assert page.url.endswith(f"/organisations/{home.pk}/reports/{YEAR}/implementation/")
+    published = PublishedImplementation.objects.get(report=report)
+    assert list(published.evidence.all()) == [chosen]
+    text = page.locator("main").inner_text()
+    assert files[0].name in text and "ดำเนินกิจกรรมตามมาตรการที่ ๑ แล้ว" in text
+    # The chosen file is public; the other is not.
+    other = Evidence.objects.get(original_name=files[1].name)
+    base = f"/organisations/{home.pk}/reports/{YEAR}/implementation/evidence"
+    anonymous = browser.new_context(base_url=live_server.url)
+    assert anonymous.request.get(f"{base}/{chosen.pk}/").status == 200
+    assert anonymous.request.get(f"{base}/{other.pk}/").status == 404
+    # Beside the first report, on the organisation's public page.
+    assert (
+        anonymous.request.get(f"/organisations/{home.pk}/")
+        .text()
+        .count(f"/reports/{YEAR}/implementation/")
+        == 1
+    )
+    anonymous.close()
+    phone.close()
+    context.close()
+
+    mayor_counts = {k: v for k, v in counts.items() if k.startswith("mayor")}
+    print("\nActions counted in the year's walk (every click, fill, tick and upload):")
+    for who, n in counts.items():
+        print(f"  {who}: {n}")
+    first_half = counts["legal: first half"]
+    second_half = counts["legal: implementation report"]
+    print(f"legal officer, first half (logins included): {first_half} (limit 30)")
+    print(f"legal officer, implementation report (logins included): {second_half} (limit 15)")
+    print(
+        f"mayor's decision from the login page at 390×844: {sorted(mayor_counts.values())} (limit 5)"
+    )
+    assert first_half <= 30
+    assert second_half <= 15
+    assert all(n <= 5 for n in mayor_counts.values())
