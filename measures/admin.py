@@ -9,12 +9,15 @@ from measures import services
 from measures.models import (
     Evidence,
     Finding,
+    ImplementationEntry,
+    ImplementationReport,
     Measure,
     MeasureStep,
     MeasureTemplate,
     OitItem,
     OitStatus,
     ProgressUpdate,
+    PublishedImplementation,
     PublishedReport,
     ReminderSent,
 )
@@ -160,4 +163,45 @@ class PublishedReportAdmin(ReadOnlyAdmin):
     list_select_related = ["assessment__organisation", "assessment__year"]
     list_filter = ["assessment__year"]
     search_fields = ["assessment__organisation__name", "memo_number", "memo_subject"]
+    exclude = ["report_html"]
+
+
+class ImplementationEntryInline(ReadOnlyMixin, admin.TabularInline):
+    model = ImplementationEntry
+    fields = ["order", "measure", "status", "when", "done", "result"]
+    extra = 0
+
+
+@admin.register(ImplementationReport)
+class ImplementationReportAdmin(ReadOnlyAdmin):
+    """What was done in a year, written by its author on the organisation's pages (through
+    ``measures.services``), never here."""
+
+    list_display = ["assessment", "start_month", "end_month", "created_by", "updated_at"]
+    list_select_related = ["assessment__organisation", "assessment__year", "created_by"]
+    list_filter = ["assessment__year"]
+    search_fields = ["assessment__organisation__name"]
+    inlines = [ImplementationEntryInline]
+
+
+@admin.register(ImplementationEntry)
+class ImplementationEntryAdmin(ReadOnlyAdmin):
+    list_display = ["report", "order", "measure", "status"]
+    list_select_related = [
+        "report__assessment__organisation",
+        "report__assessment__year",
+        "measure",
+    ]
+    list_filter = ["status"]
+    search_fields = ["measure__title", "report__assessment__organisation__name"]
+
+
+@admin.register(PublishedImplementation)
+class PublishedImplementationAdmin(ReadOnlyAdmin):
+    """Written by publishing an implementation report's decided memo, never here."""
+
+    list_display = ["report", "memo_number", "decision", "decided_on", "published_at"]
+    list_select_related = ["report__assessment__organisation", "report__assessment__year"]
+    list_filter = ["report__assessment__year"]
+    search_fields = ["report__assessment__organisation__name", "memo_number", "memo_subject"]
     exclude = ["report_html"]

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ita.history.admin import PublishesMixin
-from ita.lib.admin import URL_FIELDS, ServiceAdminMixin
+from ita.lib.admin import URL_FIELDS, ReadOnlyAdmin, ServiceAdminMixin
 from ita.organisations import services
 from ita.organisations.models import (
     ActingAppointment,
     District,
     DistrictAlias,
+    Notice,
     Organisation,
     OrganisationAlias,
     Position,
@@ -159,3 +160,13 @@ class ActingAppointmentAdmin(ServiceAdminMixin, admin.ModelAdmin):
     search_fields = ["position__title", "position__organisation__name", "user__username"]
     list_select_related = ["position__organisation", "user"]
     autocomplete_fields = ["position", "user"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    """News on a member's desk, written by ``ita.organisations.notices``, never here."""
+
+    list_display = ["created_at", "recipient", "organisation", "kind", "subject", "read_at"]
+    list_select_related = ["recipient", "organisation"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["subject", "recipient__username", "organisation__name"]

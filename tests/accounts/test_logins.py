@@ -142,6 +142,7 @@ def test_every_user_can_change_their_password(client) -> None:
 
 def test_a_password_is_reset_through_a_link_by_e_mail_in_thai(client, settings) -> None:
     settings.SITE_URL = "https://ita.example.go.th"
+    settings.SITE_URL_SET = True
     user = make_user("somchai")
     response = client.post("/accounts/password/reset/", {"email": "somchai@example.org"})
     assert response.status_code == 302
