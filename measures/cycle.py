@@ -23,10 +23,12 @@ from django.utils.translation import gettext as _
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
 from ita.lib.thai import clean_text
+from ita.organisations.models import Position
 from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore
 from measures import periods, services
 from measures.models import Finding, Measure, MeasureTemplate, OitItem
 from measures.selectors import IndicatorLine, lowest_indicators
+from measures.template_texts import UNIT
 
 # The drafted issue for a flagged indicator (document text: Thai, edited by the author).
 FINDING_TEXT = (
@@ -61,6 +63,21 @@ def oit_checklist_open(*, year: AssessmentYear, actor: Actor) -> int:
         return 0
 
 
+def default_unit(assessment: Assessment, actor: Actor) -> str:
+    """Who answers for a drafted measure when no template names a unit: the author's own unit
+    in the organisation, else the clerk's office every local government has (the templates'
+    unit). A measure is never drafted without one; the author edits it."""
+    own = (
+        Position.objects.held_by(actor)
+        .filter(organisation_id=assessment.organisation_id)
+        .exclude(unit="")
+        .order_by("pk")
+        .values_list("unit", flat=True)
+        .first()
+    )
+    return own or UNIT
+
+
 @transaction.atomic
 def report_prepare(*, assessment: Assessment, actor: Actor, today: dt.date) -> Prepared:
     """Draft the report from the scores: for each tool's lowest indicator, a finding (unless it
@@ -73,6 +90,7 @@ def report_prepare(*, assessment: Assessment, actor: Actor, today: dt.date) -> P
         Measure.objects.filter(assessment=assessment).prefetch_related("indicators", "findings")
     )
     templates = list(MeasureTemplate.objects.filter(active=True).order_by("pk"))
+    unit = default_unit(assessment, actor)
     start = periods.add_months(periods.first_of_month(today), 1)
     for line in lines:
         indicator = line.indicator
@@ -102,7 +120,7 @@ def report_prepare(*, assessment: Assessment, actor: Actor, today: dt.date) -> P
         data = services.MeasureData(
             title=template.title if template else _("Improve %(name)s") % {"name": indicator.name},
             steps=template.step_lines() if template else [],
-            responsible_unit=template.responsible_unit if template else "",
+            responsible_unit=(template.responsible_unit if template else "") or unit,
             start_month=start,
             end_month=periods.add_months(start, max(template.months if template else 3, 1) - 1),
             follow_up=template.follow_up if template else "",

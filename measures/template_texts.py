@@ -5,6 +5,8 @@ responsible, a three-month period, followed up by a performance report). Indicat
 the seed's own measures; the others follow the same pattern for the rest of the method's indicators.
 """
 
+from typing import Any
+
 UNIT = "สำนักปลัดฯ"
 FOLLOW_UP = "รายงานผลการดำเนินงาน"
 
@@ -111,3 +113,20 @@ TEMPLATES: list[tuple[str, int, str, list[str]]] = [
         ],
     ),
 ]
+
+
+def shipped(model: Any) -> list[Any]:
+    """The shipped templates as unsaved rows of ``model`` (the migration's historical model or
+    the real one): one list for the first migration and the demo loader alike."""
+    return [
+        model(
+            tool=tool,
+            indicator_number=number,
+            title=title,
+            steps="\n".join(steps),
+            responsible_unit=UNIT,
+            follow_up=FOLLOW_UP,
+            months=3,
+        )
+        for tool, number, title, steps in TEMPLATES
+    ]

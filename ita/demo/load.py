@@ -18,6 +18,7 @@ COUNTRY = (Province, District, Subdistrict)
 def load_all() -> dict[str, int]:
     """The results and people, the report's findings, the memo, then the rest of the report;
     then the memo decided as it went in 2564, beside a fresh draft."""
+    measures.templates_restore()
     counts = seed.load()
     measures.load_findings()
     counts.update(memos.load())

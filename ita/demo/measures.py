@@ -12,7 +12,8 @@ from django.db import transaction
 from ita.demo.seed import HOME_NAME
 from ita.results.models import Assessment, AssessmentYear
 from measures import services
-from measures.models import Finding, OitItem, OitStatus
+from measures.models import Finding, MeasureTemplate, OitItem, OitStatus
+from measures.template_texts import shipped
 
 # The seed's issues to improve, recognition errors mended: (tool, indicator number, text).
 HOME_FINDINGS = [
@@ -148,6 +149,15 @@ def load_findings() -> None:
         Finding(assessment=home_2564, tool=tool, indicator=indicators[n], text=text, order=k)
         for k, (tool, n, text) in enumerate(HOME_FINDINGS)
     )
+
+
+def templates_restore() -> int:
+    """The measure templates a fresh install has (migration 0002), if the table is empty: a
+    reset (or a test's flush) erases them with the rest, and "prepare this year's report" and
+    "suggest measures" draft from them."""
+    if MeasureTemplate.objects.exists():
+        return 0
+    return len(MeasureTemplate.objects.bulk_create(shipped(MeasureTemplate)))
 
 
 @transaction.atomic

@@ -2,23 +2,12 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from measures.template_texts import FOLLOW_UP, TEMPLATES, UNIT
+    from measures.template_texts import shipped
 
     MeasureTemplate = apps.get_model("measures", "MeasureTemplate")
     if MeasureTemplate.objects.exists():
         return
-    MeasureTemplate.objects.bulk_create(
-        MeasureTemplate(
-            tool=tool,
-            indicator_number=number,
-            title=title,
-            steps="\n".join(steps),
-            responsible_unit=UNIT,
-            follow_up=FOLLOW_UP,
-            months=3,
-        )
-        for tool, number, title, steps in TEMPLATES
-    )
+    MeasureTemplate.objects.bulk_create(shipped(MeasureTemplate))
 
 
 class Migration(migrations.Migration):

@@ -90,6 +90,19 @@ def test_load_demo_reset_keeps_the_country_with_its_ids(demo) -> None:
     assert Province.objects.get(name="ตรัง").region == 9
 
 
+@pytest.mark.django_db(transaction=True)  # the reset truncates tables: not inside a transaction
+def test_load_demo_reset_gives_back_the_shipped_measure_templates(demo) -> None:
+    """The templates are the product's (migration 0002), not the demo's: after a reset the demo
+    drafts its measures from them as a fresh install would."""
+    from measures.models import MeasureTemplate
+    from measures.template_texts import TEMPLATES, UNIT
+
+    MeasureTemplate.objects.all().delete()
+    call_command("load_demo", "--reset", stdout=StringIO())
+    assert MeasureTemplate.objects.count() == len(TEMPLATES)
+    assert set(MeasureTemplate.objects.values_list("responsible_unit", flat=True)) == {UNIT}
+
+
 def test_the_computed_total_subqueries_join_nothing_but_the_indicator() -> None:
     """Each row's subquery reads its scores by index; a join there made PostgreSQL crawl."""
     sql = str(Assessment.objects.with_computed_total().order_by().query)
