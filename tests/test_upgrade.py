@@ -99,6 +99,12 @@ NEW_MODELS = {
     # The decided memo stored once, signed (pdf-sign), and the signers' certificates.
     ("memos", "memoarchive"),
     ("memos", "signingcertificate"),
+    # The cycle's second half (issue 24): what was done, its entries and its publication; the
+    # members' notices.
+    ("measures", "implementationreport"),
+    ("measures", "implementationentry"),
+    ("measures", "publishedimplementation"),
+    ("organisations", "notice"),
 }
 FULL_CHAIN = ["head", "deputy", "clerk", "mayor"]
 # The columns that leave or join a moved table.
@@ -109,9 +115,11 @@ ADDED_COLUMNS = {
     "province": {"code"},  # the gazetteer's codes (organisations.0003)
     "district": {"code"},
     "importbatch": {"findings"},
-    "memos_memo": {"urgency", "verify_code"},  # urgency badges; the PDFs' verification codes
     "ita_assessmentyear": {"confirmed"},  # methods per year as data (tables)
-    "measures_oititem": {"from_report"},
+    "measures_oititem": {"from_report", "from_implementation", "to_review"},
+    "measures_measure": {"carried_from_id"},  # a measure carried forward from last year
+    # Urgency badges, the PDFs' verification codes, the implementation report a memo carries.
+    "memos_memo": {"urgency", "verify_code", "implementation_id"},
 }
 # Values the snapshot itself writes in both runs (its logins), not compared.
 SNAPSHOT_WRITES = {"auth_user": {"last_login"}}
