@@ -105,6 +105,9 @@ class OrganisationAdmin(PublishesMixin, ServiceAdminMixin, admin.ModelAdmin):
     list_select_related = ["district__province"]
     autocomplete_fields = ["district"]
     inlines = [AliasInline, PositionInline]
+    # The emblem is made safe at upload by its own service (organisation_set_emblem), on the
+    # organisation's emblem page; a file saved here would be printed unchecked.
+    readonly_fields = ["emblem"]
     formfield_overrides = URL_FIELDS
     inline_services = {Position: (_save_position, _delete_position)}
 

@@ -50,7 +50,10 @@ def organisation_set_emblem(
 ) -> Organisation:
     """Replace (or, with ``data=None``, remove) the emblem printed on the organisation's memos.
 
-    The file is checked first (``ita.documents.emblem.check_emblem``): a bad file changes nothing.
+    The file is made safe first (``ita.documents.emblem.check_emblem``: a bounded PNG made in a
+    child process under a CPU and memory budget), and that PNG is what is stored and printed; a
+    file refused changes nothing. The one way an emblem is set: the memos' emblem page, the
+    organisation's own pages and the data migration of older files all call it.
     """
     checked = check_emblem(data, filename) if data is not None else None
     old_name = organisation.emblem.name if organisation.emblem else ""
@@ -58,7 +61,7 @@ def organisation_set_emblem(
         organisation.emblem = ""
         organisation.save(update_fields=["emblem"])
     else:
-        name = f"org{organisation.pk}.{checked.extension}"
+        name = checked.stored_name(f"org{organisation.pk}")
         try:
             organisation.emblem.save(name, ContentFile(checked.data), save=False)
         except OSError as exc:  # a full or read-only media folder: nothing changes
@@ -75,7 +78,11 @@ def organisation_set_emblem(
         organisation_id=organisation.pk,
         obj=organisation,
         comment=(organisation.emblem.name or "") if checked else "",
-        data={"removed": checked is None, "type": checked.mime_type if checked else ""},
+        data={
+            "removed": checked is None,
+            "type": checked.mime_type if checked else "",
+            "sha256": checked.sha256 if checked else "",
+        },
     )
     return organisation
 

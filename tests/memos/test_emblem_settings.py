@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from ita.documents.emblem import CheckedEmblem, check_drawable
+from ita.documents.emblem import check_emblem
 from ita.history.models import Event
 from ita.organisations.models import ActingAppointment, Organisation
 
@@ -55,7 +55,10 @@ def test_the_clerk_or_head_of_office_uploads_a_png_and_the_history_records_it(
     assert client.get(_url(org)).status_code == 200
     response = _upload(client, org, "garuda.png", _png())
     assert response.status_code == 302
-    assert _emblem(org) == f"emblems/org{org.organisation.pk}.png"
+    # Stored as the PNG made of it, named by its SHA-256 (what is stored is what prints).
+    assert (
+        _emblem(org) == f"emblems/org{org.organisation.pk}-{check_emblem(_png()).sha256[:16]}.png"
+    )
     event = Event.objects.get(action="organisation.emblem")
     assert event.actor == org[role]
     image = client.get(f"{_url(org)}image/")
@@ -66,7 +69,7 @@ def test_the_clerk_or_head_of_office_uploads_a_png_and_the_history_records_it(
 def test_an_svg_is_accepted_and_shown_on_the_page(client, org, tmp_media) -> None:
     client.force_login(org["clerk"])
     _upload(client, org, "garuda.svg", SVG)
-    assert _emblem(org).endswith(".svg")
+    assert _emblem(org).endswith(".png")  # drawn once, at upload
     page = client.get(_url(org)).content.decode()
     assert f'src="{_url(org)}image/"' in page
 
@@ -227,10 +230,13 @@ def test_a_hostile_svg_is_refused_in_thai_and_nothing_is_stored(
     assert not tmp_media.exists() or not any(tmp_media.rglob("*"))
 
 
-def test_an_emblem_that_cannot_be_drawn_in_time_is_refused() -> None:
-    """The last guard, drawing it once in a child process: the bomb, past the static checks."""
-    bomb = CheckedEmblem(_use_bomb(), "image/svg+xml", "svg")
+def test_an_emblem_that_cannot_be_made_within_its_budget_is_refused(monkeypatch) -> None:
+    """The last guard, making it in a child process: the bomb, past the static checks."""
+    from ita.documents import emblem
+
+    monkeypatch.setattr(emblem, "MAX_USES", 10_000)
+    monkeypatch.setattr(emblem, "MAX_DRAWN", 10**9)
+    monkeypatch.setattr(emblem, "MAX_USE_DEPTH", 100)
     with pytest.raises(ValidationError, match="ไม่สามารถวาดภาพได้|นานเกินไป"):
-        check_drawable(bomb, cpu_seconds=2)
-    small = CheckedEmblem(SVG, "image/svg+xml", "svg")
-    assert check_drawable(small) == small
+        check_emblem(_use_bomb(levels=9), "bomb.svg", cpu_seconds=2)
+    assert check_emblem(SVG, "small.svg").mime_type == "image/png"

@@ -2,6 +2,7 @@
 asks which register numbers it; quick phrases fit their step and decision; urgency."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -179,11 +180,13 @@ def test_urgency_is_typed_shown_filtered_and_printed_in_red(client, org) -> None
     assert [m.pk for m in found] == [memo.pk]
     doc = documents.memo_doc(fresh(memo))
     assert doc.urgency == "ด่วนที่สุด"
-    from ita.documents import render
+    from ita.documents import engine, render
     from ita.documents.extract import pdftotext
 
     html = render.memo_html(doc)
-    assert 'class="urgency"' in html and "color: #d00000" in html
+    assert '<p class="urgency">ด่วนที่สุด</p>' in html
+    css = (engine.static_dir() / "pdf" / "document.css").read_text()
+    assert re.search(r"^\.urgency \{[^}]*color: #d00000", css, re.M)
     text = pdftotext(render.memo_pdf(doc))
     assert text.index("ด่วนที่สุด") < text.index("บันทึกข้อความ")
 

@@ -36,8 +36,9 @@ def test_a_png_is_accepted() -> None:
     assert (checked.mime_type, checked.extension) == ("image/png", "png")
 
 
-def test_a_plain_svg_with_internal_references_is_accepted() -> None:
-    assert check_emblem(SVG, "garuda.svg").mime_type == "image/svg+xml"
+def test_a_plain_svg_with_internal_references_is_accepted_as_the_png_it_draws() -> None:
+    checked = check_emblem(SVG, "garuda.svg")
+    assert (checked.mime_type, checked.data[:8]) == ("image/png", b"\x89PNG\r\n\x1a\n")
 
 
 @pytest.mark.parametrize(
@@ -127,8 +128,8 @@ def test_a_bad_emblem_changes_nothing(tmp_media) -> None:
             actor=None,
         )
     organisation = Organisation.objects.get(pk=organisation.pk)
-    assert organisation.emblem.name.endswith(".svg")
-    assert emblem_of(organisation).data == SVG
+    assert organisation.emblem.name.endswith(".png")
+    assert emblem_of(organisation).data == check_emblem(SVG).data
     assert Event.objects.filter(action="organisation.emblem").count() == 1
 
 

@@ -1,0 +1,187 @@
+"""The rules of ISO 19005-2/-3 (PDF/A-2b, PDF/A-3b) that our documents can break, checked with
+pikepdf: the validators on PyPI wrap veraPDF, a Java program these machines do not have, so the
+rules veraPDF applies to what WeasyPrint, the text-layer fix, the emblem and pyHanko write are
+checked here, each named by its clause.
+
+``violations(pdf)`` lists every breach found ([] for a conforming file); ``assert_pdfa(pdf)``
+fails naming them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pikepdf
+from fontTools.ttLib import TTFont
+
+_PDFAID = re.compile(rb"pdfaid:part[>=\"']+\s*(\d)")
+_CONFORMANCE = re.compile(rb"pdfaid:conformance[>=\"']+\s*([ABU])", re.I)
+
+
+def _name(value: object) -> str:
+    return str(value) if value is not None else ""
+
+
+def _images(pdf: pikepdf.Pdf):
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image":
+            yield obj
+
+
+def _fonts(pdf: pikepdf.Pdf):
+    seen = set()
+    for page in pdf.pages:
+        resources = page.obj.get("/Resources", {})
+        for _key, font in dict(resources.get("/Font", {})).items():
+            if font.objgen in seen:
+                continue
+            seen.add(font.objgen)
+            yield font
+
+
+def _glyph_codes(pdf: pikepdf.Pdf, font_key: pikepdf.Name, page: pikepdf.Page) -> set[int]:
+    """Every two-byte code shown in ``font_key`` on ``page`` (Type0 fonts, Identity-H)."""
+    codes: set[int] = set()
+    current = None
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "Tf":
+            current = operands[0]
+        elif current == font_key and op in ("Tj", "TJ", "'", '"'):
+            strings = operands[0] if op == "TJ" else operands[-1:]
+            for item in strings:
+                if isinstance(item, pikepdf.String):
+                    raw = bytes(item)
+                    codes.update(
+                        int.from_bytes(raw[i : i + 2], "big") for i in range(0, len(raw) - 1, 2)
+                    )
+    return codes
+
+
+def violations(data: bytes) -> list[str]:
+    found: list[str] = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root
+        # 6.6.2.1 / 6.6.4: XMP metadata in the catalogue, claiming the part and conformance.
+        metadata = root.get("/Metadata")
+        xmp = metadata.read_bytes() if metadata is not None else b""
+        part, conformance = _PDFAID.search(xmp), _CONFORMANCE.search(xmp)
+        if part is None or part.group(1) not in (b"2", b"3"):
+            found.append("6.6.4: no PDF/A-2 or -3 identification in the XMP metadata")
+        if conformance is None:
+            found.append("6.6.4: no conformance level in the XMP metadata")
+        # 6.1.3: no encryption; a file identifier in the trailer.
+        if pdf.is_encrypted:
+            found.append("6.1.3: encrypted")
+        if "/ID" not in pdf.trailer:
+            found.append("6.1.3: no /ID in the trailer")
+        # 6.2.3: an output intent with its ICC profile (device colour spaces need one).
+        intents = [i for i in root.get("/OutputIntents", []) if i.get("/S") == "/GTS_PDFA1"]
+        profile_ok = bool(intents) and "/DestOutputProfile" in intents[0]
+        if not profile_ok:
+            found.append("6.2.3: no GTS_PDFA1 output intent with a DestOutputProfile")
+        rgb_intent = profile_ok and int(intents[0].DestOutputProfile.get("/N", 0)) == 3
+        # 6.2.8: images: no /Interpolate true, no /Alternates, no /OPI; colour as the intent.
+        for image in _images(pdf):
+            if image.get("/Interpolate") is True or _name(image.get("/Interpolate")) == "true":
+                found.append(f"6.2.8: image {image.objgen} has /Interpolate true")
+            for key in ("/Alternates", "/OPI"):
+                if key in image:
+                    found.append(f"6.2.8: image {image.objgen} has {key}")
+            space = _name(image.get("/ColorSpace"))
+            if space == "/DeviceRGB" and not rgb_intent:
+                found.append(f"6.2.4.3: image {image.objgen} is DeviceRGB without an RGB intent")
+            if space == "/DeviceCMYK":
+                found.append(f"6.2.4.3: image {image.objgen} is DeviceCMYK")
+            if int(image.get("/BitsPerComponent", 8)) not in (1, 2, 4, 8, 16):
+                found.append(f"6.2.8: image {image.objgen} has an invalid BitsPerComponent")
+        # 6.2.11: fonts embedded, widths as the program has them, no .notdef shown.
+        for page in pdf.pages:
+            resources = page.obj.get("/Resources", {})
+            for key, font in dict(resources.get("/Font", {})).items():
+                found.extend(_font_violations(pdf, pikepdf.Name(key), font, page))
+        # 6.1.7 and 6.1.13: no JavaScript, no actions that launch or reach outside.
+        names = root.get("/Names", {})
+        if "/JavaScript" in names or "/AA" in root or "/OpenAction" in root:
+            found.append("6.6.1: the catalogue has JavaScript or automatic actions")
+        # 6.3.2-3: annotations print, are not hidden, and have an appearance when they show.
+        for page in pdf.pages:
+            for annot in page.obj.get("/Annots", []):
+                flags = int(annot.get("/F", 0))
+                if _name(annot.get("/Subtype")) == "/Popup":
+                    continue
+                if not flags & 4 or flags & (1 | 2 | 32):
+                    found.append(f"6.3.2: annotation {annot.objgen} flags {flags}")
+                rect = [float(v) for v in annot.get("/Rect", [0, 0, 0, 0])]
+                visible = rect[2] - rect[0] > 0 and rect[3] - rect[1] > 0
+                if visible and "/AP" not in annot:
+                    found.append(f"6.3.3: annotation {annot.objgen} has no appearance")
+    return sorted(set(found))
+
+
+def _font_violations(
+    pdf: pikepdf.Pdf, key: pikepdf.Name, font: pikepdf.Dictionary, page: pikepdf.Page
+) -> list[str]:
+    found: list[str] = []
+    subtype = _name(font.get("/Subtype"))
+    if subtype == "/Type3":
+        return found
+    descendant = font.DescendantFonts[0] if subtype == "/Type0" else font
+    descriptor = descendant.get("/FontDescriptor")
+    name = _name(font.get("/BaseFont"))
+    program = None
+    if descriptor is not None:
+        program = next(
+            (descriptor[k] for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in descriptor),
+            None,
+        )
+    if program is None:
+        return [f"6.2.11.4.1: font {name} is not embedded"]
+    if subtype != "/Type0":
+        return found
+    if _name(descendant.get("/Subtype")) == "/CIDFontType2" and "/CIDToGIDMap" not in descendant:
+        found.append(f"6.2.11.3.2: font {name} has no CIDToGIDMap")
+    encoding = font.get("/Encoding")
+    codes = _glyph_codes(pdf, key, page)
+    if isinstance(encoding, pikepdf.Stream):
+        # A CMap of its own: which codes show CID 0, the .notdef glyph.
+        text = encoding.read_bytes().decode("latin-1")
+        notdef = {
+            int(code, 16)
+            for code, cid in re.findall(r"<([0-9a-fA-F]+)>\s+(\d+)", text)
+            if int(cid) == 0
+        }
+        shown = codes & notdef
+    else:
+        shown = codes & {0}
+    if shown:
+        found.append(f"6.2.11.8: font {name} shows .notdef ({len(shown)} codes)")
+    # 6.2.11.5: the widths in the font dictionary are those of the embedded program.
+    if _name(descendant.get("/Subtype")) == "/CIDFontType2":
+        ttf = TTFont(io.BytesIO(program.read_bytes()), lazy=True)
+        upem = ttf["head"].unitsPerEm
+        order = ttf.getGlyphOrder()
+        metrics = ttf["hmtx"].metrics
+        widths = list(descendant.get("/W", []))
+        i = 0
+        while i < len(widths):
+            first = int(widths[i])
+            if isinstance(widths[i + 1], pikepdf.Array):
+                pairs = [(first + k, float(w)) for k, w in enumerate(widths[i + 1])]
+                i += 2
+            else:
+                pairs = [(c, float(widths[i + 2])) for c in range(first, int(widths[i + 1]) + 1)]
+                i += 3
+            for cid, width in pairs:
+                if cid not in codes or cid >= len(order):
+                    continue
+                actual = metrics[order[cid]][0] * 1000 / upem
+                if abs(actual - width) > 1:
+                    found.append(f"6.2.11.5: font {name} glyph {cid} width {width} != {actual}")
+    return found
+
+
+def assert_pdfa(pdf: bytes) -> None:
+    found = violations(pdf)
+    assert found == [], "not PDF/A: " + "; ".join(found[:20])
