@@ -373,6 +373,12 @@ PDF_RENDER_SLOTS = env_int("PDF_RENDER_SLOTS", max(1, (os.cpu_count() or 2) // 2
 PDF_RENDER_WAIT = float(env_int("PDF_RENDER_WAIT_MS", 500)) / 1000
 PDF_RENDER_RETRY_SECONDS = env_int("PDF_RENDER_RETRY_SECONDS", 3)
 RENDER_LOCK_DIR = Path(os.environ.get("RENDER_LOCK_DIR", "/tmp/ita-render-slots"))
+# /verify/ reads uploaded PDFs in a child process each (ita.documents.inspection): VERIFY_SLOTS at
+# once on a machine (lock files in RENDER_LOCK_DIR/verify); another waits VERIFY_WAIT_MS, then is
+# told to try again. Files per client address: VERIFY_FILES_PER_MINUTE, counted per clock minute.
+VERIFY_SLOTS = env_int("VERIFY_SLOTS", 1)
+VERIFY_WAIT = float(env_int("VERIFY_WAIT_MS", 2000)) / 1000
+VERIFY_FILES_PER_MINUTE = env_int("VERIFY_FILES_PER_MINUTE", 20)
 # Applying or reverting an import (thousands of rows, seconds each) runs IMPORT_SLOTS at once on
 # a machine (lock files in RENDER_LOCK_DIR/imports); another waits IMPORT_WAIT_MS, then is told to
 # try again, with nothing changed. Previews are checked in short steps and need no slot.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,20 +24,26 @@ from memos.models import SigningCertificate
 
 # A PKCS#12 file is a few kilobytes; anything far larger is not one.
 MAX_CERTIFICATE_BYTES = 256 * 1024
-# /verify/ is public: a code costs a few queries, a file a read by poppler and pyHanko. Files are
-# limited per client address (a holder checks one or two; a script hammering it waits a minute).
-VERIFY_FILES_PER_MINUTE = 20
 
 
-def _too_many_files(request: HttpRequest) -> bool:
+def _wait_for_files(request: HttpRequest) -> int:
+    """Seconds until this address may check another file (0: now). /verify/ is public: a code
+    costs a few queries, a file a child process. Files are counted per client address and per
+    clock minute: the count starts again at the next minute, whatever was tried meanwhile (a
+    counter whose expiry each try renewed kept an address out for the cache's whole day)."""
     # The address the lockout counts too: REMOTE_ADDR, or the one the first of PROXY_COUNT
     # proxies saw (a client's own X-Forwarded-For is never trusted).
-    key = f"verify-files:{client_ip(request)}"
-    cache.add(key, 0, 60)
+    now = time.time()
+    minute = int(now // 60)
+    key = f"verify-files:{client_ip(request)}:{minute}"
+    cache.add(key, 0, 120)
     try:
-        return cache.incr(key) > VERIFY_FILES_PER_MINUTE
+        count = cache.incr(key)
     except ValueError:  # expired between add and incr
-        return False
+        return 0
+    if count <= settings.VERIFY_FILES_PER_MINUTE:
+        return 0
+    return max(1, math.ceil((minute + 1) * 60 - now))
 
 
 @login_required
@@ -102,14 +111,18 @@ def verify(request: HttpRequest) -> HttpResponse:
     file_result = None
     asked = ""
     status = 200
+    retry_after = 0
     if request.method == "POST":
         if form.is_valid() and form.cleaned_data["file"]:
             upload = form.cleaned_data["file"]
-            if _too_many_files(request):
+            wait = _wait_for_files(request)
+            if wait:
                 form.add_error(
-                    "file", _("Too many files checked from here in a minute: wait a minute.")
+                    "file",
+                    _("Too many files checked from here this minute: try again in %(seconds)s s.")
+                    % {"seconds": wait},
                 )
-                status = 429
+                status, retry_after = 429, wait
             elif (upload.size or 0) > settings.MAX_UPLOAD_BYTES:
                 form.add_error(
                     "file",
@@ -118,9 +131,17 @@ def verify(request: HttpRequest) -> HttpResponse:
                 )
                 status = 400
             else:
-                file_result = verification.by_file(upload.read())
-                result = file_result.memo
-                asked = "file"
+                try:
+                    file_result = verification.by_file(upload.read())
+                except verification.Busy:
+                    form.add_error(
+                        "file",
+                        _("Other files are being checked right now: try again in a few seconds."),
+                    )
+                    status, retry_after = 503, 5
+                else:
+                    result = file_result.memo
+                    asked = "file"
         elif form.is_valid() and form.cleaned_data["code"]:
             asked = form.cleaned_data["code"]
             result = verification.by_code(asked)
@@ -141,4 +162,6 @@ def verify(request: HttpRequest) -> HttpResponse:
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
     return response

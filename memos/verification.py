@@ -13,22 +13,20 @@ import datetime as dt
 import hashlib
 import logging
 import re
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
-from ita.documents import signing
+from ita.documents import inspection, signing
+from ita.lib import slots
 from memos import archive, documents
 from memos.models import Memo, MemoArchive, SignOff, State
 
 logger = logging.getLogger(__name__)
 
 CODE = re.compile(r"\b([23456789A-HJKMNP-Z]{5})-?([23456789A-HJKMNP-Z]{5})\b")
-# Reading a file's first page must not hold a request for long.
-TEXT_TIMEOUT_SECONDS = 10
 
 
 def normalise_code(text: str) -> str:
@@ -66,6 +64,10 @@ class Finding:
     changed_after_signing: bool = False
     archive: MemoArchive | None = None
     archive_intact: bool | None = None  # the stored file still has its recorded SHA-256
+
+    @property
+    def archive_test_only(self) -> bool:
+        return self.archive is not None and signing.TEST_ONLY in self.archive.signer
 
 
 def _memo(code: str) -> Memo | None:
@@ -127,59 +129,110 @@ def by_code(text: str) -> Finding | None:
 
 
 @dataclass(frozen=True)
+class SignatureFinding:
+    """One signature in an uploaded file, as ``/verify/`` words it: who signed, who vouches for
+    the signer's certificate, when, and whether a timestamp proves when."""
+
+    found: inspection.FoundSignature
+    trusted: bool  # made with the certificate the stored file of this memo was signed with
+
+    @property
+    def signer(self) -> str:
+        return self.found.signer
+
+    @property
+    def test_only(self) -> bool:
+        return signing.TEST_ONLY in self.found.signer
+
+    @property
+    def self_signed(self) -> bool:
+        return self.found.self_signed
+
+    @property
+    def vouched(self) -> bool:
+        """A certificate someone else issued (not self-signed, not a test one)."""
+        return not self.self_signed and not self.test_only
+
+    @property
+    def intact(self) -> bool:
+        return self.found.intact and self.found.valid
+
+    @property
+    def ok(self) -> bool:
+        return self.intact and self.trusted and self.found.whole_file
+
+
+@dataclass(frozen=True)
 class FileFinding:
-    readable: bool  # a PDF pyHanko can read
+    readable: bool  # a PDF we could read within the limits
     sha256: str
     memo: Finding | None = None
     same_as_decided: bool = False  # byte for byte the stored file of a decided memo
-    signatures: tuple[signing.SignatureCheck, ...] = field(default_factory=tuple)
+    signatures: tuple[SignatureFinding, ...] = field(default_factory=tuple)
+    refusal: inspection.Refusal | None = None
+    validation_data: bool = False
 
     @property
     def signatures_ok(self) -> bool:
         return bool(self.signatures) and all(s.ok for s in self.signatures)
 
 
-def _first_page_text(pdf: bytes) -> str:
-    """The first page's text (poppler), or "" when it cannot be read in time."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
-        Path(file.name).write_bytes(pdf)
-        try:
-            return subprocess.run(
-                ["pdftotext", "-f", "1", "-l", "1", "-q", file.name, "-"],
-                check=False,
-                capture_output=True,
-                text=True,
-                timeout=TEXT_TIMEOUT_SECONDS,
-            ).stdout
-        except (OSError, subprocess.TimeoutExpired):
-            return ""
+class Busy(Exception):
+    """Every slot for checking files on this machine is taken."""
+
+
+# How many codes of a file's first page are looked up (in one query).
+MAX_CODES = 50
+
+
+def _memo_by_codes(text: str) -> Memo | None:
+    """The memo of the first code on the page that is one: one query, whatever the page holds."""
+    codes = list(dict.fromkeys(normalise_code(m.group(0)) for m in CODE.finditer(text)))
+    codes = [c for c in codes if c][:MAX_CODES]
+    if not codes:
+        return None
+    found = {
+        m.verify_code: m
+        for m in Memo.objects.select_related("organisation").filter(verify_code__in=codes)
+    }
+    return next((found[c] for c in codes if c in found), None)
 
 
 def by_file(pdf: bytes) -> FileFinding:
-    """What an uploaded PDF is: which memo, whether it is the decided file, its signatures."""
+    """What an uploaded PDF is: which memo, whether it is the decided file, its signatures.
+
+    The file is counted before it is parsed and parsed in a child process within a budget
+    (``ita.documents.inspection``), at most ``VERIFY_SLOTS`` at once on a machine (``Busy``
+    when none frees within ``VERIFY_WAIT``).
+    """
     digest = hashlib.sha256(pdf).hexdigest()
     stored = (
         MemoArchive.objects.select_related("memo", "memo__organisation")
         .filter(sha256=digest)
         .first()
     )
-    memo = stored.memo if stored is not None else None
-    if memo is None and pdf.startswith(b"%PDF"):
-        codes = [normalise_code(m.group(0)) for m in CODE.finditer(_first_page_text(pdf))]
-        memo = next((m for m in (_memo(c) for c in codes) if m is not None), None)
-    roots: list[bytes] = []
-    if memo is not None:
-        known = stored or archive.archive_of(memo)
-        if known is not None and known.signed:
-            roots.append(bytes(known.certificate))
     try:
-        checks = tuple(signing.check_signatures(pdf, roots))
-    except ValueError:
-        return FileFinding(readable=False, sha256=digest)
+        with slots.slot(
+            Path(settings.RENDER_LOCK_DIR) / "verify",
+            settings.VERIFY_SLOTS,
+            wait=settings.VERIFY_WAIT,
+        ):
+            read = inspection.inspect(pdf)
+    except slots.Busy:
+        raise Busy from None
+    if not read.readable or read.refusal is not None:
+        return FileFinding(readable=read.readable, sha256=digest, refusal=read.refusal)
+    memo = stored.memo if stored is not None else _memo_by_codes(read.first_page_text)
+    known = stored if stored is not None else (archive.archive_of(memo) if memo else None)
+    certificate = bytes(known.certificate) if known is not None and known.signed else b""
     return FileFinding(
         readable=True,
         sha256=digest,
         memo=finding(memo) if memo is not None else None,
         same_as_decided=stored is not None,
-        signatures=checks,
+        signatures=tuple(
+            SignatureFinding(s, trusted=bool(certificate) and s.certificate == certificate)
+            for s in read.signatures
+        ),
+        validation_data=read.validation_data,
     )

@@ -5,6 +5,7 @@ Each is made here, from nothing but the standard library and Pillow, so a test s
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zlib
@@ -126,7 +127,8 @@ def many_signature_fields_pdf(count: int = 1000) -> bytes:
     return _pdf(objects)
 
 
-def compression_bomb_pdf(megabytes: int = 1024) -> bytes:
+@functools.cache
+def compression_bomb_pdf(megabytes: int = 256) -> bytes:
     """A PDF whose one content stream inflates to ``megabytes`` MB from about 1 MB."""
     packer = zlib.compressobj(9)
     block = b" " * (1024 * 1024)
