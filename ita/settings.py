@@ -373,6 +373,13 @@ PDF_RENDER_SLOTS = env_int("PDF_RENDER_SLOTS", max(1, (os.cpu_count() or 2) // 2
 PDF_RENDER_WAIT = float(env_int("PDF_RENDER_WAIT_MS", 500)) / 1000
 PDF_RENDER_RETRY_SECONDS = env_int("PDF_RENDER_RETRY_SECONDS", 3)
 RENDER_LOCK_DIR = Path(os.environ.get("RENDER_LOCK_DIR", "/tmp/ita-render-slots"))
+# The decided memo's signature is timestamped by this RFC 3161 timestamp authority (PAdES-B-T);
+# TIMESTAMP_ROOTS, a PEM file of the certificates its own chains to, lets the validation data be
+# embedded too (B-LT); TIMESTAMP_FETCH_REVOCATION lets pyHanko fetch the chains' revocation data.
+# Without TIMESTAMP_URL the signature is PAdES-B-B, and the memo page says so.
+TIMESTAMP_URL = os.environ.get("TIMESTAMP_URL", "")
+TIMESTAMP_ROOTS = os.environ.get("TIMESTAMP_ROOTS", "")
+TIMESTAMP_FETCH_REVOCATION = env_bool("TIMESTAMP_FETCH_REVOCATION", False)
 # /verify/ reads uploaded PDFs in a child process each (ita.documents.inspection): VERIFY_SLOTS at
 # once on a machine (lock files in RENDER_LOCK_DIR/verify); another waits VERIFY_WAIT_MS, then is
 # told to try again. Files per client address: VERIFY_FILES_PER_MINUTE, counted per clock minute.

@@ -20,11 +20,16 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from pyhanko.sign.timestamps import TimestampRequestError
 
 from ita.documents import render, signing
 from ita.history.models import EventKind
@@ -51,23 +56,48 @@ def _load(memo_id: int) -> Memo | None:
     )
 
 
-def _sign(memo: Memo, pdf: bytes) -> tuple[bytes, bytes, str]:
-    """``pdf`` signed with the organisation's certificate, with that certificate (DER) and its
-    subject; the PDF unchanged and no certificate when the organisation has none valid today."""
+class SigningDelayed(RuntimeError):
+    """The timestamp authority did not answer: the memo is stored signed once it does (the
+    archiving task retries with back-off; a download asks to try again)."""
+
+
+def timestamp_authority() -> signing.TimestampAuthority | None:
+    """The configured RFC 3161 authority (``TIMESTAMP_URL``), or None: signatures are B-B."""
+    if not settings.TIMESTAMP_URL:
+        return None
+    roots: tuple[bytes, ...] = ()
+    if settings.TIMESTAMP_ROOTS:
+        pem = Path(settings.TIMESTAMP_ROOTS).read_bytes()
+        roots = tuple(
+            c.public_bytes(serialization.Encoding.DER) for c in x509.load_pem_x509_certificates(pem)
+        )
+    return signing.TimestampAuthority(
+        settings.TIMESTAMP_URL, roots, fetch=settings.TIMESTAMP_FETCH_REVOCATION
+    )
+
+
+def _sign(memo: Memo, pdf: bytes) -> tuple[bytes, bytes, str, str]:
+    """``pdf`` signed with the organisation's certificate, with that certificate (DER), its
+    subject and the signature's PAdES level; the PDF unchanged and no certificate when the
+    organisation has none valid today."""
     row = SigningCertificate.objects.filter(organisation=memo.organisation).first()
     if row is None or not (row.not_before <= timezone.now() <= row.not_after):
-        return pdf, b"", ""
+        return pdf, b"", "", ""
     credentials = credentials_of(memo.organisation)
     if credentials is None:
         logger.error("memo %s: the signing key of %s cannot be opened", memo.pk, memo.organisation)
-        return pdf, b"", ""
-    signed = signing.sign_pdf(
-        pdf,
-        credentials,
-        reason=f"บันทึกข้อความ ที่ {memo.number_display} รหัสตรวจสอบ {memo.verify_code}",
-        location=memo.organisation.name,
-    )
-    return signed, credentials.der(), credentials.subject
+        return pdf, b"", "", ""
+    try:
+        signed = signing.sign_document(
+            pdf,
+            credentials,
+            reason=f"บันทึกข้อความ ที่ {memo.number_display} รหัสตรวจสอบ {memo.verify_code}",
+            location=memo.organisation.name,
+            authority=timestamp_authority(),
+        )
+    except TimestampRequestError as error:
+        raise SigningDelayed(f"memo {memo.pk}: no timestamp: {error}") from error
+    return signed.pdf, credentials.der(), credentials.subject, signed.level
 
 
 def memo_archive(memo_id: int) -> MemoArchive | None:
@@ -82,7 +112,7 @@ def memo_archive(memo_id: int) -> MemoArchive | None:
     memo = _load(memo_id)
     if memo is None or memo.state != State.DECIDED:
         return None
-    pdf, certificate, signer = _sign(memo, documents.memo_pdf(memo))
+    pdf, certificate, signer, level = _sign(memo, documents.memo_pdf(memo))
     digest = hashlib.sha256(pdf).hexdigest()
     archive = MemoArchive(
         memo=memo,
@@ -91,6 +121,7 @@ def memo_archive(memo_id: int) -> MemoArchive | None:
         content_hash=memo.content_hash(),
         certificate=certificate,
         signer=signer[:300],
+        signature_level=level,
     )
     # The whole PDF is in memory before storage sees it; read back and compared before the row
     # that serves it is written: a file cut short by a crash is never served.
@@ -106,7 +137,7 @@ def memo_archive(memo_id: int) -> MemoArchive | None:
                 action=EventKind.MEMO_ARCHIVE,
                 organisation_id=memo.organisation_id,
                 obj=memo,
-                data={"sha256": digest, "size": len(pdf), "signed_by": signer},
+                data={"sha256": digest, "size": len(pdf), "signed_by": signer, "level": level},
             )
     except IntegrityError:
         archive.file.delete(save=False)  # another run stored it first: theirs stands
@@ -197,6 +228,7 @@ class Record:
     archive: MemoArchive | None
     has_certificate: bool
     certificate_is_test: bool
+    timestamp_authority: bool  # a TIMESTAMP_URL is configured: signatures will be B-T
 
 
 def record_of(memo: Memo, signoffs: list[SignOff] | None = None) -> Record:
@@ -208,4 +240,5 @@ def record_of(memo: Memo, signoffs: list[SignOff] | None = None) -> Record:
         archive=archive_of(memo) if memo.state == State.DECIDED else None,
         has_certificate=certificate is not None,
         certificate_is_test=certificate is not None and certificate.self_signed,
+        timestamp_authority=bool(settings.TIMESTAMP_URL),
     )

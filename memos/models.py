@@ -467,6 +467,9 @@ class MemoArchive(models.Model):
     # which key signed it. Empty when the organisation had no certificate (stored unsigned).
     certificate = models.BinaryField(_("signing certificate"), blank=True, default=b"")
     signer = models.CharField(_("signed by (certificate)"), max_length=300, blank=True)
+    # The PAdES level of its signature: B-B (no timestamp authority configured), B-T (with an
+    # RFC 3161 timestamp), B-LT (and the data to validate it after the certificate expires).
+    signature_level = models.CharField(_("signature level"), max_length=8, blank=True)
     created_at = models.DateTimeField(_("archived"), auto_now_add=True)
 
     class Meta:
@@ -479,6 +482,10 @@ class MemoArchive(models.Model):
     @property
     def signed(self) -> bool:
         return bool(self.certificate)
+
+    @property
+    def timestamped(self) -> bool:
+        return self.signature_level in ("B-T", "B-LT")
 
 
 class SigningCertificate(models.Model):

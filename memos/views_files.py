@@ -53,7 +53,8 @@ def memo_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
                 settings.RENDER_LOCK_DIR, settings.PDF_RENDER_SLOTS, wait=settings.PDF_RENDER_WAIT
             ),
         )
-    except slots.Busy:
+    except (slots.Busy, archive.SigningDelayed):
+        # Every render slot taken, or the timestamp authority not answering yet: try again.
         return _render_busy(request, back=_detail_path(pk))
     except CatalogueMissing as error:
         # Not translatable by definition: the message carries its Thai itself.

@@ -64,6 +64,8 @@ def signatures(pdf: bytes, most: int) -> tuple[list[dict], bool]:
     from pyhanko.sign.validation import validate_pdf_signature  # noqa: PLC0415
     from pyhanko_certvalidator import ValidationContext  # noqa: PLC0415
 
+    from ita.documents.signing import covers_whole_file  # noqa: PLC0415
+
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     embedded = list(reader.embedded_signatures)
     if len(embedded) > most:
@@ -92,7 +94,6 @@ def signatures(pdf: bytes, most: int) -> tuple[list[dict], bool]:
             found.append(item)
             continue
         certificate = status.signing_cert
-        coverage = getattr(status, "coverage", None)
         item.update(
             signer=_name(certificate),
             certificate=certificate.dump().hex() if certificate is not None else "",
@@ -101,7 +102,7 @@ def signatures(pdf: bytes, most: int) -> tuple[list[dict], bool]:
             signed_at=status.signer_reported_dt.isoformat() if status.signer_reported_dt else None,
             intact=bool(status.intact),
             valid=bool(status.valid),
-            whole_file=coverage is not None and coverage.name == "ENTIRE_FILE",
+            whole_file=covers_whole_file(status),
         )
         stamp = status.timestamp_validity
         if stamp is not None:

@@ -27,8 +27,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -204,10 +207,76 @@ def _asn1_cert(certificate: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
+# PAdES baseline levels (ETSI EN 319 142-1): B-B a signature; B-T with a timestamp from a
+# timestamp authority proving when; B-LT with the data to validate it once the certificate has
+# expired (its chain and revocation data, in the document's security store).
+B_B, B_T, B_LT = "B-B", "B-T", "B-LT"
+
+
+@dataclass(frozen=True)
+class Signed:
+    pdf: bytes
+    level: str
+
+
+@dataclass(frozen=True)
+class TimestampAuthority:
+    """An RFC 3161 timestamp authority: its URL, and the certificates it chains to (DER), which
+    let the validation data be embedded (B-LT); ``fetch`` lets pyHanko fetch revocation data."""
+
+    url: str
+    roots: tuple[bytes, ...] = ()
+    fetch: bool = False
+    timeout: int = 10
+
+
 def sign_pdf(
     pdf: bytes, credentials: Credentials, *, reason: str = "", location: str = ""
 ) -> bytes:
-    """``pdf`` with an invisible PAdES signature appended as an incremental update."""
+    """``pdf`` with an invisible PAdES-B-B signature appended as an incremental update."""
+    return sign_document(pdf, credentials, reason=reason, location=location).pdf
+
+
+def sign_document(
+    pdf: bytes,
+    credentials: Credentials,
+    *,
+    reason: str = "",
+    location: str = "",
+    authority: TimestampAuthority | None = None,
+) -> Signed:
+    """``pdf`` signed (an incremental update): B-B without an authority; with one, B-T (the
+    signature timestamped), and B-LT when the signer's chain and the authority's validate here
+    (their certificates and revocation data embedded). A timestamp that cannot be had raises
+    ``pyhanko.sign.timestamps.TimestampRequestError``: the caller retries later."""
+    if authority is None:
+        return Signed(_signed(pdf, credentials, reason, location, None, None), B_B)
+    timestamper = HTTPTimeStamper(authority.url, timeout=authority.timeout)
+    chain = [_asn1_cert(c) for c in (credentials.certificate, *credentials.chain)]
+    context = ValidationContext(
+        trust_roots=[chain[-1], *(asn1_x509.Certificate.load(r) for r in authority.roots)],
+        other_certs=chain,
+        allow_fetching=authority.fetch,
+        revocation_mode="hard-fail" if authority.fetch else "soft-fail",
+    )
+    if authority.roots:
+        try:
+            return Signed(_signed(pdf, credentials, reason, location, timestamper, context), B_LT)
+        except (ValueError, LookupError, PdfError, SigningError) as error:
+            # The chain does not validate here (a CA whose revocation data cannot be had):
+            # the signature is still timestamped.
+            logger.warning("validation data not embedded (B-T only): %s", error)
+    return Signed(_signed(pdf, credentials, reason, location, timestamper, None), B_T)
+
+
+def _signed(
+    pdf: bytes,
+    credentials: Credentials,
+    reason: str,
+    location: str,
+    timestamper: HTTPTimeStamper | None,
+    context: ValidationContext | None,
+) -> bytes:
     key_der = credentials.key.private_bytes(  # type: ignore[attr-defined]
         serialization.Encoding.DER,
         serialization.PrivateFormat.PKCS8,
@@ -225,9 +294,12 @@ def sign_pdf(
         reason=reason or None,
         location=location or None,
         name=credentials.subject,
+        embed_validation_info=context is not None,
+        validation_context=context,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    out = _outside_event_loop(lambda: signers.PdfSigner(meta, signer=signer).sign_pdf(writer))
+    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper)
+    out = _outside_event_loop(lambda: pdf_signer.sign_pdf(writer))
     return out.getvalue()
 
 
@@ -247,6 +319,18 @@ class SignatureCheck:
     @property
     def ok(self) -> bool:
         return self.intact and self.valid and self.trusted and self.whole_file
+
+
+def covers_whole_file(status: object) -> bool:
+    """Nothing was added after the signature but what keeps it verifiable: validation data and
+    document timestamps (PAdES B-LT and LTA add them as updates after the signature)."""
+    coverage = getattr(status, "coverage", None)
+    if coverage is None:
+        return False
+    if coverage.name == "ENTIRE_FILE":
+        return True
+    level = getattr(status, "modification_level", None)
+    return coverage.name == "ENTIRE_REVISION" and level is not None and level.name == "LTA_UPDATES"
 
 
 def check_signatures(pdf: bytes, trust_roots: list[bytes]) -> list[SignatureCheck]:
@@ -281,7 +365,6 @@ def check_signatures(pdf: bytes, trust_roots: list[bytes]) -> list[SignatureChec
                 )
             )
             continue
-        coverage = getattr(status, "coverage", None)
         checks.append(
             SignatureCheck(
                 field=signature.field_name,
@@ -292,7 +375,7 @@ def check_signatures(pdf: bytes, trust_roots: list[bytes]) -> list[SignatureChec
                 intact=bool(status.intact),
                 valid=bool(status.valid),
                 trusted=bool(status.trusted),
-                whole_file=coverage is not None and coverage.name == "ENTIRE_FILE",
+                whole_file=covers_whole_file(status),
             )
         )
     return checks
