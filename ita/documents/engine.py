@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -41,6 +42,53 @@ def fonts_dir() -> Path:
 def font_registry() -> FontRegistry:
     """The shipped fonts, read once per process (their tables are cached with them)."""
     return FontRegistry(sorted(fonts_dir().glob("*.ttf")))
+
+
+# The Thai faces, and the face every character they lack is drawn from: GNU Unifont (the whole
+# Basic Multilingual Plane; static/fonts/README.md). It is loaded only by a document that needs
+# it (a 10 MB face costs a render time to load), so the stylesheet names it and the engine adds
+# its @font-face when the text holds a character the Thai faces lack.
+THAI_FACES = ("Laksaman.ttf", "Laksaman-Bold.ttf")
+FALLBACK_FACE = "Unifont.ttf"
+FALLBACK_RULE = (
+    f'<style>@font-face {{ font-family: "ITA Fallback"; src: url(fonts/{FALLBACK_FACE}); }}</style>'
+)
+# Printed as itself by no face we ship (outside the fallback too: emoji, historic scripts): it
+# prints as U+FFFD, which every face-less reader reads, never as .notdef (PDF/A forbids it).
+UNPRINTABLE = "\ufffd"
+
+
+def _cmap(name: str) -> frozenset[str]:
+    from fontTools.ttLib import TTFont  # noqa: PLC0415 (fontTools is WeasyPrint's; see below)
+
+    return frozenset(chr(c) for c in TTFont(fonts_dir() / name, lazy=True).getBestCmap())
+
+
+@cache
+def _coverage() -> tuple[frozenset[str], frozenset[str]]:
+    """The characters the Thai faces draw (both), and those the fallback draws."""
+    thai = frozenset.intersection(*(_cmap(name) for name in THAI_FACES))
+    return thai, _cmap(FALLBACK_FACE)
+
+
+def _drawable(char: str) -> bool:
+    """Characters that print nothing, needing no face: controls, joiners, format marks."""
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def with_fallback(html: str) -> str:
+    """``html`` as our faces can print it: the fallback face added when a character needs it,
+    and a character that no face of ours has printed as U+FFFD."""
+    thai, fallback = _coverage()
+    missing = {c for c in set(html) - thai if not _drawable(c)}
+    if not missing:
+        return html
+    for char in missing - fallback:
+        html = html.replace(char, UNPRINTABLE)
+    head = html.find("</head>")
+    if head < 0:
+        return FALLBACK_RULE + html
+    return html[:head] + FALLBACK_RULE + html[head:]
 
 
 @dataclass(frozen=True)
@@ -116,6 +164,7 @@ def render_document(
 
     refused: list[str] = []
     fetcher = _make_fetcher(resources or {}, refused)
+    html = with_fallback(html)
     document = HTML(string=html, base_url=static_dir().as_uri() + "/", url_fetcher=fetcher).render()
     finisher = TextLayerFixer(font_registry()) if fix_text_layer else None
     options = {"pdf_variant": variant, "pdf_tags": True} if variant else {}

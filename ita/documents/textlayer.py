@@ -42,123 +42,14 @@ from pathlib import Path
 from typing import Any
 
 import pydyf
-from fontTools import agl
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables._g_l_y_f import Glyph, GlyphComponent
 
-NIKHAHIT = "\u0e4d"
-SARA_AA = "\u0e32"
-SARA_AM = "\u0e33"
+from ita.documents.glyphs import GlyphText, cluster_text, clusters
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 _REF = re.compile(rb"^(\d+) (\d+) R$")
-
-
-@cache
-def _is_mark(text: str) -> bool:
-    """A glyph drawn on the previous base: its characters are all combining marks."""
-    return bool(text) and all(unicodedata.category(c) in ("Mn", "Me") for c in text)
-
-
-def canonical_order(text: str) -> str:
-    """Sort each run of combining marks by combining class, as Unicode's canonical ordering does.
-
-    Unlike NFC this composes nothing: only the order changes.
-    """
-    chars = list(text)
-    i = 0
-    while i < len(chars):
-        if unicodedata.combining(chars[i]):
-            j = i
-            while j < len(chars) and unicodedata.combining(chars[j]):
-                j += 1
-            chars[i:j] = sorted(chars[i:j], key=unicodedata.combining)
-            i = j
-        else:
-            i += 1
-    return "".join(chars)
-
-
-@dataclass
-class GlyphText:
-    """What each glyph of one font stands for, read from the font's own tables."""
-
-    text: dict[int, str]
-
-    @classmethod
-    def from_font(cls, font: TTFont) -> GlyphText:
-        order = font.getGlyphOrder()
-        gid = {name: i for i, name in enumerate(order)}
-        text: dict[int, str] = {}
-        # The cmap backwards; the lowest code point wins (space before no-break space), and a
-        # private-use code (old Thai fonts map lowered tone marks there) only when nothing else.
-        private: dict[int, str] = {}
-        for code, name in sorted(font.getBestCmap().items(), reverse=True):
-            (private if 0xE000 <= code <= 0xF8FF else text)[gid[name]] = chr(code)
-        singles: list[tuple[str, str]] = []
-        ligatures: list[tuple[list[str], str]] = []
-        if "GSUB" in font and font["GSUB"].table.LookupList:
-            for lookup in font["GSUB"].table.LookupList.Lookup:
-                for sub in lookup.SubTable:
-                    if lookup.LookupType == 7:  # Extension: the real subtable inside
-                        sub = sub.ExtSubTable
-                    kind = getattr(sub, "LookupType", lookup.LookupType)
-                    if kind == 1:
-                        singles.extend(sub.mapping.items())
-                    elif kind == 4:
-                        for first, ligs in sub.ligatures.items():
-                            for lig in ligs:
-                                ligatures.append(([first, *lig.Component], lig.LigGlyph))
-        # A ligature glyph stands for all its components (ง with a macron below: two characters).
-        # A ligature that also has a presentation-form code point (ﬁ, U+FB01) reads as the
-        # letters typed (fi): the cmap's form is only their compatibility equivalent.
-        for components, out in ligatures:
-            if not all(gid[c] in text for c in components):
-                continue
-            letters = "".join(text[gid[c]] for c in components)
-            current = text.get(gid[out])
-            if current is None or unicodedata.normalize("NFKD", current) == letters:
-                text[gid[out]] = letters
-        # Variants by name (uni0E48.low is U+0E48), then by the substitution that made them.
-        for name, i in gid.items():
-            if i not in text and "." in name.strip("."):
-                value = agl.toUnicode(name)
-                if value:
-                    text[i] = value
-        for source, out in singles:
-            if gid[out] not in text and gid[source] in text:
-                text[gid[out]] = text[gid[source]]
-        for i, value in private.items():
-            text.setdefault(i, value)
-        return cls(text)
-
-
-def cluster_text(texts: list[str]) -> str:
-    """What a cluster's glyphs (a base and its marks, maybe SARA AA) read, in typed order.
-
-    SARA AM is drawn as NIKHAHIT (before any tone mark) then SARA AA: the cluster reads SARA AM
-    at its end. Marks are put in canonical order (the font draws the lowered tone mark before
-    the vowel below it).
-    """
-    if len(texts) > 2 and texts[-1] == SARA_AA and NIKHAHIT in texts[1:-1]:
-        at = len(texts) - 2 - texts[-2:0:-1].index(NIKHAHIT)
-        texts = [*texts[:at], *texts[at + 1 : -1], SARA_AM]
-    return canonical_order("".join(texts))
-
-
-def clusters(texts: list[str]) -> list[range]:
-    """A run's glyphs grouped: a base, its marks, and SARA AA when it ends a SARA AM."""
-    groups: list[range] = []
-    i = 0
-    while i < len(texts):
-        j = i + 1
-        while j < len(texts) and _is_mark(texts[j]):
-            j += 1
-        if j < len(texts) and texts[j] == SARA_AA and NIKHAHIT in texts[i + 1 : j]:
-            j += 1
-        groups.append(range(i, j))
-        i = j
-    return groups
+_CIDCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+(\d+)")
 
 
 class FontRegistry:
@@ -253,18 +144,36 @@ class _Program:
         self.texts: dict[int, str] = {}
         self.advances: dict[int, int] = {}
 
+    def _open(self) -> TTFont:
+        if self.font is None:
+            # The same bytes at every render: no new modification time in the head table.
+            # The glyphs already there are written back as they were read (no bounding boxes
+            # recomputed: it would decode every glyph); the added ones update the head's box
+            # and maxp's composite limits below.
+            data = b"".join(self.stream.stream)
+            self.font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
+        return self.font
+
+    def pad_to(self, gid: int) -> None:
+        """Empty glyphs up to ``gid``, so that the next glyph added is glyph ``gid``."""
+        font = self._open()
+        order = list(font.getGlyphOrder())
+        while len(order) < gid:
+            name = f"pad{len(order)}"
+            order.append(name)
+            glyph = Glyph()
+            glyph.numberOfContours = 0
+            font["glyf"].glyphs[name] = glyph
+            font["hmtx"].metrics[name] = (0, 0)
+        font.setGlyphOrder(order)
+        font["glyf"].glyphOrder = order
+        font["maxp"].numGlyphs = len(order)
+
     def cluster(self, components: tuple[Component, ...], advance: int, text: str) -> int:
         """One glyph drawing each component at its offset: a whole cluster, read as one."""
         key = (components, advance, text)
         if key not in self.added:
-            if self.font is None:
-                # The same bytes at every render: no new modification time in the head table.
-                # The glyphs already there are written back as they were read (no bounding
-                # boxes recomputed: it would decode every glyph); the added ones update the
-                # head's box and maxp's composite limits below.
-                data = b"".join(self.stream.stream)
-                self.font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
-            font = self.font
+            font = self._open()
             order = list(font.getGlyphOrder())
             glyf = font["glyf"]
             glyph = Glyph()
@@ -316,13 +225,15 @@ class _Program:
 
 @dataclass
 class _FontPlan:
-    """One embedded font: its glyph texts, widths and program."""
+    """One embedded font: its glyph texts, widths and program (and its own encoding CMap, which
+    WeasyPrint writes when a glyph is missing from the font: it maps those codes to .notdef)."""
 
     reader: GlyphText | None
     fallback: dict[int, str]
     widths: dict[int, float]
     program: _Program | None
     upem: int = 1000
+    encoding: pydyf.Stream | None = None
 
     def text(self, gid: int) -> str:
         if self.program is not None and gid in self.program.texts:
@@ -422,6 +333,8 @@ class TextLayerFixer:
         plans = self._plans(pdf)
         if not plans:
             return
+        for _font_dict, plan in plans.values():
+            self._draw_missing(plan)
         for obj in pdf.objects:
             # Content streams hold one operator per item; a font program is a single item.
             if isinstance(obj, pydyf.Stream) and len(obj.stream) > 1:
@@ -447,18 +360,23 @@ class TextLayerFixer:
             fallback = _parse_cmap(_deref(pdf, obj["ToUnicode"]))
             widths = _parse_widths(descendant.get("W", []))
             reader, program, upem = None, None, 1000
+            encoding = _deref(pdf, obj.get("Encoding"))
+            own_cmap = isinstance(encoding, pydyf.Stream)
             if program_ref is not None:
                 font_stream = _deref(pdf, program_ref)
                 data = b"".join(font_stream.stream)
                 reader = self.registry.reader_for(data)
                 upem = TTFont(io.BytesIO(data), lazy=True)["head"].unitsPerEm
-                # New glyphs need an identity encoding: code = glyph id.
-                if (
-                    obj.get("Encoding") == "/Identity-H"
-                    and descendant.get("CIDToGIDMap") == "/Identity"
-                ):
+                # New glyphs need code = CID = glyph id: the identity encoding, or WeasyPrint's
+                # own CMap (codes are glyph ids there too), to which the new codes are added.
+                if (encoding == "/Identity-H" or own_cmap) and descendant.get(
+                    "CIDToGIDMap"
+                ) == "/Identity":
                     program = programs.setdefault(id(font_stream), _Program(font_stream))
-            plans[resource] = (obj, _FontPlan(reader, fallback, widths, program, upem))
+            plan = _FontPlan(
+                reader, fallback, widths, program, upem, encoding if own_cmap else None
+            )
+            plans[resource] = (obj, plan)
         return plans
 
     def _rewrite(
@@ -553,6 +471,25 @@ class TextLayerFixer:
                 items[shown.index] = _tj(clusters_now, shown.start, shown.end, plan)
 
     @staticmethod
+    def _draw_missing(plan: _FontPlan) -> None:
+        """A font with glyphs it lacks comes with WeasyPrint's own encoding, which shows them as
+        .notdef (PDF/A forbids it, and pdfminer reads no text through such an encoding): each
+        missing code gets a glyph of its own at that code, drawing the .notdef box and reading
+        the character, and the font goes back to the identity encoding."""
+        if plan.encoding is None or plan.program is None:
+            return
+        text = b"\n".join(pydyf._to_bytes(item) for item in plan.encoding.stream)
+        missing = sorted(
+            int(code, 16) for code, cid in _CIDCHAR.findall(text) if int(cid) == 0 and code
+        )
+        scale = plan.upem / 1000
+        for code in (c for c in missing if c):
+            plan.program.pad_to(code)
+            plan.program.cluster(
+                ((0, 0, 0),), round(plan.widths.get(code, 1000) * scale), plan.text(code)
+            )
+
+    @staticmethod
     def _finish_font(pdf: pydyf.PDF, font_dict: pydyf.Dictionary, plan: _FontPlan) -> None:
         """Every glyph its own text (never an empty target); widths of the added glyphs."""
         added = plan.program.advances if plan.program is not None else {}
@@ -565,3 +502,6 @@ class TextLayerFixer:
         if widths is not None:
             for gid in sorted(added):
                 widths.extend([gid, pydyf.Array([plan.width(gid)])])
+        if plan.encoding is not None and plan.program is not None:
+            # Every code now has a glyph of its own (``_draw_missing``): code = glyph id.
+            font_dict["Encoding"] = "/Identity-H"

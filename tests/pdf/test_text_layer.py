@@ -15,7 +15,7 @@ from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 
 from ita.documents import engine, extract
-from ita.documents.textlayer import GlyphText, canonical_order, cluster_text, clusters
+from ita.documents.glyphs import GlyphText, canonical_order, cluster_text, clusters
 from tests import readers
 
 # The module fixtures read the database: pytest-django sets it up only for marked tests.
