@@ -246,14 +246,13 @@ def _first_table() -> tuple[bytes, int]:
 
 def first_import() -> None:
     """The nationwide first import on a fresh install (see the module's docstring)."""
+    from ita.imports.choices import import_create_missing, import_row_resolve
     from ita.imports.models import ImportRow
     from ita.imports.services import (
         import_check,
         import_commit,
-        import_create_missing,
         import_preview,
         import_recheck,
-        import_row_resolve,
     )
     from ita.organisations.models import Organisation
 

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from ita.history.models import Event, EventKind
+from ita.imports.choices import import_row_resolve
 from ita.imports.models import ImportBatch
 from ita.imports.services import (
     import_check,
@@ -14,7 +15,6 @@ from ita.imports.services import (
     import_discard,
     import_preview,
     import_revert,
-    import_row_resolve,
 )
 from measures import services as measure_services
 from measures.models import Finding

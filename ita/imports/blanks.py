@@ -8,7 +8,7 @@ import io
 from openpyxl import Workbook
 
 from ita.imports import parsing
-from ita.imports.checking import year_method
+from ita.imports.method import year_method
 from ita.results.models import AssessmentYear
 
 TEXT_COLUMNS = {"หน่วยงาน", "อำเภอ", "จังหวัด", "ระดับผลการประเมิน", "เปรียบเทียบกับเกณฑ์"}

@@ -6,155 +6,30 @@ the commit's transaction, where it must give the same answer as the preview did.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, overload
 
 from ita.imports import parsing
-from ita.imports.duplicates import duplicate_lines, mark_duplicate  # noqa: F401 (named here before)
 from ita.imports.limits import over_limits
-from ita.imports.matching import Directory, expand_abbreviation, history_for
-from ita.imports.messages import ERROR, INFO, WARNING, column_label, message
-from ita.imports.method import YearMethod, year_method  # noqa: F401 (named here before)
+from ita.imports.matching import (
+    Directory,
+    district_choices,
+    expand_abbreviation,
+    history_for,
+    match_key,
+)
+from ita.imports.messages import INFO, column_label, message
+from ita.imports.method import YearMethod
 from ita.imports.models import ImportRow
 from ita.imports.parsing import RawRow, Table
+from ita.imports.rows import FIELDS, RowResult, four, snapshot, two
 from ita.lib.thai import clean_text, name_key
 from ita.organisations.models import Organisation
-from ita.organisations.placement import Gazetteer, Placement
+from ita.organisations.placement import SPECIAL_FORMS, Gazetteer, Placement, fold
 from ita.results import methods, rules
 from ita.results.models import Assessment, IndicatorScore
 
 SCORE_RANGE = (Decimal(0), Decimal(100))
-# Snapshot fields of an assessment that an import may write (and a revert restores).
-FIELDS = ("total", "level", "change", "passed", "rank", "derived")
-ROW_FIELDS = (
-    "batch",
-    "line",
-    "number",
-    "name",
-    "district_name",
-    "province_name",
-    "organisation",
-    "match",
-    "status",
-    "effect",
-    "messages",
-    "before",
-    "after",
-    "suggestions",
-)
-
-
-@overload
-def two(value: Decimal) -> str: ...
-@overload
-def two(value: Decimal | None) -> str | None: ...
-def two(value: Decimal | None) -> str | None:
-    return None if value is None else f"{parsing.quantize(Decimal(value), '0.01'):.2f}"
-
-
-@overload
-def four(value: Decimal) -> str: ...
-@overload
-def four(value: Decimal | None) -> str | None: ...
-def four(value: Decimal | None) -> str | None:
-    return None if value is None else f"{parsing.quantize(Decimal(value), '0.0001'):.4f}"
-
-
-@dataclass
-class RowResult:
-    line: int
-    number: str = ""
-    name: str = ""
-    district_name: str = ""
-    province_name: str = ""
-    organisation_id: int | None = None
-    match: str = ""
-    status: str = ""
-    effect: str = ""
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None
-    suggestions: list[dict[str, Any]] = field(default_factory=list)
-    assessment_id: int | None = None
-    district_id: int | None = None
-    province_id: int | None = None
-    create_kind: str = ""
-    create_name: str = ""
-    new_alias: bool = False
-    skipped: bool = False
-
-    def error(self, code: str, **params: object) -> None:
-        self.messages.append(message(ERROR, code, **params))
-
-    def warn(self, code: str, **params: object) -> None:
-        self.messages.append(message(WARNING, code, **params))
-
-    @property
-    def has_error(self) -> bool:
-        return any(m["level"] == ERROR for m in self.messages)
-
-    def settle(self) -> None:
-        """Status from the messages and the difference between before and after."""
-        if self.has_error:
-            self.status, self.effect = ImportRow.Status.ERROR, ""
-            return
-        if self.skipped:
-            self.status, self.effect = ImportRow.Status.SKIPPED, ""
-            return
-        if self.before is None:
-            self.effect = ImportRow.Status.NEW
-        elif self.before == self.after:
-            self.effect = ImportRow.Status.UNCHANGED
-        else:
-            self.effect = ImportRow.Status.CHANGED
-        warned = any(m["level"] == WARNING for m in self.messages)
-        self.status = ImportRow.Status.WARNING if warned else self.effect
-
-    def signature(self) -> tuple:
-        """What the preview shows for the row; compared with the check made at commit."""
-        return (self.status, self.organisation_id, self.match, self.before, self.after)
-
-    def to_db(self, batch_id: int) -> tuple:
-        """The row's values for ``ROW_FIELDS``, in database form (JSON as text)."""
-        return (
-            batch_id,
-            self.line,
-            self.number[:20],
-            self.name[:300],
-            self.district_name[:200],
-            self.province_name[:200],
-            self.organisation_id,
-            self.match,
-            self.status,
-            self.effect,
-            json.dumps(self.messages),
-            None if self.before is None else json.dumps(self.before),
-            None if self.after is None else json.dumps(self.after),
-            json.dumps(self.suggestions),
-        )
-
-
-def row_signature(row: ImportRow) -> tuple:
-    """The stored preview row's ``RowResult.signature``."""
-    organisation_id = None if row.match == ImportRow.Match.CREATE else row.organisation_id
-    return (row.status, organisation_id, row.match, row.before, row.after)
-
-
-def snapshot(values: dict, scores: dict[str, str] | None, with_scores: bool) -> dict:
-    snap = {
-        "total": two(values["total"]),
-        "level": values["level"] or "",
-        "change": two(values["change"]),
-        "passed": values["passed"],
-        "rank": values["rank"],
-        "derived": bool(values["derived"]),
-    }
-    if with_scores:
-        snap["scores"] = dict(sorted((scores or {}).items(), key=lambda kv: int(kv[0])))
-    return snap
 
 
 def _chunks(items: Sequence, size: int = 900) -> Iterable[Sequence]:
@@ -177,7 +52,7 @@ class Checker:
         self.method = method
         self.province_id = province_id
         self.resolutions = resolutions or {}
-        self.directory = directory or Directory()
+        self.directory = directory or Directory(district_choices=district_choices(self.resolutions))
         self._places = places
         self.findings: dict[str, int] = {}
         self.columns = set(table.columns)
@@ -267,21 +142,29 @@ class Checker:
         resolution = self.resolutions.get(str(raw.line), {})
         chosen = self.directory.orgs.get(int(resolution.get("organisation") or 0))
         if match.organisation is None and chosen is not None:
-            # Chosen by the administrator: the spelling becomes an alias when the import is
-            # applied (never by the preview), and the row is a warning to confirm.
-            result.organisation_id, result.match, result.new_alias = (
-                chosen.id,
-                ImportRow.Match.ALIAS,
-                True,
-            )
+            # Chosen by the administrator for this row. A new spelling becomes an alias when the
+            # import is applied (never by the preview), and the row is a warning to confirm.
+            result.organisation_id, result.chosen = chosen.id, True
             result.district_id, result.province_id = chosen.district_id, chosen.province_id
-            result.warn(
-                "alias_new",
-                name=result.name,
-                stored=chosen.name,
-                district=self.directory.district_name(chosen.district_id),
-                province=self.directory.provinces.get(chosen.province_id, ""),
-            )
+            place = {
+                "name": result.name,
+                "stored": chosen.name,
+                "district": self.directory.district_name(chosen.district_id),
+                "province": self.directory.provinces.get(chosen.province_id, ""),
+            }
+            if match_key(result.name) == fold(chosen.key):
+                result.match = ImportRow.Match.NAME
+                result.warn("place_chosen", **place)
+            else:
+                result.match, result.new_alias = ImportRow.Match.ALIAS, True
+                result.warn("alias_new", **place)
+            return result
+        if match.candidates:
+            # Stored organisations it may be, but not in its place (or written without its kind):
+            # an error naming them, resolved by choosing one in the preview.
+            result.suggestions = self.directory.candidates_of(match)
+            for code, params in match.errors:
+                result.error(code, **params)
             return result
         unknown = match.organisation is None and any(
             code == "organisation_unknown" for code, _params in match.errors
@@ -295,6 +178,8 @@ class Checker:
             result.match = ImportRow.Match.CREATE
             result.create_name = expand_abbreviation(result.name)
             kind = Organisation.kind_from_name(result.create_name)
+            if kind is None and name_key(result.name) in SPECIAL_FORMS:
+                kind = Organisation.Kind.SPECIAL
             if match.district_id is None:
                 result.error("create_impossible")
             elif kind is None:
@@ -327,6 +212,14 @@ class Checker:
         that match), an agency stored or skipped by the import's choice, or an error that says
         how it matched or why not."""
         placement = self.places.place(result.name, district_id=district_id, province_id=province_id)
+        if placement.problem == "kind_missing":
+            result.error(
+                "kind_missing_place",
+                name=result.name,
+                found=", ".join(placement.candidates),
+                district=self.directory.district_name(placement.district_id),
+            )
+            return result
         if placement.kind is None:
             self._count("agencies")
             choice = self.resolutions.get("*agencies")

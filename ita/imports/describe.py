@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ita.imports.checking import year_method
+from ita.imports.method import year_method
 from ita.imports.models import ImportBatch, ImportRow
 from ita.lib.thai import date_th
 from ita.results import methods

@@ -5,23 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from ita.imports.matching import district_key, match_key, province_key
 from ita.imports.messages import ERROR, message
 from ita.imports.models import ImportRow
-from ita.lib.thai import name_key
 
 
 def duplicate_lines(keys: Iterable[tuple]) -> dict[int, int]:
     """Line → the earlier line with the same organisation (or the same unknown name).
 
-    ``keys`` are (line, organisation id, name, district, province) in line order.
+    ``keys`` are (line, organisation id, name, district id, district, province) in line order.
+    Unknown names compare by the spelling rules (``match_key``) in the district they were
+    placed in, so two look-alike spellings of one new organisation are never both created.
     """
     first: dict[tuple, int] = {}
     found: dict[int, int] = {}
-    for line, organisation_id, name, district, province in keys:
+    for line, organisation_id, name, district_id, district, province in keys:
         if organisation_id is not None:
             key: tuple = ("org", organisation_id)
+        elif name and district_id is not None:
+            key = ("place", district_id, match_key(name))
         elif name:
-            key = ("name", name_key(name), name_key(district), province)
+            key = ("name", match_key(name), district_key(district), province_key(province))
         else:
             continue
         if key in first:

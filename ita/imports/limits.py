@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from ita.imports import parsing
 
 if TYPE_CHECKING:
-    from ita.imports.checking import RowResult
     from ita.imports.parsing import RawRow
+    from ita.imports.rows import RowResult
 
 # The longest name stored (Organisation, District, their aliases): longer is refused at preview.
 NAME_LIMIT = 200

@@ -19,6 +19,7 @@ from ita.organisations.models import (
     OrganisationAlias,
     Province,
 )
+from ita.organisations.placement import fold, split_kind
 from ita.results.models import Assessment
 
 # Short forms used in tables and their full names, so อบต.สุโสะ finds องค์การบริหารส่วนตำบลสุโสะ.
@@ -85,20 +86,55 @@ class Org:
     kind: str
 
 
+def match_key(name: str) -> str:
+    """The documented spelling rules in one key: no spaces or case, the kind's short form
+    written out (อบต. → องค์การบริหารส่วนตำบล), look-alike letters folded (ฎ → ฏ …)."""
+    return fold(organisation_key(name))
+
+
+# Why a row's place is unclear (``Match.why``; messages render each).
+DISTRICT_MISSING = "district_missing"
+DISTRICT_UNKNOWN = "district_unknown"
+DISTRICT_AMBIGUOUS = "district_ambiguous"
+
+# Kinds a province has one of: matched by the province, whatever district a table lists.
+PROVINCE_WIDE = {Organisation.Kind.PAO, Organisation.Kind.SPECIAL}
+
+
 @dataclass
 class Match:
     organisation: Org | None = None
     via: str = ""  # "name" or "alias"
     province_id: int | None = None
     district_id: int | None = None
+    # Why the row's district is not known (one of the codes above), and the key a choice made
+    # for one row reads the same district by ("<province id or 0>:<district key>").
+    why: str = ""
+    place: str = ""
+    # Stored organisations the row may mean but that are not its match (another place, no kind).
+    candidates: list[int] = field(default_factory=list)
     errors: list[tuple[str, dict]] = field(default_factory=list)
     warnings: list[tuple[str, dict]] = field(default_factory=list)
 
 
-class Directory:
-    """Every province, district, organisation and alias, loaded once (a few queries)."""
+def district_choices(resolutions: dict) -> dict[str, int]:
+    """The districts an administrator chose for misspelt ones in a preview: place → district."""
+    return {
+        place: int(choice["district"])
+        for place, choice in resolutions.get("*districts", {}).items()
+    }
 
-    def __init__(self) -> None:
+
+class Directory:
+    """Every province, district, organisation and alias, loaded once (a few queries).
+
+    A row is matched only inside the place it names: the organisation of its district (or, for
+    the one organisation of a kind a province has, of its province) whose name agrees by the
+    spelling rules (``match_key``). A name stored elsewhere is a candidate with its place named,
+    never a match.
+    """
+
+    def __init__(self, *, district_choices: dict[str, int] | None = None) -> None:
         self.provinces: dict[int, str] = {}
         self.province_by_key: dict[str, int] = {}
         for pk, name in Province.objects.values_list("pk", "name"):
@@ -115,26 +151,40 @@ class Directory:
                 self._add_district_key(
                     district_key(name), district_id, self.districts[district_id][1]
                 )
+        # The administrator's reading of a misspelt district, for every row that spells it so.
+        self.district_choices = {
+            place: district_id
+            for place, district_id in (district_choices or {}).items()
+            if district_id in self.districts
+        }
         self.orgs: dict[int, Org] = {}
-        self.org_by_district: dict[tuple[int, str], list[int]] = {}
-        self.org_by_province: dict[tuple[int, str], list[int]] = {}
-        self.org_by_key: dict[str, list[int]] = {}
-        self.alias_by_key: dict[str, list[int]] = {}
+        self.by_place: dict[tuple[int, str], list[int]] = {}
+        self.alias_by_place: dict[tuple[int, str], list[int]] = {}
+        self.by_province: dict[tuple[int, str], list[int]] = {}
+        self.by_short: dict[tuple[int, str], list[int]] = {}
+        self.by_key: dict[str, list[int]] = {}
         for pk, name, key, district_id, kind in Organisation.objects.values_list(
             "pk", "name", "name_key", "district_id", "kind"
         ):
             province_id = self.districts[district_id][1]
             org = Org(pk, name, key, district_id, province_id, kind)
             self.orgs[pk] = org
-            self.org_by_district.setdefault((district_id, key), []).append(pk)
-            self.org_by_province.setdefault((province_id, key), []).append(pk)
-            self.org_by_key.setdefault(key, []).append(pk)
-        for org_id, key in OrganisationAlias.objects.values_list("organisation_id", "name_key"):
-            self.alias_by_key.setdefault(key, []).append(org_id)
+            folded = fold(key)
+            self.by_place.setdefault((district_id, folded), []).append(pk)
+            self.by_key.setdefault(folded, []).append(pk)
+            self.by_short.setdefault((district_id, fold(short_key(key))), []).append(pk)
+            if kind in PROVINCE_WIDE:
+                self.by_province.setdefault((province_id, folded), []).append(pk)
+        for org_id, name in OrganisationAlias.objects.values_list("organisation_id", "name"):
+            org = self.orgs[org_id]
+            folded = match_key(name)
+            self.alias_by_place.setdefault((org.district_id, folded), []).append(org_id)
+            self.by_key.setdefault(folded, []).append(org_id)
 
     def _add_district_key(self, key: str, pk: int, province_id: int) -> None:
-        self.district_by_key.setdefault((province_id, key), pk)
-        self.districts_named.setdefault(key, set()).add(pk)
+        for variant in {key, fold(key)}:
+            self.district_by_key.setdefault((province_id, variant), pk)
+            self.districts_named.setdefault(variant, set()).add(pk)
 
     def province_named(self, name: str) -> int | None:
         return self.province_by_key.get(province_key(name)) if name else None
@@ -142,115 +192,156 @@ class Directory:
     def district_name(self, pk: int | None) -> str:
         return self.districts[pk][0] if pk in self.districts else ""
 
+    def place_name(self, org_id: int) -> str:
+        """ครบุรี (นครราชสีมา): where a stored organisation is."""
+        org = self.orgs[org_id]
+        return f"{self.district_name(org.district_id)} ({self.provinces.get(org.province_id, '')})"
+
+    def is_district_anywhere(self, name: str) -> bool:
+        """A district's name (or a stored spelling of one) in any province."""
+        return bool(self.districts_named.get(district_key(name)))
+
+    def _place(self, result: Match, district: str) -> None:
+        """The row's district: in its province when it names one, else the one district of that
+        name in the country; or why not (missing, unknown, in several provinces)."""
+        if not district:
+            result.why = DISTRICT_MISSING
+            return
+        key = district_key(district)
+        result.place = f"{result.province_id or 0}:{key}"
+        if result.province_id is not None:
+            result.district_id = self.district_by_key.get(
+                (result.province_id, key)
+            ) or self.district_by_key.get((result.province_id, fold(key)))
+        else:
+            found = self.districts_named.get(key) or self.districts_named.get(fold(key), set())
+            if len(found) == 1:
+                result.district_id = next(iter(found))
+                result.province_id = self.districts[result.district_id][1]
+            elif len(found) > 1:
+                result.why = DISTRICT_AMBIGUOUS
+                return
+        if result.district_id is None:
+            chosen = self.district_choices.get(result.place)
+            if chosen is not None:
+                result.district_id = chosen
+                result.province_id = self.districts[chosen][1]
+                result.warnings.append(
+                    (
+                        "district_chosen",
+                        {"district": district, "stored": self.district_name(chosen)},
+                    )
+                )
+            else:
+                result.why = DISTRICT_UNKNOWN
+
     def match(self, *, name: str, district: str, province_id: int | None) -> Match:
         result = Match(province_id=province_id)
-        key = organisation_key(name)
-        if district:
-            dkey = district_key(district)
-            if province_id is not None:
-                result.district_id = self.district_by_key.get((province_id, dkey))
-            else:
-                found = self.districts_named.get(dkey, set())
-                if len(found) == 1:
-                    result.district_id = next(iter(found))
-                    result.province_id = self.districts[result.district_id][1]
-            if result.district_id is None:
-                result.warnings.append(
-                    (
-                        "district_unknown",
-                        {
-                            "district": district,
-                            "province": self.provinces.get(province_id or 0, "—"),
-                        },
-                    )
-                )
-        district_id_given = result.district_id
-        candidates, via = self._candidates(key, result.district_id, result.province_id)
-        if len(candidates) == 1:
-            result.organisation = self.orgs[candidates[0]]
-            result.via = via
-            stored = result.organisation.district_id
-            if result.district_id is not None and stored != result.district_id:
-                result.warnings.append(
-                    (
-                        "district_differs",
-                        {"district": district, "stored": self.district_name(stored)},
-                    )
-                )
-            if result.district_id is None:
-                result.warnings = [w for w in result.warnings if w[0] != "district_unknown"]
-                if district:
-                    result.warnings.append(
-                        (
-                            "district_unknown_matched",
-                            {"district": district, "stored": self.district_name(stored)},
-                        )
-                    )
-            kind = Organisation.kind_from_name(expand_abbreviation(name))
-            if kind and kind != result.organisation.kind:
-                result.warnings.append(
-                    ("kind_differs", {"name": name, "stored": result.organisation.name})
-                )
-            if province_id is None and district_id_given is None:
-                # Found by its name alone, anywhere in the country: say where.
-                result.warnings.append(
-                    (
-                        "matched_elsewhere",
-                        {
-                            "district": self.district_name(stored),
-                            "province": self.provinces[result.organisation.province_id],
-                        },
-                    )
-                )
-            result.district_id = stored
-            result.province_id = result.organisation.province_id
-        elif len(candidates) > 1:
+        self._place(result, district)
+        key = match_key(name)
+        kind, _rest = split_kind(name)
+        found: list[int] = []
+        via = ""
+        if result.province_id is not None and (
+            kind in PROVINCE_WIDE or (result.province_id, key) in self.by_province
+        ):
+            # One of a province (its อบจ., กรุงเทพมหานคร): the province places it.
+            found, via = self.by_province.get((result.province_id, key), []), "name"
+            if found:
+                result.why = ""
+        elif result.district_id is not None:
+            found, via = self.by_place.get((result.district_id, key), []), "name"
+            if not found:
+                found, via = self.alias_by_place.get((result.district_id, key), []), "alias"
+        if len(found) > 1:
+            # Two stored spellings of one name in one district (made before the spelling rules
+            # were applied): the exact one, else the administrator chooses.
+            exact = [pk for pk in found if self.orgs[pk].key == organisation_key(name)]
+            found = exact if len(exact) == 1 else found
+        if len(found) == 1:
+            org = self.orgs[found[0]]
+            result.organisation, result.via = org, via
+            result.district_id, result.province_id = org.district_id, org.province_id
+            if via == "name" and org.key != organisation_key(name):
+                result.warnings.append(("matched_lookalike", {"name": name, "stored": org.name}))
+            stored_kind = split_kind(org.name)[0]
+            if via == "alias" and kind and stored_kind and kind != stored_kind:
+                result.warnings.append(("kind_differs", {"name": name, "stored": org.name}))
+            return result
+        if found:
+            result.candidates = sorted(set(found))
             result.errors.append(
                 (
                     "organisation_ambiguous",
+                    {"name": name, "places": self._places(result.candidates)},
+                )
+            )
+            return result
+        if result.district_id is not None:
+            if kind is None:
+                same = self.by_short.get((result.district_id, fold(name_key(name))), [])
+                if same:
+                    # บ้านใหม่ beside the stored องค์การบริหารส่วนตำบลบ้านใหม่: a local government
+                    # written without its kind, never an agency of that name.
+                    result.candidates = sorted(same)
+                    result.errors.append(
+                        ("kind_missing", {"name": name, "places": self._names(result.candidates)})
+                    )
+                    return result
+            result.errors.append(("organisation_unknown", {"name": name}))
+            return result
+        elsewhere = [
+            pk
+            for pk in sorted(set(self.by_key.get(key, [])))
+            if result.province_id is None or self.orgs[pk].province_id == result.province_id
+        ]
+        if elsewhere:
+            result.candidates = elsewhere
+            result.errors.append(
+                (
+                    "place_unclear",
                     {
                         "name": name,
-                        "places": ", ".join(
-                            f"{self.district_name(self.orgs[c].district_id)} "
-                            f"({self.provinces[self.orgs[c].province_id]})"
-                            for c in candidates[:5]
-                        ),
+                        "district": district,
+                        "why": result.why,
+                        "places": self._places(elsewhere),
+                        "place": result.place,
                     },
                 )
             )
-        else:
-            result.errors.append(("organisation_unknown", {"name": name}))
+            return result
+        result.errors.append(("organisation_unknown", {"name": name}))
         return result
 
-    def _candidates(
-        self, key: str, district_id: int | None, province_id: int | None
-    ) -> tuple[list[int], str]:
-        """Organisations a name means: in its district, then its province, then anywhere."""
-        aliases = self.alias_by_key.get(key, [])
-        scopes: list[tuple[str, int | None]] = []
-        if district_id is not None:
-            scopes.append(("district", district_id))
-        if province_id is not None:
-            scopes.append(("province", province_id))
-        scopes.append(("anywhere", None))
-        for scope, value in scopes:
-            if scope == "district" and value is not None:
-                by_name = self.org_by_district.get((value, key), [])
-                by_alias = [a for a in aliases if self.orgs[a].district_id == value]
-            elif scope == "province" and value is not None:
-                by_name = self.org_by_province.get((value, key), [])
-                by_alias = [a for a in aliases if self.orgs[a].province_id == value]
-            else:
-                by_name = self.org_by_key.get(key, [])
-                by_alias = list(aliases)
-            if by_name:
-                return sorted(set(by_name)), "name"
-            if by_alias:
-                return sorted(set(by_alias)), "alias"
-            if scope == "anywhere" or province_id is not None and scope == "province":
-                # A province was named: an organisation elsewhere is not this one.
-                break
-        return [], ""
+    def _places(self, ids: list[int]) -> str:
+        return ", ".join(self.place_name(pk) for pk in ids[:SUGGESTIONS])
+
+    def _names(self, ids: list[int]) -> str:
+        return ", ".join(f"{self.orgs[pk].name}, {self.place_name(pk)}" for pk in ids[:SUGGESTIONS])
+
+    def candidates_of(self, match: Match) -> list[dict]:
+        """The stored organisations a row may mean, as suggestions: each with its place; the one
+        candidate of the row's own province (or district) pre-selected, never one of elsewhere."""
+        reason = {"kind_missing": "with_kind", "organisation_ambiguous": "same_place"}.get(
+            match.errors[0][0] if match.errors else "", "same_name"
+        )
+        own = [
+            pk
+            for pk in match.candidates
+            if match.province_id is not None and self.orgs[pk].province_id == match.province_id
+        ]
+        return [
+            {
+                "id": pk,
+                "name": self.orgs[pk].name,
+                "district": self.district_name(self.orgs[pk].district_id),
+                "province": self.provinces.get(self.orgs[pk].province_id, ""),
+                "score": 1.0,
+                "reasons": [reason],
+                "preselect": len(match.candidates) == 1 and own == [pk],
+            }
+            for pk in match.candidates[:SUGGESTIONS]
+        ]
 
     def suggest(
         self,

@@ -65,6 +65,28 @@ TEXTS = {
     "organisation_ambiguous": gettext_lazy(
         "“%(name)s” could be several organisations (%(places)s): give the district or province."
     ),
+    "place_unclear": gettext_lazy(
+        "“%(name)s” is not matched: %(why)s Stored organisations of that name: %(places)s. "
+        "Choose one, or give the row's district and province."
+    ),
+    "kind_missing": gettext_lazy(
+        "“%(name)s” names no kind (อบต., ทต. …); in its district it may be %(places)s: choose it, "
+        "or write the kind in the table."
+    ),
+    "kind_missing_place": gettext_lazy(
+        "“%(name)s” names no kind (อบต., ทต. …) and is the name of %(found)s in %(district)s: "
+        "write the kind in the table."
+    ),
+    "matched_lookalike": gettext_lazy(
+        "Matched to %(stored)s: the same name by the spelling rules (look-alike letters)."
+    ),
+    "place_chosen": gettext_lazy(
+        "“%(name)s” was matched by hand to %(stored)s (%(district)s, %(province)s): confirm it."
+    ),
+    "district_chosen": gettext_lazy(
+        "The district “%(district)s” is read as %(stored)s, as chosen for another row; it is "
+        "saved as a spelling of %(stored)s when the import is applied."
+    ),
     "duplicate": gettext_lazy("Duplicate: line %(line)s is the same organisation."),
     "matched_alias": gettext_lazy("Found through a stored spelling (alias) of %(stored)s."),
     "create": gettext_lazy("A new organisation will be created in the district %(district)s."),
@@ -146,8 +168,23 @@ TEXTS = {
     "create_province": gettext_lazy(
         "A new organisation will be created in %(district)s (the province %(found)s)."
     ),
+    "placed_special": gettext_lazy(
+        "Matches the gazetteer: a special-form local government of %(found)s."
+    ),
+    "create_special": gettext_lazy(
+        "A new special-form local government will be created in %(district)s (%(found)s)."
+    ),
     "create_agency": gettext_lazy(
         "A new agency (not a local government) will be stored in %(district)s."
+    ),
+}
+
+# Why a row's place is unclear (the ``why`` of "place_unclear").
+WHY = {
+    "district_missing": gettext_lazy("the row names no district."),
+    "district_unknown": gettext_lazy("its district “%(district)s” is not known."),
+    "district_ambiguous": gettext_lazy(
+        "its district “%(district)s” is a district of several provinces, and the row names none."
     ),
 }
 
@@ -158,6 +195,9 @@ REASONS = {
     "history": gettext_lazy("the change agrees with its score last year"),
     "other_district": gettext_lazy("in another district"),
     "other_kind": gettext_lazy("another kind"),
+    "same_name": gettext_lazy("the same name, in another place"),
+    "with_kind": gettext_lazy("the same name with its kind"),
+    "same_place": gettext_lazy("the same name in the same place"),
 }
 
 
@@ -175,6 +215,9 @@ def render(entry: dict) -> str:
     params = dict(entry.get("params", {}))
     if "field" in params:
         params["field"] = column_label(params["field"])
+    if "why" in params:
+        why = WHY.get(params["why"])
+        params["why"] = str(why) % params if why is not None else ""
     template = TEXTS.get(entry.get("code", ""))
     if template is None:
         return entry.get("code", "")

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ita.organisations.models import Organisation, Province
+from ita.organisations.models import District, Organisation, Province
 
 
 class ImportBatch(models.Model):
@@ -137,6 +137,16 @@ class ImportRow(models.Model):
     name = models.CharField(_("organisation as written"), max_length=300, blank=True)
     district_name = models.CharField(_("district as written"), max_length=200, blank=True)
     province_name = models.CharField(_("province as written"), max_length=200, blank=True)
+    # The district the row was placed in (its own, read by the spelling rules, or chosen): rows
+    # of one new organisation are duplicates by it, whatever the table's spelling.
+    district = models.ForeignKey(
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("district"),
+    )
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.SET_NULL,

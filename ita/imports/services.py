@@ -21,27 +21,21 @@ from django.utils.translation import gettext as _
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
 from ita.imports import bulk, parsing, writes
-from ita.imports.checking import (
-    FIELDS,
-    ROW_FIELDS,
-    Checker,
-    RowResult,
-    duplicate_lines,
-    mark_duplicate,
-    row_signature,
-    year_method,
-)
+from ita.imports.checking import Checker
 from ita.imports.describe import later_changes, user_name, when
-from ita.imports.matching import Directory, province_key
+from ita.imports.duplicates import duplicate_lines, mark_duplicate
+from ita.imports.matching import Directory, district_choices, province_key
+from ita.imports.method import year_method
 from ita.imports.models import ImportBatch, ImportRow
 from ita.imports.notices import scores_arrived
+from ita.imports.rows import FIELDS, ROW_FIELDS, RowResult, row_signature
 from ita.organisations.models import (
     Organisation,
     Province,
 )
 from ita.organisations.placement import Gazetteer
 from ita.results.models import Assessment, AssessmentYear
-from ita.results.services import year_create, year_set_scheme
+from ita.results.services import year_create
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -206,12 +200,17 @@ def _finish(batch: ImportBatch) -> None:
     keys = list(
         ImportRow.objects.filter(batch=batch)
         .order_by("line")
-        .values_list("pk", "line", "organisation_id", "name", "district_name", "province_name")
+        .values_list(
+            "pk",
+            "line",
+            "organisation_id",
+            "name",
+            "district_id",
+            "district_name",
+            "province_name",
+        )
     )
-    duplicates = duplicate_lines(
-        (line, organisation_id, name, district, province)
-        for _pk, line, organisation_id, name, district, province in keys
-    )
+    duplicates = duplicate_lines(key[1:] for key in keys)
     if duplicates:
         rows = list(ImportRow.objects.filter(batch=batch, line__in=list(duplicates)))
         for row in rows:
@@ -222,7 +221,10 @@ def _finish(batch: ImportBatch) -> None:
 
 
 def _keys(results: list[RowResult]) -> list[tuple]:
-    return [(r.line, r.organisation_id, r.name, r.district_name, r.province_name) for r in results]
+    return [
+        (r.line, r.organisation_id, r.name, r.district_id, r.district_name, r.province_name)
+        for r in results
+    ]
 
 
 def _counts(batch: ImportBatch) -> dict[str, int]:
@@ -258,7 +260,7 @@ def import_preview(
         source=source,
         actor=actor,
     )
-    directory = Directory()
+    directory = Directory(district_choices=district_choices(batch.resolutions))
     places = Gazetteer()
     while batch.status == ImportBatch.Status.CHECKING:
         batch = import_check(
@@ -273,7 +275,7 @@ def import_recheck(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
     """Start the preview's check again (after a reconciliation, or when the data changed)."""
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        _refuse_if_done(locked)
+        refuse_if_done(locked)
         locked.rows.all().delete()
         locked.rows_checked = 0
         locked.counts = {}
@@ -283,7 +285,7 @@ def import_recheck(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
     return locked
 
 
-def _refuse_if_done(batch: ImportBatch) -> None:
+def refuse_if_done(batch: ImportBatch) -> None:
     if batch.status == ImportBatch.Status.APPLIED:
         raise AlreadyApplied(
             _("This import was already applied (by %(who)s, %(when)s). Nothing was changed.")
@@ -293,87 +295,11 @@ def _refuse_if_done(batch: ImportBatch) -> None:
         raise AlreadyApplied(_("This import was applied and then reverted; upload the file again."))
 
 
-def import_row_resolve(
-    *,
-    batch: ImportBatch,
-    row: ImportRow,
-    actor: Actor,
-    organisation: Organisation | None = None,
-    create: bool = False,
-) -> ImportBatch:
-    """Reconcile an unknown name: choose ``organisation`` for it (its spelling becomes an alias
-    when the import is applied, so later imports match it by themselves; a discarded preview
-    leaves none), or mark the row to create a new organisation at commit. Then the preview is
-    checked again."""
-    with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        _refuse_if_done(locked)
-        if row.batch_id != locked.pk or not row.name:
-            raise ValidationError(_("This row is not part of the import."))
-        if organisation is not None:
-            locked.resolutions[str(row.line)] = {"organisation": organisation.pk}
-        elif create:
-            locked.resolutions[str(row.line)] = {"create": True}
-            event_record(
-                actor=actor,
-                action=EventKind.IMPORT_CREATE_ORGANISATION,
-                organisation_id=None,
-                obj=locked,
-                comment=row.name,
-                data={"line": row.line},
-            )
-        else:
-            raise ValidationError(_("Choose an organisation, or create a new one."))
-        locked.save(update_fields=["resolutions"])
-    return import_recheck(batch=locked, actor=actor)
-
-
-def import_create_missing(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
-    """Create, at commit, every unknown organisation the gazetteer places (one step for all);
-    the rows it cannot place stay errors with their reasons. Then the preview is checked again."""
-    return _choose(batch, "*create_missing", True, actor, _("create the organisations placed"))
-
-
-def import_choose_agencies(*, batch: ImportBatch, choice: str, actor: Actor) -> ImportBatch:
-    """Store the agencies that are not local governments as their own kind, or skip them: one
-    choice for the whole import."""
-    if choice not in {"store", "skip"}:
-        raise ValidationError(_("Choose to store the agencies or to skip them."))
-    return _choose(batch, "*agencies", choice, actor, choice)
-
-
-def import_switch_scheme(*, batch: ImportBatch, scheme: str, actor: Actor) -> ImportBatch:
-    """The table's levels belong to another known scheme: switch the year to it (an explicit
-    choice, recorded in the history by ``year_set_scheme``), then check the preview again."""
-    with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        _refuse_if_done(locked)
-        year_set_scheme(year=locked.year, scheme=scheme, actor=actor)
-    return import_recheck(batch=locked, actor=actor)
-
-
-def _choose(batch: ImportBatch, key: str, value: object, actor: Actor, comment: str) -> ImportBatch:
-    with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        _refuse_if_done(locked)
-        locked.resolutions[key] = value
-        locked.save(update_fields=["resolutions"])
-        event_record(
-            actor=actor,
-            action=EventKind.IMPORT_CREATE_ORGANISATION,
-            organisation_id=None,
-            obj=locked,
-            comment=str(comment),
-            data={key: value},
-        )
-    return import_recheck(batch=locked, actor=actor)
-
-
 def import_discard(*, batch: ImportBatch, actor: Actor) -> None:
     """Throw away a preview that was not applied."""
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        _refuse_if_done(locked)
+        refuse_if_done(locked)
         event_record(
             actor=actor,
             action=EventKind.IMPORT_DISCARD,
@@ -392,7 +318,7 @@ def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
     """
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        _refuse_if_done(locked)
+        refuse_if_done(locked)
         if locked.status != ImportBatch.Status.READY:
             raise ValidationError(_("The preview is still being checked; wait until it is done."))
         if locked.error_count:
@@ -462,7 +388,8 @@ def _apply(
     writes.create_organisations(
         batch, [r for r in results if r.match == ImportRow.Match.CREATE], actor
     )
-    writes.aliases_of_choices(batch, [r for r in results if r.new_alias], actor)
+    writes.aliases_of_choices(batch, [r for r in results if r.chosen], actor)
+    writes.district_aliases_of_choices(batch, actor)
 
     new = [r for r in results if r.effect == ImportRow.Status.NEW]
     changed = [r for r in results if r.effect == ImportRow.Status.CHANGED]

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ita.imports import blanks, parsing, services
+from ita.imports import blanks, choices, parsing, services
 from ita.imports.describe import method_line
 from ita.imports.forms import ImportUploadForm, ResolveForm
 from ita.imports.messages import column_label, reason_labels
@@ -30,6 +30,8 @@ from ita.results.services import year_confirm
 
 ROWS_PER_PAGE = 100
 STATUS_ORDER = ["error", "warning", "new", "changed", "unchanged", "skipped"]
+# Rows an administrator settles by choosing the organisation (or, for an unknown name, a new one).
+RESOLVABLE = {"organisation_unknown", "place_unclear", "kind_missing", "organisation_ambiguous"}
 
 
 def staff_required(view: Callable) -> Callable:
@@ -166,7 +168,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "resolvable": batch.status == ImportBatch.Status.READY
             and row.organisation_id is None
             and row.name
-            and any(m["code"] == "organisation_unknown" for m in row.messages),
+            and any(m["code"] in RESOLVABLE for m in row.messages),
+            "creatable": any(m["code"] == "organisation_unknown" for m in row.messages),
         }
         for row in page.object_list
     ]
@@ -224,16 +227,16 @@ def batch_choose(request: HttpRequest, pk: int) -> HttpResponse:
     choice = request.POST.get("choice", "")
     call: Callable[[], object]
     if choice == "create_missing":
-        call = lambda: services.import_create_missing(batch=batch, actor=request.user)  # noqa: E731
+        call = lambda: choices.import_create_missing(batch=batch, actor=request.user)  # noqa: E731
     elif choice in {"agencies_store", "agencies_skip"}:
-        call = lambda: services.import_choose_agencies(  # noqa: E731
+        call = lambda: choices.import_choose_agencies(  # noqa: E731
             batch=batch, choice=choice.removeprefix("agencies_"), actor=request.user
         )
     elif choice == "confirm_year":
         year = get_object_or_404(AssessmentYear, year=batch.year)
         call = lambda: year_confirm(year=year, actor=request.user)  # noqa: E731
     elif choice.removeprefix("scheme_") in methods.SCHEMES:
-        call = lambda: services.import_switch_scheme(  # noqa: E731
+        call = lambda: choices.import_switch_scheme(  # noqa: E731
             batch=batch, scheme=choice.removeprefix("scheme_"), actor=request.user
         )
     else:
@@ -348,7 +351,7 @@ def row_resolve(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
             return redirect("imports:detail", pk=batch.pk)
     _service_call(
         request,
-        lambda: services.import_row_resolve(
+        lambda: choices.import_row_resolve(
             batch=batch,
             row=row,
             actor=request.user,

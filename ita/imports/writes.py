@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record, events_record
 from ita.imports import bulk
-from ita.imports.checking import FIELDS, RowResult, four, snapshot
 from ita.imports.matching import district_key
 from ita.imports.models import ImportBatch, ImportRow
+from ita.imports.rows import FIELDS, RowResult, four, snapshot
 from ita.lib.thai import clean_text, name_key
 from ita.organisations.models import District, DistrictAlias, Organisation, OrganisationAlias
 from ita.organisations.services import alias_add
@@ -103,21 +103,38 @@ def current_snapshots(
 def district_alias_if_unknown(
     row: RowResult, organisation: Organisation, actor: Actor
 ) -> DistrictAlias | None:
-    """A misspelt district (เมืองควน) becomes an alias of the chosen organisation's district."""
-    if not row.district_name:
+    return district_alias_add(row.district_name, organisation.district, actor)
+
+
+def district_aliases_of_choices(batch: ImportBatch, actor: Actor) -> None:
+    """The misspelt districts read as another in the preview (``*districts``) are saved now."""
+    made = batch.resolutions.setdefault("*applied", {}).setdefault("district_aliases", [])
+    choices = batch.resolutions.get("*districts", {})
+    districts = District.objects.in_bulk([int(c["district"]) for c in choices.values()])
+    for choice in choices.values():
+        district = districts.get(int(choice["district"]))
+        if district is not None:
+            alias = district_alias_add(choice["name"], district, actor)
+            if alias is not None:
+                made.append(alias.pk)
+
+
+def district_alias_add(name: str, district: District, actor: Actor) -> DistrictAlias | None:
+    """A misspelt district (เมืองควน) becomes an alias of the chosen organisation's district.
+
+    Only a name that is no district anywhere: เฉลิมพระเกียรติ, a district of five provinces,
+    chosen for a row of a sixth, stays the row's choice and never becomes a spelling of it."""
+    if not name:
         return None
-    district = organisation.district
-    key = district_key(row.district_name)
-    known = {district_key(d.name) for d in District.objects.filter(province=district.province_id)}
+    key = district_key(name)
+    known = {district_key(d) for d in District.objects.values_list("name", flat=True)}
     known |= {
         district_key(a.name)
         for a in DistrictAlias.objects.filter(district__province=district.province_id)
     }
     if key in known:
         return None
-    alias = DistrictAlias.objects.create(
-        district=district, name=row.district_name, note=_("saved by an import")
-    )
+    alias = DistrictAlias.objects.create(district=district, name=name, note=_("saved by an import"))
     event_record(
         actor=actor,
         action=EventKind.DISTRICT_ALIAS_ADD,
@@ -186,26 +203,28 @@ def row_ids(batch: ImportBatch, rows: list[RowResult]) -> list[tuple[RowResult, 
 def aliases_of_choices(batch: ImportBatch, rows: list[RowResult], actor: Actor) -> None:
     """The spellings the administrator matched by hand become aliases now, at commit; the
     import keeps their ids so a revert removes them."""
-    made: dict[str, list[int]] = {"aliases": [], "district_aliases": []}
+    made = batch.resolutions.setdefault("*applied", {})
+    made.setdefault("aliases", [])
+    made.setdefault("district_aliases", [])
     for result in rows:
         organisation = Organisation.objects.select_related("district").get(
             pk=known(result.organisation_id)
         )
-        existed = OrganisationAlias.objects.filter(
-            organisation=organisation, name_key=name_key(result.name)
-        ).exists()
-        alias = alias_add(
-            organisation=organisation,
-            name=result.name,
-            actor=actor,
-            note=_("import #%(id)s, line %(line)s") % {"id": batch.pk, "line": result.line},
-        )
-        if not existed:
-            made["aliases"].append(alias.pk)
+        if result.new_alias:
+            existed = OrganisationAlias.objects.filter(
+                organisation=organisation, name_key=name_key(result.name)
+            ).exists()
+            alias = alias_add(
+                organisation=organisation,
+                name=result.name,
+                actor=actor,
+                note=_("import #%(id)s, line %(line)s") % {"id": batch.pk, "line": result.line},
+            )
+            if not existed:
+                made["aliases"].append(alias.pk)
         district_alias = district_alias_if_unknown(result, organisation, actor)
         if district_alias is not None:
             made["district_aliases"].append(district_alias.pk)
-    batch.resolutions["*applied"] = made
 
 
 def remove_aliases(batch: ImportBatch, actor: Actor) -> None:

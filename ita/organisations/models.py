@@ -135,6 +135,7 @@ class Organisation(KeyedName):
         TOWN = "town", _("Town Municipality (เทศบาลเมือง)")
         SUBDISTRICT_MUNICIPALITY = "sdm", _("Subdistrict Municipality (เทศบาลตำบล)")
         SAO = "sao", _("Subdistrict Administrative Organisation (อบต.)")
+        SPECIAL = "special", _("Special-form local government (เมืองพัทยา, กรุงเทพมหานคร)")
         AGENCY = "agency", _("Other agency (not a local government)")
 
     # The full names start with the kind; longest first so เทศบาลตำบล is not read as เทศบาล…

@@ -33,6 +33,14 @@ KIND_PREFIXES: tuple[tuple[str, str], ...] = (
 )
 FULL_PREFIX = {kind: prefix for prefix, kind in KIND_PREFIXES[:5]}
 
+# The special-form local governments (องค์กรปกครองส่วนท้องถิ่นรูปแบบพิเศษ): their names carry no
+# kind. Each is of one place: its province and, for เมืองพัทยา, its district (กรุงเทพมหานคร is
+# placed in the province's first district, as an อบจ. is).
+SPECIAL_FORMS: dict[str, tuple[str, str | None]] = {
+    "เมืองพัทยา": ("ชลบุรี", "บางละมุง"),
+    "กรุงเทพมหานคร": ("กรุงเทพมหานคร", None),
+}
+
 # Letters that look alike and that text recognition and typists confuse, folded to one.
 LOOK_ALIKE = str.maketrans("ฎฅฃซผฝป", "ฏตขชพฟบ")
 
@@ -42,6 +50,7 @@ LOOKALIKE = "lookalike"
 TOWN = "town"
 BESTOWED = "bestowed"
 PROVINCE = "province"
+SPECIAL = "special"
 AGENCY = "agency"
 
 
@@ -121,10 +130,20 @@ class Gazetteer:
     def place(self, name: str, *, district_id: int | None, province_id: int | None) -> Placement:
         kind, rest = split_kind(name)
         key = name_key(rest)
+        if kind is None and key in SPECIAL_FORMS:
+            return self._special(clean_text(name), key, district_id, province_id)
         if kind is None:
             found = Placement(None, clean_text(name), district_id, AGENCY if district_id else "")
             if district_id is None and province_id in self.capital:
                 found.district_id, found.how = self.capital[province_id], AGENCY
+            if found.district_id is not None:
+                town, folded = self._district_keys(found.district_id)
+                if fold(key) in folded or fold(key) == fold(town):
+                    # บ้านใหม่ under ครบุรี: a local government of that subdistrict written
+                    # without its kind (อบต.? ทต.?), not an agency named after the place.
+                    found.how, found.problem = "", "kind_missing"
+                    found.candidates = [folded.get(fold(key), town)]
+                    return found
             if not found.how:
                 found.problem = "district_unknown"
             return found
@@ -168,6 +187,32 @@ class Gazetteer:
         if not placement.how:
             placement.problem = "not_in_district"
             placement.candidates = self._nearest(key, district_id, province_id, subs, town)
+        return placement
+
+    def _special(
+        self, name: str, key: str, district_id: int | None, province_id: int | None
+    ) -> Placement:
+        province_name, district_name = SPECIAL_FORMS[key]
+        placement = Placement(Kind.SPECIAL, name, None)
+        if district_id is not None:
+            province_id = self.districts[district_id][1]
+        if province_id is not None and self.province_name.get(province_id) != province_name:
+            placement.problem, placement.candidates = "province_differs", [province_name]
+            return placement
+        home = next(
+            (
+                pk
+                for pk, (dname, pid, _code) in self.districts.items()
+                if self.province_name.get(pid) == province_name
+                and (dname == district_name if district_name else pk in self.capital.values())
+            ),
+            None,
+        )
+        if home is None or (district_name and district_id not in (None, home)):
+            placement.problem = "not_in_district" if home else "district_unknown"
+            placement.candidates = [district_name] if district_name else []
+            return placement
+        placement.district_id, placement.how, placement.found = home, SPECIAL, province_name
         return placement
 
     def _nearest(

@@ -35,10 +35,16 @@ class ResultsFilterForm(forms.Form):
         assert isinstance(district, forms.ModelChoiceField)
         assert isinstance(kind, forms.ChoiceField) and isinstance(level, forms.ChoiceField)
         district.queryset = District.objects.filter(province=province)
-        kinds = Organisation.Kind.choices
-        if not Organisation.objects.filter(kind=Organisation.Kind.AGENCY).exists():
-            # Agencies that are not local governments are listed only where an import stored one.
-            kinds = [(k, label) for k, label in kinds if k != Organisation.Kind.AGENCY]
+        # Agencies that are not local governments, and the special-form local governments, are
+        # listed only where an import stored one.
+        rare = {Organisation.Kind.AGENCY, Organisation.Kind.SPECIAL}
+        stored = set(
+            Organisation.objects.filter(kind__in=rare)
+            .order_by()
+            .values_list("kind", flat=True)
+            .distinct()
+        )
+        kinds = [(k, label) for k, label in Organisation.Kind.choices if k not in rare - stored]
         kind.choices = [("", _("All kinds")), *kinds]
         level.choices = [("", _("All levels"))] + [(lv, lv) for lv in levels]
 

@@ -7,12 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ita.history.models import Event
+from ita.imports.choices import import_switch_scheme
 from ita.imports.models import ImportBatch
 from ita.imports.services import (
     import_check,
     import_commit,
     import_preview,
-    import_switch_scheme,
 )
 from ita.results import methods
 from ita.results.models import Assessment, AssessmentYear

@@ -8,6 +8,7 @@ from django.db.models import ProtectedError, QuerySet
 
 from ita.history.models import Event
 from ita.imports import services, writes
+from ita.imports.choices import import_row_resolve
 from ita.imports.models import ImportBatch, ImportRow
 from ita.imports.parsing import parse_table
 from ita.imports.services import (
@@ -16,7 +17,6 @@ from ita.imports.services import (
     import_commit,
     import_preview,
     import_revert,
-    import_row_resolve,
 )
 from ita.organisations.models import (
     District,
@@ -476,17 +476,6 @@ def test_a_discarded_preview_keeps_one_object_type_in_the_history(demo) -> None:
     assert types == {"imports.importbatch"}
 
 
-def test_without_the_district_alias_rows_match_by_name_with_a_warning(demo) -> None:
-    DistrictAlias.objects.filter(name="เมืองควน").delete()
-    batch = _preview(seed_bytes())
-    rows = batch.rows.filter(district_name="เมืองควน")
-    assert rows.count() == 12
-    for row in rows:
-        assert row.status == "warning" and row.effect == "unchanged"
-        assert row.messages[-1]["code"] == "district_unknown_matched"
-        assert row.organisation.district.name == "เมืองตรัง"
-
-
 def test_a_name_in_two_provinces_without_district_or_province_is_ambiguous(demo) -> None:
     other = Province.objects.get(name="พัทลุง")
     district = District.objects.get(province=other, name="ควนขนุน")
@@ -496,9 +485,16 @@ def test_a_name_in_two_provinces_without_district_or_province_is_ambiguous(demo)
         "องค์การบริหารส่วนตำบลลิพัง,,90.41,A,,\n"
     )
     row = _preview(text.encode()).rows.get()
-    assert row.status == "error" and row.messages[0]["code"] == "organisation_ambiguous"
+    assert row.status == "error" and row.messages[0]["code"] == "place_unclear"
+    assert {(s["district"], s["province"]) for s in row.suggestions} == {
+        ("ควนขนุน", "พัทลุง"),
+        ("ปะเหลียน", "ตรัง"),
+    }
+    assert not any(s["preselect"] for s in row.suggestions)
+    # With the province but no district, the one of that province is offered, not taken.
     chosen = _preview(text.encode(), province=Province.objects.get(name="ตรัง")).rows.get()
-    assert chosen.organisation == demo.other and chosen.status == "unchanged"
+    assert chosen.organisation is None and chosen.status == "error"
+    assert [(s["id"], s["preselect"]) for s in chosen.suggestions] == [(demo.other.pk, True)]
 
 
 def test_checking_a_finished_preview_again_adds_nothing(demo) -> None:

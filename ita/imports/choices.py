@@ -1,0 +1,107 @@
+"""The choices an administrator makes in a preview: which organisation a row is, to create the
+organisations the gazetteer places, to store or skip agencies, the year's levels.
+
+A choice is the import's own (kept in its ``resolutions``) until the import is applied: the
+preview is checked again with it, and a discarded preview leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ita.history.models import EventKind
+from ita.history.services import Actor, event_record
+from ita.imports.matching import DISTRICT_UNKNOWN
+from ita.imports.models import ImportBatch, ImportRow
+from ita.imports.services import import_recheck, refuse_if_done
+from ita.organisations.models import Organisation
+from ita.results.services import year_set_scheme
+
+
+def import_row_resolve(
+    *,
+    batch: ImportBatch,
+    row: ImportRow,
+    actor: Actor,
+    organisation: Organisation | None = None,
+    create: bool = False,
+) -> ImportBatch:
+    """Reconcile an unknown name: choose ``organisation`` for it (its spelling becomes an alias
+    when the import is applied, so later imports match it by themselves; a discarded preview
+    leaves none), or mark the row to create a new organisation at commit. Then the preview is
+    checked again."""
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        refuse_if_done(locked)
+        if row.batch_id != locked.pk or not row.name:
+            raise ValidationError(_("This row is not part of the import."))
+        if organisation is not None:
+            locked.resolutions[str(row.line)] = {"organisation": organisation.pk}
+            unclear = next((m for m in row.messages if m["code"] == "place_unclear"), None)
+            if unclear and unclear["params"].get("why") == DISTRICT_UNKNOWN:
+                # A misspelt district (เมืองควน): the other rows that spell it so are read in the
+                # chosen organisation's district, and matched there by their own names.
+                place = unclear["params"]["place"]
+                province_id = int(place.split(":", 1)[0]) or None
+                if province_id in (None, organisation.district.province_id):
+                    locked.resolutions.setdefault("*districts", {})[place] = {
+                        "district": organisation.district_id,
+                        "name": row.district_name,
+                    }
+        elif create:
+            locked.resolutions[str(row.line)] = {"create": True}
+            event_record(
+                actor=actor,
+                action=EventKind.IMPORT_CREATE_ORGANISATION,
+                organisation_id=None,
+                obj=locked,
+                comment=row.name,
+                data={"line": row.line},
+            )
+        else:
+            raise ValidationError(_("Choose an organisation, or create a new one."))
+        locked.save(update_fields=["resolutions"])
+    return import_recheck(batch=locked, actor=actor)
+
+
+def import_create_missing(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
+    """Create, at commit, every unknown organisation the gazetteer places (one step for all);
+    the rows it cannot place stay errors with their reasons. Then the preview is checked again."""
+    return _choose(batch, "*create_missing", True, actor, _("create the organisations placed"))
+
+
+def import_choose_agencies(*, batch: ImportBatch, choice: str, actor: Actor) -> ImportBatch:
+    """Store the agencies that are not local governments as their own kind, or skip them: one
+    choice for the whole import."""
+    if choice not in {"store", "skip"}:
+        raise ValidationError(_("Choose to store the agencies or to skip them."))
+    return _choose(batch, "*agencies", choice, actor, choice)
+
+
+def import_switch_scheme(*, batch: ImportBatch, scheme: str, actor: Actor) -> ImportBatch:
+    """The table's levels belong to another known scheme: switch the year to it (an explicit
+    choice, recorded in the history by ``year_set_scheme``), then check the preview again."""
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        refuse_if_done(locked)
+        year_set_scheme(year=locked.year, scheme=scheme, actor=actor)
+    return import_recheck(batch=locked, actor=actor)
+
+
+def _choose(batch: ImportBatch, key: str, value: object, actor: Actor, comment: str) -> ImportBatch:
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        refuse_if_done(locked)
+        locked.resolutions[key] = value
+        locked.save(update_fields=["resolutions"])
+        event_record(
+            actor=actor,
+            action=EventKind.IMPORT_CREATE_ORGANISATION,
+            organisation_id=None,
+            obj=locked,
+            comment=str(comment),
+            data={key: value},
+        )
+    return import_recheck(batch=locked, actor=actor)
