@@ -115,6 +115,7 @@ ADDED_COLUMNS = {
     "province": {"code"},  # the gazetteer's codes (organisations.0003)
     "district": {"code"},
     "importbatch": {"findings"},
+    "importrow": {"district_id"},  # the district each row was placed in (imports.0003)
     "ita_assessmentyear": {"confirmed"},  # methods per year as data (tables)
     "measures_oititem": {"from_report", "from_implementation", "to_review"},
     "measures_measure": {"carried_from_id"},  # a measure carried forward from last year
