@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("organisations", "0005_notice"),
+        ("organisations", "0006_emblems_made_safe"),
     ]
 
     operations = [
