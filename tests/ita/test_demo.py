@@ -46,7 +46,15 @@ def test_2563_totals_are_derived_from_the_change_column(demo) -> None:
 def test_the_demo_has_every_organisation_once_with_its_kind(demo) -> None:
     assert Organisation.objects.count() == 85
     kinds = {k: Organisation.objects.filter(kind=k).count() for k in Organisation.Kind.values}
-    assert kinds == {"pao": 1, "city": 1, "town": 1, "sdm": 22, "sao": 60, "special": 0, "agency": 0}
+    assert kinds == {
+        "pao": 1,
+        "city": 1,
+        "town": 1,
+        "sdm": 22,
+        "sao": 60,
+        "special": 0,
+        "agency": 0,
+    }
     assert not Organisation.objects.filter(district__name="เมืองควน").exists()
 
 
