@@ -39,7 +39,7 @@ RUNS = 15
 ADDED = {
     "ita.lib.middleware.SecurityHeadersMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "ita.accounts.middleware.SessionLimitsMiddleware",
+    "ita.accounts.sessions.SessionLimitsMiddleware",
     "axes.middleware.AxesMiddleware",
 }
 

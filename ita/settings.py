@@ -402,7 +402,7 @@ MIDDLEWARE.insert(
 )
 MIDDLEWARE += [
     "django_otp.middleware.OTPMiddleware",
-    "ita.accounts.middleware.SessionLimitsMiddleware",
+    "ita.accounts.sessions.SessionLimitsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 AUTHENTICATION_BACKENDS = [

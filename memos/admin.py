@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ita.lib.admin import ReadOnlyAdmin, ReadOnlyMixin
 from ita.organisations.admin import OrganisationAdmin
 from ita.organisations.models import Organisation
-from memos import services
+from memos import settings_services
 from memos.models import (
     Attachment,
     Memo,
@@ -48,7 +48,7 @@ class OrganisationWithMemoSettingsAdmin(OrganisationAdmin):
         for chain_form in formset.forms:
             if chain_form.has_changed() and chain_form.cleaned_data:
                 existed = chain_form.instance.pk is not None
-                row = services.memo_chain_set(
+                row = settings_services.memo_chain_set(
                     organisation=form.instance,
                     memo_chain=chain_form.cleaned_data["memo_chain"],
                     actor=request.user,
@@ -73,7 +73,7 @@ class MemoSettingsAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: MemoSettings, form: ModelForm, change: bool
     ) -> None:
-        services.memo_chain_set(
+        settings_services.memo_chain_set(
             organisation=obj.organisation, memo_chain=obj.memo_chain, actor=request.user
         )
 

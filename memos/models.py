@@ -328,7 +328,7 @@ class MemoSettings(models.Model):
     """An organisation's memo settings: the sign-off chain its memos pass.
 
     Without a row, a memo passes every step of the regulation's chain (``roles.default_chain``).
-    Written through ``memos.services.memo_chain_set`` (the admin too), with a history row.
+    Written through ``memos.settings_services.memo_chain_set`` (the admin too), with a history row.
     """
 
     organisation = models.OneToOneField(

@@ -40,8 +40,6 @@ from memos.models import (
     SignOff,
     State,
 )
-from memos.settings_services import emblem_set as emblem_set
-from memos.settings_services import memo_chain_set as memo_chain_set
 
 CONTENT_FIELDS = (
     "unit_name",

@@ -1,7 +1,4 @@
-"""Writes to an organisation's memo settings: the sign-off chain and the emblem on its memos.
-
-Re-exported by ``memos.services``, where callers find every write of the app.
-"""
+"""Writes to an organisation's memo settings: the sign-off chain and the emblem on its memos."""
 
 from __future__ import annotations
 

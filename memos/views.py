@@ -28,6 +28,7 @@ from memos import (
     roles,
     selectors,
     services,
+    settings_services,
 )
 from memos.checks import memo_year_checks
 from memos.drafting import memo_defaults
@@ -439,7 +440,7 @@ def emblem_settings(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if request.POST.get("action") == "remove":
-            services.emblem_set(organisation=organisation, data=None, actor=request.user)
+            settings_services.emblem_set(organisation=organisation, data=None, actor=request.user)
             messages.success(request, _("The emblem was removed; memos print without one."))
             return redirect("memos:emblem", pk=organisation.pk)
         form = EmblemForm(request.POST, request.FILES)
@@ -448,7 +449,7 @@ def emblem_settings(request: HttpRequest, pk: int) -> HttpResponse:
             # One byte more than allowed is enough to refuse a file that is too large.
             data = upload.read(MAX_EMBLEM_BYTES + 1)
             try:
-                services.emblem_set(
+                settings_services.emblem_set(
                     organisation=organisation, data=data, filename=upload.name, actor=request.user
                 )
             except ValidationError as exc:

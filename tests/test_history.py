@@ -19,6 +19,7 @@ from ita.imports.services import (
 from measures import services as measure_services
 from measures.models import Finding
 from memos import services as memo_services
+from memos import settings_services
 from memos.models import Memo
 from tests.imports.helpers import seed_text
 
@@ -49,7 +50,7 @@ def test_every_change_is_recorded_with_its_kind_object_and_organisation(demo) ->
     memo = Memo.objects.get(organisation=demo.home, state="draft")  # the fresh draft
     memo = memo_services.memo_send(memo=memo, actor=users["legal"])
     memo_services.memo_return(memo=memo, actor=users["head"], reason="ขอแก้ไข")
-    memo_services.memo_chain_set(
+    settings_services.memo_chain_set(
         organisation=demo.home, memo_chain=["head", "clerk", "mayor"], actor=users["clerk"]
     )
     batch = _import_with_a_new_organisation(users["admin"])

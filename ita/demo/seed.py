@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from ita.imports import parsing
+from ita.imports.numbers import parse_decimal, parse_passed
 from ita.lib.thai import clean_text
 from ita.organisations.models import District, DistrictAlias, Organisation, Position, Province
 from ita.organisations.services import alias_add
@@ -84,13 +85,13 @@ def seed_rows() -> list[SeedRow]:
     table = parsing.parse_table(SEED_TABLE.read_bytes(), kind=parsing.RESULTS)
     return [
         SeedRow(
-            number=int(parsing.parse_decimal(row.values[parsing.NUMBER])),
+            number=int(parse_decimal(row.values[parsing.NUMBER])),
             name=clean_text(row.values[parsing.ORGANISATION]),
             district=clean_text(row.values[parsing.DISTRICT]),
-            total=parsing.parse_decimal(row.values[parsing.TOTAL]),
+            total=parse_decimal(row.values[parsing.TOTAL]),
             level=row.values[parsing.LEVEL].strip(),
-            change=parsing.parse_decimal(row.values[parsing.CHANGE]),
-            passed=parsing.parse_passed(row.values[parsing.PASSED]),
+            change=parse_decimal(row.values[parsing.CHANGE]),
+            passed=parse_passed(row.values[parsing.PASSED]),
         )
         for row in table.rows
     ]

@@ -17,14 +17,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from ita.imports.numbers import (  # noqa: F401 (the parsing module's names, as before)
-    _PLAIN_DECIMAL,
-    looks_integer,
-    looks_numeric,
-    parse_decimal,
-    parse_passed,
-    quantize,
-)
+from ita.imports.numbers import _PLAIN_DECIMAL, looks_integer, looks_numeric
 from ita.imports.sources import (
     MAX_BYTES,
     MAX_ROWS,

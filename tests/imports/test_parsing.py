@@ -6,7 +6,8 @@ from decimal import Decimal as D
 import pytest
 
 from ita.imports import parsing
-from ita.imports.parsing import TableError, parse_decimal, parse_table
+from ita.imports.numbers import parse_decimal
+from ita.imports.parsing import TableError, parse_table
 from tests.imports.helpers import seed_bytes, seed_csv, seed_spaces, seed_xlsx, xlsx
 
 SEED_COLUMNS = ["number", "organisation", "district", "total", "level", "change", "passed"]

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from ita.history.models import Event
 from ita.organisations.models import ActingAppointment
-from memos import services
+from memos import services, settings_services
 from memos.models import Memo, OutgoingRegister, SignOff, State
 from tests.factories import make_position, make_user
 from tests.memos.conftest import bring_to, fresh, make_memo
@@ -141,7 +141,7 @@ def test_a_vacant_deputy_step_is_skipped_and_the_timeline_says_so(org) -> None:
 
 
 def test_an_organisation_configured_without_a_deputy_skips_that_step(org) -> None:
-    services.memo_chain_set(
+    settings_services.memo_chain_set(
         organisation=org.organisation, memo_chain=["head", "clerk", "mayor"], actor=None
     )
     memo = bring_to(org, "head")
@@ -163,7 +163,9 @@ def test_an_organisation_configured_without_a_deputy_skips_that_step(org) -> Non
 )
 def test_an_unusable_chain_configuration_is_refused(org, chain) -> None:
     with pytest.raises(ValidationError) as info:
-        services.memo_chain_set(organisation=org.organisation, memo_chain=chain, actor=None)
+        settings_services.memo_chain_set(
+            organisation=org.organisation, memo_chain=chain, actor=None
+        )
     assert "memo_chain" in info.value.message_dict
 
 
@@ -265,7 +267,7 @@ def test_a_new_holder_gets_the_memo_waiting_at_the_step(org) -> None:
 
 def test_a_memo_at_a_step_dropped_from_the_chain_can_still_be_signed_there(org) -> None:
     memo = bring_to(org, "deputy")
-    services.memo_chain_set(
+    settings_services.memo_chain_set(
         organisation=org.organisation, memo_chain=["head", "clerk", "mayor"], actor=None
     )
     services.memo_approve(memo=memo, actor=org["deputy"], comment="เห็นชอบ")

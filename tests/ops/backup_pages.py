@@ -65,7 +65,7 @@ def png() -> bytes:
 def build() -> None:
     from measures import services as measures
     from measures.models import Measure
-    from memos import archive
+    from memos import archive, settings_services
     from memos import services as memos
     from memos.models import Memo
 
@@ -76,7 +76,9 @@ def build() -> None:
     memo = Memo.objects.filter(state=Memo.State.DRAFT).order_by("pk").first()
     assert memo is not None
     home = memo.organisation
-    memos.emblem_set(organisation=home, data=png(), filename="garuda.png", actor=users["clerk"])
+    settings_services.emblem_set(
+        organisation=home, data=png(), filename="garuda.png", actor=users["clerk"]
+    )
     memos.attachment_add(
         memo=memo,
         upload=SimpleUploadedFile("รายงาน.pdf", pdf("รายงาน ITA 2564"), "application/pdf"),
