@@ -9,10 +9,12 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from ita.demo import load as demo_load
+from ita.demo import memos as demo_memos
 from ita.demo import seed as demo_data
 from ita.organisations.models import District, Organisation, Position, Province
 from ita.results import services
 from ita.results.models import Assessment, AssessmentYear
+from memos.models import Memo
 
 _seq = itertools.count(1)
 
@@ -42,6 +44,13 @@ def load_demo() -> Demo:
         other=Organisation.objects.get(name="องค์การบริหารส่วนตำบลลิพัง"),
         users={u.username: u for u in User.objects.all()},
         year=AssessmentYear.objects.get(year=2564),
+    )
+
+
+def decided_2564() -> Memo:
+    """The demo's memo as it went in 2564 (decided)."""
+    return Memo.objects.get(
+        register_year=2564, subject=demo_memos.SUBJECT, state=Memo.State.DECIDED
     )
 
 

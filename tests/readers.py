@@ -20,7 +20,7 @@ from pathlib import Path
 import pypdfium2
 from pdfminer.high_level import extract_text
 
-from ita.documents import extract
+from tests.pdf import extract
 
 PDFJS = Path(__file__).resolve().parents[1] / "tools" / "pdfjs" / "text.mjs"
 

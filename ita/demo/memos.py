@@ -151,11 +151,6 @@ def decide() -> dict[str, int]:
     return {"memos": 2, "demo_memo": memo.pk, "draft_memo": draft.pk}
 
 
-def decided_2564() -> Memo:
-    """The demo's memo as it went in 2564 (decided)."""
-    return Memo.objects.get(register_year=2564, subject=SUBJECT, state=Memo.State.DECIDED)
-
-
 def archived() -> list[MemoArchive]:
     """The decided memos' stored PDFs (made as the decision commits)."""
     return list(MemoArchive.objects.filter(memo__state=Memo.State.DECIDED).order_by("memo_id"))

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from ita.documents import extract
 from memos.models import Memo
+from tests.pdf import extract
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

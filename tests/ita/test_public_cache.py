@@ -12,13 +12,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from ita.demo import memos as demo_memos
 from ita.history import published
 from ita.history.models import Publication
 from ita.imports.services import import_commit, import_preview, import_revert
 from ita.organisations.models import Organisation
 from ita.results.models import AssessmentYear
 from memos import publishing as memo_publishing
+from tests import factories
 from tests.imports.helpers import seed_text
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +172,7 @@ def test_a_publication_on_the_organisation_page_shows_at_once(
     before = _get(client, url)
     address = f"/organisations/{home.pk}/reports/2564/"
     assert address not in before.content.decode()
-    memo_publishing.memo_publish_report(memo=demo_memos.decided_2564(), actor=demo.users["legal"])
+    memo_publishing.memo_publish_report(memo=factories.decided_2564(), actor=demo.users["legal"])
     after = _get(client, url, if_none_match=before["ETag"])
     assert after.status_code == 200
     assert after["ETag"] != before["ETag"]

@@ -7,11 +7,12 @@ import re
 
 import pytest
 
-from ita.documents import extract, render
+from ita.documents import render
 from ita.documents.data import paragraphs
 from memos import documents
 from memos.models import Memo
 from tests.memos.conftest import make_memo
+from tests.pdf import extract
 
 pytestmark = pytest.mark.django_db
 

@@ -4,15 +4,17 @@ import pytest
 from django.utils import timezone
 
 from ita.demo import memos as demo_memos
-from ita.documents import extract, signing
+from ita.documents import signing
 from memos import archive, services
 from memos.models import Memo, MemoArchive, SigningCertificate, State
+from tests import factories
+from tests.pdf import extract
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_holds_the_seed_memo_as_it_went_in_2564(demo) -> None:
-    memo = demo_memos.decided_2564()
+    memo = factories.decided_2564()
     assert memo.state == State.DECIDED and memo.author.username == "legal"
     assert memo.outcome == Memo.Outcome.APPROVED
     assert memo.organisation == demo.home
@@ -44,7 +46,7 @@ def test_beside_it_a_fresh_draft_for_the_current_year(demo) -> None:
 
 
 def test_its_archival_pdf_is_signed_with_the_demo_certificate(tmp_media, demo) -> None:
-    memo = demo_memos.decided_2564()
+    memo = factories.decided_2564()
     certificate = SigningCertificate.objects.get(organisation=demo.home)
     assert certificate.self_signed and "TEST ONLY" in certificate.subject
     pdf = archive.memo_pdf_bytes(memo)  # the download makes it when the commit did not

@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from ita.documents.extract import pdftotext
 from ita.history.models import EventKind
 from ita.history.services import event_record
 from ita.lib.thai import fiscal_year_be, thai_digits
 from memos import selectors, services
 from memos.models import Memo, OutgoingRegister, State
 from tests.memos.conftest import bring_to, fresh, make_memo
+from tests.pdf.extract import pdftotext
 
 pytestmark = pytest.mark.django_db
 

@@ -152,8 +152,8 @@ def test_the_memo_list_links_the_page_for_its_administrators_only(client, org) -
 
 
 def test_the_uploaded_emblem_is_drawn_on_the_memo_pdf(client, org, tmp_media) -> None:
-    from ita.documents import extract
     from tests.memos.conftest import make_memo
+    from tests.pdf import extract
 
     client.force_login(org["clerk"])
     _upload(client, org, "garuda.png", _png())

@@ -20,12 +20,12 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from ita.demo import memos as demo_memos
-from ita.documents import extract
 from ita.documents.data import MemoDoc, ReportDoc
 from ita.lib import thai
 from memos import documents, services
 from memos.models import Memo
 from tests import factories, readers
+from tests.pdf import extract
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def _demo_memo() -> Memo:
     memo = (
         Memo.objects.select_related("organisation", "report_year")
         .filter(author__username="legal", report_year__year=2564)
-        .exclude(pk=demo_memos.decided_2564().pk)
+        .exclude(pk=factories.decided_2564().pk)
         .order_by("pk")
         .last()
     )

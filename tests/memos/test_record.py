@@ -13,11 +13,12 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from ita.documents import extract, signing
+from ita.documents import signing
 from memos import archive, services
 from memos.models import Memo, MemoArchive, SignOff, State
 from memos.signing import install_credentials
 from tests.memos.conftest import bring_to, fresh, make_memo
+from tests.pdf import extract
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,12 @@ from django.conf import settings
 from django.test import Client
 
 from ita.demo import memos as demo_memos
-from ita.documents import extract
 from ita.results.models import Assessment
 from measures.models import Measure
 from memos import services
 from memos.models import Memo
+from tests import factories
+from tests.pdf import extract
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def _memo() -> Memo:
     memo = (
         Memo.objects.select_related("organisation", "report_year")
         .filter(author__username="legal", report_year__year=2564)
-        .exclude(pk=demo_memos.decided_2564().pk)
+        .exclude(pk=factories.decided_2564().pk)
         .order_by("pk")
         .last()
     )
@@ -85,7 +86,7 @@ def test_a_draft_prints_the_report_as_the_data_stands(demo) -> None:
 def test_the_report_as_sent_sets_its_widths_by_class_for_the_pages_policy(demo) -> None:
     """The memo and published pages show the report as sent under a Content-Security-Policy that
     ignores style attributes: its column widths come from classes their stylesheets know."""
-    sent = demo_memos.decided_2564().report_sent
+    sent = factories.decided_2564().report_sent
     assert sent and ' style="' not in sent
     assert '<table class="grid tool-scores">' in sent and '<col class="indicator">' in sent
     static = Path(settings.BASE_DIR) / "static"

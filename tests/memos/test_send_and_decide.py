@@ -181,7 +181,7 @@ def test_urgency_is_typed_shown_filtered_and_printed_in_red(client, org) -> None
     doc = documents.memo_doc(fresh(memo))
     assert doc.urgency == "ด่วนที่สุด"
     from ita.documents import engine, render
-    from ita.documents.extract import pdftotext
+    from tests.pdf.extract import pdftotext
 
     html = render.memo_html(doc)
     assert '<p class="urgency">ด่วนที่สุด</p>' in html

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 
-from ita.documents import engine, extract
+from ita.documents import engine
 from ita.documents import render as documents
 from ita.documents.data import MemoDoc, ReportDoc
-from memos import sample
 from tests import factories
+from tests.pdf import extract, sample
 
 
 @dataclass

@@ -9,9 +9,10 @@ import dataclasses
 import pytest
 from weasyprint import HTML
 
-from ita.documents import engine, extract, render
+from ita.documents import engine, render
 from ita.documents.textlayer import TextLayerFixer
 from tests import hostile, readers
+from tests.pdf import extract
 from tests.pdfa import assert_pdfa
 
 pytestmark = pytest.mark.django_db

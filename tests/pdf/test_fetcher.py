@@ -7,7 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from ita.documents import engine, extract
+from ita.documents import engine
+from tests.pdf import extract
 
 STYLE = '<link rel="stylesheet" href="pdf/document.css">'
 

@@ -7,10 +7,11 @@ import dataclasses
 import pytest
 from django.test import override_settings
 
-from ita.documents import engine, extract
+from ita.documents import engine
 from ita.documents import render as documents
 from ita.documents.render import CatalogueMissing
 from memos.documents import report_enclosure
+from tests.pdf import extract
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,10 @@ import re
 import pytest
 from PIL import Image
 
-from ita.documents import engine, extract
+from ita.documents import engine
 from ita.documents import render as documents
 from ita.documents.data import Emblem
+from tests.pdf import extract
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ita.documents import engine, extract
+from ita.documents import engine
 from ita.documents import render as documents
 from ita.organisations.models import Organisation
 from ita.results.models import Assessment, AssessmentYear
 from measures.documents import report_doc
 from tests import factories
+from tests.pdf import extract
 
 pytestmark = pytest.mark.django_db
 

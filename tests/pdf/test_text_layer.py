@@ -14,9 +14,10 @@ from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 
-from ita.documents import engine, extract
+from ita.documents import engine
 from ita.documents.glyphs import GlyphText, canonical_order, cluster_text, clusters
 from tests import readers
+from tests.pdf import extract
 
 # The module fixtures read the database: pytest-django sets it up only for marked tests.
 pytestmark = pytest.mark.django_db

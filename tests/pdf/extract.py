@@ -1,4 +1,5 @@
-"""Reading a PDF back as a user's tools do (poppler's pdftotext, pdffonts), and scoring it."""
+"""Reading a PDF back as a user's tools do (poppler's pdftotext, pdffonts), and scoring it (tests
+only: the verification page reads a PDF's first page itself, ``memos.verification``)."""
 
 from __future__ import annotations
 

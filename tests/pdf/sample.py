@@ -1,7 +1,8 @@
-"""The seed document's memo as a ``MemoDoc``, for the tests, the benchmark and a first look.
+"""The seed document's memo as a ``MemoDoc``, the reference document of the PDF tests.
 
 Built from the demo's people (``ita.demo.seed``) and the seed memo's text, dated 25 สิงหาคม 2564 with
-the number ตง ๗๘๒๐๑/๑๒๓. The memo app builds real memos; this is the reference document.
+the number ตง ๗๘๒๐๑/๑๒๓. The memo app builds real memos (``memos.documents``); no part of the
+application uses this one.
 """
 
 from __future__ import annotations
