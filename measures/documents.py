@@ -1,7 +1,7 @@
 """The organisation's ITA report of a year as the official document prints it (``ReportDoc``).
 
 Built from the assessment (scores, method, the province's table), the report's findings and its
-kept measures; rendered by ``ita.documents.render`` alone (``report_pdf``) or after a memo.
+kept measures; printed by ``ita.documents.render`` after the memo it is attached to.
 """
 
 from __future__ import annotations

@@ -151,9 +151,6 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
     def kept(self) -> MeasureQuerySet:
         return self.filter(draft=False)
 
-    def for_organisation(self, organisation: Organisation) -> MeasureQuerySet:
-        return self.filter(assessment__organisation=organisation)
-
     def overdue_on(self, today: dt.date) -> MeasureQuerySet:
         """Not done and past the last day of the period's last month (see periods.status_on)."""
         return self.kept().filter(done_on__isnull=True, end_month__lt=periods.first_of_month(today))
@@ -244,10 +241,6 @@ class Measure(models.Model):
     @property
     def status(self) -> str:
         return self.status_on(timezone.localdate())
-
-    @property
-    def status_label(self) -> str:
-        return str(STATUS_LABELS[self.status])
 
     @property
     def period_display(self) -> str:

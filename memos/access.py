@@ -62,10 +62,6 @@ def _member(memo: Memo, user: Actor) -> bool:
     )
 
 
-def can_view(user: Actor, memo: Memo) -> bool:
-    return _member(memo, user)
-
-
 # --- the author's rule ------------------------------------------------------------------------
 
 

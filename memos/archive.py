@@ -211,13 +211,6 @@ def archive_of(memo: Memo) -> MemoArchive | None:
     return MemoArchive.objects.filter(memo=memo).first()
 
 
-def verify_archive(archive: MemoArchive) -> list[signing.SignatureCheck]:
-    """The stored file's signatures checked against the certificate it was signed with."""
-    if not archive.signed:
-        return []
-    return signing.check_signatures(stored_bytes(archive), [bytes(archive.certificate)])
-
-
 @dataclass(frozen=True)
 class Record:
     """What the memo page says about the document of record (two queries)."""

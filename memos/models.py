@@ -209,11 +209,6 @@ class Memo(ConcurrentTransitionMixin, models.Model):
     def is_pending(self) -> bool:
         return self.state in STEP_STATES
 
-    @property
-    def current_step(self) -> str | None:
-        """The role whose holder must act now, or None."""
-        return self.state if self.state in STEP_STATES else None
-
     def content(self, attachments: list[Attachment] | None = None) -> dict:
         """What a signer signs: every printed field and the attachments' fingerprints."""
         files = attachments if attachments is not None else list(self.attachments.all())

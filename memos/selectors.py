@@ -56,7 +56,7 @@ SKIP_REASONS = {"vacant": _("vacant"), "author": _("held by the author")}
 
 
 def visible_memos(user: AnyUser) -> QuerySet[Memo]:
-    """The memos the user may read: their organisations' (``memos.access.can_view``)."""
+    """The memos the user may read: their organisations'."""
     return Memo.objects.for_member(user)
 
 
@@ -101,16 +101,6 @@ def authored(user: AnyUser) -> QuerySet[Memo]:
         .select_related("organisation")
         .defer(*LIST_DEFERRED)
         .order_by("-updated_at", "-pk")
-    )
-
-
-def organisation_memos(organisation: Organisation) -> QuerySet[Memo]:
-    return (
-        Memo.objects.filter(organisation=organisation)
-        .exclude(state="draft")
-        .select_related("author")
-        .defer(*LIST_DEFERRED)
-        .order_by("-sent_at", "-pk")
     )
 
 

@@ -172,10 +172,6 @@ class FileFinding:
     refusal: inspection.Refusal | None = None
     validation_data: bool = False
 
-    @property
-    def signatures_ok(self) -> bool:
-        return bool(self.signatures) and all(s.ok for s in self.signatures)
-
 
 class Busy(Exception):
     """Every slot for checking files on this machine is taken."""

@@ -68,10 +68,6 @@ def memo_pdf(memo: MemoDoc, report: ReportDoc | None = None, *, report_part: str
     return render(memo_html(memo, report, report_part=report_part), resources=_resources(memo))
 
 
-def report_pdf(report: ReportDoc) -> bytes:
-    return render(report_html(report))
-
-
 def register_html(register: RegisterDoc) -> str:
     with translation.override(DOCUMENT_LANGUAGE):
         return render_to_string("pdf/register.html", {"register": register})

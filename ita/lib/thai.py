@@ -93,11 +93,6 @@ def fiscal_year_be(day: dt.date) -> int:
     return be_year(day.year + 1 if day.month >= 10 else day.year)
 
 
-def fiscal_year_bounds(year_be: int) -> tuple[dt.date, dt.date]:
-    year = ce_year(year_be)
-    return dt.date(year - 1, 10, 1), dt.date(year, 9, 30)
-
-
 def date_th(day: dt.date | dt.datetime, *, digits: bool = False) -> str:
     """25 สิงหาคม 2564 (with Thai digits when ``digits``)."""
     text = f"{day.day} {MONTHS[day.month - 1]} {be_year(day.year)}"

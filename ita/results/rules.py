@@ -64,13 +64,6 @@ def tool_scores(
     }
 
 
-def tool_weights(indicators: Iterable[IndicatorSpec]) -> dict[str, Decimal]:
-    weights: dict[str, Decimal] = {}
-    for spec in indicators:
-        weights[spec.tool] = weights.get(spec.tool, Decimal(0)) + spec.weight
-    return weights
-
-
 def _ordered(rules: Iterable[RatingRule]) -> list[RatingRule]:
     # Highest threshold first; at equal thresholds, the rule with a per-tool condition first.
     return sorted(rules, key=lambda r: (r.min_total, r.min_each_tool is not None), reverse=True)

@@ -34,10 +34,6 @@ def test_fiscal_year_starts_on_1_october(day: dt.date, year: int) -> None:
     assert thai.fiscal_year_be(day) == year
 
 
-def test_fiscal_year_bounds() -> None:
-    assert thai.fiscal_year_bounds(2564) == (dt.date(2020, 10, 1), dt.date(2021, 9, 30))
-
-
 def test_short_month_as_in_measure_periods() -> None:
     assert thai.month_short_th(dt.date(2022, 1, 1)) == "ม.ค.๖๕"
     assert thai.month_short_th(dt.date(2022, 3, 31), digits=False) == "มี.ค.65"

@@ -20,6 +20,12 @@ def _code(device: TOTPDevice, offset: int = 0) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset):06d}"
 
 
+def _require_second_factor(org) -> None:
+    """As the admin's organisation page sets it (tests/ita/test_admin_history.py goes through it)."""
+    org.organisation.signers_need_second_factor = True
+    organisation_services.organisation_save(organisation=org.organisation, actor=None)
+
+
 def _decide(client, memo, comment: str = "เห็นควรอนุมัติ"):
     data = {"expected_state": "head", "expected_round": 1, "action": "forward", "comment": comment}
     return client.post(f"/memos/{memo.pk}/decide/", data)
@@ -35,9 +41,7 @@ def test_without_the_requirement_a_signer_signs_with_the_password_alone(client, 
 def test_a_signer_without_a_device_sets_one_up_before_signing(client, org, settings) -> None:
     # django-otp makes each failure wait (1 s, doubling); here the right code follows at once.
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
-    organisation_services.organisation_set_second_factor(
-        organisation=org.organisation, required=True, actor=None
-    )
+    _require_second_factor(org)
     memo = bring_to(org, "head")
     client.force_login(org["head"])
     response = _decide(client, memo, comment="ความเห็นที่พิมพ์ไว้")
@@ -67,9 +71,7 @@ def test_a_signer_without_a_device_sets_one_up_before_signing(client, org, setti
 
 
 def test_a_signer_with_a_device_gives_a_code_in_each_new_session(client, org) -> None:
-    organisation_services.organisation_set_second_factor(
-        organisation=org.organisation, required=True, actor=None
-    )
+    _require_second_factor(org)
     device = TOTPDevice.objects.create(user=org["head"], name="ITA", confirmed=True)
     memo = bring_to(org, "head")
     client.force_login(org["head"])
@@ -82,15 +84,6 @@ def test_a_signer_with_a_device_gives_a_code_in_each_new_session(client, org) ->
     assert verify.status_code == 302, verify.content.decode()[:500]
     assert _decide(client, memo).status_code == 302
     assert fresh(memo).state == State.DEPUTY
-
-
-def test_the_requirement_is_set_through_a_service_with_history(org) -> None:
-    organisation_services.organisation_set_second_factor(
-        organisation=org.organisation, required=True, actor=org["clerk"]
-    )
-    event = Event.objects.get(action=EventKind.ORGANISATION_SECOND_FACTOR)
-    assert event.data == {"before": False, "after": True} and event.actor == org["clerk"]
-    assert event.organisation_id == org.organisation.pk
 
 
 def test_asking_for_a_code_without_a_device_leads_to_the_set_up(client, org) -> None:

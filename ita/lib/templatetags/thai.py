@@ -52,11 +52,6 @@ def thai_digits(value: object) -> str:
     return "" if value is None else thai.thai_digits(value)
 
 
-@register.filter
-def month_short(value: dt.date | None) -> str:
-    return thai.month_short_th(value) if value else ""
-
-
 # What the number filters take: a number, or its text.
 Number = Decimal | float | str
 

@@ -51,14 +51,6 @@ def _percent(value: Decimal | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
 
 
-def _rate_text(group: insights.GroupRate) -> str:
-    return _("%(rate)s (%(passed)s of %(n)s)") % {
-        "rate": _percent(group.pass_rate),
-        "passed": group.passed,
-        "n": group.with_total,
-    }
-
-
 def _group_table(key: str, title: str, first: str, groups: list, highlight: str | None) -> Table:
     return Table(
         key=key,
