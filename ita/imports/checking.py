@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from ita.imports import parsing
+from ita.imports import numbers, parsing
 from ita.imports.limits import over_limits
 from ita.imports.matching import (
     Directory,
@@ -93,11 +93,11 @@ class Checker:
         if not text or text in {"-", "–", "—"}:
             return None
         try:
-            value = parsing.parse_decimal(text)
+            value = numbers.parse_decimal(text)
         except ValueError:
             result.error("not_number", field=column, value=text)
             return None
-        rounded = parsing.quantize(value, places)
+        rounded = numbers.quantize(value, places)
         if rounded != value:
             result.warn("rounded", field=column, value=text, rounded=rounded)
         return rounded
@@ -424,7 +424,7 @@ class Checker:
             computed_fields.append(parsing.PASSED)
         if passed_text:
             try:
-                passed = parsing.parse_passed(passed_text)
+                passed = numbers.parse_passed(passed_text)
             except ValueError:
                 result.error("passed_unreadable", value=passed_text)
             else:
@@ -457,7 +457,7 @@ class Checker:
                 )
         if self.table.kind == parsing.RESULTS and result.number:
             try:
-                after["rank"] = int(parsing.parse_decimal(result.number))
+                after["rank"] = int(numbers.parse_decimal(result.number))
             except ValueError:
                 result.error("not_number", field=parsing.NUMBER, value=result.number)
         after["derived"] = False

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, overload
 
-from ita.imports import parsing
+from ita.imports import numbers
 from ita.imports.messages import ERROR, WARNING, message
 from ita.imports.models import ImportRow
 
@@ -41,7 +41,7 @@ def two(value: Decimal) -> str: ...
 @overload
 def two(value: Decimal | None) -> str | None: ...
 def two(value: Decimal | None) -> str | None:
-    return None if value is None else f"{parsing.quantize(Decimal(value), '0.01'):.2f}"
+    return None if value is None else f"{numbers.quantize(Decimal(value), '0.01'):.2f}"
 
 
 @overload
@@ -49,7 +49,7 @@ def four(value: Decimal) -> str: ...
 @overload
 def four(value: Decimal | None) -> str | None: ...
 def four(value: Decimal | None) -> str | None:
-    return None if value is None else f"{parsing.quantize(Decimal(value), '0.0001'):.4f}"
+    return None if value is None else f"{numbers.quantize(Decimal(value), '0.0001'):.4f}"
 
 
 @dataclass
