@@ -1,28 +1,31 @@
 """Shared fixtures: the named people of the seed's organisation and an outsider, and settings."""
 
-import hashlib
-import random
-from collections.abc import Iterator
-from contextlib import contextmanager
-from unittest import mock
-
 import pytest
 from django.conf import settings
+from django.test.utils import override_settings
+
+
+def settings_for_tests(tmp_path_factory) -> dict[str, object]:
+    """What every test runs with (and the demo is loaded with, once per process)."""
+    return {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Files a test stores without asking for ``tmp_media`` (a decided memo's PDF, stored as
+        # its decision commits) never reach the project's media folder.
+        "MEDIA_ROOT": tmp_path_factory.getbasetemp() / "media",
+        # The machine's render and import slots belong to this test process (each worker of a
+        # parallel run has its own base folder): renders in another run never make a test busy.
+        "RENDER_LOCK_DIR": tmp_path_factory.getbasetemp() / "slots",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "LANGUAGE_CODE": "th",
+        # Tasks run at once where the queue is not the point; tests/ops run the real worker.
+        "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    }
 
 
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path_factory) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Files a test stores without asking for ``tmp_media`` (a decided memo's PDF, stored as its
-    # decision commits) never reach the project's media folder.
-    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
-    # The machine's render and import slots belong to this test process (each worker of a
-    # parallel run has its own base folder): renders in another run never make a test busy.
-    settings.RENDER_LOCK_DIR = tmp_path_factory.getbasetemp() / "slots"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.LANGUAGE_CODE = "th"
-    # Tasks run at once where the queue is not the point; tests/ops run the real worker.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    for name, value in settings_for_tests(tmp_path_factory).items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture(autouse=True)
@@ -32,56 +35,47 @@ def _fresh_public_cache() -> None:
     data (in production the version only moves forward). The shared cache is a table of the
     test database, rolled back with it."""
     from ita.history import published
+    from tests import demo_snapshot
 
     published.local.clear()
+    # A demo written back after a committing test's flush puts its content types back under
+    # their first ids, and that transaction is rolled back (tests/demo_snapshot.py).
+    demo_snapshot.forget_content_types()
 
 
-# The demo's archival PDF, by the SHA-256 of what WeasyPrint was given: rendered once per run.
-_demo_renders: dict[str, object] = {}
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and its rows as the migrations made them, kept before any
+    test writes (``tests.demo_snapshot.Migrated``): the demo is loaded onto them, whatever
+    committing tests flushed before it in this process."""
+    from tests import demo_snapshot
+
+    with django_db_blocker.unblock():
+        return demo_snapshot.Migrated.now()
 
 
-@contextmanager
-def _demo_rendered_once() -> Iterator[None]:
-    """While the demo loads: its memos' verification codes come from a fixed sequence, so the
-    decided memo's HTML is the same in every test, and a render of the same HTML, options and
-    resources is done once per run (WeasyPrint writes the same bytes for the same input:
-    tests/pdf check it on their own renders, outside this). Signing and storing still run each
-    time. Without this, every test that asks for the demo spent seconds on the same PDF."""
-    from ita.documents import engine
-    from memos.models import VERIFY_ALPHABET, Memo
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The whole demo, loaded once per test process and kept (tests/demo_snapshot.py)."""
+    from tests import demo_snapshot, factories
 
-    draw = random.Random(2564)
-
-    def code() -> str:
-        letters = "".join(draw.choice(VERIFY_ALPHABET) for _ in range(10))
-        return f"{letters[:5]}-{letters[5:]}"
-
-    real = engine.render_document
-
-    def render_document(html: str, **options):
-        key = hashlib.sha256(html.encode())
-        for name, value in sorted(options.items(), key=lambda item: item[0]):
-            key.update(f"{name}={value!r}".encode())
-        digest = key.hexdigest()
-        if digest not in _demo_renders:
-            _demo_renders[digest] = real(html, **options)
-        return _demo_renders[digest]
-
-    field = Memo._meta.get_field("verify_code")
+    media = tmp_path_factory.mktemp("demo-media")
     with (
-        mock.patch.object(field, "_get_default", code),
-        mock.patch.object(engine, "render_document", render_document),
+        django_db_blocker.unblock(),
+        override_settings(**{**settings_for_tests(tmp_path_factory), "MEDIA_ROOT": media}),
     ):
-        yield
+        return demo_snapshot.take(
+            factories.load_demo, factories.demo_handle, media, migrated=django_db_setup
+        )
 
 
 @pytest.fixture
-def demo(db):
-    """The whole demo (Trang 2564, สุโสะ, its people): ``demo.home``, ``demo.users[...]``."""
-    from tests import factories
+def demo(db, demo_snapshot):
+    """The whole demo (Trang 2564, สุโสะ, its people): ``demo.home``, ``demo.users[...]``.
 
-    with _demo_rendered_once():
-        return factories.load_demo()
+    Exactly the rows, ids and files a fresh load makes, written back into the test's own
+    transaction (or, in a test that commits, into its emptied tables)."""
+    return demo_snapshot.restore()
 
 
 @pytest.fixture

@@ -37,7 +37,14 @@ class Demo:
 
 
 def load_demo() -> Demo:
+    """The whole demo through the services (tests ask for the ``demo`` fixture instead: the
+    same, loaded once per process)."""
     demo_load.load_all()
+    return demo_handle()
+
+
+def demo_handle() -> Demo:
+    """The demo in the database, by name."""
     User = get_user_model()
     return Demo(
         home=Organisation.objects.get(name=demo_data.HOME_NAME),

@@ -121,12 +121,12 @@ def _through_the_chain(users: dict, upto: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def rendered(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, Downloaded]:
+def rendered(demo_snapshot, django_db_blocker, tmp_path_factory) -> dict[str, Downloaded]:
     """The demo memo as a draft, at the deputy clerk's step, and decided (then rolled back)."""
     out: dict[str, Downloaded] = {}
     media = tmp_path_factory.mktemp("media")  # the decided memo's stored PDF goes here
     with django_db_blocker.unblock(), transaction.atomic(), override_settings(MEDIA_ROOT=media):
-        demo = factories.load_demo()
+        demo = demo_snapshot.restore()
         client = Client()
         client.force_login(demo.users["mayor"])  # a member who is not the author may download
         out["draft"] = _download(client, _demo_memo())

@@ -10,7 +10,6 @@ from django.db import transaction
 from ita.documents import engine
 from ita.documents import render as documents
 from ita.documents.data import MemoDoc, ReportDoc
-from tests import factories
 from tests.pdf import extract, sample
 
 
@@ -27,10 +26,10 @@ class Rendered:
         return self.result.pdf
 
 
-def build_demo_docs() -> tuple[MemoDoc, ReportDoc]:
+def build_demo_docs(snapshot) -> tuple[MemoDoc, ReportDoc]:
     """The demo's memo and report as plain data (the database rolled back afterwards)."""
     with transaction.atomic():
-        demo = factories.load_demo()
+        demo = snapshot.restore()
         memo = sample.demo_memo(demo.home)
         report = sample.demo_report(demo.home)
         transaction.set_rollback(True)
@@ -38,9 +37,9 @@ def build_demo_docs() -> tuple[MemoDoc, ReportDoc]:
 
 
 @pytest.fixture(scope="module")
-def demo_docs(django_db_setup, django_db_blocker) -> tuple[MemoDoc, ReportDoc]:
+def demo_docs(demo_snapshot, django_db_blocker) -> tuple[MemoDoc, ReportDoc]:
     with django_db_blocker.unblock():
-        return build_demo_docs()
+        return build_demo_docs(demo_snapshot)
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +48,4 @@ def rendered(demo_docs) -> Rendered:
     html = documents.memo_html(memo, report)
     result = engine.render_document(html)
     return Rendered(memo, report, html, result, extract.pdftotext(result.pdf))
+

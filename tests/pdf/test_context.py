@@ -76,9 +76,8 @@ def test_a_sign_block_names_the_holder_and_the_position() -> None:
 
 @pytest.mark.django_db
 def test_the_measures_apps_measures_become_report_rows_in_two_queries(
-    django_assert_num_queries,
+    demo, django_assert_num_queries
 ) -> None:
-    demo = factories.load_demo()
     assessment = demo.home.assessments.get(year__year=2564)
     with django_assert_num_queries(2):
         rows = report_documents.measure_rows(assessment)
@@ -90,8 +89,7 @@ def test_the_measures_apps_measures_become_report_rows_in_two_queries(
 
 
 @pytest.mark.django_db
-def test_a_memo_attaches_no_report_for_a_year_without_results() -> None:
-    demo = factories.load_demo()
+def test_a_memo_attaches_no_report_for_a_year_without_results(demo) -> None:
     assert report_documents.organisation_report(demo.home, 2599) is None
     report = report_documents.organisation_report(demo.home, 2564)
     assert report.total is not None and len(report.measures) == 3

@@ -110,8 +110,7 @@ def test_report_pages_are_numbered_in_thai_digits_after_the_cover(report_only) -
         assert lowest == str(number - 1).translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
 
 
-def test_building_the_report_takes_the_same_queries_for_a_bigger_province(db) -> None:
-    demo = factories.load_demo()
+def test_building_the_report_takes_the_same_queries_for_a_bigger_province(demo) -> None:
     home = Assessment.objects.get(organisation=demo.home, year__year=2564)
 
     def count() -> int:
