@@ -8,7 +8,7 @@ PORT ?= 8000
 # Test processes side by side (pytest-xdist): one per core, at most four (each may run Chromium).
 TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
-.PHONY: run test install lint format demo bench bench-pdf clean system-deps worker backup restore pdfjs
+.PHONY: run test test-fast check install lint format demo bench bench-pdf clean system-deps worker backup restore pdfjs
 
 # The lock and nothing else, on any day: tools/install-lock says how (no resolution, no build).
 $(STAMP): requirements.lock
@@ -58,19 +58,31 @@ restore: $(STAMP)
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/ita-....tar.gz"; exit 2; }
 	$(PY) manage.py restore $(FILE)
 
-lint: $(STAMP)
+# Lint, types and layers (ruff, mypy, import-linter's contracts), and no model change without its
+# migration. `make lint` is the same.
+check: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/mypy
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+
+lint: check
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install pdfjs lint
-	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+# Everything (CI runs it on SQLite, then on PostgreSQL).
+test: install pdfjs check
 	$(PY) -m pytest -n $(TEST_JOBS) --dist worksteal $(PYTEST_ARGS)
+
+# The developer's loop: no browser, no PDF readers' engines (no pdf.js to install), no fresh
+# install, server or whole database of its own (the markers in pyproject.toml). No lint either:
+# `make check` is its own step.
+FAST_TESTS := not browser and not pdf and not install and not serve and not rebuild
+test-fast: install
+	$(PY) -m pytest -n $(TEST_JOBS) --dist worksteal -m "$(FAST_TESTS)" $(PYTEST_ARGS)
 
 demo: install
 	$(PY) manage.py migrate --noinput

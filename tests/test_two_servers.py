@@ -17,6 +17,8 @@ from pypdf import PdfWriter
 from tests.imports.helpers import seed_text
 from tests.servers import AppServer, Browser, manage, stack_env
 
+pytestmark = pytest.mark.serve
+
 PASSWORD = "ita-demo-2564"
 
 

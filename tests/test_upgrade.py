@@ -67,6 +67,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "tests" / "upgrade"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+pytestmark = pytest.mark.rebuild
+
 # Where each moved model went (its table is "<app label>_<model>" now, "ita_<model>" before).
 MOVED = {
     "province": "organisations",

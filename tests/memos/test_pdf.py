@@ -27,7 +27,7 @@ from memos.models import Memo
 from tests import factories, readers
 from tests.pdf import extract
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
 # The demo's people in chain order: (username, heading, name, position, comment).
 CHAIN = [

@@ -63,6 +63,7 @@ def databases(engine: str, tmp_path: Path) -> Iterator[tuple[dict[str, str], dic
                 pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.rebuild
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_a_backup_restored_into_an_empty_database_gives_back_every_page_and_file(
     engine: str, tmp_path: Path

@@ -49,3 +49,8 @@ def rendered(demo_docs) -> Rendered:
     result = engine.render_document(html)
     return Rendered(memo, report, html, result, extract.pdftotext(result.pdf))
 
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if "tests/pdf/" in str(item.fspath):
+            item.add_marker(pytest.mark.pdf)
