@@ -6,7 +6,7 @@ from django.test.utils import override_settings
 
 
 def settings_for_tests(tmp_path_factory) -> dict[str, object]:
-    """What every test runs with (and the demo is loaded with, once per process)."""
+    """What every test runs with, and every fixture, the demo's and the modules' too."""
     return {
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         # Files a test stores without asking for ``tmp_media`` (a decided memo's PDF, stored as
@@ -22,8 +22,18 @@ def settings_for_tests(tmp_path_factory) -> dict[str, object]:
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _settings_for_fixtures(tmp_path_factory):
+    """For the whole process: a module's fixture that renders a memo takes this process's render
+    slots, not the machine's (where another run's renders made it busy)."""
+    with override_settings(**settings_for_tests(tmp_path_factory)):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path_factory) -> None:
+    """Set again for each test: a changed LANGUAGE_CODE resets the active language, which an
+    earlier test may have left in English."""
     for name, value in settings_for_tests(tmp_path_factory).items():
         setattr(settings, name, value)
 
@@ -60,10 +70,7 @@ def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
     from tests import demo_snapshot, factories
 
     media = tmp_path_factory.mktemp("demo-media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(**{**settings_for_tests(tmp_path_factory), "MEDIA_ROOT": media}),
-    ):
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         return demo_snapshot.take(
             factories.load_demo, factories.demo_handle, media, migrated=django_db_setup
         )
