@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     # Lowest layer first (docs/architecture.md): each app imports only those above it here.
+    "ita.mail",
     "ita.history",
     "ita.organisations",
     "ita.results",
@@ -271,6 +272,12 @@ TASK_RETRY_MAX_SECONDS = env_int("TASK_RETRY_MAX_SECONDS", 3600)
 # /health/ reports the worker down when a due task has waited longer than this.
 HEALTH_TASK_MAX_WAIT_SECONDS = env_int("HEALTH_TASK_MAX_WAIT_SECONDS", 300)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# The wait for the mail server's answer to a whole message (RFC 5321, 4.5.3.2.6: ten minutes):
+# a message sent again while the server still takes it arrives twice (ita.mail.delivery).
+EMAIL_DATA_TIMEOUT = env_int("EMAIL_DATA_TIMEOUT", 600)
+# A message whose delivery is uncertain (written whole, no answer) is sent again this many times
+# at most, under the same Message-ID.
+EMAIL_UNCERTAIN_RESENDS = env_int("EMAIL_UNCERTAIN_RESENDS", 1)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # probes may call it over plain HTTP from the host
 
 # Errors go to ADMINS by e-mail ("Name <address>" or an address, comma-separated), and to a

@@ -18,6 +18,7 @@ from ita.history.services import event_record
 from ita.lib.tasks import enqueue_on_commit, retrying_task, waiting_kwargs
 from ita.lib.thai import name_key
 from ita.lib.urls import absolute
+from ita.mail.delivery import deliver
 from ita.organisations.models import Position
 from measures import periods
 from measures.models import Measure, ReminderSent
@@ -149,7 +150,7 @@ def reminder_deliver_now(*, measure_id: int, kind: str, period_end: dt.date, tod
     if measure.end_month is None or periods.last_day(measure.end_month) != period_end:
         return "not due"
     if ReminderSent.objects.filter(measure=measure, kind=kind, period_end=period_end).exists():
-        return "already sent"
+        return "already sent"  # by another run of the same reminder
     positions = list(
         Position.objects.filter(organisation_id=measure.assessment.organisation_id).select_related(
             "holder"
@@ -159,7 +160,9 @@ def reminder_deliver_now(*, measure_id: int, kind: str, period_end: dt.date, tod
     if not to:
         return "no recipients"
     subject, body = _reminder_text(measure, kind, period_end, today)
-    EmailMessage(subject=subject, body=body, to=to).send()
+    # A retry after the server took it (the worker stopped before recording) sends nothing
+    # and records it now.
+    deliver(EmailMessage(subject=subject, body=body, to=to))
     with transaction.atomic():
         ReminderSent.objects.create(
             measure=measure, kind=kind, period_end=period_end, recipients=", ".join(to)

@@ -7,10 +7,11 @@ twice). Each is enqueued by the service, inside its transaction, with ``enqueue_
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils.translation import gettext_lazy as _
 
 from ita.lib.tasks import retrying_task
+from ita.mail.delivery import deliver
 from memos import archive
 
 
@@ -18,7 +19,8 @@ from memos import archive
 def memo_notice_send(user_ids: list[int], subject: str, body: str) -> int:
     """E-mail a notice to these users (the active ones with an address); how many received it.
 
-    One message to all of them: a failure sends to none and the retry sends to all, once.
+    One message to all of them: a failure sends to none and the retry sends to all, once
+    (``ita.mail.delivery.deliver``: a retry after the server took it sends nothing).
     """
     emails = list(
         get_user_model()
@@ -30,7 +32,7 @@ def memo_notice_send(user_ids: list[int], subject: str, body: str) -> int:
     if not emails:
         return 0
     # A header cannot hold a line break, whatever was pasted into the subject.
-    send_mail(" ".join(subject.split()), body, None, emails, fail_silently=False)
+    deliver(EmailMessage(subject=" ".join(subject.split()), body=body, to=emails))
     return len(emails)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ita.lib.tasks import retrying_task
 from ita.lib.urls import absolute
+from ita.mail.delivery import deliver
 
 # What changed, as the notice names it (the values are the task's argument).
 FACTOR_CHANGES = ("enrol", "replace", "remove", "reset", "recovery_code")
@@ -37,5 +38,4 @@ def factor_change_notify(user_id: int, change: str, by: str, ip: str, at: str) -
         }
         subject = render_to_string("registration/email/factor_changed_subject.txt", context)
         body = render_to_string("registration/email/factor_changed_body.txt", context)
-    EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email]).send()
-    return "sent"
+    return deliver(EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email]))

@@ -19,7 +19,13 @@ and enqueued from a service once its transaction commits::
 
 Arguments must be JSON (ids, strings, numbers, lists); a task reads the rows it needs itself,
 as they are when it runs, and does nothing when they are gone. A task that may run twice
-(a worker killed between delivery and recording) must check what it already did.
+(a worker killed between delivery and recording) must check what it already did: every run of
+one task, its retries and a retry by hand included, shares one ``run_key()`` (the id of the
+first run), by which ``ita.mail.deliver`` knows a message it already sent.
+
+A task stopped by the worker's shutdown (a second SIGTERM or Ctrl-C ends the running task) is
+retried like a failure. A task that raises ``GiveUp`` is not retried: nothing a retry does can
+mend it (a message that may have been delivered twice already).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
@@ -44,8 +51,20 @@ T = TypeVar("T")
 
 ATTEMPT = "attempt"
 RETRY_OF = "retry_of"
+# The id of a task's first run, carried by its retries (and by a retry by hand).
+FIRST_RUN = "first_run"
+_run_key: ContextVar[str | None] = ContextVar("ita_task_run_key", default=None)
 # Every task made by ``retrying_task``: its module path → its label (for the staff page).
 LABELS: dict[str, str] = {}
+
+
+class GiveUp(Exception):
+    """A failure no retry can mend: the task fails for good at once (and is logged so)."""
+
+
+def run_key() -> str | None:
+    """The key shared by every run of the task running now (None outside a task)."""
+    return _run_key.get()
 
 
 def retry_delay(attempt: int) -> dt.timedelta:
@@ -64,34 +83,17 @@ def retrying_task(
             attempt = int(kwargs.pop(ATTEMPT, 1))
             kwargs.pop(RETRY_OF, None)
             this = context.task_result
+            first = str(kwargs.pop(FIRST_RUN, "") or this.id)
+            token = _run_key.set(first)
             try:
                 return func(*args, **kwargs)
-            except Exception as error:
-                name = this.task.module_path
-                if not this.task.get_backend().supports_defer:
-                    raise  # the immediate backend (some tests): no queue to retry on
-                if attempt >= settings.TASK_RETRY_ATTEMPTS:
-                    logger.error(
-                        "task gave up task=%s id=%s attempt=%d error=%s",
-                        name,
-                        this.id,
-                        attempt,
-                        type(error).__name__,
-                    )
-                    raise
-                run_after = timezone.now() + retry_delay(attempt)
-                this.task.using(run_after=run_after).enqueue(
-                    *args, **kwargs, **{ATTEMPT: attempt + 1, RETRY_OF: str(this.id)}
-                )
-                logger.warning(
-                    "task retry task=%s id=%s attempt=%d next_at=%s error=%s",
-                    name,
-                    this.id,
-                    attempt,
-                    run_after.isoformat(timespec="seconds"),
-                    type(error).__name__,
-                )
+            except (Exception, SystemExit, KeyboardInterrupt) as error:
+                # A stop of the worker ends the task with SystemExit or KeyboardInterrupt: it
+                # is retried as a failure is, and the stop goes on.
+                _retry_or_give_up(this, attempt, first, error, args, kwargs)
                 raise
+            finally:
+                _run_key.reset(token)
 
         # The worker finds a task by its function's module and name: those of ``func``.
         # (Not functools.wraps: django-tasks reads the signature, which must start at context.)
@@ -104,6 +106,35 @@ def retrying_task(
         return made
 
     return wrap
+
+
+def _retry_or_give_up(
+    this: Any, attempt: int, first: str, error: BaseException, args: Any, kwargs: dict
+) -> None:
+    name = this.task.module_path
+    if not this.task.get_backend().supports_defer:
+        return  # the immediate backend (some tests): no queue to retry on
+    if isinstance(error, GiveUp) or attempt >= settings.TASK_RETRY_ATTEMPTS:
+        logger.error(
+            "task gave up task=%s id=%s attempt=%d error=%s",
+            name,
+            this.id,
+            attempt,
+            type(error).__name__,
+        )
+        return
+    run_after = timezone.now() + retry_delay(attempt)
+    this.task.using(run_after=run_after).enqueue(
+        *args, **kwargs, **{ATTEMPT: attempt + 1, RETRY_OF: str(this.id), FIRST_RUN: first}
+    )
+    logger.warning(
+        "task retry task=%s id=%s attempt=%d next_at=%s error=%s",
+        name,
+        this.id,
+        attempt,
+        run_after.isoformat(timespec="seconds"),
+        type(error).__name__,
+    )
 
 
 def enqueue_on_commit(the_task: Task[P, Any], *args: P.args, **kwargs: P.kwargs) -> None:
@@ -200,9 +231,9 @@ def retry_failed(result_id: str) -> str | None:
         if result is None or result.status != TaskResultStatus.FAILED or _retried([result_id]):
             return None
         args = result.args_kwargs.get("args", [])
-        kwargs = {k: v for k, v in result.args_kwargs.get("kwargs", {}).items() if k != ATTEMPT} | {
-            RETRY_OF: result_id
-        }
+        kwargs = {k: v for k, v in result.args_kwargs.get("kwargs", {}).items() if k != ATTEMPT}
+        # The same task: the key its messages were sent under stays (``run_key``).
+        kwargs = {FIRST_RUN: result_id} | kwargs | {RETRY_OF: result_id}
         again = result.task.using(run_after=timezone.now()).enqueue(*args, **kwargs)
     logger.info(
         "task retried by hand task=%s id=%s new_id=%s", result.task_path, result_id, again.id

@@ -3,8 +3,10 @@ task worker of django-tasks-db run in-process until the queue has nothing due.""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import socket
+import threading
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.header import decode_header, make_header
@@ -18,6 +20,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from tests.measures.test_publishing import marked  # noqa: F401  (the marked report, for the disk)
 from tests.memos.conftest import org  # noqa: F401  (the memos' people, for tests here too)
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -28,21 +31,47 @@ def subject_of(message: Message) -> str:
 
 
 class Mailbox:
-    """What the server accepted; ``refuse`` holds words of subjects it answers 554 to."""
+    """What the server accepted; ``refuse`` holds words of subjects it answers 554 to.
+
+    A late server: ``delay`` seconds between taking a message and answering it (the message is
+    kept, as a real server that is slow to answer has it). ``hold_data`` and ``hold_quit``,
+    while set (cleared), hold the answer to the end of DATA, or to QUIT, until the test sets
+    them; ``received`` is set each time a message arrives.
+    """
 
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], Message]] = []
         self.refuse: list[str] = []
+        self.delay = 0.0
+        self.hold_data: threading.Event | None = None
+        self.hold_quit: threading.Event | None = None
+        self.received = threading.Event()
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         message = message_from_bytes(envelope.original_content or b"")
         if any(word in subject_of(message) for word in self.refuse):
             return "554 Transaction failed: refused by the test"
         self.messages.append((sorted(envelope.rcpt_tos), message))
+        self.received.set()
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        await _wait(self.hold_data)
         return "250 OK"
+
+    async def handle_QUIT(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        await _wait(self.hold_quit)
+        return "221 Bye"
 
     def deliveries(self) -> list[tuple[list[str], str]]:
         return [(to, subject_of(m)) for to, m in self.messages]
+
+    def message_ids(self) -> list[str]:
+        return [str(m["Message-ID"]) for _, m in self.messages]
+
+
+async def _wait(event: threading.Event | None) -> None:
+    while event is not None and not event.is_set():
+        await asyncio.sleep(0.02)
 
 
 class SmtpServer:

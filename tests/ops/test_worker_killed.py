@@ -1,0 +1,156 @@
+"""The task worker stopped in the middle of sending (``manage.py db_worker`` in its own process,
+stopped as an operator stops it: a second SIGTERM ends the task it is running), against a real
+SMTP server. A message the server had taken is not sent again by the retry, nor by an operator's
+"retry now"; one whose answer never came is sent again once, and the delivery log says so."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.ops.conftest import SmtpServer
+from tests.servers import ROOT, manage, stack_env
+
+ENQUEUE = """
+from django.contrib.auth.models import User
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from ita.accounts.services import second_factor_reset
+user = User.objects.create_user("deputy{n}", "deputy{n}@example.org", "pw")
+TOTPDevice.objects.create(user=user, name="ITA", confirmed=True)
+second_factor_reset(person=user, actor=None)
+"""
+RETRY_FAILURES = """
+from ita.lib import tasks
+for row in tasks.failed():
+    tasks.retry_failed(row.id)
+"""
+
+
+class Stack:
+    def __init__(self, root: Path, smtp: SmtpServer) -> None:
+        self.db = root / "db.sqlite3"
+        self.env = stack_env(
+            SQLITE_PATH=str(self.db),
+            MEDIA_ROOT=str(root / "media"),
+            DEBUG="true",
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(smtp.port),
+            EMAIL_TIMEOUT="5",
+            EMAIL_DATA_TIMEOUT="30",
+            TASK_RETRY_BASE_SECONDS="0",
+        )
+        self.env.pop("DATABASE_URL", None)
+        self.smtp = smtp
+        self.count = 0
+
+    def shell(self, code: str) -> str:
+        return manage(self.env, "shell", "-c", code)
+
+    def queue_a_notice(self) -> None:
+        self.count += 1
+        self.shell(ENQUEUE.format(n=self.count))
+
+    def worker(self) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--queue-name=*", "--batch",
+             "--no-reload", "--no-startup-delay", "--interval=0"],
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def work(self) -> None:
+        assert self.worker().wait(timeout=120) == 0
+
+    def query(self, sql: str) -> list[tuple]:
+        with sqlite3.connect(self.db) as db:
+            return db.execute(sql).fetchall()
+
+    def deliveries(self) -> list[tuple]:
+        return self.query("SELECT status, copies, tries FROM mail_delivery ORDER BY id")
+
+    def wait_for(self, sql: str, expected: list[tuple], seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while self.query(sql) != expected:
+            assert time.monotonic() < deadline, self.query(sql)
+            time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    smtp = SmtpServer()
+    smtp.start()
+    stack = Stack(tmp_path_factory.mktemp("worker-killed"), smtp)
+    manage(stack.env, "migrate", "--noinput")
+    yield stack
+    smtp.stop()
+
+
+@pytest.fixture
+def mailbox(stack: Stack):
+    box = stack.smtp.mailbox
+    box.messages.clear()
+    box.received.clear()
+    box.hold_data = box.hold_quit = None
+    stack.query("DELETE FROM django_tasks_database_dbtaskresult")
+    stack.query("DELETE FROM mail_delivery")
+    yield box
+    box.hold_data = box.hold_quit = None
+
+
+def _stop_mid_task(stack: Stack, process: subprocess.Popen) -> None:
+    """A stop, then a second one: db_worker ends the task it is running (SystemExit), records
+    it as failed, and exits."""
+    process.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+    stopped = stack.query(
+        "SELECT exception_class_path FROM django_tasks_database_dbtaskresult "
+        "WHERE status = 'FAILED'"
+    )
+    assert stopped == [("builtins.SystemExit",)]
+
+
+def test_a_message_the_server_took_is_not_sent_again_after_the_worker_is_stopped(
+    stack: Stack, mailbox
+) -> None:
+    mailbox.hold_quit = threading.Event()  # taken (250), then the worker waits on QUIT
+    stack.queue_a_notice()
+    worker = stack.worker()
+    assert mailbox.received.wait(60)
+    stack.wait_for("SELECT status FROM mail_delivery", [("sent",)])
+    _stop_mid_task(stack, worker)
+    mailbox.hold_quit.set()
+    # The next worker, and an operator who retries every failure left: no second copy.
+    stack.work()
+    stack.shell(RETRY_FAILURES)
+    stack.work()
+    assert len(mailbox.messages) == 1
+    assert [row[:2] for row in stack.deliveries()] == [("sent", 1)]
+
+
+def test_a_message_whose_answer_never_came_is_sent_once_more_and_logged_so(
+    stack: Stack, mailbox
+) -> None:
+    mailbox.hold_data = threading.Event()  # taken, the answer to DATA held back
+    stack.queue_a_notice()
+    worker = stack.worker()
+    assert mailbox.received.wait(60)
+    _stop_mid_task(stack, worker)
+    mailbox.hold_data.set()
+    stack.work()
+    stack.shell(RETRY_FAILURES)
+    stack.work()
+    assert len(mailbox.messages) == 2
+    assert len(set(mailbox.message_ids())) == 1
+    ((status, copies, tries),) = stack.deliveries()
+    assert (status, copies) == ("sent", 2)
+    assert '"resend_after_uncertain": true' in tries
