@@ -99,10 +99,21 @@ def make_assessment(
 ) -> Assessment:
     year = year or make_year()
     total = None if total is None else Decimal(total)
-    defaults = {}
+    defaults: dict[str, object] = {}
     if total is not None:
-        defaults = {"level": year.rate(total) or "", "passed": year.passes(total)}
+        # As published: the level and pass/fail of the year's bands, from the NACC's table.
+        level = year.rate(total) or ""
+        defaults = {
+            "level": level,
+            "passed": year.passes(total),
+            "level_source": "published" if level else "",
+            "passed_source": "published",
+        }
     defaults.update(extra)
+    if "level" in extra and "level_source" not in extra:
+        defaults["level_source"] = "published" if extra["level"] else ""
+    if "passed" in extra and "passed_source" not in extra:
+        defaults["passed_source"] = "" if extra["passed"] is None else "published"
     return Assessment.objects.create(
         organisation=organisation or make_organisation(), year=year, total=total, **defaults
     )

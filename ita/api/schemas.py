@@ -60,6 +60,7 @@ class YearLevel(BaseModel):
 class Year(BaseModel):
     year: int
     pass_mark: float
+    confirmed: bool
     indicators: list[YearIndicator]
     levels: list[YearLevel]
 
@@ -73,9 +74,11 @@ class Assessment(BaseModel):
     province: Ref
     total: float | None
     computed_total: float | None
-    level: str
+    level: str | None
+    level_source: Literal["published", "computed"] | None
     change: float | None
     passed: bool | None
+    passed_source: Literal["published", "computed"] | None
     published_row: int | None
     derived: bool
 

@@ -232,6 +232,7 @@ def _year(y: AssessmentYear) -> dict:
     return {
         "year": y.year,
         "pass_mark": api.number(y.pass_mark),
+        "confirmed": y.confirmed,
         "indicators": [
             {"number": i.number, "name": i.name, "tool": i.tool, "weight": api.number(i.weight, 4)}
             for i in sorted(y.indicators.all(), key=lambda i: i.number)
@@ -281,9 +282,13 @@ def _assessment(a: Assessment) -> dict:
         "province": _ref(org.district.province_id, org.district.province.name),
         "total": api.number(a.total),
         "computed_total": computed,
-        "level": a.level,
+        # A level the NACC published, or one computed from the year's confirmed method, and
+        # which; null for both when none is known (the score only).
+        "level": a.level or None,
+        "level_source": a.level_source or None,
         "change": api.number(a.change),
         "passed": a.passed,
+        "passed_source": a.passed_source or None,
         "published_row": a.rank,
         "derived": a.derived,
     }

@@ -18,7 +18,7 @@ from ita.lib.thai import clean_text
 from ita.organisations.models import District, DistrictAlias, Organisation, Position, Province
 from ita.organisations.services import alias_add
 from ita.results import services
-from ita.results.models import Assessment
+from ita.results.models import Assessment, Source
 
 DEMO_PASSWORD = "ita-demo-2564"
 SEED_TABLE = Path(__file__).parent / "data" / "trang_2564.txt"
@@ -150,6 +150,8 @@ def load() -> dict[str, int]:
                 change=row.change,
                 passed=row.passed,
                 rank=row.number,
+                level_source=Source.PUBLISHED if row.level else "",
+                passed_source=Source.PUBLISHED if row.passed is not None else "",
             )
         )
         previous = row.total - row.change
@@ -161,6 +163,9 @@ def load() -> dict[str, int]:
                 level=y2563.rate(previous) or "",
                 passed=y2563.passes(previous),
                 derived=True,
+                # Worked out from 2564's change column and 2563's (confirmed) method.
+                level_source=Source.COMPUTED if y2563.rate(previous) else "",
+                passed_source=Source.COMPUTED,
             )
         )
     Assessment.objects.bulk_create(assessments)

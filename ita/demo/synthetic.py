@@ -20,7 +20,7 @@ from ita.history import published
 from ita.lib.thai import name_key
 from ita.organisations.models import District, Organisation, Province
 from ita.results import methods, rules, services
-from ita.results.models import Assessment, AssessmentYear, IndicatorScore, RatingLevel
+from ita.results.models import Assessment, AssessmentYear, IndicatorScore, RatingLevel, Source
 from ita.results.selectors import competition_ranks
 
 PROVINCE_PREFIX = "จำลอง"
@@ -149,14 +149,18 @@ def build(
             assert computed is not None  # every indicator has a value
             total = rules.round2(computed)
             before = previous.get(org.pk)
+            level = year.rate(total, rules.tool_scores(specs, values)) or ""
             rows.append(
                 (
                     Assessment(
                         organisation=org,
                         year=year,
                         total=total,
-                        level=year.rate(total, rules.tool_scores(specs, values)) or "",
+                        level=level,
                         passed=year.passes(total),
+                        # Synthetic figures rated by the year's method, as an import computes.
+                        level_source=Source.COMPUTED if level else "",
+                        passed_source=Source.COMPUTED,
                         change=None if before is None else total - before,
                     ),
                     values if scores else {},

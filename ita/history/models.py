@@ -21,6 +21,8 @@ class EventKind(models.TextChoices):
     YEAR_CREATE = "year.create", _("Assessment year created")
     YEAR_CONFIRM = "year.confirm", _("Assessment year's method confirmed")
     YEAR_SCHEME = "year.scheme", _("Assessment year's levels switched")
+    YEAR_UNCONFIRM = "year.unconfirm", _("Assessment year's method no longer confirmed")
+    YEAR_DELETE = "year.delete", _("Assessment year removed")
     ASSESSMENT_SCORES = "assessment.scores", _("Indicator scores set")
     # Imports
     IMPORT_PREVIEW = "import.preview", _("Import previewed")
@@ -29,6 +31,7 @@ class EventKind(models.TextChoices):
         "import.create_organisation",
         _("Import row to create an organisation"),
     )
+    IMPORT_CHOOSE = "import.choose", _("Import's method chosen in its preview")
     IMPORT_DISCARD = "import.discard", _("Import discarded")
     IMPORT_APPLY = "import.apply", _("Import applied")
     IMPORT_REVERT = "import.revert", _("Import reverted")

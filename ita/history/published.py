@@ -44,6 +44,11 @@ PUBLISHED_KINDS = frozenset(
         EventKind.ALIAS_ADD,
         EventKind.DISTRICT_ALIAS_ADD,
         EventKind.YEAR_CREATE,
+        # A year's method (levels, whether confirmed) is on the API and beside its results.
+        EventKind.YEAR_CONFIRM,
+        EventKind.YEAR_SCHEME,
+        EventKind.YEAR_UNCONFIRM,
+        EventKind.YEAR_DELETE,
         EventKind.ASSESSMENT_SCORES,
         EventKind.IMPORT_CREATE_ORGANISATION,
         EventKind.IMPORT_APPLY,

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from ita.imports import numbers, parsing
-from ita.imports.limits import over_limits
+from ita.imports.limits import create_too_long, over_limits, result_fits
 from ita.imports.matching import (
     Directory,
     district_choices,
@@ -27,7 +27,7 @@ from ita.lib.thai import clean_text, name_key
 from ita.organisations.models import Organisation
 from ita.organisations.placement import SPECIAL_FORMS, Gazetteer, Placement, fold
 from ita.results import methods, rules
-from ita.results.models import Assessment, IndicatorScore
+from ita.results.models import Assessment, IndicatorScore, Source
 
 SCORE_RANGE = (Decimal(0), Decimal(100))
 
@@ -180,7 +180,9 @@ class Checker:
             kind = Organisation.kind_from_name(result.create_name)
             if kind is None and name_key(result.name) in SPECIAL_FORMS:
                 kind = Organisation.Kind.SPECIAL
-            if match.district_id is None:
+            if create_too_long(result, result.create_name):
+                pass
+            elif match.district_id is None:
                 result.error("create_impossible")
             elif kind is None:
                 result.error("create_kind")
@@ -258,6 +260,8 @@ class Checker:
         return result
 
     def _create(self, result: RowResult, name: str, kind: str, placement: Placement) -> RowResult:
+        if create_too_long(result, name):
+            return result
         result.match = ImportRow.Match.CREATE
         result.create_name, result.create_kind = name, kind
         result.district_id = placement.district_id
@@ -374,6 +378,8 @@ class Checker:
                     "passed": None,
                     "rank": None,
                     "derived": False,
+                    "level_source": "",
+                    "passed_source": "",
                 },
                 None,
                 self.with_scores,
@@ -386,56 +392,9 @@ class Checker:
             after["scores"] = row_scores
 
         computed_fields: list[str] = []
-        possible = rules.possible_levels(self.method.rating, total, tools)
-        level_text = clean_text(raw.values.get(parsing.LEVEL, ""))
-        if level_text:
-            label = self.label_by_key.get(name_key(level_text))
-            scheme = methods.scheme_of_level(level_text)
-            if label is None and scheme and scheme != methods.scheme_of(self.method.labels):
-                self._count(f"scheme:{scheme}")
-                result.error(
-                    "level_other_scheme",
-                    value=level_text,
-                    levels=", ".join(self.method.labels),
-                    scheme=methods.SCHEME_NAMES[scheme],
-                )
-            elif label is None:
-                result.error(
-                    "level_unknown", value=level_text, levels=", ".join(self.method.labels)
-                )
-            elif label not in possible:
-                result.error(
-                    "level_contradicts",
-                    value=label,
-                    total=two(total),
-                    expected=" / ".join(possible),
-                )
-            else:
-                after["level"] = label
-        elif len(possible) == 1:
-            after["level"] = possible[0]
-            computed_fields.append(parsing.LEVEL)
-        elif after["level"] not in possible:
-            after["level"] = ""
-
-        passes = rules.passes(self.method.pass_mark, total)
-        passed_text = clean_text(raw.values.get(parsing.PASSED, ""))
-        if not passed_text:
-            computed_fields.append(parsing.PASSED)
-        if passed_text:
-            try:
-                passed = numbers.parse_passed(passed_text)
-            except ValueError:
-                result.error("passed_unreadable", value=passed_text)
-            else:
-                if passed is not passes:
-                    result.error(
-                        "passed_contradicts",
-                        value=passed_text,
-                        total=two(total),
-                        mark=two(self.method.pass_mark),
-                    )
-        after["passed"] = passes
+        absent: list[str] = []
+        self._level(result, raw, total, tools, before, after, computed_fields, absent)
+        self._passed(result, raw, total, before, after, computed_fields, absent)
 
         if change is None and not raw.values.get(parsing.CHANGE, "").strip():
             last = previous.get(result.organisation_id) if result.organisation_id else None
@@ -444,6 +403,8 @@ class Checker:
                 # stored for the previous year.
                 after["change"] = two(total - last)
                 computed_fields.append(parsing.CHANGE)
+        if change is not None and not result_fits(result, parsing.CHANGE, "change", change):
+            change = None
         if change is not None:
             after["change"] = two(change)
             last = previous.get(result.organisation_id) if result.organisation_id else None
@@ -457,9 +418,12 @@ class Checker:
                 )
         if self.table.kind == parsing.RESULTS and result.number:
             try:
-                after["rank"] = int(numbers.parse_decimal(result.number))
+                rank = int(numbers.parse_decimal(result.number))
             except ValueError:
                 result.error("not_number", field=parsing.NUMBER, value=result.number)
+            else:
+                if result_fits(result, parsing.NUMBER, "rank", rank):
+                    after["rank"] = rank
         after["derived"] = False
         if computed_fields and self.table.kind == parsing.RESULTS:
             result.messages.append(
@@ -470,5 +434,129 @@ class Checker:
                     year=self.method.year,
                 )
             )
+        if absent:
+            self._count("unconfirmed")
+            result.messages.append(
+                message(
+                    INFO,
+                    "not_computed",
+                    fields=", ".join(str(column_label(c)) for c in absent),
+                    year=self.method.year,
+                )
+            )
         if not result.has_error:
             result.before, result.after = before, after
+
+    def _published(self, raw: RawRow, column: str, source_column: str) -> str:
+        """A level or pass/fail as the table publishes it. A table this product exported says
+        where each came from: a computed one is not read back as published."""
+        if source_column in self.columns:
+            source = clean_text(raw.values.get(source_column, ""))
+            if source != Source.PUBLISHED:
+                return ""
+        return clean_text(raw.values.get(column, ""))
+
+    def _level(
+        self,
+        result: RowResult,
+        raw: RawRow,
+        total: Decimal,
+        tools: dict[str, Decimal] | None,
+        before: dict | None,
+        after: dict,
+        computed_fields: list[str],
+        absent: list[str],
+    ) -> None:
+        """The level: the table's (published), else the one the year's confirmed method gives
+        (computed), else none. A published level stored for the same total is kept."""
+        method = self.method
+        possible = rules.possible_levels(method.rating, total, tools)
+        level_text = self._published(raw, parsing.LEVEL, parsing.LEVEL_SOURCE)
+        if level_text:
+            label = self.label_by_key.get(name_key(level_text))
+            scheme = methods.scheme_of_level(level_text)
+            if label is None and scheme and scheme != methods.scheme_of(method.labels):
+                self._count(f"scheme:{scheme}")
+                result.error(
+                    "level_other_scheme",
+                    value=level_text,
+                    levels=", ".join(method.labels) or "—",
+                    scheme=methods.SCHEME_NAMES[scheme],
+                )
+            elif label is None:
+                result.error(
+                    "level_unknown", value=level_text, levels=", ".join(method.labels) or "—"
+                )
+            elif label not in possible and method.confirmed:
+                result.error(
+                    "level_contradicts",
+                    value=label,
+                    total=two(total),
+                    expected=" / ".join(possible),
+                )
+            else:
+                if label not in possible:
+                    # The table is the record; the method is only presumed: say so.
+                    result.warn(
+                        "level_contradicts_unconfirmed",
+                        value=label,
+                        total=two(total),
+                        expected=" / ".join(possible) or "—",
+                        year=method.year,
+                    )
+                after["level"], after["level_source"] = label, Source.PUBLISHED
+            return
+        if (
+            before is not None
+            and before.get("level_source") == Source.PUBLISHED
+            and before.get("total") == after["total"]
+        ):
+            return  # published before for this very score
+        if method.confirmed and len(possible) == 1:
+            after["level"], after["level_source"] = possible[0], Source.COMPUTED
+            computed_fields.append(parsing.LEVEL)
+            return
+        after["level"], after["level_source"] = "", ""
+        if not method.confirmed:
+            absent.append(parsing.LEVEL)
+
+    def _passed(
+        self,
+        result: RowResult,
+        raw: RawRow,
+        total: Decimal,
+        before: dict | None,
+        after: dict,
+        computed_fields: list[str],
+        absent: list[str],
+    ) -> None:
+        """Pass or fail: the table's, else the confirmed method's pass mark, else none."""
+        method = self.method
+        passes = rules.passes(method.pass_mark, total)
+        passed_text = self._published(raw, parsing.PASSED, parsing.PASSED_SOURCE)
+        if passed_text:
+            try:
+                passed = numbers.parse_passed(passed_text)
+            except ValueError:
+                result.error("passed_unreadable", value=passed_text)
+                return
+            if passed is not passes:
+                params = {"value": passed_text, "total": two(total), "mark": two(method.pass_mark)}
+                if method.confirmed:
+                    result.error("passed_contradicts", **params)
+                    return
+                result.warn("passed_contradicts_unconfirmed", year=method.year, **params)
+            after["passed"], after["passed_source"] = passed, Source.PUBLISHED
+            return
+        if (
+            before is not None
+            and before.get("passed_source") == Source.PUBLISHED
+            and before.get("total") == after["total"]
+        ):
+            return
+        if method.confirmed:
+            after["passed"], after["passed_source"] = passes, Source.COMPUTED
+            computed_fields.append(parsing.PASSED)
+            return
+        after["passed"], after["passed_source"] = None, ""
+        absent.append(parsing.PASSED)

@@ -17,7 +17,7 @@ from ita.imports.matching import DISTRICT_UNKNOWN
 from ita.imports.models import ImportBatch, ImportRow
 from ita.imports.services import import_recheck, refuse_if_done
 from ita.organisations.models import Organisation
-from ita.results.services import year_set_scheme
+from ita.results import methods
 
 
 def import_row_resolve(
@@ -81,12 +81,33 @@ def import_choose_agencies(*, batch: ImportBatch, choice: str, actor: Actor) -> 
 
 
 def import_switch_scheme(*, batch: ImportBatch, scheme: str, actor: Actor) -> ImportBatch:
-    """The table's levels belong to another known scheme: switch the year to it (an explicit
-    choice, recorded in the history by ``year_set_scheme``), then check the preview again."""
+    """The table's levels belong to another known scheme: check them against it. The year is
+    switched only when the import is applied (``method.apply_method``), and back by a revert."""
+    if scheme not in methods.SCHEMES:
+        raise ValidationError(_("Unknown scheme %(scheme)s.") % {"scheme": scheme})
+    return _choose_method(batch, {"scheme": scheme}, actor)
+
+
+def import_confirm_method(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
+    """The administrator confirms the year's method with this import: the levels and pass/fail
+    the table does not publish are computed from it (and marked computed). The year is marked
+    confirmed only when the import is applied, and no longer if it is reverted."""
+    return _choose_method(batch, {"confirm": True}, actor)
+
+
+def _choose_method(batch: ImportBatch, choice: dict, actor: Actor) -> ImportBatch:
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         refuse_if_done(locked)
-        year_set_scheme(year=locked.year, scheme=scheme, actor=actor)
+        locked.resolutions["*method"] = {**locked.resolutions.get("*method", {}), **choice}
+        locked.save(update_fields=["resolutions"])
+        event_record(
+            actor=actor,
+            action=EventKind.IMPORT_CHOOSE,
+            organisation_id=None,
+            obj=locked,
+            data={"year": locked.year, **choice},
+        )
     return import_recheck(batch=locked, actor=actor)
 
 

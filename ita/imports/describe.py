@@ -67,21 +67,27 @@ def later_changes(batch: ImportBatch, moved: list[ImportRow]) -> list[str]:
 
 
 def method_line(batch: ImportBatch) -> str:
-    """Which method the table is checked against (and whether it is confirmed)."""
-    method = year_method(batch.year)
+    """Which method the table is checked against, as chosen in the preview, and whether it is
+    confirmed (only a confirmed method's levels and pass/fail are computed)."""
+    method = year_method(batch.year, batch.resolutions)
     scheme = methods.scheme_of(method.labels)
-    state = (
-        _("confirmed")
-        if method.stored is not None and method.confirmed
-        else _("not confirmed: created by this import, to be confirmed by an administrator")
-        if method.stored is None
-        else _("not confirmed yet")
-    )
+    if method.chosen.get("confirm"):
+        state = _("confirmed with this import")
+    elif method.confirmed and method.stored is not None:
+        state = _("confirmed")
+    elif method.confirmed:
+        state = _("confirmed by published figures; the year is created by this import")
+    else:
+        state = _(
+            "not confirmed: a level or pass/fail the table does not publish is not stored, "
+            "only the score"
+        )
+    if scheme:
+        levels = str(methods.SCHEME_NAMES[scheme])
+    elif method.labels:
+        levels = ", ".join(method.labels)
+    else:
+        levels = _("no levels (no method was published for this year)")
     return _(
         "Checked against the method of %(year)s: %(levels)s, pass mark %(mark)s (%(state)s)"
-    ) % {
-        "year": batch.year,
-        "levels": methods.SCHEME_NAMES[scheme] if scheme else ", ".join(method.labels),
-        "mark": method.pass_mark,
-        "state": state,
-    }
+    ) % {"year": batch.year, "levels": levels, "mark": method.pass_mark, "state": state}

@@ -93,6 +93,9 @@ TEXTS = {
     "too_long": gettext_lazy(
         "%(field)s is %(length)s characters long; at most %(limit)s can be stored"
     ),
+    "cannot_store": gettext_lazy(
+        "%(field)s %(value)s cannot be stored: it has more digits than a result holds"
+    ),
     "nul": gettext_lazy(
         "%(field)s holds a NUL character (0x00), which cannot be stored: remove it from the file"
     ),
@@ -123,9 +126,23 @@ TEXTS = {
         "Not in the table, computed from the method of %(year)s and the stored previous year: "
         "%(fields)s."
     ),
+    "not_computed": gettext_lazy(
+        "Not in the table, and the method of %(year)s is not confirmed: %(fields)s not stored, "
+        "only the score (confirm the method with this import to compute them)."
+    ),
+    "level_contradicts_unconfirmed": gettext_lazy(
+        "The published level %(value)s does not agree with the score %(total)s under the "
+        "unconfirmed method of %(year)s (it gives %(expected)s): stored as published; check the "
+        "method before confirming it."
+    ),
+    "passed_contradicts_unconfirmed": gettext_lazy(
+        "The published “%(value)s” does not agree with the score %(total)s and the pass mark "
+        "%(mark)s of the unconfirmed method of %(year)s: stored as published; check the method "
+        "before confirming it."
+    ),
     "level_other_scheme": gettext_lazy(
         "The level “%(value)s” belongs to the %(scheme)s, not to the year's levels (%(levels)s): "
-        "switch the year's scheme if the table is right."
+        "choose that scheme for the import if the table is right."
     ),
     "placed_subdistrict": gettext_lazy(
         "Matches the gazetteer: the subdistrict %(found)s of %(district)s."

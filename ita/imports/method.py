@@ -1,12 +1,26 @@
-"""The method a table is checked against: the stored year's, or the one it will be created with."""
+"""The method a table is checked against: the stored year's, or the one it will be created with,
+as the administrator's choices in the preview (a scheme, the method confirmed) would make it.
+
+Those choices are the import's own (``resolutions["*method"]``): nothing about the year changes
+until the import is applied (``apply_method``), and a revert undoes what the apply changed.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+from ita.history.services import Actor
 from ita.results import methods, rules
 from ita.results.models import AssessmentYear
+from ita.results.services import (
+    year_confirm,
+    year_create,
+    year_remove,
+    year_set_scheme,
+    year_unconfirm,
+)
 
 
 @dataclass
@@ -19,7 +33,11 @@ class YearMethod:
     rating: list[rules.RatingRule]
     pass_mark: Decimal
     copied_from: int | None = None
+    # Levels and pass/fail are computed only from a confirmed method; unconfirmed, an import
+    # stores what the table publishes and the score, nothing more.
     confirmed: bool = True
+    scheme: str | None = None
+    chosen: dict[str, Any] = field(default_factory=dict)
 
     @property
     def labels(self) -> list[str]:
@@ -30,44 +48,92 @@ class YearMethod:
         return [s.number for s in self.specs]
 
 
-def year_method(year: int) -> YearMethod:
+def _rating(levels: list[methods.Level]) -> list[rules.RatingRule]:
+    return [rules.RatingRule(level, low, each) for level, low, each in levels]
+
+
+def year_method(year: int, resolutions: dict | None = None) -> YearMethod:
+    chosen = dict((resolutions or {}).get("*method", {}))
     stored = AssessmentYear.objects.prefetch_related("indicators", "levels").filter(year=year)
     found = stored.first()
     if found is not None:
-        return YearMethod(
+        method = YearMethod(
             year,
             found,
             found.indicator_specs,
             found.rating_rules,
             found.pass_mark,
             confirmed=found.confirmed,
+            scheme=methods.scheme_of(found.level_labels()),
         )
-    # A year not stored yet is created as ``year_create`` makes it: the levels of its period's
-    # scheme (``methods``), the indicators and pass mark of the latest earlier year, if any.
-    source = (
-        AssessmentYear.objects.filter(year__lt=year)
-        .order_by("-year")
-        .prefetch_related("indicators", "levels")
-        .first()
-    )
-    rating = [
-        rules.RatingRule(level, low, each) for level, low, each in methods.default_levels(year)
-    ]
-    if source is not None:
-        return YearMethod(
+    else:
+        # A year not stored yet is created as ``year_create`` makes it: the levels of its
+        # period's scheme (``methods``, none before 2562), the indicators and pass mark of the
+        # latest earlier year, if any; confirmed when published figures confirm the period's.
+        source = (
+            AssessmentYear.objects.filter(year__lt=year)
+            .order_by("-year")
+            .prefetch_related("indicators", "levels")
+            .first()
+        )
+        rating = _rating(methods.default_levels(year))
+        if source is not None:
+            specs, pass_mark, copied = source.indicator_specs, source.pass_mark, source.year
+        else:
+            specs = [rules.IndicatorSpec(n, tool, w) for n, _name, tool, w in methods.INDICATORS]
+            pass_mark, copied = methods.PASS_MARK, None
+        method = YearMethod(
             year,
             None,
-            source.indicator_specs,
+            specs,
             rating,
-            source.pass_mark,
-            copied_from=source.year,
-            confirmed=False,
+            pass_mark,
+            copied_from=copied,
+            confirmed=methods.confirmed_by_publication(year),
+            scheme=methods.scheme_for_year(year),
         )
-    return YearMethod(
-        year,
-        None,
-        [rules.IndicatorSpec(n, tool, w) for n, _name, tool, w in methods.INDICATORS],
-        rating,
-        methods.PASS_MARK,
-        confirmed=False,
-    )
+    scheme = chosen.get("scheme")
+    if scheme in methods.SCHEMES and scheme != method.scheme:
+        method.rating, method.scheme = _rating(methods.SCHEMES[scheme]), scheme
+        if found is None:
+            method.confirmed = False  # not the method published figures confirm
+    if chosen.get("confirm"):
+        method.confirmed = True
+    method.chosen = chosen
+    return method
+
+
+def apply_method(*, year: int, resolutions: dict, actor: Actor) -> dict[str, Any]:
+    """Make the year's method what the preview checked against (inside the commit): create the
+    year, switch its scheme, confirm it, as chosen. Returns what changed, for a revert."""
+    method = year_method(year, resolutions)
+    done: dict[str, Any] = {}
+    if method.stored is None:
+        year_create(year=year, actor=actor, confirmed=method.confirmed, scheme=method.scheme)
+        done["created"] = True
+        done["confirmed"] = bool(method.chosen.get("confirm"))
+        return done
+    before = methods.scheme_of(method.stored.level_labels())
+    if method.scheme and method.scheme != before:
+        year_set_scheme(year=year, scheme=method.scheme, actor=actor)
+        done["scheme_before"] = before
+    if method.confirmed and not method.stored.confirmed:
+        year_confirm(year=method.stored, actor=actor)
+        done["confirmed"] = True
+    return done
+
+
+def revert_method(*, year: int, done: dict[str, Any], actor: Actor) -> None:
+    """Undo ``apply_method``: a year the import created is removed when nothing refers to it any
+    more; a scheme it switched is switched back, a confirmation it gave is withdrawn."""
+    found = AssessmentYear.objects.filter(year=year).first()
+    if found is None or not done:
+        return
+    if done.get("created"):
+        if not year_remove(year=found, actor=actor) and done.get("confirmed"):
+            year_unconfirm(year=found, actor=actor)
+        return
+    if done.get("scheme_before"):
+        year_set_scheme(year=year, scheme=done["scheme_before"], actor=actor)
+    if done.get("confirmed"):
+        year_unconfirm(year=found, actor=actor)

@@ -36,6 +36,9 @@ TOTAL = "total"
 LEVEL = "level"
 CHANGE = "change"
 PASSED = "passed"
+# Where an exported level and pass/fail came from (``export_scores``' own columns).
+LEVEL_SOURCE = "level_source"
+PASSED_SOURCE = "passed_source"
 INDICATOR_PREFIX = "indicator_"
 # Columns read and left alone: what ``export_scores`` adds (the kind, the computed total).
 IGNORED_PREFIX = "ignored_"
@@ -87,6 +90,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "pass",
         "result",
     ),
+    LEVEL_SOURCE: ("level_source", "ที่มาของระดับ"),
+    PASSED_SOURCE: ("passed_source", "ที่มาของผลเทียบเกณฑ์"),
     f"{IGNORED_PREFIX}kind": ("kind", "ประเภท"),
     f"{IGNORED_PREFIX}computed_total": ("computed_total", "คะแนนคำนวณ"),
 }

@@ -16,7 +16,7 @@ from ita.imports.messages import ERROR, WARNING, message
 from ita.imports.models import ImportRow
 
 # Snapshot fields of an assessment that an import may write (and a revert restores).
-FIELDS = ("total", "level", "change", "passed", "rank", "derived")
+FIELDS = ("total", "level", "change", "passed", "rank", "derived", "level_source", "passed_source")
 ROW_FIELDS = (
     "batch",
     "line",
@@ -143,6 +143,8 @@ def snapshot(values: dict, scores: dict[str, str] | None, with_scores: bool) -> 
         "passed": values["passed"],
         "rank": values["rank"],
         "derived": bool(values["derived"]),
+        "level_source": values["level_source"] or "",
+        "passed_source": values["passed_source"] or "",
     }
     if with_scores:
         snap["scores"] = dict(sorted((scores or {}).items(), key=lambda kv: int(kv[0])))

@@ -25,7 +25,7 @@ from ita.imports.checking import Checker
 from ita.imports.describe import later_changes, user_name, when
 from ita.imports.duplicates import duplicate_lines, mark_duplicate
 from ita.imports.matching import Directory, district_choices, province_key
-from ita.imports.method import year_method
+from ita.imports.method import apply_method, revert_method, year_method
 from ita.imports.models import ImportBatch, ImportRow
 from ita.imports.notices import scores_arrived
 from ita.imports.rows import FIELDS, ROW_FIELDS, RowResult, row_signature
@@ -35,7 +35,6 @@ from ita.organisations.models import (
 )
 from ita.organisations.placement import Gazetteer
 from ita.results.models import Assessment, AssessmentYear
-from ita.results.services import year_create
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -170,7 +169,7 @@ def import_check(
         if end > start:
             checker = Checker(
                 table=table,
-                method=year_method(locked.year),
+                method=year_method(locked.year, locked.resolutions),
                 province_id=locked.province_id,
                 resolutions=locked.resolutions,
                 directory=directory,
@@ -326,7 +325,7 @@ def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
                 _("%(n)s row(s) have errors. Correct the file or reconcile the rows first.")
                 % {"n": locked.error_count}
             )
-        method = year_method(locked.year)
+        method = year_method(locked.year, locked.resolutions)
         table = parsing.Table.from_json(locked.table)
         results = Checker(
             table=table,
@@ -352,11 +351,11 @@ def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
                     "Check the file again before applying it."
                 )
             )
-        if method.stored is None:
-            year_create(year=locked.year, actor=actor, confirmed=False)
-            method = year_method(locked.year)
-            locked.year_created = True
-        _apply(locked, results, _known(method.stored), actor)
+        # The year's method as the preview checked against it: created, switched, confirmed.
+        done = apply_method(year=locked.year, resolutions=locked.resolutions, actor=actor)
+        locked.resolutions.setdefault("*applied", {})["year"] = done
+        locked.year_created = bool(done.get("created"))
+        _apply(locked, results, _known(year_method(locked.year).stored), actor)
         locked.status = ImportBatch.Status.APPLIED
         locked.applied_by = _user(actor)
         locked.applied_at = timezone.now()
@@ -446,7 +445,11 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
         with_scores = locked.kind == ImportBatch.Kind.INDICATORS
         org_ids = [r.organisation_id for r in rows if r.organisation_id is not None]
         current = writes.current_snapshots(method.stored, org_ids, with_scores)
-        moved = [r for r in rows if current.get(r.organisation_id, (None, None))[1] != r.after]
+        moved = [
+            r
+            for r in rows
+            if not writes.same_snapshot(current.get(r.organisation_id, (None, None))[1], r.after)
+        ]
         if moved:
             raise ValidationError(
                 _(
@@ -510,6 +513,11 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
         removed = [o.name for o in removable]
         removable.delete()
         writes.remove_aliases(locked, actor)
+        revert_method(
+            year=locked.year,
+            done=locked.resolutions.get("*applied", {}).get("year", {}),
+            actor=actor,
+        )
         locked.status = ImportBatch.Status.REVERTED
         locked.reverted_by = _user(actor)
         locked.reverted_at = timezone.now()

@@ -21,12 +21,12 @@ from ita.imports.describe import method_line
 from ita.imports.forms import ImportUploadForm, ResolveForm
 from ita.imports.messages import column_label, reason_labels
 from ita.imports.messages import render as render_message
+from ita.imports.method import year_method
 from ita.imports.models import ImportBatch, ImportRow
 from ita.lib import slots, thai
 from ita.organisations.models import Organisation
 from ita.results import methods
 from ita.results.models import AssessmentYear
-from ita.results.services import year_confirm
 
 ROWS_PER_PAGE = 100
 STATUS_ORDER = ["error", "warning", "new", "changed", "unchanged", "skipped"]
@@ -203,11 +203,12 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "same_file": same_file,
             "columns": [column_label(c) for c in columns],
             "method_line": method_line(batch),
-            "unconfirmed": AssessmentYear.objects.filter(year=batch.year, confirmed=False).exists(),
+            "unconfirmed": not year_method(batch.year, batch.resolutions).confirmed,
             "placeable": batch.findings.get("placeable", 0)
             if not batch.resolutions.get("*create_missing")
             else 0,
             "agencies": batch.findings.get("agencies", 0),
+            "unconfirmed_rows": batch.findings.get("unconfirmed", 0),
             "agencies_choice": batch.resolutions.get("*agencies", ""),
             "schemes": [
                 (key[len("scheme:") :], methods.SCHEME_NAMES[key[len("scheme:") :]], n)
@@ -232,9 +233,8 @@ def batch_choose(request: HttpRequest, pk: int) -> HttpResponse:
         call = lambda: choices.import_choose_agencies(  # noqa: E731
             batch=batch, choice=choice.removeprefix("agencies_"), actor=request.user
         )
-    elif choice == "confirm_year":
-        year = get_object_or_404(AssessmentYear, year=batch.year)
-        call = lambda: year_confirm(year=year, actor=request.user)  # noqa: E731
+    elif choice == "confirm_method":
+        call = lambda: choices.import_confirm_method(batch=batch, actor=request.user)  # noqa: E731
     elif choice.removeprefix("scheme_") in methods.SCHEMES:
         call = lambda: choices.import_switch_scheme(  # noqa: E731
             batch=batch, scheme=choice.removeprefix("scheme_"), actor=request.user

@@ -18,18 +18,34 @@ from ita.imports.rows import FIELDS, RowResult, four, snapshot
 from ita.lib.thai import clean_text, name_key
 from ita.organisations.models import District, DistrictAlias, Organisation, OrganisationAlias
 from ita.organisations.services import alias_add
-from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore
+from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore, Source
 
 
 def assessment_values(after: dict[str, Any]) -> dict[str, bulk.DbValue]:
+    """The columns of ``FIELDS`` from a snapshot. A snapshot stored before levels carried their
+    source (an older import's rows) had a level and pass/fail only as published tables gave them.
+    """
+    level, passed = after["level"] or "", after["passed"]
     return {
         "total": None if after["total"] is None else Decimal(after["total"]),
-        "level": after["level"] or "",
+        "level": level,
         "change": None if after["change"] is None else Decimal(after["change"]),
-        "passed": after["passed"],
+        "passed": passed,
         "rank": after["rank"],
         "derived": bool(after["derived"]),
+        "level_source": (after.get("level_source") or Source.PUBLISHED) if level else "",
+        "passed_source": (after.get("passed_source") or Source.PUBLISHED)
+        if passed is not None
+        else "",
     }
+
+
+def same_snapshot(current: dict[str, Any] | None, written: dict[str, Any] | None) -> bool:
+    """The stored result is still what an import wrote (compared on the fields it wrote: rows of
+    an older import have no sources)."""
+    if current is None or written is None:
+        return current is written
+    return all(current.get(key) == value for key, value in written.items())
 
 
 def write_scores(

@@ -20,7 +20,7 @@ class RatingLevelInline(admin.TabularInline):
 
 @admin.register(AssessmentYear)
 class AssessmentYearAdmin(PublishesMixin, admin.ModelAdmin):
-    list_display = ["year", "pass_mark"]
+    list_display = ["year", "pass_mark", "confirmed"]
     search_fields = ["year"]
     inlines = [IndicatorInline, RatingLevelInline]
 
@@ -62,10 +62,21 @@ def _delete_score(obj: IndicatorScore, actor: object) -> None:
 class AssessmentAdmin(PublishesMixin, ServiceAdminMixin, admin.ModelAdmin):
     """Every edit of a result and its scores through the services, with history."""
 
-    list_display = ["organisation", "year", "total", "level", "change", "passed", "derived"]
+    list_display = [
+        "organisation",
+        "year",
+        "total",
+        "level",
+        "level_source",
+        "change",
+        "passed",
+        "passed_source",
+        "derived",
+    ]
     list_filter = [
         "year",
         "level",
+        "level_source",
         "passed",
         "derived",
         "organisation__kind",

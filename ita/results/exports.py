@@ -22,8 +22,10 @@ COLUMNS = [
     "published_total",
     "computed_total",
     "level",
+    "level_source",
     "change",
     "passed",
+    "passed_source",
 ]
 KINDS = {
     "rank": "int",
@@ -48,8 +50,12 @@ def export_record(row: ResultRow) -> dict[str, object]:
         "published_total": a.total,
         "computed_total": None if computed is None else round2(computed),
         "level": a.level,
+        # published (in the NACC's table) or computed (from the year's confirmed method); blank
+        # when none is known: an export never passes a computed level off as published.
+        "level_source": a.level_source,
         "change": a.change,
         "passed": PASSED_TEXT.get(a.passed, ""),
+        "passed_source": a.passed_source,
     }
 
 

@@ -61,15 +61,30 @@ SCHEME_NAMES = {
 
 PASS_MARK = D("85")
 FIRST_YEAR = 2563
+# The letter bands and the pass mark 85 applied from 2562 (the NACC's news of 2562: 7,852 local
+# governments averaging 69.48, level C); how 2561 and earlier were rated is not known.
+LETTERS_FROM = 2562
 LABELS_FROM = 2567
+# Years whose method published figures confirm (see docs/ita-method.md): a year of these created
+# by an import is confirmed at once; any other stays unconfirmed until an administrator confirms it.
+PUBLISHED_FROM, PUBLISHED_UNTIL = 2562, 2566
 
 
-def scheme_for_year(year: int) -> str:
+def scheme_for_year(year: int) -> str | None:
+    """The rating scheme of the year's period; None before 2562 (no method was published)."""
+    if year < LETTERS_FROM:
+        return None
     return LABELS if year >= LABELS_FROM else LETTERS
 
 
 def default_levels(year: int) -> list[Level]:
-    return SCHEMES[scheme_for_year(year)]
+    scheme = scheme_for_year(year)
+    return SCHEMES[scheme] if scheme else []
+
+
+def confirmed_by_publication(year: int) -> bool:
+    """Published figures confirm the method of the year's period (letters and 85, 2562–2566)."""
+    return PUBLISHED_FROM <= year <= PUBLISHED_UNTIL
 
 
 def scheme_of(labels: list[str]) -> str | None:

@@ -146,6 +146,13 @@ class RatingLevel(models.Model):
         return self.level
 
 
+class Source(models.TextChoices):
+    """Where a stored level or pass/fail came from; blank: none is known (the score only)."""
+
+    PUBLISHED = "published", _("published by the NACC")
+    COMPUTED = "computed", _("computed from the confirmed method")
+
+
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
     def for_year(self, year: AssessmentYear | int) -> AssessmentQuerySet:
         if isinstance(year, AssessmentYear):
@@ -213,6 +220,14 @@ class Assessment(models.Model):
         _("change vs previous year"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     passed = models.BooleanField(_("passed"), null=True, blank=True)
+    # Published in the table, or computed from a confirmed method of the year; blank with no
+    # level (pass/fail): nothing is shown as official that the NACC did not publish.
+    level_source = models.CharField(
+        _("level from"), max_length=10, choices=Source.choices, blank=True
+    )
+    passed_source = models.CharField(
+        _("pass/fail from"), max_length=10, choices=Source.choices, blank=True
+    )
     rank = models.PositiveIntegerField(_("row in the published table"), null=True, blank=True)
     derived = models.BooleanField(
         _("derived"),
@@ -232,6 +247,18 @@ class Assessment(models.Model):
             models.CheckConstraint(
                 condition=Q(total__isnull=True) | Q(total__gte=0, total__lte=100),
                 name="assessment_total_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="", level_source="")
+                | (~Q(level="") & Q(level_source__in=Source.values)),
+                name="assessment_level_source",
+                violation_error_message=_("A level needs its source (published or computed)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(passed__isnull=True, passed_source="")
+                | Q(passed__isnull=False, passed_source__in=Source.values),
+                name="assessment_passed_source",
+                violation_error_message=_("Pass or fail needs its source (published or computed)."),
             ),
         ]
         indexes = [models.Index(fields=["year", "total"])]

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from ita.history.models import EventKind
@@ -22,13 +23,20 @@ from ita.results.models import (
 
 @transaction.atomic
 def year_create(
-    *, year: int, actor: Actor, pass_mark: Decimal | None = None, confirmed: bool = True
+    *,
+    year: int,
+    actor: Actor,
+    pass_mark: Decimal | None = None,
+    confirmed: bool = True,
+    scheme: str | None = None,
 ) -> AssessmentYear:
     """Create a fiscal year with the published method of its period (``methods``): the levels
-    of its scheme (letters to 2566, labels from 2567); the indicators and pass mark of the latest
-    earlier year when there is one (they may have been edited), else the published ones.
+    of its scheme (letters 2562–2566, labels from 2567, none before 2562), or of ``scheme``
+    when chosen; the indicators and pass mark of the latest earlier year when there is one
+    (they may have been edited), else the published ones.
 
-    An import creates its year ``confirmed=False``: the administrator checks it then.
+    An import creates its year unconfirmed unless published figures confirm its period's method
+    (``methods.confirmed_by_publication``) or the administrator confirmed it with the import.
     """
     if AssessmentYear.objects.filter(year=year).exists():
         raise ValidationError(_("The year %(year)s already exists.") % {"year": year})
@@ -39,19 +47,22 @@ def year_create(
         .first()
     )
     new = AssessmentYear(year=year, confirmed=confirmed)
-    scheme = methods.scheme_for_year(year)
+    scheme = scheme or methods.scheme_for_year(year)
+    levels = (
+        str(methods.SCHEME_NAMES[scheme])
+        if scheme
+        else _("none (no method was published for this year)")
+    )
     if source is not None:
         new.pass_mark = source.pass_mark if pass_mark is None else pass_mark
         new.note = _("Indicators and pass mark copied from %(year)s; levels: %(scheme)s.") % {
             "year": source.year,
-            "scheme": methods.SCHEME_NAMES[scheme],
+            "scheme": levels,
         }
         indicators = [(i.number, i.name, i.tool, i.weight) for i in source.indicators.all()]
     else:
         new.pass_mark = methods.PASS_MARK if pass_mark is None else pass_mark
-        new.note = _("The published method of the period; levels: %(scheme)s.") % {
-            "scheme": methods.SCHEME_NAMES[scheme]
-        }
+        new.note = _("The published method of the period; levels: %(scheme)s.") % {"scheme": levels}
         indicators = list(methods.INDICATORS)
     new.full_clean()
     new.save()
@@ -59,7 +70,7 @@ def year_create(
         Indicator(year=new, number=n, name=name, tool=tool, weight=w)
         for n, name, tool, w in indicators
     )
-    _set_levels(new, methods.SCHEMES[scheme])
+    _set_levels(new, methods.SCHEMES[scheme] if scheme else [])
     event_record(
         actor=actor,
         action=EventKind.YEAR_CREATE,
@@ -99,6 +110,45 @@ def year_confirm(*, year: AssessmentYear, actor: Actor) -> AssessmentYear:
             to_state="confirmed",
         )
     return locked
+
+
+@transaction.atomic
+def year_unconfirm(*, year: AssessmentYear, actor: Actor) -> AssessmentYear:
+    """The year's method is marked unconfirmed again (a reverted import had confirmed it)."""
+    locked = AssessmentYear.objects.select_for_update().get(pk=year.pk)
+    if locked.confirmed:
+        locked.confirmed = False
+        locked.save(update_fields=["confirmed"])
+        event_record(
+            actor=actor,
+            action=EventKind.YEAR_UNCONFIRM,
+            organisation_id=None,
+            obj=locked,
+            from_state="confirmed",
+            to_state="unconfirmed",
+        )
+    return locked
+
+
+@transaction.atomic
+def year_remove(*, year: AssessmentYear, actor: Actor) -> bool:
+    """Remove a year nothing refers to any more (a reverted import had created it). A year with
+    results, or that anything else refers to (a report, an OIT checklist), stays: False."""
+    if Assessment.objects.filter(year=year).exists():
+        return False
+    try:
+        with transaction.atomic():  # a savepoint: a refused delete leaves no history row
+            event_record(
+                actor=actor,
+                action=EventKind.YEAR_DELETE,
+                organisation_id=None,
+                obj=year,
+                from_state=str(year.year),
+            )
+            year.delete()
+    except (ProtectedError, RestrictedError):
+        return False
+    return True
 
 
 @transaction.atomic

@@ -7,12 +7,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ita.history.models import Event
-from ita.imports.choices import import_switch_scheme
+from ita.imports.choices import import_confirm_method, import_switch_scheme
 from ita.imports.models import ImportBatch
 from ita.imports.services import (
     import_check,
     import_commit,
+    import_discard,
     import_preview,
+    import_revert,
 )
 from ita.results import methods
 from ita.results.models import Assessment, AssessmentYear
@@ -68,29 +70,71 @@ def test_a_2567_table_saying_pass_imports_and_its_year_is_unconfirmed(demo) -> N
     assert Event.objects.filter(action="year.confirm", object_id=str(year.pk)).exists()
 
 
-def test_a_2567_table_without_levels_is_not_stored_as_a_letter(demo) -> None:
+def test_a_2567_table_without_levels_stores_scores_until_the_method_is_confirmed(demo) -> None:
     data = (
         "ที่\tหน่วยงาน\tอำเภอ\tคะแนน\n"
         "1\tองค์การบริหารส่วนจังหวัดตรัง\tเมืองตรัง\t96.76\n"
         "2\tองค์การบริหารส่วนตำบลสุโสะ\tปะเหลียน\t72.10\n"
     ).encode()
     batch = import_preview(data=data, file_name="t.txt", year=2567)
-    levels = {r.line: r.after["level"] for r in batch.rows.all()}
+    # 2567's labels come from secondary sources: nothing computed from them, the scores only.
+    assert {r.line: (r.after["level"], r.after["passed"]) for r in batch.rows.all()} == {
+        2: ("", None),
+        3: ("", None),
+    }
+    assert batch.findings["unconfirmed"] == 2
+    batch = _finish(import_confirm_method(batch=batch, actor=None))
+    assert not AssessmentYear.objects.filter(year=2567).exists()  # the preview changed nothing
+    levels = {r.line: (r.after["level"], r.after["level_source"]) for r in batch.rows.all()}
     # 96.76 may be ผ่านดีเยี่ยม or ผ่านดี (the tools are not known): left blank, never "A".
-    assert levels == {2: "", 3: "ต้องปรับปรุง"}
+    assert levels == {2: ("", ""), 3: ("ต้องปรับปรุง", "computed")}
+    import_commit(batch=batch, actor=None)
+    assert AssessmentYear.objects.get(year=2567).confirmed
+    import_revert(batch=batch, actor=None)
+    assert not AssessmentYear.objects.filter(year=2567).exists()
 
 
-def test_levels_of_the_other_scheme_offer_a_switch_recorded_in_the_history(demo) -> None:
+def test_levels_of_the_other_scheme_switch_the_year_only_when_applied(demo, client) -> None:
     batch = import_preview(data=_table("AA"), file_name="t.txt", year=2567)
     row = batch.rows.get()
     assert row.status == "error" and row.messages[0]["code"] == "level_other_scheme"
-    assert batch.findings == {"scheme:letters": 1}
+    assert batch.findings["scheme:letters"] == 1
     batch = _finish(import_switch_scheme(batch=batch, scheme="letters", actor=None))
     assert batch.rows.get().status == "new"
+    # Nothing of the year changed: not created, and the public API shows no 2567.
+    assert not AssessmentYear.objects.filter(year=2567).exists()
+    assert client.get("/api/v1/years/2567").status_code == 404
+    import_discard(batch=batch, actor=None)
+    assert not AssessmentYear.objects.filter(year=2567).exists()
+    assert client.get("/api/v1/years/2567").status_code == 404
+
+    batch = import_preview(data=_table("AA"), file_name="t.txt", year=2567)
+    batch = _finish(import_switch_scheme(batch=batch, scheme="letters", actor=None))
+    import_commit(batch=batch, actor=None)
     year = AssessmentYear.objects.get(year=2567)
     assert methods.scheme_of(year.level_labels()) == methods.LETTERS and not year.confirmed
+    assert client.get("/api/v1/years/2567").json()["levels"][0]["level"] == "AA"
+    import_revert(batch=batch, actor=None)
+    assert not AssessmentYear.objects.filter(year=2567).exists()
+    assert client.get("/api/v1/years/2567").status_code == 404
+
+
+def test_a_scheme_chosen_for_a_stored_year_is_switched_back_by_the_revert(demo) -> None:
+    year_create(year=2567, actor=None, confirmed=False)
+    batch = _finish(
+        import_switch_scheme(
+            batch=import_preview(data=_table("AA"), file_name="t.txt", year=2567),
+            scheme="letters",
+            actor=None,
+        )
+    )
+    import_commit(batch=batch, actor=None)
+    year = AssessmentYear.objects.get(year=2567)
+    assert methods.scheme_of(year.level_labels()) == methods.LETTERS
     event = Event.objects.get(action="year.scheme")
     assert (event.from_state, event.to_state) == ("labels", "letters")
+    import_revert(batch=batch, actor=None)
+    assert methods.scheme_of(year.level_labels()) == methods.LABELS
 
 
 def test_a_year_with_results_keeps_its_scheme(demo) -> None:

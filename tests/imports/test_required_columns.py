@@ -68,7 +68,14 @@ def test_a_results_table_without_the_pass_column_computes_it(demo) -> None:
     ).encode()
     batch = import_preview(data=data, file_name="t.csv", year=2564)
     row = batch.rows.get()
+    # The pass published with this very score stays the published one.
     assert row.status == "unchanged" and row.after["passed"] is True
+    assert row.after["passed_source"] == "published" and not row.messages
+    Assessment.objects.filter(organisation__name="องค์การบริหารส่วนจังหวัดตรัง").delete()
+    row = import_preview(data=data, file_name="t.csv", year=2564).rows.get()
+    # A new result: computed from 2564's confirmed method, and marked so.
+    assert row.status == "new" and row.after["passed"] is True
+    assert (row.after["level_source"], row.after["passed_source"]) == ("published", "computed")
     assert [m["code"] for m in row.messages] == ["computed"]
 
 

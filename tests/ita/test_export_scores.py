@@ -32,8 +32,10 @@ def test_it_prints_the_province_table_as_csv(demo) -> None:
         "published_total": "93.26",
         "computed_total": "93.26",
         "level": "A",
+        "level_source": "published",
         "change": "+26.19",
         "passed": "ผ่าน",
+        "passed_source": "published",
     }
     others = [r for r in records if r["organisation"] != suso["organisation"]]
     assert all(r["computed_total"] == "" for r in others)

@@ -13,7 +13,7 @@ from ita.organisations.membership import organisations_of
 from ita.organisations.models import Province
 from ita.results import exports
 from ita.results.forms import ResultsFilterForm
-from ita.results.models import AssessmentYear
+from ita.results.models import AssessmentYear, Source
 from ita.results.selectors import province_results
 
 
@@ -76,6 +76,7 @@ def province_results_view(request: HttpRequest, year: int, province_id: int) -> 
     xlsx_query = request.GET.copy()
     xlsx_query["format"] = "xlsx"
     passed = sum(1 for r in rows if r.assessment.passed)
+    sources = {(r.assessment.level_source, r.assessment.passed_source) for r in rows}
     return render(
         request,
         "ita/province_results.html",
@@ -91,6 +92,12 @@ def province_results_view(request: HttpRequest, year: int, province_id: int) -> 
             "csv_query": csv_query.urlencode(),
             "xlsx_query": xlsx_query.urlencode(),
             "passed_count": passed,
+            # Whether to explain the "computed" marks, and that a year without a confirmed
+            # method shows only what the NACC published.
+            "any_computed": any(Source.COMPUTED in pair for pair in sources),
+            "any_absent": any(
+                r.assessment.total is not None and not r.assessment.level for r in rows
+            ),
             "other_years": AssessmentYear.objects.exclude(pk=year_obj.pk).order_by("-year"),
             # Each row links /organisations/<id>/: one reverse() for the table, not one a row.
             "organisation_path": reverse("organisation_detail", args=[0]).removesuffix("0/"),

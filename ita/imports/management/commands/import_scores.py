@@ -14,6 +14,7 @@ from ita.imports.messages import ERROR, WARNING, render
 from ita.imports.models import ImportBatch, ImportRow
 from ita.imports.services import import_commit, import_preview
 from ita.organisations.models import Province
+from ita.results import methods
 
 STATUSES = ImportRow.Status
 COUNTRY_PROVINCES = 77  # the gazetteer's, Bangkok included
@@ -76,6 +77,19 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--confirm-method",
+            action="store_true",
+            help=_(
+                "Confirm the year's method with this import: levels and pass/fail the table does "
+                "not publish are computed from it"
+            ),
+        )
+        parser.add_argument(
+            "--scheme",
+            choices=sorted(methods.SCHEMES),
+            help=_("Check the levels against this scheme; the year is switched to it when applied"),
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help=_("Check and report only; change nothing")
         )
 
@@ -88,6 +102,8 @@ class Command(BaseCommand):
         kind: str | None,
         create_missing: bool,
         agencies: str | None,
+        confirm_method: bool,
+        scheme: str | None,
         dry_run: bool,
         **options: object,
     ) -> None:
@@ -108,6 +124,11 @@ class Command(BaseCommand):
             resolutions["*create_missing"] = True
         if agencies:
             resolutions["*agencies"] = agencies
+        chosen: dict[str, object] = {"confirm": True} if confirm_method else {}
+        if scheme:
+            chosen["scheme"] = scheme
+        if chosen:
+            resolutions["*method"] = chosen
         with transaction.atomic():
             try:
                 batch = import_preview(
@@ -170,6 +191,15 @@ class Command(BaseCommand):
                     "create them"
                 )
                 % {"n": findings["placeable"]}
+            )
+        if findings.get("unconfirmed"):
+            self.stdout.write(
+                "  "
+                + _(
+                    "%(n)s row(s) have no published level or pass/fail and the method is not "
+                    "confirmed: only their scores are stored (--confirm-method computes them)"
+                )
+                % {"n": findings["unconfirmed"]}
             )
         if findings.get("agencies"):
             self.stdout.write(
