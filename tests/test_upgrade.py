@@ -121,6 +121,8 @@ ADDED_COLUMNS = {
     "importbatch": {"findings"},
     "importrow": {"district_id"},  # the district each row was placed in (imports.0003)
     "ita_assessmentyear": {"confirmed"},  # methods per year as data (tables)
+    # Where each level and pass/fail came from (ita.0008, imports.0004).
+    "ita_assessment": {"level_source", "passed_source"},
     "measures_oititem": {"from_report", "from_implementation", "to_review"},
     "measures_measure": {"carried_from_id"},  # a measure carried forward from last year
     # Urgency badges, the PDFs' verification codes, the implementation report a memo carries.

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('ita', '0007_year_confirmed'),
-        ('organisations', '0006_special_form_kind'),
+        ('organisations', '0007_special_form_kind'),
     ]
 
     operations = [
