@@ -147,12 +147,15 @@ def _naive(rows: list) -> None:
             org = Organisation.objects.get(
                 name=name, district__name=district, district__province__name=province
             )
+            level = year.rate(total) or ""
             assessment = Assessment(
                 organisation=org,
                 year=year,
                 total=total,
-                level=year.rate(total) or "",
+                level=level,
                 passed=year.passes(total),
+                level_source="computed" if level else "",
+                passed_source="computed",
             )
             assessment.save()
             for number, score in enumerate(scores, start=1):
@@ -175,10 +178,22 @@ def _floor(rows: list) -> str:
         if connection.vendor == "postgresql":
             with cursor.copy(
                 "COPY ita_assessment (organisation_id, year_id, total, level, passed, derived, "
-                "updated_at) FROM STDIN"
+                "level_source, passed_source, updated_at) FROM STDIN"
             ) as copy:
                 for name, _d, _p, _scores, total in rows:
-                    copy.write_row((org_ids[name], year.pk, total, "A", True, False, now))
+                    copy.write_row(
+                        (
+                            org_ids[name],
+                            year.pk,
+                            total,
+                            "A",
+                            True,
+                            False,
+                            "computed",
+                            "computed",
+                            now,
+                        )
+                    )
             cursor.execute(
                 "SELECT organisation_id, id FROM ita_assessment WHERE year_id = %s", [year.pk]
             )
@@ -192,8 +207,11 @@ def _floor(rows: list) -> str:
             return "PostgreSQL COPY"
         cursor.executemany(
             "INSERT INTO ita_assessment (organisation_id, year_id, total, level, passed, derived, "
-            "updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [(org_ids[r[0]], year.pk, str(r[4]), "A", True, False, now) for r in rows],
+            "level_source, passed_source, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (org_ids[r[0]], year.pk, str(r[4]), "A", True, False, "computed", "computed", now)
+                for r in rows
+            ],
         )
         cursor.execute(
             "SELECT organisation_id, id FROM ita_assessment WHERE year_id = %s", [year.pk]
