@@ -284,7 +284,8 @@ def test_the_province_results_table_downloads_as_xlsx(demo, client: Client) -> N
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("rank", "organisation", "kind") and len(rows) == 43
     suso = next(r for r in rows if r[1] == "องค์การบริหารส่วนตำบลสุโสะ")
-    assert suso[0] == 12 and suso[5] == 93.26 and suso[6] == 93.26 and suso[8] == 26.19
+    assert suso[0] == 12 and suso[5] == 93.26 and suso[6] == 93.26 and suso[9] == 26.19
+    assert (suso[8], suso[11]) == ("published", "published")  # where the level and pass came from
     page = client.get(f"/results/2564/{trang.pk}/").content.decode()
     assert f"/results/2564/{trang.pk}/overview/" in page and "format=xlsx" in page
 
