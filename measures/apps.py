@@ -1,7 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ita.imports.signals import scores_applied
+
 
 class MeasuresConfig(AppConfig):
     name = "measures"
     verbose_name = _("Remediation measures")
+
+    def ready(self) -> None:
+        # A year's scores applied: the year gets its OIT checklist (measures.cycle.year_opened).
+        from measures import cycle  # noqa: PLC0415 (models are loaded only after ready())
+
+        scores_applied.connect(cycle.year_opened, dispatch_uid="measures.year_opened")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
+from ita.imports.models import ImportBatch
 from ita.lib.thai import clean_text
 from ita.organisations.models import Position
 from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore
@@ -76,6 +77,13 @@ def default_unit(assessment: Assessment, actor: Actor) -> str:
         .first()
     )
     return own or UNIT
+
+
+def year_opened(sender: object, *, batch: ImportBatch, actor: Actor, **kwargs: object) -> int:
+    """An import of ``batch.year`` was applied: the year gets its checklist if it has none
+    (``ita.imports.signals.scores_applied``). Returns how many items it got."""
+    year = AssessmentYear.objects.filter(year=batch.year).first()
+    return oit_checklist_open(year=year, actor=actor) if year is not None else 0
 
 
 @transaction.atomic

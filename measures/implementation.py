@@ -279,6 +279,12 @@ def implementation_rows(report: ImplementationReport) -> list[EntryRow]:
     return rows
 
 
+def public_evidence(report: ImplementationReport) -> list[Evidence]:
+    """The files chosen to publish with the report, among those of its period (the ones it
+    prints): what a memo freezes when it is sent, and publishes once decided."""
+    return [f for r in implementation_rows(report) for f in r.evidence if f.pk in r.public]
+
+
 def implementation_doc(
     report: ImplementationReport, *, author_name: str = "", author_position: str = ""
 ) -> ImplementationDoc:
@@ -299,7 +305,8 @@ def implementation_doc(
                 title=r.entry.measure.title,
                 done=r.entry.done,
                 when=r.entry.when,
-                evidence=tuple(f.original_name for f in r.evidence),
+                evidence=tuple(f.original_name for f in r.evidence if f.pk in r.public),
+                evidence_private=sum(1 for f in r.evidence if f.pk not in r.public),
                 status=labels.get(r.entry.status, r.entry.status),
                 result=r.entry.result,
             )

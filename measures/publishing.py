@@ -231,6 +231,7 @@ def report_publish(
 def implementation_publish(
     *,
     report: ImplementationReport,
+    evidence: list[Evidence],
     report_html: str,
     pdf: bytes,
     memo_number: str,
@@ -240,15 +241,21 @@ def implementation_publish(
     actor: Actor,
 ) -> PublishedImplementation:
     """Publish (or publish again) what was done about a year's measures, beside the yearly
-    report, with the evidence files its author chose (``ImplementationEntry.public_evidence``,
-    as they stand now); the next year's OIT items answered by it are filled with its address."""
+    report, with the evidence files its author chose (``evidence``: those its memo froze when
+    it was sent, ``Memo.evidence_sent``); the next year's OIT items answered by it are filled
+    with its address."""
     assessment = report.assessment
     publication = PublishedImplementation.objects.filter(
         report=report
     ).first() or PublishedImplementation(report=report)
-    chosen = list(
-        Evidence.objects.filter(implementation_entries__report=report).distinct().order_by("pk")
-    )
+    foreign = [
+        e.original_name for e in evidence if e.update.measure.assessment_id != report.assessment_id
+    ]
+    if foreign:
+        raise ValidationError(
+            _("The file %(name)s is not evidence of this year's measures.") % {"name": foreign[0]}
+        )
+    chosen = list(evidence)
     _publish(
         publication,
         assessment,

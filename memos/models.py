@@ -139,6 +139,14 @@ class Memo(ConcurrentTransitionMixin, models.Model):
     # The attached report as it was sent (its printed HTML): what the executives sign stays as
     # they signed it, whatever later edits to measures or imported scores (docs/memos.md).
     report_sent = models.TextField(_("report as sent"), blank=True, editable=False)
+    # The evidence files an implementation report chose to publish when the memo was sent: what
+    # the executives signed is what the public gets, whatever is ticked afterwards.
+    evidence_sent = models.ManyToManyField(
+        "measures.Evidence",
+        blank=True,
+        related_name="+",
+        verbose_name=_("evidence to publish, as sent"),
+    )
     outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

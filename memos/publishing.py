@@ -60,7 +60,11 @@ def memo_publish_report(*, memo: Memo, actor: AnyUser) -> PublishedReport | Publ
         report = ImplementationReport.objects.select_related(
             "assessment__organisation", "assessment__year"
         ).get(pk=memo.implementation_id)
-        return implementation_publish(report=report, **content)
+        return implementation_publish(
+            report=report,
+            evidence=list(memo.evidence_sent.select_related("update__measure").order_by("pk")),
+            **content,
+        )
     assessment = Assessment.objects.select_related("organisation", "year").get(
         organisation=memo.organisation, year=memo.report_year
     )

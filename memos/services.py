@@ -29,6 +29,7 @@ from ita.lib.urls import absolute
 from ita.organisations import membership
 from ita.organisations.models import Organisation
 from measures.checks import report_checks
+from measures.implementation import public_evidence
 from memos import access, attachments, chain, register, roles, tasks
 from memos.checks import memo_year_checks
 from memos.documents import memo_report_part
@@ -310,6 +311,11 @@ def memo_send(
         memo.date = today
     memo.send(first_step=step.role)
     memo.save()
+    # The implementation report's files to publish, frozen with it.
+    report = memo.implementation if memo.implementation_id else None
+    evidence = public_evidence(report) if report is not None else []
+    if report is not None:
+        memo.evidence_sent.set(evidence)
     _record(
         memo,
         actor,
@@ -322,6 +328,7 @@ def memo_send(
             "skipped": _skips_data(skipped),
             "content_hash": memo.content_hash(),
             "checks": checks,
+            **({"evidence_public": [e.original_name for e in evidence]} if evidence else {}),
         },
     )
     _notify_step(memo, step)

@@ -206,9 +206,11 @@ class DoneRow:
     title: str
     done: str
     when: str
+    # The files published with the report (chosen one by one); the others are only counted.
     evidence: tuple[str, ...]
     status: str
     result: str
+    evidence_private: int = 0
 
 
 @dataclass(frozen=True)

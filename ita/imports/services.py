@@ -29,6 +29,7 @@ from ita.imports.method import apply_method, revert_method, year_method
 from ita.imports.models import ImportBatch, ImportRow
 from ita.imports.notices import scores_arrived
 from ita.imports.rows import FIELDS, ROW_FIELDS, RowResult, row_signature
+from ita.imports.signals import scores_applied
 from ita.organisations.models import (
     Organisation,
     Province,
@@ -378,6 +379,9 @@ def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
         scores_arrived(batch=locked, actor=actor)
     except Exception:
         logger.exception("import %s: the members could not be told", locked.pk)
+    for receiver, outcome in scores_applied.send_robust(ImportBatch, batch=locked, actor=actor):
+        if isinstance(outcome, Exception):
+            logger.error("import %s: %s failed", locked.pk, receiver.__qualname__, exc_info=outcome)
     return locked
 
 

@@ -249,6 +249,7 @@ def test_a_whole_year_import_report_memo_signoffs_publication_and_what_was_done(
     assert list(published.evidence.all()) == [chosen]
     text = page.locator("main").inner_text()
     assert files[0].name in text and "ดำเนินกิจกรรมตามมาตรการที่ ๑ แล้ว" in text
+    assert files[1].name not in text  # the file not chosen is not even named
     # The chosen file is public; the other is not.
     other = Evidence.objects.get(original_name=files[1].name)
     base = f"/organisations/{home.pk}/reports/{YEAR}/implementation/evidence"

@@ -71,6 +71,21 @@ def test_members_are_told_once_in_the_app_and_by_mail_when_their_scores_arrive(
     assert notices.count() == len(members) and mail.outbox == []
 
 
+def test_the_imported_year_gets_its_checklist_to_review(demo) -> None:
+    """The year opens with its scores: a copy of 2564's list, marked to review, no shell."""
+    assert not OitItem.objects.filter(year__year=2565).exists()
+    loads = Event.objects.filter(action=EventKind.OIT_LOAD)
+    before = loads.count()
+    _import_2565(demo)
+    items = OitItem.objects.filter(year__year=2565)
+    assert items.count() == 43 and all(i.to_review for i in items)
+    assert loads.count() == before + 1 and loads.latest("pk").data["source"] != "builtin"
+    client = Client()
+    client.force_login(demo.users["legal"])
+    page = client.get(f"/measures/report/{demo.home.pk}/2565/oit/").content.decode()
+    assert "O43" in page and "oit_checklist --year" not in page
+
+
 def test_a_failed_import_tells_nobody(demo) -> None:
     data = indicator_csv([("องค์การบริหารส่วนตำบลสุโสะ", "ปะเหลียน", "ตรัง", SCORES, Decimal("10"))])
     batch = _preview(data, year=2565)  # the total disagrees with the scores: an error row
