@@ -1,8 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from ita.imports.signals import scores_applied
-
 
 class MeasuresConfig(AppConfig):
     name = "measures"
@@ -10,6 +8,8 @@ class MeasuresConfig(AppConfig):
 
     def ready(self) -> None:
         # A year's scores applied: the year gets its OIT checklist (measures.cycle.year_opened).
-        from measures import cycle  # noqa: PLC0415 (models are loaded only after ready())
+        # Imported here: both read models, loaded only after the apps are.
+        from ita.imports.signals import scores_applied  # noqa: PLC0415
+        from measures import cycle  # noqa: PLC0415
 
         scores_applied.connect(cycle.year_opened, dispatch_uid="measures.year_opened")

@@ -8,7 +8,6 @@ transaction and applies everything or nothing.
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -20,16 +19,14 @@ from django.utils.translation import gettext as _
 
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
-from ita.imports import bulk, parsing, writes
+from ita.imports import bulk, parsing, signals, writes
 from ita.imports.checking import Checker
 from ita.imports.describe import later_changes, user_name, when
 from ita.imports.duplicates import duplicate_lines, mark_duplicate
 from ita.imports.matching import Directory, district_choices, province_key
 from ita.imports.method import apply_method, revert_method, year_method
 from ita.imports.models import ImportBatch, ImportRow
-from ita.imports.notices import scores_arrived
 from ita.imports.rows import FIELDS, ROW_FIELDS, RowResult, row_signature
-from ita.imports.signals import scores_applied
 from ita.organisations.models import (
     Organisation,
     Province,
@@ -41,7 +38,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 _T = TypeVar("_T")
-logger = logging.getLogger(__name__)
 
 # Rows checked per step: small enough for a page to report progress, large enough to be quick.
 CHUNK = 2000
@@ -373,15 +369,8 @@ def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
             comment=locked.file_name,
             data={"counts": locked.counts, "sha256": locked.checksum, "year": locked.year},
         )
-    # Committed: the members of each organisation it scored are told (not before: a failed
-    # apply tells nobody). The import stands whatever happens to the news.
-    try:
-        scores_arrived(batch=locked, actor=actor)
-    except Exception:
-        logger.exception("import %s: the members could not be told", locked.pk)
-    for receiver, outcome in scores_applied.send_robust(ImportBatch, batch=locked, actor=actor):
-        if isinstance(outcome, Exception):
-            logger.error("import %s: %s failed", locked.pk, receiver.__qualname__, exc_info=outcome)
+    # Committed: the members are told, the year opens (not before: a failed apply tells nobody).
+    signals.applied(batch=locked, actor=actor)
     return locked
 
 

@@ -399,3 +399,53 @@ def test_publication_fills_next_years_item_on_what_was_done_at_a_stable_address(
     assert again.pk == published.pk
     assert PublishedImplementation.objects.count() == 1
     assert Event.objects.filter(action=EventKind.IMPLEMENTATION_PUBLISH).count() == 2
+
+
+def test_the_pages_read_as_many_queries_for_three_measures_as_for_nine(year) -> None:
+    """The implementation page and its public page: a fixed number of queries, whatever the
+    number of measures, updates and files."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    users = year.demo.users
+    client = _client_for(users["legal"])
+
+    def count(path: str, who: Client, *, warm: bool = True) -> int:
+        if warm:  # the session's and the navigation's first reads
+            who.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            assert who.get(path).status_code == 200
+        return len(queries)
+
+    report = _draft(year)
+    _choose(report, [CHOSEN], users["legal"])
+    small = count(year.page, client)
+    _decide(drafting.memo_for_implementation(report=report, actor=users["legal"]), users)
+    publishing.memo_publish_report(memo=_memo(report), actor=users["legal"])
+    anonymous = Client()
+    public = count(year.public, anonymous, warm=False)  # published: not cached yet
+    for k in range(6):
+        measure = Measure.objects.get(pk=year.measures[k % 3].pk)
+        measure.pk = None
+        measure.title = f"มาตรการเพิ่ม {k}"
+        measure.save()
+        services.progress_add(
+            measure=measure,
+            note=f"ทำแล้ว {k}",
+            files=[SimpleUploadedFile(f"หลักฐาน{k}.png", PNG, "image/png")],
+            actor=users["legal"],
+        )
+    report = _draft(year)
+    assert report.entries.count() == 9
+    _choose(report, [CHOSEN, "หลักฐาน0.png", "หลักฐาน1.png"], users["legal"])
+    assert count(year.page, client) == small
+    _decide(drafting.memo_for_implementation(report=report, actor=users["legal"]), users)
+    publication = publishing.memo_publish_report(memo=_memo(report), actor=users["legal"])
+    assert publication.evidence.count() == 3
+    assert count(year.public, anonymous, warm=False) == public
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
