@@ -10,7 +10,8 @@ Two rules decide every action:
 They are the ``permission=`` of the memo's transitions (``may_author``, ``may_sign``), so
 django-fsm's ``has_transition_perm`` answers for state, condition and person at once; the
 ``can_*`` functions are what pages ask to draw their buttons, and ``*_refusal`` says why not.
-Reading a memo needs membership only (``ita.organisations.membership``).
+Reading a memo needs membership only (``ita.organisations.membership``). Who holds a role on a
+day (signers, administrators, the clerk who publishes) is ``ita.organisations.holders``.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
 from ita.history.services import Actor, AnyUser
-from ita.organisations import membership
-from ita.organisations.models import ActingAppointment, Organisation, Position
+from ita.organisations import holders, membership
+from ita.organisations.models import Organisation, Position
 from memos import chain
 
 if TYPE_CHECKING:
@@ -34,10 +35,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# Who administers an organisation's memo settings (the emblem on its letterhead): the clerk
-# (ปลัด), who heads the permanent staff, and the head of the clerk's office (หัวหน้าสำนักปลัด),
-# whose office keeps the organisation's correspondence (งานสารบรรณ); holders or acting holders.
-ADMINISTRATOR_ROLES = (Position.Role.CLERK, Position.Role.HEAD_OF_OFFICE)
+ADMINISTRATOR_ROLES = holders.ADMINISTRATOR_ROLES
 
 
 def _day(memo: Memo) -> dt.date:
@@ -155,17 +153,9 @@ def can_withdraw(user: AnyUser, memo: Memo) -> bool:
 
 
 def administers(user: Actor, organisation: Organisation, day: dt.date | None = None) -> bool:
-    """Whether the user may change the organisation's memo settings (its emblem) on ``day``."""
-    if user is None or not user.is_authenticated:
-        return False
-    day = day or timezone.localdate()
-    positions = Position.objects.filter(organisation=organisation, role__in=ADMINISTRATOR_ROLES)
-    return (
-        positions.held_by(user).exists()
-        or ActingAppointment.objects.in_effect(day)
-        .filter(user=user, position__in=positions)
-        .exists()
-    )
+    """Whether the user administers the organisation on ``day`` (its people, positions, acting
+    holders, memo chain, emblem, certificate): ``ita.organisations.holders.administers``."""
+    return holders.administers(user, organisation, day)
 
 
 def administrator_refusal(user: Actor, organisation: Organisation) -> str | None:
@@ -197,11 +187,7 @@ def publish_refusal(user: Actor, memo: Memo) -> str | None:
         return _("This memo carries no report")
     if memo.author_id == getattr(user, "pk", None):
         return None
-    clerk = Position.objects.filter(organisation_id=memo.organisation_id, role=Position.Role.CLERK)
-    acting = ActingAppointment.objects.in_effect(_day(memo)).filter(
-        user__pk=getattr(user, "pk", 0), position__in=clerk
-    )
-    if clerk.held_by(user).exists() or acting.exists():
+    if holders.holds(user, memo.organisation_id, [Position.Role.CLERK], _day(memo)):
         return None
     return _("Only the memo's author or the clerk can publish its report")
 

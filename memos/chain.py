@@ -1,8 +1,8 @@
 """Who signs each step of an organisation's chain, and which step comes next: the one place.
 
-The signers of a step (an executive role of an organisation) on a day are the holders of the
-organisation's positions with that role and whoever acts for one of them that day
-(``ActingAppointment``). ``steps`` reads that rule from the step's side (who signs this step),
+The signers of a step (an executive role of an organisation) on a day are whoever holds that
+role that day: ``ita.organisations.holders.holdings``, the one rule (holders and acting holders,
+active accounts only). ``steps`` reads it from the step's side (who signs this step),
 ``signing_steps`` from the user's side (which steps this user signs); ``memos.access`` builds
 every permission on them.
 
@@ -18,10 +18,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ita.history.services import Actor
-from ita.organisations.models import ActingAppointment, Organisation, Position
+from ita.organisations import holders
+from ita.organisations.models import Organisation, Position
 from ita.organisations.people import person_name
 from memos.roles import EXECUTIVE_ROLES, chain_error, default_chain
 
@@ -66,68 +68,48 @@ def configured_roles(organisation: Organisation) -> list[str]:
 def steps(
     organisation: Organisation, day: dt.date, roles: list[str] | None = None
 ) -> dict[str, Step]:
-    """Each role's position and who may sign it on ``day`` (three queries)."""
+    """Each role's position and who may sign it on ``day`` (``holders.holdings``; three
+    queries)."""
     roles = roles if roles is not None else configured_roles(organisation)
+    # The steps' positions (vacant too: their titles print) and each holder's own first title
+    # (an acting holder signs under it), in one query.
     positions = list(
-        Position.objects.filter(organisation=organisation, role__in=roles)
-        .select_related("holder")
+        Position.objects.filter(organisation=organisation)
+        .filter(Q(role__in=roles) | Q(holder__isnull=False))
         .order_by("pk")
     )
-    own_titles: dict[int | None, str] = {
-        p.holder_id: p.title
-        for p in Position.objects.filter(organisation=organisation, holder__isnull=False).order_by(
-            "-pk"
-        )
-    }
-    acting = list(
-        ActingAppointment.objects.in_effect(day)
-        .filter(position__in=positions)
-        .select_related("user")
-        .order_by("starts", "pk")
-    )
+    own_titles: dict[int | None, str] = {}
+    for p in positions:
+        own_titles.setdefault(p.holder_id, p.title)
+    held = holders.holdings(day=day, organisation=organisation, roles=roles)
     result: dict[str, Step] = {}
     for role in roles:
-        held = [p for p in positions if p.role == role]
-        step = Step(role=role, position=held[0] if held else None)
+        first = next((p for p in positions if p.role == role), None)  # vacant or held
+        step = Step(role=role, position=first)
         seen: set[int] = set()
-        for position in held:
-            if position.holder is not None and position.holder_id not in seen:
-                seen.add(position.holder.pk)
-                step.signers.append(
-                    Signer(position.holder.pk, person_name(position.holder), position.title)
-                )
-        for a in acting:
-            acted = next((p for p in held if p.pk == a.position_id), None)
-            if acted is not None and a.user_id not in seen:
-                seen.add(a.user_id)
+        for h in held:
+            if h.role != role or h.user_id in seen:
+                continue
+            seen.add(h.user_id)
+            if h.acting:
                 step.signers.append(
                     Signer(
-                        a.user_id,
-                        person_name(a.user),
-                        own_titles.get(a.user_id, ""),
-                        acting_for=acted.title,
+                        h.user_id,
+                        person_name(h.user),
+                        own_titles.get(h.user_id, ""),
+                        acting_for=h.position.title,
                     )
                 )
+            else:
+                step.signers.append(Signer(h.user_id, person_name(h.user), h.position.title))
         result[role] = step
     return result
 
 
 def signing_steps(user: Actor, day: dt.date) -> set[tuple[int, str]]:
     """The (organisation id, role) steps ``user`` signs on ``day``: the rule of ``steps``, read
-    from the user's side (two small queries)."""
-    if user is None or not user.is_authenticated:
-        return set()
-    held = set(
-        Position.objects.held_by(user)
-        .filter(role__in=EXECUTIVE_ROLES)
-        .values_list("organisation_id", "role")
-    )
-    acting = set(
-        ActingAppointment.objects.in_effect(day)
-        .filter(user=user, position__role__in=EXECUTIVE_ROLES)
-        .values_list("position__organisation_id", "position__role")
-    )
-    return held | acting
+    from the user's side (``holders.roles_held``, two small queries)."""
+    return holders.roles_held(user, day, roles=EXECUTIVE_ROLES)
 
 
 def next_step(

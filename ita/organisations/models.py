@@ -310,7 +310,8 @@ class ActingAppointment(models.Model):
     """Someone acting for a position (รักษาราชการแทน) for a period; they sign as acting.
 
     The acting person must hold a position of the same organisation (membership comes from
-    positions); the holder, if any, may still sign during the period.
+    positions) and be active; the holder, if any, may still sign during the period. Who holds a
+    role on a day is ``ita.organisations.holders``.
     """
 
     position = models.ForeignKey(
@@ -349,6 +350,13 @@ class ActingAppointment(models.Model):
         super().clean()
         if self.starts and self.ends and self.ends < self.starts:
             raise ValidationError({"ends": _("The period ends before it starts.")})
+        if self.user_id and not self.user.is_active:
+            raise ValidationError(
+                {
+                    "user": _("%(user)s is deactivated: a leaver cannot act for anyone")
+                    % {"user": self.user.get_full_name() or self.user.get_username()}
+                }
+            )
         if (
             self.position_id
             and self.user_id
