@@ -403,6 +403,8 @@ IMPORT_WAIT = float(env_int("IMPORT_WAIT_MS", 3000)) / 1000
 # can require of its signers; sessions end after an idle time and after an absolute time, both
 # as OWASP ASVS level 2 advises (at most 30 minutes idle, 12 hours in all).
 INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "ita.accounts"]
+# The organisations' own administration and the operators' onboarding, above every app it uses.
+INSTALLED_APPS += ["ita.administration"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "ita.lib.middleware.SecurityHeadersMiddleware",
@@ -428,6 +430,8 @@ SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60) * 60
+# An invitation's link (ita.accounts.invitations) works once, for this many days.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "ITA")
 # Scripts, styles, fonts and pictures from this site only; nothing inline, no frames.
 CONTENT_SECURITY_POLICY = (

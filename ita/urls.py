@@ -16,6 +16,7 @@ admin.site.index_title = _("Data and settings")
 urlpatterns = [
     path("", include("ita.results.urls")),
     path("organisations/<int:pk>/", public.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/manage/", include("ita.administration.urls")),
     path(
         "organisations/<int:org_id>/reports/<int:year>/",
         public.report_published,

@@ -1,6 +1,8 @@
+"""The operators' view of accounts' records (read only: they are written by their services)."""
+
 from django.contrib import admin
 
-from ita.accounts.models import RecoveryCode
+from ita.accounts.models import Invitation, RecoveryCode
 from ita.lib.admin import ReadOnlyAdmin
 
 
@@ -14,3 +16,12 @@ class RecoveryCodeAdmin(ReadOnlyAdmin):
     list_filter = ["used_at", "created_at"]
     search_fields = ["user__username"]
     list_select_related = ["user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ["email", "organisation", "position", "state_label", "created_at", "expires_at"]
+    list_filter = ["created_at"]
+    search_fields = ["email", "organisation__name", "position__title"]
+    list_select_related = ["organisation", "position"]
+    exclude = ["nonce"]

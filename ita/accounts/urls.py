@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ita.accounts import views
+from ita.accounts import invitation_views, views
 
 app_name = "accounts"
 
@@ -30,4 +30,9 @@ urlpatterns = [
     ),
     path("second-factor/", views.otp_enrol, name="otp_enrol"),
     path("second-factor/verify/", views.otp_verify, name="otp_verify"),
+    path(
+        "invitation/<int:pk>/<str:token>/",
+        invitation_views.invitation_accept,
+        name="invitation",
+    ),
 ]

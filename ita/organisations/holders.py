@@ -54,11 +54,12 @@ def holdings(
     organisation: Organisation | int | None = None,
     roles: Iterable[str] | None = None,
     user: Actor = None,
+    organisations: Iterable[int] | None = None,
 ) -> list[Holding]:
     """Who holds which role on ``day``: holders first (by position), then acting holders (by the
-    start of their appointment). Narrowed to an organisation, some roles, a user (at least one
-    of organisation and user). Two queries, whatever the number of people."""
-    if organisation is None and user is None:
+    start of their appointment). Narrowed to an organisation (or several), some roles, a user
+    (at least one of them). Two queries, whatever the number of people or organisations."""
+    if organisation is None and organisations is None and user is None:
         raise ValueError("holdings needs an organisation or a user")
     positions = Position.objects.all()
     acting = ActingAppointment.objects.in_effect(day)
@@ -66,6 +67,10 @@ def holdings(
         org_id = organisation if isinstance(organisation, int) else organisation.pk
         positions = positions.filter(organisation_id=org_id)
         acting = acting.filter(position__organisation_id=org_id)
+    if organisations is not None:
+        ids = list(organisations)
+        positions = positions.filter(organisation_id__in=ids)
+        acting = acting.filter(position__organisation_id__in=ids)
     if roles is not None:
         roles = list(roles)
         positions = positions.filter(role__in=roles)
