@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from ita.administration import onboarding_views
 from ita.ops import health
 from measures import public
 from memos import record_views
@@ -46,6 +47,7 @@ urlpatterns = [
     path("measures/", include("measures.urls")),
     path("memos/", include("memos.urls")),
     path("imports/", include("ita.imports.urls")),
+    path("onboarding/", onboarding_views.onboarding_page, name="onboarding"),
     path("verify/", record_views.verify, name="verify"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -61,3 +61,13 @@ def org(db) -> Org:
         ends=today + dt.timedelta(days=1),
     )
     return result
+
+
+@pytest.fixture(autouse=True)
+def _on_commit_at_once(monkeypatch) -> None:
+    """What waits for the commit (the invitation's mail, on the immediate task backend) runs at
+    once: a test's transaction never commits. tests/ops/test_invitation_mail.py runs the real
+    commit, queue and worker."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
