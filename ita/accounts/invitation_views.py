@@ -162,7 +162,7 @@ def invitation_accept(request: HttpRequest, pk: int, token: str) -> HttpResponse
     except InvitationRefused as refusal:
         return _refused(request, refusal)
     existing = invitations.active_account(invitation.email)
-    user: User | None = request.user if request.user.is_authenticated else None  # type: ignore[assignment]
+    user: User | None = request.user if request.user.is_authenticated else None
     context: dict[str, object] = {"invitation": invitation}
     if existing is not None:
         # An account of this address exists: its owner logs in and accepts; nobody makes a

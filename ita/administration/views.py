@@ -97,7 +97,7 @@ def _person(organisation: Organisation, user_id: int) -> User:
 
 def _invite_form(organisation: Organisation, data: object = None) -> forms.InviteForm:
     return forms.InviteForm(
-        data,  # type: ignore[arg-type]
+        data,
         positions=selectors.positions(organisation),
         initial={"new_role": Position.Role.STAFF},
     )
