@@ -2,7 +2,7 @@
 
 A person holds a role (head of the clerk's office, clerk, mayor …) of an organisation on a day
 when they hold one of its positions with that role, or act for one of them that day
-(``ActingAppointment``), and their account is active: a deactivated person (a leaver) signs and
+(``ActingAppointment``) while still a member, and their account is active: a deactivated person (a leaver) signs and
 administers nothing, though their position, signatures and history stay.
 
 ``holdings`` is the rule. The memo chain (who signs a step, which steps a user signs:
@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ita.history.services import Actor
@@ -87,9 +88,14 @@ def holdings(
         .order_by("pk")
         if p.holder_id is not None
     ]
+    # The acting holder must still be a member (hold a position of the organisation): one who
+    # has since left it acts for nobody, whatever their appointment says.
+    member = Position.objects.filter(
+        holder_id=OuterRef("user_id"), organisation_id=OuterRef("position__organisation_id")
+    )
     acted = [
         Holding(a.user_id, a.position.organisation_id, a.position.role, a.position, True, a)
-        for a in acting.filter(user__is_active=True)
+        for a in acting.filter(Exists(member), user__is_active=True)
         .select_related("user", "position")
         .order_by("starts", "pk")
     ]

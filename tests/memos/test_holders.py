@@ -90,3 +90,16 @@ def test_the_clerk_publishes_through_the_same_rule_acting_too(org) -> None:
     _acting(org, "clerk", "member", today, today)
     assert holders.holds(org["member"], org.organisation, ["clerk"], today)
     assert not holders.holds(org["member"], org.organisation, ["clerk"], today + dt.timedelta(1))
+
+
+def test_an_acting_holder_who_left_the_organisation_acts_for_nobody(org) -> None:
+    today = timezone.localdate()
+    _acting(org, "clerk", "member", today, today + dt.timedelta(days=6))
+    assert holders.administers(org["member"], org.organisation)
+    position = org.positions["member"]
+    position.holder = None  # their only position given up (or to someone else)
+    position.save()
+    assert not holders.administers(org["member"], org.organisation)
+    assert [s.user_id for s in chain.steps(org.organisation, today)["clerk"].signers] == [
+        org["clerk"].pk
+    ]
