@@ -46,6 +46,10 @@ def _urls(demo) -> list[str]:
         "attachment_id": "1",
         "row_id": "1",
         "result_id": "00000000-0000-0000-0000-000000000000",  # a task (ita.ops): none such, 404
+        "user_id": "1",  # the organisation's administration (ita.administration)
+        "position_id": "1",
+        "appointment_id": "1",
+        "invitation_id": "1",
     }
     pk_by_prefix = {
         "measures/findings/": finding.pk if finding else 1,
