@@ -95,6 +95,7 @@ bench: install
 	$(PY) bench/measures_report.py
 	$(PY) bench/pdf.py
 	$(PY) bench/notices.py
+	$(PY) bench/onboarding.py
 
 bench-pdf: install
 	$(PY) bench/pdf.py

@@ -31,7 +31,6 @@ from ita.accounts.models import Invitation, new_nonce
 from ita.accounts.tokens import token
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
-from ita.lib.tasks import enqueue_on_commit
 from ita.lib.urls import site_url
 from ita.organisations.models import Organisation, Position
 from ita.organisations.people import person_name
@@ -51,9 +50,19 @@ def active_account(email: str) -> User | None:
     )
 
 
-def _mail_later(invitation: Invitation) -> None:
-    # The request's own address, read now: the worker that sends has none.
-    enqueue_on_commit(tasks.invitation_mail, invitation.pk, invitation.nonce, site_url())
+def mail_later(sent: list[Invitation]) -> None:
+    """Queue the invitations' mails once the transaction commits (one task each, all queued in
+    one transaction: a province's hundred invitations are one write, not a hundred)."""
+    site = site_url()  # the request's own address, read now: the worker that sends has none
+    jobs = [(invitation.pk, invitation.nonce) for invitation in sent]
+
+    def enqueue() -> None:
+        with transaction.atomic():
+            for pk, nonce in jobs:
+                tasks.invitation_mail.enqueue(pk, nonce, site)
+
+    if jobs:
+        transaction.on_commit(enqueue)
 
 
 def _expiry() -> dt.datetime:
@@ -69,11 +78,13 @@ def invitation_create(
     actor: Actor,
     first_name: str = "",
     last_name: str = "",
+    mail: bool = True,
 ) -> tuple[Invitation, bool]:
     """Invite ``email`` to ``position`` and queue the mail; (the invitation, whether it is new).
 
     An open invitation of the same address to the same position is renewed instead (a new link
     and expiry; the old link stops working). Someone who already holds the position is refused.
+    ``mail=False``: the caller queues the mail with ``mail_later`` (many at once).
     """
     try:
         email = normalise_email(email)
@@ -123,7 +134,8 @@ def invitation_create(
             "expires": invitation.expires_at.isoformat(),
         },
     )
-    _mail_later(invitation)
+    if mail:
+        mail_later([invitation])
     return invitation, created
 
 

@@ -284,24 +284,28 @@ def administrators_invite(*, rows: list[Row], actor: Actor) -> list[Row]:
         organisation_id__in=ids, role=Position.Role.CLERK, holder__is_active=False
     ).order_by("pk"):
         free.setdefault(position.organisation_id, position)
+    made: list[Invitation] = []
     for row in rows:
         if row.status != INVITE or row.organisation_id is None:
             continue
         organisation = organisations[row.organisation_id]
         position = _clerk_position(organisation, free, actor)
-        invitations.invitation_create(
+        invitation, _new = invitations.invitation_create(
             organisation=organisation,
             position=position,
             email=row.email,
             first_name=row.first_name,
             last_name=row.last_name,
             actor=actor,
+            mail=False,
         )
+        made.append(invitation)
         row.status = INVITED
         row.detail = _("%(email)s, to %(position)s") % {
             "email": row.email,
             "position": position.title,
         }
+    invitations.mail_later(made)
     return rows
 
 
