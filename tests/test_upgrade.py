@@ -109,6 +109,8 @@ NEW_MODELS = {
     ("organisations", "notice"),
     # The mail's delivery log (issue 23: mail exactly once).
     ("mail", "delivery"),
+    # Invitations to an organisation's positions (issue 25).
+    ("accounts", "invitation"),
 }
 FULL_CHAIN = ["head", "deputy", "clerk", "mayor"]
 # The columns that leave or join a moved table.
