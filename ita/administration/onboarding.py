@@ -175,11 +175,23 @@ def _find(rows: list[Row]) -> None:
         )
         if match.organisation is not None:
             row.organisation_id = match.organisation.id
-        elif any(code == "organisation_ambiguous" for code, _params in match.errors):
+        elif len(match.candidates) > 1:
+            # Several of that name where the row points (or, without a district, in the country).
             row.status = AMBIGUOUS
-            params = dict(match.errors[0][1])
             row.detail = _("In %(places)s: add the district or the code") % {
-                "places": params.get("places", "")
+                "places": ", ".join(directory.place_name(pk) for pk in match.candidates[:5])
+            }
+        elif match.candidates:
+            # One of that name, but not where the row points (or the row names no district):
+            # a suggestion, never a match (``ita.imports.matching``).
+            row.status = UNKNOWN
+            row.detail = _(
+                "No organisation is named %(name)s%(where)s; did you mean %(suggestion)s? "
+                "Add its district or its code"
+            ) % {
+                "name": row.name,
+                "where": f" ({row.district})" if row.district else "",
+                "suggestion": _named(directory, match.candidates[0]),
             }
         else:
             row.status = UNKNOWN
@@ -187,6 +199,10 @@ def _find(rows: list[Row]) -> None:
                 "name": row.name,
                 "where": f" ({row.district})" if row.district else "",
             }
+
+
+def _named(directory: Directory, pk: int) -> str:
+    return f"{directory.orgs[pk].name} ({directory.place_name(pk)})"
 
 
 def plan(rows: list[Row]) -> list[Row]:

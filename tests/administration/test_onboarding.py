@@ -188,6 +188,30 @@ def test_two_organisations_of_one_name_are_told_apart_by_district(db) -> None:
     assert [r.organisation_id for r in rows[1:]] == [b.pk, a.pk]
 
 
+def test_a_name_stored_in_another_district_is_a_suggestion_never_a_match(db) -> None:
+    """As the score imports read a place: the one บ้านดอน is in อำเภอดอนหนึ่ง; a row that puts it
+    in อำเภอดอนสอง invites nobody, nor does one that names no district, which is told the one it
+    may mean."""
+    from tests.factories import make_district, make_organisation, make_province
+
+    province = make_province("จังหวัดทดสอบดอน")
+    first = make_district(province, name="อำเภอดอนหนึ่ง")
+    make_district(province, name="อำเภอดอนสอง")
+    make_organisation(first, name="องค์การบริหารส่วนตำบลบ้านดอน")
+    rows = onboarding.plan(
+        onboarding.read_rows(
+            "หน่วยงาน,อำเภอ,จังหวัด,อีเมล\n"
+            "อบต.บ้านดอน,อำเภอดอนสอง,จังหวัดทดสอบดอน,x@example.org\n"
+            "อบต.บ้านดอน,,,y@example.org\n".encode()
+        )
+    )
+    assert [r.status for r in rows] == [onboarding.UNKNOWN, onboarding.UNKNOWN]
+    assert all(r.organisation_id is None for r in rows)
+    assert "อบต.บ้านดอน (อำเภอดอนสอง)" in rows[0].detail
+    assert "องค์การบริหารส่วนตำบลบ้านดอน" in rows[1].detail
+    assert "อำเภอดอนหนึ่ง" in rows[1].detail
+
+
 # --- the operators' page -----------------------------------------------------------------------
 
 
