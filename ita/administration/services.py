@@ -26,7 +26,7 @@ from ita.organisations import holders, membership
 from ita.organisations import services as organisation_services
 from ita.organisations.models import ActingAppointment, Organisation, Position
 from ita.organisations.people import person_name
-from memos import services as memo_services
+from memos import settings_services
 from memos.models import MemoSettings
 
 
@@ -282,7 +282,9 @@ def acting_remove(
 @transaction.atomic(durable=True)
 def chain_set(*, organisation: Organisation, roles: list[str], actor: AnyUser) -> MemoSettings:
     require_administrator(actor, organisation)
-    return memo_services.memo_chain_set(organisation=organisation, memo_chain=roles, actor=actor)
+    return settings_services.memo_chain_set(
+        organisation=organisation, memo_chain=roles, actor=actor
+    )
 
 
 @transaction.atomic(durable=True)
