@@ -1,7 +1,8 @@
 """A whole year of the ITA cycle in Chromium, every click, fill, tick and upload counted.
 
-A year the demo does not have (2565, imported for the demo's province), so nothing here is tuned
-to the demo's own data: the administrator imports it; the legal officer is told, prepares the
+Years the demo does not have (2565, the one after its last, with letter bands; 2567, typed by
+the administrator, with labels), imported for the demo's province, so nothing here is tuned to
+the demo's own data: the administrator imports it; the legal officer is told, prepares the
 report, writes its memo and sends it; the four executives sign (the mayor on a 390×844 phone,
 from the login page); the legal officer publishes; progress on two measures with evidence; the
 implementation report is drafted, carried by its memo, signed by the four (the mayor from the
@@ -28,6 +29,7 @@ import pytest
 from django.core import mail
 
 from ita.demo.seed import DEMO_PASSWORD
+from ita.lib.thai import thai_digits
 from ita.organisations.models import Notice
 from measures.models import (
     Evidence,
@@ -43,7 +45,6 @@ from tests.imports.helpers import indicator_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-YEAR = 2565
 # สุโสะ's scores of the walk's year (not the demo's): the lowest of each tool are 2, 8 and 10.
 SCORES = [
     Decimal(v)
@@ -60,7 +61,6 @@ SCORES = [
         "81.25",
     )
 ]
-NEXT = YEAR + 1
 # The next year's: indicator 2 moved up, 8 down, 10 stayed.
 NEXT_SCORES = [
     Decimal(v)
@@ -179,9 +179,13 @@ def _sign(walk: Walk, memo: Memo, phone_context, *, mailed_to=None) -> None:
     assert memo.state == State.DECIDED and memo.outcome == "approved"
 
 
+# 2565: the year after the demo's last, letter bands; 2567: two years on, labels with per-tool
+# conditions (and no report the year before to look back on).
+@pytest.mark.parametrize("year", [2565, 2567])
 def test_a_whole_year_import_report_memo_signoffs_publication_and_what_was_done(
-    browser, live_server, demo, tmp_media, tmp_path
+    browser, live_server, demo, tmp_media, tmp_path, year
 ) -> None:
+    following = year + 1
     home = demo.home
     counts: Counter = Counter()
     context = browser.new_context(locale="th-TH", base_url=live_server.url)
@@ -194,11 +198,14 @@ def test_a_whole_year_import_report_memo_signoffs_publication_and_what_was_done(
     page = walk.page
 
     # The administrator imports the year's indicator scores for the province.
-    table = tmp_path / "trang-2565.csv"
+    table = tmp_path / f"trang-{year}.csv"
     table.write_bytes(indicator_csv([("องค์การบริหารส่วนตำบลสุโสะ", "ปะเหลียน", "ตรัง", SCORES, None)]))
     walk.login("admin", "admin")
     walk.click("text=นำเข้าข้อมูล")
-    assert page.input_value("#id_year") == str(YEAR)  # the next year, not the last known
+    if year == 2565:
+        assert page.input_value("#id_year") == str(year)  # the next year, not the last known
+    else:  # years skipped: the administrator types it
+        walk.fill("#id_year", str(year))
     walk.upload("#id_file", [str(table)])
     walk.click("#import-form button[type=submit]")
     page.wait_for_selector("form[action$='/commit/'] button")
@@ -208,25 +215,25 @@ def test_a_whole_year_import_report_memo_signoffs_publication_and_what_was_done(
 
     # The year opened itself: its members are told, in the app and by mail.
     legal = demo.users["legal"]
-    assert Notice.objects.filter(recipient=legal, organisation=home, key=f"scores-{YEAR}").exists()
-    assert any(str(YEAR) in m.subject and legal.email in m.to for m in mail.outbox)
+    assert Notice.objects.filter(recipient=legal, organisation=home, key=f"scores-{year}").exists()
+    assert any(str(year) in m.subject and legal.email in m.to for m in mail.outbox)
 
     # The legal officer's first half.
     walk.login("legal: first half", "legal")
     assert page.url.endswith("/memos/desk/"), page.url
     walk.click(".notices button")
-    assert page.url.endswith(f"/measures/report/{home.pk}/{YEAR}/"), page.url
+    assert page.url.endswith(f"/measures/report/{home.pk}/{year}/"), page.url
     walk.click("form[action$='/prepare/'] button")
-    findings = Finding.objects.filter(assessment__organisation=home, assessment__year__year=YEAR)
+    findings = Finding.objects.filter(assessment__organisation=home, assessment__year__year=year)
     assert sorted(f.indicator.number for f in findings) == [2, 8, 10]
     measures = list(
-        Measure.objects.kept().filter(assessment__organisation=home, assessment__year__year=YEAR)
+        Measure.objects.kept().filter(assessment__organisation=home, assessment__year__year=year)
     )
     assert len(measures) == 3 and all(m.findings.count() == 1 for m in measures)
     assert page.locator("#checks.ok").count() == 1, page.locator("#checks").inner_text()
-    walk.click(f"form[action='/memos/from-report/{home.pk}/{YEAR}/'] button")
-    memo = Memo.objects.get(organisation=home, report_year__year=YEAR)
-    assert "๒๕๖๕" in memo.subject and "๒๕๖๕" in memo.body
+    walk.click(f"form[action='/memos/from-report/{home.pk}/{year}/'] button")
+    memo = Memo.objects.get(organisation=home, report_year__year=year)
+    assert thai_digits(year) in memo.subject and thai_digits(year) in memo.body
     assert "ตัวชี้วัดที่ ๒" in memo.body  # the flagged indicators, from the year's figures
     walk.click("form[action$='/send/'] button[type=submit]")
     assert page.locator(".report-checks li").count() == 0
@@ -241,9 +248,9 @@ def test_a_whole_year_import_report_memo_signoffs_publication_and_what_was_done(
     assert page.url.endswith(f"/memos/{memo.pk}/"), page.url  # what waits: publishing
     walk.click(f"a[href='/memos/{memo.pk}/publish/']")
     walk.click("main form[method=post] button[type=submit]")
-    assert page.url.endswith(f"/organisations/{home.pk}/reports/{YEAR}/")
+    assert page.url.endswith(f"/organisations/{home.pk}/reports/{year}/")
     assert PublishedReport.objects.filter(
-        assessment__organisation=home, assessment__year__year=YEAR
+        assessment__organisation=home, assessment__year__year=year
     ).exists()
 
     # Progress on two measures, with evidence (counted apart: it is the year's work).
@@ -263,16 +270,16 @@ def test_a_whole_year_import_report_memo_signoffs_publication_and_what_was_done(
 
     # The implementation report, its memo, and publication.
     walk.login("legal: implementation report", "legal")
-    walk.click(f"form[action='/measures/report/{home.pk}/{YEAR}/done/draft/'] button")
+    walk.click(f"form[action='/measures/report/{home.pk}/{year}/done/draft/'] button")
     report = ImplementationReport.objects.get(
-        assessment__organisation=home, assessment__year__year=YEAR
+        assessment__organisation=home, assessment__year__year=year
     )
     assert report.entries.count() == 3
     chosen = Evidence.objects.get(original_name=files[0].name)
     walk.check(f"input[type=checkbox][value='{chosen.pk}']")
     walk.click("#done-form button[formaction]")
     done_memo = Memo.objects.get(organisation=home, implementation=report)
-    assert "๒๕๖๕" in done_memo.subject
+    assert thai_digits(year) in done_memo.subject
     walk.click("form[action$='/send/'] button[type=submit]")
     walk.click("form[method=post][action$='/send/'] button[type=submit]")
     walk.logout()
@@ -284,7 +291,7 @@ def test_a_whole_year_import_report_memo_signoffs_publication_and_what_was_done(
     assert page.url.endswith(f"/memos/{done_memo.pk}/"), page.url
     walk.click(f"a[href='/memos/{done_memo.pk}/publish/']")
     walk.click("main form[method=post] button[type=submit]")
-    assert page.url.endswith(f"/organisations/{home.pk}/reports/{YEAR}/implementation/")
+    assert page.url.endswith(f"/organisations/{home.pk}/reports/{year}/implementation/")
     published = PublishedImplementation.objects.get(report=report)
     assert list(published.evidence.all()) == [chosen]
     text = page.locator("main").inner_text()
@@ -292,7 +299,7 @@ def test_a_whole_year_import_report_memo_signoffs_publication_and_what_was_done(
     assert files[1].name not in text  # the file not chosen is not even named
     # The chosen file is public; the other is not.
     other = Evidence.objects.get(original_name=files[1].name)
-    base = f"/organisations/{home.pk}/reports/{YEAR}/implementation/evidence"
+    base = f"/organisations/{home.pk}/reports/{year}/implementation/evidence"
     anonymous = browser.new_context(base_url=live_server.url)
     assert anonymous.request.get(f"{base}/{chosen.pk}/").status == 200
     assert anonymous.request.get(f"{base}/{other.pk}/").status == 404
@@ -300,19 +307,19 @@ def test_a_whole_year_import_report_memo_signoffs_publication_and_what_was_done(
     assert (
         anonymous.request.get(f"/organisations/{home.pk}/")
         .text()
-        .count(f"/reports/{YEAR}/implementation/")
+        .count(f"/reports/{year}/implementation/")
         == 1
     )
     anonymous.close()
 
     # The next year: its scores arrive and its report starts from how last year's measures went.
-    table = tmp_path / f"trang-{NEXT}.csv"
+    table = tmp_path / f"trang-{following}.csv"
     table.write_bytes(
         indicator_csv([("องค์การบริหารส่วนตำบลสุโสะ", "ปะเหลียน", "ตรัง", NEXT_SCORES, None)])
     )
     walk.login("admin, next year", "admin")
     walk.click("text=นำเข้าข้อมูล")
-    assert page.input_value("#id_year") == str(NEXT)
+    assert page.input_value("#id_year") == str(following)
     walk.upload("#id_file", [str(table)])
     walk.click("#import-form button[type=submit]")
     page.wait_for_selector("form[action$='/commit/'] button")
@@ -322,16 +329,16 @@ def test_a_whole_year_import_report_memo_signoffs_publication_and_what_was_done(
     # The year's checklist, copied when it opened, has its item on what was done filled with
     # the address published above.
     done_item = OitStatus.objects.get(
-        organisation=home, item__year__year=NEXT, item__from_implementation=True
+        organisation=home, item__year__year=following, item__from_implementation=True
     )
     assert done_item.state == OitStatus.State.PUBLISHED
     assert done_item.evidence_url.endswith(
-        f"/organisations/{home.pk}/reports/{YEAR}/implementation/"
+        f"/organisations/{home.pk}/reports/{year}/implementation/"
     )
 
     walk.login("legal: next year looks back", "legal")
-    walk.click(f".notices li.unread button:has-text('{NEXT}')")
-    assert page.url.endswith(f"/measures/report/{home.pk}/{NEXT}/"), page.url
+    walk.click(f".notices li.unread button:has-text('{following}')")
+    assert page.url.endswith(f"/measures/report/{home.pk}/{following}/"), page.url
     assert page.locator("#look-back tbody tr").count() == 3
     for measure in measures:
         row = page.locator(f"#look-back tbody tr:has(a[href='/measures/{measure.pk}/'])")
@@ -347,10 +354,12 @@ def test_a_whole_year_import_report_memo_signoffs_publication_and_what_was_done(
         assert ticked == (0 if measure == measures[0] else 1), measure.title
     walk.click("#look-back button[type=submit]")
     carried = Measure.objects.kept().filter(
-        assessment__organisation=home, assessment__year__year=NEXT
+        assessment__organisation=home, assessment__year__year=following
     )
     assert sorted(m.carried_from_id for m in carried) == sorted(m.pk for m in measures[1:])
-    assert all(i.year.year == NEXT for m in carried for i in m.indicators.select_related("year"))
+    assert all(
+        i.year.year == following for m in carried for i in m.indicators.select_related("year")
+    )
     walk.logout()
     phone.close()
     context.close()
