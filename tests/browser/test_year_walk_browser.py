@@ -9,7 +9,8 @@ implementation report is drafted, carried by its memo, signed by the four (the m
 notice mailed to him, on the phone he is signed in on) and published with the one evidence
 file chosen. Then the next year's scores arrive: its checklist's item on what was done holds
 the published address, and its report shows how last year's measures went (status, each
-indicator's score last year → this year) and carries the two unfinished ones forward.
+indicator's score last year → this year) and carries the two unfinished ones forward, which
+then answer the new report's findings on their indicators.
 
 The test prints the counts and holds them to the issue's limits: the legal officer's first half
 at most 30 actions (logins included), the implementation report at most 15, both together at
@@ -360,6 +361,26 @@ def test_a_whole_year_import_report_memo_signoffs_publication_and_what_was_done(
     assert all(
         i.year.year == following for m in carried for i in m.indicators.select_related("year")
     )
+    # Preparing the new report answers the flagged indicators the carried measures cover with
+    # them (the findings linked), and drafts a measure only for the one the done measure had.
+    carried_numbers = {m.indicators.get().number for m in carried}
+    walk.click("form[action$='/prepare/'] button")
+    kept = Measure.objects.kept().filter(
+        assessment__organisation=home, assessment__year__year=following
+    )
+    new = [m for m in kept if m.carried_from_id is None]
+    assert len(kept) == 3 and [m.indicators.get().number for m in new] == [
+        measures[0].indicators.get().number
+    ]
+    for finding in Finding.objects.filter(
+        assessment__organisation=home, assessment__year__year=following
+    ):
+        answering = list(finding.measures.all())
+        assert len(answering) == 1, finding.text
+        assert (answering[0].carried_from_id is not None) == (
+            finding.indicator.number in carried_numbers
+        )
+    assert page.locator("#checks.ok").count() == 1, page.locator("#checks").inner_text()
     walk.logout()
     phone.close()
     context.close()
