@@ -12,6 +12,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from ita.administration.operators import operators_group
 from ita.imports import parsing
 from ita.imports.numbers import parse_decimal, parse_passed
 from ita.lib.thai import clean_text
@@ -62,9 +63,11 @@ HOME_PEOPLE = [
 ]
 OUTSIDER = DemoUser("outsider", "นางสาวกมลวรรณ", "ทดสอบ", "นิติกร", "staff", "สำนักปลัด")  # of อบต.ลิพัง
 ADMIN_USERNAME = "admin"
+OPERATOR_USERNAME = "operator"
 
 DEMO_LOGINS = [(p.username, p.title) for p in HOME_PEOPLE] + [
     (OUTSIDER.username, "นิติกร องค์การบริหารส่วนตำบลลิพัง (another organisation)"),
+    (OPERATOR_USERNAME, "operator (imports, onboarding, tasks, Django admin; named permissions)"),
     (ADMIN_USERNAME, "administrator (imports score tables, Django admin)"),
 ]
 
@@ -177,6 +180,16 @@ def load() -> dict[str, int]:
     admin = User.objects.create_superuser(
         ADMIN_USERNAME, "admin@example.org", DEMO_PASSWORD, first_name="ผู้ดูแลระบบ"
     )
+    # The operator is staff (the Django admin lets them in) and holds only the operators' named
+    # permissions, through their group: no superuser.
+    operator = User.objects.create_user(
+        OPERATOR_USERNAME,
+        "operator@example.org",
+        DEMO_PASSWORD,
+        first_name="ผู้ปฏิบัติการระบบ",
+        is_staff=True,
+    )
+    operator.groups.add(operators_group())
     for person in HOME_PEOPLE:
         user = User.objects.create_user(
             person.username,

@@ -34,11 +34,16 @@ STATUS_ORDER = ["error", "warning", "new", "changed", "unchanged", "skipped"]
 RESOLVABLE = {"organisation_unknown", "place_unclear", "kind_missing", "organisation_ambiguous"}
 
 
+# The operators' named permission for the score imports (``is_staff`` alone is not enough: the
+# Django admin's staff flag says who may log in there, not what they may do).
+PERMISSION = "imports.add_importbatch"
+
+
 def staff_required(view: Callable) -> Callable:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not request.user.is_staff:
+        if not request.user.has_perm(PERMISSION):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

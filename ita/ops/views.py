@@ -15,16 +15,21 @@ from django.views.decorators.http import require_GET, require_POST
 from ita.lib import tasks
 from ita.ops import services
 
+# The operators' named permissions (``is_staff`` alone is not enough): to see the tasks, and to
+# retry one.
+VIEW = "django_tasks_database.view_dbtaskresult"
+RETRY = "django_tasks_database.change_dbtaskresult"
 
-def _require_staff(request: HttpRequest) -> None:
-    if not request.user.is_staff:
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
         raise PermissionDenied
 
 
 @require_GET
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    _require(request, VIEW)
     return render(
         request,
         "ops/tasks.html",
@@ -35,7 +40,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def task_retry(request: HttpRequest, result_id: UUID) -> HttpResponse:
-    _require_staff(request)
+    _require(request, RETRY)
     if services.task_retry(result_id=str(result_id), actor=request.user):
         messages.success(request, _("The task is queued again and will run shortly"))
     else:

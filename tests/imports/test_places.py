@@ -339,7 +339,10 @@ def test_the_preview_page_names_the_candidates_and_resolves_the_row(client, tmp_
     from django.utils import translation
 
     _songkhla_stored(tmp_path)
+    from django.contrib.auth.models import Permission
+
     admin = get_user_model().objects.create_user("admin", is_staff=True)
+    admin.user_permissions.add(Permission.objects.get(codename="add_importbatch"))
     client.force_login(admin)
     batch = _preview(_no_province([("เทศบาลตำบลท่าช้าง", "เฉลิมพระเกียรติ", "71.00")]))
     row = batch.rows.get()

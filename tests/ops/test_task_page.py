@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from ita.administration.operators import operators_group
 from ita.history.models import Event
 from ita.lib import tasks
 from memos import services
@@ -18,6 +19,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 @pytest.fixture
 def staff(client):
     user = make_user("operator", is_staff=True)
+    user.groups.add(operators_group())  # the named permissions, not is_staff alone
     client.force_login(user)
     return user
 

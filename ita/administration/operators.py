@@ -1,0 +1,68 @@
+"""The site's operators: who runs the site for every organisation (imports the scores, onboards
+organisations, watches the background tasks, keeps the gazetteer and the years in the Django
+admin), by named permissions, never by ``is_staff`` alone. ``is_staff`` only lets an account into
+the Django admin; each page and each model there asks for its own permission.
+
+``operators_group()`` makes (or brings up to date) the group that holds them all; the site's
+superuser adds an operator's account to it in the Django admin. No daily task of an
+organisation needs any of this: an organisation runs itself at ``/organisations/<id>/manage/``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+
+GROUP_NAME = "ผู้ปฏิบัติการระบบ (operators)"
+
+# The operators' own pages.
+PAGES = {
+    "imports.add_importbatch": "score imports (/imports/)",
+    "accounts.onboard_administrators": "onboarding organisations (/onboarding/)",
+    "django_tasks_database.view_dbtaskresult": "background tasks (/ops/tasks/)",
+    "django_tasks_database.change_dbtaskresult": "retrying a failed task",
+}
+# The Django admin: what operators keep (the organisations, the gazetteer, the years and their
+# methods, the results) and what they read (the history, the imports, the invitations, the
+# mail's delivery log). An organisation's people, positions and chain are its own business.
+KEEP = [
+    "organisations.province",
+    "organisations.district",
+    "organisations.districtalias",
+    "organisations.subdistrict",
+    "organisations.organisation",
+    "organisations.organisationalias",
+    "ita",  # the results (ita.results: the years, their methods, the scores)
+]
+READ = ["history", "imports", "accounts.invitation", "mail"]
+
+
+def _permissions(specs: list[str], actions: tuple[str, ...]) -> Q:
+    query = Q(pk__in=[])
+    for spec in specs:
+        app_label, _, model = spec.partition(".")
+        for action in actions:
+            where = Q(content_type__app_label=app_label, codename__startswith=f"{action}_")
+            if model:
+                where &= Q(content_type__model=model)
+            query |= where
+    return query
+
+
+def permission_rows() -> list[Permission]:
+    """The permissions an operator holds (those that exist in this database)."""
+    pages = Q(pk__in=[])
+    for name in PAGES:
+        app_label, _, codename = name.partition(".")
+        pages |= Q(content_type__app_label=app_label, codename=codename)
+    query = pages | _permissions(KEEP, ("view", "add", "change")) | _permissions(READ, ("view",))
+    return list(Permission.objects.filter(query).select_related("content_type"))
+
+
+@transaction.atomic
+def operators_group() -> Group:
+    """The operators' group, holding exactly ``permission_rows()``."""
+    group, _ = Group.objects.get_or_create(name=GROUP_NAME)
+    group.permissions.set(permission_rows())
+    return group

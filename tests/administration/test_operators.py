@@ -1,0 +1,87 @@
+"""The site's operators work by named permissions, not by ``is_staff`` alone: a staff account
+without them gets 403 on every operator's page and sees none of their links; the demo's operator
+(staff, no superuser, in the operators' group) reaches each, and keeps the organisations in the
+Django admin without touching what an organisation runs itself."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
+
+from ita.administration import operators
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+OPERATOR_PAGES = {
+    "imports": "imports:index",
+    "onboarding": "onboarding",
+    "tasks": "ops:tasks",
+}
+
+
+@pytest.mark.parametrize("page", OPERATOR_PAGES)
+def test_staff_alone_is_refused_every_operators_page_and_sees_no_link(
+    client: Client, db, page: str
+) -> None:
+    client.force_login(make_user("staffonly", is_staff=True))
+    url = reverse(OPERATOR_PAGES[page])
+    assert client.get(url).status_code == 403
+    home = client.get(reverse("memos:desk")).content.decode()
+    assert f'href="{url}"' not in home
+
+
+def test_a_failed_task_is_not_retried_by_staff_alone(client: Client, db) -> None:
+    client.force_login(make_user("staffonly", is_staff=True))
+    url = reverse("ops:task_retry", args=["00000000-0000-0000-0000-000000000000"])
+    assert client.post(url).status_code == 403
+
+
+@pytest.mark.parametrize("page", OPERATOR_PAGES)
+def test_the_demo_operator_reaches_each_page_by_the_groups_permissions(
+    client: Client, demo, page: str
+) -> None:
+    operator = demo.users["operator"]
+    assert operator.is_staff and not operator.is_superuser
+    assert not operator.user_permissions.exists()  # through the group only
+    client.force_login(operator)
+    url = reverse(OPERATOR_PAGES[page])
+    assert client.get(url).status_code == 200
+    assert f'href="{url}"' in client.get(reverse("memos:desk")).content.decode()
+
+
+def test_the_demo_operator_keeps_organisations_not_their_people(client: Client, demo) -> None:
+    client.force_login(demo.users["operator"])
+    index = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:organisations_organisation_changelist") in index
+    assert reverse("admin:ita_assessmentyear_changelist") in index
+    # Who holds which position and who signs what is the organisation's own business.
+    assert reverse("admin:organisations_position_changelist") not in index
+    assert reverse("admin:memos_memo_changelist") not in index
+    assert client.get(reverse("admin:organisations_position_changelist")).status_code == 403
+    assert client.get(reverse("admin:memos_memo_changelist")).status_code == 403
+    assert client.get(reverse("admin:history_event_changelist")).status_code == 200
+    change = reverse("admin:organisations_organisation_change", args=[demo.home.pk])
+    assert client.get(change).status_code == 200
+
+
+def test_the_demo_clerk_holds_no_operators_permission(demo) -> None:
+    clerk = demo.users["clerk"]
+    assert not any(clerk.has_perm(p) for p in operators.PAGES)
+
+
+def test_the_group_is_made_once_and_holds_every_page_permission(db) -> None:
+    group = operators.operators_group()
+    again = operators.operators_group()
+    assert group.pk == again.pk
+    held = {
+        f"{app}.{codename}"
+        for app, codename in again.permissions.values_list("content_type__app_label", "codename")
+    }
+    assert set(operators.PAGES) <= held
+    assert "organisations.change_organisation" in held
+    assert "organisations.change_position" not in held
+    assert not any(name.startswith("memos.") for name in held)
+    assert Permission.objects.filter(group=again).count() == len(held)
