@@ -20,6 +20,9 @@ class RecoveryCodeAdmin(ReadOnlyAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdmin):
+    # Invitations are written by the organisations' administrators and by the onboarding, whose
+    # page (preview, then one step) the list links to for the operators who hold its permission.
+    change_list_template = "admin/accounts/invitation/change_list.html"
     list_display = ["email", "organisation", "position", "state_label", "created_at", "expires_at"]
     list_filter = ["created_at"]
     search_fields = ["email", "organisation__name", "position__title"]

@@ -85,3 +85,17 @@ def test_the_group_is_made_once_and_holds_every_page_permission(db) -> None:
     assert "organisations.change_position" not in held
     assert not any(name.startswith("memos.") for name in held)
     assert Permission.objects.filter(group=again).count() == len(held)
+
+
+def test_the_admins_invitations_lead_to_the_onboarding_for_whoever_may_onboard(
+    client: Client, demo
+) -> None:
+    url = reverse("admin:accounts_invitation_changelist")
+    client.force_login(demo.users["operator"])
+    assert f'href="{reverse("onboarding")}"' in client.get(url).content.decode()
+    reader = make_user("reader", is_staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="view_invitation"))
+    client.force_login(reader)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert f'href="{reverse("onboarding")}"' not in page.content.decode()
