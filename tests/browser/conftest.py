@@ -55,7 +55,9 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(locale="th-TH", base_url=live_server.url)
-    context.set_default_timeout(15_000)
+    # A wait, not a measure: the mayor's decision renders and signs the memo's PDF inside its
+    # request (15 s on a CI machine at load 20, where 15 s of waiting failed the phone walk).
+    context.set_default_timeout(60_000)
     page = context.new_page()
     yield page
     context.close()
