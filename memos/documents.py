@@ -166,7 +166,16 @@ def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
         organisation=organisation.name,
         enclosures=enclosures(memo, attachments),
         draft=memo.state == State.DRAFT,
+        names=document_names(organisation, [memo.signature_name, *(s.name for s in steps)]),
     )
+
+
+def document_names(organisation: Organisation, people: list[str]) -> tuple[str, ...]:
+    """The names a document keeps on one line: the organisation's own name (สุโสะ: its kind,
+    องค์การบริหารส่วนตำบล, breaks between its words like any text) and each word of each
+    person's name (a long name may still break at its spaces)."""
+    words = [w for person in people for w in person.split()]
+    return tuple(dict.fromkeys(n for n in (organisation.short_name, *words) if n and n.strip()))
 
 
 def verify_url() -> str:
@@ -344,4 +353,9 @@ def register_doc(organisation: Organisation, year: int) -> RegisterDoc:
     """The outgoing register of ``year`` as the PDF prints it: three queries."""
     with translation.override(render.DOCUMENT_LANGUAGE):
         rows = register_rows(register_entries(organisation, year))
-    return RegisterDoc(organisation=organisation.name, year=year, rows=rows)
+    return RegisterDoc(
+        organisation=organisation.name,
+        year=year,
+        rows=rows,
+        names=document_names(organisation, []),
+    )

@@ -92,6 +92,9 @@ class MemoDoc:
     # สิ่งที่ส่งมาด้วย: the attached report and every attached file, in that order.
     enclosures: tuple[str, ...] = ()
     draft: bool = False  # a draft warns of what the sent memo must have (the Garuda)
+    # Names printed on one line wherever they appear (the organisation's, the signers'): Thai
+    # line breaking does not know them and would break them inside (สุ/โสะ).
+    names: tuple[str, ...] = ()
 
     @property
     def body_paragraphs(self) -> tuple[str, ...]:
@@ -197,6 +200,7 @@ class RegisterDoc:
     organisation: str
     year: int
     rows: tuple[RegisterRow, ...]
+    names: tuple[str, ...] = ()  # kept on one line, as ``MemoDoc.names``
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,10 @@ def signed(value: Decimal | float | None, places: int = 2) -> str:
     return f"{Decimal(value):+.{places}f}"
 
 
+# Words the documents print that Thai line breaking (libthai's dictionary, through Pango) breaks
+# inside (ประ/สิทธิภาพ): printed on one line (ita.documents' ``unbroken`` filter).
+UNBREAKABLE = ("ประสิทธิภาพ", "ประสิทธิผล")
+
 _SPACES = re.compile(r"\s+")
 # Characters that text recognition and copy-paste scatter inside Thai names.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)

@@ -14,7 +14,7 @@ from ita.organisations.models import Organisation, Position
 from ita.organisations.selectors import emblem_of
 from ita.results.models import Assessment
 from measures.documents import organisation_report
-from memos.documents import report_enclosure, sign_block, unit_line
+from memos.documents import document_names, report_enclosure, sign_block, unit_line
 from memos.register import number_text
 
 MEMO_DATE = dt.date(2021, 8, 25)
@@ -69,6 +69,7 @@ def demo_memo(organisation: Organisation, *, body: str = BODY) -> MemoDoc:
     for role in CHAIN:
         comment, signed_on = COMMENTS.get(role, ("", None))
         steps.append(sign_block(positions[role], comment=comment, signed_on=signed_on))
+    author = sign_block(positions[Position.Role.STAFF], author=True)
     return MemoDoc(
         unit=unit_line(organisation, UNIT),
         number=number_text(organisation.letter_code, REGISTER_NUMBER, pending="-"),
@@ -76,11 +77,12 @@ def demo_memo(organisation: Organisation, *, body: str = BODY) -> MemoDoc:
         subject=SUBJECT,
         addressee=ADDRESSEE,
         body=body,
-        author=sign_block(positions[Position.Role.STAFF], author=True),
+        author=author,
         steps=tuple(steps),
         emblem=emblem_of(organisation),
         organisation=organisation.name,
         enclosures=(report_enclosure(2564),),
+        names=document_names(organisation, [author.name, *(s.name for s in steps)]),
     )
 
 

@@ -1,8 +1,13 @@
 """Filters for the official documents: every number in Thai digits."""
 
+import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from ita.lib import thai
 
@@ -40,3 +45,25 @@ def thai_signed(value: object) -> str:
     """+๒๖.๑๙ / -๗.๑๑: the change against last year."""
     number = _decimal(value)
     return "" if number is None else thai.thai_digits(thai.signed(number))
+
+
+@lru_cache(maxsize=256)
+def _phrases(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    escaped = {
+        conditional_escape(thai.thai_digits(n)) for n in (*names, *thai.UNBREAKABLE) if n.strip()
+    }
+    if not escaped:
+        return None
+    return re.compile("|".join(re.escape(p) for p in sorted(escaped, key=len, reverse=True)))
+
+
+@register.filter
+def unbroken(value: str, names: Iterable[str] = ()) -> SafeString:
+    """``value`` escaped, each of ``names`` (and the words of ``thai.UNBREAKABLE``) in it kept on
+    one line: Pango breaks Thai where its dictionary finds a word, and a name it does not know
+    (สุโสะ) it breaks inside (สุ/โสะ)."""
+    text = conditional_escape(value)
+    pattern = _phrases(tuple(names or ()))
+    if pattern is None:
+        return text
+    return mark_safe(pattern.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', text))
