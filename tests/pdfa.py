@@ -9,14 +9,37 @@ fails naming them.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+import xml.etree.ElementTree as ET
 
 import pikepdf
 from fontTools.ttLib import TTFont
 
 _PDFAID = re.compile(rb"pdfaid:part[>=\"']+\s*(\d)")
 _CONFORMANCE = re.compile(rb"pdfaid:conformance[>=\"']+\s*([ABU])", re.I)
+_XPACKET = re.compile(rb"<\?xpacket\s+begin=[^?]*\?>")
+_RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# 6.6.2.3.1: each Info entry and the XMP property that must say the same.
+_INFO_IN_XMP = {
+    "/Title": "{http://purl.org/dc/elements/1.1/}title",
+    "/Author": "{http://purl.org/dc/elements/1.1/}creator",
+    "/Subject": "{http://purl.org/dc/elements/1.1/}description",
+    "/Keywords": "{http://ns.adobe.com/pdf/1.3/}Keywords",
+    "/Creator": "{http://ns.adobe.com/xap/1.0/}CreatorTool",
+    "/Producer": "{http://ns.adobe.com/pdf/1.3/}Producer",
+    "/CreationDate": "{http://ns.adobe.com/xap/1.0/}CreateDate",
+    "/ModDate": "{http://ns.adobe.com/xap/1.0/}ModifyDate",
+}
+_PDF_DATE = re.compile(
+    r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Z+-])(\d{2})?'?(\d{2})?'?)?$"
+)
+_XMP_DATE = re.compile(
+    r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
+    r"(?:(Z)|([+-])(\d{2}):(\d{2}))?)?$"
+)
 
 
 def _name(value: object) -> str:
@@ -59,6 +82,77 @@ def _glyph_codes(pdf: pikepdf.Pdf, font_key: pikepdf.Name, page: pikepdf.Page) -
     return codes
 
 
+def _xmp_properties(xmp: bytes) -> dict[str, list[str]]:
+    """Every simple property of the XMP packet, by its expanded name: its value, or the items of
+    its array (a language alternative's x-default first)."""
+    found: dict[str, list[str]] = {}
+    root = ET.fromstring(xmp)
+    for description in root.iter(f"{_RDF}Description"):
+        for name, value in description.attrib.items():
+            if not name.startswith(_RDF):
+                found[name] = [value]
+        for child in description:
+            items = list(child.iter(f"{_RDF}li"))
+            if items:
+                items.sort(key=lambda li: li.get(_XML_LANG) != "x-default")
+                found[child.tag] = [li.text or "" for li in items]
+            else:
+                found[child.tag] = [child.text or ""]
+    return found
+
+
+def _date(text: str, pattern: re.Pattern[str]) -> tuple | None:
+    """A PDF or XMP date as (the instant in UTC or local, its precision), None if malformed."""
+    match = pattern.match(text.strip())
+    if match is None:
+        return None
+    groups = match.groups()
+    parts = [int(g) if g else None for g in groups[:6]]
+    precision = sum(1 for p in parts if p is not None)
+    year, month, day, hour, minute, second = (
+        p or d for p, d in zip(parts, (0, 1, 1, 0, 0, 0), strict=True)
+    )
+    moment = dt.datetime(year, month, day, hour, minute, second)
+    if pattern is _PDF_DATE:
+        sign, tz_hours, tz_minutes = groups[6:9]
+    else:
+        sign = "Z" if groups[6] else groups[7]
+        tz_hours, tz_minutes = groups[8:10]
+    if sign:
+        offset = dt.timedelta(hours=int(tz_hours or 0), minutes=int(tz_minutes or 0))
+        moment = moment - offset if sign == "+" else moment + offset if sign == "-" else moment
+    return moment, precision, bool(sign)
+
+
+def _metadata_violations(pdf: pikepdf.Pdf, xmp: bytes) -> list[str]:
+    """6.6.2.1 (the XMP packet's header) and 6.6.2.3.1 (Info and XMP say the same)."""
+    found: list[str] = []
+    header = _XPACKET.search(xmp)
+    if header is not None and re.search(rb"\b(bytes|encoding)=", header.group(0)):
+        found.append("6.6.2.1: the XMP packet header has a bytes or encoding attribute")
+    try:
+        properties = _xmp_properties(xmp)
+    except ET.ParseError as error:
+        return [*found, f"6.6.2.1: the XMP metadata is not well-formed XML ({error})"]
+    info = pdf.trailer.get("/Info")
+    for key, prop in _INFO_IN_XMP.items():
+        if info is None or key not in info:
+            continue
+        value, xmp_values = str(info[key]), properties.get(prop)
+        if xmp_values is None:
+            found.append(f"6.6.2.3.1: Info {key} has no {prop} in the XMP")
+            continue
+        if key in ("/CreationDate", "/ModDate"):
+            same = _date(value, _PDF_DATE) == _date(xmp_values[0], _XMP_DATE) is not None
+        elif key == "/Author":
+            same = xmp_values == [value]
+        else:
+            same = xmp_values[0] == value
+        if not same:
+            found.append(f"6.6.2.3.1: Info {key} {value!r} is not the XMP's {xmp_values!r}")
+    return found
+
+
 def violations(data: bytes) -> list[str]:
     found: list[str] = []
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -71,6 +165,8 @@ def violations(data: bytes) -> list[str]:
             found.append("6.6.4: no PDF/A-2 or -3 identification in the XMP metadata")
         if conformance is None:
             found.append("6.6.4: no conformance level in the XMP metadata")
+        if xmp:
+            found.extend(_metadata_violations(pdf, xmp))
         # 6.1.3: no encryption; a file identifier in the trailer.
         if pdf.is_encrypted:
             found.append("6.1.3: encrypted")

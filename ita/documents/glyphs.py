@@ -78,7 +78,7 @@ class GlyphText:
         # The cmap backwards; the lowest code point wins (space before no-break space), and a
         # private-use code (old Thai fonts map lowered tone marks there) only when nothing else.
         private: dict[int, str] = {}
-        for code, name in sorted(font.getBestCmap().items(), reverse=True):
+        for code, name in sorted((font.getBestCmap() or {}).items(), reverse=True):
             (private if 0xE000 <= code <= 0xF8FF else text)[gid[name]] = chr(code)
         singles: list[tuple[str, str]] = []
         ligatures: list[tuple[list[str], str]] = []

@@ -26,7 +26,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -297,10 +299,27 @@ def _signed(
         embed_validation_info=context is not None,
         validation_context=context,
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    writer = _writer(pdf)
     pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper)
     out = _outside_event_loop(lambda: pdf_signer.sign_pdf(writer))
     return out.getvalue()
+
+
+def _writer(pdf: bytes) -> IncrementalPdfFileWriter:
+    """pyHanko's writer for ``pdf``, its Info dictionary naming pyHanko as the producer.
+
+    Each update pyHanko writes (the signature, then the validation data) sets the XMP's
+    pdf:Producer to pyHanko's name alone but appends that name to the Info's /Producer
+    ("WeasyPrint 70.0; pyHanko 0.38.0"): the two would differ, which PDF/A forbids (ISO 19005-2
+    6.6.2.3.1), and every signed document of record would fail validation. With the Info saying
+    pyHanko's name already, pyHanko leaves it as it is and both say the same.
+    """
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    if "/Info" in writer.trailer:
+        info = generic.DictionaryObject(dict(writer.trailer["/Info"].items()))
+        info[generic.NameObject("/Producer")] = generic.TextStringObject(VENDOR)
+        writer.set_info(info)
+    return writer
 
 
 @dataclass(frozen=True)
