@@ -140,7 +140,10 @@ TEMPLATES = [
                 "memos.context_processors.navigation",
             ],
             "builtins": ["ita.lib.templatetags.thai"],
-            "libraries": {"pdf_tags": "ita.documents.templatetags.pdf_tags"},
+            "libraries": {
+                "pdf_tags": "ita.documents.templatetags.pdf_tags",
+                "site": "ita.lib.templatetags.site",
+            },
         },
     }
 ]

@@ -21,7 +21,6 @@ from django_otp import login as otp_login
 
 from ita.accounts import second_factor, services
 from ita.history.models import EventKind
-from ita.lib.urls import site_url
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -41,7 +40,6 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/password_reset_subject.txt"
 
     def form_valid(self, form: Any) -> HttpResponse:
-        self.extra_email_context = {"site_url": site_url()}
         response = super().form_valid(form)
         # Whether the address is known is not said, here or in the history.
         services.account_event(
