@@ -210,9 +210,10 @@ def test_verify_by_file_tells_the_decided_file_from_a_changed_or_foreign_one(
     assert "ตรงกับบันทึกข้อความที่วินิจฉัยแล้วทุกไบต์" in page
     assert "ตรวจสอบผ่าน" in page and memo.subject in page
 
-    # One byte changed inside the signed range (the producer's name): same memo, not the file.
-    at = pdf.index(b"WeasyPrint")
-    changed = pdf[:at] + b"WeasyPrinT" + pdf[at + len(b"WeasyPrint") :]
+    # One byte changed inside the signed range (the producer's name, which the signing update
+    # writes as pyHanko's in the Info and the XMP alike): same memo, not the file.
+    at = pdf.index(b"pyHanko")
+    changed = pdf[:at] + b"pyHankO" + pdf[at + len(b"pyHanko") :]
     page = _verify_file(client, changed)
     assert "ไม่ใช่ไฟล์ที่วินิจฉัย" in page and memo.subject in page
     assert "ตรวจสอบไม่ผ่าน" in page
