@@ -20,7 +20,7 @@ from ita.results.models import AssessmentYear
 from measures import cycle, implementation
 from measures.forms_cycle import DoneForm, OitItemsForm, PeriodForm
 from measures.models import ImplementationReport, Measure, OitItem
-from measures.views import _apply_errors, _get_assessment_for_member, _report_url
+from measures.views import _apply_errors, _get_assessment_for_member, _next_or, _report_url
 
 
 @login_required
@@ -92,8 +92,7 @@ def oit_items(request: HttpRequest, year: int) -> HttpResponse:
                 _apply_errors(form, e)
             else:
                 messages.success(request, _("%(n)s items were changed.") % {"n": n})
-                back = request.POST.get("next") or reverse("measures:oit_items", args=[year])
-                return redirect(back if back.startswith("/") else "/")
+                return redirect(_next_or(request, reverse("measures:oit_items", args=[year])))
     return render(
         request,
         "measures/oit_items.html",

@@ -237,6 +237,22 @@ def test_the_copied_checklist_is_corrected_in_the_browser_then_confirmed(demo) -
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
 
 
+@pytest.mark.parametrize(
+    "elsewhere", ["//evil.example/", "https://evil.example/", "/\\evil.example/"]
+)
+def test_the_corrected_checklist_returns_only_to_a_page_of_this_site(demo, elsewhere) -> None:
+    _import_2565(demo)
+    assessment = _assessment_2565(demo)
+    cycle.oit_checklist_open(year=assessment.year, actor=None)
+    legal = Client()
+    legal.force_login(demo.users["legal"])
+    url = "/measures/oit/2565/items/"
+    data = _form_values(legal.get(url).context["form"])
+    report = f"/measures/report/{demo.home.pk}/2565/"
+    assert legal.post(url, {**data, "next": report})["Location"] == report
+    assert legal.post(url, {**data, "next": elsewhere})["Location"] == url
+
+
 def _form_values(form) -> dict[str, str]:
     values = {}
     for name, field in form.fields.items():
