@@ -108,8 +108,9 @@ def _withdrawn_on(memo: Memo) -> dt.date | None:
     return _local_date(moment or memo.updated_at)
 
 
-def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
-    """The printed memo: its fields, the author's block and the executives' blocks.
+def memo_doc(memo: Memo, *, today: dt.date | None = None, with_emblem: bool = True) -> MemoDoc:
+    """The printed memo: its fields, the author's block and the executives' blocks; the memo
+    page shows it too (``with_emblem=False``: the page links to the stored image instead).
 
     ``memo`` with ``organisation`` loaded (``select_related``); reads its sign-offs and
     attachments, and while steps are pending the chain's positions, or a withdrawn memo's
@@ -157,7 +158,7 @@ def memo_doc(memo: Memo, *, today: dt.date | None = None) -> MemoDoc:
             signed_on=_local_date(memo.sent_at) if sent else None,
         ),
         steps=tuple(steps),
-        emblem=emblem_of(organisation),
+        emblem=emblem_of(organisation) if with_emblem else None,
         withdrawn_on=_withdrawn_on(memo),
         urgency=memo.get_urgency_display() if memo.urgency else "",
         verify_code=memo.verify_code,

@@ -23,6 +23,7 @@ from measures import checks
 from memos import (
     access,
     archive,
+    documents,
     publishing,
     register,
     roles,
@@ -223,6 +224,8 @@ def _render_detail(
         "memos/detail.html",
         {
             "memo": memo,
+            # The memo as it prints, from the data its PDF is made of (one document, two views).
+            "paper": documents.memo_doc(memo, today=today, with_emblem=False),
             "page": page,
             "signer": signer,
             "decision_form": decision_form if signer else None,
