@@ -55,13 +55,13 @@ def report_prepare(request: HttpRequest, org_id: int, year: int) -> HttpResponse
 # The OIT checklist of a year ----------------------------------------------------------------------
 
 
-def _may_edit_items(request: HttpRequest, items: list[OitItem]) -> bool:
-    """A list still to review may be corrected by any organisation's member (the legal officer
-    who works with it); once reviewed, by the administrators only."""
-    user = request.user
-    if user.is_staff:
-        return True
-    return any(i.to_review for i in items) and membership.organisation_ids(user).exists()
+# The year's checklist is the country's, shared by every organisation: only an operator with
+# this permission corrects and confirms it, never one organisation's member for all the others.
+OIT_ITEMS_PERMISSION = "measures.change_oititem"
+
+
+def _may_edit_items(request: HttpRequest) -> bool:
+    return request.user.has_perm(OIT_ITEMS_PERMISSION)
 
 
 @login_required
@@ -71,14 +71,14 @@ def oit_items(request: HttpRequest, year: int) -> HttpResponse:
     review; corrected and confirmed here."""
     the_year = get_object_or_404(AssessmentYear, year=year)
     items = list(OitItem.objects.filter(year=the_year).order_by("number"))
-    if not membership.organisation_ids(request.user).exists() and not request.user.is_staff:
+    editable = _may_edit_items(request)
+    if not editable and not membership.organisation_ids(request.user).exists():
         raise Http404(_("No such checklist."))
-    editable = _may_edit_items(request, items)
     form = OitItemsForm(request.POST or None, items=items, year=the_year)
     if request.method == "POST":
         if not editable:
             raise PermissionDenied(
-                _("The list has been reviewed: only an administrator can change it now.")
+                _("The year's checklist is the country's: only the site's operators change it.")
             )
         if form.is_valid():
             try:

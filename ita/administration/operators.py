@@ -34,6 +34,7 @@ KEEP = [
     "organisations.organisation",
     "organisations.organisationalias",
     "ita",  # the results (ita.results: the years, their methods, the scores)
+    "measures.oititem",  # the year's OIT checklist, the country's (corrected and confirmed)
 ]
 READ = ["history", "imports", "accounts.invitation", "mail"]
 

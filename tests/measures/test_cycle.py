@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 
@@ -211,26 +212,37 @@ def test_a_measure_form_returns_to_the_report(demo) -> None:
     assert response["Location"] == f"/measures/report/{demo.home.pk}/2565/#measure-{measure.pk}"
 
 
-def test_the_copied_checklist_is_corrected_in_the_browser_then_confirmed(demo) -> None:
+def test_the_copied_checklist_is_corrected_by_an_operator_then_confirmed(demo) -> None:
     _import_2565(demo)
     assessment = _assessment_2565(demo)
     cycle.oit_checklist_open(year=assessment.year, actor=None)
     item = OitItem.objects.get(year=assessment.year, number=43)
-    legal, outsider = Client(), Client()
-    legal.force_login(demo.users["legal"])
     url = "/measures/oit/2565/items/"
-    form = legal.get(url)
-    assert form.status_code == 200
+    legal, operator, outsider = Client(), Client(), Client()
+    legal.force_login(demo.users["legal"])
+    operator.force_login(User.objects.get(username="operator"))
+    form = operator.get(url)
+    assert form.status_code == 200 and form.context["editable"]
     data = {k: v for k, v in _form_values(form.context["form"]).items()}
     data[f"item-{item.pk}-name"] = "การดำเนินการตามมาตรการส่งเสริมคุณธรรม (ปรับชื่อ)"
+    # The list is the country's: one organisation's member reads it, never changes it for all.
+    page = legal.get(url)
+    assert page.status_code == 200 and not page.context["editable"]
+    assert 'name="reviewed"' not in page.content.decode()
+    assert legal.post(url, data).status_code == 403
+    item.refresh_from_db()
+    assert item.to_review and not item.name.endswith("(ปรับชื่อ)")
+    # A staff flag alone changes nothing either: the permission does.
+    staff = User.objects.create_user("staff-only", is_staff=True)
+    staff_client = Client()
+    staff_client.force_login(staff)
+    assert staff_client.post(url, data).status_code == 404
     data["reviewed"] = "on"
-    assert legal.post(url, data).status_code == 302
+    assert operator.post(url, data).status_code == 302
     item.refresh_from_db()
     assert item.name.endswith("(ปรับชื่อ)") and not item.to_review
     event = Event.objects.get(action=EventKind.OIT_ITEMS)
     assert event.data == {"items": ["O43"], "reviewed": True}
-    # Reviewed: members no longer change the country's list; administrators still may.
-    assert legal.post(url, data).status_code == 403
     outsider.force_login(demo.users["outsider"])
     assert outsider.post(url, data).status_code == 403
     anonymous = Client().post(url, data)
@@ -244,13 +256,13 @@ def test_the_corrected_checklist_returns_only_to_a_page_of_this_site(demo, elsew
     _import_2565(demo)
     assessment = _assessment_2565(demo)
     cycle.oit_checklist_open(year=assessment.year, actor=None)
-    legal = Client()
-    legal.force_login(demo.users["legal"])
+    operator = Client()
+    operator.force_login(User.objects.get(username="operator"))
     url = "/measures/oit/2565/items/"
-    data = _form_values(legal.get(url).context["form"])
+    data = _form_values(operator.get(url).context["form"])
     report = f"/measures/report/{demo.home.pk}/2565/"
-    assert legal.post(url, {**data, "next": report})["Location"] == report
-    assert legal.post(url, {**data, "next": elsewhere})["Location"] == url
+    assert operator.post(url, {**data, "next": report})["Location"] == report
+    assert operator.post(url, {**data, "next": elsewhere})["Location"] == url
 
 
 def _form_values(form) -> dict[str, str]:
