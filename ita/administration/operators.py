@@ -22,6 +22,7 @@ PAGES = {
     "accounts.onboard_administrators": "onboarding organisations (/onboarding/)",
     "django_tasks_database.view_dbtaskresult": "background tasks (/ops/tasks/)",
     "django_tasks_database.change_dbtaskresult": "retrying a failed task",
+    "measures.change_oititem": "a year's OIT checklist (/measures/oit/<year>/items/)",
 }
 # The Django admin: what operators keep (the organisations, the gazetteer, the years and their
 # methods, the results) and what they read (the history, the imports, the invitations, the

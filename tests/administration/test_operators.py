@@ -99,3 +99,31 @@ def test_the_admins_invitations_lead_to_the_onboarding_for_whoever_may_onboard(
     page = client.get(url)
     assert page.status_code == 200
     assert f'href="{reverse("onboarding")}"' not in page.content.decode()
+
+
+def test_a_reviewed_oit_checklist_is_corrected_by_the_named_permission_not_staff_alone(
+    client: Client, demo
+) -> None:
+    from measures.models import OitItem
+
+    items = OitItem.objects.filter(year__year=2564)
+    items.update(to_review=False)
+    item = items.get(number=43)
+    url = reverse("measures:oit_items", args=[2564])
+    client.force_login(make_user("staffonly", is_staff=True))  # no member, no permission
+    assert client.get(url).status_code == 404
+    client.force_login(demo.users["operator"])
+    form = client.get(url)
+    assert form.status_code == 200 and form.context["editable"]
+    data = {}
+    for name, field in form.context["form"].fields.items():
+        value = form.context["form"].initial.get(name, field.initial)
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = str(value)
+    data[f"item-{item.pk}-name"] = item.name + " (ปรับชื่อ)"
+    assert client.post(url, data).status_code == 302
+    item.refresh_from_db()
+    assert item.name.endswith("(ปรับชื่อ)")
