@@ -4,7 +4,7 @@ Usage: .venv/bin/python bench/security.py   (a throw-away SQLite database and me
 /tmp). Prints median milliseconds and the ratio to the baseline:
 
 * a member's memo page with the whole middleware stack, against the stack without the security
-  headers, the session limits, django-otp and django-axes;
+  headers, the session limits, django-otp and the login lockout (ita.accounts.lockout);
 * an attachment download with its SHA-256 checked (read whole, hashed, then sent), against the
   same download without the check, for a 1 MB and a 20 MB file.
 """
@@ -40,7 +40,7 @@ ADDED = {
     "ita.lib.middleware.SecurityHeadersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ita.accounts.sessions.SessionLimitsMiddleware",
-    "axes.middleware.AxesMiddleware",
+    "ita.accounts.lockout.LockoutMiddleware",
 }
 
 

@@ -401,11 +401,12 @@ VERIFY_FILES_PER_MINUTE = env_int("VERIFY_FILES_PER_MINUTE", 20)
 # try again, with nothing changed. Previews are checked in short steps and need no slot.
 IMPORT_SLOTS = env_int("IMPORT_SLOTS", 1)
 IMPORT_WAIT = float(env_int("IMPORT_WAIT_MS", 3000)) / 1000
-# Accounts and the security headers (docs/security.md). Lockout after repeated failed logins, per
-# account and per address (django-axes); a TOTP second factor (django-otp) that an organisation
-# can require of its signers; sessions end after an idle time and after an absolute time, both
-# as OWASP ASVS level 2 advises (at most 30 minutes idle, 12 hours in all).
-INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "ita.accounts"]
+# Accounts and the security headers (docs/security.md). Lockout after repeated failed logins that
+# a stranger cannot turn against the owner (ita.accounts.lockout); a TOTP second factor
+# (django-otp) that an organisation can require of its signers; sessions end after an idle time
+# and after an absolute time, both as OWASP ASVS level 2 advises (at most 30 minutes idle, 12
+# hours in all).
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "ita.accounts"]
 # The organisations' own administration and the operators' onboarding, above every app it uses.
 INSTALLED_APPS += ["ita.administration"]
 MIDDLEWARE.insert(
@@ -415,18 +416,31 @@ MIDDLEWARE.insert(
 MIDDLEWARE += [
     "django_otp.middleware.OTPMiddleware",
     "ita.accounts.sessions.SessionLimitsMiddleware",
-    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+    "ita.accounts.lockout.LockoutMiddleware",
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "ita.accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each alone: the account, the address
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "ita.accounts.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "ita.accounts.addresses.client_ip"
+# Failed logins: per account and address together, then a slower limit per account across
+# addresses and one per address across accounts; a browser that logged in to the account before
+# (its device cookie, kept LOGIN_DEVICE_DAYS) passes them all.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
+LOGIN_ACCOUNT_WINDOW_MINUTES = env_int("LOGIN_ACCOUNT_WINDOW_MINUTES", 60)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+LOGIN_DEVICE_DAYS = env_int("LOGIN_DEVICE_DAYS", 365)
+# Wrong codes of the second factor hold back the session and the address that sent them (never
+# the device itself: django-otp's own throttle is off), for SECOND_FACTOR_HOLD_MINUTES.
+SECOND_FACTOR_SESSION_LIMIT = env_int("SECOND_FACTOR_SESSION_LIMIT", 5)
+SECOND_FACTOR_ADDRESS_LIMIT = env_int("SECOND_FACTOR_ADDRESS_LIMIT", 10)
+SECOND_FACTOR_HOLD_MINUTES = env_int("SECOND_FACTOR_HOLD_MINUTES", 15)
+OTP_TOTP_THROTTLE_FACTOR = 0
+# Password resets and unlock links asked, per address typed (the account) and per client
+# address, in an hour.
+ACCOUNT_MAIL_ACCOUNT_LIMIT = env_int("ACCOUNT_MAIL_ACCOUNT_LIMIT", 3)
+ACCOUNT_MAIL_ADDRESS_LIMIT = env_int("ACCOUNT_MAIL_ADDRESS_LIMIT", 10)
 PROXY_COUNT = env_int("PROXY_COUNT", 0)  # proxies in front that add X-Forwarded-For (nginx: 1)
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600

@@ -90,14 +90,12 @@ NEW_MODELS = {
     ("django_tasks_database", "dbtaskresult"),
     ("history", "publication"),
     ("organisations", "subdistrict"),
-    # Accounts (issue 12): django-axes's login records and django-otp's TOTP devices.
-    ("axes", "accessattempt"),
-    ("axes", "accessattemptexpiration"),
-    ("axes", "accessfailurelog"),
-    ("axes", "accesslog"),
+    # Accounts (issue 12): django-otp's TOTP devices; issue 23: the second factor's recovery
+    # codes, the attempts the login lockout and the other limits count, the mail's delivery log.
     ("otp_totp", "totpdevice"),
-    # The second factor's recovery codes (issue 23).
     ("accounts", "recoverycode"),
+    ("accounts", "attempt"),
+    ("mail", "delivery"),
     # The decided memo stored once, signed (pdf-sign), and the signers' certificates.
     ("memos", "memoarchive"),
     ("memos", "signingcertificate"),

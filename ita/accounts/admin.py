@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from ita.accounts.models import Invitation, RecoveryCode
+from ita.accounts.models import Attempt, Invitation, RecoveryCode
 from ita.lib.admin import ReadOnlyAdmin
 
 
@@ -28,3 +28,13 @@ class InvitationAdmin(ReadOnlyAdmin):
     search_fields = ["email", "organisation__name", "position__title"]
     list_select_related = ["organisation", "position"]
     exclude = ["nonce"]
+
+
+@admin.register(Attempt)
+class AttemptAdmin(ReadOnlyAdmin):
+    """What the lockout and the other limits counted (``ita.accounts.limits``), read only."""
+
+    list_display = ["at", "kind", "account", "address", "device"]
+    list_filter = ["kind", "at"]
+    search_fields = ["account", "address"]
+    exclude = ["session"]

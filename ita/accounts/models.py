@@ -146,3 +146,39 @@ class Invitation(models.Model):
     @property
     def state_label(self) -> str:
         return str(self.State(self.state).label)
+
+
+class Attempt(models.Model):
+    """One thing the accounts' limits count (``ita.accounts.limits``): a failed login, a refused
+    code of the second factor, a request for a password reset or an unlock link. Rows older than
+    a day are dropped as new ones are written."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("failed login")
+        CODE = "code", _("refused code")
+        RESET = "reset", _("password reset asked")
+        UNLOCK = "unlock", _("unlock link asked")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # The name typed at login, or the address typed for a reset (lower case).
+    account = models.CharField(_("account"), max_length=254, blank=True)
+    address = models.CharField(_("address"), max_length=45, blank=True)
+    # The device cookie's id, when the browser showed one valid for the account.
+    device = models.CharField(_("device"), max_length=32, blank=True)
+    # A digest of the session's key (codes of the second factor).
+    session = models.CharField(_("session"), max_length=64, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("counted attempt")
+        verbose_name_plural = _("counted attempts")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["kind", "account", "at"]),
+            models.Index(fields=["kind", "address", "at"]),
+            models.Index(fields=["kind", "session", "at"]),
+            models.Index(fields=["at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.account} {self.address}"

@@ -10,12 +10,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ita.accounts import tasks
+from ita.accounts import factor, lockout, recovery, tasks
 from ita.accounts.addresses import client_ip
 from ita.accounts.models import RecoveryCode
 from ita.history.models import Event, EventKind
@@ -57,26 +59,96 @@ def account_event(
     )
 
 
-def login_failed(*, username: str, request: HttpRequest | None) -> Event:
-    """A wrong password or a locked account: the name typed, and the user it names if any."""
+def login_failed(*, username: str, request: HttpRequest | None, locked: str = "") -> Event:
+    """A wrong password, or a login refused while locked (``locked``: which limit): the name
+    typed, and the user it names if any."""
     user = get_user_model().objects.filter(username=username).first() if username else None
     return account_event(
-        action=EventKind.LOGIN_FAILED, user=user, request=request, username=username[:150]
+        action=EventKind.LOGIN_FAILED,
+        user=user,
+        request=request,
+        username=username[:150],
+        **({"locked": locked} if locked else {}),
     )
 
 
-def locked_out(*, username: str, request: HttpRequest | None) -> Event:
-    """The account or address is locked after too many failures (django-axes says which)."""
+def locked_out(*, username: str, request: HttpRequest | None, reason: str) -> Event:
+    """This failure reached a limit (``ita.accounts.lockout``: per account and address, per
+    account, per address)."""
     user = get_user_model().objects.filter(username=username).first() if username else None
     return account_event(
-        action=EventKind.LOCKOUT, user=user, request=request, username=username[:150]
+        action=EventKind.LOCKOUT, user=user, request=request, username=username[:150], limit=reason
     )
 
 
 @transaction.atomic
-def second_factor_confirm(*, device: TOTPDevice, token: str, actor: Actor) -> bool:
-    """Confirm a new TOTP device with a first code from it; a wrong code changes nothing."""
+def code_refused(*, user: User, request: HttpRequest) -> None:
+    """A wrong code given to verify a session: counted against the session and the address that
+    sent it (never the device), and recorded."""
+    factor.count_refused(request, user)
+    account_event(action=EventKind.SECOND_FACTOR_FAILED, user=user, request=request)
+
+
+@transaction.atomic
+def second_factor_prove(*, user: User, proof: str, request: HttpRequest) -> str:
+    """Check a proof of ownership typed in this session (``ita.accounts.factor``): a code of the
+    confirmed device, or an unused recovery code, which is then used up (recorded, mailed). What
+    it was (``factor.DEVICE``, ``factor.RECOVERY``), or "" for a wrong one, which is counted
+    against the session and address and recorded."""
+    kind, code = factor.proof_kind(user, proof)
+    if not kind:
+        factor.count_refused(request, user)
+        account_event(
+            action=EventKind.SECOND_FACTOR_FAILED, user=user, request=request, proving=True
+        )
+        return ""
+    if code is not None:
+        code.used_at = timezone.now()
+        code.save(update_fields=["used_at"])
+        left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+        account_event(action=EventKind.RECOVERY_CODE_USED, user=user, request=request, left=left)
+        factor_change_notice(person=user, change="recovery_code", actor=user, request=request)
+    factor.mark_proven(request, user)
+    return kind
+
+
+def recovery_codes_issue(*, user: User, actor: Actor, request: HttpRequest | None) -> list[str]:
+    """A new set of one-time recovery codes for ``user`` (the old ones stop working): returned
+    once, to be shown once; stored as digests."""
+    RecoveryCode.objects.filter(user=user).delete()
+    codes = [recovery.new_code() for _ in range(recovery.COUNT)]
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(user=user, digest=recovery.digest(c)) for c in codes]
+    )
+    event_record(
+        actor=actor,
+        action=EventKind.RECOVERY_CODES_ISSUED,
+        organisation_id=None,
+        object_type=USER_TYPE,
+        object_id=str(user.pk),
+        comment=user.get_username(),
+        data={"count": len(codes), **_request_data(request)},
+    )
+    return codes
+
+
+@transaction.atomic
+def second_factor_confirm(
+    *, device: TOTPDevice, token: str, actor: Actor, request: HttpRequest
+) -> list[str] | None:
+    """Confirm a new TOTP device with a first code from it; a wrong code changes nothing (None).
+
+    A person's first device may be set up by any session of theirs; one that replaces a
+    confirmed device only by a session that proved it holds the old one or a recovery code
+    (``ita.accounts.factor.proven``). Recorded, mailed to the person; returns the new recovery
+    codes, to be shown once.
+    """
+    user = device.user
+    replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk)
+    if replacing.exists() and not factor.proven(request, user):
+        raise PermissionDenied(_("Give a code from your current app or a recovery code first"))
     if not device.verify_token(token):
+        factor.count_refused(request, user)
         event_record(
             actor=actor,
             action=EventKind.SECOND_FACTOR_FAILED,
@@ -84,17 +156,45 @@ def second_factor_confirm(*, device: TOTPDevice, token: str, actor: Actor) -> bo
             obj=device,
             data={"enrolling": True},
         )
-        return False
-    TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+        return None
+    replaced = replacing.exists()
+    replacing.delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     event_record(
         actor=actor,
-        action=EventKind.SECOND_FACTOR_ENROL,
+        action=EventKind.SECOND_FACTOR_REPLACE if replaced else EventKind.SECOND_FACTOR_ENROL,
         organisation_id=None,
         obj=device,
+        data=_request_data(request),
     )
-    return True
+    codes = recovery_codes_issue(user=user, actor=actor, request=request)
+    factor_change_notice(
+        person=user, change="replace" if replaced else "enrol", actor=actor, request=request
+    )
+    factor.forget_proof(request)
+    return codes
+
+
+@transaction.atomic
+def second_factor_remove(*, user: User, actor: Actor, request: HttpRequest) -> None:
+    """Remove ``user``'s second factor (devices and recovery codes), by a session that proved
+    it holds it; recorded and mailed."""
+    if not factor.proven(request, user):
+        raise PermissionDenied(_("Give a code from your current app or a recovery code first"))
+    TOTPDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
+    event_record(
+        actor=actor,
+        action=EventKind.SECOND_FACTOR_REMOVE,
+        organisation_id=None,
+        object_type=USER_TYPE,
+        object_id=str(user.pk),
+        comment=user.get_username(),
+        data=_request_data(request),
+    )
+    factor_change_notice(person=user, change="remove", actor=actor, request=request)
+    factor.forget_proof(request)
 
 
 def factor_change_notice(
@@ -143,3 +243,10 @@ def second_factor_reset(*, person: User, actor: Actor, organisation_id: int | No
     )
     factor_change_notice(person=person, change="reset", actor=actor)
     return True
+
+
+@transaction.atomic
+def unlock_browser(*, user: User, request: HttpRequest) -> None:
+    """The e-mailed unlock link, opened: this browser gets the account's device cookie."""
+    lockout.remember_device(request, user.pk)
+    account_event(action=EventKind.LOGIN_UNLOCK, user=user, request=request)

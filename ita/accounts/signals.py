@@ -1,15 +1,15 @@
-"""Every login, failed login, lockout and logout goes to the history (``ita.accounts.services``)."""
+"""Every login, failed login, lockout and logout goes to the history (``ita.accounts.services``);
+failed and successful logins are counted for the lockout (``ita.accounts.lockout``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from ita.accounts import services
+from ita.accounts import lockout, services
 from ita.accounts.sessions import start_session
 from ita.history.models import EventKind
 
@@ -18,6 +18,7 @@ from ita.history.models import EventKind
 def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is not None:
         start_session(request)
+        lockout.success_record(request, user)
     services.account_event(action=EventKind.LOGIN, user=user, request=request)
 
 
@@ -25,7 +26,18 @@ def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
 def _login_failed(
     sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    services.login_failed(username=str(credentials.get("username") or ""), request=request)
+    username = str(credentials.get("username") or "")
+    refused = getattr(request, "login_locked", "") if request is not None else ""
+    if refused:  # refused before the password was looked at: not counted again
+        services.login_failed(username=username, request=request, locked=refused)
+        return
+    services.login_failed(username=username, request=request)
+    if request is None or not username:
+        return
+    reason = lockout.failure_record(request, username)
+    if reason:
+        request.login_locked = reason  # type: ignore[attr-defined]
+        services.locked_out(username=username, request=request, reason=reason)
 
 
 @receiver(user_logged_out, dispatch_uid="ita.accounts.logged_out")
@@ -39,10 +51,3 @@ def _logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: A
         request=request,
         **({"reason": reason} if reason else {}),
     )
-
-
-@receiver(user_locked_out, dispatch_uid="ita.accounts.locked_out")
-def _locked_out(
-    sender: Any, request: HttpRequest, username: str | None, ip_address: str | None, **kwargs: Any
-) -> None:
-    services.locked_out(username=username or "", request=request)

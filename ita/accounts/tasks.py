@@ -1,6 +1,11 @@
 """The accounts' e-mail, sent by the task worker (``ita.lib.tasks``) and retried until the mail
-server takes it: a change of a person's second factor is always told to that person; an
-invitation carries its one-time link."""
+server takes it, once (``ita.mail.delivery``): a change of a person's second factor, told to that
+person; an invitation with its one-time link; a password reset link; a link that lets a browser
+past the login lockout.
+
+The reset and unlock tasks are queued with what was typed, known or not
+(``ita.accounts.requests``): only here is the account looked for.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,18 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from ita.accounts.models import Invitation
-from ita.accounts.tokens import token
+from ita.accounts.tokens import token, unlock_tokens
 from ita.lib.tasks import retrying_task
 from ita.lib.urls import absolute
 from ita.mail.delivery import deliver
@@ -75,3 +84,49 @@ def invitation_mail(invitation_id: int, nonce: str, site: str) -> bool:
     deliver(EmailMessage(subject=" ".join(subject.split()), body=body, to=[invitation.email]))
     Invitation.objects.filter(pk=invitation.pk, nonce=nonce).update(sent_at=timezone.now())
     return True
+
+
+def _thai_mail(templates: str, context: dict, to: str, part: str) -> str:
+    with translation.override("th"):
+        subject = render_to_string(f"registration/email/{templates}_subject.txt", context)
+        body = render_to_string(f"registration/email/{templates}_body.txt", context)
+    return deliver(EmailMessage(subject=" ".join(subject.split()), body=body, to=[to]), part=part)
+
+
+@retrying_task(label=_("Password reset link by e-mail"))
+def password_reset_send(email: str, site: str) -> int:
+    """A link to set a new password, to each active account of ``email`` that has a usable
+    password (as Django's reset form chooses them); how many accounts it was."""
+    users = list(PasswordResetForm().get_users(email))
+    for user in users:
+        path = reverse(
+            "accounts:password_reset_confirm",
+            args=[
+                urlsafe_base64_encode(force_bytes(user.pk)),
+                default_token_generator.make_token(user),
+            ],
+        )
+        # The address the request was made at (``site``), said once under a path.
+        context = {"user": user, "link": absolute(path, site)}
+        _thai_mail("password_reset", context, user.email, part=str(user.pk))
+    return len(users)
+
+
+@retrying_task(label=_("Unlock link by e-mail"))
+def unlock_link_send(username: str, site: str) -> str:
+    """A link that lets a browser log in to ``username`` despite the lockout, to its address."""
+    user = (
+        get_user_model()
+        .objects.filter(**{get_user_model().USERNAME_FIELD: username}, is_active=True)
+        .exclude(email="")
+        .first()
+    )
+    if user is None:
+        return "no such account"
+    path = reverse(
+        "accounts:unlock_confirm",
+        args=[urlsafe_base64_encode(force_bytes(user.pk)), unlock_tokens.make_token(user)],
+    )
+    return _thai_mail(
+        "unlock", {"user": user, "url": absolute(path, site)}, user.email, part="unlock"
+    )

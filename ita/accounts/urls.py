@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ita.accounts import invitation_views, views
+from ita.accounts import invitation_views, views, views_factor
 
 app_name = "accounts"
 
@@ -12,7 +12,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/", views.password_reset, name="password_reset"),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -28,8 +28,12 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("second-factor/", views.otp_enrol, name="otp_enrol"),
-    path("second-factor/verify/", views.otp_verify, name="otp_verify"),
+    path("unlock/", views.unlock, name="unlock"),
+    path("unlock/sent/", views.unlock_sent, name="unlock_sent"),
+    path("unlock/<uidb64>/<token>/", views.unlock_confirm, name="unlock_confirm"),
+    path("second-factor/", views_factor.otp_enrol, name="otp_enrol"),
+    path("second-factor/verify/", views_factor.otp_verify, name="otp_verify"),
+    path("second-factor/remove/", views_factor.otp_remove, name="otp_remove"),
     path(
         "invitation/<int:pk>/<str:token>/",
         invitation_views.invitation_accept,

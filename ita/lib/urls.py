@@ -22,14 +22,15 @@ def site_url() -> str:
     return _origin.get() or settings.SITE_URL
 
 
-def absolute(path: str) -> str:
-    """``path`` (as ``reverse`` gives it) at the site's address. Inside a request served under a
-    path (the server's SCRIPT_NAME, /ita), ``reverse`` starts with it and the site's address
-    ends with it: it is said once, as the worker, which has no request, says it too."""
+def absolute(path: str, site: str | None = None) -> str:
+    """``path`` (as ``reverse`` gives it) at the site's address (``site``: one taken from a
+    request earlier, for a task). Inside a request served under a path (the server's
+    SCRIPT_NAME, /ita), ``reverse`` starts with it and the site's address ends with it: it is
+    said once, as the worker, which has no request, says it too."""
     prefix = get_script_prefix()
     if prefix != "/" and path.startswith(prefix):
         path = path[len(prefix) - 1 :]
-    return site_url() + path
+    return (site if site is not None else site_url()).rstrip("/") + path
 
 
 def reverser(viewname: str) -> Callable[[int], str]:
