@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "ita.lib.urls.RequestOriginMiddleware",
+    "ita.lib.middleware.StorageFullMiddleware",  # before the CSRF check reads an upload
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

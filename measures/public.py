@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from ita.history.published import public_page
 from ita.organisations.models import Organisation
 from ita.results.selectors import organisation_assessments, tool_tables
+from measures.files import evidence_response
 from measures.models import PublishedImplementation, PublishedReport
 from measures.publishing import (
     implementation_publication_for,
@@ -133,21 +134,9 @@ def implementation_published_pdf(request: HttpRequest, org_id: int, year: int) -
 @require_GET
 def implementation_evidence(request: HttpRequest, org_id: int, year: int, pk: int) -> FileResponse:
     """An evidence file its author chose to publish with the report; any other is not found.
-    Served as a download, never shown in the page (its type is the stored one, not sniffed)."""
+    Served as what its content is (``measures.files``)."""
     publication = _implementation(org_id, year)
     evidence = publication.evidence.filter(pk=pk).first()
     if evidence is None:
         raise Http404("No such published file.")
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return evidence_response(evidence)

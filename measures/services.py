@@ -8,7 +8,6 @@ e-mail are ``measures.reminders``.
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record, saved_with_history
+from ita.lib.filetypes import ALLOWED_LABELS, FileType, sniff
 from ita.lib.thai import clean_text
 from ita.organisations.models import Organisation
 from ita.results.models import Assessment, AssessmentYear, Indicator, Tool
@@ -39,10 +39,6 @@ from measures.models import (
 from measures.selectors import lowest_indicators
 
 # Evidence files people attach: documents, spreadsheets, pictures, archives of them.
-EVIDENCE_EXTENSIONS = {
-    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".txt", ".csv",
-    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".zip",
-}  # fmt: skip
 MAX_FILES_PER_UPDATE = 10
 
 
@@ -490,21 +486,18 @@ def measures_suggest(*, assessment: Assessment, actor: Actor, today: dt.date) ->
 # Progress ----------------------------------------------------------------------------------------
 
 
-def _check_files(files: Sequence[UploadedFile]) -> None:
+def _check_files(files: Sequence[UploadedFile]) -> list[FileType]:
+    """Each file's type, judged by its content with the memo attachments' allow-list
+    (``ita.lib.filetypes``: never the name or the type the browser declared); a Thai reason
+    naming the file otherwise."""
     if len(files) > MAX_FILES_PER_UPDATE:
         raise ValidationError(
             {"files": _("At most %(n)s files per update.") % {"n": MAX_FILES_PER_UPDATE}}
         )
+    kinds = []
     for f in files:
         size = f.size or 0  # unknown only for a file not uploaded: refused as empty
         name = PurePath(f.name or "").name
-        suffix = PurePath(name).suffix.lower()
-        if suffix not in EVIDENCE_EXTENSIONS:
-            raise ValidationError(
-                {"files": _("“%(name)s”: files of type %(suffix)s are not accepted (%(allowed)s).")
-                 % {"name": name, "suffix": suffix or "—",
-                    "allowed": ", ".join(sorted(EVIDENCE_EXTENSIONS))}}
-            )  # fmt: skip
         if size > settings.MAX_UPLOAD_BYTES:
             raise ValidationError(
                 {"files": _("“%(name)s” is %(size)s MB; the limit is %(limit)s MB.")
@@ -513,6 +506,14 @@ def _check_files(files: Sequence[UploadedFile]) -> None:
             )  # fmt: skip
         if size == 0:
             raise ValidationError({"files": _("“%(name)s” is empty.") % {"name": name}})
+        kind = sniff(f)
+        if kind is None:
+            raise ValidationError(
+                {"files": _("The file %(name)s is not of a type that can be attached (%(allowed)s)")
+                 % {"name": name, "allowed": ALLOWED_LABELS}}
+            )  # fmt: skip
+        kinds.append(kind)
+    return kinds
 
 
 def progress_add(
@@ -530,7 +531,7 @@ def progress_add(
         raise ValidationError({"note": _("Write what was done.")})
     if measure.draft:
         raise ValidationError(_("Keep the suggested measure before recording progress."))
-    _check_files(files)
+    kinds = _check_files(files)
     saved: list[str | None] = []
     try:
         with transaction.atomic():
@@ -540,15 +541,16 @@ def progress_add(
                 marks_done=marks_done,
                 author=actor if actor is not None and actor.is_authenticated else None,
             )
-            for f in files:
+            for f, kind in zip(files, kinds, strict=True):
                 name = PurePath(f.name or "file").name[:255]
                 evidence = Evidence(
                     update=update,
                     original_name=name,
                     size=f.size or 0,  # checked above: never 0
-                    content_type=(f.content_type or mimetypes.guess_type(name)[0] or "")[:100],
+                    content_type=kind.mime,  # what the content is, not what the browser said
                 )
-                evidence.file.save(name, f, save=False)
+                # Stored under the type found (``evidence_path`` keeps only the suffix).
+                evidence.file.save(f"file.{kind.extension}", f, save=False)
                 saved.append(evidence.file.name)
                 evidence.save()
             from_state = measure.status

@@ -25,6 +25,7 @@ from ita.results.models import Assessment, Tool
 from measures import services
 from measures.checks import assessment_checks
 from measures.cycle import look_back
+from measures.files import evidence_response
 from measures.forms import CheckDateForm, FindingForm, MeasureForm, OitChecklistForm, ProgressForm
 from measures.models import STATUS_LABELS, Evidence, Finding, ImplementationReport, Measure
 from measures.selectors import (
@@ -443,13 +444,4 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     )
     if not is_member(request.user, evidence.update.measure.assessment.organisation_id):
         raise Http404(_("No such file."))
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The file is missing from storage.")) from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type or "application/octet-stream",
-    )
+    return evidence_response(evidence)

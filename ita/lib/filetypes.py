@@ -2,7 +2,9 @@
 
 PDF; Word, Excel and PowerPoint (OOXML, checked as a zip holding the parts of its kind and no
 macros, and the older OLE2 format); OpenDocument text, spreadsheet and presentation; PNG, JPEG,
-GIF and WebP pictures. Anything else (programs, web pages, scripts, plain archives) is refused.
+GIF and WebP pictures. Anything else (programs, web pages, scripts, plain archives) is refused,
+and so is an office document (a zip) that carries a program or a script among its parts, whatever
+the part is called (its first bytes are read, as the file's are).
 """
 
 from __future__ import annotations
@@ -50,11 +52,23 @@ ODT = FileType("odt", "OpenDocument", "application/vnd.oasis.opendocument.text",
 ODS = FileType("ods", "OpenDocument", "application/vnd.oasis.opendocument.spreadsheet", "ods")
 ODP = FileType("odp", "OpenDocument", "application/vnd.oasis.opendocument.presentation", "odp")
 
+# Shown in the browser when served (everything else is a download).
+INLINE = frozenset({PDF, PNG, JPEG, GIF, WEBP})
 ALLOWED_LABELS = "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, GIF, WebP"
 _OOXML = {"word/document.xml": DOCX, "xl/workbook.xml": XLSX, "ppt/presentation.xml": PPTX}
 _ODF = {t.mime: t for t in (ODT, ODS, ODP)}
 # Zips whose directory is larger than this are not office documents we take.
 _MAX_ZIP_ENTRIES = 5000
+# Parts of an office document that are programs or scripts, by name ...
+_PROGRAM_SUFFIXES = (
+    ".exe", ".dll", ".com", ".scr", ".msi", ".bat", ".cmd", ".ps1", ".vbs", ".vbe", ".js",
+    ".jse", ".wsf", ".wsh", ".hta", ".jar", ".sh", ".lnk", ".cpl", ".pif", ".reg", ".elf",
+)  # fmt: skip
+# ... or by their first bytes (Windows and DOS programs, ELF, Mach-O, scripts with #!, Java).
+_PROGRAM_HEADS = (
+    b"MZ", b"\x7fELF", b"\xfe\xed\xfa", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe", b"#!",
+    b"\xca\xfe\xba\xbe",
+)  # fmt: skip
 
 
 def sniff(stream: Readable) -> FileType | None:
@@ -91,6 +105,8 @@ def _zip_type(stream: Readable) -> FileType | None:
             names = {i.filename for i in infos}
             if any(n.lower().endswith("vbaproject.bin") for n in names):
                 return None  # macros
+            if _holds_program(archive, infos):
+                return None
             if "[Content_Types].xml" in names:
                 return next((t for part, t in _OOXML.items() if part in names), None)
             if "mimetype" in names:
@@ -99,3 +115,28 @@ def _zip_type(stream: Readable) -> FileType | None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None
     return None
+
+
+def _holds_program(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> bool:
+    """A part named as a program or script, or one whose first bytes are a program's (a few
+    bytes of each are inflated, never the whole part)."""
+    for info in infos:
+        if info.is_dir():
+            continue
+        if info.filename.lower().rstrip(". ").endswith(_PROGRAM_SUFFIXES):
+            return True
+        with archive.open(info) as part:
+            head = part.read(4)
+        if head.startswith(_PROGRAM_HEADS):
+            return True
+    return False
+
+
+def served_as(stream: Readable) -> tuple[str, bool]:
+    """How a stored file is served: the type its content is (``application/octet-stream`` when
+    it is none of the allowed ones, whatever was recorded when it was uploaded), and whether it
+    may be shown inline (a picture or a PDF) rather than downloaded."""
+    kind = sniff(stream)
+    if kind is None:
+        return "application/octet-stream", False
+    return kind.mime, kind in INLINE

@@ -1,10 +1,17 @@
-"""Thai first (the interface is Thai unless the user chose English), and the security headers."""
+"""Thai first (the interface is Thai unless the user chose English), the security headers, and
+a Thai answer when the storage is full."""
 
+import errno
+import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
 
 
 class ThaiFirstMiddleware:
@@ -46,3 +53,62 @@ class SecurityHeadersMiddleware:
             patch_cache_control(response, private=True, no_store=True)
             response.headers.pop("Expires", None)
         return response
+
+
+# A write the storage could not take: no room, over a quota or a file-size limit, read-only.
+STORAGE_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+
+
+def storage_full(error: BaseException | None) -> bool:
+    """``error`` (or one it was raised from) is the storage refusing a write."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, OSError) and error.errno in STORAGE_FULL_ERRNOS:
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+class StorageFullMiddleware:
+    """No 500 on a full disk, wherever a file is written: a Thai page (503) that says so.
+
+    Files are written whole or not at all (``ita.lib.storage``) and each request's writes roll
+    back with the exception, so nothing is half-written; a view that can say more (which file,
+    keep the typed text) catches the error itself first. An upload too large to stay in memory
+    is written to a temporary file while the form is read: where the CSRF check reads the form
+    (before any view), it is read here first, so that a full disk there is answered the same
+    way. Placed before ``CsrfViewMiddleware``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], *args: Any
+    ) -> HttpResponse | None:
+        # Only where the CSRF check reads the form next anyway: elsewhere the view reads it, and
+        # says what it wants of a form too large (process_exception answers a full disk there).
+        exempt = getattr(view, "csrf_exempt", False)
+        if exempt or getattr(request, "_dont_enforce_csrf_checks", False):
+            return None
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            try:
+                request.POST  # noqa: B018 (reads the form and its files)
+            except OSError as error:
+                if storage_full(error):
+                    return _full_page(request, error)
+                raise
+        return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if storage_full(exception):
+            return _full_page(request, exception)
+        return None
+
+
+def _full_page(request: HttpRequest, error: BaseException) -> HttpResponse:
+    logger.error("storage full or read-only: %s %s: %s", request.method, request.path, error)
+    return render(request, "storage_full.html", status=503)

@@ -32,6 +32,11 @@ def _paths(demo, batch: ImportBatch) -> list[str]:
         "attachment_id": "1",
         "row_id": str(batch.rows.first().pk),
         "result_id": "00000000-0000-0000-0000-000000000000",
+        # An organisation's own administration (issue 25): the demo's first rows.
+        "user_id": "1",
+        "position_id": "1",
+        "appointment_id": "1",
+        "invitation_id": "1",
     }
     out = []
     for route in routes():

@@ -13,6 +13,9 @@ from measures.models import Evidence, Measure, ProgressUpdate
 pytestmark = pytest.mark.django_db
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
 def pdf(name: str = "รายงาน.pdf", body: bytes = b"%PDF-1.4 evidence") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, body, "application/pdf")
 
@@ -20,7 +23,7 @@ def pdf(name: str = "รายงาน.pdf", body: bytes = b"%PDF-1.4 evidence"
 def test_an_update_with_files_is_recorded_with_history(demo, tmp_media) -> None:
     m = Measure.objects.get(table=2)
     update = services.progress_add(
-        measure=m, note="เผยแพร่ข้อมูลผู้บริหารแล้ว", files=[pdf(), pdf("ภาพ.png", b"\x89PNG")],
+        measure=m, note="เผยแพร่ข้อมูลผู้บริหารแล้ว", files=[pdf(), pdf("ภาพ.png", PNG)],
         actor=demo.users["legal"],
     )  # fmt: skip
     names = [e.original_name for e in update.files.all()]
@@ -90,7 +93,7 @@ def test_the_page_shows_errors_and_keeps_the_note(client, demo, tmp_media) -> No
     assert not ProgressUpdate.objects.exists()
 
 
-def test_evidence_is_served_to_members_as_a_download(client, demo, tmp_media) -> None:
+def test_evidence_is_served_to_members_only(client, demo, tmp_media) -> None:
     m = Measure.objects.get(table=2)
     update = services.progress_add(measure=m, note="x", files=[pdf()], actor=None)
     e = update.files.get()
@@ -98,7 +101,9 @@ def test_evidence_is_served_to_members_as_a_download(client, demo, tmp_media) ->
     response = client.get(f"/measures/evidence/{e.pk}/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 evidence"
-    assert "attachment" in response["Content-Disposition"]
+    # A PDF may be shown in the browser (tests/measures/test_evidence_files.py: what is not).
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Content-Type-Options"] == "nosniff"
     client.force_login(demo.users["outsider"])
     assert client.get(f"/measures/evidence/{e.pk}/").status_code == 404
 
