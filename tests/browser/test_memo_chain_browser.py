@@ -17,7 +17,15 @@ def _send(page) -> None:
     page.wait_for_load_state()
 
 
+def _open_menu(page) -> None:
+    """On a phone the header's links are behind its menu: open it, as a person would."""
+    summary = page.locator("header.top details.menu > summary")
+    if summary.is_visible() and page.locator("header.top details.menu[open]").count() == 0:
+        summary.click()
+
+
 def _logout(page) -> None:
+    _open_menu(page)
     page.click("form[action='/accounts/logout/'] button")
     page.wait_for_load_state()
 

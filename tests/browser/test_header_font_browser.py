@@ -1,0 +1,60 @@
+"""The header on a phone is one line with a menu the keyboard opens (no JavaScript); on a wide
+screen its links show in a row. The pages' Thai and Latin text is set in the shipped Sarabun."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HEADER_HEIGHT = "document.querySelector('header.top').getBoundingClientRect().height"
+LOADED_FACES = """async () => {
+  await document.fonts.ready;
+  return [...document.fonts].filter(f => f.status === 'loaded')
+    .map(f => `${f.family.replaceAll('"', '')} ${f.weight} ${f.unicodeRange}`);
+}"""
+
+
+def test_on_a_phone_the_header_is_one_line_and_its_menu_opens_with_the_keyboard(
+    page, login, demo
+) -> None:
+    page.set_viewport_size({"width": 360, "height": 740})
+    login("mayor")
+    page.goto("/memos/inbox/")
+    assert page.evaluate(HEADER_HEIGHT) <= 56
+    memos = page.locator("header.top nav a", has_text="บันทึกข้อความ").first
+    assert not memos.is_visible()
+    # Tab from the top of the page to the menu, open it with Enter, Tab on into its links.
+    page.keyboard.press("Tab")
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "SUMMARY":
+            break
+    assert page.evaluate("document.activeElement.textContent").strip().startswith("เมนู")
+    page.keyboard.press("Enter")
+    assert memos.is_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('header nav') !== null")
+    # The open menu lies over the page and stays inside the phone's width.
+    box = page.locator("header.top nav").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Space")
+    assert not memos.is_visible()
+
+
+def test_on_a_wide_screen_the_links_show_in_a_row(page, login, demo) -> None:
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login("mayor")
+    page.goto("/memos/inbox/")
+    assert page.locator("header.top nav a", has_text="บันทึกข้อความ").first.is_visible()
+    assert not page.locator("header.top summary").is_visible()
+    assert page.evaluate(HEADER_HEIGHT) <= 100
+
+
+def test_thai_and_latin_are_set_in_the_shipped_sarabun(page, demo) -> None:
+    page.goto(f"/organisations/{demo.home.pk}/")
+    faces = page.evaluate(LOADED_FACES)
+    assert any(f.startswith("Sarabun 400 ") and "U+E01-E5B" in f for f in faces), faces
+    assert any(f.startswith("Sarabun 700 ") and "U+E01-E5B" in f for f in faces), faces
+    assert any(f.startswith("Sarabun 400 ") and "U+0-FF" in f for f in faces), faces
+    family = page.evaluate("getComputedStyle(document.querySelector('main p')).fontFamily")
+    assert family.startswith("Sarabun"), family
