@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import axe_playwright_python
 import pytest
 from django.test import Client
 
@@ -27,7 +28,7 @@ WIDTHS = (320, 360, 1366)
 HEIGHT = {320: 640, 360: 740, 1366: 768}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = {"serious", "critical"}
-AXE_SCRIPT = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
+AXE_SCRIPT = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 AXE_RUN = """async (tags) => {
   const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
                                      resultTypes: ['violations']});
