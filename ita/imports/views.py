@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from ita.imports import blanks, choices, parsing, services
@@ -131,6 +132,22 @@ def _signed(value: str | None) -> str | None:
     return None if value in (None, "") else thai.signed(Decimal(value))
 
 
+def _shown(key: str, value: object) -> object:
+    """A value of the preview as people read it: ผ่าน/ไม่ผ่าน, not True/False; a score as
+    published (93.55), not as stored (93.5500); the change with its sign (+26.48)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        if key == "passed":
+            return _("Passed") if value else _("Not passed")
+        return pgettext("import preview", "Yes") if value else pgettext("import preview", "No")
+    if key == "change":
+        return _signed(str(value))
+    if key == "total" or key.startswith(parsing.INDICATOR_PREFIX):
+        return thai.score_as_published(Decimal(str(value)))
+    return value
+
+
 def _diff(row: ImportRow) -> list[tuple[str, object, object]]:
     after = row.after or {}
     before = row.before or {}
@@ -139,16 +156,18 @@ def _diff(row: ImportRow) -> list[tuple[str, object, object]]:
         if key in after and (row.before is None or before.get(key) != after.get(key)):
             if row.before is None and after.get(key) in (None, "", False) and key != "passed":
                 continue
-            old, new = before.get(key), after.get(key)
-            if key == "change":
-                # With the sign the published tables use: +26.48, -7.11.
-                old, new = _signed(old), _signed(new)
+            old, new = _shown(key, before.get(key)), _shown(key, after.get(key))
             lines.append((column_label(key), old, new))
     old_scores = before.get("scores") or {}
     for number, score in (after.get("scores") or {}).items():
         if old_scores.get(number) != score:
+            column = f"{parsing.INDICATOR_PREFIX}{number}"
             lines.append(
-                (column_label(f"{parsing.INDICATOR_PREFIX}{number}"), old_scores.get(number), score)
+                (
+                    column_label(column),
+                    _shown(column, old_scores.get(number)),
+                    _shown(column, score),
+                )
             )
     return lines
 

@@ -116,6 +116,12 @@ def signed(value: Decimal | float | None, places: int = 2) -> str:
     return f"{Decimal(value):+.{places}f}"
 
 
+def score_as_published(value: Decimal) -> str:
+    """A score with the two places the published tables give it, or more where it has them:
+    93.5500 is 93.55, 96 is 96.00, 93.5512 stays."""
+    places = max(2, -int(value.normalize().as_tuple().exponent))
+    return f"{value:.{places}f}"
+
 # Words the documents print that Thai line breaking (libthai's dictionary, through Pango) breaks
 # inside (ประ/สิทธิภาพ): printed on one line (ita.documents' ``unbroken`` filter).
 UNBREAKABLE = ("ประสิทธิภาพ", "ประสิทธิผล")

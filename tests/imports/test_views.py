@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -286,3 +288,21 @@ def test_an_apply_while_another_import_holds_the_machines_slot_changes_nothing(
     admin_client.post(url + "commit/")
     pao.refresh_from_db()
     assert str(pao.total) == "97.76"
+
+
+def test_the_preview_shows_pass_and_scores_as_people_read_them(admin_client, demo) -> None:
+    """No True/False and no stored 93.5500 in the changes: ผ่าน/ไม่ผ่าน and the score as
+    published, for a year whose rows change (2564) and for one they are new to (2563)."""
+    text = seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84")
+    shown = {}
+    for year in (2564, 2563):
+        table = text.replace("2564", str(year))
+        upload = SimpleUploadedFile("trang.txt", table.encode("cp874"), "text/plain")
+        response = admin_client.post(reverse("imports:index"), {"file": upload, "year": year})
+        _finish(admin_client, response["Location"])
+        page = admin_client.get(response["Location"]).content.decode()
+        shown[year] = "".join(re.findall(r'<ul class="diff">(.*?)</ul>', page, re.S))
+        assert "True" not in shown[year] and "False" not in shown[year], year
+        assert re.findall(r"\d\.\d\d0\d*\b", shown[year]) == [], year
+    assert "<del>96.76</del> → <ins>97.76</ins>" in shown[2564]
+    assert "ผ่าน" in shown[2563] and "97.76" in shown[2563]
