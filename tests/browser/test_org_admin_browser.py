@@ -15,6 +15,7 @@ from ita.lib.thai import date_input_be
 from ita.organisations.models import ActingAppointment, Position
 from memos import services
 from memos.models import Memo, State
+from tests.browser.test_memo_chain_browser import _open_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,6 +33,7 @@ def _fits(page) -> None:
 
 
 def _logout(page) -> None:
+    _open_menu(page)  # on the phone, the header's links are behind its menu
     page.click("form[action='/accounts/logout/'] button")
     page.wait_for_load_state()
 

@@ -42,6 +42,7 @@ from measures.models import (
     PublishedReport,
 )
 from memos.models import Memo, State
+from tests.browser.test_memo_chain_browser import _open_menu
 from tests.imports.helpers import indicator_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -134,6 +135,7 @@ class Walk:
         self.click("#login-form button[type=submit]")
 
     def logout(self) -> None:
+        _open_menu(self.page)  # on the phone, the header's links are behind its menu
         with self.page.expect_navigation():
             self.page.click("form[action='/accounts/logout/'] button")
 
