@@ -122,6 +122,7 @@ def score_as_published(value: Decimal) -> str:
     places = max(2, -int(value.normalize().as_tuple().exponent))
     return f"{value:.{places}f}"
 
+
 # Words the documents print that Thai line breaking (libthai's dictionary, through Pango) breaks
 # inside (ประ/สิทธิภาพ): printed on one line (ita.documents' ``unbroken`` filter).
 UNBREAKABLE = ("ประสิทธิภาพ", "ประสิทธิผล")

@@ -2,6 +2,7 @@
 pages, no cap) and the outgoing register (page, PDF, XLSX): its numbers are the memos'."""
 
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -202,3 +203,32 @@ def test_the_desk_shows_what_the_system_did_to_a_memo(client, org) -> None:
         (None, EventKind.MEMO_ARCHIVE)
     ]
     assert "<strong>ระบบ</strong>" in response.content.decode()
+
+
+THAI = re.compile("[๐-๙]")
+ARABIC = re.compile("[0-9]")
+
+
+def _mixed_lines(html: str, selector: str) -> list[str]:
+    """The elements of ``html`` picked by a tag or class name whose text mixes Thai and Arabic
+    digits."""
+    tag, _, cls = selector.partition(".")
+    within = f'class="[^"]*{cls}' if cls else ""
+    pattern = rf"<{tag}\b[^>]*{within}[^>]*>(.*?)</{tag}>"
+    texts = [re.sub(r"<[^>]+>", " ", m) for m in re.findall(pattern, html, re.S)]
+    return [t for t in texts if THAI.search(t) and ARABIC.search(t)]
+
+
+def test_no_line_mixes_thai_and_arabic_digits(client, org) -> None:
+    """One digit style per line: the interface's lines (a memo's card, its history) in Arabic,
+    the outgoing register, an official record, in Thai throughout (docs/development.md)."""
+    memo = _send(org, subject="ขออนุมัติจัดซื้อครั้งที่ 2")
+    client.force_login(org["member"])
+    register = client.get(reverse("memos:register"), {"year": memo.register_year})
+    rows = _mixed_lines(register.content.decode(), "tr")
+    assert rows == [] and "ตง ๗๘๒๐๑/๑" in register.content.decode()
+    listing = client.get(reverse("memos:list")).content.decode()
+    assert _mixed_lines(listing, "p.card-meta") == []
+    assert "ตง 78201/1" in listing
+    detail = client.get(reverse("memos:detail", args=[memo.pk])).content.decode()
+    assert _mixed_lines(detail, "li") == []

@@ -52,6 +52,13 @@ def thai_digits(value: object) -> str:
     return "" if value is None else thai.thai_digits(value)
 
 
+@register.filter
+def arabic_digits(value: object) -> str:
+    """A value from an official document (a memo's number) on a line of the interface, which is
+    written in Arabic digits: never two kinds of digits in one line (docs/development.md)."""
+    return "" if value is None else thai.arabic_digits(str(value))
+
+
 # What the number filters take: a number, or its text.
 Number = Decimal | float | str
 
