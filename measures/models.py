@@ -419,6 +419,9 @@ class PublishedDocument(models.Model):
     memo_subject = models.CharField(_("memo subject"), max_length=500, blank=True)
     decision = models.CharField(_("the mayor's decision"), max_length=100)
     decided_on = models.DateField(_("decided on"))
+    # When the mayor decided the memo it comes from (empty for a publication made before it was
+    # kept: ``decided_on`` stands in): a memo decided earlier does not replace it unasked.
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published"), default=timezone.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

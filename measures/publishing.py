@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
+from ita.lib.thai import date_th
 from ita.lib.urls import absolute
 from ita.organisations.models import Organisation
 from ita.results.models import Assessment, AssessmentYear
@@ -122,6 +123,28 @@ def _record_fill(organisation: Organisation, year: int, codes: list[str], actor:
         )
 
 
+def is_newer(publication: PublishedDocument | None, decided_at: dt.datetime) -> bool:
+    """Whether ``publication`` (what is public now) comes from a memo decided after the one
+    decided at ``decided_at``: publishing that older memo would put an older report in its place.
+    A publication made before the time was kept compares by its day."""
+    if publication is None or not publication.pk:
+        return False
+    if publication.decided_at is not None:
+        return decided_at < publication.decided_at
+    return timezone.localdate(decided_at) < publication.decided_on
+
+
+def newer_refusal(publication: PublishedDocument | None, decided_at: dt.datetime) -> str | None:
+    """Why publishing a memo decided at ``decided_at`` asks first, naming the public one; None
+    when it is not older than what is public."""
+    if publication is None or not is_newer(publication, decided_at):
+        return None
+    return _(
+        "The public report comes from memo %(number)s, decided on %(date)s, after this memo: "
+        "publishing this one puts the older report in its place. Tick the box to do so."
+    ) % {"number": publication.memo_number or "-", "date": date_th(publication.decided_on)}
+
+
 def _store(
     publication: PublishedDocument,
     *,
@@ -131,12 +154,18 @@ def _store(
     memo_subject: str,
     decision: str,
     decided_on: dt.date,
+    decided_at: dt.datetime,
+    replace_newer: bool,
     actor: Actor,
 ) -> tuple[str | None, str]:
-    """Write what a publication shows (its first time, or again from a later memo); returns the
-    memo number it replaces and the old file to delete once committed."""
+    """Write what a publication shows (its first time, or again from a later memo; from an
+    earlier memo only when ``replace_newer`` says so); returns the memo number it replaces and
+    the old file to delete once committed."""
     if not report_html.strip() or not pdf:
         raise ValidationError(_("The memo carries no report to publish"))
+    refusal = newer_refusal(publication, decided_at)
+    if refusal and not replace_newer:
+        raise ValidationError(refusal, code="newer_public")
     before = publication.memo_number if publication.pk else None
     old_file = (publication.pdf.name or "") if publication.pk else ""
     publication.report_html = report_html
@@ -144,6 +173,7 @@ def _store(
     publication.memo_subject = memo_subject
     publication.decision = decision
     publication.decided_on = decided_on
+    publication.decided_at = decided_at
     publication.published_at = timezone.now()
     publication.published_by = actor  # type: ignore[assignment]
     publication.pdf.save("report.pdf", ContentFile(pdf), save=False)
@@ -200,12 +230,15 @@ def report_publish(
     memo_subject: str,
     decision: str,
     decided_on: dt.date,
+    decided_at: dt.datetime,
+    replace_newer: bool = False,
     actor: Actor,
 ) -> PublishedReport:
     """Publish (or publish again, from a later memo) the report of ``assessment``.
 
     The address stays the same; the next year's OIT items answered by the report are filled
-    with it. One history row, in the same transaction.
+    with it. One history row, in the same transaction. A report from a memo decided before the
+    one public now is refused unless ``replace_newer`` (the publisher was told which is public).
     """
     publication = PublishedReport.objects.filter(assessment=assessment).first() or PublishedReport(
         assessment=assessment
@@ -223,6 +256,8 @@ def report_publish(
         memo_subject=memo_subject,
         decision=decision,
         decided_on=decided_on,
+        decided_at=decided_at,
+        replace_newer=replace_newer,
     )
     return publication
 
@@ -238,6 +273,8 @@ def implementation_publish(
     memo_subject: str,
     decision: str,
     decided_on: dt.date,
+    decided_at: dt.datetime,
+    replace_newer: bool = False,
     actor: Actor,
 ) -> PublishedImplementation:
     """Publish (or publish again) what was done about a year's measures, beside the yearly
@@ -270,6 +307,8 @@ def implementation_publish(
         memo_subject=memo_subject,
         decision=decision,
         decided_on=decided_on,
+        decided_at=decided_at,
+        replace_newer=replace_newer,
     )
     return publication
 

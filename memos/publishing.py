@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from ita.history.services import AnyUser
 from ita.results.models import Assessment
+from measures import publishing as publishing_rules
 from measures.models import ImplementationReport, PublishedImplementation, PublishedReport
 from measures.publishing import implementation_publish, report_publish
 from memos import access, archive
@@ -35,9 +36,13 @@ def _decision_word(memo: Memo) -> str:
 
 
 @transaction.atomic(durable=True)
-def memo_publish_report(*, memo: Memo, actor: AnyUser) -> PublishedReport | PublishedImplementation:
+def memo_publish_report(
+    *, memo: Memo, actor: AnyUser, replace_newer: bool = False
+) -> PublishedReport | PublishedImplementation:
     """Make the report ``memo`` carries public (again, from a later memo: same address): the
-    yearly report, or the implementation report for a memo that carries one."""
+    yearly report, or the implementation report for a memo that carries one. A memo decided
+    before the one whose report is public replaces it only with ``replace_newer``
+    (``measures.publishing.newer_refusal`` says which one is public)."""
     memo = (
         Memo.objects.select_for_update(of=("self",))
         .select_related("organisation", "report_year")
@@ -54,6 +59,8 @@ def memo_publish_report(*, memo: Memo, actor: AnyUser) -> PublishedReport | Publ
         "memo_subject": memo.subject,
         "decision": _decision_word(memo),
         "decided_on": timezone.localdate(memo.decided_at),
+        "decided_at": memo.decided_at,
+        "replace_newer": replace_newer,
         "actor": actor,
     }
     if memo.implementation_id is not None:
@@ -80,3 +87,11 @@ def publication_of(memo: Memo) -> PublishedReport | PublishedImplementation | No
     return PublishedReport.objects.filter(
         assessment__organisation_id=memo.organisation_id, assessment__year_id=memo.report_year_id
     ).first()
+
+
+def newer_refusal(memo: Memo) -> str | None:
+    """Why publishing ``memo`` asks first: the report public now comes from a memo decided
+    after it (named); None otherwise."""
+    if memo.decided_at is None:
+        return None
+    return publishing_rules.newer_refusal(publication_of(memo), memo.decided_at)

@@ -494,8 +494,26 @@ def memo_publish(request: HttpRequest, pk: int) -> HttpResponse:
     reason = access.publish_refusal(request.user, memo)
     if reason:
         raise PermissionDenied(reason)
+    newer = publishing.newer_refusal(memo)
     if request.method == "POST":
-        publishing.memo_publish_report(memo=memo, actor=request.user)
+        try:
+            publishing.memo_publish_report(
+                memo=memo,
+                actor=request.user,
+                replace_newer=request.POST.get("replace_newer") == "1",
+            )
+        except ValidationError as exc:
+            return render(
+                request,
+                "memos/publish.html",
+                {
+                    "memo": memo,
+                    "publication": publishing.publication_of(memo),
+                    "newer": newer,
+                    "error": _errors(exc),
+                },
+                status=400,
+            )
         messages.success(request, _("The report is published."))
         assert memo.report_year is not None  # publish_refusal
         year = memo.report_year.year
@@ -505,5 +523,5 @@ def memo_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "memos/publish.html",
-        {"memo": memo, "publication": publishing.publication_of(memo)},
+        {"memo": memo, "publication": publishing.publication_of(memo), "newer": newer},
     )

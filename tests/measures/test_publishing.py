@@ -9,6 +9,7 @@ a member of another organisation, before and after publication.
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -21,6 +22,7 @@ from measures.models import Finding, Measure, OitItem, OitStatus, PublishedRepor
 from memos import archive, publishing
 from memos import services as memo_services
 from memos.models import Memo
+from tests.factories import decided_2564
 from tests.measures.helpers import home_assessment, make_measure
 from tests.urlmap import all_paths
 
@@ -293,3 +295,54 @@ def test_a_later_memo_of_the_same_year_republishes_at_the_same_address(marked) -
     assert LATE in html and IN_REPORT[0] not in html
     events = Event.objects.filter(action=EventKind.REPORT_PUBLISH).order_by("pk")
     assert [e.data["replaces"] for e in events] == [None, first.number_display]
+
+
+def test_an_older_decided_memo_does_not_replace_the_newer_public_report(tmp_media, marked) -> None:
+    """The demo's memo of 2564 was decided in 2021; the marked memo is decided today. Once the
+    newer report is public, publishing the older one asks first and names the public one."""
+    legal = marked.users["legal"]
+    newer = _decide(marked.users)
+    publishing.memo_publish_report(memo=newer, actor=legal)
+    older = decided_2564()
+    assert older.decided_at is not None and newer.decided_at is not None
+    assert older.decided_at < newer.decided_at
+    public = PublishedReport.objects.get()
+    before = (public.memo_number, public.report_html, public.pdf.name)
+    events = Event.objects.count()
+
+    with pytest.raises(ValidationError) as refused:
+        publishing.memo_publish_report(memo=older, actor=legal)
+    assert newer.number_display in " ".join(refused.value.messages)
+    public.refresh_from_db()
+    assert (public.memo_number, public.report_html, public.pdf.name) == before
+    assert Event.objects.count() == events
+
+    client = Client()
+    client.force_login(legal)
+    page = client.get(f"/memos/{older.pk}/publish/").content.decode()
+    assert newer.number_display in page and "หลังบันทึกข้อความนี้" in page  # said in Thai
+    assert 'name="replace_newer"' in page
+    response = client.post(f"/memos/{older.pk}/publish/")
+    assert response.status_code == 400
+    assert newer.number_display in response.content.decode()
+    public.refresh_from_db()
+    assert public.memo_number == before[0]
+    html = Client().get(f"/organisations/{marked.home.pk}/reports/2564/").content.decode()
+    assert IN_REPORT[0] in html
+
+    # Asked and confirmed: the older report takes the address, the history says which it replaced.
+    response = client.post(f"/memos/{older.pk}/publish/", {"replace_newer": "1"})
+    assert response.status_code == 302
+    public.refresh_from_db()
+    assert public.memo_number == older.number_display
+    event = Event.objects.filter(action=EventKind.REPORT_PUBLISH).latest("pk")
+    assert event.data["replaces"] == newer.number_display
+
+
+def test_a_newer_memo_replaces_the_older_public_report_without_asking(tmp_media, marked) -> None:
+    legal = marked.users["legal"]
+    older = decided_2564()
+    publishing.memo_publish_report(memo=older, actor=legal)
+    newer = _decide(marked.users)
+    publishing.memo_publish_report(memo=newer, actor=legal)
+    assert PublishedReport.objects.get().memo_number == newer.number_display
