@@ -88,6 +88,8 @@ def report_doc(
             change=r.assessment.change,
             passed=r.assessment.passed,
             highlighted=r.organisation.pk == organisation.pk,
+            level_source=r.assessment.level_source,
+            passed_source=r.assessment.passed_source,
         )
         for r in rows
     )
@@ -105,6 +107,8 @@ def report_doc(
         tools=tuple(tools),
         measures=tuple(measures),
         annex=annex,
+        level_source=assessment.level_source,
+        passed_source=assessment.passed_source,
     )
 
 

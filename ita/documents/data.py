@@ -158,6 +158,10 @@ class AnnexRow:
     change: Decimal | None
     passed: bool | None
     highlighted: bool
+    # Where the level and pass/fail came from: "published" (the NACC's table), "computed" (the
+    # year's confirmed method) or "" (none: only the score). Printed beside them.
+    level_source: str = ""
+    passed_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,20 @@ class ReportDoc:
     tools: tuple[ToolSection, ...]
     measures: tuple[MeasureRow, ...] = ()
     annex: tuple[AnnexRow, ...] = field(default=())
+    level_source: str = ""  # as AnnexRow's
+    passed_source: str = ""
+
+    @property
+    def any_computed(self) -> bool:
+        """A level or pass/fail the NACC did not publish is printed (marked), here or in the annex."""
+        rows = (self, *self.annex)
+        return any("computed" in (r.level_source, r.passed_source) for r in rows)
+
+    @property
+    def any_absent(self) -> bool:
+        """A score is printed without the level or pass/fail it has none of."""
+        rows = (self, *self.annex)
+        return any(r.total is not None and (not r.level or r.passed is None) for r in rows)
 
 
 @dataclass(frozen=True)

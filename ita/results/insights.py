@@ -31,7 +31,14 @@ from django.db.models.functions import Rank
 
 from ita.organisations.models import Organisation, Province
 from ita.results import rules
-from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore, Tool
+from ita.results.models import (
+    Assessment,
+    AssessmentYear,
+    Indicator,
+    IndicatorScore,
+    Source,
+    Tool,
+)
 
 # Score bands of the distribution: the level thresholds of both schemes fall on their edges.
 BIN_EDGES = [Decimal(e) for e in (0, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95)]
@@ -76,6 +83,8 @@ class Summary:
     lowest: Decimal | None
     highest: Decimal | None
     bins: list[Bin] = field(default_factory=list)
+    # Rows whose level or pass/fail the NACC did not publish (computed from the year's method).
+    computed: int = 0
 
     @property
     def pass_rate(self) -> Decimal | None:
@@ -102,6 +111,9 @@ def province_summary(year: AssessmentYear, province: Province) -> Summary:
         assessed=Count("pk"),
         with_total=Count("total"),
         passed=Count("pk", filter=Q(passed=True)),
+        computed=Count(
+            "pk", filter=Q(level_source=Source.COMPUTED) | Q(passed_source=Source.COMPUTED)
+        ),
         mean=Avg("total"),
         lowest=Min("total"),
         highest=Max("total"),
@@ -115,6 +127,7 @@ def province_summary(year: AssessmentYear, province: Province) -> Summary:
         lowest=_decimal(row["lowest"]),
         highest=_decimal(row["highest"]),
         bins=[Bin(low, high, row[f"bin{k}"]) for k, (low, high) in enumerate(bands)],
+        computed=row["computed"],
     )
 
 
@@ -211,6 +224,8 @@ class RankedRow:
     change: Decimal | None
     province_rank: int
     district_rank: int
+    level_source: str = ""
+    passed_source: str = ""
 
 
 def ranked_rows(year: AssessmentYear, province: Province) -> list[RankedRow]:
@@ -238,6 +253,8 @@ def ranked_rows(year: AssessmentYear, province: Province) -> list[RankedRow]:
             "change",
             "province_rank",
             "district_rank",
+            "level_source",
+            "passed_source",
         )
     )
     # total__isnull=False above: django-stubs still types the total as Decimal | None.

@@ -211,3 +211,14 @@ def test_measure_headers_wrap_only_between_words(report_only) -> None:
             break
     else:
         raise AssertionError("no measures table")
+
+
+def test_a_computed_level_reads_as_computed_in_the_pdf(demo) -> None:
+    """The demo's 2563 (a table of scores; levels computed from the confirmed method): the
+    printed summary and annex say so, in the PDF's text layer."""
+    home = Assessment.objects.get(organisation=demo.home, year__year=2563)
+    assert home.level_source == "computed"
+    result = engine.render_document(documents.report_html(report_doc(assessment=home)))
+    text = " ".join(extract.pdftotext(result.pdf, "-raw").split())
+    assert f"{home.level} (คำนวณ)" in text
+    assert "(คำนวณ) ป.ป.ช. ไม่ได้ประกาศ" in text

@@ -20,7 +20,7 @@ from ita.lib.tables import Column, Table
 from ita.organisations.models import Organisation, Province
 from ita.results import insights
 from ita.results.forms import DownloadForm, OrganisationInsightsForm, OverviewForm
-from ita.results.models import AssessmentYear, Tool
+from ita.results.models import AssessmentYear, Source, Tool
 from ita.results.views.results import year_or_404
 
 
@@ -80,6 +80,11 @@ def _group_table(key: str, title: str, first: str, groups: list, highlight: str 
     )
 
 
+def _source_label(source: str) -> str:
+    """Where a level or pass/fail came from, in words ("" when there is none)."""
+    return str(Source(source).label) if source else ""
+
+
 def _ranking_table(
     key: str, title: str, rows: list[insights.RankedRow], org_id: int | None
 ) -> Table:
@@ -93,8 +98,10 @@ def _ranking_table(
             Column("district", _("District")),
             Column("total", _("Total"), "score"),
             Column("level", _("Level")),
+            Column("level_source", _("level from")),
             Column("change", _("Change vs last year"), "signed"),
             Column("passed", _("Against the pass mark"), "passed"),
+            Column("passed_source", _("pass/fail from")),
         ],
         rows=[
             {
@@ -106,8 +113,10 @@ def _ranking_table(
                 "district": r.district,
                 "total": r.total,
                 "level": r.level,
+                "level_source": _source_label(r.level_source),
                 "change": r.change,
                 "passed": r.passed,
+                "passed_source": _source_label(r.passed_source),
             }
             for r in rows
         ],
