@@ -1,6 +1,11 @@
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from ita.history.admin import PublishesMixin
+from ita.history.models import Event, EventKind
 from ita.lib.admin import ServiceAdminMixin
 from ita.results import services
 from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore, RatingLevel
@@ -23,6 +28,53 @@ class AssessmentYearAdmin(PublishesMixin, admin.ModelAdmin):
     list_display = ["year", "pass_mark", "confirmed"]
     search_fields = ["year"]
     inlines = [IndicatorInline, RatingLevelInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Confirming the method (or withdrawing it) goes through its service once the levels
+        and indicators are saved: the stored results get the levels it computes, or lose the
+        computed ones, and the administrator is told how many."""
+        super().save_related(request, form, formsets, change)
+        year = form.instance
+        wanted = form.cleaned_data.get("confirmed")
+        if not change or "confirmed" not in form.changed_data:
+            return
+        # The form saved the flag itself: put it back, so the service sees the change.
+        AssessmentYear.objects.filter(pk=year.pk).update(confirmed=not wanted)
+        if wanted:
+            services.year_confirm(year=year, actor=request.user)
+            done = Event.objects.filter(action=EventKind.YEAR_CONFIRM, object_id=str(year.pk))
+            counts = done.latest("pk").data
+            self.message_user(
+                request,
+                _(
+                    "The method of %(year)s is confirmed: %(levels)s level(s) and %(passed)s "
+                    "pass/fail result(s) were computed from it for the stored results."
+                )
+                % {
+                    "year": year.year,
+                    "levels": counts.get("levels_computed", 0),
+                    "passed": counts.get("passed_computed", 0),
+                },
+                messages.SUCCESS,
+            )
+        else:
+            services.year_unconfirm(year=year, actor=request.user)
+            done = Event.objects.filter(action=EventKind.YEAR_UNCONFIRM, object_id=str(year.pk))
+            counts = done.latest("pk").data
+            self.message_user(
+                request,
+                _(
+                    "The method of %(year)s is no longer confirmed: %(levels)s computed level(s) "
+                    "and %(passed)s computed pass/fail result(s) were removed."
+                )
+                % {
+                    "year": year.year,
+                    "levels": counts.get("levels_removed", 0),
+                    "passed": counts.get("passed_removed", 0),
+                },
+                messages.WARNING,
+            )
+        year.confirmed = wanted
 
 
 @admin.register(Indicator)

@@ -6,18 +6,20 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import Prefetch, ProtectedError, Q, RestrictedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ita.history.models import EventKind
 from ita.history.services import Actor, deleted_with_history, event_record, saved_with_history
-from ita.results import methods
+from ita.results import methods, rules
 from ita.results.models import (
     Assessment,
     AssessmentYear,
     Indicator,
     IndicatorScore,
     RatingLevel,
+    Source,
 )
 
 
@@ -94,9 +96,65 @@ def _set_levels(year: AssessmentYear, levels: list[methods.Level]) -> None:
     )
 
 
+def _compute_levels(year: AssessmentYear) -> dict[str, int]:
+    """Give the year's stored results without a level or pass/fail the ones its (now confirmed)
+    method gives, marked computed, as an import would have (``ita.imports.checking``): a level
+    only when the total (and the tools' scores, where a level needs them) leaves one possible;
+    a published one is kept. Three queries and one bulk write whatever the number of results."""
+    year = AssessmentYear.objects.prefetch_related("indicators", "levels").get(pk=year.pk)
+    specs, rating = year.indicator_specs, year.rating_rules
+    pending = (
+        Assessment.objects.filter(year=year, total__isnull=False)
+        .filter(Q(level_source="") | Q(passed_source=""))
+        .prefetch_related(
+            Prefetch("scores", queryset=IndicatorScore.objects.select_related("indicator"))
+        )
+    )
+    now = timezone.now()
+    written, levels, passes = [], 0, 0
+    for assessment in pending:
+        total = assessment.total
+        assert total is not None  # filtered
+        if not assessment.level_source and rating:
+            scores = assessment.scores_by_number()
+            tools = rules.tool_scores(specs, scores) if len(scores) == len(specs) else None
+            level = rules.rate(rating, total, tools)
+            if level:
+                assessment.level, assessment.level_source = level, Source.COMPUTED
+                levels += 1
+        if not assessment.passed_source:
+            assessment.passed = rules.passes(year.pass_mark, total)
+            assessment.passed_source = Source.COMPUTED
+            passes += 1
+        assessment.updated_at = now
+        written.append(assessment)
+    Assessment.objects.bulk_update(
+        written,
+        ["level", "level_source", "passed", "passed_source", "updated_at"],
+        batch_size=500,
+    )
+    return {"levels_computed": levels, "passed_computed": passes}
+
+
+def _remove_computed(year: AssessmentYear) -> dict[str, int]:
+    """Without a confirmed method nothing is computed: the computed levels and pass/fail of the
+    year's results go (the published ones and the scores stay)."""
+    now = timezone.now()
+    results = Assessment.objects.filter(year=year)
+    levels = results.filter(level_source=Source.COMPUTED).update(
+        level="", level_source="", updated_at=now
+    )
+    passes = results.filter(passed_source=Source.COMPUTED).update(
+        passed=None, passed_source="", updated_at=now
+    )
+    return {"levels_removed": levels, "passed_removed": passes}
+
+
 @transaction.atomic
 def year_confirm(*, year: AssessmentYear, actor: Actor) -> AssessmentYear:
-    """An administrator has checked the year's method: it is no longer marked unconfirmed."""
+    """An administrator has checked the year's method: it is no longer marked unconfirmed, and
+    the stored results of the year without a level or pass/fail get the method's, marked
+    computed; the history row counts them (``data``: levels_computed, passed_computed)."""
     locked = AssessmentYear.objects.select_for_update().get(pk=year.pk)
     if not locked.confirmed:
         locked.confirmed = True
@@ -108,13 +166,16 @@ def year_confirm(*, year: AssessmentYear, actor: Actor) -> AssessmentYear:
             obj=locked,
             from_state="unconfirmed",
             to_state="confirmed",
+            data=_compute_levels(locked),
         )
     return locked
 
 
 @transaction.atomic
 def year_unconfirm(*, year: AssessmentYear, actor: Actor) -> AssessmentYear:
-    """The year's method is marked unconfirmed again (a reverted import had confirmed it)."""
+    """The year's method is marked unconfirmed again (a reverted import had confirmed it, or
+    the administrator withdrew it): its computed levels and pass/fail go with it, counted in
+    the history row (``data``: levels_removed, passed_removed)."""
     locked = AssessmentYear.objects.select_for_update().get(pk=year.pk)
     if locked.confirmed:
         locked.confirmed = False
@@ -126,6 +187,7 @@ def year_unconfirm(*, year: AssessmentYear, actor: Actor) -> AssessmentYear:
             obj=locked,
             from_state="confirmed",
             to_state="unconfirmed",
+            data=_remove_computed(locked),
         )
     return locked
 

@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from ita.history.models import Event
 from ita.imports.choices import import_confirm_method, import_switch_scheme
@@ -18,7 +19,8 @@ from ita.imports.services import (
 )
 from ita.results import methods
 from ita.results.models import Assessment, AssessmentYear
-from ita.results.services import year_confirm, year_create
+from ita.results.services import year_confirm, year_create, year_unconfirm
+from tests.ita.test_admin_history import _form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +145,73 @@ def test_a_year_with_results_keeps_its_scheme(demo) -> None:
     assert Assessment.objects.filter(year__year=2564).exists()
     with pytest.raises(ValidationError):
         year_set_scheme(year=2564, scheme="labels", actor=None)
+
+
+_SCORES_2567 = (
+    "ที่\tหน่วยงาน\tอำเภอ\tคะแนน\n"
+    "1\tองค์การบริหารส่วนจังหวัดตรัง\tเมืองตรัง\t96.76\n"
+    "2\tองค์การบริหารส่วนตำบลสุโสะ\tปะเหลียน\t72.10\n"
+).encode()
+
+
+def _levels(year: int) -> dict[str, tuple]:
+    return {
+        a.organisation.name: (a.level, a.level_source, a.passed, a.passed_source)
+        for a in Assessment.objects.filter(year__year=year).select_related("organisation")
+    }
+
+
+def test_confirming_a_years_method_computes_the_stored_levels_and_says_so(demo) -> None:
+    """A table of scores imported while 2567's method was unconfirmed (scores only); the
+    administrator then confirms the method: the stored results get the levels and pass/fail it
+    gives, marked computed, and the history row counts them. Unconfirmed again, they go."""
+    batch = _finish(import_preview(data=_SCORES_2567, file_name="t.txt", year=2567))
+    import_commit(batch=batch, actor=None)
+    year = AssessmentYear.objects.get(year=2567)
+    assert not year.confirmed
+    assert set(_levels(2567).values()) == {("", "", None, "")}
+
+    year_confirm(year=year, actor=demo.users["admin"])
+    assert _levels(2567) == {
+        # 96.76 may be ผ่านดีเยี่ยม or ผ่านดี (the tools are not known): no level, never a guess.
+        "องค์การบริหารส่วนจังหวัดตรัง": ("", "", True, "computed"),
+        "องค์การบริหารส่วนตำบลสุโสะ": ("ต้องปรับปรุง", "computed", False, "computed"),
+    }
+    event = Event.objects.filter(action="year.confirm", object_id=str(year.pk)).get()
+    assert event.data == {"levels_computed": 1, "passed_computed": 2}
+
+    year_unconfirm(year=year, actor=demo.users["admin"])
+    assert set(_levels(2567).values()) == {("", "", None, "")}
+    event = Event.objects.filter(action="year.unconfirm", object_id=str(year.pk)).get()
+    assert event.data == {"levels_removed": 1, "passed_removed": 2}
+
+
+def test_a_published_level_stays_published_when_the_method_is_confirmed(demo) -> None:
+    batch = _finish(import_preview(data=_table("ผ่าน", "86.00"), file_name="t.txt", year=2567))
+    import_commit(batch=batch, actor=None)
+    year = AssessmentYear.objects.get(year=2567)
+    year_confirm(year=year, actor=None)
+    ((level, source, passed, passed_source),) = _levels(2567).values()
+    assert (level, source) == ("ผ่าน", "published")
+    assert (passed, passed_source) == (True, "computed")
+
+
+def test_the_admin_confirms_a_method_through_the_service_and_says_what_it_computed(
+    demo, client
+) -> None:
+    batch = _finish(import_preview(data=_SCORES_2567, file_name="t.txt", year=2567))
+    import_commit(batch=batch, actor=None)
+    year = AssessmentYear.objects.get(year=2567)
+    client.force_login(demo.users["admin"])
+    meta = AssessmentYear._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[year.pk])
+    data = _form_data(client.get(url))
+    data["confirmed"] = "on"
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    year.refresh_from_db()
+    assert year.confirmed
+    assert _levels(2567)["องค์การบริหารส่วนตำบลสุโสะ"][:2] == ("ต้องปรับปรุง", "computed")
+    messages = " ".join(str(m) for m in response.context["messages"])
+    assert "คำนวณ" in messages and "1" in messages, messages
+    assert Event.objects.filter(action="year.confirm", object_id=str(year.pk)).exists()
