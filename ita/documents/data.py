@@ -187,13 +187,13 @@ class ReportDoc:
     @property
     def any_computed(self) -> bool:
         """A level or pass/fail the NACC did not publish is printed (marked), here or in the annex."""
-        rows = (self, *self.annex)
+        rows: tuple[ReportDoc | AnnexRow, ...] = (self, *self.annex)
         return any("computed" in (r.level_source, r.passed_source) for r in rows)
 
     @property
     def any_absent(self) -> bool:
         """A score is printed without the level or pass/fail it has none of."""
-        rows = (self, *self.annex)
+        rows: tuple[ReportDoc | AnnexRow, ...] = (self, *self.annex)
         return any(r.total is not None and (not r.level or r.passed is None) for r in rows)
 
 
