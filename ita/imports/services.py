@@ -23,6 +23,7 @@ from ita.imports import bulk, parsing, signals, writes
 from ita.imports.checking import Checker
 from ita.imports.describe import later_changes, user_name, when
 from ita.imports.duplicates import duplicate_lines, mark_duplicate
+from ita.imports.locking import lock_year
 from ita.imports.matching import Directory, district_choices, province_key
 from ita.imports.method import apply_method, revert_method, year_method
 from ita.imports.models import ImportBatch, ImportRow
@@ -270,6 +271,7 @@ def import_preview(
 def import_recheck(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
     """Start the preview's check again (after a reconciliation, or when the data changed)."""
     with transaction.atomic():
+        lock_year(batch.year)  # first: another apply of the year commits before this one checks
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         refuse_if_done(locked)
         locked.rows.all().delete()
@@ -294,6 +296,7 @@ def refuse_if_done(batch: ImportBatch) -> None:
 def import_discard(*, batch: ImportBatch, actor: Actor) -> None:
     """Throw away a preview that was not applied."""
     with transaction.atomic():
+        lock_year(batch.year)  # first: another apply of the year commits before this one checks
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         refuse_if_done(locked)
         event_record(
@@ -310,9 +313,11 @@ def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
     """Apply a checked preview: everything or nothing, in one transaction.
 
     The table is checked again against the data as it is now; when anything differs from what
-    the preview showed, nothing is applied and the preview must be checked again.
+    the preview showed, nothing is applied and the preview must be checked again. Applies and
+    reverts of one year take turns (``locking.lock_year``), on any number of servers.
     """
     with transaction.atomic():
+        lock_year(batch.year)  # first: another apply of the year commits before this one checks
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         refuse_if_done(locked)
         if locked.status != ImportBatch.Status.READY:
@@ -421,6 +426,7 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
     later import or an edit: that later change must be undone first.
     """
     with transaction.atomic():
+        lock_year(batch.year)
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status == ImportBatch.Status.REVERTED:
             raise AlreadyApplied(
