@@ -63,7 +63,7 @@ def test_a_published_level_prints_as_published(demo) -> None:
     assert NOT_PUBLISHED_NOTE not in _text(html)
 
 
-def test_a_year_without_a_method_prints_no_level_and_says_why() -> None:
+def test_a_year_without_a_method_prints_no_level_and_says_why(demo) -> None:
     call_command(
         "import_scores", str(PHUKET), "--year", "2561", "--create-missing", stdout=StringIO()
     )
