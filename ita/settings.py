@@ -275,6 +275,8 @@ TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 30)
 TASK_RETRY_MAX_SECONDS = env_int("TASK_RETRY_MAX_SECONDS", 3600)
 # /health/ reports the worker down when a due task has waited longer than this.
 HEALTH_TASK_MAX_WAIT_SECONDS = env_int("HEALTH_TASK_MAX_WAIT_SECONDS", 300)
+# How long each process keeps /health/'s answer (0: probe on every request).
+HEALTH_CACHE_SECONDS = env_int("HEALTH_CACHE_SECONDS", 5)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # The wait for the mail server's answer to a whole message (RFC 5321, 4.5.3.2.6: ten minutes):
 # a message sent again while the server still takes it arrives twice (ita.mail.delivery).
@@ -282,7 +284,7 @@ EMAIL_DATA_TIMEOUT = env_int("EMAIL_DATA_TIMEOUT", 600)
 # A message whose delivery is uncertain (written whole, no answer) is sent again this many times
 # at most, under the same Message-ID.
 EMAIL_UNCERTAIN_RESENDS = env_int("EMAIL_UNCERTAIN_RESENDS", 1)
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # probes may call it over plain HTTP from the host
+SECURE_REDIRECT_EXEMPT = [r"^health/(live/)?$"]  # probes may call it over plain HTTP from the host
 
 # Errors go to ADMINS by e-mail ("Name <address>" or an address, comma-separated), and to a
 # Sentry-compatible service when SENTRY_DSN is set (pip install sentry-sdk).

@@ -57,6 +57,7 @@ urlpatterns = [
     path("accounts/", include("ita.accounts.urls")),
     path("admin/", admin.site.urls),
     path("health/", health.health, name="health"),
+    path("health/live/", health.live, name="health_live"),
     path("ops/", include("ita.ops.urls")),
 ]
 # Uploaded files (attachments, evidence) are private: each app serves them through a view that

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ita.history.published import public_page
 from ita.organisations.models import Organisation
@@ -26,7 +26,7 @@ from measures.publishing import (
 )
 
 
-@require_GET
+@require_safe
 @public_page
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(
@@ -60,7 +60,7 @@ def _publication(org_id: int, year: int) -> PublishedReport:
     return publication
 
 
-@require_GET
+@require_safe
 def report_published(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     publication = _publication(org_id, year)
     return render(
@@ -75,7 +75,7 @@ def report_published(request: HttpRequest, org_id: int, year: int) -> HttpRespon
     )
 
 
-@require_GET
+@require_safe
 def report_published_pdf(request: HttpRequest, org_id: int, year: int) -> FileResponse:
     publication = _publication(org_id, year)
     try:

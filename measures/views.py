@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ita.lib.urls import reverser
 from ita.organisations.membership import is_member
@@ -97,7 +97,7 @@ def _apply_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 @login_required
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """The user's organisations' reports and every measure with its status and progress."""
     measures = list(user_measures(request.user))
@@ -115,7 +115,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def report(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     assessment = _get_assessment_for_member(request, org_id, year)
     today = timezone.localdate()
@@ -162,7 +162,7 @@ def report(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def finding_create(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     assessment = _get_assessment_for_member(request, org_id, year)
     initial: dict = {k: request.GET[k] for k in ("tool", "indicator") if k in request.GET}
@@ -190,7 +190,7 @@ def finding_create(request: HttpRequest, org_id: int, year: int) -> HttpResponse
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
     finding = _get_finding_for_member(request, pk)
     assessment = finding.assessment
@@ -227,7 +227,7 @@ def finding_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def oit_checklist_view(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     assessment = _get_assessment_for_member(request, org_id, year)
     rows = oit_checklist(assessment.organisation, assessment.year)
@@ -279,7 +279,7 @@ def _measure_form_page(
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def measure_create(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     assessment = _get_assessment_for_member(request, org_id, year)
     initial: dict = {"table": 1}
@@ -312,7 +312,7 @@ def measure_create(request: HttpRequest, org_id: int, year: int) -> HttpResponse
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _get_measure_for_member(request, pk)
     initial = MeasureForm.initial_for(measure)
@@ -386,7 +386,7 @@ def measure_suggest(request: HttpRequest, org_id: int, year: int) -> HttpRespons
 
 
 @login_required
-@require_GET
+@require_safe
 def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _get_measure_for_member(request, pk)
     return _detail_page(request, measure, ProgressForm())
@@ -437,7 +437,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(
         Evidence.objects.select_related("update__measure__assessment"), pk=pk

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ita.organisations import holders
 from ita.organisations.models import Organisation
@@ -14,7 +14,7 @@ from memos import selectors
 
 
 @login_required
-@require_GET
+@require_safe
 def desk(request: HttpRequest) -> HttpResponse:
     """Returned memos with the reason, memos to sign, my drafts, and the latest moves of my memos
     by others (from the history, the same rows as each memo's timeline)."""

@@ -47,7 +47,7 @@ def _wait_for_files(request: HttpRequest) -> int:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def certificate_settings(request: HttpRequest, pk: int) -> HttpResponse:
     """The organisation's signing certificate: upload a PKCS#12 file with its password, or
     remove it. Its administrators only (``memos.access.administers``)."""
@@ -102,7 +102,7 @@ def certificate_settings(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """Public: a verification code (GET ``?code=``) or an uploaded PDF (POST) — which memo it
     is, who signed and when, and whether the file is the one decided."""

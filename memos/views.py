@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ita.accounts import second_factor
 from ita.documents.emblem import MAX_BYTES as MAX_EMBLEM_BYTES
@@ -78,7 +78,7 @@ def _expected(request: HttpRequest) -> tuple[str | None, int | None]:
 
 
 @login_required
-@require_GET
+@require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     """The most urgent first, then the oldest, a page at a time: an executive back from leave
     may find hundreds."""
@@ -109,7 +109,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required_keeping_post()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def memo_new(request: HttpRequest) -> HttpResponse:
     positions = list(membership.positions_of(request.user))
     if not positions:
@@ -145,7 +145,7 @@ def memo_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required_keeping_post()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def memo_edit(request: HttpRequest, pk: int) -> HttpResponse:
     memo = _get_memo_for_user(request, pk)
     if not access.may_author(memo, request.user):
@@ -288,7 +288,7 @@ def _checks_sent(page: selectors.MemoPage) -> list[str] | None:
 
 
 @login_required
-@require_GET
+@require_safe
 def memo_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _get_memo_for_user(request, pk))
 
@@ -341,13 +341,13 @@ def memo_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def memo_send(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what will happen, the report's checks and, for a memo dated in another fiscal year,
     the choice of register; POST (from that page): send."""
     memo = _get_memo_for_user(request, pk)
     may_send = access.can_send(request.user, memo)
-    if not may_send and request.method == "GET":
+    if not may_send and request.method != "POST":
         messages.error(request, _("Only the author of a draft or a returned memo can send it."))
         return redirect("memos:detail", pk=pk)
     today = timezone.localdate()
@@ -431,7 +431,7 @@ def _get_organisation_for_member(request: HttpRequest, pk: int) -> Organisation:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def emblem_settings(request: HttpRequest, pk: int) -> HttpResponse:
     """The organisation's emblem for its memos: upload a PNG or SVG, or remove it."""
     organisation = _get_organisation_for_member(request, pk)
@@ -470,7 +470,7 @@ def emblem_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def emblem_image(request: HttpRequest, pk: int) -> HttpResponse:
     """The emblem as the PDF uses it (checked again), for the settings page's preview."""
     organisation = _get_organisation_for_member(request, pk)
@@ -486,7 +486,7 @@ def emblem_image(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def memo_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish the report a decided memo carries: a page that says what will be public, and
     asks to confirm (measures.publishing)."""

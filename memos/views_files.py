@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ita.documents.render import CatalogueMissing
 from ita.lib import slots
@@ -35,7 +35,7 @@ def _render_busy(request: HttpRequest, *, back: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def memo_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The official PDF at any state: pending steps print as blank blocks to sign by hand."""
     memo = _get_memo_for_user(request, pk)
@@ -113,7 +113,7 @@ def _changed_on_disk(request: HttpRequest, attachment: Attachment, found: str) -
 
 
 @login_required
-@require_GET
+@require_safe
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
     attachment = _get_attachment(request, pk, attachment_id)
     try:  # served only while it is the file uploaded (and signed): its SHA-256 is checked

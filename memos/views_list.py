@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ita.documents.render import register_pdf
 from ita.lib import tables
@@ -34,7 +34,7 @@ def _int(value: str | None) -> int | None:
 
 
 @login_required
-@require_GET
+@require_safe
 def memo_list(request: HttpRequest) -> HttpResponse:
     """The organisation's memos (sent ones, and the user's drafts), newest first, 50 a page:
     search by subject, text, author or number; filter by register year, state, urgency."""
@@ -112,7 +112,7 @@ def register_table(organisation: Organisation, year: int) -> tables.Table:
 
 
 @login_required
-@require_GET
+@require_safe
 def outgoing_register(request: HttpRequest) -> HttpResponse:
     """ทะเบียนหนังสือส่ง of a fiscal year (this year's unless ``year``), on screen."""
     organisation = _register_organisation(request)
@@ -128,7 +128,7 @@ def outgoing_register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def outgoing_register_file(
     request: HttpRequest, year: int, fmt: str
 ) -> HttpResponse | FileResponse:

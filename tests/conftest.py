@@ -45,9 +45,11 @@ def _fresh_public_cache() -> None:
     data (in production the version only moves forward). The shared cache is a table of the
     test database, rolled back with it."""
     from ita.history import published
+    from ita.ops import health
     from tests import demo_snapshot
 
     published.local.clear()
+    health.recent.clear()  # /health/'s answer kept by this process
     # A demo written back after a committing test's flush puts its content types back under
     # their first ids, and that transaction is rolled back (tests/demo_snapshot.py).
     demo_snapshot.forget_content_types()

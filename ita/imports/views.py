@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ita.imports import blanks, choices, parsing, services
 from ita.imports.describe import method_line
@@ -112,7 +112,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @staff_required
 def template_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if kind not in ImportBatch.Kind.values or fmt not in {"csv", "xlsx"}:
@@ -172,7 +172,7 @@ def _diff(row: ImportRow) -> list[tuple[str, object, object]]:
     return lines
 
 
-@require_GET
+@require_safe
 @staff_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(pk)

@@ -1,11 +1,18 @@
 """``/health/``: is the database answering, can files be stored, is a task worker running?
 
 200 when every check passes, 503 otherwise, as JSON. A failure names the kind of error only
-(never its text, which may carry a path, a host or a password).
+(never its text, which may carry a path, a host or a password). Each process keeps the answer
+for ``HEALTH_CACHE_SECONDS``: a monitor (or many, or a load balancer asking every second) costs
+the database and the file store one probe per process in that time, not one per request.
+
+``/health/live/`` answers whether the process serves requests at all, touching nothing (no
+database, no file, no cache): what a load balancer or a supervisor asks to decide a restart.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -13,10 +20,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ita.lib import tasks
 
@@ -60,16 +67,66 @@ CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 
-@require_GET
-@never_cache
-def health(request: HttpRequest) -> JsonResponse:
+class _Recent:
+    """The last answer of this process and when it was found (monotonic seconds)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.found_at = 0.0
+        self.results: dict[str, dict[str, Any]] | None = None
+
+    def get(self, max_age: float) -> dict[str, dict[str, Any]] | None:
+        if self.results is not None and time.monotonic() - self.found_at < max_age:
+            return self.results
+        return None
+
+    def put(self, results: dict[str, dict[str, Any]]) -> None:
+        self.results, self.found_at = results, time.monotonic()
+
+    def clear(self) -> None:
+        self.results = None
+
+
+recent = _Recent()
+
+
+def _run_checks() -> dict[str, dict[str, Any]]:
     results: dict[str, dict[str, Any]] = {}
     for name, check in CHECKS.items():
         try:
             results[name] = check()
         except Exception as error:  # any failure is the answer, not a 500
             results[name] = {"ok": False, "error": type(error).__name__}
+    return results
+
+
+def checked() -> dict[str, dict[str, Any]]:
+    """Every check's result, at most ``HEALTH_CACHE_SECONDS`` old: one request of the process
+    probes while the others that come meanwhile take its answer."""
+    max_age = settings.HEALTH_CACHE_SECONDS
+    results = recent.get(max_age)
+    if results is not None:
+        return results
+    with recent.lock:
+        results = recent.get(max_age)  # found by the request that held the lock
+        if results is None:
+            results = _run_checks()
+            recent.put(results)
+    return results
+
+
+@require_safe
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    results = checked()
     ok = all(r["ok"] for r in results.values())
     return JsonResponse(
         {"status": "ok" if ok else "fail", "checks": results}, status=200 if ok else 503
     )
+
+
+@require_safe
+@never_cache
+def live(request: HttpRequest) -> HttpResponse:
+    """The process answers: nothing else is asked (see the module's docstring)."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")

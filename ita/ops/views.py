@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ita.lib import tasks
 from ita.ops import services
@@ -26,7 +26,7 @@ def _require(request: HttpRequest, permission: str) -> None:
         raise PermissionDenied
 
 
-@require_GET
+@require_safe
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     _require(request, VIEW)

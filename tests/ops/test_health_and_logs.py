@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from ita.lib.requestlog import StructuredFormatter
+from ita.ops import health
 from memos.tasks import memo_notice_send
 from tests.factories import make_user
 from tests.memos.conftest import make_memo
@@ -39,6 +40,7 @@ def test_health_is_200_when_database_storage_and_worker_are_fine(client, tmp_med
 
 
 def test_health_is_503_when_a_due_task_waits_for_no_worker(client, settings) -> None:
+    settings.HEALTH_CACHE_SECONDS = 0  # each request probes again
     memo_notice_send.enqueue([1], "เรื่อง", "ข้อความ")
     assert client.get("/health/").status_code == 200  # just queued
     DBTaskResult.objects.update(enqueued_at=timezone.now() - dt.timedelta(minutes=10))
@@ -63,6 +65,44 @@ def test_health_is_503_when_storage_cannot_be_written_and_leaks_no_path(
     assert storage["ok"] is False and storage["error"]
     text = response.content.decode()
     assert str(tmp_path) not in text and settings.SECRET_KEY not in text
+
+
+def test_health_probes_once_per_process_in_its_window_then_again(
+    client, settings, django_assert_num_queries, tmp_path
+) -> None:
+    settings.HEALTH_CACHE_SECONDS = 5
+    assert client.get("/health/").status_code == 200
+    # Within the window: the answer of the first request, no query, no file written.
+    with django_assert_num_queries(0):
+        response = client.get("/health/")
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    settings.MEDIA_ROOT = blocker / "media"
+    assert client.get("/health/").status_code == 200  # still the kept answer
+    health.recent.found_at -= 6  # the window has passed: the failure shows
+    response = client.get("/health/")
+    assert response.status_code == 503 and response.json()["checks"]["storage"]["ok"] is False
+
+
+def test_liveness_answers_without_touching_database_or_files(
+    client, settings, django_assert_num_queries, tmp_path, monkeypatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    settings.MEDIA_ROOT = blocker / "media"  # storage broken: liveness does not ask
+    monkeypatch.setattr(health, "CHECKS", {})  # no check is reachable from it
+    with django_assert_num_queries(0):
+        response = client.get("/health/live/")
+        head = client.head("/health/live/")
+    assert response.status_code == 200 and response.content == b"ok"
+    assert head.status_code == 200 and head.content == b""
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_health_answers_head(client) -> None:
+    response = client.head("/health/")
+    assert response.status_code == 200 and response.content == b""
 
 
 def test_each_request_is_one_log_line_with_user_status_and_duration(client, caplog) -> None:

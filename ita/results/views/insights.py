@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, Query
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ita.history.published import public_page
 from ita.lib import charts, tables
@@ -125,7 +125,7 @@ def _ranking_table(
     )
 
 
-@require_GET
+@require_safe
 @public_page
 def province_overview(request: HttpRequest, year: int, province_id: int) -> HttpResponse:
     year_obj = year_or_404(year)
@@ -339,7 +339,7 @@ def _province_charts(
 # --- The organisation over the years ---------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @public_page
 def organisation_insights(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(

@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ita.history.published import public_page
 from ita.lib import tables
@@ -23,7 +23,7 @@ def year_or_404(year: int) -> AssessmentYear:
     )
 
 
-@require_GET
+@require_safe
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     years = list(AssessmentYear.objects.order_by("-year"))
@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def results_index(request: HttpRequest) -> HttpResponse:
     """Pick a year and province (the home page's form lands here)."""
     try:
@@ -56,7 +56,7 @@ def results_index(request: HttpRequest) -> HttpResponse:
     return redirect("province_results", year=year, province_id=province)
 
 
-@require_GET
+@require_safe
 @public_page
 def province_results_view(request: HttpRequest, year: int, province_id: int) -> HttpResponse:
     year_obj = year_or_404(year)
