@@ -138,9 +138,10 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ita.organisations.context_processors.membership",
                 "memos.context_processors.navigation",
             ],
-            "builtins": ["ita.lib.templatetags.thai"],
+            "builtins": ["ita.lib.templatetags.thai", "ita.lib.templatetags.personal"],
             "libraries": {
                 "pdf_tags": "ita.documents.templatetags.pdf_tags",
                 "site": "ita.lib.templatetags.site",

@@ -126,7 +126,7 @@ def _ranking_table(
 
 
 @require_safe
-@public_page
+@public_page(params=OverviewForm.base_fields)
 def province_overview(request: HttpRequest, year: int, province_id: int) -> HttpResponse:
     year_obj = year_or_404(year)
     province = get_object_or_404(Province, pk=province_id)
@@ -340,7 +340,7 @@ def _province_charts(
 
 
 @require_safe
-@public_page
+@public_page(params=OrganisationInsightsForm.base_fields)
 def organisation_insights(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(
         Organisation.objects.select_related("district__province"), pk=pk

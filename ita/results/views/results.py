@@ -40,7 +40,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "years": years,
             "latest": years[0] if years else None,
             "provinces": provinces,
-            "my_organisations": list(organisations_of(request.user).select_related("district")),
         },
     )
 
@@ -57,7 +56,7 @@ def results_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(params=(*ResultsFilterForm.base_fields, "format"))
 def province_results_view(request: HttpRequest, year: int, province_id: int) -> HttpResponse:
     year_obj = year_or_404(year)
     province = get_object_or_404(Province, pk=province_id)
