@@ -111,6 +111,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ita.lib.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ita.lib.middleware.PrivateCompressionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ita.lib.middleware.ThaiFirstMiddleware",

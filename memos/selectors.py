@@ -70,8 +70,7 @@ URGENCY_RANK = Case(
 
 
 def awaiting(user: AnyUser) -> Q:
-    """Which memos await the user today (``access.awaiting``: two small queries), to count
-    and list them with one reading of the user's steps."""
+    """Which memos await the user today (``access.awaiting``: a condition, no query)."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     return access.awaiting(user, timezone.localdate())

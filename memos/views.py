@@ -83,7 +83,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """The most urgent first, then the oldest, a page at a time: an executive back from leave
     may find hundreds."""
     waiting = selectors.awaiting(request.user)
-    # Both counts of the navigation in the one query it would make anyway.
+    # Both counts of the navigation in the one query that counts the inbox.
     counts = selectors.nav_counts(request.user, waiting)
     count = counts["inbox"]
     pages = max(1, -(-count // selectors.INBOX_PAGE_SIZE))

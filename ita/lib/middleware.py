@@ -1,5 +1,6 @@
 """Thai first (the interface is Thai unless the user chose English), the security headers, and
-a Thai answer when the storage is full."""
+a Thai answer when the storage is full, and private pages compressed with care for their
+secrets."""
 
 import errno
 import logging
@@ -8,8 +9,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
@@ -112,3 +114,30 @@ class StorageFullMiddleware:
 def _full_page(request: HttpRequest, error: BaseException) -> HttpResponse:
     logger.error("storage full or read-only: %s %s: %s", request.method, request.path, error)
     return render(request, "storage_full.html", status=503)
+
+
+# Sec-Fetch-Site values of a request the user's own browsing made (not another site's page).
+OWN_REQUEST = frozenset({"same-origin", "none"})
+
+
+class PrivateCompressionMiddleware(GZipMiddleware):
+    """Pages rendered for one person (the inbox, a memo, the forms) sent gzip, with care for
+    their secrets (BREACH: an attacker who makes the victim's browser ask for a page with a
+    guess in it, and watches the compressed size, learns a secret byte by byte).
+
+    Only a request that the browser marks as the user's own (``Sec-Fetch-Site: same-origin``
+    or ``none``: typed, bookmarked, or a link of this site) is answered compressed: the one
+    kind of request another site can cause, a cross-site one, always gets the plain page. The
+    CSRF token is masked anew in every response, and Django pads each compressed response with
+    random bytes ("Heal the BREACH") besides. Responses already compressed (the public pages'
+    cache, ``ita.history.published``) and files streamed (PDFs, attachments) are left alone.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        public = "public" in response.get("Cache-Control", "")
+        if response.streaming or response.has_header("Content-Encoding") or public:
+            return response
+        patch_vary_headers(response, ("Accept-Encoding", "Sec-Fetch-Site"))
+        if request.META.get("HTTP_SEC_FETCH_SITE") not in OWN_REQUEST:
+            return response
+        return super().process_response(request, response)
