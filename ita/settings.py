@@ -382,11 +382,13 @@ CACHES = {
 RELEASE = os.environ.get("RELEASE", "")
 # Sessions live in the database (Django's default), so any app server reads any session.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# PDF renders at once on one machine (memos' download view); more wait a moment or are told
-# to retry. Slots are lock files in RENDER_LOCK_DIR, shared by every process on the machine.
+# PDF renders at once on one machine (a download's, the worker's); a download that finds none
+# free waits in the queue for the worker (memos.downloads), its page asking again every
+# PDF_RENDER_RETRY_SECONDS at most; a person has at most PDF_QUEUE_PER_PERSON renders queued.
+# Slots are lock files in RENDER_LOCK_DIR, shared by every process on the machine.
 PDF_RENDER_SLOTS = env_int("PDF_RENDER_SLOTS", max(1, (os.cpu_count() or 2) // 2))
-PDF_RENDER_WAIT = float(env_int("PDF_RENDER_WAIT_MS", 500)) / 1000
 PDF_RENDER_RETRY_SECONDS = env_int("PDF_RENDER_RETRY_SECONDS", 3)
+PDF_QUEUE_PER_PERSON = env_int("PDF_QUEUE_PER_PERSON", 2)
 RENDER_LOCK_DIR = Path(os.environ.get("RENDER_LOCK_DIR", "/tmp/ita-render-slots"))
 # The decided memo's signature is timestamped by this RFC 3161 timestamp authority (PAdES-B-T);
 # TIMESTAMP_ROOTS, a PEM file of the certificates its own chains to, lets the validation data be

@@ -160,7 +160,7 @@ def stored_bytes(archive: MemoArchive) -> bytes:
     return data
 
 
-def _document_key(memo: Memo) -> str:
+def document_key(memo: Memo) -> str:
     """The cache key of the memo's document: the SHA-256 of the HTML a render prints (as
     ``documents.memo_pdf`` builds it) and of its emblem, so any change of data or template is
     a new version."""
@@ -177,33 +177,46 @@ def _document_key(memo: Memo) -> str:
     return f"memo-pdf:{digest.hexdigest()}"
 
 
+def ready_pdf(memo: Memo) -> bytes | None:
+    """The memo's PDF when it needs no render: the stored file of a decided memo, or the
+    cached render of this version of an undecided one; None otherwise.
+
+    ``memo`` with ``organisation`` and ``report_year`` loaded. Raises ``ArchiveError`` when the
+    stored file of a decided memo is missing or changed (it is never replaced silently)."""
+    if memo.state == State.DECIDED:
+        archive = archive_of(memo)
+        if archive is not None:
+            return stored_bytes(archive)
+        return None
+    pdf = cache.get(document_key(memo))
+    return pdf if isinstance(pdf, bytes) else None
+
+
+def make_pdf(memo: Memo) -> bytes:
+    """Render the memo's PDF now: a decided memo's document of record is made and stored,
+    another memo's render is cached for its version."""
+    if memo.state == State.DECIDED:
+        archive = archive_of(memo) or memo_archive(memo.pk)
+        if archive is not None:
+            return stored_bytes(archive)
+    # Rendered as every render is (``memos.documents.memo_pdf``): nothing here to keep in step
+    # with how the document is made.
+    pdf = documents.memo_pdf(memo)
+    cache.set(document_key(memo), pdf, CACHE_SECONDS)
+    return pdf
+
+
 def memo_pdf_bytes(
     memo: Memo,
     *,
     rendering: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
 ) -> bytes:
-    """The bytes to serve for the memo's PDF: stored if decided, a cached render otherwise.
-
-    ``memo`` with ``organisation`` and ``report_year`` loaded. Raises ``ArchiveError`` when the
-    stored file of a decided memo is missing or changed (it is never replaced silently).
-    ``rendering`` is entered around a render only, never around serving stored or cached bytes
-    (the download view passes the machine's render limit, ``ita.lib.slots``).
-    """
-    if memo.state == State.DECIDED:
-        archive = archive_of(memo)
-        if archive is None:
-            with rendering():
-                archive = memo_archive(memo.pk)
-        if archive is not None:
-            return stored_bytes(archive)
-    key = _document_key(memo)
-    pdf = cache.get(key)
+    """The bytes to serve for the memo's PDF: stored if decided, a cached render otherwise,
+    rendered now when neither is there (``rendering`` is entered around a render only)."""
+    pdf = ready_pdf(memo)
     if pdf is None:
-        # Rendered as every render is (``memos.documents.memo_pdf``): a few queries more on a
-        # miss, and nothing here to keep in step with how the document is made.
         with rendering():
-            pdf = documents.memo_pdf(memo)
-        cache.set(key, pdf, CACHE_SECONDS)
+            pdf = make_pdf(memo)
     return pdf
 
 

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ita.documents.render import CatalogueMissing
-from ita.lib import slots
-from memos import archive, attachments, documents, services
+from memos import archive, attachments, documents, downloads, services
 from memos.forms import AttachmentForm
 from memos.models import Attachment
 from memos.views import _detail_path, _errors, _get_memo_for_user, _stale
@@ -25,10 +24,30 @@ from memos.views import _detail_path, _errors, _get_memo_for_user, _stale
 logger = logging.getLogger(__name__)
 
 
-def _render_busy(request: HttpRequest, *, back: str) -> HttpResponse:
-    """Every render slot is taken: a page that asks again by itself, not a worker left waiting."""
+def _preparing(request: HttpRequest, queued: downloads.Queued, *, back: str) -> HttpResponse:
+    """The PDF is queued: where it stands and how long it should take; the page asks again by
+    itself (202 Accepted: nothing failed, the download starts when the PDF is ready)."""
+    retry = max(1, min(queued.seconds, settings.PDF_RENDER_RETRY_SECONDS))
+    response = render(
+        request,
+        "memos/busy.html",
+        {"retry_after": retry, "queued": queued, "back": back},
+        status=202,
+    )
+    response["Retry-After"] = str(retry)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _signing_delayed(request: HttpRequest, *, back: str) -> HttpResponse:
+    """The decided memo cannot be stored signed yet (no timestamp): a page that asks again."""
     retry = settings.PDF_RENDER_RETRY_SECONDS
-    response = render(request, "memos/busy.html", {"retry_after": retry, "back": back}, status=503)
+    response = render(
+        request,
+        "memos/busy.html",
+        {"retry_after": retry, "back": back, "delayed": True},
+        status=503,
+    )
     response["Retry-After"] = str(retry)
     response["Cache-Control"] = "no-store"
     return response
@@ -45,25 +64,22 @@ def memo_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
         except attachments.AttachmentChanged as exc:
             return _changed_on_disk(request, attachment, str(exc))
     try:
-        # Stored and cached bytes are served at once; a render takes one of the machine's
-        # PDF_RENDER_SLOTS, so that the pages stay quick.
-        pdf = archive.memo_pdf_bytes(
-            memo,
-            rendering=lambda: slots.slot(
-                settings.RENDER_LOCK_DIR, settings.PDF_RENDER_SLOTS, wait=settings.PDF_RENDER_WAIT
-            ),
-        )
-    except (slots.Busy, archive.SigningDelayed):
-        # Every render slot taken, or the timestamp authority not answering yet: try again.
-        return _render_busy(request, back=_detail_path(pk))
+        # Stored and cached bytes are served at once; a render waits its turn in the queue
+        # (memos.downloads), so that the pages stay quick and every download is served.
+        got = downloads.request_pdf(memo, request.user.pk)
+    except archive.SigningDelayed:
+        # The timestamp authority has not answered: the archiving task retries; so does the page.
+        return _signing_delayed(request, back=_detail_path(pk))
     except CatalogueMissing as error:
         # Not translatable by definition: the message carries its Thai itself.
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     except archive.ArchiveError:
         logger.exception("memo %s: its archived PDF cannot be served", memo.pk)
         return render(request, "memos/archive_missing.html", {"memo": memo}, status=503)
+    if isinstance(got, downloads.Queued):
+        return _preparing(request, got, back=_detail_path(pk))
     response = FileResponse(
-        io.BytesIO(pdf),
+        io.BytesIO(got.pdf),
         as_attachment=True,
         filename=documents.memo_pdf_filename(memo),
         content_type="application/pdf",
