@@ -350,13 +350,17 @@ NO_MEMO = "ไม่พบบันทึกที่ใช้เลขนี้
 WITHDRAWN_NOTE = "ถอนเรื่อง (เลขนี้ไม่ใช้ซ้ำ)"
 
 
-def register_doc(organisation: Organisation, year: int) -> RegisterDoc:
-    """The outgoing register of ``year`` as the PDF prints it: three queries."""
+def register_doc(
+    organisation: Organisation, year: int, first: int = 1, last: int | None = None
+) -> RegisterDoc:
+    """The outgoing register of ``year`` as the PDF prints it (the numbers ``first`` to
+    ``last``, default all: a chunk after the first continues the document): three queries."""
     with translation.override(render.DOCUMENT_LANGUAGE):
-        rows = register_rows(register_entries(organisation, year))
+        rows = register_rows(register_entries(organisation, year, first, last))
     return RegisterDoc(
         organisation=organisation.name,
         year=year,
         rows=rows,
         names=document_names(organisation, []),
+        continued=first > 1,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from django.db.models import (
     CharField,
     Count,
     F,
+    Max,
     Prefetch,
     Q,
     QuerySet,
@@ -249,21 +251,54 @@ class RegisterEntry:
     memo: Memo | None
 
 
-def register_entries(organisation: Organisation, year: int) -> list[RegisterEntry]:
-    """Every number the register of ``year`` gave, 1 to its last, with its memo: two queries."""
-    last = (
+REGISTER_PAGE_SIZE = 100
+
+
+def register_last(organisation: Organisation, year: int) -> int:
+    """The last number the register of ``year`` gave (one query)."""
+    found = Memo.objects.filter(
+        organisation=organisation, register_year=year, register_number__isnull=False
+    ).aggregate(last=Max("register_number"))["last"]
+    counter = (
         OutgoingRegister.objects.filter(organisation=organisation, fiscal_year=year)
         .values_list("last_number", flat=True)
         .first()
-    ) or 0
+    )
+    return max(found or 0, counter or 0)
+
+
+def register_entries(
+    organisation: Organisation, year: int, first: int = 1, last: int | None = None
+) -> list[RegisterEntry]:
+    """The numbers ``first`` to ``last`` (default: the register's last) of the register of
+    ``year``, each with its memo: a page or a chunk of the register, whatever its size."""
+    if last is None:
+        last = register_last(organisation, year)
     memos = {
         m.register_number: m
         for m in Memo.objects.filter(
-            organisation=organisation, register_year=year, register_number__isnull=False
+            organisation=organisation,
+            register_year=year,
+            register_number__gte=first,
+            register_number__lte=last,
         ).defer(*LIST_DEFERRED)
     }
-    last = max([last, *(n for n in memos if n is not None)])
-    return [RegisterEntry(n, memos.get(n)) for n in range(1, last + 1)]
+    return [RegisterEntry(n, memos.get(n)) for n in range(first, last + 1)]
+
+
+def register_version(organisation: Organisation, year: int) -> str:
+    """What the register of ``year`` holds, as a short digest (one query): it changes when a
+    number is given or a memo in it changes (its state, its text)."""
+    found = Memo.objects.filter(
+        organisation=organisation, register_year=year, register_number__isnull=False
+    ).aggregate(n=Count("pk"), last=Max("register_number"), changed=Max("updated_at"))
+    counter = OutgoingRegister.objects.filter(organisation=organisation, fiscal_year=year).values(
+        "last_number"
+    )
+    raw = (
+        f"{organisation.pk}:{year}:{found['n']}:{found['last']}:{found['changed']}:{list(counter)}"
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 @dataclass
@@ -276,6 +311,8 @@ class Desk:
     events: list[Event]
     notices: list[Notice] = field(default_factory=list)  # news for the user: unread first
     reports: list[Assessment] = field(default_factory=list)  # their latest reports
+    more_returned: bool = False  # more than DESK_SIZE: the page links the memo list
+    more_drafts: bool = False
 
 
 DESK_SIZE = 20
@@ -283,7 +320,8 @@ DESK_REPORTS = 3
 
 
 def desk(user: AnyUser) -> Desk:
-    """The user's desk, in a fixed number of queries whatever the number of memos."""
+    """The user's desk, in a fixed number of queries and at most ``DESK_SIZE`` memos a section,
+    whatever the number of memos (the rest are a link away: the inbox, the memo list)."""
     if not user.is_authenticated:
         return Desk(to_sign=[], returned=[], drafts=[], events=[])
     notices = list(
@@ -294,7 +332,7 @@ def desk(user: AnyUser) -> Desk:
     returned = list(
         Memo.objects.filter(author=user, state=State.RETURNED)
         .defer(*LIST_DEFERRED)
-        .order_by("-updated_at", "-pk")
+        .order_by("-updated_at", "-pk")[: DESK_SIZE + 1]
         .prefetch_related(
             Prefetch(
                 "signoffs",
@@ -323,10 +361,11 @@ def desk(user: AnyUser) -> Desk:
         e.memo_id = int(e.object_id)  # type: ignore[attr-defined]
         e.subject = subjects.get(int(e.object_id), "")  # type: ignore[attr-defined]
         e.to_label = states.get(e.to_state, "") if e.from_state != e.to_state else ""  # type: ignore[attr-defined]
+    drafts = list(authored(user).filter(state=State.DRAFT)[: DESK_SIZE + 1])
     return Desk(
         to_sign=list(inbox(user)[:DESK_SIZE]),
-        returned=returned,
-        drafts=list(authored(user).filter(state=State.DRAFT)[:DESK_SIZE]),
+        returned=returned[:DESK_SIZE],
+        drafts=drafts[:DESK_SIZE],
         events=events,
         notices=notices,
         reports=list(
@@ -335,4 +374,6 @@ def desk(user: AnyUser) -> Desk:
             .annotate(kept=Count("measures", filter=Q(measures__draft=False)))
             .order_by("-year__year", "organisation__name")[:DESK_REPORTS]
         ),
+        more_returned=len(returned) > DESK_SIZE,
+        more_drafts=len(drafts) > DESK_SIZE,
     )

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import io
-
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from ita.documents.render import register_pdf
 from ita.lib import tables
 from ita.lib.thai import fiscal_year_be
 from ita.organisations import membership
 from ita.organisations.models import Organisation
-from memos import access, documents, selectors
+from memos import access, documents, register_files, selectors
 from memos.models import State, Urgency
 
 
@@ -79,69 +79,78 @@ def _register_organisation(request: HttpRequest) -> Organisation:
     return organisation
 
 
-def register_table(organisation: Organisation, year: int) -> tables.Table:
-    """The register as a table (page and XLSX alike, through ``ita.lib.tables``)."""
-    doc = documents.register_doc(organisation, year)
-    return tables.Table(
-        key="register",
-        title=f"ทะเบียนหนังสือส่ง {year}",
-        columns=[
-            tables.Column("number", "เลขทะเบียนส่ง", "int"),
-            tables.Column("reference", "ที่"),
-            tables.Column("date", "ลงวันที่"),
-            tables.Column("sender", "จาก"),
-            tables.Column("addressee", "ถึง"),
-            tables.Column("subject", "เรื่อง"),
-            tables.Column("action", "การปฏิบัติ"),
-            tables.Column("note", "หมายเหตุ"),
-        ],
-        rows=[
-            {
-                "number": r.number,
-                "reference": r.reference,
-                "date": r.date.isoformat() if r.date else "",
-                "sender": r.sender,
-                "addressee": r.addressee,
-                "subject": r.subject,
-                "action": r.action,
-                "note": r.note,
-            }
-            for r in doc.rows
-        ],
-    )
-
-
 @login_required
 @require_safe
 def outgoing_register(request: HttpRequest) -> HttpResponse:
-    """ทะเบียนหนังสือส่ง of a fiscal year (this year's unless ``year``), on screen."""
+    """ทะเบียนหนังสือส่ง of a fiscal year (this year's unless ``year``), on screen, a page of
+    ``REGISTER_PAGE_SIZE`` numbers at a time (the last page unless ``page``: the newest)."""
     organisation = _register_organisation(request)
     current = fiscal_year_be(timezone.localdate())
     year = _int(request.GET.get("year")) or current
     years = sorted({current, year, *selectors.register_years(organisation)}, reverse=True)
-    doc = documents.register_doc(organisation, year)
+    last = selectors.register_last(organisation, year)
+    size = selectors.REGISTER_PAGE_SIZE
+    pages = max(1, -(-last // size))
+    page = min(max(1, _int(request.GET.get("page")) or pages), pages)
+    first = (page - 1) * size + 1
+    doc = documents.register_doc(organisation, year, first, min(first + size - 1, last))
     return render(
         request,
         "memos/register.html",
-        {"organisation": organisation, "register": doc, "year": year, "years": years},
+        {
+            "organisation": organisation,
+            "register": doc,
+            "year": year,
+            "years": years,
+            "page": page,
+            "pages": pages,
+            "page_links": _page_links(page, pages),
+            "last_number": last,
+        },
     )
+
+
+def _page_links(page: int, pages: int) -> list[int | None]:
+    """The pages to link: the first, the last, and two each side of this one (None: a gap)."""
+    shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    links: list[int | None] = []
+    for n in shown:
+        if links and n - (links[-1] or 0) > 1:
+            links.append(None)
+        links.append(n)
+    return links
 
 
 @login_required
 @require_safe
-def outgoing_register_file(
-    request: HttpRequest, year: int, fmt: str
-) -> HttpResponse | FileResponse:
-    """The register as PDF (the document engine) or XLSX (``ita.lib.tables``)."""
+def outgoing_register_file(request: HttpRequest, year: int, fmt: str) -> HttpResponseBase:
+    """The register as PDF or XLSX: the stored file of its current version at once, or a page
+    that waits while the task worker builds it (``memos.register_files``)."""
     organisation = _register_organisation(request)
-    name = f"outgoing-register-{year}"
-    if fmt == "xlsx":
-        return tables.file_response(register_table(organisation, year), "xlsx", f"{name}.xlsx")
-    if fmt != "pdf":
+    if fmt not in register_files.FORMATS:
         raise Http404(_("No such format."))
-    pdf = register_pdf(documents.register_doc(organisation, year))
+    got = register_files.request_file(organisation, year, fmt)
+    if isinstance(got, register_files.Building):
+        retry = max(1, min(got.seconds, settings.PDF_RENDER_RETRY_SECONDS))
+        response = render(
+            request,
+            "memos/busy.html",
+            {
+                "retry_after": retry,
+                "queued": got,
+                "back": reverse("memos:register") + f"?year={year}",
+            },
+            status=202,
+        )
+        response["Retry-After"] = str(retry)
+        response["Cache-Control"] = "no-store"
+        return response
     response = FileResponse(
-        io.BytesIO(pdf), as_attachment=True, filename=f"{name}.pdf", content_type="application/pdf"
+        default_storage.open(got.name, "rb"),
+        as_attachment=True,
+        filename=f"outgoing-register-{year}.{fmt}",
+        content_type="application/pdf" if fmt == "pdf" else tables.XLSX_TYPE,
     )
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from ita.documents.data import ImplementationDoc, MemoDoc, RegisterDoc, ReportDoc
-from ita.documents.engine import Resource, render
+from ita.documents.engine import Resource, render, render_document
 
 # Official documents are Thai whatever the reader's interface language.
 DOCUMENT_LANGUAGE = "th"
@@ -74,5 +74,7 @@ def register_html(register: RegisterDoc) -> str:
 
 
 def register_pdf(register: RegisterDoc) -> bytes:
-    """The outgoing register of a fiscal year (ทะเบียนหนังสือส่ง), A4 landscape."""
-    return render(register_html(register))
+    """The outgoing register of a fiscal year (ทะเบียนหนังสือส่ง), or a part of it, A4
+    landscape: a plain PDF (a working list, not a document of record), so that its parts join
+    into one file (``memos.register_files``)."""
+    return render_document(register_html(register), variant=None).pdf

@@ -150,7 +150,7 @@ def test_the_registers_numbers_match_the_memos(client, org) -> None:
     assert "ถอนเรื่อง" in rows[1].note
 
     xlsx = client.get(reverse("memos:register_file", args=[year, "xlsx"]))
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][:3] == ("เลขทะเบียนส่ง", "ที่", "ลงวันที่")
     assert [(r[0], r[1], r[5]) for r in values[1:]] == [
@@ -232,3 +232,24 @@ def test_no_line_mixes_thai_and_arabic_digits(client, org) -> None:
     assert "ตง 78201/1" in listing
     detail = client.get(reverse("memos:detail", args=[memo.pk])).content.decode()
     assert _mixed_lines(detail, "li") == []
+
+
+def test_the_desk_shows_a_few_of_each_and_links_the_rest(client, org, monkeypatch) -> None:
+    monkeypatch.setattr(selectors, "DESK_SIZE", 2)
+    for _ in range(3):
+        bring_to(org, State.RETURNED)
+        make_memo(org)
+    client.force_login(org["author"])
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(reverse("memos:desk"))
+    desk = page.context["desk"]
+    assert len(desk.returned) == 2 and desk.more_returned
+    assert len(desk.drafts) == 2 and desk.more_drafts
+    text = page.content.decode()
+    assert "?state=returned&amp;mine=1" in text and "?state=draft&amp;mine=1" in text
+    assert '<span class="badge">3</span>' in text  # the count is all of them
+    for _ in range(4):
+        bring_to(org, State.RETURNED)
+    with CaptureQueriesContext(connection) as large:
+        again = client.get(reverse("memos:desk"))
+    assert len(again.context["desk"].returned) == 2 and len(large) == len(small)
