@@ -98,7 +98,7 @@ def _implementation(org_id: int, year: int) -> PublishedImplementation:
     return publication
 
 
-@require_GET
+@require_safe
 def implementation_published(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     """What was done about the year's measures, as its memo carried it, with the evidence files
     its author chose to publish: beside the year's report."""
@@ -117,7 +117,7 @@ def implementation_published(request: HttpRequest, org_id: int, year: int) -> Ht
     )
 
 
-@require_GET
+@require_safe
 def implementation_published_pdf(request: HttpRequest, org_id: int, year: int) -> FileResponse:
     publication = _implementation(org_id, year)
     try:
@@ -131,7 +131,7 @@ def implementation_published_pdf(request: HttpRequest, org_id: int, year: int) -
     return response
 
 
-@require_GET
+@require_safe
 def implementation_evidence(request: HttpRequest, org_id: int, year: int, pk: int) -> FileResponse:
     """An evidence file its author chose to publish with the report; any other is not found.
     Served as what its content is (``measures.files``)."""

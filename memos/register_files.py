@@ -17,8 +17,9 @@ import io
 import math
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import IO
 
 from django.core.cache import cache
 from django.core.files import File
@@ -86,7 +87,7 @@ def _part_pdf(doc: RegisterDoc) -> bytes:
     return pdf
 
 
-def write_pdf(organisation: Organisation, year: int, last: int, out: io.BufferedIOBase) -> None:
+def write_pdf(organisation: Organisation, year: int, last: int, out: IO[bytes]) -> None:
     writer = PdfWriter()
     for doc in parts(organisation, year, last):
         writer.append(PdfReader(io.BytesIO(_part_pdf(doc))))
@@ -120,11 +121,14 @@ def register_table(organisation: Organisation, year: int, last: int | None = Non
     )
 
 
-def write_xlsx(organisation: Organisation, year: int, last: int, out: io.BufferedIOBase) -> None:
+def write_xlsx(organisation: Organisation, year: int, last: int, out: IO[bytes]) -> None:
     out.write(tables.to_xlsx(register_table(organisation, year, last)))
 
 
-WRITERS = {"pdf": write_pdf, "xlsx": write_xlsx}
+WRITERS: dict[str, Callable[[Organisation, int, int, IO[bytes]], None]] = {
+    "pdf": write_pdf,
+    "xlsx": write_xlsx,
+}
 
 
 def current(organisation: Organisation, year: int, fmt: str) -> str:

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ita.organisations import membership
 from ita.organisations.models import Notice
@@ -31,7 +31,7 @@ RECENT = dt.timedelta(days=30)
 
 
 @login_required
-@require_GET
+@require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     """After login: the one memo awaiting the user's decision, or the list of them; else the
     author's decided memo whose report waits to be published; else the desk (news, memos

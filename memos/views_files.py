@@ -66,7 +66,7 @@ def memo_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     try:
         # Stored and cached bytes are served at once; a render waits its turn in the queue
         # (memos.downloads), so that the pages stay quick and every download is served.
-        got = downloads.request_pdf(memo, request.user.pk)
+        got = downloads.request_pdf(memo, int(request.user.pk or 0))  # login_required: a member
     except archive.SigningDelayed:
         # The timestamp authority has not answered: the archiving task retries; so does the page.
         return _signing_delayed(request, back=_detail_path(pk))

@@ -132,7 +132,7 @@ def outgoing_register_file(request: HttpRequest, year: int, fmt: str) -> HttpRes
     got = register_files.request_file(organisation, year, fmt)
     if isinstance(got, register_files.Building):
         retry = max(1, min(got.seconds, settings.PDF_RENDER_RETRY_SECONDS))
-        response = render(
+        busy = render(
             request,
             "memos/busy.html",
             {
@@ -142,9 +142,9 @@ def outgoing_register_file(request: HttpRequest, year: int, fmt: str) -> HttpRes
             },
             status=202,
         )
-        response["Retry-After"] = str(retry)
-        response["Cache-Control"] = "no-store"
-        return response
+        busy["Retry-After"] = str(retry)
+        busy["Cache-Control"] = "no-store"
+        return busy
     response = FileResponse(
         default_storage.open(got.name, "rb"),
         as_attachment=True,

@@ -192,7 +192,7 @@ def canonical_query(request: HttpRequest, params: Iterable[str]) -> None:
     text = query.urlencode()
     if text != request.META.get("QUERY_STRING", ""):
         query._mutable = False
-        request.GET = query
+        request.GET = query  # type: ignore[assignment]  # made immutable just above
         request.META["QUERY_STRING"] = text
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -133,7 +133,9 @@ class PrivateCompressionMiddleware(GZipMiddleware):
     cache, ``ita.history.published``) and files streamed (PDFs, attachments) are left alone.
     """
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         public = "public" in response.get("Cache-Control", "")
         if response.streaming or response.has_header("Content-Encoding") or public:
             return response

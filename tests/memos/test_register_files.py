@@ -15,12 +15,12 @@ from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from ita.documents import render
-from ita.documents.extract import pdftotext
 from ita.lib.thai import thai_digits
 from memos import documents, register_files, selectors, services
 from memos.models import OutgoingRegister
 from tests.memos.conftest import fresh, make_memo
 from tests.ops.conftest import DB_TASKS, work
+from tests.pdf.extract import pdftotext
 
 pytestmark = pytest.mark.django_db
 
