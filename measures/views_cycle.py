@@ -65,7 +65,7 @@ def _may_edit_items(request: HttpRequest) -> bool:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def oit_items(request: HttpRequest, year: int) -> HttpResponse:
     """The year's checklist items: copied from an earlier year when the year opened, marked to
     review; corrected and confirmed here."""
@@ -157,7 +157,7 @@ def _done_url(org_id: int, year: int) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def implementation_page(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     """What was done about the year's measures: draft it for a period, edit it, choose the
     evidence to publish; then write its memo."""

@@ -12,10 +12,10 @@ import pytest
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
-from ita.demo import memos as demo_memos
 from ita.lib import slots
 from memos import downloads, services
 from memos.models import Memo
+from tests import factories
 from tests.locks import hold as _hold
 from tests.locks import release as _release
 from tests.ops.conftest import DB_TASKS, work
@@ -113,7 +113,7 @@ def test_a_person_queues_two_renders_at_most_and_others_are_not_held_up(
 
 
 def test_a_stored_pdf_is_served_at_once_while_every_slot_is_taken(demo, limited: Path) -> None:
-    decided = demo_memos.decided_2564()
+    decided = factories.decided_2564()
     drafts = _drafts(demo, 2)
     holder = _hold(limited)
     try:
