@@ -175,14 +175,16 @@ _NUMBER = re.compile(r"^(?:(?P<code>.*?)\s*/)?\s*(?P<number>\d{1,9})$")
 
 
 def nav_counts(user: AnyUser, waiting: Q | None = None) -> dict[str, int]:
-    """What waits for the user, in one memo query: memos to sign, own memos returned to them."""
+    """What waits for the user: memos to sign, own memos returned to them. Two counts, each
+    on its index ((organisation, state) and (author, state)): one query with both conditions
+    joined by OR reads every memo of the office instead."""
     if not user.is_authenticated:
         return {"inbox": 0, "returned": 0}
     to_sign = awaiting(user) if waiting is None else waiting
-    returned = Q(author=user, state=State.RETURNED)
-    return Memo.objects.filter(to_sign | returned).aggregate(
-        inbox=Count("pk", filter=to_sign), returned=Count("pk", filter=returned)
-    )
+    return {
+        "inbox": Memo.objects.filter(to_sign).count(),
+        "returned": Memo.objects.filter(author=user, state=State.RETURNED).count(),
+    }
 
 
 @dataclass(frozen=True)
