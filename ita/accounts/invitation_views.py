@@ -155,7 +155,7 @@ def _landing(request: HttpRequest, invitation: Invitation) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_accept(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     try:
         invitation = invitations.open_invitation(pk, token)

@@ -47,7 +47,7 @@ class OnboardingForm(forms.Form):
 
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def onboarding_page(request: HttpRequest) -> HttpResponse:
     form = OnboardingForm(request.POST or None, request.FILES or None)
     rows: list[onboarding.Row] = []

@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ita.accounts.models import Invitation
 from ita.administration import forms, selectors, services
@@ -104,7 +104,7 @@ def _invite_form(organisation: Organisation, data: object = None) -> forms.Invit
 
 
 @administered
-@require_GET
+@require_safe
 def people(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     return _page(
         request,
@@ -118,7 +118,7 @@ def people(request: HttpRequest, organisation: Organisation) -> HttpResponse:
 
 
 @administered
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invite(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     form = _invite_form(organisation, request.POST or None)
     status = 200
@@ -191,7 +191,7 @@ def invitation_cancel(
 
 
 @administered
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def person(request: HttpRequest, organisation: Organisation, user_id: int) -> HttpResponse:
     someone = _person(organisation, user_id)
     form = forms.PersonForm(
@@ -294,7 +294,7 @@ def person_second_factor_reset(
 
 
 @administered
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def positions(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     form = forms.PositionForm(request.POST or None, initial={"role": Position.Role.STAFF})
     status = 200
@@ -318,7 +318,7 @@ def positions(request: HttpRequest, organisation: Organisation) -> HttpResponse:
 
 
 @administered
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def position(request: HttpRequest, organisation: Organisation, position_id: int) -> HttpResponse:
     row = get_object_or_404(
         Position.objects.select_related("holder"), pk=position_id, organisation=organisation
@@ -365,7 +365,7 @@ def position_delete(
 
 
 @administered
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def acting(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     form = forms.ActingForm(
         request.POST or None,
@@ -430,7 +430,7 @@ def acting_delete(
 
 
 @administered
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def memo_chain(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     form = forms.ChainForm(
         request.POST or None, initial={"roles": chain.configured_roles(organisation)}
@@ -466,7 +466,7 @@ def memo_chain(request: HttpRequest, organisation: Organisation) -> HttpResponse
 
 
 @administered
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def settings_page(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     form = forms.SecondFactorForm(
         request.POST or None, initial={"required": organisation.signers_need_second_factor}
@@ -488,7 +488,7 @@ def settings_page(request: HttpRequest, organisation: Organisation) -> HttpRespo
 
 
 @administered
-@require_GET
+@require_safe
 def history(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     page = Paginator(selectors.history(organisation), 50).get_page(request.GET.get("page"))
     return _page(
