@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
@@ -62,8 +63,11 @@ def test_the_register_page_shows_a_page_of_numbers_the_newest_first(
 
 
 @pytest.fixture
-def queued(settings, tmp_media):
+def queued(settings, tmp_media, monkeypatch):
     settings.TASKS = DB_TASKS  # built by the worker, as in production
+    # The worker runs inside the test's transaction: its check for stale connections would
+    # close it (PostgreSQL: autocommit is off inside the transaction).
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "xlsx"])

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from ita.lib import slots
@@ -24,8 +25,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def limited(settings, tmp_path):
+def limited(settings, tmp_path, monkeypatch):
     settings.TASKS = DB_TASKS  # queued for the worker, as in production
+    # The worker runs inside the test's transaction: its check for stale connections would
+    # close it (PostgreSQL: autocommit is off inside the transaction).
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     settings.RENDER_LOCK_DIR = tmp_path / "slots"
     settings.PDF_RENDER_SLOTS = 1
     settings.PDF_RENDER_RETRY_SECONDS = 4
