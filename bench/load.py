@@ -71,8 +71,9 @@ if not Province.objects.filter(name__startswith=synthetic.PROVINCE_PREFIX).exist
     from django.db import connection
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-memo = Memo.objects.get(author__username="legal")
-if memo.state == "draft":
+# The demo's fresh draft (the legal officer also wrote the decided memo of 2564): sent once.
+memo = Memo.objects.filter(author__username="legal", state="draft").order_by("pk").first()
+if memo is not None:
     services.memo_send(memo=memo, actor=User.objects.get(username="legal"))
 """
 
@@ -139,6 +140,9 @@ http {{
     proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
     proxy_set_header X-Forwarded-Proto $scheme;
     proxy_read_timeout 120s;
+    # As docs/deploy.md: another server only for a request refused at once, never after a timeout.
+    proxy_next_upstream error;
+    proxy_next_upstream_timeout 5s;
     # A page's answer fits in memory (no spooling to disk).
     proxy_buffer_size 16k;
     proxy_buffers 32 16k;

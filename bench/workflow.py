@@ -71,8 +71,11 @@ from memos.services import CONTENT_FIELDS  # noqa: E402
 
 
 def bare(request: HttpRequest) -> HttpResponse:
-    """The baseline: one small query and a plain response, through the same middleware."""
-    return HttpResponse(Memo.objects.values_list("subject", flat=True).first() or "")
+    """The baseline: one query that reads no table (its cost does not grow with the memos) and
+    a plain response, through the same middleware."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        return HttpResponse(str(cursor.fetchone()[0]))
 
 
 # The floors of the pages measured, by name: set by main() (they need the data's users and memos).
@@ -113,7 +116,8 @@ def _prepare(args: argparse.Namespace) -> None:
     load.load_all()
     home = Organisation.objects.get(name=seed.HOME_NAME)
     author = get_user_model().objects.get(username="legal")
-    template = Memo.objects.get(organisation=home)
+    # The demo holds the decided memo of 2564 and a fresh draft: the first is the template.
+    template = Memo.objects.filter(organisation=home).order_by("pk").first()
     content = {name: getattr(template, name) for name in CONTENT_FIELDS}
     # A quarter waits for the head of office (the inbox measured); the rest spread over states.
     cycle = [State.HEAD, State.DEPUTY, State.CLERK, State.MAYOR, State.DECIDED, State.RETURNED]
