@@ -96,6 +96,7 @@ bench: install
 	$(PY) bench/pdf.py
 	$(PY) bench/notices.py
 	$(PY) bench/onboarding.py
+	$(PY) bench/scale.py
 
 bench-pdf: install
 	$(PY) bench/pdf.py

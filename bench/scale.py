@@ -30,7 +30,6 @@ given ``--reset``, which empties it). Works on a fresh database. Every time is t
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import resource
@@ -74,10 +73,9 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -155,7 +153,9 @@ def _prepare(args: argparse.Namespace) -> None:
     print(f"Built in {time.perf_counter() - started:.0f} s")
 
 
-def _median(call: Callable[[], object], runs: int, before: Callable[[], object] = lambda: 0) -> float:
+def _median(
+    call: Callable[[], object], runs: int, before: Callable[[], object] = lambda: 0
+) -> float:
     times = []
     for _ in range(runs):
         before()
@@ -176,11 +176,16 @@ def _page(client: Client, url: str, runs: int, before: Callable[[], object] = la
     for _ in range(2):
         _get(client, url, **h)
     before()
-    reset_queries()
-    with CaptureQueriesContext(connection) as captured:
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         response = _get(client, url, **h)
     size = len(response.content)
-    return _median(lambda: _get(client, url, **h), runs, before), size, len(captured)
+    return _median(lambda: _get(client, url, **h), runs, before), size, len(queries)
 
 
 def _forget() -> None:
@@ -213,8 +218,10 @@ def members(args: argparse.Namespace) -> None:
     head.force_login(users["head"])
     memo = Memo.objects.filter(signoffs__isnull=False).order_by("pk").first()
 
-    print(f"\n1. Member pages ({Organisation.objects.filter(district__province=province).count()}"
-          " organisations in the province; ratios of time: < 1 is faster than the baseline)")
+    print(
+        f"\n1. Member pages ({Organisation.objects.filter(district__province=province).count()}"
+        " organisations in the province; ratios of time: < 1 is faster than the baseline)"
+    )
     login, _size, _q = _page(Client(), "/accounts/login/", args.runs)
     _line("login page (baseline)", login)
     seen, v_size, _q = _page(visitor, url, args.runs)
@@ -222,13 +229,25 @@ def members(args: argparse.Namespace) -> None:
     plain, m_size, m_queries = _page(member, url, args.runs)
     packed, m_packed, _q = _page(member, url, args.runs, **own)
     whole, _s, w_queries = _page(member, url, max(3, args.runs // 3), before=_forget)
-    _line("results page, member, rendered whole (before)", whole, ("login", whole / login),
-          extra=f"  {w_queries} queries")
-    _line("results page, member", plain, ("login", plain / login), ("visitor", plain / seen),
-          ("whole", plain / whole), extra=f"  {m_queries} queries")
+    _line(
+        "results page, member, rendered whole (before)",
+        whole,
+        ("login", whole / login),
+        extra=f"  {w_queries} queries",
+    )
+    _line(
+        "results page, member",
+        plain,
+        ("login", plain / login),
+        ("visitor", plain / seen),
+        ("whole", plain / whole),
+        extra=f"  {m_queries} queries",
+    )
     _line("results page, member, gzip", packed, ("login", packed / login))
-    print(f"  bytes: member {m_size:,} plain, {m_packed:,} gzip ({m_packed / m_size:.2f}×);"
-          f" visitor {v_size:,}")
+    print(
+        f"  bytes: member {m_size:,} plain, {m_packed:,} gzip ({m_packed / m_size:.2f}×);"
+        f" visitor {v_size:,}"
+    )
     for label, client, page in (
         ("inbox (head of office)", head, "/memos/inbox/"),
         ("memo page (head of office)", head, f"/memos/{memo.pk}/"),
@@ -242,13 +261,18 @@ def members(args: argparse.Namespace) -> None:
     rows = _cache_rows()
     cached = _median(lambda: _get(visitor, url), args.runs)
     counter = iter(range(10**9))
-    busting = _median(lambda: _get(visitor, f"{url}?utm_source=x{next(counter)}&_={time.time()}"),
-                      args.runs)
+    busting = _median(
+        lambda: _get(visitor, f"{url}?utm_source=x{next(counter)}&_={time.time()}"), args.runs
+    )
     cold = _median(lambda: _get(visitor, url), max(3, args.runs // 3), before=_forget)
     _line("cached page (baseline)", cached)
     _line("page rendered (cache emptied)", cold, ("cached", cold / cached))
-    _line("made-up parameters", busting, ("cached", busting / cached),
-          extra=f"  cache entries added: {_cache_rows() - rows}")
+    _line(
+        "made-up parameters",
+        busting,
+        ("cached", busting / cached),
+        extra=f"  cache entries added: {_cache_rows() - rows}",
+    )
 
     print("\n3. /health/ (ratios to the login page: < 1 is cheaper)")
     anonymous = Client()
@@ -260,10 +284,19 @@ def members(args: argparse.Namespace) -> None:
     health.recent.clear()
     kept, _s, kept_q = _page(anonymous, "/health/", args.runs)
     live, _s, live_q = _page(anonymous, "/health/live/", args.runs)
-    _line("/health/, probing every call (before)", probing, ("login", probing / login),
-          extra=f"  {probe_q} queries")
-    _line("/health/, kept 5 s", kept, ("login", kept / login), ("probing", kept / probing),
-          extra=f"  {kept_q} queries")
+    _line(
+        "/health/, probing every call (before)",
+        probing,
+        ("login", probing / login),
+        extra=f"  {probe_q} queries",
+    )
+    _line(
+        "/health/, kept 5 s",
+        kept,
+        ("login", kept / login),
+        ("probing", kept / probing),
+        extra=f"  {kept_q} queries",
+    )
     _line("/health/live/", live, ("login", live / login), extra=f"  {live_q} queries")
 
     print(f"\n4. The desk and the register page at {Memo.objects.count():,} memos")
@@ -271,8 +304,10 @@ def members(args: argparse.Namespace) -> None:
     legal.force_login(users["legal"])
     floor, _s, _q = _page(legal, "/bench/bare/", args.runs)
     _line("bare view (baseline)", floor)
-    for label, page in (("legal officer's desk", "/memos/desk/"),
-                        ("outgoing register page", f"/memos/register/?year={YEAR}")):
+    for label, page in (
+        ("legal officer's desk", "/memos/desk/"),
+        ("outgoing register page", f"/memos/register/?year={YEAR}"),
+    ):
         took, size, queries = _page(legal, page, args.runs)
         _line(label, took, ("bare", took / floor), extra=f"  {queries} queries, {size:,} B")
     last = selectors.register_last(Organisation.objects.get(name=seed.HOME_NAME), YEAR)
@@ -297,8 +332,16 @@ def _child(fmt: str, rows: int, way: str) -> None:
 
 
 def _run_child(fmt: str, rows: int, way: str) -> dict[str, float]:
-    command = [sys.executable, __file__, f"--memos={ARGS.memos}",
-               f"--organisations={ARGS.organisations}", "--child", fmt, str(rows), way]
+    command = [
+        sys.executable,
+        __file__,
+        f"--memos={ARGS.memos}",
+        f"--organisations={ARGS.organisations}",
+        "--child",
+        fmt,
+        str(rows),
+        way,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=True, env=os.environ)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -306,20 +349,30 @@ def _run_child(fmt: str, rows: int, way: str) -> dict[str, float]:
 def registers(args: argparse.Namespace) -> None:
     rows = args.register_rows
     small = max(register_files.CHUNK_ROWS, rows // 10)
-    print(f"\n5. The register's files, built as the worker builds them ({small:,} and {rows:,}"
-          " numbers; a child process each)")
+    print(
+        f"\n5. The register's files, built as the worker builds them ({small:,} and {rows:,}"
+        " numbers; a child process each)"
+    )
     baseline = _run_child("pdf", small, "whole")
-    print(f"  PDF, one render of {small:,} (before): {baseline['seconds']:.1f} s,"
-          f" {baseline['mb']:.0f} MB")
+    print(
+        f"  PDF, one render of {small:,} (before): {baseline['seconds']:.1f} s,"
+        f" {baseline['mb']:.0f} MB"
+    )
     for fmt in ("pdf", "xlsx"):
         a = _run_child(fmt, small, "parts")
         b = _run_child(fmt, rows, "parts")
         per_row = (b["seconds"] / rows) / (a["seconds"] / small)
-        print(f"  {fmt.upper():<4} {small:>6,}: {a['seconds']:>7.1f} s {a['mb']:>6.0f} MB;"
-              f" {rows:>6,}: {b['seconds']:>7.1f} s {b['mb']:>6.0f} MB;"
-              f" time a row {per_row:.2f}×, peak memory {b['mb'] / a['mb']:.2f}×"
-              + (f"; vs one render: time {a['seconds'] / baseline['seconds']:.2f}×,"
-                 f" memory {a['mb'] / baseline['mb']:.2f}×" if fmt == "pdf" else ""))
+        print(
+            f"  {fmt.upper():<4} {small:>6,}: {a['seconds']:>7.1f} s {a['mb']:>6.0f} MB;"
+            f" {rows:>6,}: {b['seconds']:>7.1f} s {b['mb']:>6.0f} MB;"
+            f" time a row {per_row:.2f}×, peak memory {b['mb'] / a['mb']:.2f}×"
+            + (
+                f"; vs one render: time {a['seconds'] / baseline['seconds']:.2f}×,"
+                f" memory {a['mb'] / baseline['mb']:.2f}×"
+                if fmt == "pdf"
+                else ""
+            )
+        )
 
 
 def main(args: argparse.Namespace) -> None:
