@@ -33,7 +33,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
     """Ask for a link to set a new password. The answer is the same whether the address is known
     or not, and so is the work done: the mail is queued either way (``ita.accounts.requests``)."""
@@ -80,7 +80,7 @@ def _unlock_user(uidb64: str, token: str) -> Any:
     return user if user is not None and unlock_tokens.check_token(user, token) else None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unlock_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """The e-mailed link: a button (a mail scanner's GET changes nothing) that gives this
     browser the account's device cookie, so it may log in despite the lockout."""

@@ -97,7 +97,7 @@ def _status_page(
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def otp_enrol(request: HttpRequest) -> HttpResponse:
     """Set up the second factor: scan the QR code (or type the key), then give a first code.
     Replacing a confirmed device starts with a proof that this session holds it."""
@@ -182,7 +182,7 @@ def otp_remove(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """Give a code from the app to verify this session (before signing, when required)."""
     device = second_factor.confirmed_device(request.user)
