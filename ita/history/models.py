@@ -101,6 +101,8 @@ class EventKind(models.TextChoices):
     ORGANISATION_UPDATE = "organisation.update", _("Organisation edited")
     ORGANISATION_DELETE = "organisation.delete", _("Organisation deleted")
     ORGANISATION_SECOND_FACTOR = "organisation.second_factor", _("Signers' second factor set")
+    OPERATOR_GRANT = "operator.grant", _("Made an operator of the site")
+    OPERATOR_REVOKE = "operator.revoke", _("No longer an operator of the site")
     POSITION_CREATE = "position.create", _("Position added")
     POSITION_UPDATE = "position.update", _("Position edited")
     POSITION_DELETE = "position.delete", _("Position deleted")

@@ -127,3 +127,42 @@ def test_a_reviewed_oit_checklist_is_corrected_by_the_named_permission_not_staff
     assert client.post(url, data).status_code == 302
     item.refresh_from_db()
     assert item.name.endswith("(ปรับชื่อ)")
+
+
+def test_a_site_without_the_demo_makes_its_operators_from_the_command() -> None:
+    import io
+
+    from django.contrib.auth.models import Group
+    from django.core.management import CommandError, call_command
+
+    from ita.history.models import Event, EventKind
+
+    alice = make_user("alice")
+    make_user("boss", is_superuser=True, is_staff=True)
+    assert not Group.objects.filter(name=operators.GROUP_NAME).exists()
+    out = io.StringIO()
+    call_command("operators", "--add", "alice", "--by", "boss", stdout=out)
+    alice.refresh_from_db()
+    assert alice.is_staff and alice.has_perm("imports.add_importbatch")
+    assert alice.has_perm("measures.change_oititem") and not alice.has_perm("memos.change_memo")
+    event = Event.objects.get(action=EventKind.OPERATOR_GRANT)
+    assert event.actor.username == "boss" and event.data["username"] == "alice"
+    assert "alice" in out.getvalue()
+    # Again: nothing new, nothing recorded.
+    call_command("operators", "--add", "alice", stdout=io.StringIO())
+    assert Event.objects.filter(action=EventKind.OPERATOR_GRANT).count() == 1
+    # An unknown name among several changes nothing at all.
+    with pytest.raises(CommandError, match="nobody"):
+        call_command("operators", "--remove", "alice", "--add", "nobody", stdout=io.StringIO())
+    alice = type(alice).objects.get(pk=alice.pk)
+    assert alice.is_staff and alice.has_perm("imports.add_importbatch")
+    call_command("operators", "--remove", "alice", stdout=io.StringIO())
+    alice = type(alice).objects.get(pk=alice.pk)
+    assert not alice.is_staff and not alice.has_perm("imports.add_importbatch")
+    assert Event.objects.filter(action=EventKind.OPERATOR_REVOKE).count() == 1
+    # A deactivated account (someone who left) is never made an operator.
+    alice.is_active = False
+    alice.save()
+    with pytest.raises(CommandError, match="alice"):
+        call_command("operators", "--add", "alice", stdout=io.StringIO())
+    assert not Group.objects.get(name=operators.GROUP_NAME).user_set.exists()
