@@ -81,9 +81,17 @@ def test_two_concurrent_approvals_of_one_step_give_one_decision(org) -> None:
     )
     memo = bring_to(org, "head")
 
+    # Both saw the memo at the head's step, as each one's form says (a thread that read the memo
+    # only after the other had committed would see the deputy's step and be refused as not its
+    # holder: the race the test is about would not have happened).
     def approve(user, memo: Memo):
         return lambda: services.memo_approve(
-            memo=Memo.objects.get(pk=memo.pk), actor=user, comment="เห็นชอบ", today=today
+            memo=Memo.objects.get(pk=memo.pk),
+            actor=user,
+            comment="เห็นชอบ",
+            today=today,
+            expected_state=State.HEAD,
+            expected_round=memo.round,
         )
 
     results = _run_together([approve(org["head"], memo), approve(org["member"], memo)])
