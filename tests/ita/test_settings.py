@@ -129,3 +129,21 @@ def test_a_machine_without_harfbuzz_subset_is_told_its_pdfs_will_not_repeat(monk
     monkeypatch.setattr(ffi, "harfbuzz_subset", None)
     (warning,) = check_font_subsetter(None)
     assert warning.id == "ita.W002" and "libharfbuzz-subset0" in warning.hint
+
+
+def test_secret_key_fallbacks_are_read_from_the_environment() -> None:
+    clean = {k: v for k, v in os.environ.items() if k != "SECRET_KEY_FALLBACKS"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'ita.settings';"
+            "from django.conf import settings; print(settings.SECRET_KEY_FALLBACKS)",
+        ],
+        cwd=ROOT,
+        env={**clean, "SECRET_KEY_FALLBACKS": "old-key-one, old-key-two"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['old-key-one', 'old-key-two']"

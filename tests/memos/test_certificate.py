@@ -116,3 +116,17 @@ def test_make_signing_certificate_makes_a_test_only_certificate(org, tmp_path) -
     with pytest.raises(CommandError, match="needs a password"):
         call_command("make_signing_certificate", "-o", str(tmp_path / "x.p12"))
     assert not (tmp_path / "x.p12").exists()
+
+
+def test_a_key_stored_under_the_old_secret_key_opens_while_it_is_a_fallback(org, settings) -> None:
+    """Changing SECRET_KEY: the stored signing keys open again once the old key is listed in
+    SECRET_KEY_FALLBACKS (from the environment, as every other setting)."""
+    from memos.signing import install_credentials
+
+    credentials = signing.make_test_credentials("องค์การบริหารส่วนตำบลทดสอบ")
+    old = settings.SECRET_KEY
+    install_credentials(organisation=org.organisation, credentials=credentials)
+    settings.SECRET_KEY = "a-new-key-" + "n" * 50
+    assert credentials_of(org.organisation) is None
+    settings.SECRET_KEY_FALLBACKS = [old]
+    assert credentials_of(org.organisation).fingerprint == credentials.fingerprint
