@@ -12,7 +12,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from ita.administration.operators import operators_group
+from ita.administration.operators import operator_grant
 from ita.imports import parsing
 from ita.imports.numbers import parse_decimal, parse_passed
 from ita.lib.thai import clean_text
@@ -180,16 +180,13 @@ def load() -> dict[str, int]:
     admin = User.objects.create_superuser(
         ADMIN_USERNAME, "admin@example.org", DEMO_PASSWORD, first_name="ผู้ดูแลระบบ"
     )
-    # The operator is staff (the Django admin lets them in) and holds only the operators' named
-    # permissions, through their group: no superuser.
+    # The operator is made one as a site of its own makes them (`manage.py operators --add`):
+    # staff (the Django admin lets them in), holding only the operators' named permissions through
+    # their group, no superuser; the grant is in the history.
     operator = User.objects.create_user(
-        OPERATOR_USERNAME,
-        "operator@example.org",
-        DEMO_PASSWORD,
-        first_name="ผู้ปฏิบัติการระบบ",
-        is_staff=True,
+        OPERATOR_USERNAME, "operator@example.org", DEMO_PASSWORD, first_name="ผู้ปฏิบัติการระบบ"
     )
-    operator.groups.add(operators_group())
+    operator_grant(user=operator, actor=admin)
     for person in HOME_PEOPLE:
         user = User.objects.create_user(
             person.username,
