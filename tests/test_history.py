@@ -30,7 +30,7 @@ NATIONAL = {
     EventKind.YEAR_CREATE,
     EventKind.OIT_LOAD,
     EventKind.DISTRICT_ALIAS_ADD,
-    *(k for k in EventKind if k.startswith("import.")),
+    *(k for k in EventKind if k.startswith(("import.", "operator."))),
 }
 
 
