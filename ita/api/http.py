@@ -47,9 +47,9 @@ class OpenDataAPI(NinjaAPI):
         # refers to them as components.
         components = schema["components"]["schemas"]
         for endpoint in params.ENDPOINTS:
-            components.pop(endpoint.query.__name__, None)
-            if endpoint.path_params:
-                components.pop(endpoint.path_model.__name__, None)
+            for model in (endpoint.query, endpoint.path_model):
+                if model is not None:
+                    components.pop(model.__name__, None)
         return schema
 
 
@@ -86,7 +86,10 @@ def invalid_value(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """Ninja's 422 listing pydantic's errors becomes the API's 400 naming the first parameter
     refused."""
     first = exc.errors[0]
-    source, name = first["loc"][0], str(first["loc"][-1])
+    # Where ("query" or "path"), then the parameter, after the view's argument for some and
+    # before (for a filter, which may be left out) the member of its optional type.
+    source = first["loc"][0]
+    name = next((str(p) for p in first["loc"][1:] if p in params.NAMES), str(first["loc"][-1]))
     match = request.resolver_match
     given = match.kwargs if source == "path" and match is not None else request.GET
     return bad_parameter(request, params.invalid(name, str(given.get(name, "")), first))

@@ -1,26 +1,26 @@
 """The read-only open-data API (``/api/v1/``): its parameters and endpoints, declared once.
 
-Each parameter is a typed pydantic field (bounds, description, example); each endpoint names the
-parameters it takes. django-ninja validates requests with the query models built here
-(``Endpoint.query``) and writes the OpenAPI document from the same models, so the document
-cannot drift from what the views accept. Published scores are public; nothing here exposes
-memos, measures or people.
+Each parameter is a typed pydantic field (bounds, description, example) declared once below;
+each endpoint's query is a ninja ``FilterSchema`` naming the parameters it takes and, with
+``FilterLookup``, the model field each one filters on. django-ninja validates requests with those
+models and writes the OpenAPI document from them, so the document cannot drift from what the
+views accept. Published scores are public; nothing here exposes memos, measures or people.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
-from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, create_model
+from ninja import FilterLookup, FilterSchema, Schema
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 
 from ita.lib.thai import arabic_digits
 from ita.organisations.models import Organisation
@@ -34,6 +34,12 @@ MAX_LIMIT = 1000
 MAX_ID = 2**63 - 1
 MAX_OFFSET = 10**9
 BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+# The words a choice parameter takes, for its 400 (pydantic's own message is English only).
+CHOICES: dict[str, list[str]] = {
+    "kind": list(Organisation.Kind.values),
+    "tool": list(Tool.values),
+    "passed": list(BOOLEAN_WORDS),
+}
 
 
 class BadParameter(Exception):
@@ -51,146 +57,198 @@ def _typed_digits(value: object) -> object:
     return arabic_digits(value).strip() if isinstance(value, str) else value
 
 
-def _whole(low: int, high: int = MAX_ID) -> Any:
-    return Annotated[int, BeforeValidator(_typed_digits), Field(ge=low, le=high)]
+def _about(description: str, example: str | int) -> Any:
+    """The parameter's description and example in the document (``Any``, as pydantic's Field)."""
+    return Field(description=description, json_schema_extra={"example": example})
 
 
-def _text(max_length: int, min_length: int = 0) -> Any:
-    # Stripped like a form field; NUL is refused because PostgreSQL cannot store it in text.
-    return Annotated[
-        str,
-        StringConstraints(
-            strip_whitespace=True,
-            min_length=min_length,
-            max_length=max_length,
-            pattern=r"^[^\x00]*$",
-        ),
-    ]
+Digits = BeforeValidator(_typed_digits)
+# Stripped like a form field; NUL is refused because PostgreSQL cannot store it in text.
+NoNul = r"^[^\x00]*$"
+
+# --- Every parameter of the API once: its type, bounds, description and example -------------
+
+Limit = Annotated[
+    int,
+    Digits,
+    Field(ge=1, le=MAX_LIMIT),
+    _about(f"Page size (1–{MAX_LIMIT}, default {DEFAULT_LIMIT}).", 10),
+]
+Offset = Annotated[int, Digits, Field(ge=0, le=MAX_OFFSET), _about("Number of items to skip.", 0)]
+YearNumber = Annotated[
+    int, Digits, Field(ge=2500, le=2700), _about("Fiscal year, Buddhist Era (e.g. 2564).", 2564)
+]
+ProvinceId = Annotated[
+    int, Digits, Field(ge=1, le=MAX_ID), _about("Province id (see /api/v1/provinces).", 1)
+]
+DistrictId = Annotated[
+    int, Digits, Field(ge=1, le=MAX_ID), _about("District id (see /api/v1/districts).", 1)
+]
+OrganisationId = Annotated[int, Digits, Field(ge=1, le=MAX_ID), _about("Organisation id.", 1)]
+IndicatorNumber = Annotated[
+    int,
+    Digits,
+    Field(ge=1, le=99),
+    _about("Indicator number within the year's method (1–10 in 2563–2568).", 4),
+]
+Level = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=NoNul),
+    _about(
+        "Level reached, exactly as published (e.g. A, AA, ผ่านดี); one that no year's "
+        "rating scheme has (or not the given year's) is a 400.",
+        "A",
+    ),
+]
+# Empty (a search box submitted blank) means no filter, not a bad value.
+Search = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=0, max_length=100, pattern=NoNul),
+    _about("Part of the organisation's name; empty means no filter.", "ตำบล"),
+]
+# The choices are the models' own; to a type checker they are the text (or truth) they give.
+if TYPE_CHECKING:
+    KindWord = str
+    ToolWord = str
+    Truth = bool
+else:
+    KindWord = Literal[tuple(CHOICES["kind"])]
+    ToolWord = Literal[tuple(CHOICES["tool"])]
+    # Documented as the words it takes; the view gets a boolean.
+    Truth = Annotated[Literal[tuple(CHOICES["passed"])], AfterValidator(BOOLEAN_WORDS.__getitem__)]
+Kind = Annotated[
+    KindWord,
+    _about(
+        "Kind of organisation: "
+        + ", ".join(f"{v} ({lbl})" for v, lbl in Organisation.Kind.choices),
+        "sao",
+    ),
+]
+Passed = Annotated[
+    Truth,
+    _about(
+        "Whether the total reached the year's pass mark: true or false (also 1/0, yes/no).",
+        "true",
+    ),
+]
+ToolName = Annotated[ToolWord, _about("Tool: IIT, EIT or OIT.", "IIT")]
+# A filter not given: absent from the document's schema (the parameter is simply optional).
+Unset = SkipJsonSchema[None]
+
+Rows = TypeVar("Rows", bound=QuerySet[Any])
 
 
-def _choice(values: list[str]) -> Any:
-    return Literal[tuple(values)]
+# --- Each endpoint's query: the parameters it takes and what each filters on -----------------
 
 
-@dataclass(frozen=True)
-class Param:
-    name: str
-    type: Any  # the value's type and bounds: ninja validates with it and documents it
-    description: str
-    example: Any
-    default: Any = None
-    # The model field path the filter applies to, per endpoint family (see ``filter_q``).
-    paths: dict[str, str] = field(default_factory=dict)
+class Paging(FilterSchema):
+    """A page of a list: first in every list's parameters. Paging is not a filter."""
 
-    def field(self) -> tuple[Any, Any]:
-        extra = {"example": self.example}
-        return self.type, Field(self.default, description=self.description, json_schema_extra=extra)
+    limit: Limit = DEFAULT_LIMIT
+    offset: Offset = 0
+
+    def filter_limit(self, value: int) -> Q:
+        return Q()
+
+    def filter_offset(self, value: int) -> Q:
+        return Q()
+
+    def check(self) -> None:
+        """What validating a value alone cannot say (it needs the database): a 400 if wrong."""
+
+    def filter(self, queryset: Rows) -> Rows:
+        self.check()
+        return super().filter(queryset)
 
 
-# Every parameter of the API once. ``paths`` name the lookup on each endpoint's own model.
-PARAMS = {
-    p.name: p
-    for p in [
-        Param(
-            "limit",
-            _whole(1, MAX_LIMIT),
-            f"Page size (1–{MAX_LIMIT}, default {DEFAULT_LIMIT}).",
-            10,
-            DEFAULT_LIMIT,
-        ),
-        Param("offset", _whole(0, MAX_OFFSET), "Number of items to skip.", 0, 0),
-        Param(
-            "year",
-            _whole(2500, 2700),
-            "Fiscal year, Buddhist Era (e.g. 2564).",
-            2564,
-            paths={"assessment": "year__year", "score": "assessment__year__year"},
-        ),
-        Param(
-            "province",
-            _whole(1),
-            "Province id (see /api/v1/provinces).",
-            1,
-            paths={
-                "district": "province_id",
-                "organisation": "district__province_id",
-                "assessment": "organisation__district__province_id",
-                "score": "assessment__organisation__district__province_id",
-            },
-        ),
-        Param(
-            "district",
-            _whole(1),
-            "District id (see /api/v1/districts).",
-            1,
-            paths={
-                "organisation": "district_id",
-                "assessment": "organisation__district_id",
-                "score": "assessment__organisation__district_id",
-            },
-        ),
-        Param(
-            "kind",
-            _choice(Organisation.Kind.values),
-            "Kind of organisation: "
-            + ", ".join(f"{v} ({lbl})" for v, lbl in Organisation.Kind.choices),
-            "sao",
-            paths={
-                "organisation": "kind",
-                "assessment": "organisation__kind",
-                "score": "assessment__organisation__kind",
-            },
-        ),
-        Param(
-            "level",
-            _text(40, min_length=1),
-            "Level reached, exactly as published (e.g. A, AA, ผ่านดี); one that no year's "
-            "rating scheme has (or not the given year's) is a 400.",
-            "A",
-            paths={"assessment": "level", "score": "assessment__level"},
-        ),
-        Param(
-            "passed",
-            # Documented as the words it takes; the view gets a boolean.
-            Annotated[_choice(list(BOOLEAN_WORDS)), AfterValidator(BOOLEAN_WORDS.__getitem__)],
-            "Whether the total reached the year's pass mark: true or false (also 1/0, yes/no).",
-            "true",
-            paths={"assessment": "passed", "score": "assessment__passed"},
-        ),
-        Param(
-            "organisation",
-            _whole(1),
-            "Organisation id.",
-            1,
-            paths={"assessment": "organisation_id", "score": "assessment__organisation_id"},
-        ),
-        Param(
-            "indicator",
-            _whole(1, 99),
-            "Indicator number within the year's method (1–10 in 2563–2568).",
-            4,
-            paths={"score": "indicator__number"},
-        ),
-        Param(
-            "tool",
-            _choice(Tool.values),
-            "Tool: IIT, EIT or OIT.",
-            "IIT",
-            paths={"score": "indicator__tool"},
-        ),
-        Param(
-            "q",
-            # Empty (a search box submitted blank) means no filter, not a bad value.
-            _text(100),
-            "Part of the organisation's name; empty means no filter.",
-            "ตำบล",
-            paths={"organisation": "name__icontains"},
-        ),
-    ]
-}
-PAGING = ["limit", "offset"]
-# Filters on an organisation's assessments, for the organisations list.
-ASSESSMENT_FILTERS = ("year", "level", "passed")
+class DistrictsQuery(Paging):
+    province: Annotated[ProvinceId | Unset, FilterLookup("province_id")] = None
+
+
+class OrganisationsQuery(Paging):
+    """An organisation's own place, kind and name, and year/level/passed meaning "has such an
+    assessment" (all three of the same one)."""
+
+    year: YearNumber | Unset = None
+    province: Annotated[ProvinceId | Unset, FilterLookup("district__province_id")] = None
+    district: Annotated[DistrictId | Unset, FilterLookup("district_id")] = None
+    kind: Annotated[Kind | Unset, FilterLookup("kind")] = None
+    level: Level | Unset = None
+    passed: Passed | Unset = None
+    q: Search | Unset = None
+
+    def check(self) -> None:
+        check_level(self.level, self.year)
+
+    def filter_q(self, value: str | None) -> Q:
+        return Q(name__icontains=value) if value else Q()  # empty: no filter
+
+    # year, level and passed filter together, through the organisation's assessments.
+    def filter_year(self, value: int | None) -> Q:
+        return Q()
+
+    def filter_level(self, value: str | None) -> Q:
+        return Q()
+
+    def filter_passed(self, value: bool | None) -> Q:
+        return Q()
+
+    def get_filter_expression(self) -> Q:
+        q = super().get_filter_expression()
+        if (self.year, self.level, self.passed) != (None, None, None):
+            wanted = AssessmentsQuery.model_construct(
+                year=self.year, level=self.level, passed=self.passed
+            )
+            # A subquery, not a join: one row per organisation, whatever its assessments.
+            matching = Assessment.objects.filter(wanted.get_filter_expression())
+            q &= Q(pk__in=matching.values("organisation"))
+        return q
+
+
+class AssessmentsQuery(Paging):
+    year: Annotated[YearNumber | Unset, FilterLookup("year__year")] = None
+    province: Annotated[ProvinceId | Unset, FilterLookup("organisation__district__province_id")] = (
+        None
+    )
+    district: Annotated[DistrictId | Unset, FilterLookup("organisation__district_id")] = None
+    kind: Annotated[Kind | Unset, FilterLookup("organisation__kind")] = None
+    level: Annotated[Level | Unset, FilterLookup("level")] = None
+    passed: Annotated[Passed | Unset, FilterLookup("passed")] = None
+    organisation: Annotated[OrganisationId | Unset, FilterLookup("organisation_id")] = None
+
+    def check(self) -> None:
+        check_level(self.level, self.year)
+
+
+class ScoresQuery(Paging):
+    year: Annotated[YearNumber | Unset, FilterLookup("assessment__year__year")] = None
+    province: Annotated[
+        ProvinceId | Unset, FilterLookup("assessment__organisation__district__province_id")
+    ] = None
+    district: Annotated[
+        DistrictId | Unset, FilterLookup("assessment__organisation__district_id")
+    ] = None
+    kind: Annotated[Kind | Unset, FilterLookup("assessment__organisation__kind")] = None
+    level: Annotated[Level | Unset, FilterLookup("assessment__level")] = None
+    passed: Annotated[Passed | Unset, FilterLookup("assessment__passed")] = None
+    organisation: Annotated[OrganisationId | Unset, FilterLookup("assessment__organisation_id")] = (
+        None
+    )
+    indicator: Annotated[IndicatorNumber | Unset, FilterLookup("indicator__number")] = None
+    tool: Annotated[ToolName | Unset, FilterLookup("indicator__tool")] = None
+
+    def check(self) -> None:
+        check_level(self.level, self.year)
+
+
+# Path parameters: any whole number (one no row has, negative or too large for the database,
+# is a 404).
+class OrganisationPath(Schema):
+    pk: Annotated[int, _about("Organisation id.", 1)]
+
+
+class YearPath(Schema):
+    year: Annotated[int, _about("Fiscal year, Buddhist Era.", 2564)]
 
 
 def check_names(query: QueryDict, names: list[str]) -> None:
@@ -210,13 +268,6 @@ def check_names(query: QueryDict, names: list[str]) -> None:
             )
 
 
-def _choices(kind: Any) -> list[str]:
-    """The words a Literal parameter takes, looking through Annotated."""
-    if get_origin(kind) is Literal:
-        return list(get_args(kind))
-    return _choices(get_args(kind)[0]) if get_args(kind) else []
-
-
 def _reason(name: str, error: Mapping[str, Any]) -> str:
     """Pydantic's messages are English only: each kind of failure gets a translated reason."""
     kind, ctx = error["type"], error.get("ctx") or {}
@@ -233,9 +284,7 @@ def _reason(name: str, error: Mapping[str, Any]) -> str:
     if kind == "string_pattern_mismatch":
         return _("Null characters are not allowed.")
     if kind == "literal_error":
-        return _("Must be one of: %(choices)s.") % {
-            "choices": ", ".join(_choices(PARAMS[name].type))
-        }
+        return _("Must be one of: %(choices)s.") % {"choices": ", ".join(CHOICES[name])}
     return _("Not a valid value.")
 
 
@@ -248,53 +297,25 @@ def invalid(name: str, value: str, error: Mapping[str, Any]) -> BadParameter:
     )
 
 
-def check_level(values: dict[str, Any]) -> None:
+def check_level(level: str | None, year: int | None) -> None:
     """A ``level`` must be one the rating schemes know (the given year's, when there is one):
     a typo such as ``level=Z`` is a 400, not an empty list that looks like a real answer."""
-    level = values.get("level")
     if level is None:
         return
     known = RatingLevel.objects.filter(level=level)
-    if "year" in values:
-        known = known.filter(year__year=values["year"])
+    if year is not None:
+        known = known.filter(year__year=year)
     if not known.exists():
         raise BadParameter(
             "level",
             _("The parameter “level” is invalid (%(value)s): no such level in %(where)s.")
             % {
                 "value": level,
-                "where": _("the year %(year)s") % {"year": values["year"]}
-                if "year" in values
+                "where": _("the year %(year)s") % {"year": year}
+                if year is not None
                 else _("any year's rating scheme"),
             },
         )
-
-
-def filters(params: Schema) -> dict[str, Any]:
-    """The parameters given, as values to filter on (an empty ``q`` is no filter)."""
-    values = {k: v for k, v in params.model_dump(exclude_none=True).items() if v != ""}
-    check_level(values)
-    return values
-
-
-def filter_q(family: str, values: dict[str, Any]) -> Q:
-    q = Q()
-    for name, value in values.items():
-        path = PARAMS[name].paths.get(family)
-        if path:
-            q &= Q(**{path: value})
-    return q
-
-
-def filter_organisations(queryset: QuerySet, values: dict[str, Any]) -> QuerySet:
-    """Organisation filters, plus year/level/passed meaning "has such an assessment"."""
-    queryset = queryset.filter(filter_q("organisation", values))
-    wanted = {k: v for k, v in values.items() if k in ASSESSMENT_FILTERS}
-    if wanted:
-        # A subquery, not a join: one row per organisation, whatever its assessments.
-        matching = Assessment.objects.filter(filter_q("assessment", wanted)).values("organisation")
-        queryset = queryset.filter(pk__in=matching)
-    return queryset
 
 
 def number(value: Decimal | float | None, places: int = 2) -> float | None:
@@ -302,20 +323,27 @@ def number(value: Decimal | float | None, places: int = 2) -> float | None:
     return None if value is None else round(float(value), places)
 
 
-def _model(name: str, params: list[Param]) -> type[Schema]:
-    fields: dict[str, Any] = {p.name: p.field() for p in params}
-    return create_model(name, __base__=Schema, **fields)
-
-
 @dataclass(frozen=True)
 class Endpoint:
     name: str  # the URL name is "api-<name>", the operation id "<name>"
     path: str  # the OpenAPI path, below API_PREFIX
     summary: str
-    params: list[str]
     schema: str  # the component of one item
-    many: bool = True
-    path_params: list[Param] = field(default_factory=list)
+    query: type[Paging] | None = None  # a list's parameters (a list has one, a detail none)
+    path_model: type[Schema] | None = None
+
+    @property
+    def many(self) -> bool:
+        return self.query is not None
+
+    @property
+    def params(self) -> list[str]:
+        """The query parameters it takes, in the document's order."""
+        return list(self.query.model_fields) if self.query else []
+
+    @property
+    def path_params(self) -> list[str]:
+        return list(self.path_model.model_fields) if self.path_model else []
 
     @property
     def route(self) -> str:
@@ -324,79 +352,69 @@ class Endpoint:
         it, not the site's HTML 404."""
         return re.sub(r"{(\w+)}", r"{str:\1}", self.path)
 
-    @cached_property
-    def query(self) -> type[Schema]:
-        """The query model ninja validates the query string with and documents."""
-        return _model(f"{self.name.title()}Query", [PARAMS[n] for n in self.params])
 
-    @cached_property
-    def path_model(self) -> type[Schema]:
-        """The model of the path parameters, likewise."""
-        return _model(f"{self.name.title()}Path", self.path_params)
-
-
-def _path_param(name: str, description: str, example: int) -> Param:
-    # Any whole number: one no row has (negative, or too large for the database) is a 404.
-    return Param(name, int, description, example, ...)
-
-
-LIST_FILTERS = ["year", "province", "district", "kind", "level", "passed"]
 ENDPOINTS = [
-    Endpoint("index", "/", "The API's endpoints and its schema.", [], "Index", many=False),
-    Endpoint("openapi", "/openapi.json", "This OpenAPI document.", [], "OpenAPI", many=False),
-    Endpoint("provinces", "/provinces", "Provinces, by name.", PAGING, "Province"),
+    Endpoint("index", "/", "The API's endpoints and its schema.", "Index"),
+    Endpoint("openapi", "/openapi.json", "This OpenAPI document.", "OpenAPI"),
+    Endpoint("provinces", "/provinces", "Provinces, by name.", "Province", Paging),
     Endpoint(
         "districts",
         "/districts",
         "Districts, by province and name.",
-        [*PAGING, "province"],
         "District",
+        DistrictsQuery,
     ),
     Endpoint(
         "organisations",
         "/organisations",
         "Organisations, by id. year, level and passed keep those with such an assessment.",
-        [*PAGING, *LIST_FILTERS, "q"],
         "Organisation",
+        OrganisationsQuery,
     ),
     Endpoint(
         "organisation",
         "/organisations/{pk}",
         "One organisation.",
-        [],
         "Organisation",
-        many=False,
-        path_params=[_path_param("pk", "Organisation id.", 1)],
+        path_model=OrganisationPath,
     ),
     Endpoint(
         "years",
         "/years",
         "Assessment years with their method: indicators, weights, levels, pass mark.",
-        PAGING,
         "Year",
+        Paging,
     ),
     Endpoint(
         "year",
         "/years/{year}",
         "One assessment year and its method.",
-        [],
         "Year",
-        many=False,
-        path_params=[_path_param("year", "Fiscal year, Buddhist Era.", 2564)],
+        path_model=YearPath,
     ),
     Endpoint(
         "assessments",
         "/assessments",
         "Published results (organisation × year), by id.",
-        [*PAGING, *LIST_FILTERS, "organisation"],
         "Assessment",
+        AssessmentsQuery,
     ),
     Endpoint(
         "scores",
         "/scores",
         "Indicator scores, by id.",
-        [*PAGING, *LIST_FILTERS, "organisation", "indicator", "tool"],
         "IndicatorScore",
+        ScoresQuery,
     ),
 ]
 ENDPOINT = {e.name: e for e in ENDPOINTS}
+NAMES = frozenset(n for e in ENDPOINTS for n in e.params + e.path_params)
+
+
+def example(name: str) -> object:
+    """A parameter's example, as the document gives it."""
+    for endpoint in ENDPOINTS:
+        info = endpoint.query.model_fields.get(name) if endpoint.query else None
+        if info is not None and isinstance(info.json_schema_extra, dict):
+            return info.json_schema_extra["example"]
+    raise KeyError(name)

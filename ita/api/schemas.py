@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from ita.organisations import models
+from ita.api.params import KindWord
 
 
 class Ref(BaseModel):
@@ -36,7 +36,7 @@ class District(BaseModel):
 class Organisation(BaseModel):
     id: int
     name: str
-    kind: Literal[tuple(models.Organisation.Kind.values)]  # type: ignore[valid-type]
+    kind: KindWord
     kind_short: str
     code: str | None
     website: str

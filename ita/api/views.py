@@ -4,18 +4,18 @@ Each list makes two queries (the count and the page) plus at most one per prefet
 whatever the size of the data; each detail makes one or three.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import Any, cast
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Status
+from ninja import Path, Query, Router, Schema, Status
+from ninja.pagination import PaginationBase, paginate
+from pydantic import BaseModel
 
 from ita.api import http, schemas
 from ita.api import params as api
@@ -31,28 +31,7 @@ from ita.results.models import (
 
 router = Router()
 
-# Ninja reads each view's models from its signature at run time. They are built from the
-# endpoints' entries (``ita.api.params``), which a type checker cannot follow: to it they are Any.
-if TYPE_CHECKING:
-    ProvincesQuery: TypeAlias = Any
-    DistrictsQuery: TypeAlias = Any
-    OrganisationsQuery: TypeAlias = Any
-    OrganisationPath: TypeAlias = Any
-    YearsQuery: TypeAlias = Any
-    YearPath: TypeAlias = Any
-    AssessmentsQuery: TypeAlias = Any
-    ScoresQuery: TypeAlias = Any
-else:
-    ProvincesQuery = api.ENDPOINT["provinces"].query
-    DistrictsQuery = api.ENDPOINT["districts"].query
-    OrganisationsQuery = api.ENDPOINT["organisations"].query
-    OrganisationPath = api.ENDPOINT["organisation"].path_model
-    YearsQuery = api.ENDPOINT["years"].query
-    YearPath = api.ENDPOINT["year"].path_model
-    AssessmentsQuery = api.ENDPOINT["assessments"].query
-    ScoresQuery = api.ENDPOINT["scores"].query
-
-ITEMS: dict[str, Any] = {
+ITEMS: dict[str, type[BaseModel] | type[dict[str, Any]]] = {
     "Index": schemas.Index,
     "OpenAPI": schemas.OpenAPI,
     "Province": schemas.Province,
@@ -67,14 +46,17 @@ RESPONSES = {
     404: {"description": "Not found."},
 }
 
+# One row of a list as the API shows it (a model instance, or a row of ``values_list``).
+Serialise = Callable[[Any], dict[str, Any]]
 
-def operation(name: str) -> Callable[[Callable], Callable]:
+
+def operation(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a view as the endpoint ``name``: its route, URL name, summary and responses all
     come from the endpoint's entry."""
     endpoint = api.ENDPOINT[name]
     item = ITEMS[endpoint.schema]
     responses: dict[int, Any] = {
-        200: schemas.page(item) if endpoint.many else item,
+        200: schemas.page(cast(type[BaseModel], item)) if endpoint.many else item,
         400: schemas.Error,
     }
     if endpoint.path_params:
@@ -95,51 +77,74 @@ def _not_found(detail: str) -> Status:
     return Status(404, {"error": "not_found", "parameter": None, "detail": detail})
 
 
-def _page(
-    request: HttpRequest,
-    params: dict[str, Any],
-    queryset: QuerySet,
-    serialise: Callable[[Any], dict],
-    expand: Callable[[QuerySet], QuerySet] | None = None,
-) -> HttpResponse:
-    """One page of ``queryset`` (ordered by id). With ``expand``, the page's ids are read first
-    and only those rows get its joins and annotations: a deep offset then skips bare ids
-    instead of computing subqueries for every skipped row.
+class Pages(PaginationBase):
+    """Ninja's pagination around a list view returning its filtered queryset (ordered): one page
+    of it in the ``<Item>Page`` envelope, with links to the next and previous pages.
+
+    ``limit`` and ``offset`` come with the view's query model (``api.Paging``, first in every
+    list's parameters), so this pagination adds no parameters of its own. With ``expand``, the
+    page's ids are read first and only those rows get its joins and annotations: a deep offset
+    then skips bare ids instead of computing subqueries for every skipped row.
 
     The page is rendered as built, not validated again through its response model: a thousand
     items through pydantic cost as much as the rest of the request (organisations: 25 ms instead
     of 13). Its shape is the documented one: tests/ita/test_api.py compares every list with the
     document, and schemathesis tries every operation against it."""
-    limit = params["limit"]
-    offset = params["offset"]
-    count = queryset.count()
-    window = queryset[offset : offset + limit]
-    if expand is not None:
-        # The ids read first, then the rows by a list of them: as a subquery (``IN (SELECT …
-        # LIMIT …)``) PostgreSQL may run the page's query again for every row when its
-        # statistics are behind the data (seen with a fresh import: six seconds for 1,000 rows).
-        ids = list(window.values_list("pk", flat=True))
-        window = expand(queryset.model.objects.filter(pk__in=ids)).order_by("pk")
-    items = [serialise(x) for x in window]
 
-    def link(to: int) -> str:
-        query = request.GET.copy()
-        query["offset"] = str(to)
-        query["limit"] = str(limit)
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    class Input(Schema):
+        pass
 
-    page = {
-        "count": count,
-        "limit": limit,
-        "offset": offset,
-        "next": link(offset + limit) if offset + limit < count else None,
-        "previous": link(max(0, offset - limit)) if offset > 0 else None,
-        "results": items,
-    }
-    return http.api.create_response(request, page, status=200)
+    Output = None  # type: ignore[assignment]  # the declared <Item>Page, rendered as built
+
+    def __init__(
+        self,
+        *,
+        serialise: Serialise,
+        expand: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.serialise = serialise
+        self.expand = expand
+
+    def paginate_queryset(
+        self,
+        queryset: QuerySet[Any],
+        pagination: Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> HttpResponse:
+        query: api.Paging = params["query"]
+        limit, offset = query.limit, query.offset
+        count = queryset.count()
+        window = queryset[offset : offset + limit]
+        if self.expand is not None:
+            # The ids read first, then the rows by a list of them: as a subquery (``IN (SELECT
+            # … LIMIT …)``) PostgreSQL may run the page's query again for every row when its
+            # statistics are behind the data (seen with a fresh import: six seconds for 1,000
+            # rows).
+            ids = list(window.values_list("pk", flat=True))
+            window = self.expand(queryset.model.objects.filter(pk__in=ids)).order_by("pk")
+        items = [self.serialise(x) for x in window]
+
+        def link(to: int) -> str:
+            again = request.GET.copy()
+            again["offset"] = str(to)
+            again["limit"] = str(limit)
+            return request.build_absolute_uri(f"{request.path}?{again.urlencode()}")
+
+        page = {
+            "count": count,
+            "limit": limit,
+            "offset": offset,
+            "next": link(offset + limit) if offset + limit < count else None,
+            "previous": link(max(0, offset - limit)) if offset > 0 else None,
+            "results": items,
+        }
+        return http.api.create_response(request, page, status=200)
 
 
-def _ref(pk: int, name: str) -> dict:
+def _ref(pk: int, name: str) -> dict[str, Any]:
     return {"id": pk, "name": name}
 
 
@@ -164,25 +169,25 @@ def openapi(request: HttpRequest) -> dict[str, Any]:
     return {**_document(), "servers": [{"url": request.build_absolute_uri("/")}]}
 
 
+def _district(r: tuple[int, str, int, str]) -> dict[str, Any]:
+    return {"id": r[0], "name": r[1], "province": _ref(r[2], r[3])}
+
+
 @operation("provinces")
-def provinces(request: HttpRequest, params: Query[ProvincesQuery]) -> HttpResponse:
-    queryset = Province.objects.order_by("name", "pk").values("id", "name", "name_en", "region")
-    return _page(request, api.filters(params), queryset, dict)
+@paginate(Pages, serialise=dict)
+def provinces(request: HttpRequest, query: Query[api.Paging]) -> QuerySet[Any]:
+    return query.filter(Province.objects.order_by("name", "pk")).values(
+        "id", "name", "name_en", "region"
+    )
 
 
 @operation("districts")
-def districts(request: HttpRequest, params: Query[DistrictsQuery]) -> HttpResponse:
-    values = api.filters(params)
-    queryset = (
-        District.objects.filter(api.filter_q("district", values))
+@paginate(Pages, serialise=_district)
+def districts(request: HttpRequest, query: Query[api.DistrictsQuery]) -> QuerySet[Any]:
+    return (
+        query.filter(District.objects.all())
         .order_by("province__name", "name", "pk")
         .values_list("id", "name", "province_id", "province__name")
-    )
-    return _page(
-        request,
-        values,
-        queryset,
-        lambda r: {"id": r[0], "name": r[1], "province": _ref(r[2], r[3])},
     )
 
 
@@ -199,7 +204,7 @@ ORGANISATION_FIELDS = (
 )
 
 
-def _organisation(r: tuple) -> dict:
+def _organisation(r: tuple[Any, ...]) -> dict[str, Any]:
     return {
         "id": r[0],
         "name": r[1],
@@ -213,22 +218,21 @@ def _organisation(r: tuple) -> dict:
 
 
 @operation("organisations")
-def organisations(request: HttpRequest, params: Query[OrganisationsQuery]) -> HttpResponse:
-    values = api.filters(params)
-    queryset = api.filter_organisations(Organisation.objects.all(), values)
-    rows = queryset.order_by("pk").values_list(*ORGANISATION_FIELDS)
-    return _page(request, values, rows, _organisation)
+@paginate(Pages, serialise=_organisation)
+def organisations(request: HttpRequest, query: Query[api.OrganisationsQuery]) -> QuerySet[Any]:
+    queryset = query.filter(Organisation.objects.all())
+    return queryset.order_by("pk").values_list(*ORGANISATION_FIELDS)
 
 
 @operation("organisation")
-def organisation(request: HttpRequest, path: Path[OrganisationPath]) -> dict | Status:
+def organisation(request: HttpRequest, path: Path[api.OrganisationPath]) -> dict[str, Any] | Status:
     row = Organisation.objects.filter(pk=path.pk).values_list(*ORGANISATION_FIELDS).first()
     if row is None:
         return _not_found(_("There is no organisation %(pk)s.") % {"pk": path.pk})
     return _organisation(row)
 
 
-def _year(y: AssessmentYear) -> dict:
+def _year(y: AssessmentYear) -> dict[str, Any]:
     return {
         "year": y.year,
         "pass_mark": api.number(y.pass_mark),
@@ -253,19 +257,20 @@ def _years() -> QuerySet[AssessmentYear]:
 
 
 @operation("years")
-def years(request: HttpRequest, params: Query[YearsQuery]) -> HttpResponse:
-    return _page(request, api.filters(params), _years(), _year)
+@paginate(Pages, serialise=_year)
+def years(request: HttpRequest, query: Query[api.Paging]) -> QuerySet[AssessmentYear]:
+    return query.filter(_years())
 
 
 @operation("year")
-def year(request: HttpRequest, path: Path[YearPath]) -> dict | Status:
+def year(request: HttpRequest, path: Path[api.YearPath]) -> dict[str, Any] | Status:
     found = _years().filter(year=path.year).first()
     if found is None:
         return _not_found(_("There is no assessment year %(year)s.") % {"year": path.year})
     return _year(found)
 
 
-def _assessment(a: Assessment) -> dict:
+def _assessment(a: Assessment) -> dict[str, Any]:
     org = a.organisation
     computed = None
     # Only when every indicator of the year is scored; the count comes with the same query.
@@ -294,9 +299,8 @@ def _assessment(a: Assessment) -> dict:
     }
 
 
-@operation("assessments")
-def assessments(request: HttpRequest, params: Query[AssessmentsQuery]) -> HttpResponse:
-    values = api.filters(params)
+def _expand(page: QuerySet[Any]) -> QuerySet[Any]:
+    """The page's assessments with their place, year, computed total and indicator count."""
     indicator_count = (
         Indicator.objects.filter(year=OuterRef("year"))
         .order_by()
@@ -304,24 +308,18 @@ def assessments(request: HttpRequest, params: Query[AssessmentsQuery]) -> HttpRe
         .annotate(n=Count("pk"))
         .values("n")
     )
-    queryset = Assessment.objects.filter(api.filter_q("assessment", values)).order_by("pk")
-    return _page(
-        request,
-        values,
-        queryset,
-        _assessment,
-        expand=lambda page: _expand(page, indicator_count),
-    )
-
-
-def _expand(page: QuerySet[Any], indicator_count: QuerySet[Any]) -> QuerySet[Any]:
-    """The page's assessments with their place, year, computed total and indicator count."""
     return (
         cast(AssessmentQuerySet, page)
         .select_related("organisation__district__province", "year")
         .with_computed_total()
         .annotate(indicator_count=Subquery(indicator_count, output_field=IntegerField()))
     )
+
+
+@operation("assessments")
+@paginate(Pages, serialise=_assessment, expand=_expand)
+def assessments(request: HttpRequest, query: Query[api.AssessmentsQuery]) -> QuerySet[Any]:
+    return query.filter(Assessment.objects.order_by("pk"))
 
 
 SCORE_FIELDS = (
@@ -338,27 +336,21 @@ SCORE_FIELDS = (
 )
 
 
+def _score(r: tuple[Any, ...]) -> dict[str, Any]:
+    return {
+        "id": r[0],
+        "assessment": r[1],
+        "year": r[2],
+        "organisation": _ref(r[3], r[4]),
+        "indicator": r[5],
+        "indicator_name": r[6],
+        "tool": r[7],
+        "weight": api.number(r[8], 4),
+        "score": api.number(r[9], 4),
+    }
+
+
 @operation("scores")
-def scores(request: HttpRequest, params: Query[ScoresQuery]) -> HttpResponse:
-    values = api.filters(params)
-    queryset = (
-        IndicatorScore.objects.filter(api.filter_q("score", values))
-        .order_by("pk")
-        .values_list(*SCORE_FIELDS)
-    )
-    return _page(
-        request,
-        values,
-        queryset,
-        lambda r: {
-            "id": r[0],
-            "assessment": r[1],
-            "year": r[2],
-            "organisation": _ref(r[3], r[4]),
-            "indicator": r[5],
-            "indicator_name": r[6],
-            "tool": r[7],
-            "weight": api.number(r[8], 4),
-            "score": api.number(r[9], 4),
-        },
-    )
+@paginate(Pages, serialise=_score)
+def scores(request: HttpRequest, query: Query[api.ScoresQuery]) -> QuerySet[Any]:
+    return query.filter(IndicatorScore.objects.order_by("pk")).values_list(*SCORE_FIELDS)
