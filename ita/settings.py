@@ -145,7 +145,11 @@ TEMPLATES = [
                 "ita.organisations.context_processors.membership",
                 "memos.context_processors.navigation",
             ],
-            "builtins": ["ita.lib.templatetags.thai", "ita.lib.templatetags.personal"],
+            "builtins": [
+                "ita.lib.templatetags.thai",
+                "ita.lib.templatetags.personal",
+                "ita.organisations.templatetags.people",
+            ],
             "libraries": {
                 "pdf_tags": "ita.documents.templatetags.pdf_tags",
                 "site": "ita.lib.templatetags.site",

@@ -152,8 +152,13 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
         return self.filter(draft=False)
 
     def overdue_on(self, today: dt.date) -> MeasureQuerySet:
-        """Not done and past the last day of the period's last month (see periods.status_on)."""
-        return self.kept().filter(done_on__isnull=True, end_month__lt=periods.first_of_month(today))
+        """Not done and past the last day of the period's last month (``periods.status_rules``)."""
+        return self.kept().filter(periods.status_q(periods.Status.OVERDUE, today))
+
+    def with_status(self, today: dt.date) -> MeasureQuerySet:
+        """Each measure's status on ``today`` (``status_code``), computed by the database from
+        the same rules as ``Measure.status_on``."""
+        return self.annotate(status_code=periods.status_case(today))
 
 
 class Measure(models.Model):

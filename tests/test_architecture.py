@@ -70,3 +70,39 @@ def test_the_layers_contract_is_kept() -> None:
     assert lint, "import-linter is part of the dev dependencies (make install)"
     result = subprocess.run([lint, "--no-cache"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+# --- Each read-side rule has one home (docs/architecture.md's table) ---------------------------
+
+# The published methods' data (the periods' schemes), which the rule reads.
+METHODS = "ita/results/methods.py"
+# (what the rule is, the text that restates it, the files where it may appear besides its
+# definition)
+ONE_HOME = [
+    # A person's name: ``person_name`` (pages: its filter ``|person_name``).
+    ("a person's name", "get_full_name", set()),
+    # The site's address: ``site_url()``; the system check reads the setting it checks.
+    ("the site's address", "settings.SITE_URL", {"ita/lib/urls.py", "ita/ops/checks.py"}),
+    # The method a new year starts with: ``new_year_method``.
+    ("a new year's method", "scheme_for_year(", {"ita/results/selectors.py", METHODS}),
+    ("a new year's method", "confirmed_by_publication(", {"ita/results/selectors.py"}),
+    ("a new year's method", "AssessmentYear.objects.filter(year__lt", {"ita/results/selectors.py"}),
+    # A measure's status: ``periods.status_rules``, read in Python and in SQL.
+    ("a measure's status", "end_month__lt=", set()),
+]
+
+
+def _sources() -> list[Path]:
+    templates = sorted((ROOT / "templates").rglob("*.*"))
+    return [*_modules(), *(p for p in templates if p.suffix in (".html", ".txt"))]
+
+
+@pytest.mark.parametrize(("rule", "text", "home"), ONE_HOME)
+def test_each_read_side_rule_has_one_home(rule: str, text: str, home: set[str]) -> None:
+    found = set()
+    for path in _sources():
+        name = str(path.relative_to(ROOT))
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if any(text in line and not line.lstrip().startswith("def ") for line in lines):
+            found.add(name)
+    assert found <= home, f"{rule} restated outside its home: {sorted(found - home)}"

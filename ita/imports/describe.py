@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ita.imports.method import year_method
 from ita.imports.models import ImportBatch, ImportRow
 from ita.lib.thai import date_th
+from ita.organisations.people import person_name
 from ita.results import methods
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def when(moment: dt.datetime | None) -> str:
 
 
 def user_name(user: User | None) -> str:
-    return (user.get_full_name() or user.username) if user is not None else "—"
+    return person_name(user) if user is not None else "—"
 
 
 def later_changes(batch: ImportBatch, moved: list[ImportRow]) -> list[str]:

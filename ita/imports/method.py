@@ -14,6 +14,7 @@ from typing import Any
 from ita.history.services import Actor
 from ita.results import methods, rules
 from ita.results.models import AssessmentYear
+from ita.results.selectors import new_year_method
 from ita.results.services import (
     year_confirm,
     year_create,
@@ -67,30 +68,17 @@ def year_method(year: int, resolutions: dict | None = None) -> YearMethod:
             scheme=methods.scheme_of(found.level_labels()),
         )
     else:
-        # A year not stored yet is created as ``year_create`` makes it: the levels of its
-        # period's scheme (``methods``, none before 2562), the indicators and pass mark of the
-        # latest earlier year, if any; confirmed when published figures confirm the period's.
-        source = (
-            AssessmentYear.objects.filter(year__lt=year)
-            .order_by("-year")
-            .prefetch_related("indicators", "levels")
-            .first()
-        )
-        rating = _rating(methods.default_levels(year))
-        if source is not None:
-            specs, pass_mark, copied = source.indicator_specs, source.pass_mark, source.year
-        else:
-            specs = [rules.IndicatorSpec(n, tool, w) for n, _name, tool, w in methods.INDICATORS]
-            pass_mark, copied = methods.PASS_MARK, None
+        # A year not stored yet is checked against the method ``year_create`` will give it.
+        start = new_year_method(year)
         method = YearMethod(
             year,
             None,
-            specs,
-            rating,
-            pass_mark,
-            copied_from=copied,
-            confirmed=methods.confirmed_by_publication(year),
-            scheme=methods.scheme_for_year(year),
+            start.specs,
+            _rating(start.levels),
+            start.pass_mark,
+            copied_from=start.copied_from,
+            confirmed=start.confirmed,
+            scheme=start.scheme,
         )
     scheme = chosen.get("scheme")
     if scheme in methods.SCHEMES and scheme != method.scheme:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ita.documents.emblem import validate_emblem_file
 from ita.lib.thai import clean_text, name_key
+from ita.organisations.people import person_name
 
 if TYPE_CHECKING:
     from ita.history.services import Actor
@@ -354,7 +355,7 @@ class ActingAppointment(models.Model):
             raise ValidationError(
                 {
                     "user": _("%(user)s is deactivated: a leaver cannot act for anyone")
-                    % {"user": self.user.get_full_name() or self.user.get_username()}
+                    % {"user": person_name(self.user)}
                 }
             )
         if (
@@ -371,7 +372,7 @@ class ActingAppointment(models.Model):
                         "must be a member of the organisation"
                     )
                     % {
-                        "user": self.user.get_full_name() or self.user.get_username(),
+                        "user": person_name(self.user),
                         "organisation": self.position.organisation.name,
                     }
                 }

@@ -10,6 +10,7 @@ from typing import Any, TypedDict
 from django.db.models import Prefetch
 
 from ita.organisations.models import Organisation, Province
+from ita.results import methods, rules
 from ita.results.models import (
     Assessment,
     AssessmentQuerySet,
@@ -169,3 +170,53 @@ def tool_tables(assessment: Assessment) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+@dataclass(frozen=True)
+class NewYearMethod:
+    """The method a year not stored yet starts with, the one rule for it: the levels of its
+    period's scheme (``methods``: letters 2562–2566, labels from 2567, none before 2562) or of
+    the scheme chosen; the indicators and pass mark of the latest earlier year when there is one
+    (they may have been edited), else the published ones; confirmed at once only when published
+    figures confirm its period's method. ``year_create`` stores it; an import's preview checks
+    against it before the year exists (``ita.imports.method``)."""
+
+    year: int
+    copied_from: int | None
+    indicators: list[tuple[int, str, str, Decimal]]  # number, name, tool, weight
+    pass_mark: Decimal
+    scheme: str | None
+    confirmed: bool
+
+    @property
+    def levels(self) -> list[methods.Level]:
+        return methods.SCHEMES[self.scheme] if self.scheme else []
+
+    @property
+    def specs(self) -> list[rules.IndicatorSpec]:
+        return [rules.IndicatorSpec(n, tool, w) for n, _name, tool, w in self.indicators]
+
+
+def new_year_method(year: int, scheme: str | None = None) -> NewYearMethod:
+    source = (
+        AssessmentYear.objects.filter(year__lt=year)
+        .order_by("-year")
+        .prefetch_related("indicators")
+        .first()
+    )
+    if source is not None:
+        indicators = [
+            (i.number, i.name, i.tool, i.weight)
+            for i in sorted(source.indicators.all(), key=lambda i: i.number)
+        ]
+        pass_mark, copied = source.pass_mark, source.year
+    else:
+        indicators, pass_mark, copied = list(methods.INDICATORS), methods.PASS_MARK, None
+    return NewYearMethod(
+        year=year,
+        copied_from=copied,
+        indicators=indicators,
+        pass_mark=pass_mark,
+        scheme=scheme or methods.scheme_for_year(year),
+        confirmed=methods.confirmed_by_publication(year),
+    )

@@ -21,6 +21,7 @@ from ita.results.models import (
     RatingLevel,
     Source,
 )
+from ita.results.selectors import new_year_method
 
 
 @transaction.atomic
@@ -32,47 +33,36 @@ def year_create(
     confirmed: bool = True,
     scheme: str | None = None,
 ) -> AssessmentYear:
-    """Create a fiscal year with the published method of its period (``methods``): the levels
-    of its scheme (letters 2562–2566, labels from 2567, none before 2562), or of ``scheme``
-    when chosen; the indicators and pass mark of the latest earlier year when there is one
-    (they may have been edited), else the published ones.
+    """Create a fiscal year with the method a new year starts with
+    (``selectors.new_year_method``), or the levels of ``scheme`` when chosen.
 
     An import creates its year unconfirmed unless published figures confirm its period's method
     (``methods.confirmed_by_publication``) or the administrator confirmed it with the import.
     """
     if AssessmentYear.objects.filter(year=year).exists():
         raise ValidationError(_("The year %(year)s already exists.") % {"year": year})
-    source = (
-        AssessmentYear.objects.filter(year__lt=year)
-        .order_by("-year")
-        .prefetch_related("indicators", "levels")
-        .first()
-    )
+    method = new_year_method(year, scheme)
     new = AssessmentYear(year=year, confirmed=confirmed)
-    scheme = scheme or methods.scheme_for_year(year)
     levels = (
-        str(methods.SCHEME_NAMES[scheme])
-        if scheme
+        str(methods.SCHEME_NAMES[method.scheme])
+        if method.scheme
         else _("none (no method was published for this year)")
     )
-    if source is not None:
-        new.pass_mark = source.pass_mark if pass_mark is None else pass_mark
+    new.pass_mark = method.pass_mark if pass_mark is None else pass_mark
+    if method.copied_from is not None:
         new.note = _("Indicators and pass mark copied from %(year)s; levels: %(scheme)s.") % {
-            "year": source.year,
+            "year": method.copied_from,
             "scheme": levels,
         }
-        indicators = [(i.number, i.name, i.tool, i.weight) for i in source.indicators.all()]
     else:
-        new.pass_mark = methods.PASS_MARK if pass_mark is None else pass_mark
         new.note = _("The published method of the period; levels: %(scheme)s.") % {"scheme": levels}
-        indicators = list(methods.INDICATORS)
     new.full_clean()
     new.save()
     Indicator.objects.bulk_create(
         Indicator(year=new, number=n, name=name, tool=tool, weight=w)
-        for n, name, tool, w in indicators
+        for n, name, tool, w in method.indicators
     )
-    _set_levels(new, methods.SCHEMES[scheme] if scheme else [])
+    _set_levels(new, method.levels)
     event_record(
         actor=actor,
         action=EventKind.YEAR_CREATE,
@@ -80,8 +70,8 @@ def year_create(
         obj=new,
         to_state=str(year),
         data={
-            "copied_from": source.year if source else None,
-            "scheme": scheme,
+            "copied_from": method.copied_from,
+            "scheme": method.scheme,
             "confirmed": confirmed,
         },
     )

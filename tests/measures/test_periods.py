@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from measures.periods import Status, add_months, last_day, period_th, status_on
+from measures.periods import Status, add_months, last_day, period_th, status_on, status_q
 
 D = dt.date
 JAN, MAR = D(2022, 1, 1), D(2022, 3, 1)
@@ -47,3 +47,43 @@ def test_period_prints_as_the_seed_does() -> None:
     assert period_th(D(2021, 1, 1), D(2021, 3, 1)) == "ม.ค.๖๔ – มี.ค.๖๔"
     assert period_th(JAN, JAN) == "ม.ค.๖๕"
     assert period_th(None, None) == ""
+
+
+@pytest.mark.django_db
+def test_the_database_and_python_give_every_measure_the_same_status() -> None:
+    """``Measure.status_on`` and the SQL of the same rules (``with_status``, ``status_q``) agree
+    on every kind of measure on every kind of day: before, inside, at the edges and after its
+    period, done or not, with a period or without."""
+    from measures.models import Measure
+    from tests.factories import make_assessment
+    from tests.measures.helpers import make_measure
+
+    assessment = make_assessment()
+    periods = [(None, None), (JAN, MAR), (MAR, MAR), (D(2024, 2, 1), D(2024, 2, 1))]
+    for start, end in periods:
+        for done in (None, D(2022, 2, 10)):
+            measure = make_measure(assessment, start=start, end=end)
+            Measure.objects.filter(pk=measure.pk).update(done_on=done)
+    days = [
+        D(2021, 12, 31),
+        JAN,
+        D(2022, 2, 28),
+        D(2022, 3, 31),
+        D(2022, 4, 1),
+        D(2024, 2, 29),
+        D(2024, 3, 1),
+    ]
+    statuses = [Status.PLANNED, Status.IN_PROGRESS, Status.DONE, Status.OVERDUE]
+    seen = set()
+    for today in days:
+        measures = Measure.objects.with_status(today)
+        for m in measures:
+            assert m.status_code == m.status_on(today), (m.start_month, m.done_on, today)
+            seen.add(m.status_code)
+        for status in statuses:
+            chosen = {m.pk for m in measures if m.status_on(today) == status}
+            assert (
+                set(Measure.objects.filter(status_q(status, today)).values_list("pk", flat=True))
+                == chosen
+            )
+    assert seen == set(statuses)
