@@ -102,3 +102,32 @@ def test_a_revert_never_deletes_what_members_wrote_on_the_results_it_created(dem
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.APPLIED
     assert created.assessments.exists() and Finding.objects.filter(assessment=assessment).exists()
+
+
+def test_one_writer_for_one_row_and_many(caplog, django_capture_on_commit_callbacks) -> None:
+    """The bulk writer refuses an unknown kind, gives the published data a new version and logs
+    each row once committed, as the single one does."""
+    from ita.history import published
+    from ita.history.services import event_record, events_record
+
+    with pytest.raises(ValueError):
+        event_record(actor=None, action="no.such_kind", organisation_id=None)
+    with pytest.raises(ValueError):
+        events_record(actor=None, action="no.such_kind", rows=[(None, "x", "1", "", {})])
+    assert not Event.objects.exists()
+
+    before = published.current()
+    caplog.set_level("INFO", logger="ita.history")
+    with django_capture_on_commit_callbacks(execute=True):
+        events_record(
+            actor=None,
+            action=EventKind.ORGANISATION_CREATE,
+            rows=[
+                (None, "organisations.organisation", str(n), f"{n}", {"line": n}) for n in (1, 2)
+            ],
+        )
+    assert published.current() != before
+    logged = [r.fields["object"] for r in caplog.records if r.msg == "event"]
+    assert logged == ["organisations.organisation:1", "organisations.organisation:2"]
+    event = Event.objects.order_by("pk").last()
+    assert event is not None and event.action_label == EventKind.ORGANISATION_CREATE.label

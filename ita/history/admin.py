@@ -2,11 +2,26 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from ita.history import published
-from ita.history.models import Event, Publication
+from ita.history.models import Event, EventKind, Publication
 from ita.lib.admin import ReadOnlyAdmin
+
+
+class KindFilter(admin.SimpleListFilter):
+    """The kinds by name (the column holds codes; ``EventKind`` names them)."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(value), str(label)) for value, label in EventKind.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Event]) -> QuerySet[Event]:
+        return queryset.filter(action=self.value()) if self.value() else queryset
 
 
 @admin.register(Event)
@@ -14,17 +29,21 @@ class EventAdmin(ReadOnlyAdmin):
     list_display = [
         "at",
         "actor",
-        "action",
+        "kind",
         "organisation",
         "object_type",
         "object_id",
         "from_state",
         "to_state",
     ]
-    list_filter = ["action", "object_type"]
+    list_filter = [KindFilter, "object_type"]
     search_fields = ["comment", "object_id", "actor__username", "organisation__name"]
     list_select_related = ["actor", "organisation"]
     date_hierarchy = "at"
+
+    @admin.display(description=_("action"), ordering="action")
+    def kind(self, event: Event) -> str:
+        return event.action_label
 
 
 @admin.register(Publication)

@@ -133,7 +133,9 @@ class Event(models.Model):
         verbose_name=_("by"),
     )
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    action = models.CharField(_("action"), max_length=60, choices=EventKind.choices)
+    # One of ``EventKind`` (``event_record`` refuses any other): not the column's choices, so a
+    # new kind needs no migration of the history.
+    action = models.CharField(_("action"), max_length=60)
     # The organisation the change belongs to (none for the method, years and imports, which
     # are the country's): its members' history is one indexed lookup.
     organisation = models.ForeignKey(
@@ -162,6 +164,11 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"
+
+    @property
+    def action_label(self) -> str:
+        """The kind as people read it (a kind no longer made keeps its code)."""
+        return str(EventKind(self.action).label) if self.action in EventKind.values else self.action
 
 
 class Publication(models.Model):

@@ -46,12 +46,7 @@ def event_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    user = actor if actor is not None and actor.is_authenticated else None
-    if action in published.PUBLISHED_KINDS:
-        # The public pages' cache key, moved in the same transaction as the change.
-        published.bump()
-    event = Event.objects.create(
-        actor=user,
+    event = Event(
         action=action,
         organisation_id=organisation_id,
         object_type=object_type,
@@ -61,16 +56,67 @@ def event_record(
         comment=comment,
         data=data or {},
     )
-    # One log line per service action, once it is committed (a rolled-back change logs nothing).
-    fields = {
-        "action": str(action),
-        "object": f"{object_type}:{object_id}",
-        "organisation": organisation_id or "-",
-        "user": user.pk if user else "-",
-        "event": event.pk,
-    }
-    transaction.on_commit(lambda: logger.info("event", extra={"fields": fields}))
-    return event
+    (written,) = _write([event], actor)
+    return written
+
+
+def events_record(
+    *, actor: Actor, action: EventKind, rows: list[tuple[int | None, str, str, str, dict]]
+) -> None:
+    """Many history rows of one kind at once (an import creating hundreds of organisations):
+    each row is (organisation id, object type, object id, comment, data). Call inside the
+    transaction of the change it records, as ``event_record``: the rows are written, published
+    and logged as it writes one."""
+    _write(
+        [
+            Event(
+                action=action,
+                organisation_id=organisation_id,
+                object_type=object_type,
+                object_id=object_id,
+                comment=comment,
+                data=data,
+            )
+            for organisation_id, object_type, object_id, comment, data in rows
+        ],
+        actor,
+    )
+
+
+def _write(events: list[Event], actor: Actor) -> list[Event]:
+    """The one writer of history rows, one or many: the kind checked, the actor (a logged-in
+    user, else nobody), the published data's new version when a kind the public pages show is
+    among them, and one log line per row once the change is committed."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    for event in events:
+        # The column has no choices (a new kind needs no migration): the kind is checked here.
+        event.action = EventKind(event.action)
+        event.actor = user
+    if any(e.action in published.PUBLISHED_KINDS for e in events):
+        # The public pages' cache key, moved in the same transaction as the change.
+        published.bump()
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        events = Event.objects.bulk_create(events, batch_size=1000)
+    # One log line per row, once it is committed (a rolled-back change logs nothing).
+    lines = [
+        {
+            "action": str(e.action),
+            "object": f"{e.object_type}:{e.object_id}",
+            "organisation": e.organisation_id or "-",
+            "user": user.pk if user else "-",
+            "event": e.pk,
+        }
+        for e in events
+    ]
+
+    def log() -> None:
+        for fields in lines:
+            logger.info("event", extra={"fields": fields})
+
+    transaction.on_commit(log)
+    return events
 
 
 def _plain(value: Any) -> Any:
@@ -141,27 +187,3 @@ def deleted_with_history(
         data={"before": snapshot(obj), "after": None},
     )
     obj.delete()
-
-
-def events_record(
-    *, actor: Actor, action: EventKind, rows: list[tuple[int | None, str, str, str, dict]]
-) -> None:
-    """Many history rows of one kind at once (an import creating hundreds of organisations):
-    each row is (organisation id, object type, object id, comment, data). Call inside the
-    transaction of the change it records, as ``event_record``."""
-    user = actor if actor is not None and actor.is_authenticated else None
-    Event.objects.bulk_create(
-        (
-            Event(
-                actor=user,
-                action=action,
-                organisation_id=organisation_id,
-                object_type=object_type,
-                object_id=object_id,
-                comment=comment,
-                data=data,
-            )
-            for organisation_id, object_type, object_id, comment, data in rows
-        ),
-        batch_size=1000,
-    )
