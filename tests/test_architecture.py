@@ -1,4 +1,6 @@
-"""The house's layout, checked: small modules, a configuration-only ita/, helpers with no models.
+"""The house's layout, checked: a configuration-only ita/, helpers with no models, one home for
+each read-side rule. (How complex a function may be is ruff's budget in pyproject.toml, run by
+``make check``: it replaced a cap on a module's lines, met by carving modules into pieces.)
 
 The layers themselves (which package may import which) are import-linter's contract in
 pyproject.toml, run by ``make test`` (``lint-imports``); a test here runs it too, so a plain
@@ -17,7 +19,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("ita", "memos", "measures")
-MAX_LINES = 600
 
 
 def _modules() -> list[Path]:
@@ -27,15 +28,6 @@ def _modules() -> list[Path]:
         for p in sorted((ROOT / app).rglob("*.py"))
         if "migrations" not in p.parts and "__pycache__" not in p.parts
     ]
-
-
-def test_no_module_is_over_600_lines() -> None:
-    long = {
-        str(p.relative_to(ROOT)): n
-        for p in _modules()
-        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
-    }
-    assert long == {}
 
 
 def test_the_ita_package_root_holds_configuration_only() -> None:

@@ -61,24 +61,10 @@ def _spread(total: int, weights: list[float]) -> list[int]:
     return parts
 
 
-@transaction.atomic
-def build(
-    *,
-    organisations: int = 8400,
-    provinces: int = 77,
-    districts: int = 900,
-    years: Sequence[int] = (2563, 2564, 2565, 2566, 2567),
-    scores: bool = True,
-    seed: int = 2564,
-    progress: Callable[[str], None] | None = None,
-) -> Dataset:
-    """Create provinces, districts, organisations and their results for ``years`` (BE)."""
-    if not 1 <= provinces <= districts <= organisations:
-        raise ValueError("need 1 ≤ provinces ≤ districts ≤ organisations")
-    rng = random.Random(seed)
-    say = progress or (lambda _message: None)
-    tag = rng.randrange(10**6)
-
+def _places(
+    rng: random.Random, tag: int, provinces: int, districts: int, organisations: int
+) -> tuple[list[Province], list[District], list[Organisation]]:
+    """The provinces, their districts and their organisations, of sizes as the real ones."""
     province_objs = Province.objects.bulk_create(
         Province(name=f"{PROVINCE_PREFIX}{tag}-{p + 1:02d}", name_en=f"Synthetic {p + 1}")
         for p in range(provinces)
@@ -108,6 +94,28 @@ def build(
                 Organisation(name=name, name_key=name_key(name), kind=kind, district=district)
             )
     org_objs = Organisation.objects.bulk_create(org_objs, batch_size=2000)
+    return province_objs, district_objs, org_objs
+
+
+@transaction.atomic
+def build(
+    *,
+    organisations: int = 8400,
+    provinces: int = 77,
+    districts: int = 900,
+    years: Sequence[int] = (2563, 2564, 2565, 2566, 2567),
+    scores: bool = True,
+    seed: int = 2564,
+    progress: Callable[[str], None] | None = None,
+) -> Dataset:
+    """Create provinces, districts, organisations and their results for ``years`` (BE)."""
+    if not 1 <= provinces <= districts <= organisations:
+        raise ValueError("need 1 ≤ provinces ≤ districts ≤ organisations")
+    rng = random.Random(seed)
+    say = progress or (lambda _message: None)
+    tag = rng.randrange(10**6)
+
+    province_objs, district_objs, org_objs = _places(rng, tag, provinces, districts, organisations)
     say(
         f"{len(province_objs)} provinces, {len(district_objs)} districts, {len(org_objs)} organisations"
     )

@@ -72,38 +72,10 @@ class GlyphText:
 
     @classmethod
     def from_font(cls, font: TTFont) -> GlyphText:
-        order = font.getGlyphOrder()
-        gid = {name: i for i, name in enumerate(order)}
-        text: dict[int, str] = {}
-        # The cmap backwards; the lowest code point wins (space before no-break space), and a
-        # private-use code (old Thai fonts map lowered tone marks there) only when nothing else.
-        private: dict[int, str] = {}
-        for code, name in sorted((font.getBestCmap() or {}).items(), reverse=True):
-            (private if 0xE000 <= code <= 0xF8FF else text)[gid[name]] = chr(code)
-        singles: list[tuple[str, str]] = []
-        ligatures: list[tuple[list[str], str]] = []
-        if "GSUB" in font and font["GSUB"].table.LookupList:
-            for lookup in font["GSUB"].table.LookupList.Lookup:
-                for sub in lookup.SubTable:
-                    if lookup.LookupType == 7:  # Extension: the real subtable inside
-                        sub = sub.ExtSubTable
-                    kind = getattr(sub, "LookupType", lookup.LookupType)
-                    if kind == 1:
-                        singles.extend(sub.mapping.items())
-                    elif kind == 4:
-                        for first, ligs in sub.ligatures.items():
-                            for lig in ligs:
-                                ligatures.append(([first, *lig.Component], lig.LigGlyph))
-        # A ligature glyph stands for all its components (ง with a macron below: two characters).
-        # A ligature that also has a presentation-form code point (ﬁ, U+FB01) reads as the
-        # letters typed (fi): the cmap's form is only their compatibility equivalent.
-        for components, out in ligatures:
-            if not all(gid[c] in text for c in components):
-                continue
-            letters = "".join(text[gid[c]] for c in components)
-            current = text.get(gid[out])
-            if current is None or unicodedata.normalize("NFKD", current) == letters:
-                text[gid[out]] = letters
+        gid = {name: i for i, name in enumerate(font.getGlyphOrder())}
+        text, private = _cmap_backwards(font, gid)
+        singles, ligatures = _substitutions(font)
+        _read_ligatures(text, gid, ligatures)
         # Variants by name (uni0E48.low is U+0E48), then by the substitution that made them.
         for name, i in gid.items():
             if i not in text and "." in name.strip("."):
@@ -116,6 +88,53 @@ class GlyphText:
         for i, value in private.items():
             text.setdefault(i, value)
         return cls(text)
+
+
+def _cmap_backwards(font: TTFont, gid: dict[str, int]) -> tuple[dict[int, str], dict[int, str]]:
+    """The cmap backwards; the lowest code point wins (space before no-break space), and a
+    private-use code (old Thai fonts map lowered tone marks there) kept apart, for when nothing
+    else says what the glyph is."""
+    text: dict[int, str] = {}
+    private: dict[int, str] = {}
+    for code, name in sorted((font.getBestCmap() or {}).items(), reverse=True):
+        (private if 0xE000 <= code <= 0xF8FF else text)[gid[name]] = chr(code)
+    return text, private
+
+
+def _substitutions(
+    font: TTFont,
+) -> tuple[list[tuple[str, str]], list[tuple[list[str], str]]]:
+    """The font's single substitutions (glyph → variant) and ligatures (components → glyph)."""
+    singles: list[tuple[str, str]] = []
+    ligatures: list[tuple[list[str], str]] = []
+    if "GSUB" not in font or not font["GSUB"].table.LookupList:
+        return singles, ligatures
+    for lookup in font["GSUB"].table.LookupList.Lookup:
+        for sub in lookup.SubTable:
+            if lookup.LookupType == 7:  # Extension: the real subtable inside
+                sub = sub.ExtSubTable
+            kind = getattr(sub, "LookupType", lookup.LookupType)
+            if kind == 1:
+                singles.extend(sub.mapping.items())
+            elif kind == 4:
+                for first, ligs in sub.ligatures.items():
+                    ligatures.extend(([first, *lig.Component], lig.LigGlyph) for lig in ligs)
+    return singles, ligatures
+
+
+def _read_ligatures(
+    text: dict[int, str], gid: dict[str, int], ligatures: list[tuple[list[str], str]]
+) -> None:
+    """A ligature glyph stands for all its components (ง with a macron below: two characters).
+    A ligature that also has a presentation-form code point (ﬁ, U+FB01) reads as the letters
+    typed (fi): the cmap's form is only their compatibility equivalent."""
+    for components, out in ligatures:
+        if not all(gid[c] in text for c in components):
+            continue
+        letters = "".join(text[gid[c]] for c in components)
+        current = text.get(gid[out])
+        if current is None or unicodedata.normalize("NFKD", current) == letters:
+            text[gid[out]] = letters
 
 
 def cluster_text(texts: list[str]) -> str:

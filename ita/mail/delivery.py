@@ -120,6 +120,44 @@ def _end(delivery: Delivery, attempt: dict[str, Any], outcome: str, error: str =
     delivery.save(update_fields=["status", "copies", "tries", "sent_at"])
 
 
+def _envelope(
+    smtp: smtplib.SMTP, sender: str, recipients: list[str], size: int
+) -> dict[str, tuple[int, bytes]]:
+    """MAIL FROM, RCPT TO for each recipient, then DATA: the server is ready for the message.
+    Returns the recipients it refused (not all of them: then nothing can be sent)."""
+    smtp.ehlo_or_helo_if_needed()
+    options = [f"size={size}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+    code, reply = smtp.mail(sender, options)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused = {}
+    for recipient in recipients:
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, reply)
+    if len(refused) == len(recipients):
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, reply = smtp.docmd("data")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    return refused
+
+
+def _data(smtp: smtplib.SMTP, data: bytes, timeout: float | None) -> tuple[int, bytes]:
+    """The message and the end of DATA, then the server's answer (waited for longer than a
+    command's: the server may check the whole message first)."""
+    payload = re.sub(rb"(?m)^\.", b"..", data)
+    if not payload.endswith(b"\r\n"):
+        payload += b"\r\n"
+    smtp.send(payload + b".\r\n")
+    if smtp.sock is not None:
+        smtp.sock.settimeout(settings.EMAIL_DATA_TIMEOUT)
+    code, reply = smtp.getreply()
+    if smtp.sock is not None:
+        smtp.sock.settimeout(timeout)
+    return code, reply
+
+
 def _send_smtp(
     backend: SmtpBackend, message: EmailMessage, delivery: Delivery, attempt: dict[str, Any]
 ) -> None:
@@ -134,21 +172,7 @@ def _send_smtp(
         backend.open()
         smtp = backend.connection
         assert smtp is not None
-        smtp.ehlo_or_helo_if_needed()
-        options = [f"size={len(data)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
-        code, reply = smtp.mail(sender, options)
-        if code != 250:
-            raise smtplib.SMTPSenderRefused(code, reply, sender)
-        refused = {}
-        for recipient in recipients:
-            code, reply = smtp.rcpt(recipient)
-            if code not in (250, 251):
-                refused[recipient] = (code, reply)
-        if len(refused) == len(recipients):
-            raise smtplib.SMTPRecipientsRefused(refused)
-        code, reply = smtp.docmd("data")
-        if code != 354:
-            raise smtplib.SMTPDataError(code, reply)
+        refused = _envelope(smtp, sender, recipients, len(data))
         delivery.status = Delivery.Status.SENDING
         delivery.copies += 1
         attempt["outcome"] = UNCERTAIN  # until the answer comes
@@ -156,15 +180,7 @@ def _send_smtp(
             attempt["refused"] = sorted(refused)
         delivery.save(update_fields=["status", "copies", "tries"])
         written = True
-        payload = re.sub(rb"(?m)^\.", b"..", data)
-        if not payload.endswith(b"\r\n"):
-            payload += b"\r\n"
-        smtp.send(payload + b".\r\n")
-        if smtp.sock is not None:
-            smtp.sock.settimeout(settings.EMAIL_DATA_TIMEOUT)
-        code, reply = smtp.getreply()
-        if smtp.sock is not None:
-            smtp.sock.settimeout(backend.timeout)
+        code, reply = _data(smtp, data, backend.timeout)
         if code != 250:
             _end(delivery, attempt, REFUSED, f"{code} {reply.decode(errors='replace')}")
             raise smtplib.SMTPDataError(code, reply)

@@ -133,61 +133,82 @@ class Gazetteer:
         if kind is None and key in SPECIAL_FORMS:
             return self._special(clean_text(name), key, district_id, province_id)
         if kind is None:
-            found = Placement(None, clean_text(name), district_id, AGENCY if district_id else "")
-            if district_id is None and province_id in self.capital:
-                found.district_id, found.how = self.capital[province_id], AGENCY
-            if found.district_id is not None:
-                town, folded = self._district_keys(found.district_id)
-                if fold(key) in folded or fold(key) == fold(town):
-                    # บ้านใหม่ under ครบุรี: a local government of that subdistrict written
-                    # without its kind (อบต.? ทต.?), not an agency named after the place.
-                    found.how, found.problem = "", "kind_missing"
-                    found.candidates = [folded.get(fold(key), town)]
-                    return found
-            if not found.how:
-                found.problem = "district_unknown"
-            return found
+            return self._without_kind(name, key, district_id, province_id)
         placement = Placement(kind, full_name(name), district_id)
         if district_id is not None:
             province_id = self.districts[district_id][1]
         if kind == Kind.PAO:
-            province = self.province_name.get(province_id or 0, "")
-            if province and fold(key) == fold(name_key(province)):
-                placement.how, placement.found = PROVINCE, province
-                if district_id is None:
-                    placement.district_id = self.capital.get(province_id or 0)
-            else:
-                placement.problem = "province_differs" if province else "district_unknown"
-                placement.candidates = [province] if province else []
-            return placement
+            return self._provincial(placement, key, district_id, province_id)
         if district_id is None:
             placement.problem = "district_unknown"
             return placement
         subs = self.subdistricts.get(district_id, {})
         town, folded = self._district_keys(district_id)
-        if key in subs:
-            placement.how, placement.found = SUBDISTRICT, subs[key]
-        elif key == town:
-            placement.how, placement.found = TOWN, town
-        elif fold(key) in folded:
-            placement.how, placement.found = LOOKALIKE, folded[fold(key)]
-        elif fold(key) == fold(town):
-            placement.how, placement.found = TOWN, town
-        else:
-            # A bestowed name adds a few words (at least four letters, so a stray letter of text
-            # recognition is not taken for one).
-            starts = [
-                k
-                for k in [*folded, fold(town)]
-                if fold(key).startswith(k) and len(k) >= 2 and len(key) - len(k) >= 4
-            ]
-            if starts:
-                best = max(starts, key=len)
-                placement.how, placement.found = BESTOWED, folded.get(best, town)
+        placement.how, placement.found = self._local(key, subs, town, folded)
         if not placement.how:
             placement.problem = "not_in_district"
             placement.candidates = self._nearest(key, district_id, province_id, subs, town)
         return placement
+
+    def _without_kind(
+        self, name: str, key: str, district_id: int | None, province_id: int | None
+    ) -> Placement:
+        """A name without a local government's kind: an agency of its district (a province's
+        capital district when none is given), unless it is a subdistrict's own name."""
+        found = Placement(None, clean_text(name), district_id, AGENCY if district_id else "")
+        if district_id is None and province_id in self.capital:
+            found.district_id, found.how = self.capital[province_id], AGENCY
+        if found.district_id is not None:
+            town, folded = self._district_keys(found.district_id)
+            if fold(key) in folded or fold(key) == fold(town):
+                # บ้านใหม่ under ครบุรี: a local government of that subdistrict written
+                # without its kind (อบต.? ทต.?), not an agency named after the place.
+                found.how, found.problem = "", "kind_missing"
+                found.candidates = [folded.get(fold(key), town)]
+                return found
+        if not found.how:
+            found.problem = "district_unknown"
+        return found
+
+    def _provincial(
+        self, placement: Placement, key: str, district_id: int | None, province_id: int | None
+    ) -> Placement:
+        """A provincial administrative organisation is named after its province."""
+        province = self.province_name.get(province_id or 0, "")
+        if province and fold(key) == fold(name_key(province)):
+            placement.how, placement.found = PROVINCE, province
+            if district_id is None:
+                placement.district_id = self.capital.get(province_id or 0)
+        else:
+            placement.problem = "province_differs" if province else "district_unknown"
+            placement.candidates = [province] if province else []
+        return placement
+
+    @staticmethod
+    def _local(
+        key: str, subs: dict[str, str], town: str, folded: dict[str, str]
+    ) -> tuple[str, str]:
+        """How a municipality's or SAO's name is found in its district (how, the name found):
+        a subdistrict, the district's town, a lookalike spelling, or a bestowed longer name;
+        ("", "") when none."""
+        if key in subs:
+            return SUBDISTRICT, subs[key]
+        if key == town:
+            return TOWN, town
+        if fold(key) in folded:
+            return LOOKALIKE, folded[fold(key)]
+        if fold(key) == fold(town):
+            return TOWN, town
+        # A bestowed name adds a few words (at least four letters, so a stray letter of text
+        # recognition is not taken for one).
+        starts = [
+            k
+            for k in [*folded, fold(town)]
+            if fold(key).startswith(k) and len(k) >= 2 and len(key) - len(k) >= 4
+        ]
+        if starts:
+            return BESTOWED, folded.get(max(starts, key=len), town)
+        return "", ""
 
     def _special(
         self, name: str, key: str, district_id: int | None, province_id: int | None

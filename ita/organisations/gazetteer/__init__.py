@@ -69,6 +69,15 @@ def load(
     alias) and, with ``create``, add the ones missing; then the subdistricts of every coded
     district. Running it again adds nothing."""
     loaded = Loaded()
+    by_code = _load_provinces(province_model, loaded, create=create)
+    district_by_code = _load_districts(district_model, alias_model, by_code, loaded, create=create)
+    _load_subdistricts(subdistrict_model, district_by_code, loaded)
+    return loaded
+
+
+def _load_provinces(province_model: Any, loaded: Loaded, *, create: bool) -> dict[str, Any]:
+    """The provinces by code: the stored ones matched by name and coded, the missing ones added
+    with ``create``."""
     stored_provinces = {
         plain_key(p.name, PROVINCE_PREFIXES): p for p in province_model.objects.all()
     }
@@ -91,14 +100,32 @@ def load(
     for province in province_model.objects.bulk_create(new):
         by_code[province.code] = province
     loaded.provinces = len(new)
+    return by_code
 
-    stored_districts: dict[tuple[int, str], Any] = {}
+
+def _stored_districts(district_model: Any, alias_model: Any) -> dict[tuple[int, str], Any]:
+    """The stored districts by province and plain name, and by their aliases' names."""
+    stored: dict[tuple[int, str], Any] = {}
     for d in district_model.objects.all():
-        stored_districts[(d.province_id, plain_key(d.name, DISTRICT_PREFIXES))] = d
+        stored[(d.province_id, plain_key(d.name, DISTRICT_PREFIXES))] = d
     if alias_model is not None:
         for alias in alias_model.objects.select_related("district"):
             key = (alias.district.province_id, plain_key(alias.name, DISTRICT_PREFIXES))
-            stored_districts.setdefault(key, alias.district)
+            stored.setdefault(key, alias.district)
+    return stored
+
+
+def _load_districts(
+    district_model: Any,
+    alias_model: Any,
+    by_code: dict[str, Any],
+    loaded: Loaded,
+    *,
+    create: bool,
+) -> dict[str, Any]:
+    """The districts of the provinces known, by code: matched by name or alias and coded, the
+    missing ones added with ``create``."""
+    stored_districts = _stored_districts(district_model, alias_model)
     district_by_code: dict[str, Any] = {}
     new = []
     for row in districts():
@@ -122,7 +149,13 @@ def load(
     for district in district_model.objects.bulk_create(new):
         district_by_code[district.code] = district
     loaded.districts = len(new)
+    return district_by_code
 
+
+def _load_subdistricts(
+    subdistrict_model: Any, district_by_code: dict[str, Any], loaded: Loaded
+) -> None:
+    """The subdistricts of every coded district not stored yet."""
     have = set(subdistrict_model.objects.values_list("code", flat=True))
     new = []
     for row in subdistricts():
@@ -142,4 +175,3 @@ def load(
         )
     subdistrict_model.objects.bulk_create(new, batch_size=2000)
     loaded.subdistricts = len(new)
-    return loaded
