@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ita.history.admin import PublishesMixin
-from ita.lib.admin import ReadOnlyAdmin, ReadOnlyMixin, ServiceAdminMixin
+from ita.lib.admin import Editor, ReadOnlyAdmin, ReadOnlyMixin, ServiceAdminMixin
 from ita.results.admin import AssessmentAdmin
 from ita.results.models import Assessment
 from measures import services
@@ -33,12 +33,12 @@ class FindingInline(admin.StackedInline):
 admin.site.unregister(Assessment)
 
 
-def _save_finding(obj: Finding, actor: object) -> Finding:
-    return services.finding_save(finding=obj, actor=actor)  # type: ignore[arg-type]
+def _save_finding(obj: Finding, actor: Editor) -> Finding:
+    return services.finding_save(finding=obj, actor=actor)
 
 
-def _delete_finding(obj: Finding, actor: object) -> None:
-    services.finding_delete(finding=obj, actor=actor)  # type: ignore[arg-type]
+def _delete_finding(obj: Finding, actor: Editor) -> None:
+    services.finding_delete(finding=obj, actor=actor)
 
 
 @admin.register(Assessment)

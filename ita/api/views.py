@@ -31,7 +31,7 @@ from ita.results.models import (
 
 router = Router()
 
-ITEMS: dict[str, type[BaseModel] | type[dict[str, Any]]] = {
+ITEMS: dict[str, type[BaseModel] | type[dict[str, object]]] = {
     "Index": schemas.Index,
     "OpenAPI": schemas.OpenAPI,
     "Province": schemas.Province,
@@ -46,8 +46,10 @@ RESPONSES = {
     404: {"description": "Not found."},
 }
 
-# One row of a list as the API shows it (a model instance, or a row of ``values_list``).
-Serialise = Callable[[Any], dict[str, Any]]
+# An item as the API answers it (JSON: its shape is the item's schema, ``ita.api.schemas``).
+Item = dict[str, object]
+# One row of a list (a model instance, or a row of ``values_list``) as the API shows it.
+Serialise = Callable[[Any], Item]
 
 
 def operation(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -144,12 +146,12 @@ class Pages(PaginationBase):
         return http.api.create_response(request, page, status=200)
 
 
-def _ref(pk: int, name: str) -> dict[str, Any]:
+def _ref(pk: int, name: str) -> Item:
     return {"id": pk, "name": name}
 
 
 @operation("index")
-def index(request: HttpRequest) -> dict[str, Any]:
+def index(request: HttpRequest) -> Item:
     names = [e.name for e in api.ENDPOINTS if not e.path_params and e.name != "index"]
     return {
         "endpoints": {n: request.build_absolute_uri(reverse(f"api-{n}")) for n in names},
@@ -165,11 +167,11 @@ def _document() -> dict[str, Any]:
 
 
 @operation("openapi")
-def openapi(request: HttpRequest) -> dict[str, Any]:
+def openapi(request: HttpRequest) -> Item:
     return {**_document(), "servers": [{"url": request.build_absolute_uri("/")}]}
 
 
-def _district(r: tuple[int, str, int, str]) -> dict[str, Any]:
+def _district(r: tuple[int, str, int, str]) -> Item:
     return {"id": r[0], "name": r[1], "province": _ref(r[2], r[3])}
 
 
@@ -204,7 +206,11 @@ ORGANISATION_FIELDS = (
 )
 
 
-def _organisation(r: tuple[Any, ...]) -> dict[str, Any]:
+# id, name, kind, code, website, district (id, name), province (id, name)
+OrganisationRow = tuple[int, str, str, str | None, str, int, str, int, str]
+
+
+def _organisation(r: OrganisationRow) -> Item:
     return {
         "id": r[0],
         "name": r[1],
@@ -225,14 +231,14 @@ def organisations(request: HttpRequest, query: Query[api.OrganisationsQuery]) ->
 
 
 @operation("organisation")
-def organisation(request: HttpRequest, path: Path[api.OrganisationPath]) -> dict[str, Any] | Status:
+def organisation(request: HttpRequest, path: Path[api.OrganisationPath]) -> Item | Status:
     row = Organisation.objects.filter(pk=path.pk).values_list(*ORGANISATION_FIELDS).first()
     if row is None:
         return _not_found(_("There is no organisation %(pk)s.") % {"pk": path.pk})
     return _organisation(row)
 
 
-def _year(y: AssessmentYear) -> dict[str, Any]:
+def _year(y: AssessmentYear) -> Item:
     return {
         "year": y.year,
         "pass_mark": api.number(y.pass_mark),
@@ -263,14 +269,14 @@ def years(request: HttpRequest, query: Query[api.Paging]) -> QuerySet[Assessment
 
 
 @operation("year")
-def year(request: HttpRequest, path: Path[api.YearPath]) -> dict[str, Any] | Status:
+def year(request: HttpRequest, path: Path[api.YearPath]) -> Item | Status:
     found = _years().filter(year=path.year).first()
     if found is None:
         return _not_found(_("There is no assessment year %(year)s.") % {"year": path.year})
     return _year(found)
 
 
-def _assessment(a: Assessment) -> dict[str, Any]:
+def _assessment(a: Assessment) -> Item:
     org = a.organisation
     computed = None
     # Only when every indicator of the year is scored; the count comes with the same query.
@@ -336,7 +342,11 @@ SCORE_FIELDS = (
 )
 
 
-def _score(r: tuple[Any, ...]) -> dict[str, Any]:
+# id, assessment, year, organisation (id, name), indicator (number, name, tool, weight), score
+ScoreRow = tuple[int, int, int, int, str, int, str, str, Decimal, Decimal]
+
+
+def _score(r: ScoreRow) -> Item:
     return {
         "id": r[0],
         "assessment": r[1],

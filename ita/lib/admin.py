@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.http import HttpRequest
 
@@ -34,8 +35,11 @@ class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
 
 
+# Who edits in the admin: the request's user, as the services take their actor.
+Editor = User | AnonymousUser
 # A service the admin calls with the edited row and the user: ``save(obj, actor)``.
-RowService = Callable[[Any, Any], object]
+RowService = Callable[[Any, Editor], object]
+
 
 
 class ServiceAdminMixin:
@@ -51,16 +55,18 @@ class ServiceAdminMixin:
     inline_services: dict[type[models.Model], tuple[RowService, RowService]] = {}
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if type(self).save_service is None:
+        service = type(self).save_service
+        if service is None:
             super().save_model(request, obj, form, change)  # type: ignore[misc]
         else:
-            type(self).save_service(obj, request.user)  # type: ignore[misc]
+            service(obj, request.user)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        if type(self).delete_service is None:
+        service = type(self).delete_service
+        if service is None:
             super().delete_model(request, obj)  # type: ignore[misc]
         else:
-            type(self).delete_service(obj, request.user)  # type: ignore[misc]
+            service(obj, request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ita.history.admin import PublishesMixin
-from ita.lib.admin import URL_FIELDS, ReadOnlyAdmin, ServiceAdminMixin
+from ita.lib.admin import URL_FIELDS, Editor, ReadOnlyAdmin, ServiceAdminMixin
 from ita.organisations import services
 from ita.organisations.models import (
     ActingAppointment,
@@ -79,20 +79,20 @@ class PositionInline(admin.TabularInline):
     autocomplete_fields = ["holder"]
 
 
-def _save_position(obj: Position, actor: object) -> Position:
-    return services.position_save(position=obj, actor=actor)  # type: ignore[arg-type]
+def _save_position(obj: Position, actor: Editor) -> Position:
+    return services.position_save(position=obj, actor=actor)
 
 
-def _delete_position(obj: Position, actor: object) -> None:
-    services.position_delete(position=obj, actor=actor)  # type: ignore[arg-type]
+def _delete_position(obj: Position, actor: Editor) -> None:
+    services.position_delete(position=obj, actor=actor)
 
 
-def _save_acting(obj: ActingAppointment, actor: object) -> ActingAppointment:
-    return services.acting_save(appointment=obj, actor=actor)  # type: ignore[arg-type]
+def _save_acting(obj: ActingAppointment, actor: Editor) -> ActingAppointment:
+    return services.acting_save(appointment=obj, actor=actor)
 
 
-def _delete_acting(obj: ActingAppointment, actor: object) -> None:
-    services.acting_delete(appointment=obj, actor=actor)  # type: ignore[arg-type]
+def _delete_acting(obj: ActingAppointment, actor: Editor) -> None:
+    services.acting_delete(appointment=obj, actor=actor)
 
 
 @admin.register(Organisation)
@@ -112,12 +112,12 @@ class OrganisationAdmin(PublishesMixin, ServiceAdminMixin, admin.ModelAdmin):
     inline_services = {Position: (_save_position, _delete_position)}
 
     @staticmethod
-    def save_service(obj: Organisation, actor: object) -> Organisation:
-        return services.organisation_save(organisation=obj, actor=actor)  # type: ignore[arg-type]
+    def save_service(obj: Organisation, actor: Editor) -> Organisation:
+        return services.organisation_save(organisation=obj, actor=actor)
 
     @staticmethod
-    def delete_service(obj: Organisation, actor: object) -> None:
-        services.organisation_delete(organisation=obj, actor=actor)  # type: ignore[arg-type]
+    def delete_service(obj: Organisation, actor: Editor) -> None:
+        services.organisation_delete(organisation=obj, actor=actor)
 
     @admin.display(description=_("province"), ordering="district__province__name")
     def province(self, obj: Organisation) -> str:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from ita.history.admin import PublishesMixin
 from ita.history.models import Event, EventKind
-from ita.lib.admin import ServiceAdminMixin
+from ita.lib.admin import Editor, ServiceAdminMixin
 from ita.results import services
 from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore, RatingLevel
 
@@ -102,12 +102,12 @@ class ScoreInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-def _save_score(obj: IndicatorScore, actor: object) -> IndicatorScore:
-    return services.score_save(score=obj, actor=actor)  # type: ignore[arg-type]
+def _save_score(obj: IndicatorScore, actor: Editor) -> IndicatorScore:
+    return services.score_save(score=obj, actor=actor)
 
 
-def _delete_score(obj: IndicatorScore, actor: object) -> None:
-    services.score_delete(score=obj, actor=actor)  # type: ignore[arg-type]
+def _delete_score(obj: IndicatorScore, actor: Editor) -> None:
+    services.score_delete(score=obj, actor=actor)
 
 
 @admin.register(Assessment)
@@ -141,12 +141,12 @@ class AssessmentAdmin(PublishesMixin, ServiceAdminMixin, admin.ModelAdmin):
     inline_services = {IndicatorScore: (_save_score, _delete_score)}
 
     @staticmethod
-    def save_service(obj: Assessment, actor: object) -> Assessment:
-        return services.assessment_save(assessment=obj, actor=actor)  # type: ignore[arg-type]
+    def save_service(obj: Assessment, actor: Editor) -> Assessment:
+        return services.assessment_save(assessment=obj, actor=actor)
 
     @staticmethod
-    def delete_service(obj: Assessment, actor: object) -> None:
-        services.assessment_delete(assessment=obj, actor=actor)  # type: ignore[arg-type]
+    def delete_service(obj: Assessment, actor: Editor) -> None:
+        services.assessment_delete(assessment=obj, actor=actor)
 
 
 @admin.register(IndicatorScore)

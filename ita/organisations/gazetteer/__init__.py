@@ -57,11 +57,17 @@ class Loaded:
     coded: list[str] = field(default_factory=list)
 
 
+# A model class and one of its rows: the application's, or a migration's historical one, which
+# a type checker cannot know.
+Table = Any
+Row = Any
+
+
 def load(
-    province_model: Any,
-    district_model: Any,
-    subdistrict_model: Any,
-    alias_model: Any = None,
+    province_model: Table,
+    district_model: Table,
+    subdistrict_model: Table,
+    alias_model: Table = None,
     *,
     create: bool,
 ) -> Loaded:
@@ -70,18 +76,19 @@ def load(
     district. Running it again adds nothing."""
     loaded = Loaded()
     by_code = _load_provinces(province_model, loaded, create=create)
-    district_by_code = _load_districts(district_model, alias_model, by_code, loaded, create=create)
+    stored = _stored_districts(district_model, alias_model)
+    district_by_code = _load_districts(district_model, stored, by_code, loaded, create=create)
     _load_subdistricts(subdistrict_model, district_by_code, loaded)
     return loaded
 
 
-def _load_provinces(province_model: Any, loaded: Loaded, *, create: bool) -> dict[str, Any]:
+def _load_provinces(province_model: Table, loaded: Loaded, *, create: bool) -> dict[str, Row]:
     """The provinces by code: the stored ones matched by name and coded, the missing ones added
     with ``create``."""
     stored_provinces = {
         plain_key(p.name, PROVINCE_PREFIXES): p for p in province_model.objects.all()
     }
-    by_code: dict[str, Any] = {}
+    by_code: dict[str, Row] = {}
     new = []
     for row in provinces():
         found = stored_provinces.get(plain_key(row["name_th"], PROVINCE_PREFIXES))
@@ -103,9 +110,9 @@ def _load_provinces(province_model: Any, loaded: Loaded, *, create: bool) -> dic
     return by_code
 
 
-def _stored_districts(district_model: Any, alias_model: Any) -> dict[tuple[int, str], Any]:
+def _stored_districts(district_model: Table, alias_model: Table) -> dict[tuple[int, str], Row]:
     """The stored districts by province and plain name, and by their aliases' names."""
-    stored: dict[tuple[int, str], Any] = {}
+    stored: dict[tuple[int, str], Row] = {}
     for d in district_model.objects.all():
         stored[(d.province_id, plain_key(d.name, DISTRICT_PREFIXES))] = d
     if alias_model is not None:
@@ -116,23 +123,22 @@ def _stored_districts(district_model: Any, alias_model: Any) -> dict[tuple[int, 
 
 
 def _load_districts(
-    district_model: Any,
-    alias_model: Any,
-    by_code: dict[str, Any],
+    district_model: Table,
+    stored: dict[tuple[int, str], Row],
+    by_code: dict[str, Row],
     loaded: Loaded,
     *,
     create: bool,
-) -> dict[str, Any]:
+) -> dict[str, Row]:
     """The districts of the provinces known, by code: matched by name or alias and coded, the
     missing ones added with ``create``."""
-    stored_districts = _stored_districts(district_model, alias_model)
-    district_by_code: dict[str, Any] = {}
+    district_by_code: dict[str, Row] = {}
     new = []
     for row in districts():
         province = by_code.get(row["province_code"])
         if province is None:
             continue
-        found = stored_districts.get((province.pk, plain_key(row["name_th"], DISTRICT_PREFIXES)))
+        found = stored.get((province.pk, plain_key(row["name_th"], DISTRICT_PREFIXES)))
         if found is not None:
             if not found.code:
                 found.code = row["code"]
@@ -153,7 +159,7 @@ def _load_districts(
 
 
 def _load_subdistricts(
-    subdistrict_model: Any, district_by_code: dict[str, Any], loaded: Loaded
+    subdistrict_model: Table, district_by_code: dict[str, Row], loaded: Loaded
 ) -> None:
     """The subdistricts of every coded district not stored yet."""
     have = set(subdistrict_model.objects.values_list("code", flat=True))
