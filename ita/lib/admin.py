@@ -41,7 +41,6 @@ Editor = User | AnonymousUser
 RowService = Callable[[Any, Editor], object]
 
 
-
 class ServiceAdminMixin:
     """Saves and deletes, the form's and its inlines', go through the app's services (each
     writes its history row with the fields before and after), never straight to the table.
