@@ -17,17 +17,19 @@ import io
 import math
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader, PdfWriter
 
-from ita.documents import render
+from ita.documents import parallel, render
 from ita.documents.data import RegisterDoc
 from ita.lib import tables
 from ita.lib.tasks import retrying_task, waiting_kwargs
@@ -77,20 +79,40 @@ def parts(organisation: Organisation, year: int, last: int) -> Iterator[Register
         yield documents.register_doc(organisation, year, 1, 0)  # "no memo yet"
 
 
-def _part_pdf(doc: RegisterDoc) -> bytes:
-    html = render.register_html(doc)
-    key = "register-part:" + hashlib.sha256(html.encode()).hexdigest()
-    pdf = cache.get(key)
-    if not isinstance(pdf, bytes):
-        pdf = render.register_pdf(doc)
-        cache.set(key, pdf, PART_CACHE_SECONDS)
-    return pdf
+def _part_key(html: str) -> str:
+    return "register-part:" + hashlib.sha256(html.encode()).hexdigest()
+
+
+def part_pdfs(organisation: Organisation, year: int, last: int) -> Iterator[bytes]:
+    """Each part's PDF in order: kept from an earlier build when it prints the same, else
+    rendered, side by side in ``REGISTER_PDF_PROCESSES`` child processes when the register has
+    more than one part (``ita.documents.parallel``: a few parts in flight at a time)."""
+    keys: deque[str | None] = deque()
+
+    def sources() -> Iterator[str | bytes]:
+        for doc in parts(organisation, year, last):
+            html = render.register_html(doc)
+            key = _part_key(html)
+            kept = cache.get(key)
+            if isinstance(kept, bytes):
+                keys.append(None)
+                yield kept
+            else:
+                keys.append(key)
+                yield html
+
+    processes = settings.REGISTER_PDF_PROCESSES if last > CHUNK_ROWS else 1
+    for pdf in parallel.render_plain_many(sources(), processes):
+        key = keys.popleft()
+        if key is not None:
+            cache.set(key, pdf, PART_CACHE_SECONDS)
+        yield pdf
 
 
 def write_pdf(organisation: Organisation, year: int, last: int, out: IO[bytes]) -> None:
     writer = PdfWriter()
-    for doc in parts(organisation, year, last):
-        writer.append(PdfReader(io.BytesIO(_part_pdf(doc))))
+    for pdf in part_pdfs(organisation, year, last):
+        writer.append(PdfReader(io.BytesIO(pdf)))
     writer.add_metadata({"/Title": f"ทะเบียนหนังสือส่ง {organisation.name} ปีงบประมาณ {year}"})
     writer.write(out)
 

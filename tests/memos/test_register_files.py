@@ -15,7 +15,7 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
-from ita.documents import render
+from ita.documents import parallel
 from ita.lib.thai import thai_digits
 from memos import documents, register_files, selectors, services
 from memos.models import OutgoingRegister
@@ -98,9 +98,10 @@ def test_the_file_is_built_by_the_worker_then_served_from_storage(client, org, q
 
 
 def test_the_build_holds_one_part_at_a_time_and_joins_every_number(
-    org, tmp_media, monkeypatch
+    org, tmp_media, monkeypatch, settings
 ) -> None:
     monkeypatch.setattr(register_files, "CHUNK_ROWS", 4)
+    settings.REGISTER_PDF_PROCESSES = 2  # the parts rendered side by side, joined in order
     memos = _send(org, 10)
     OutgoingRegister.objects.filter(organisation=org.organisation).update(last_number=11)
     year = memos[0].register_year
@@ -118,8 +119,8 @@ def test_the_build_holds_one_part_at_a_time_and_joins_every_number(
     assert held == [4, 4, 3]  # never more than a part's rows read or rendered at once
     flat = "".join(pdftotext(out.getvalue()).split())
     assert flat.count("ทะเบียนหนังสือส่ง") == 1  # one heading: the parts continue it
-    for memo in memos:
-        assert "".join(thai_digits(memo.subject).split()) in flat
+    places = [flat.index("".join(thai_digits(memo.subject).split())) for memo in memos]
+    assert places == sorted(places)  # every number, in the register's order
     held.clear()
     out = io.BytesIO()
     register_files.write_xlsx(org.organisation, year, 11, out)
@@ -128,21 +129,26 @@ def test_the_build_holds_one_part_at_a_time_and_joins_every_number(
     assert [r[0] for r in rows] == list(range(1, 12))
 
 
-def test_a_rebuild_renders_only_the_parts_that_changed(org, tmp_media, monkeypatch) -> None:
+def test_a_rebuild_renders_only_the_parts_that_changed(
+    org, tmp_media, monkeypatch, settings
+) -> None:
     monkeypatch.setattr(register_files, "CHUNK_ROWS", 4)
+    settings.REGISTER_PDF_PROCESSES = 1  # rendered in this process, where the spy sees them
     memos = _send(org, 10)
     year = memos[0].register_year
-    rendered: list[int] = []
-    real = render.register_pdf
+    rendered: list[str] = []
+    real = parallel.render_plain
 
-    def spy(doc):
-        rendered.append(doc.rows[0].number)
-        return real(doc)
+    def spy(html):
+        rendered.append(html)
+        return real(html)
 
-    monkeypatch.setattr(render, "register_pdf", spy)
+    monkeypatch.setattr(parallel, "render_plain", spy)
     register_files.write_pdf(org.organisation, year, 10, io.BytesIO())
-    assert rendered == [1, 5, 9]
+    assert len(rendered) == 3
     rendered.clear()
     services.memo_withdraw(memo=fresh(memos[5]), actor=org["author"])  # number 6: the 2nd part
     register_files.write_pdf(org.organisation, year, 10, io.BytesIO())
-    assert rendered == [5]
+    assert len(rendered) == 1
+    assert thai_digits(memos[5].subject) in rendered[0]
+    assert thai_digits(memos[8].subject) not in rendered[0]
