@@ -22,9 +22,12 @@ given ``--reset``, which empties it). Works on a fresh database. Every time is t
    (``HEALTH_CACHE_SECONDS=0``, as before) as the baseline.
 4. The desk and the register page at ``--memos``: queries, bytes and time against a bare view.
 5. The register's PDF and XLSX, built as the worker builds them, in a child process each (its
-   peak memory is its own): ``--register-rows`` numbers against a tenth of them (time a row and
-   peak memory: ≈ 1.0 when the build is linear and its memory bounded by a part), and the old
-   single render of the whole register at a tenth of the rows as the baseline.
+   peak memory is its own with its render processes', sampled): ``--register-rows`` numbers
+   against a tenth of them (time a row and peak memory: ≈ 1.0 when the build is linear and its
+   memory bounded by a part), the old single render of the whole register at a tenth of the
+   rows as the baseline, and the PDF rendered in one process against ``REGISTER_PDF_PROCESSES``
+   side by side; with the cores and the load average, as the times depend on them.
+   ``--skip-pages`` runs this section alone.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--register-rows", type=int, default=2_000)
     parser.add_argument("--skip-register", action="store_true", help="sections 1-4 only")
+    parser.add_argument("--skip-pages", action="store_true", help="section 5 only")
     parser.add_argument("--reset", action="store_true", help="empty the database first")
     # Internal: build one register file in this (child) process and print its time and memory.
     parser.add_argument("--child", nargs=3, metavar=("FMT", "ROWS", "WAY"), help=argparse.SUPPRESS)
@@ -314,10 +318,52 @@ def members(args: argparse.Namespace) -> None:
     print(f"  (the register holds {last:,} numbers; the page shows {selectors.REGISTER_PAGE_SIZE})")
 
 
+def _tree(pid: int) -> tuple[float, float]:
+    """The resident memory (MB) and CPU time (s) of ``pid`` and every process under it."""
+    rss = cpu = 0.0
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    rss += int(line.split()[1]) / 1024
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+            cpu += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                for child in children.read().split():
+                    more = _tree(int(child))
+                    rss, cpu = rss + more[0], cpu + more[1]
+    except (FileNotFoundError, ProcessLookupError, ValueError):
+        pass
+    return rss, cpu
+
+
 def _child(fmt: str, rows: int, way: str) -> None:
-    """Build one register file of ``rows`` numbers and print seconds and peak memory (MB)."""
+    """Build one register file of ``rows`` numbers and print seconds, the peak memory of this
+    process with its render processes together (MB, sampled every 50 ms) and their CPU time."""
+    import threading
+
     home = Organisation.objects.get(name=seed.HOME_NAME)
     cache.clear()  # no part rendered before
+    peak = [0.0]
+    children_cpu: dict[int, float] = {}  # the render processes' CPU time, as last seen
+    done = threading.Event()
+
+    def sample() -> None:
+        me = os.getpid()
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], _tree(me)[0])
+            for task in os.listdir(f"/proc/{me}/task"):
+                try:
+                    with open(f"/proc/{me}/task/{task}/children") as children:
+                        for child in children.read().split():
+                            children_cpu[int(child)] = _tree(int(child))[1]
+                except FileNotFoundError:
+                    pass
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     start = time.perf_counter()
     with open(os.devnull, "wb") as sink:
         if way == "parts":
@@ -327,11 +373,15 @@ def _child(fmt: str, rows: int, way: str) -> None:
 
             sink.write(render.register_pdf(documents.register_doc(home, YEAR, 1, rows)))
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "mb": peak}))
+    done.set()
+    sampler.join()
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = own.ru_utime + own.ru_stime + sum(children_cpu.values())
+    mb = max(peak[0], own.ru_maxrss / 1024)
+    print(json.dumps({"seconds": seconds, "mb": mb, "cpu": cpu}))
 
 
-def _run_child(fmt: str, rows: int, way: str) -> dict[str, float]:
+def _run_child(fmt: str, rows: int, way: str, processes: int | None = None) -> dict[str, float]:
     command = [
         sys.executable,
         __file__,
@@ -342,16 +392,24 @@ def _run_child(fmt: str, rows: int, way: str) -> dict[str, float]:
         str(rows),
         way,
     ]
-    done = subprocess.run(command, capture_output=True, text=True, check=True, env=os.environ)
+    env = dict(os.environ)
+    if processes is not None:
+        env["REGISTER_PDF_PROCESSES"] = str(processes)
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def registers(args: argparse.Namespace) -> None:
     rows = args.register_rows
     small = max(register_files.CHUNK_ROWS, rows // 10)
+    processes = settings.REGISTER_PDF_PROCESSES
     print(
         f"\n5. The register's files, built as the worker builds them ({small:,} and {rows:,}"
-        " numbers; a child process each)"
+        f" numbers; a child process each; {os.cpu_count()} cores, {_load()})"
     )
     baseline = _run_child("pdf", small, "whole")
     print(
@@ -364,7 +422,8 @@ def registers(args: argparse.Namespace) -> None:
         per_row = (b["seconds"] / rows) / (a["seconds"] / small)
         print(
             f"  {fmt.upper():<4} {small:>6,}: {a['seconds']:>7.1f} s {a['mb']:>6.0f} MB;"
-            f" {rows:>6,}: {b['seconds']:>7.1f} s {b['mb']:>6.0f} MB;"
+            f" {rows:>6,}: {b['seconds']:>7.1f} s {b['mb']:>6.0f} MB"
+            f" ({b['cpu']:.0f} s of CPU in {processes if fmt == 'pdf' else 1} processes);"
             f" time a row {per_row:.2f}×, peak memory {b['mb'] / a['mb']:.2f}×"
             + (
                 f"; vs one render: time {a['seconds'] / baseline['seconds']:.2f}×,"
@@ -373,6 +432,14 @@ def registers(args: argparse.Namespace) -> None:
                 else ""
             )
         )
+        if fmt == "pdf" and processes > 1:
+            one = _run_child(fmt, small, "parts", processes=1)
+            print(
+                f"  PDF {small:>6,} in one process (before): {one['seconds']:.1f} s"
+                f" {one['mb']:.0f} MB ({one['cpu']:.0f} s of CPU); in {processes} processes:"
+                f" time {a['seconds'] / one['seconds']:.2f}×, memory {a['mb'] / one['mb']:.2f}×"
+            )
+    print(f"  ({_load()} at the end)")
 
 
 def main(args: argparse.Namespace) -> None:
@@ -387,7 +454,8 @@ def main(args: argparse.Namespace) -> None:
         return
     _prepare(args)
     print(f"Database: {connection.vendor}; {Memo.objects.count():,} memos")
-    members(args)
+    if not args.skip_pages:
+        members(args)
     if not args.skip_register:
         registers(args)
 
