@@ -181,7 +181,9 @@ class Memo(ConcurrentTransitionMixin, models.Model):
             # The inbox: memos of an organisation at a step, oldest sent first.
             models.Index(fields=["organisation", "state", "sent_at"]),
             models.Index(fields=["organisation", "sent_at"]),
-            models.Index(fields=["author", "state"]),
+            # The desk: an author's memos at a step (returned, drafts), the latest changed first;
+            # the navigation counts the returned on it too.
+            models.Index(fields=["author", "state", "updated_at"]),
         ]
 
     def __str__(self) -> str:

@@ -86,6 +86,16 @@ def test_the_desk_makes_the_same_number_of_queries_for_few_or_many_memos(client,
     assert _queries(client, reverse("memos:desk")) == small
 
 
+def test_the_desks_sections_read_an_index_in_their_order() -> None:
+    """The desk's returned memos and drafts (an author's memos at a step, latest changed first)
+    and the navigation's returned count are read on one index, whatever the author wrote."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, Memo._meta.db_table)
+    columns = [c["columns"] for c in found.values() if c["index"] and not c["unique"]]
+    assert ["author_id", "state", "updated_at"] in columns
+    assert ["author_id", "state"] not in columns  # its prefix serves what that one served
+
+
 def test_the_list_has_no_cap_and_pages_through_every_memo(client, org) -> None:
     _bulk(org, 260)
     client.force_login(org["author"])
