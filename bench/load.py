@@ -5,14 +5,16 @@
 Starts, on 127.0.0.1 only: nginx (Debian's; installed with apt-get when missing, as is wrk),
 two app servers (each a gunicorn of sync workers for the pages and a lower-priority one,
 ``nice 5``, for PDF downloads, which nginx routes there), a task worker when django-tasks'
-database backend is installed, all on PostgreSQL (its own database ``ita_load``, built once:
+database backend is installed, all on PostgreSQL (its own database, ``ita_load`` or ``--database``, built once:
 the demo and the nationwide synthetic data set of bench/pages.py) and one shared media folder.
 
 It then shows that a session, an upload and an import made through one app server are seen
-through the other, and prints, for the public results page (the largest province), the inbox,
-a memo page, the API and a PDF download, wrk's throughput and p50/p95 against the login page
-measured just before it, first alone, then with ``--pdf-clients`` members downloading PDFs in
-a loop beside. Every request loop is bounded in time; everything it started is stopped at the
+through the other, and prints, for the public results page (the largest province) as a visitor
+and as a member, the inbox, a memo page, the API and a PDF download, wrk's throughput and
+p50/p95 against the login page measured just before it, first alone, then with
+``--pdf-clients`` members downloading PDFs in a loop beside (counted: PDFs served, how long each
+waited in the queue, refusals), and the visitor's results page beside clients that send it
+made-up query parameters, against the same page quiet. Every request loop is bounded in time; everything it started is stopped at the
 end. The database is dropped only with ``--drop``.
 """
 
@@ -84,7 +86,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--pdf-clients", type=int, default=6)
     parser.add_argument("--workers", type=int, default=3, help="page workers per app server")
-    parser.add_argument("--drop", action="store_true", help="drop ita_load at the end")
+    parser.add_argument("--database", default=DATABASE, help="PostgreSQL database (made once)")
+    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     return parser.parse_args()
 
 
@@ -100,21 +103,21 @@ def _need(binary: str, package: str) -> str:
     return found
 
 
-def _database(env: dict[str, str]) -> None:
+def _database(env: dict[str, str], database: str) -> None:
     code = (
         "import psycopg\n"
         f"c = psycopg.connect('{PG}/postgres', autocommit=True)\n"
-        f"if not c.execute(\"SELECT 1 FROM pg_database WHERE datname='{DATABASE}'\").fetchone():\n"
-        f"    c.execute('CREATE DATABASE {DATABASE}')\n"
+        f"if not c.execute(\"SELECT 1 FROM pg_database WHERE datname='{database}'\").fetchone():\n"
+        f"    c.execute('CREATE DATABASE {database}')\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
 
 
-def _drop(env: dict[str, str]) -> None:
+def _drop(env: dict[str, str], database: str) -> None:
     code = (
         "import psycopg\n"
         f"c = psycopg.connect('{PG}/postgres', autocommit=True)\n"
-        f"c.execute('DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)')\n"
+        f"c.execute('DROP DATABASE IF EXISTS {database} WITH (FORCE)')\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
 
@@ -180,29 +183,48 @@ def wrk(binary: str, url: str, seconds: int, connections: int, cookie: str = "")
 
 
 class Downloaders:
-    """Members downloading a memo's PDF in a loop, each with its own session."""
+    """Members downloading a memo's PDF in a loop, each with its own session, as a browser does:
+    a download answered 202 (queued for the worker) asks again after Retry-After until it gets
+    the PDF. Counted: PDFs served, how long each download waited for its PDF, and refusals."""
 
     def __init__(self, url: str, cookie: str, clients: int) -> None:
         self.url, self.cookie, self.clients = url, cookie, clients
         self.stop = threading.Event()
-        self.done = self.busy = self.failed = 0
+        self.done = self.queued = self.busy = self.failed = 0
+        self.waits: list[float] = []
         self.lock = threading.Lock()
         self.threads = [threading.Thread(target=self._loop, daemon=True) for _ in range(clients)]
 
     def _loop(self) -> None:
         browser = Browser()
+        started = time.monotonic()
         while not self.stop.is_set():
             response = browser.request(self.url, headers={"Cookie": self.cookie})
             with self.lock:
                 if response.status == 200 and response.body.startswith(b"%PDF"):
                     self.done += 1
+                    self.waits.append(time.monotonic() - started)
+                elif response.status == 202:
+                    self.queued += 1
                 elif response.status == 503:
                     self.busy += 1
                 else:
                     self.failed += 1
-            if response.status == 503:
-                # As the busy page does: wait Retry-After seconds, then ask again.
+            if response.status in (202, 503):
+                # As the queue's page does: wait Retry-After seconds, then ask again.
                 self.stop.wait(float(response.headers.get("Retry-After", "3")))
+            else:
+                started = time.monotonic()  # the next download starts now
+
+    def summary(self) -> str:
+        waits = sorted(self.waits)
+        median = waits[len(waits) // 2] if waits else float("nan")
+        longest = waits[-1] if waits else float("nan")
+        return (
+            f"{self.clients} PDF downloaders beside: {self.done} PDFs served (waited {median:.1f} s"
+            f" median, {longest:.1f} s at most), {self.queued} answers 'queued' (202, asked"
+            f" again), {self.busy} refused busy (503), {self.failed} failures"
+        )
 
     def __enter__(self) -> Downloaders:
         for t in self.threads:
@@ -214,6 +236,33 @@ class Downloaders:
         self.stop.set()
         for t in self.threads:
             t.join(timeout=120)
+
+
+class Busters:
+    """Clients asking for a public page with made-up query parameters in a loop (each request a
+    new URL): what they cost the visitors beside them."""
+
+    def __init__(self, url: str, clients: int = 2) -> None:
+        self.url = url
+        self.stop = threading.Event()
+        self.sent = 0
+        self.threads = [threading.Thread(target=self._loop, daemon=True) for _ in range(clients)]
+
+    def _loop(self) -> None:
+        browser = Browser()
+        while not self.stop.is_set():
+            browser.get(f"{self.url}?utm_source=bench{os.urandom(6).hex()}&_={time.time()}")
+            self.sent += 1
+
+    def __enter__(self) -> Busters:
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for t in self.threads:
+            t.join(timeout=60)
 
 
 def _session(browser: Browser) -> str:
@@ -271,7 +320,7 @@ def main(args: argparse.Namespace) -> None:
     wrk_bin = _need("wrk", "wrk")
     work = Path(tempfile.mkdtemp(prefix="ita-load-"))
     base = stack_env(
-        DATABASE_URL=f"{PG}/{DATABASE}",
+        DATABASE_URL=f"{PG}/{args.database}",
         DEBUG="false",
         SECRET_KEY="load-test-only-" + os.urandom(8).hex(),
         ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -283,8 +332,8 @@ def main(args: argparse.Namespace) -> None:
         PDF_RENDER_SLOTS="1",
         LOG_LEVEL="WARNING",
     )
-    _database(base)
-    print("Migrating and loading the data set (once; kept in the database ita_load)…", flush=True)
+    _database(base, args.database)
+    print(f"Migrating and loading the data set (once; kept in {args.database})…", flush=True)
     manage(base, "migrate", "--noinput")
     manage(base, "collectstatic", "--noinput")
     subprocess.run([sys.executable, "-c", PREPARE], cwd=ROOT, env=base, check=True)
@@ -341,7 +390,7 @@ def main(args: argparse.Namespace) -> None:
         for s in servers:
             s.stop()
         if args.drop:
-            _drop(base)
+            _drop(base, args.database)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -368,6 +417,7 @@ def _measure_all(args: argparse.Namespace, wrk_bin: str, site: str, facts: dict)
     memo, province = facts["memo"], facts["province"]
     targets = [
         ("public results page", f"/results/{LAST_YEAR}/{province}/", ""),
+        ("results page (member)", f"/results/{LAST_YEAR}/{province}/", _session(legal)),
         ("inbox (head)", "/memos/inbox/", _session(head)),
         ("memo page (legal)", f"/memos/{memo}/", _session(legal)),
         ("API assessments (100)", f"/api/v1/assessments?year={LAST_YEAR}&limit=100", ""),
@@ -404,22 +454,38 @@ def _measure_all(args: argparse.Namespace, wrk_bin: str, site: str, facts: dict)
         finally:
             if downloaders:
                 downloaders.__exit__()
-                print(
-                    f"PDF downloaders beside: {downloaders.done} PDFs, {downloaders.busy} "
-                    f"busy pages (503, retried), {downloaders.failed} failures"
-                )
+                print(downloaders.summary())
     print("\np95 with PDF downloads beside, against without:")
     for label, _path, _cookie in targets[:-1]:
         alone, beside_ = measured[label, 0], measured[label, 1]
         print(f"  {label:<24} {beside_.p95_ms / alone.p95_ms:>5.2f}×")
+
     results = "public results page"
-    login = "login before " + results
+    page = site + targets[0][1]
+    quiet = wrk(wrk_bin, page, args.seconds, args.connections)
+    with Busters(page) as busters:
+        busted = wrk(wrk_bin, page, args.seconds, args.connections)
     print(
-        "\nMust hold: the cached results page at least half the login page's throughput: "
-        f"{measured[results, 0].requests_per_s / measured[login, 0].requests_per_s:.2f} alone,"
-        f" {measured[results, 1].requests_per_s / measured[login, 1].requests_per_s:.2f} "
-        "with PDFs (the login page measured just before each); its p95 with PDF downloads "
-        f"beside at most 2× without: {measured[results, 1].p95_ms / measured[results, 0].p95_ms:.2f}×"
+        f"\nCache busting: the public results page {busted.requests_per_s:.1f} req/s (p95"
+        f" {busted.p95_ms:.0f} ms) beside two clients sending {busters.sent} requests with"
+        f" made-up parameters, against {quiet.requests_per_s:.1f} req/s (p95 {quiet.p95_ms:.0f}"
+        f" ms) quiet: {busted.requests_per_s / quiet.requests_per_s:.2f}× (must be ≥ 0.8)"
+    )
+
+    def ratio(label: str, beside: int) -> float:
+        login = measured["login before " + label, beside]
+        return measured[label, beside].requests_per_s / login.requests_per_s
+
+    print("\nMust hold (throughput against the login page measured just before each):")
+    for label in (results, "results page (member)", "inbox (head)", "memo page (legal)"):
+        need = 0.5
+        print(
+            f"  {label:<24} {ratio(label, 0):.2f}× alone, {ratio(label, 1):.2f}× with PDFs"
+            f" (≥ {need})"
+        )
+    print(
+        f"  {results} p95 with PDF downloads beside at most 2× without:"
+        f" {measured[results, 1].p95_ms / measured[results, 0].p95_ms:.2f}×"
     )
 
 
