@@ -398,8 +398,9 @@ PDF_RENDER_RETRY_SECONDS = env_int("PDF_RENDER_RETRY_SECONDS", 3)
 PDF_QUEUE_PER_PERSON = env_int("PDF_QUEUE_PER_PERSON", 2)
 RENDER_LOCK_DIR = Path(os.environ.get("RENDER_LOCK_DIR", "/tmp/ita-render-slots"))
 # The worker renders a register's PDF of more than one part (memos.register_files) in this many
-# child processes at once (1: in the worker itself); each holds about a part's memory.
-REGISTER_PDF_PROCESSES = env_int("REGISTER_PDF_PROCESSES", max(1, min(4, os.cpu_count() or 1)))
+# child processes at once (1: in the worker itself); each holds a part's render, ~140 MB, so
+# two keep a build of any size under 500 MB with the worker's own.
+REGISTER_PDF_PROCESSES = env_int("REGISTER_PDF_PROCESSES", max(1, min(2, os.cpu_count() or 1)))
 # The decided memo's signature is timestamped by this RFC 3161 timestamp authority (PAdES-B-T);
 # TIMESTAMP_ROOTS, a PEM file of the certificates its own chains to, lets the validation data be
 # embedded too (B-LT); TIMESTAMP_FETCH_REVOCATION lets pyHanko fetch the chains' revocation data.
