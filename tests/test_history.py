@@ -131,3 +131,27 @@ def test_one_writer_for_one_row_and_many(caplog, django_capture_on_commit_callba
     assert logged == ["organisations.organisation:1", "organisations.organisation:2"]
     event = Event.objects.order_by("pk").last()
     assert event is not None and event.action_label == EventKind.ORGANISATION_CREATE.label
+
+
+def test_a_kind_with_a_payload_is_written_with_exactly_its_keys() -> None:
+    from ita.history.payloads import PAYLOADS, YearCreated
+    from ita.history.services import event_record
+
+    assert PAYLOADS[EventKind.YEAR_CREATE] is YearCreated
+    for data in (
+        {"copied_from": None, "scheme": None},
+        {**YearCreated(copied_from=None, scheme=None, confirmed=True), "extra": 1},
+    ):
+        with pytest.raises(TypeError):
+            event_record(actor=None, action=EventKind.YEAR_CREATE, organisation_id=None, data=data)
+    event_record(
+        actor=None,
+        action=EventKind.YEAR_CREATE,
+        organisation_id=None,
+        data=YearCreated(copied_from=2563, scheme="letters", confirmed=False),
+    )
+    assert Event.objects.get().data == {
+        "copied_from": 2563,
+        "scheme": "letters",
+        "confirmed": False,
+    }

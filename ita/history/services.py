@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
-from ita.history import published
+from ita.history import payloads, published
 from ita.history.models import Event, EventKind
 
 logger = logging.getLogger("ita.history")
@@ -35,7 +35,7 @@ def event_record(
     from_state: str = "",
     to_state: str = "",
     comment: str = "",
-    data: dict[str, Any] | None = None,
+    data: Mapping[str, object] | None = None,
 ) -> Event:
     """Write a history row; call inside the transaction of the change it records.
 
@@ -54,7 +54,7 @@ def event_record(
         from_state=from_state,
         to_state=to_state,
         comment=comment,
-        data=data or {},
+        data=dict(data or {}),
     )
     (written,) = _write([event], actor)
     return written
@@ -89,8 +89,10 @@ def _write(events: list[Event], actor: Actor) -> list[Event]:
     among them, and one log line per row once the change is committed."""
     user = actor if actor is not None and actor.is_authenticated else None
     for event in events:
-        # The column has no choices (a new kind needs no migration): the kind is checked here.
+        # The column has no choices (a new kind needs no migration): the kind is checked here,
+        # and the details against the kind's payload.
         event.action = EventKind(event.action)
+        payloads.check(event.action, event.data)
         event.actor = user
     if any(e.action in published.PUBLISHED_KINDS for e in events):
         # The public pages' cache key, moved in the same transaction as the change.
@@ -119,7 +121,7 @@ def _write(events: list[Event], actor: Actor) -> list[Event]:
     return events
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> payloads.Plain:
     """A field's value as JSON holds it: numbers and dates as text, a file as its name."""
     if value is None or isinstance(value, bool | int | str):
         return value
@@ -132,7 +134,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def snapshot(obj: models.Model) -> dict[str, Any]:
+def snapshot(obj: models.Model) -> dict[str, payloads.Plain]:
     """Every stored field of a row (foreign keys as ids), as a history row's details hold it."""
     return {
         f.name: _plain(getattr(obj, f.attname))
@@ -165,10 +167,10 @@ def saved_with_history(
         organisation_id=organisation_of(obj),
         obj=obj,
         comment=str(obj)[:200],
-        data={
-            "before": {k: before.get(k) for k in changed} if old is not None else {},
-            "after": {k: after[k] for k in changed},
-        },
+        data=payloads.Change(
+            before={k: before.get(k) for k in changed} if old is not None else {},
+            after={k: after[k] for k in changed},
+        ),
     )
     return obj
 
@@ -184,6 +186,6 @@ def deleted_with_history(
         organisation_id=organisation_id,
         obj=obj,
         comment=str(obj)[:200],
-        data={"before": snapshot(obj), "after": None},
+        data=payloads.Change(before=snapshot(obj), after=None),
     )
     obj.delete()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ita.history.models import EventKind
+from ita.history.payloads import LevelsComputed, LevelsRemoved, ScoresSet, YearCreated
 from ita.history.services import Actor, deleted_with_history, event_record, saved_with_history
 from ita.results import methods, rules
 from ita.results.models import (
@@ -69,11 +70,7 @@ def year_create(
         organisation_id=None,
         obj=new,
         to_state=str(year),
-        data={
-            "copied_from": method.copied_from,
-            "scheme": method.scheme,
-            "confirmed": confirmed,
-        },
+        data=YearCreated(copied_from=method.copied_from, scheme=method.scheme, confirmed=confirmed),
     )
     return new
 
@@ -86,7 +83,7 @@ def _set_levels(year: AssessmentYear, levels: list[methods.Level]) -> None:
     )
 
 
-def _compute_levels(year: AssessmentYear) -> dict[str, int]:
+def _compute_levels(year: AssessmentYear) -> LevelsComputed:
     """Give the year's stored results without a level or pass/fail the ones its (now confirmed)
     method gives, marked computed, as an import would have (``ita.imports.checking``): a level
     only when the total (and the tools' scores, where a level needs them) leaves one possible;
@@ -123,10 +120,10 @@ def _compute_levels(year: AssessmentYear) -> dict[str, int]:
         ["level", "level_source", "passed", "passed_source", "updated_at"],
         batch_size=500,
     )
-    return {"levels_computed": levels, "passed_computed": passes}
+    return LevelsComputed(levels_computed=levels, passed_computed=passes)
 
 
-def _remove_computed(year: AssessmentYear) -> dict[str, int]:
+def _remove_computed(year: AssessmentYear) -> LevelsRemoved:
     """Without a confirmed method nothing is computed: the computed levels and pass/fail of the
     year's results go (the published ones and the scores stay)."""
     now = timezone.now()
@@ -137,7 +134,7 @@ def _remove_computed(year: AssessmentYear) -> dict[str, int]:
     passes = results.filter(passed_source=Source.COMPUTED).update(
         passed=None, passed_source="", updated_at=now
     )
-    return {"levels_removed": levels, "passed_removed": passes}
+    return LevelsRemoved(levels_removed=levels, passed_removed=passes)
 
 
 @transaction.atomic
@@ -261,7 +258,7 @@ def assessment_set_scores(
         action=EventKind.ASSESSMENT_SCORES,
         organisation_id=assessment.organisation_id,
         obj=assessment,
-        data={"scores": {str(n): str(s) for n, s in sorted(scores.items())}},
+        data=ScoresSet(scores={str(n): str(s) for n, s in sorted(scores.items())}),
     )
     return assessment
 
