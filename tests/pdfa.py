@@ -1,10 +1,13 @@
-"""The rules of ISO 19005-2/-3 (PDF/A-2b, PDF/A-3b) that our documents can break, checked with
-pikepdf: the validators on PyPI wrap veraPDF, a Java program these machines do not have, so the
-rules veraPDF applies to what WeasyPrint, the text-layer fix, the emblem and pyHanko write are
-checked here, each named by its clause.
+"""The rules of ISO 19005-2/-3 (PDF/A-2b, PDF/A-3b) that our documents can break, checked twice:
+by the rules here, with pikepdf, each named by its clause, and by ``page`` (PyPI:
+page-validation), an independent validator of PDF/A-1 to -3 checked against veraPDF's test corpus,
+which runs in the test process without Java (the PyPI packages that wrap veraPDF download it at
+run time, which these machines cannot). Each sees what the other misses: ``page`` knows every
+clause; the rules here know what WeasyPrint, the text-layer fix, the emblem and pyHanko write
+(``page`` 0.11 does not compare the Info dictionary with the XMP, 6.6.2.3.1, which signing broke).
 
-``violations(pdf)`` lists every breach found ([] for a conforming file); ``assert_pdfa(pdf)``
-fails naming them.
+``violations(pdf)`` lists every breach the rules here find, ``validator_failures(pdf)`` those
+``page`` finds ([] for a conforming file); ``assert_pdfa(pdf)`` fails naming both.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 
+import page as page_validation
 import pikepdf
 from fontTools.ttLib import TTFont
 
@@ -278,6 +282,65 @@ def _font_violations(
     return found
 
 
+def validator_failures(pdf: bytes) -> list[str]:
+    """What ``page`` finds against the part and conformance the file's XMP claims (PDF/A-3b for
+    every document we write), each as its rule and message, less two misreadings of its, each
+    checked here before it is dropped:
+
+    - STREAM-LENGTH: a stream whose compressed bytes end with a CR (0x0D) before the LF that
+      ends the data; ``page`` takes the CR for part of the end of line (1 stream in 256).
+    - SIGNATURE-BYTERANGE: a signature that covers its whole revision, followed by a later
+      incremental update (the validation data of PAdES B-LT, which must come after the
+      signature it validates; ISO 19005-2 allows incremental updates).
+    """
+    report = page_validation.validate_pdf_bytes(pdf)
+    found = set()
+    for failure in report.failures:
+        rule = failure.rule_id.split("-", 1)[-1]
+        if rule == "STREAM-LENGTH-001" and _length_ends_on_cr(pdf, failure.object_id):
+            continue
+        if rule == "SIGNATURE-BYTERANGE-001" and _signatures_cover_their_revisions(pdf):
+            continue
+        found.add(f"{failure.rule_id}: {failure.message}")
+    return sorted(found)
+
+
+def _length_ends_on_cr(pdf: bytes, object_id: page_validation.PdfObjectId | None) -> bool:
+    """Each copy of the object is a stream whose /Length bytes end with CR, followed by the LF
+    and ``endstream``: the length is right."""
+    if object_id is None:
+        return False
+    header = re.compile(
+        rb"(?:^|[\r\n])%d %d obj\s*<<" % (object_id.object_number, object_id.generation)
+    )
+    matches = list(header.finditer(pdf))
+    for match in matches:
+        start = pdf.find(b"stream", match.end())
+        length = re.search(rb"/Length (\d+)(?! \d+ R)", pdf[match.end() : start])
+        if length is None or pdf[start + 6 : start + 7] != b"\n":
+            return False
+        data_end = start + 7 + int(length.group(1))
+        if pdf[data_end - 1 : data_end] != b"\r" or not pdf.startswith(b"\nendstream", data_end):
+            return False
+    return bool(matches)
+
+
+def _signatures_cover_their_revisions(pdf: bytes) -> bool:
+    """Each signature's byte range runs from the file's first byte to the end of a revision
+    (its %%EOF), leaving out only its own /Contents, and the file ends with a revision."""
+    ends = [m.end() for m in re.finditer(rb"%%EOF(?:\r\n|\r|\n)?", pdf)]
+    ranges = re.findall(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", pdf)
+    if not ranges or not ends or ends[-1] != len(pdf):
+        return False
+    for a, b, c, d in ((int(v) for v in r) for r in ranges):
+        contents = pdf[a + b : c].strip()
+        if a != 0 or not (contents.startswith(b"<") and contents.endswith(b">")):
+            return False
+        if c + d not in ends:
+            return False
+    return True
+
+
 def assert_pdfa(pdf: bytes) -> None:
-    found = violations(pdf)
+    found = violations(pdf) + [f"validator {f}" for f in validator_failures(pdf)]
     assert found == [], "not PDF/A: " + "; ".join(found[:20])

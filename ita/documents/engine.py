@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from django.conf import settings
 
 from ita.documents.textlayer import FontRegistry, TextLayerFixer
@@ -135,6 +136,18 @@ def _make_fetcher(resources: dict[str, Resource], refused: list[str]):
     return LockedFetcher(allowed_protocols={"file", MEMORY_SCHEME})
 
 
+def unfiltered_metadata(pdf: pydyf.PDF) -> None:
+    """The catalogue's XMP packet is written as it is, not compressed: a PDF/A validator
+    (page's METADATA-FILTER rule) refuses a Filter on it, and a tool that scans a file for its
+    XMP packet finds it. WeasyPrint compresses every stream; the packet is a few kilobytes."""
+    reference = pdf.catalog.get("Metadata")  # b"12 0 R", as WeasyPrint writes it
+    if not isinstance(reference, bytes):
+        return
+    metadata = pdf.objects[int(reference.split()[0])]
+    if isinstance(metadata, pydyf.Stream):
+        metadata.compress = False
+
+
 # The document of record is archival: PDF/A-3b (fonts embedded, an sRGB output intent, XMP
 # metadata), tagged for screen readers where WeasyPrint tags (headings, paragraphs, tables).
 ARCHIVAL = "pdf/a-3b"
@@ -166,7 +179,13 @@ def render_document(
     fetcher = _make_fetcher(resources or {}, refused)
     html = with_fallback(html)
     document = HTML(string=html, base_url=static_dir().as_uri() + "/", url_fetcher=fetcher).render()
-    finisher = TextLayerFixer(font_registry()) if fix_text_layer else None
+    fixer = TextLayerFixer(font_registry()) if fix_text_layer else None
+
+    def finisher(doc: object, pdf: pydyf.PDF) -> None:
+        if fixer is not None:
+            fixer(doc, pdf)
+        unfiltered_metadata(pdf)
+
     options = {"pdf_variant": variant, "pdf_tags": True} if variant else {}
     pdf = document.write_pdf(finisher=finisher, **options)
     return RenderResult(pdf=pdf, pages=len(document.pages), refused=refused)
