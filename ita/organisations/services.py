@@ -52,8 +52,9 @@ def organisation_set_emblem(
 
     The file is made safe first (``ita.documents.emblem.check_emblem``: a bounded PNG made in a
     child process under a CPU and memory budget), and that PNG is what is stored and printed; a
-    file refused changes nothing. The one way an emblem is set: the memos' emblem page, the
-    organisation's own pages and the data migration of older files all call it.
+    file refused changes nothing. The one way an emblem is set: the memos' emblem page and the
+    organisation's own pages call it; the data migration of older files
+    (``organisations.0006``) checks them the same way and writes the same history row.
     """
     checked = check_emblem(data, filename) if data is not None else None
     old_name = organisation.emblem.name if organisation.emblem else ""

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from PIL import Image
 
@@ -240,3 +245,35 @@ def test_an_emblem_that_cannot_be_made_within_its_budget_is_refused(monkeypatch)
     with pytest.raises(ValidationError, match="ไม่สามารถวาดภาพได้|นานเกินไป"):
         check_emblem(_use_bomb(levels=9), "bomb.svg", cpu_seconds=2)
     assert check_emblem(SVG, "small.svg").mime_type == "image/png"
+
+
+def test_the_upgrade_that_made_emblems_safe_records_each_change_in_the_history(
+    org, tmp_media
+) -> None:
+    """organisations.0006 made older emblem files the stored PNG or removed those refused
+    today: each change is in the history as an upload's is, a removal naming the file and why
+    (it used to leave no trace of an emblem that vanished from every document)."""
+    migration = importlib.import_module("ita.organisations.migrations.0006_emblems_made_safe")
+    state = MigrationLoader(connection).project_state(("organisations", "0006_emblems_made_safe"))
+    organisation = org.organisation
+    events = Event.objects.filter(action="organisation.emblem", organisation=organisation)
+
+    def older_file(name: str, data: bytes) -> str:
+        stored = default_storage.save(f"emblems/{name}", ContentFile(data))
+        Organisation.objects.filter(pk=organisation.pk).update(emblem=stored)
+        return stored
+
+    old_png = older_file("garuda.png", _png())
+    migration.make_safe(state.apps, None)
+    made = events.get()
+    assert _emblem(org) == f"emblems/org{organisation.pk}-{check_emblem(_png()).sha256[:16]}.png"
+    assert made.actor is None and made.comment == _emblem(org)
+    assert made.data["removed"] is False and made.data["previous"] == old_png
+    assert made.data["sha256"] == check_emblem(_png()).sha256
+
+    refused = older_file("garuda.svg", SCRIPTED_SVG)
+    migration.make_safe(state.apps, None)
+    assert _emblem(org) == ""
+    removed = events.exclude(pk=made.pk).get()
+    assert removed.data["removed"] is True and removed.data["previous"] == refused
+    assert "script" in removed.comment
