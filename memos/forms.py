@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ita.lib.fields import ThaiDateField
 from ita.results.models import AssessmentYear
 from memos import roles
-from memos.models import Memo, Outcome, SignOff, Urgency
+from memos.models import COMMENT_MAX_LENGTH, Memo, Outcome, SignOff, Urgency
 
 
 class MemoForm(forms.Form):
@@ -84,7 +84,7 @@ class DecisionForm(ExpectedForm):
         label=_("Comment (ความเห็น)"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        max_length=4000,
+        max_length=COMMENT_MAX_LENGTH,
     )
 
     def __init__(self, *args: Any, deciding: bool = False, **kwargs: Any) -> None:

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
@@ -50,6 +52,31 @@ VERIFY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 def new_verify_code() -> str:
     code = "".join(secrets.choice(VERIFY_ALPHABET) for _ in range(10))
     return f"{code[:5]}-{code[5:]}"
+
+
+# How much a memo's text may hold. A real memo (บันทึกข้อความ) is a page or two, the longest
+# reports in its body a few pages: 30,000 characters is about fifteen printed pages at the
+# regulation's 16-point type (some 2,000 Thai characters a page), far beyond any memo, while a
+# render stays well under a second (500,000 characters took 6.7 s of CPU, and every later render,
+# the signing and the pages that list the memo pay for it). Longer material goes in an attached
+# file. An executive's comment is a few lines on the printed memo; 4,000 characters is two pages.
+BODY_MAX_LENGTH = 30_000
+COMMENT_MAX_LENGTH = 4_000
+
+
+@deconstructible
+class TextLimit(MaxLengthValidator):
+    """At most ``limit_value`` characters, refused with a message that names the field and says
+    both numbers as people read them (30,000)."""
+
+    def __call__(self, value: str) -> None:
+        length = len(value)
+        if length > self.limit_value:
+            raise ValidationError(
+                self.message,
+                code="max_length",
+                params={"limit_value": f"{self.limit_value:,}", "show_value": f"{length:,}"},
+            )
 
 
 class Memo(ConcurrentTransitionMixin, models.Model):
@@ -114,7 +141,19 @@ class Memo(ConcurrentTransitionMixin, models.Model):
     )
     subject = models.CharField(_("subject (เรื่อง)"), max_length=500)
     addressee = models.CharField(_("to (เรียน)"), max_length=300)
-    body = models.TextField(_("body"), help_text=_("Paragraphs separated by an empty line."))
+    body = models.TextField(
+        _("body"),
+        help_text=_("Paragraphs separated by an empty line."),
+        validators=[
+            TextLimit(
+                BODY_MAX_LENGTH,
+                _(
+                    "The body has %(show_value)s characters; a memo's body holds at most "
+                    "%(limit_value)s. Shorten it, or put the longer text in an attached file."
+                ),
+            )
+        ],
+    )
     signature_name = models.CharField(_("signature name"), max_length=200)
     signature_position = models.CharField(_("signature position"), max_length=300)
     # The hook for "the ITA report of a year" attached to the memo (the report/PDF helpers).
@@ -382,7 +421,19 @@ class SignOff(models.Model):
     round = models.PositiveSmallIntegerField(_("round"))
     step = models.CharField(_("step"), max_length=10, choices=Position.Role.choices)
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(
+        _("comment"),
+        blank=True,
+        validators=[
+            TextLimit(
+                COMMENT_MAX_LENGTH,
+                _(
+                    "The comment has %(show_value)s characters; a comment holds at most "
+                    "%(limit_value)s. Shorten it."
+                ),
+            )
+        ],
+    )
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

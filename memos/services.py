@@ -361,6 +361,7 @@ def _require_signer(
 
 
 def _sign(memo: Memo, signer: chain.Signer, decision: str, comment: str) -> SignOff:
+    SignOff._meta.get_field("comment").run_validators(comment)  # its length (COMMENT_MAX_LENGTH)
     return SignOff.objects.create(
         memo=memo,
         round=memo.round,
