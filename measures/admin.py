@@ -15,6 +15,7 @@ from measures.models import (
     MeasureStep,
     MeasureTemplate,
     OitItem,
+    OitItemCorrection,
     OitStatus,
     ProgressUpdate,
     PublishedImplementation,
@@ -71,6 +72,10 @@ class OitItemAdmin(admin.ModelAdmin):
     ordering = ["-year__year", "number"]
     fields = ["year", "number", "name", "group", "indicator", "from_report"]
 
+    def get_queryset(self, request):
+        # The country's list: an organisation's own items are its business (its page).
+        return super().get_queryset(request).filter(organisation__isnull=True)
+
     @admin.display(description=_("item"), ordering="number")
     def code(self, obj: OitItem) -> str:
         return obj.code
@@ -79,6 +84,17 @@ class OitItemAdmin(admin.ModelAdmin):
         if db_field.name == "indicator":
             kwargs["queryset"] = db_field.related_model.objects.select_related("year")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(OitItemCorrection)
+class OitItemCorrectionAdmin(ReadOnlyAdmin):
+    """An organisation's corrections of a year's checklist, made on its own page (the
+    service writes the history); read here."""
+
+    list_display = ["item", "organisation", "name", "not_applicable", "reason", "updated_at"]
+    list_filter = ["not_applicable", "item__year"]
+    search_fields = ["organisation__name", "name", "item__name"]
+    list_select_related = ["item", "organisation"]
 
 
 @admin.register(OitStatus)

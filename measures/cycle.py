@@ -4,7 +4,8 @@ year, and last year's measures looked back on.
 ``report_prepare`` ("prepare this year's report") writes, for each tool's flagged lowest
 indicator, a finding (the indicator set, the text to edit) and a measure from the templates that
 answers it, linked; it gives the year its OIT checklist when it has none (a copy of the latest
-earlier year's, marked to review). ``oit_items_update`` is the checklist's edit in the browser.
+earlier year's, marked to review). ``oit_items_update`` is the operators' edit of the country's
+checklist in the browser; ``oit_items_correct`` an organisation's corrections of it, for itself.
 ``look_back`` reads how the previous year's measures went, and ``measures_carry`` carries the
 unfinished ones into this year's report. Each write runs in one transaction with its history row.
 """
@@ -24,10 +25,10 @@ from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
 from ita.imports.models import ImportBatch
 from ita.lib.thai import clean_text
-from ita.organisations.models import Position
+from ita.organisations.models import Organisation, Position
 from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore
 from measures import periods, services
-from measures.models import Finding, Measure, MeasureTemplate, OitItem
+from measures.models import Finding, Measure, MeasureTemplate, OitItem, OitItemCorrection
 from measures.selectors import IndicatorLine, lowest_indicators
 from measures.template_texts import UNIT
 
@@ -56,7 +57,7 @@ class Prepared:
 def oit_checklist_open(*, year: AssessmentYear, actor: Actor) -> int:
     """Give ``year`` its checklist if it has none and one is known (shipped, or an earlier
     year's to copy); returns how many items it got (0: it had one, or none is known)."""
-    if OitItem.objects.filter(year=year).exists():
+    if OitItem.objects.country().filter(year=year).exists():
         return 0
     try:
         return len(services.oit_checklist_load(year=year, actor=actor))
@@ -174,7 +175,7 @@ def oit_items_update(
 ) -> int:
     """Correct the year's checklist items (by pk); ``reviewed`` takes the "to review" mark off
     every item. Returns how many items changed."""
-    rows = {i.pk: i for i in OitItem.objects.filter(year=year)}
+    rows = {i.pk: i for i in OitItem.objects.country().filter(year=year)}
     unknown = sorted(set(items) - set(rows))
     if unknown:
         raise ValidationError(
@@ -236,7 +237,7 @@ def oit_items_update(
         if new != old:
             changed.append(item.code)
     if reviewed:
-        OitItem.objects.filter(year=year).update(to_review=False)
+        OitItem.objects.country().filter(year=year).update(to_review=False)
     if changed or reviewed:
         event_record(
             actor=actor,
@@ -246,6 +247,114 @@ def oit_items_update(
             data={"items": changed, "reviewed": reviewed},
         )
     return len(changed)
+
+
+@dataclass
+class Correction:
+    """How an organisation reads one item of the year's checklist: ``name`` empty or the
+    country's keeps the country's (and its later corrections); an item not applicable to the
+    organisation says why."""
+
+    name: str = ""
+    description: str = ""
+    not_applicable: bool = False
+    reason: str = ""
+
+
+@transaction.atomic
+def oit_items_correct(
+    *,
+    organisation: Organisation,
+    year: AssessmentYear,
+    corrections: dict[int, Correction],
+    added: Correction | None = None,
+    actor: Actor,
+) -> list[str]:
+    """Store ``organisation``'s corrections of the year's checklist items (by pk: the
+    country's items and its own), and add an item of its own (``added``, numbered A1, A2 …).
+    Nothing changes for any other organisation, nor the country's list. Returns the codes of
+    the items changed or added; one history row for them. All or nothing: an item marked not
+    applicable without a reason refuses the whole form."""
+    rows = {
+        i.pk: i
+        for i in OitItem.objects.filter(year=year, pk__in=list(corrections)).seen_by(
+            organisation.pk
+        )
+    }
+    unknown = sorted(set(corrections) - set(rows))
+    if unknown:
+        raise ValidationError(
+            _("Items %(ids)s are not on the checklist of %(year)s.")
+            % {"ids": ", ".join(map(str, unknown)), "year": year.year}
+        )
+    existing = {
+        c.item_id: c
+        for c in OitItemCorrection.objects.filter(organisation=organisation, item__in=list(rows))
+    }
+    errors = []
+    changed = []
+    for pk, data in corrections.items():
+        item = rows[pk]
+        name = clean_text(data.name)
+        new = (
+            "" if name == item.name else name,
+            data.description.strip(),
+            data.not_applicable,
+            clean_text(data.reason) if data.not_applicable else "",
+        )
+        if data.not_applicable and not new[3]:
+            errors.append(
+                _("%(code)s: write why the item does not apply to the organisation.")
+                % {"code": item.code}
+            )
+            continue
+        correction = existing.get(pk)
+        old = (
+            (correction.name, correction.description, correction.not_applicable, correction.reason)
+            if correction
+            else ("", "", False, "")
+        )
+        if new == old:
+            continue
+        changed.append(item.code)
+        if new == ("", "", False, ""):
+            assert correction is not None
+            correction.delete()  # back to the country's item as it is kept
+            continue
+        correction = correction or OitItemCorrection(organisation=organisation, item=item)
+        correction.name, correction.description, correction.not_applicable, correction.reason = new
+        correction.save()
+    added_code = ""
+    if added is not None and (added.name.strip() or added.description.strip()):
+        name = clean_text(added.name)
+        if not name:
+            errors.append(_("The item added: write its name."))
+        elif not errors:
+            last = (
+                OitItem.objects.filter(year=year, organisation=organisation)
+                .order_by("-number")
+                .values_list("number", flat=True)
+                .first()
+            )
+            item = OitItem.objects.create(
+                year=year, organisation=organisation, number=(last or 0) + 1, name=name
+            )
+            if added.description.strip():
+                OitItemCorrection.objects.create(
+                    organisation=organisation, item=item, description=added.description.strip()
+                )
+            added_code = item.code
+    if errors:
+        raise ValidationError(errors)
+    if changed or added_code:
+        event_record(
+            actor=actor,
+            action=EventKind.OIT_ITEMS,
+            organisation_id=organisation.pk,
+            obj=year,
+            data={"corrected": changed, "added": [added_code] if added_code else []},
+        )
+    return changed + ([added_code] if added_code else [])
 
 
 # Next year looks back ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from ita.lib.fields import ThaiDateField, ThaiMonthField
 from ita.results.models import Assessment, Indicator, Tool
 from measures import periods
 from measures.models import Finding, Measure, OitItem, OitStatus
+from measures.selectors import oit_items_for
 from measures.services import MeasureData, OitAnswer
 
 # "๑. ", "1) " at the start of a pasted step: the order is kept by position, not by the number.
@@ -33,8 +34,19 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(d, initial) for d in items if d]
 
 
-def _item_label(item: OitItem) -> str:
-    return f"{item.code} {item.name}"
+def _oit_choices(field: forms.Field, assessment: Assessment) -> None:
+    """Offer the year's items the organisation sees (the country's and its own), named as it
+    corrected them (``selectors.oit_items_for``)."""
+    assert isinstance(field, forms.ModelMultipleChoiceField)
+    names = {
+        i.pk: f"{i.code} {i.name}"
+        for i in oit_items_for(assessment.organisation_id, assessment.year)
+    }
+    field.queryset = OitItem.objects.filter(year=assessment.year_id).seen_by(
+        assessment.organisation_id
+    )
+    # django-stubs declares label_from_instance a method; Django calls the attribute.
+    field.label_from_instance = lambda i: names.get(i.pk, f"{i.code} {i.name}")  # type: ignore[method-assign,assignment]
 
 
 class FindingForm(forms.Form):
@@ -58,9 +70,7 @@ class FindingForm(forms.Form):
         assert isinstance(indicator, forms.ModelChoiceField)
         assert isinstance(oit_items, forms.ModelMultipleChoiceField)
         indicator.queryset = Indicator.objects.filter(year=assessment.year_id)
-        oit_items.queryset = OitItem.objects.filter(year=assessment.year_id)
-        # django-stubs declares label_from_instance a method; Django calls the attribute.
-        oit_items.label_from_instance = _item_label  # type: ignore[method-assign,assignment]
+        _oit_choices(oit_items, assessment)
 
     def only_tool(self, tool: str) -> None:
         """Offer only ``tool``'s indicators (the form was opened for that tool)."""
@@ -134,8 +144,7 @@ class MeasureForm(forms.Form):
         # django-stubs declares label_from_instance a method; Django calls the attribute.
         findings.label_from_instance = lambda f: f"{f.tool}: {f.text}"  # type: ignore[method-assign,assignment]
         indicators.queryset = Indicator.objects.filter(year=assessment.year_id)
-        oit_items.queryset = OitItem.objects.filter(year=assessment.year_id)
-        oit_items.label_from_instance = _item_label  # type: ignore[method-assign,assignment]
+        _oit_choices(oit_items, assessment)
 
     @staticmethod
     def initial_for(measure: Measure) -> dict[str, Any]:

@@ -72,6 +72,70 @@ class OitItemsForm(forms.Form):
         }
 
 
+class OitCorrectionsForm(forms.Form):
+    """The organisation's reading of the year's checklist: each item's name and description,
+    or the item marked not applicable with the reason; and an item of its own to add."""
+
+    new_name = forms.CharField(
+        label=gettext_lazy("Name of an item to add"), max_length=300, required=False
+    )
+    new_description = forms.CharField(
+        label=gettext_lazy("Its description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, items: list[OitItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            p = f"c-{item.pk}-"
+            self.fields[p + "name"] = forms.CharField(
+                label=_("Name of %(code)s") % {"code": item.code},
+                max_length=300,
+                required=False,
+                initial=item.name,
+                help_text=_("Empty: the country's name."),
+            )
+            self.fields[p + "description"] = forms.CharField(
+                label=_("Description of %(code)s") % {"code": item.code},
+                required=False,
+                initial=getattr(item, "description", ""),
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )
+            self.fields[p + "na"] = forms.BooleanField(
+                label=_("%(code)s does not apply to us") % {"code": item.code},
+                required=False,
+                initial=getattr(item, "not_applicable", False),
+            )
+            self.fields[p + "reason"] = forms.CharField(
+                label=_("Why %(code)s does not apply") % {"code": item.code},
+                max_length=500,
+                required=False,
+                initial=getattr(item, "reason", ""),
+            )
+
+    def rows(self) -> list[tuple[OitItem, list[forms.BoundField]]]:
+        names = ("name", "description", "na", "reason")
+        return [(i, [self[f"c-{i.pk}-{n}"] for n in names]) for i in self.items]
+
+    def corrections(self) -> dict[int, cycle.Correction]:
+        d = self.cleaned_data
+        return {
+            i.pk: cycle.Correction(
+                name=d[f"c-{i.pk}-name"] or "",
+                description=d[f"c-{i.pk}-description"] or "",
+                not_applicable=d[f"c-{i.pk}-na"],
+                reason=d[f"c-{i.pk}-reason"] or "",
+            )
+            for i in self.items
+        }
+
+    def added(self) -> cycle.Correction:
+        d = self.cleaned_data
+        return cycle.Correction(name=d["new_name"], description=d["new_description"])
+
+
 class PeriodForm(forms.Form):
     start_month = ThaiMonthField(label=gettext_lazy("First month"))
     end_month = ThaiMonthField(label=gettext_lazy("Last month"))

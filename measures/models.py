@@ -44,8 +44,20 @@ class Finding(models.Model):
         return self.text[:60]
 
 
+class OitItemQuerySet(models.QuerySet["OitItem"]):
+    def country(self) -> OitItemQuerySet:
+        """The country's list, shared by every organisation (what the operators keep)."""
+        return self.filter(organisation__isnull=True)
+
+    def seen_by(self, organisation_id: int) -> OitItemQuerySet:
+        """The country's items and the organisation's own (never another organisation's)."""
+        return self.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id))
+
+
 class OitItem(models.Model):
-    """One published item of a year's OIT checklist (O1 … O43 in 2564)."""
+    """One published item of a year's OIT checklist (O1 … O43 in 2564); or, with an
+    ``organisation``, an item that organisation added to the year's list for itself (A1, A2 …),
+    which no other organisation sees."""
 
     year = models.ForeignKey(
         AssessmentYear,
@@ -94,13 +106,33 @@ class OitItem(models.Model):
         related_name="oit_items",
         verbose_name=_("findings citing the item"),
     )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="own_oit_items",
+        verbose_name=_("added by the organisation"),
+        help_text=_("Empty: the country's item, seen by every organisation."),
+    )
+
+    objects = OitItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("OIT item")
         verbose_name_plural = _("OIT items")
-        ordering = ["year", "number"]
+        ordering = ["year", "organisation", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "number"], name="oit_item_unique_number")
+            models.UniqueConstraint(
+                fields=["year", "number"],
+                condition=Q(organisation__isnull=True),
+                name="oit_item_unique_number",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "organisation", "number"],
+                condition=Q(organisation__isnull=False),
+                name="oit_item_unique_own_number",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,7 +140,41 @@ class OitItem(models.Model):
 
     @property
     def code(self) -> str:
-        return f"O{self.number}"
+        return f"A{self.number}" if self.organisation_id else f"O{self.number}"
+
+
+class OitItemCorrection(models.Model):
+    """An organisation's correction of one item of the year's checklist, for itself only: the
+    item's name and description as the organisation reads it, or the item marked not applicable
+    to it with the reason. The country's item stays as the operators keep it; where an
+    organisation has no correction, it sees the country's item (``selectors.oit_items_for``)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="oit_corrections",
+        verbose_name=_("organisation"),
+    )
+    item = models.ForeignKey(
+        OitItem, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("OIT item")
+    )
+    name = models.CharField(
+        _("name"), max_length=300, blank=True, help_text=_("Empty: the country's name.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("OIT item correction")
+        verbose_name_plural = _("OIT item corrections")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "item"], name="oit_correction_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.code}: {self.organisation}"
 
 
 class OitStatus(models.Model):

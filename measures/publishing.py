@@ -44,6 +44,7 @@ from measures.models import (
     PublishedImplementation,
     PublishedReport,
 )
+from measures.selectors import oit_items_for
 
 
 def public_path(organisation_id: int, year: int) -> str:
@@ -94,6 +95,17 @@ def publication_for(organisation_id: int, year: int) -> PublishedReport | None:
         .filter(assessment__organisation_id=organisation_id, assessment__year__year=year)
         .first()
     )
+
+
+def _answered(organisation: Organisation, year: int, answers: str) -> list[OitItem]:
+    """The organisation's items of ``year`` that a publication answers (``answers``: the
+    OitItem flag), read through its corrections: an item it marked not applicable stays as it
+    is."""
+    return [
+        i
+        for i in oit_items_for(organisation.pk, year)
+        if getattr(i, answers) and not i.not_applicable  # type: ignore[attr-defined]
+    ]
 
 
 def _fill(organisation: Organisation, items: list[OitItem], url: str) -> list[str]:
@@ -211,7 +223,7 @@ def _publish(
             },
         )
         following = assessment.year.year + 1
-        items = list(OitItem.objects.filter(year__year=following, **{answers: True}))
+        items = _answered(organisation, following, answers)
         _record_fill(organisation, following, _fill(organisation, items, url), actor)
     except Exception:
         publication.pdf.delete(save=False)
@@ -315,19 +327,19 @@ def implementation_publish(
 
 def oit_fill_from_published(*, year: AssessmentYear, actor: Actor) -> None:
     """A checklist loaded after reports were published: fill its items answered by them."""
-    items = list(OitItem.objects.filter(year=year, from_report=True))
-    if items:
+    if OitItem.objects.country().filter(year=year, from_report=True).exists():
         for publication in PublishedReport.objects.filter(
             assessment__year__year=year.year - 1
         ).select_related("assessment__organisation"):
             organisation = publication.assessment.organisation
             url = public_url(organisation.pk, year.year - 1)
+            items = _answered(organisation, year.year, "from_report")
             _record_fill(organisation, year.year, _fill(organisation, items, url), actor)
-    items = list(OitItem.objects.filter(year=year, from_implementation=True))
-    if items:
+    if OitItem.objects.country().filter(year=year, from_implementation=True).exists():
         for done in PublishedImplementation.objects.filter(
             report__assessment__year__year=year.year - 1
         ).select_related("report__assessment__organisation"):
             organisation = done.report.assessment.organisation
             url = implementation_url(organisation.pk, year.year - 1)
+            items = _answered(organisation, year.year, "from_implementation")
             _record_fill(organisation, year.year, _fill(organisation, items, url), actor)

@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from ita.history.services import AnyUser
@@ -17,7 +27,14 @@ from ita.organisations.models import Organisation
 from ita.results import rules
 from ita.results.models import Assessment, AssessmentYear, Indicator, Tool
 from measures import oit
-from measures.models import Finding, Measure, MeasureStep, OitItem, OitStatus, ProgressUpdate
+from measures.models import (
+    Finding,
+    Measure,
+    MeasureStep,
+    OitItem,
+    OitStatus,
+    ProgressUpdate,
+)
 
 HUNDRED = Decimal(100)
 
@@ -166,7 +183,10 @@ def report_contents(assessment: Assessment) -> ReportContents:
     indicators = Indicator.objects.in_bulk(
         {i for _, i in measure_indicators} | {f.indicator_id for f in findings if f.indicator_id}
     )
-    items = OitItem.objects.in_bulk({i for _, i in measure_items} | {i for _, i in finding_items})
+    cited = {i for _, i in measure_items} | {i for _, i in finding_items}
+    items = {
+        i.pk: i for i in oit_items_for(assessment.organisation_id, assessment.year, only=cited)
+    }
 
     def grouped(links: list[tuple[int, int]], objects: dict, key: str) -> dict[int, list]:
         out: dict[int, list] = {}
@@ -225,18 +245,62 @@ def tool_reports(assessment: Assessment, findings: list[Finding]) -> list[ToolRe
     ]
 
 
+def oit_items_for(
+    organisation_id: int,
+    year: AssessmentYear | int,
+    *,
+    only: set[int] | None = None,
+    findings: QuerySet[Finding] | None = None,
+) -> list[OitItem]:
+    """The year's OIT checklist as one organisation reads it: the country's items, then the
+    organisation's own (A1, A2 …), each with the organisation's correction applied. Every page,
+    export and marking that reads the checklist for an organisation reads it here.
+
+    Each item carries ``country_name`` (the operators' name), ``name`` (the organisation's if it
+    corrected it, else the country's: an operator's later correction shows through where the
+    organisation has none), ``description``, ``not_applicable``, ``reason``, ``corrected`` and
+    ``own``. The items are for reading: never saved. One query whatever the list's length
+    (``only``: these items; ``findings``: prefetched as each item's findings).
+    """
+    mine = FilteredRelation(
+        "corrections", condition=Q(corrections__organisation_id=organisation_id)
+    )
+    chosen = OitItem.objects.filter(year__year=year_value(year)).seen_by(organisation_id)
+    if only is not None:
+        chosen = chosen.filter(pk__in=only)
+    if findings is not None:
+        chosen = chosen.prefetch_related(Prefetch("findings", queryset=findings))
+    rows = list(
+        chosen.select_related("indicator")
+        .annotate(
+            mine=mine,
+            c_name=F("mine__name"),
+            c_description=F("mine__description"),
+            c_na=F("mine__not_applicable"),
+            c_reason=F("mine__reason"),
+        )
+        .order_by(F("organisation").asc(nulls_first=True), "number")
+    )
+    for item in rows:
+        c_name = item.c_name  # type: ignore[attr-defined]
+        item.country_name = item.name  # type: ignore[attr-defined]
+        item.own = item.organisation_id is not None  # type: ignore[attr-defined]
+        item.corrected = bool(c_name and c_name != item.name)  # type: ignore[attr-defined]
+        item.description = item.c_description or ""  # type: ignore[attr-defined]
+        item.not_applicable = bool(item.c_na)  # type: ignore[attr-defined]
+        item.reason = item.c_reason or ""  # type: ignore[attr-defined]
+        if c_name:
+            item.name = c_name
+    return rows
+
+
 def oit_checklist(
     organisation: Organisation, year: AssessmentYear
 ) -> list[tuple[OitItem, OitStatus | None]]:
     cited = Finding.objects.filter(
         assessment__organisation=organisation, assessment__year=year
     ).order_by("tool", "order", "pk")
-    items = list(
-        OitItem.objects.filter(year=year)
-        .select_related("indicator")
-        .prefetch_related(Prefetch("findings", queryset=cited))
-        .order_by("number")
-    )
+    items = oit_items_for(organisation.pk, year, findings=cited)
     statuses = {
         s.item_id: s for s in OitStatus.objects.filter(organisation=organisation, item__year=year)
     }
@@ -244,12 +308,18 @@ def oit_checklist(
 
 
 def oit_summary(organisation: Organisation, year: AssessmentYear) -> dict[str, int]:
+    """How many of the year's items (those that apply to the organisation) are in each state."""
+    applicable = [
+        i.pk
+        for i in oit_items_for(organisation.pk, year)
+        if not i.not_applicable  # type: ignore[attr-defined]
+    ]
     counts = dict(
-        OitStatus.objects.filter(organisation=organisation, item__year=year)
+        OitStatus.objects.filter(organisation=organisation, item__in=applicable)
         .values_list("state")
         .annotate(n=Count("pk"))
     )
-    total = OitItem.objects.filter(year=year).count()
+    total = len(applicable)
     counts[OitStatus.State.UNKNOWN] = total - sum(
         n for state, n in counts.items() if state != OitStatus.State.UNKNOWN
     )
@@ -305,7 +375,8 @@ def oit_source(year: AssessmentYear) -> int | None:
     if year.year in oit.BUILTIN:
         return None
     earlier = (
-        OitItem.objects.filter(year__year__lt=year.year)
+        OitItem.objects.country()
+        .filter(year__year__lt=year.year)
         .order_by("-year__year")
         .values_list("year__year", flat=True)
         .first()

@@ -45,6 +45,15 @@ MAX_FILES_PER_UPDATE = 10
 # Findings ---------------------------------------------------------------------------------------
 
 
+def _item_of(item: OitItem, assessment: Assessment) -> bool:
+    """The item is on the assessment's year's list as its organisation sees it (the country's,
+    or the organisation's own; never another organisation's)."""
+    return item.year_id == assessment.year_id and item.organisation_id in (
+        None,
+        assessment.organisation_id,
+    )
+
+
 def _check_finding(
     assessment: Assessment, tool: str, indicator: Indicator | None, items: Sequence[OitItem]
 ) -> None:
@@ -62,7 +71,7 @@ def _check_finding(
                  % {"number": indicator.number, "indicator_tool": indicator.tool, "tool": tool}}
             )  # fmt: skip
     for item in items:
-        if item.year_id != assessment.year_id:
+        if not _item_of(item, assessment):
             raise ValidationError(
                 {"oit_items": _("%(code)s is not an item of the year %(year)s.")
                  % {"code": item.code, "year": assessment.year.year}}
@@ -154,7 +163,7 @@ def oit_checklist_load(*, year: AssessmentYear, actor: Actor) -> list[OitItem]:
 
     Refuses when the year already has items (edit them in the admin instead).
     """
-    if OitItem.objects.filter(year=year).exists():
+    if OitItem.objects.country().filter(year=year).exists():
         raise ValidationError(
             _("The year %(year)s already has an OIT checklist.") % {"year": year.year}
         )
@@ -171,7 +180,8 @@ def oit_checklist_load(*, year: AssessmentYear, actor: Actor) -> list[OitItem]:
         source = "builtin"
     else:
         previous = (
-            OitItem.objects.filter(year__year__lt=year.year)
+            OitItem.objects.country()
+            .filter(year__year__lt=year.year)
             .select_related("indicator", "year")
             .order_by("-year__year", "number")
         )
@@ -235,7 +245,10 @@ def oit_statuses_set(
     actor: Actor,
 ) -> int:
     """Record the organisation's status and evidence address for items (by item pk); returns changes."""
-    items = {i.pk: i for i in OitItem.objects.filter(year=year, pk__in=list(answers))}
+    items = {
+        i.pk: i
+        for i in OitItem.objects.filter(year=year, pk__in=list(answers)).seen_by(organisation.pk)
+    }
     unknown = sorted(set(answers) - set(items))
     if unknown:
         raise ValidationError(
@@ -322,7 +335,7 @@ def _check_measure(assessment: Assessment, data: MeasureData) -> None:
                 "year": assessment.year.year,
             }
     for item in data.oit_items:
-        if item.year_id != assessment.year_id:
+        if not _item_of(item, assessment):
             errors["oit_items"] = _("%(code)s is not an item of the year %(year)s.") % {
                 "code": item.code,
                 "year": assessment.year.year,

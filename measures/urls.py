@@ -21,6 +21,11 @@ urlpatterns = [
     path("report/<int:org_id>/<int:year>/suggest/", views.measure_suggest, name="suggest"),
     path("report/<int:org_id>/<int:year>/prepare/", views_cycle.report_prepare, name="prepare"),
     path("report/<int:org_id>/<int:year>/oit/open/", views_cycle.oit_open, name="oit_open"),
+    path(
+        "report/<int:org_id>/<int:year>/oit/ours/",
+        views_cycle.oit_corrections,
+        name="oit_corrections",
+    ),
     path("report/<int:org_id>/<int:year>/carry/", views_cycle.measures_carry, name="carry"),
     path(
         "report/<int:org_id>/<int:year>/done/",

@@ -230,7 +230,9 @@ def finding_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def oit_checklist_view(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     assessment = _get_assessment_for_member(request, org_id, year)
-    rows = oit_checklist(assessment.organisation, assessment.year)
+    every = oit_checklist(assessment.organisation, assessment.year)
+    # An item the organisation marked not applicable is listed apart, with its reason, unanswered.
+    rows = [(i, s) for i, s in every if not i.not_applicable]  # type: ignore[attr-defined]
     form = OitChecklistForm(request.POST or None, rows=rows)
     if request.method == "POST":
         if form.is_valid():
@@ -257,8 +259,9 @@ def oit_checklist_view(request: HttpRequest, org_id: int, year: int) -> HttpResp
             "form": form,
             "assessment": assessment,
             "rows": form.bound_rows(),
+            "not_applicable": [i for i, _s in every if i.not_applicable],  # type: ignore[attr-defined]
             "copied_from": oit_source(assessment.year),
-            "to_review": any(item.to_review for item, _status in rows),
+            "to_review": any(item.to_review for item, _status in every),
         },
     )
 

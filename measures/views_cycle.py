@@ -18,8 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ita.organisations import membership
 from ita.results.models import AssessmentYear
 from measures import cycle, implementation
-from measures.forms_cycle import DoneForm, OitItemsForm, PeriodForm
+from measures.forms_cycle import DoneForm, OitCorrectionsForm, OitItemsForm, PeriodForm
 from measures.models import ImplementationReport, Measure, OitItem
+from measures.selectors import oit_items_for
 from measures.views import _apply_errors, _get_assessment_for_member, _next_or, _report_url
 
 
@@ -56,12 +57,9 @@ def report_prepare(request: HttpRequest, org_id: int, year: int) -> HttpResponse
 
 
 # The year's checklist is the country's, shared by every organisation: only an operator with
-# this permission corrects and confirms it, never one organisation's member for all the others.
+# this permission corrects and confirms it, never one organisation's member for all the others
+# (each organisation corrects its own reading of it: ``oit_corrections``).
 OIT_ITEMS_PERMISSION = "measures.change_oititem"
-
-
-def _may_edit_items(request: HttpRequest) -> bool:
-    return request.user.has_perm(OIT_ITEMS_PERMISSION)
 
 
 @login_required
@@ -70,8 +68,8 @@ def oit_items(request: HttpRequest, year: int) -> HttpResponse:
     """The year's checklist items: copied from an earlier year when the year opened, marked to
     review; corrected and confirmed here."""
     the_year = get_object_or_404(AssessmentYear, year=year)
-    items = list(OitItem.objects.filter(year=the_year).order_by("number"))
-    editable = _may_edit_items(request)
+    items = list(OitItem.objects.country().filter(year=the_year).order_by("number"))
+    editable = request.user.has_perm(OIT_ITEMS_PERMISSION)
     if not editable and not membership.organisation_ids(request.user).exists():
         raise Http404(_("No such checklist."))
     form = OitItemsForm(request.POST or None, items=items, year=the_year)
@@ -103,6 +101,55 @@ def oit_items(request: HttpRequest, year: int) -> HttpResponse:
             "editable": editable,
             "to_review": any(i.to_review for i in items),
             "next": request.GET.get("next", ""),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def oit_corrections(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
+    """The organisation's corrections of the year's checklist, for itself: whoever may edit the
+    organisation's report (its members) renames an item, marks one not applicable with the
+    reason, or adds one of its own. The country's list and every other organisation's reading
+    of it stay as they are."""
+    assessment = _get_assessment_for_member(request, org_id, year)
+    items = oit_items_for(org_id, assessment.year)
+    if not items:
+        return redirect("measures:oit_checklist", org_id=org_id, year=year)
+    form = OitCorrectionsForm(request.POST or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = cycle.oit_items_correct(
+                organisation=assessment.organisation,
+                year=assessment.year,
+                corrections=form.corrections(),
+                added=form.added(),
+                actor=request.user,
+            )
+        except ValidationError as e:
+            _apply_errors(form, e)
+        else:
+            if codes:
+                messages.success(
+                    request,
+                    _("Changed for %(org)s only: %(codes)s.")
+                    % {"org": assessment.organisation.name, "codes": ", ".join(codes)},
+                )
+            else:
+                messages.info(request, _("Nothing was changed."))
+            default = reverse("measures:oit_checklist", args=[org_id, year])
+            return redirect(_next_or(request, default))
+    return render(
+        request,
+        "measures/oit_corrections.html",
+        {
+            "assessment": assessment,
+            "organisation": assessment.organisation,
+            "year": assessment.year,
+            "form": form,
+            "rows": form.rows(),
+            "next": _next_or(request, ""),
         },
         status=400 if form.errors else 200,
     )

@@ -16,9 +16,10 @@ from ita.history.models import Event, EventKind
 from ita.imports.services import import_commit, import_revert
 from ita.organisations.models import Notice
 from ita.results.models import Assessment
-from measures import cycle, services
+from measures import cycle, publishing, selectors, services
 from measures.checks import Code, assessment_checks
-from measures.models import Finding, Measure, MeasureTemplate, OitItem
+from measures.forms import FindingForm
+from measures.models import Finding, Measure, MeasureTemplate, OitItem, OitItemCorrection
 from tests.imports.helpers import indicator_csv
 from tests.imports.test_services import _preview
 from tests.measures.helpers import make_measure
@@ -263,6 +264,101 @@ def test_the_corrected_checklist_returns_only_to_a_page_of_this_site(demo, elsew
     report = f"/measures/report/{demo.home.pk}/2565/"
     assert operator.post(url, {**data, "next": report})["Location"] == report
     assert operator.post(url, {**data, "next": elsewhere})["Location"] == url
+
+
+def test_the_legal_officer_corrects_the_checklist_for_his_organisation_only(demo) -> None:
+    """The country's list stays the operators'; the organisation reads it through its own
+    corrections (renamed, not applicable with the reason, an item of its own), which no other
+    organisation sees, and an operator's later correction shows through where it has none."""
+    _import_2565(demo)
+    assessment = _assessment_2565(demo)
+    cycle.oit_checklist_open(year=assessment.year, actor=None)
+    home, lipang = demo.home, demo.users["outsider"].positions.get().organisation
+    o12, o42, o43 = (OitItem.objects.get(year=assessment.year, number=n) for n in (12, 42, 43))
+    country_o43 = o43.name
+    legal = Client()
+    legal.force_login(demo.users["legal"])
+    url = f"/measures/report/{home.pk}/2565/oit/ours/"
+    form = legal.get(url)
+    assert form.status_code == 200
+    data = _form_values(form.context["form"])
+    data[f"c-{o43.pk}-name"] = "การดำเนินการตามมาตรการภายในของ อบต. (ปรับชื่อ)"
+    data[f"c-{o43.pk}-description"] = "รายงานผลรอบ ๑๒ เดือน"
+    data[f"c-{o12.pk}-na"] = "on"  # no reason: refused whole, nothing stored
+    data[f"c-{o42.pk}-na"] = "on"
+    data[f"c-{o42.pk}-reason"] = "เผยแพร่ร่วมกับข้อ O43"
+    data["new_name"] = "ประกาศเจตนารมณ์ต่อต้านการทุจริตของหน่วยงาน"
+    events = Event.objects.filter(action=EventKind.OIT_ITEMS, organisation=home)
+    refused = legal.post(url, data)
+    assert refused.status_code == 400
+    assert "O12: โปรดระบุเหตุผล" in refused.content.decode()
+    assert not OitItemCorrection.objects.exists() and not events.exists()
+    assert not OitItem.objects.filter(organisation__isnull=False).exists()
+    data[f"c-{o12.pk}-reason"] = "หน่วยงานไม่มีงานบริการที่ต้องรายงาน"
+    response = legal.post(url, {**data, "next": f"/measures/report/{home.pk}/2565/"})
+    assert response["Location"] == f"/measures/report/{home.pk}/2565/"
+    [event] = events
+    assert event.data == {"corrected": ["O12", "O42", "O43"], "added": ["A1"]}
+    o43.refresh_from_db()
+    assert o43.name == country_o43  # the country's list is as the operators keep it
+    # An operator corrects the country's O1 and O43 afterwards.
+    o1 = OitItem.objects.country().get(year=assessment.year, number=1)
+    operator_data = {
+        pk: cycle.ItemData(number=i.number, name=i.name, indicator=i.indicator, group=i.group,
+                           from_report=i.from_report, from_implementation=i.from_implementation)
+        for pk, i in ((o1.pk, o1), (o43.pk, o43))
+    }  # fmt: skip
+    operator_data[o1.pk].name = "โครงสร้างหน่วยงาน (ฉบับประเทศ)"
+    operator_data[o43.pk].name = "การดำเนินการตามมาตรการ (ฉบับประเทศ)"
+    cycle.oit_items_update(year=assessment.year, items=operator_data, reviewed=False, actor=None)
+    ours = {i.code: i for i in selectors.oit_items_for(home.pk, 2565)}
+    theirs = {i.code: i for i in selectors.oit_items_for(lipang.pk, 2565)}
+    assert ours["O43"].name.endswith("(ปรับชื่อ)") and ours["O43"].description
+    assert ours["O1"].name == theirs["O1"].name == "โครงสร้างหน่วยงาน (ฉบับประเทศ)"
+    assert theirs["O43"].name == "การดำเนินการตามมาตรการ (ฉบับประเทศ)"
+    assert ours["O12"].not_applicable and not theirs["O12"].not_applicable
+    assert "A1" in ours and "A1" not in theirs and len(theirs) == 43
+    # The pages and the marking read it so: the checklist, the summary, the finding form.
+    page = legal.get(f"/measures/report/{home.pk}/2565/oit/").content.decode()
+    assert "(ปรับชื่อ)" in page and "หน่วยงานไม่มีงานบริการที่ต้องรายงาน" in page
+    assert "ประกาศเจตนารมณ์ต่อต้านการทุจริตของหน่วยงาน" in page
+    assert f'name="state_{o12.pk}"' not in page
+    assert selectors.oit_summary(home, assessment.year)["total"] == 43 - 2 + 1
+    assert [i.code for i in publishing._answered(home, 2565, "from_report")] == []
+    assert [i.code for i in publishing._answered(lipang, 2565, "from_report")] == ["O42"]
+    own = OitItem.objects.get(organisation=home)
+    [theirs_own] = cycle.oit_items_correct(
+        organisation=lipang,
+        year=assessment.year,
+        corrections={},
+        added=cycle.Correction(name="รายการของ อบต.ลิพัง"),
+        actor=demo.users["outsider"],
+    )
+    offered = FindingForm(assessment=assessment).fields["oit_items"]
+    assert own in offered.queryset and theirs_own == "A1"
+    assert not offered.queryset.filter(organisation=lipang).exists()
+    assert any(str(label).startswith("O43 ") and "(ปรับชื่อ)" in label for _, label in offered.choices)
+    outsider = Client()
+    outsider.force_login(demo.users["outsider"])
+    page = outsider.get(f"/measures/report/{lipang.pk}/2565/oit/")
+    assert "(ปรับชื่อ)" not in page.content.decode()
+
+
+def test_the_organisations_corrections_are_its_members_only(demo) -> None:
+    _import_2565(demo)
+    cycle.oit_checklist_open(year=_assessment_2565(demo).year, actor=None)
+    url = f"/measures/report/{demo.home.pk}/2565/oit/ours/"
+    data = {"new_name": "รายการของคนนอก"}
+    outsider, staff, operator = Client(), Client(), Client()
+    outsider.force_login(demo.users["outsider"])
+    staff.force_login(User.objects.create_user("staff-only", is_staff=True))
+    operator.force_login(User.objects.get(username="operator"))
+    for client in (outsider, staff, operator):  # a staff flag or the operators' group: not his
+        assert client.get(url).status_code == 404
+        assert client.post(url, data).status_code == 404
+    assert "/accounts/login/" in Client().post(url, data)["Location"]
+    assert not OitItem.objects.filter(organisation__isnull=False).exists()
+    assert not Event.objects.filter(action=EventKind.OIT_ITEMS).exists()
 
 
 def _form_values(form) -> dict[str, str]:

@@ -29,7 +29,7 @@ def _gets(demo, o) -> list[str]:
     m, f, e = o["measure"].pk, o["finding"].pk, o["evidence"].pk
     base = report_url(demo)
     return [
-        base, base + "oit/", base + "findings/new/", base + "measures/new/",
+        base, base + "oit/", base + "oit/ours/", base + "findings/new/", base + "measures/new/",
         f"/measures/{m}/", f"/measures/{m}/edit/", f"/measures/findings/{f}/edit/",
         f"/measures/evidence/{e}/",
     ]  # fmt: skip
@@ -39,7 +39,8 @@ def _posts(demo, o) -> list[str]:
     m, f = o["measure"].pk, o["finding"].pk
     base = report_url(demo)
     return [
-        base + "suggest/", base + "oit/", base + "findings/new/", base + "measures/new/",
+        base + "suggest/", base + "oit/", base + "oit/ours/", base + "findings/new/",
+        base + "measures/new/",
         f"/measures/{m}/edit/", f"/measures/{m}/keep/", f"/measures/{m}/delete/",
         f"/measures/{m}/progress/", f"/measures/findings/{f}/edit/",
         f"/measures/findings/{f}/delete/",
