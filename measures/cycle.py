@@ -275,6 +275,8 @@ def oit_items_correct(
     Nothing changes for any other organisation, nor the country's list. Returns the codes of
     the items changed or added; one history row for them. All or nothing: an item marked not
     applicable without a reason refuses the whole form."""
+    # One organisation's corrections at a time: two saves at once never number two items A1.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     rows = {
         i.pk: i
         for i in OitItem.objects.filter(year=year, pk__in=list(corrections)).seen_by(

@@ -14,6 +14,7 @@ def test_the_organisation_and_report_pages_fit_a_phone(page, login, demo) -> Non
         f"/organisations/{demo.home.pk}/",
         f"/measures/report/{demo.home.pk}/2564/",
         f"/measures/report/{demo.home.pk}/2564/oit/",
+        f"/measures/report/{demo.home.pk}/2564/oit/ours/",
     ]:
         page.goto(url)
         assert page.evaluate(OVERFLOW) <= 0, url
