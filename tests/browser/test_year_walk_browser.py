@@ -3,8 +3,9 @@
 Years the demo does not have (2565, the one after its last, with letter bands; 2567, typed by
 the administrator, with labels), imported for the demo's province, so nothing here is tuned to
 the demo's own data: the administrator imports it; the legal officer is told, prepares the
-report, writes its memo and sends it; the four executives sign (the mayor on a 390×844 phone,
-from the login page); the legal officer publishes; progress on two measures with evidence; the
+report, corrects one item of the year's OIT checklist for his organisation, writes the report's
+memo and sends it; the four executives sign (the mayor on a 390×844 phone, from the login page);
+the legal officer publishes; progress on two measures with evidence; the
 implementation report is drafted, carried by its memo, signed by the four (the mayor from the
 notice mailed to him, on the phone he is signed in on) and published with the one evidence
 file chosen. Then the next year's scores arrive: its checklist's item on what was done holds
@@ -37,10 +38,12 @@ from measures.models import (
     Finding,
     ImplementationReport,
     Measure,
+    OitItem,
     OitStatus,
     PublishedImplementation,
     PublishedReport,
 )
+from measures.selectors import oit_items_for
 from memos.models import Memo, State
 from tests.browser.test_memo_chain_browser import _open_menu
 from tests.imports.helpers import indicator_csv
@@ -234,6 +237,17 @@ def test_a_whole_year_import_report_memo_signoffs_publication_and_what_was_done(
     )
     assert len(measures) == 3 and all(m.findings.count() == 1 for m in measures)
     assert page.locator("#checks.ok").count() == 1, page.locator("#checks").inner_text()
+    # The year's checklist, copied when the year opened, names O1 as the country's list does:
+    # the officer corrects it for his organisation (no shell, no operator), back to the report.
+    o1 = OitItem.objects.country().get(year__year=year, number=1)
+    walk.click("#oit-ours-link")
+    walk.fill(f"#id_c-{o1.pk}-name", "โครงสร้างองค์การบริหารส่วนตำบลสุโสะ")
+    walk.click("#oit-ours button[type=submit]")
+    assert page.url.endswith(f"/measures/report/{home.pk}/{year}/"), page.url
+    ours = {i.code: i.name for i in oit_items_for(home.pk, year)}
+    assert ours["O1"] == "โครงสร้างองค์การบริหารส่วนตำบลสุโสะ"
+    o1.refresh_from_db()
+    assert o1.name == "โครงสร้าง"  # the country's, as every other organisation reads it
     walk.click(f"form[action='/memos/from-report/{home.pk}/{year}/'] button")
     memo = Memo.objects.get(organisation=home, report_year__year=year)
     assert thai_digits(year) in memo.subject and thai_digits(year) in memo.body
