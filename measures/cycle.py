@@ -351,7 +351,7 @@ def oit_items_correct(
     if changed or added_code:
         event_record(
             actor=actor,
-            action=EventKind.OIT_ITEMS,
+            action=EventKind.OIT_CORRECTIONS,
             organisation_id=organisation.pk,
             obj=year,
             data={"corrected": changed, "added": [added_code] if added_code else []},

@@ -53,6 +53,7 @@ class EventKind(models.TextChoices):
     REPORT_PUBLISH = "report.publish", _("Report published")
     REPORT_PREPARE = "report.prepare", _("Report prepared from the scores")
     OIT_ITEMS = "oit.items", _("OIT checklist edited")
+    OIT_CORRECTIONS = "oit.corrections", _("OIT checklist corrected for the organisation")
     MEASURE_CARRY = "measure.carry", _("Measure carried forward")
     IMPLEMENTATION_DRAFT = "implementation.draft", _("Implementation report drafted")
     IMPLEMENTATION_UPDATE = "implementation.update", _("Implementation report edited")

@@ -288,7 +288,7 @@ def test_the_legal_officer_corrects_the_checklist_for_his_organisation_only(demo
     data[f"c-{o42.pk}-na"] = "on"
     data[f"c-{o42.pk}-reason"] = "เผยแพร่ร่วมกับข้อ O43"
     data["new_name"] = "ประกาศเจตนารมณ์ต่อต้านการทุจริตของหน่วยงาน"
-    events = Event.objects.filter(action=EventKind.OIT_ITEMS, organisation=home)
+    events = Event.objects.filter(action=EventKind.OIT_CORRECTIONS, organisation=home)
     refused = legal.post(url, data)
     assert refused.status_code == 400
     assert "O12: โปรดระบุเหตุผล" in refused.content.decode()
@@ -358,7 +358,9 @@ def test_the_organisations_corrections_are_its_members_only(demo) -> None:
         assert client.post(url, data).status_code == 404
     assert "/accounts/login/" in Client().post(url, data)["Location"]
     assert not OitItem.objects.filter(organisation__isnull=False).exists()
-    assert not Event.objects.filter(action=EventKind.OIT_ITEMS).exists()
+    assert not Event.objects.filter(
+        action__in=[EventKind.OIT_ITEMS, EventKind.OIT_CORRECTIONS]
+    ).exists()
 
 
 def _form_values(form) -> dict[str, str]:
