@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
-from ita.lib.thai import date_th
+from ita.lib.thai import arabic_digits, date_th
 from ita.lib.urls import absolute
 from ita.organisations.models import Organisation
 from ita.results.models import Assessment, AssessmentYear
@@ -154,7 +154,10 @@ def newer_refusal(publication: PublishedDocument | None, decided_at: dt.datetime
     return _(
         "The public report comes from memo %(number)s, decided on %(date)s, after this memo: "
         "publishing this one puts the older report in its place. Tick the box to do so."
-    ) % {"number": publication.memo_number or "-", "date": date_th(publication.decided_on)}
+    ) % {
+        "number": arabic_digits(publication.memo_number) or "-",
+        "date": date_th(publication.decided_on),
+    }
 
 
 def _store(

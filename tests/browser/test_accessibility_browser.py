@@ -7,7 +7,8 @@ being listed here; the Django admin is left out (its own project's). Each role o
 it may open (200, HTML), with one row of each kind (``tests.browser.world``); a page that another
 row shows with the same elements (the same route, the same class names) is seen once per role.
 One browser per test process; each role's pages in one context, each page loaded once and
-measured at the three widths by resizing.
+measured at the three widths by resizing. Every page's HTML is also read for a line that mixes
+Thai and Arabic digits (``tests.digits``; docs/development.md).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 from django.test import Client
 
 from ita.demo.seed import DEMO_PASSWORD
+from tests import digits
 from tests.browser import world as world_module
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,9 +65,12 @@ GROUPS = {
 }
 
 
-def _pages_of(role: str, demo, candidates: list[tuple[str, str]]) -> list[tuple[str, object]]:
+def _pages_of(
+    role: str, demo, candidates: list[tuple[str, str]], found: list[str]
+) -> list[tuple[str, object]]:
     """(path, kind) of each page the role may open (200, HTML), one of each kind per route: the
-    route and the class names its elements carry (``world.shape``)."""
+    route and the class names its elements carry (``world.shape``). Every page's lines that
+    mix Thai and Arabic digits are added to ``found`` (one digit style per line)."""
     client = Client()
     if role != "visitor":
         client.force_login(demo.users[role])
@@ -75,6 +80,10 @@ def _pages_of(role: str, demo, candidates: list[tuple[str, str]]) -> list[tuple[
         html = response.get("Content-Type", "").startswith("text/html")
         if response.status_code != 200 or not html:
             continue
+        found += [
+            f"{path} as {role}: mixes Thai and Arabic digits: {line[:160]}"
+            for line in digits.mixed_lines(response.content.decode())
+        ]
         kind = (route, world_module.shape(response.content))
         if kind not in seen:
             seen.add(kind)
@@ -104,7 +113,7 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, live_server, demo, grou
     visits = 0
     started = time.monotonic()
     for role in GROUPS[group]:
-        pages = _pages_of(role, demo, candidates)
+        pages = _pages_of(role, demo, candidates, found)
         assert pages, role
         context = browser.new_context(locale="th-TH", base_url=live_server.url)
         context.set_default_timeout(15_000)

@@ -152,12 +152,17 @@ def candidate_pages(demo) -> list[tuple[str, str]]:
         "result_id": [],
     }
     default = [str(i) for i in sorted(ids)]
-    return [
+    pages = [
         (route, path)
         for route in urlmap.routes()
         if not route.startswith(("admin/", "api/", "i18n/")) and not FILES.search(route)
         for path in urlmap.paths(route, values, default)
     ]
+    # The verification page as it answers a code: a decided memo's facts and signatures.
+    decided = Memo.objects.filter(state=Memo.State.DECIDED).order_by("pk").first()
+    if decided is not None:
+        pages.append(("verify/", f"/verify/?code={decided.verify_code}"))
+    return pages
 
 
 _CLASSES = re.compile(rb'class="([^"]*)"')

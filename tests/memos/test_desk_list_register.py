@@ -16,6 +16,7 @@ from ita.history.services import event_record
 from ita.lib.thai import fiscal_year_be, thai_digits
 from memos import selectors, services
 from memos.models import Memo, OutgoingRegister, State
+from tests import digits
 from tests.memos.conftest import bring_to, fresh, make_memo
 from tests.pdf.extract import pdftotext
 
@@ -215,33 +216,39 @@ def test_the_desk_shows_what_the_system_did_to_a_memo(client, org) -> None:
     assert "<strong>ระบบ</strong>" in response.content.decode()
 
 
-THAI = re.compile("[๐-๙]")
-ARABIC = re.compile("[0-9]")
-
-
-def _mixed_lines(html: str, selector: str) -> list[str]:
-    """The elements of ``html`` picked by a tag or class name whose text mixes Thai and Arabic
-    digits."""
-    tag, _, cls = selector.partition(".")
-    within = f'class="[^"]*{cls}' if cls else ""
-    pattern = rf"<{tag}\b[^>]*{within}[^>]*>(.*?)</{tag}>"
-    texts = [re.sub(r"<[^>]+>", " ", m) for m in re.findall(pattern, html, re.S)]
-    return [t for t in texts if THAI.search(t) and ARABIC.search(t)]
-
-
 def test_no_line_mixes_thai_and_arabic_digits(client, org) -> None:
-    """One digit style per line: the interface's lines (a memo's card, its history) in Arabic,
-    the outgoing register, an official record, in Thai throughout (docs/development.md)."""
-    memo = _send(org, subject="ขออนุมัติจัดซื้อครั้งที่ 2")
-    client.force_login(org["member"])
-    register = client.get(reverse("memos:register"), {"year": memo.register_year})
-    rows = _mixed_lines(register.content.decode(), "tr")
-    assert rows == [] and "ตง ๗๘๒๐๑/๑" in register.content.decode()
-    listing = client.get(reverse("memos:list")).content.decode()
-    assert _mixed_lines(listing, "p.card-meta") == []
-    assert "ตง 78201/1" in listing
-    detail = client.get(reverse("memos:detail", args=[memo.pk])).content.decode()
-    assert _mixed_lines(detail, "li") == []
+    """One digit style per line: the interface's lines (a memo's card, its lead line, its
+    history, the desk, the verification page) in Arabic, the outgoing register, an official
+    record, and the memo paper in Thai throughout (docs/development.md). The subject and the
+    comment are typed with Thai digits, as offices type them."""
+    memo = _send(org, subject="ขออนุมัติจัดซื้อครั้งที่ ๒")
+    services.memo_approve(memo=fresh(memo), actor=org["head"], comment="เห็นควร ๒ ข้อ")
+    memo = fresh(memo)
+    client.force_login(org["author"])
+    pages = {
+        "register": client.get(reverse("memos:register"), {"year": memo.register_year}),
+        "list": client.get(reverse("memos:list")),
+        "detail": client.get(reverse("memos:detail", args=[memo.pk])),
+        "desk": client.get(reverse("memos:desk")),
+        "verify": client.get(reverse("verify"), {"code": memo.verify_code}),
+    }
+    html = {name: response.content.decode() for name, response in pages.items()}
+    assert {name: digits.mixed_lines(page) for name, page in html.items()} == dict.fromkeys(
+        html, []
+    )
+    assert "ตง ๗๘๒๐๑/๑" in html["register"] and "ตง 78201/1" in html["list"]
+    lead = re.search(r'<p class="lead">(.*?)</p>', html["detail"], re.S)
+    assert lead is not None and "ตง 78201/1" in lead.group(1)
+    assert "ตง ๗๘๒๐๑/๑" in html["detail"]  # on the paper
+    verified = html["verify"].split('class="verify-memo"')[1]
+    assert "ตง 78201/1" in verified and not digits.THAI.search(verified)
+
+
+def test_the_digit_scan_finds_a_line_that_mixes_them() -> None:
+    page = (
+        "<ul><li>7 ธันวาคม 2569 <a>ตง ๗๘๒๐๑/๑</a></li><li>ตง ๗๘๒๐๑/๑</li></ul><p>COVID-19 ๒๕๖๔</p>"
+    )
+    assert digits.mixed_lines(page) == ["7 ธันวาคม 2569 ตง ๗๘๒๐๑/๑"]
 
 
 def test_the_desk_shows_a_few_of_each_and_links_the_rest(client, org, monkeypatch) -> None:
