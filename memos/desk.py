@@ -1,4 +1,4 @@
-"""My desk (งานของฉัน): what waits for me and what happened to my memos, beside the e-mails."""
+"""My desk (งานของท่าน): what waits for me and what happened to my memos, beside the e-mails."""
 
 from __future__ import annotations
 

@@ -46,3 +46,28 @@ def test_the_catalogue_is_current_with_the_code(tmp_path) -> None:
     ids_fresh = set(re.findall(r'^msgid "(.+)"', fresh, re.M))
     ids_kept = set(re.findall(r'^msgid "(.+)"', PO.read_text(encoding="utf-8"), re.M))
     assert ids_fresh - ids_kept == set()
+
+
+# Words an office does not write, with what it writes instead (the seed's register, DOMAIN.md).
+NOT_OFFICE_WORDS = {
+    "คำสั่งการ": "การสั่งการ (the mayor's ความเห็นและการสั่งการ)",
+    "ผู้เขียน": "เจ้าของเรื่อง or ผู้เสนอ",
+    "ของฉัน": "ของท่าน: the interface addresses its reader as ท่าน throughout",
+}
+
+
+def test_the_thai_catalogue_speaks_as_offices_write() -> None:
+    """One register: the memo's owner is เจ้าของเรื่อง, the mayor's part is การสั่งการ, and the
+    reader is ท่าน on every page (never งานของฉัน beside การพิจารณาของท่าน)."""
+    text = PO.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    entries = [e for e in text.split("\n\n") if "msgstr" in e and not e.startswith("#~")]
+    found = []
+    for entry in entries:
+        translation = entry[entry.index("msgstr") :]
+        translated = "".join(re.findall(r'"(.*)"$', translation, re.M))
+        found += [
+            f"{translated!r}: {word} → {instead}"
+            for word, instead in NOT_OFFICE_WORDS.items()
+            if word in translated
+        ]
+    assert found == []

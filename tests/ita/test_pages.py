@@ -139,7 +139,7 @@ def test_home_page_links_to_the_province_results(client, demo) -> None:
 def test_a_member_sees_their_organisation_on_the_home_page(client, demo) -> None:
     client.force_login(demo.users["legal"])
     html = client.get(reverse("home")).content.decode()
-    assert "หน่วยงานของฉัน" in html and "องค์การบริหารส่วนตำบลสุโสะ" in html
+    assert "หน่วยงานของท่าน" in html and "องค์การบริหารส่วนตำบลสุโสะ" in html
     response = client.get(reverse("my_organisation"))
     assert response["Location"] == reverse("organisation_detail", args=[demo.home.pk])
 

@@ -104,7 +104,7 @@ def test_the_buttons_drawn_are_the_actions_the_services_allow(
 def test_a_refusal_says_why(org) -> None:
     memo = bring_to(org, "head")
     assert access.signer_refusal(memo, org["author"]) == "ไม่มีผู้ใดลงนามเห็นชอบบันทึกของตนเองได้"
-    assert access.author_refusal(memo, org["head"]) == "เฉพาะผู้เขียนบันทึกเท่านั้นที่ทำรายการนี้ได้"
+    assert access.author_refusal(memo, org["head"]) == "เฉพาะเจ้าของเรื่องเท่านั้นที่ทำรายการนี้ได้"
     assert access.author_refusal(memo, org["outsider"]) == "ท่านไม่ได้เป็นบุคลากรของหน่วยงานนี้"
     assert access.signer_refusal(memo, org["head"]) is None
 

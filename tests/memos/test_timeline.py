@@ -31,4 +31,4 @@ def test_forwarding_says_its_decision_once(client, org) -> None:
 
 def test_returning_says_its_decision_once(client, org) -> None:
     timeline = _timeline(client, org, bring_to(org, "returned", make_memo(org)))
-    assert "ส่งคืนผู้เขียน" in timeline and "ส่งคืนผู้เขียน: ส่งคืนผู้เขียน" not in timeline
+    assert "ส่งคืนเจ้าของเรื่อง" in timeline and "ส่งคืนเจ้าของเรื่อง: ส่งคืนเจ้าของเรื่อง" not in timeline
