@@ -237,6 +237,9 @@ def _render_detail(
             "can_edit": can_edit,
             "can_send": access.can_send(user, memo),
             "can_withdraw": access.can_withdraw(user, memo),
+            # Only those who can upload the emblem are told it is missing.
+            "missing_emblem": not memo.organisation.emblem
+            and access.administers(user, memo.organisation, today),
             "attachment_form": AttachmentForm() if can_edit else None,
             "autosave_key": f"decide-{memo.pk}-{memo.round}-{memo.state}",
             "autosave_clear": take_autosave_clear(request),

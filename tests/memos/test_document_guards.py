@@ -1,4 +1,4 @@
-"""The memo page says when the organisation has no Garuda; the PDF refuses to print in English."""
+"""The memo page tells those who can upload it that the organisation has no Garuda; the PDF refuses to print in English."""
 
 from __future__ import annotations
 
@@ -15,15 +15,35 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4
 WARNING = "หน่วยงานนี้ยังไม่มีตราครุฑ"
 
 
-def test_the_memo_page_warns_until_the_organisation_has_a_garuda(client, org, tmp_media) -> None:
+@pytest.mark.parametrize(
+    "role, warned",
+    [
+        ("clerk", True),  # the organisation's administrators: they can upload it
+        ("head", True),
+        ("author", False),  # the others cannot act on it and are not told
+        ("deputy", False),
+        ("mayor", False),
+        ("member", False),
+    ],
+)
+def test_the_memo_page_warns_of_a_missing_garuda_only_those_who_can_upload_it(
+    client, org, role, warned
+) -> None:
     memo = make_memo(org)
-    client.force_login(org["author"])
-    assert WARNING in client.get(f"/memos/{memo.pk}/").content.decode()
+    client.force_login(org[role])
+    page = client.get(f"/memos/{memo.pk}/").content.decode()
+    assert (WARNING in page) is warned
+    upload_link = f'href="/memos/organisations/{org.organisation.pk}/emblem/"'
+    assert (upload_link in page.split('class="error no-emblem"')[-1]) is warned
+
+
+def test_the_warning_goes_once_the_organisation_has_a_garuda(client, org, tmp_media) -> None:
+    memo = make_memo(org)
     client.force_login(org["clerk"])
+    assert WARNING in client.get(f"/memos/{memo.pk}/").content.decode()
     upload = SimpleUploadedFile("garuda.svg", SVG)
     url = f"/memos/organisations/{org.organisation.pk}/emblem/"
     assert client.post(url, {"action": "upload", "file": upload}).status_code == 302
-    client.force_login(org["author"])
     assert WARNING not in client.get(f"/memos/{memo.pk}/").content.decode()
 
 
