@@ -1,5 +1,6 @@
 """The header on a phone is one line with a menu the keyboard opens (no JavaScript); on a wide
-screen its links show in a row. The pages' Thai and Latin text is set in the shipped Sarabun."""
+screen its links show in a row. The pages' Thai and Latin text is set in the shipped Sarabun; the
+memo paper in the face its PDF prints in, Latin too."""
 
 import pytest
 
@@ -58,3 +59,28 @@ def test_thai_and_latin_are_set_in_the_shipped_sarabun(page, demo) -> None:
     assert any(f.startswith("Sarabun 400 ") and "U+0-FF" in f for f in faces), faces
     family = page.evaluate("getComputedStyle(document.querySelector('main p')).fontFamily")
     assert family.startswith("Sarabun"), family
+
+
+def test_the_memo_paper_sets_thai_and_latin_in_the_pdfs_face(page, login, demo) -> None:
+    """The seed memo's subject and body hold the ITA's English name: on the paper every glyph,
+    Thai and Latin, comes from the shipped Laksaman the PDF embeds, none from a local face."""
+    from memos.models import Memo
+
+    memo = Memo.objects.filter(organisation=demo.home).order_by("pk").first()
+    login("legal")
+    page.goto(f"/memos/{memo.pk}/")
+    page.evaluate("document.fonts.ready")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    found = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": ".memo-paper p"})[
+        "nodeIds"
+    ]
+    latin = [
+        n for n in found if "Integrity" in cdp.send("DOM.getOuterHTML", {"nodeId": n})["outerHTML"]
+    ]
+    assert latin, "the paper shows the ITA's English name"
+    for node in found:
+        for face in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
+            assert face["familyName"] == "Laksaman" and face["isCustomFont"], face

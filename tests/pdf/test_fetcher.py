@@ -46,6 +46,19 @@ def test_it_reads_the_shipped_stylesheet_and_fonts() -> None:
     assert {f["name"].split("+")[1] for f in extract.pdffonts(result.pdf)} == {"ITA-Laksaman"}
 
 
+def test_latin_words_print_in_the_documents_face_never_a_system_one() -> None:
+    """Latin in a memo (the ITA's English name, an item code, an address, a code) is drawn from
+    the shipped Laksaman, in every style: no system serif or monospace face is embedded."""
+    result = engine.render_document(
+        f"{STYLE}<p>รายงาน (Integrity and Transparency Assessment : ITA) O17 “ITA” – …</p>"
+        "<p><b>ITA Bold</b> <i>italic words</i> <code>AB2CD-EF3GH</code> "
+        "<kbd>https://itas.nacc.go.th/</kbd></p>"
+    )
+    fonts = [f["name"].split("+")[1] for f in extract.pdffonts(result.pdf)]
+    assert fonts and all(name.startswith("ITA-Laksaman") for name in fonts), fonts
+    assert "Integrity and Transparency Assessment" in extract.pdftotext(result.pdf)
+
+
 def test_it_serves_resources_handed_to_it_from_memory() -> None:
     result = engine.render_document(
         f'{STYLE}<img src="memory:emblem" style="height: 1cm">',
