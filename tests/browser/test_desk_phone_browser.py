@@ -1,10 +1,14 @@
-"""Phone first for executives: the whole chain at 390 px, the pages at 360 px, in Chromium.
+"""Phone first for executives: the whole chain at 390 px (the mayor's part at 360 × 800, each
+screen kept as a screenshot), the pages at 360 px, in Chromium.
 
 On a phone the page never scrolls sideways, the header is one line (the memos awaiting a decision
 are one tap from every page), a name stays on one line, the memo's text comes
 first and the decision after it, one tap away from the top of the memo page, and every button to
 decide is at least 44 px high.
 """
+
+import os
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +28,17 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
   '.decide button, .card-link, .jump a, .report-sent summary'
 )].filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
   .map(e => e.textContent.trim() + ': ' + e.getBoundingClientRect().height)"""
+
+
+MAYOR_SCREEN = 800
+
+
+def _artefacts(tmp_path: Path, name: str) -> Path:
+    """Where a test's screenshots are kept: TEST_ARTEFACTS (CI keeps it), else the test's own
+    temporary folder."""
+    folder = Path(os.environ.get("TEST_ARTEFACTS") or tmp_path) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _phone(page, width: int) -> None:
@@ -65,7 +80,7 @@ def _decision_on_first_screen(page) -> None:
     assert buttons.first.bounding_box()["height"] >= 44
 
 
-def test_the_chain_runs_on_a_390_px_phone(page, login, demo) -> None:
+def test_the_chain_runs_on_a_390_px_phone(page, login, demo, tmp_path) -> None:
     _phone(page, 390)
     # A fresh draft of the seed's memo with its report of 2564 (the demo's own is decided).
     memo = demo_memos.seed_draft()
@@ -95,11 +110,25 @@ def test_the_chain_runs_on_a_390_px_phone(page, login, demo) -> None:
         _follow(page, "button[name=action][value=forward]")
         _logout(page)
 
+    # The mayor's path on a 360 × 800 phone, each screen kept (TEST_ARTEFACTS, else the test's
+    # own temporary folder): the memo's text begins on the first screen, below the header.
+    page.set_viewport_size({"width": 360, "height": MAYOR_SCREEN})
+    shots = _artefacts(tmp_path, "mayor-360")
     login("mayor")
+    page.screenshot(path=shots / "1-after-login.png")
     _follow(page, "header.top .bar-inbox")
+    page.screenshot(path=shots / "2-inbox.png")
     _follow(page, f".inbox a[href='/memos/{memo.pk}/']")
+    page.evaluate("document.fonts.ready")
+    page.screenshot(path=shots / "3-memo.png")
+    header = page.locator("header.top").bounding_box()
+    text = page.locator(".memo-paper .memo-para").first.bounding_box()
+    print(f"\nthe mayor's path at 360 px: {shots}; header {header}, the memo's text {text}")
+    assert header is not None and text is not None
+    assert header["y"] + header["height"] <= text["y"] < MAYOR_SCREEN, (header, text)
     _fits(page, "the mayor's memo page")
     _decision_on_first_screen(page)
+    page.screenshot(path=shots / "4-decision.png")
     offered = page.locator("#decide [data-phrase]").all_inner_texts()
     # The phrases complement the decision the button gives; they never repeat its word.
     assert "ดำเนินการตามเสนอ" in offered and "เห็นควรอนุมัติ" not in offered
@@ -110,6 +139,7 @@ def test_the_chain_runs_on_a_390_px_phone(page, login, demo) -> None:
     _fits(page, "the memo page with the report open")
     page.click("#decide button[data-phrase='ดำเนินการตามเสนอ']")
     _follow(page, "button[name=action][value=approved]")
+    page.screenshot(path=shots / "5-decided.png")
     _logout(page)
 
     memo.refresh_from_db()
