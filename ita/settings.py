@@ -200,6 +200,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Files WhiteNoise serves at the site's root, as browsers ask for them: /favicon.ico.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+# The memo paper's Laksaman (a TrueType file) is served as a font, as the WOFF2 faces are.
+WHITENOISE_MIMETYPES = {".ttf": "font/ttf"}
 # Uploaded files: MEDIA_ROOT (a folder every app server mounts: NFS or the like), or an
 # S3-compatible bucket through django-storages when MEDIA_S3_BUCKET is set (pip install
 # "django-storages[s3]"); either way the files are private, served through the apps' views.

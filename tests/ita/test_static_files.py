@@ -55,6 +55,8 @@ def production_static(tmp_path):
     source = tmp_path / "static"
     shutil.copytree(ROOT / "static" / "ita", source / "ita")
     shutil.copytree(ROOT / "static" / "fonts" / "sarabun", source / "fonts" / "sarabun")
+    for face in ("Laksaman.ttf", "Laksaman-Bold.ttf"):  # the memo paper's, as its PDF's
+        shutil.copy(ROOT / "static" / "fonts" / face, source / "fonts" / face)
     backend = _production_static_backend()
     assert "Manifest" in backend, backend  # hashed names: the files can be cached for good
     with override_settings(
@@ -78,20 +80,24 @@ def test_the_shipped_fonts_are_served_hashed_and_cached_for_good(production_stat
     assert page.status_code == 200 and f'href="{stylesheet}"' in page.content.decode()
     css = client.get(stylesheet)
     assert css.status_code == 200
-    fonts = re.findall(r'url\("?([^")]+\.woff2)"?\)', b"".join(css.streaming_content).decode())
-    assert len(fonts) == 4, fonts  # Thai and Latin, regular and bold
+    text = b"".join(css.streaming_content).decode()
+    fonts = re.findall(r'url\("?([^")]+\.(?:woff2|ttf))"?\)', text)
+    # Sarabun's Thai and Latin, regular and bold; the memo paper's Laksaman, regular and bold.
+    assert sum(f.endswith(".woff2") for f in fonts) == 4 and len(fonts) == 6, fonts
     base = stylesheet.rsplit("/", 1)[0]
     for relative in fonts:
         url = os.path.normpath(f"{base}/{relative}")
-        assert re.search(r"\.[0-9a-f]{12}\.woff2$", url), url
+        assert re.search(r"\.[0-9a-f]{12}\.(woff2|ttf)$", url), url
         response = client.get(url)
         assert response.status_code == 200, url
-        assert response["Content-Type"] == "font/woff2", url
+        kind = url.rsplit(".", 1)[1]
+        assert response["Content-Type"] == f"font/{kind}", url
         cache = response["Cache-Control"]
         assert "immutable" in cache and "public" in cache, (url, cache)
         age = int(re.search(r"max-age=(\d+)", cache).group(1))  # type: ignore[union-attr]
         assert age >= YEAR, (url, cache)
-        assert b"".join(response.streaming_content)[:4] == b"wOF2", url
+        magic = b"".join(response.streaming_content)[:4]
+        assert magic == (b"wOF2" if kind == "woff2" else b"\x00\x01\x00\x00"), url
 
 
 def _icon(response) -> Image.Image:
