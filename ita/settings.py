@@ -401,6 +401,10 @@ PDF_RENDER_SLOTS = env_int("PDF_RENDER_SLOTS", max(1, (os.cpu_count() or 2) // 2
 PDF_RENDER_RETRY_SECONDS = env_int("PDF_RENDER_RETRY_SECONDS", 3)
 PDF_QUEUE_PER_PERSON = env_int("PDF_QUEUE_PER_PERSON", 2)
 RENDER_LOCK_DIR = Path(os.environ.get("RENDER_LOCK_DIR", "/tmp/ita-render-slots"))
+# A member's navigation counts (memos awaiting them, their own returned) are kept in the cache
+# for at most NAV_COUNTS_SECONDS, read again at once after any change to a memo, a position or an
+# acting appointment (memos.signals); 0 counts on every page.
+NAV_COUNTS_SECONDS = env_int("NAV_COUNTS_SECONDS", 3600)
 # The worker renders a register's PDF of more than one part (memos.register_files) in this many
 # child processes at once (1: in the worker itself); each holds a part's render, ~140 MB, so
 # two keep a build of any size under 500 MB with the worker's own.
