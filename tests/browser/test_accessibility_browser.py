@@ -24,7 +24,7 @@ from ita.demo.seed import DEMO_PASSWORD
 from tests import digits
 from tests.browser import world as world_module
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine_free]
 
 WIDTHS = (320, 360, 1366)
 HEIGHT = {320: 640, 360: 740, 1366: 768}

@@ -4,7 +4,7 @@ header, on white pages, on the grey filter bar and on the inputs."""
 
 import pytest
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine_free]
 
 # The focused element's indicator: each ring's colour and thickness, the colour behind it (the
 # first ancestor with a background), and the best contrast of a ring against that background.

@@ -4,7 +4,7 @@ memo paper in the face its PDF prints in, Latin too."""
 
 import pytest
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine_free]
 
 HEADER_HEIGHT = "document.querySelector('header.top').getBoundingClientRect().height"
 LOADED_FACES = """async () => {

@@ -7,6 +7,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
+@pytest.mark.engine_free
 def test_the_organisation_and_report_pages_fit_a_phone(page, login, demo) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     login("legal")

@@ -396,6 +396,7 @@ def test_a_memo_still_in_the_chain_prints_no_withdrawn_mark(rendered) -> None:
         assert rendered[state].doc.withdrawn_on is None
 
 
+@pytest.mark.engine_free
 def test_every_reader_gives_back_the_decided_memo_as_typed(rendered) -> None:
     """Decided by the five demo users: PDFium, pdf.js, MuPDF, poppler and pdfminer.six alike."""
     decided = rendered["decided"]

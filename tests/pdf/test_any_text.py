@@ -15,7 +15,7 @@ from tests import hostile, readers
 from tests.pdf import extract
 from tests.pdfa import assert_pdfa
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_free]
 
 WORDS = (hostile.CJK_WORD, hostile.KHMER_WORD)
 THAI = ("สำนักปลัด", "คำสั่ง", "ผู้บริหาร", "ดำเนินงาน", "น้ำท่วม", "กิ่งไม้")

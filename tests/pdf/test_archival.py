@@ -13,7 +13,7 @@ from pdfminer.pdftypes import resolve1
 from ita.documents import engine
 from ita.lib.thai import thai_digits
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_free]
 
 
 def _document(pdf: bytes) -> PDFDocument:

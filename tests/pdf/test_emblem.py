@@ -31,16 +31,19 @@ def _image(kind: str = "PNG", size: tuple[int, int] = (60, 80)) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.engine_free
 def test_a_png_is_accepted() -> None:
     checked = check_emblem(_image(), "garuda.png")
     assert (checked.mime_type, checked.extension) == ("image/png", "png")
 
 
+@pytest.mark.engine_free
 def test_a_plain_svg_with_internal_references_is_accepted_as_the_png_it_draws() -> None:
     checked = check_emblem(SVG, "garuda.svg")
     assert (checked.mime_type, checked.data[:8]) == ("image/png", b"\x89PNG\r\n\x1a\n")
 
 
+@pytest.mark.engine_free
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -92,6 +95,7 @@ def test_it_refuses_a_bad_file_naming_the_problem(data: bytes, message: str) -> 
     assert message in " ".join(error.value.messages)
 
 
+@pytest.mark.engine_free
 def test_the_refusal_reads_in_thai_for_thai_users() -> None:
     with translation.override("th"), pytest.raises(ValidationError) as error:
         check_emblem(b"<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>", "x.svg")

@@ -10,6 +10,8 @@ from PIL import Image
 from ita.documents import engine
 from tests.pdf import extract
 
+pytestmark = pytest.mark.engine_free
+
 STYLE = '<link rel="stylesheet" href="pdf/document.css">'
 
 

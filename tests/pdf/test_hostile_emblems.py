@@ -21,7 +21,7 @@ from ita.documents.emblem import check_emblem
 from ita.documents.emblem_worker import HEIGHT, MAX_WIDTH
 from ita.organisations import services
 from ita.organisations.selectors import emblem_of
-from tests import factories, hostile
+from tests import hostile
 from tests.pdfa import assert_pdfa, violations
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,7 @@ def _image_of(pdf: bytes) -> list[tuple[dict, bytes]]:
         return [(dict(i.items()), i.read_bytes()) for i in images if i.objgen not in masks]
 
 
+@pytest.mark.engine_free
 def test_a_png_as_offices_export_it_would_break_pdfa_drawn_as_it_came() -> None:
     """The finding: an ordinary PNG drawn as WeasyPrint draws images carries /Interpolate true
     (and a palette PNG is not even drawn right); the check sees it."""
@@ -59,6 +60,7 @@ def test_a_png_as_offices_export_it_would_break_pdfa_drawn_as_it_came() -> None:
     assert any("/Interpolate true" in v for v in violations(pdf))
 
 
+@pytest.mark.engine_free
 @pytest.mark.parametrize("mode", ["RGBA", "P", "LA"])
 def test_a_png_garuda_prints_without_interpolate_and_the_memo_stays_pdfa(demo_docs, mode) -> None:
     pdf = _memo_pdf(demo_docs, _made(hostile.garuda_png(mode=mode)))
@@ -71,6 +73,7 @@ def test_a_png_garuda_prints_without_interpolate_and_the_memo_stays_pdfa(demo_do
     assert_pdfa(pdf)
 
 
+@pytest.mark.engine_free
 @pytest.mark.parametrize(
     "data",
     [hostile.TILING_SVG, hostile.nested_patterns_svg()],
@@ -91,6 +94,7 @@ def test_a_hostile_svg_is_stored_as_a_bounded_png_and_memos_print_no_pattern(
     assert_pdfa(pdf)
 
 
+@pytest.mark.engine_free
 def test_the_svg_is_drawn_as_it_looks_its_shapes_kept() -> None:
     """The circle of the tiling SVG survives the reduction (only the pattern is dropped)."""
     emblem = _made(hostile.TILING_SVG)
@@ -101,8 +105,9 @@ def test_the_svg_is_drawn_as_it_looks_its_shapes_kept() -> None:
     assert corner == (255, 255, 255)
 
 
-def test_a_30000_pixel_png_is_refused_in_thai_without_being_decoded(client, tmp_media) -> None:
-    demo = factories.load_demo()
+def test_a_30000_pixel_png_is_refused_in_thai_without_being_decoded(
+    client, tmp_media, demo
+) -> None:
     data = hostile.huge_png()
     assert len(data) < 200_000
     with pytest.raises(ValidationError, match="30000×30000"):
@@ -118,8 +123,7 @@ def test_a_30000_pixel_png_is_refused_in_thai_without_being_decoded(client, tmp_
     assert not demo.home.emblem
 
 
-def test_building_a_memo_never_probes_or_decodes_the_emblem(tmp_media) -> None:
-    demo = factories.load_demo()
+def test_building_a_memo_never_probes_or_decodes_the_emblem(tmp_media, demo) -> None:
     services.organisation_set_emblem(
         organisation=demo.home, data=hostile.garuda_png(), filename="g.png", actor=None
     )
@@ -131,8 +135,7 @@ def test_building_a_memo_never_probes_or_decodes_the_emblem(tmp_media) -> None:
     assert emblem is not None and emblem.mime_type == "image/png"
 
 
-def test_a_stored_emblem_changed_by_hand_is_not_printed(tmp_media) -> None:
-    demo = factories.load_demo()
+def test_a_stored_emblem_changed_by_hand_is_not_printed(tmp_media, demo) -> None:
     services.organisation_set_emblem(
         organisation=demo.home, data=hostile.garuda_png(), filename="g.png", actor=None
     )
@@ -142,6 +145,7 @@ def test_a_stored_emblem_changed_by_hand_is_not_printed(tmp_media) -> None:
     assert emblem_of(demo.home) is None
 
 
+@pytest.mark.engine_free
 def test_the_emblem_has_alt_text_and_weasyprint_logs_no_error(demo_docs, caplog) -> None:
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         pdf = _memo_pdf(demo_docs, _made(hostile.garuda_png()))

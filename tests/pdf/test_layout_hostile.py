@@ -20,7 +20,7 @@ from memos.documents import register_doc
 from tests import factories, hostile
 from tests.pdf import extract
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_free]
 
 CM = 72 / 2.54
 

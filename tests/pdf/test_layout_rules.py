@@ -13,7 +13,7 @@ from ita.documents.render import CatalogueMissing
 from memos.documents import report_enclosure
 from tests.pdf import extract
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_free]
 
 
 def _flat(text: str) -> str:

@@ -14,7 +14,7 @@ from ita.documents import render as documents
 from ita.documents.data import Emblem
 from tests.pdf import extract
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_free]
 
 CHAIN_NAMES = [
     "นางศิริยศ บิลดาวูด",

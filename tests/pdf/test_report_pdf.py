@@ -32,6 +32,7 @@ def _pages(pdf: bytes, count: int) -> list[str]:
     return [extract.pdftotext(pdf, "-raw", "-f", str(n), "-l", str(n)) for n in range(1, count + 1)]
 
 
+@pytest.mark.engine_free
 def test_the_cover_names_the_year_the_organisation_and_the_author(report_only) -> None:
     _html, result = report_only
     cover = _pages(result.pdf, 1)[0].replace("\n", "")
@@ -41,6 +42,7 @@ def test_the_cover_names_the_year_the_organisation_and_the_author(report_only) -
     assert "จัดทำโดยนายณัชพล รังสิปการนิติกรปฏิบัติการ" in cover
 
 
+@pytest.mark.engine_free
 def test_each_tool_lists_its_indicators_scores_and_issues(report_only) -> None:
     _html, result = report_only
     # Lines joined as they wrap (Thai breaks lines between words without a space).
@@ -76,6 +78,7 @@ def test_each_tool_lists_its_indicators_scores_and_issues(report_only) -> None:
     assert "๑. การปฏิบัติหน้าที่ ๑๐๐ คะแนน" in text
 
 
+@pytest.mark.engine_free
 def test_the_annex_prints_the_whole_province_with_our_row_marked(report_only, demo_docs) -> None:
     html, result = report_only
     _memo, report = demo_docs
@@ -90,6 +93,7 @@ def test_the_annex_prints_the_whole_province_with_our_row_marked(report_only, de
     assert "องค์การบริหารส่วนตำบลอุยไธสง" not in text  # the scan's misspelling is not reprinted
 
 
+@pytest.mark.engine_free
 def test_table_headers_repeat_on_every_annex_page(report_only) -> None:
     _html, result = report_only
     annex_pages = [p for p in _pages(result.pdf, result.pages) if "องค์การบริหารส่วนตำบล" in p]
@@ -99,6 +103,7 @@ def test_table_headers_repeat_on_every_annex_page(report_only) -> None:
         assert "หน่วยงาน อำเภอ คะแนน ๒๕๖๔" in " ".join(page.split())
 
 
+@pytest.mark.engine_free
 def test_report_pages_are_numbered_in_thai_digits_after_the_cover(report_only) -> None:
     _html, result = report_only
     for number in range(2, result.pages + 1):
@@ -159,6 +164,7 @@ def _annex_first_page(result: engine.RenderResult) -> int:
     raise AssertionError("no annex page")
 
 
+@pytest.mark.engine_free
 def test_the_annex_headers_wrap_between_words_inside_their_own_columns(report_only) -> None:
     _html, result = report_only
     words = _words(result.pdf, _annex_first_page(result))
@@ -183,6 +189,7 @@ def test_the_annex_headers_wrap_between_words_inside_their_own_columns(report_on
     assert max(w.x_max for w in verdicts) <= RIGHT_EDGE
 
 
+@pytest.mark.engine_free
 def test_annex_rows_leave_room_for_thai_marks_above_and_below_the_line(report_only) -> None:
     """Laksaman's marks reach 1.27 em above the baseline and 0.37 em below it: a row is taller."""
     _html, result = report_only
@@ -197,6 +204,7 @@ def test_annex_rows_leave_room_for_thai_marks_above_and_below_the_line(report_on
     assert min(pitches) >= (1.27 + 0.37) * font_size
 
 
+@pytest.mark.engine_free
 def test_measure_headers_wrap_only_between_words(report_only) -> None:
     _html, result = report_only
     headers = {"ผู้รับผิดชอบ", "ระยะเวลา", "ดำเนินการ", "การติดตาม", "วิธีการดำเนินการ"}

@@ -20,7 +20,7 @@ from tests import readers
 from tests.pdf import extract
 
 # The module fixtures read the database: pytest-django sets it up only for marked tests.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_free]
 
 FONT = Path(__file__).resolve().parents[2] / "static" / "fonts" / "Laksaman.ttf"
 
