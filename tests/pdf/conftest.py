@@ -1,4 +1,6 @@
-"""Rendered once per module: the demo memo with its report (WeasyPrint takes about a second)."""
+"""Rendered once per test process: the demo memo with its report (WeasyPrint takes about a second;
+the modules that read it share one rendering, as they share the demo).
+"""
 
 from __future__ import annotations
 
@@ -36,13 +38,13 @@ def build_demo_docs(snapshot) -> tuple[MemoDoc, ReportDoc]:
     return memo, report
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_docs(demo_snapshot, django_db_blocker) -> tuple[MemoDoc, ReportDoc]:
     with django_db_blocker.unblock():
         return build_demo_docs(demo_snapshot)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def rendered(demo_docs) -> Rendered:
     memo, report = demo_docs
     html = documents.memo_html(memo, report)
