@@ -433,11 +433,16 @@ def registers(args: argparse.Namespace) -> None:
             )
         )
         if fmt == "pdf" and processes > 1:
-            one = _run_child(fmt, small, "parts", processes=1)
+            # At a size of several parts (one part is rendered in the worker itself).
+            size = min(rows, max(small, 4 * register_files.CHUNK_ROWS))
+            side = b if size == rows else _run_child(fmt, size, "parts")
+            one = _run_child(fmt, size, "parts", processes=1)
             print(
-                f"  PDF {small:>6,} in one process (before): {one['seconds']:.1f} s"
+                f"  PDF {size:>6,} in one process (before): {one['seconds']:.1f} s"
                 f" {one['mb']:.0f} MB ({one['cpu']:.0f} s of CPU); in {processes} processes:"
-                f" time {a['seconds'] / one['seconds']:.2f}×, memory {a['mb'] / one['mb']:.2f}×"
+                f" {side['seconds']:.1f} s {side['mb']:.0f} MB ({side['cpu']:.0f} s of CPU):"
+                f" time {side['seconds'] / one['seconds']:.2f}×,"
+                f" memory {side['mb'] / one['mb']:.2f}×"
             )
     print(f"  ({_load()} at the end)")
 
