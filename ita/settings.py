@@ -422,11 +422,6 @@ TIMESTAMP_FETCH_REVOCATION = env_bool("TIMESTAMP_FETCH_REVOCATION", False)
 VERIFY_SLOTS = env_int("VERIFY_SLOTS", 1)
 VERIFY_WAIT = float(env_int("VERIFY_WAIT_MS", 2000)) / 1000
 VERIFY_FILES_PER_MINUTE = env_int("VERIFY_FILES_PER_MINUTE", 20)
-# Applying or reverting an import (thousands of rows, seconds each) runs IMPORT_SLOTS at once on
-# a machine (lock files in RENDER_LOCK_DIR/imports); another waits IMPORT_WAIT_MS, then is told to
-# try again, with nothing changed. Previews are checked in short steps and need no slot.
-IMPORT_SLOTS = env_int("IMPORT_SLOTS", 1)
-IMPORT_WAIT = float(env_int("IMPORT_WAIT_MS", 3000)) / 1000
 # Accounts and the security headers (docs/security.md). Lockout after repeated failed logins that
 # a stranger cannot turn against the owner (ita.accounts.lockout); a TOTP second factor
 # (django-otp) that an organisation can require of its signers; sessions end after an idle time

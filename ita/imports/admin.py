@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ita.imports.models import ImportBatch, ImportRow
+from ita.imports.models import ImportBatch, ImportJob, ImportRow
 from ita.lib.admin import ReadOnlyAdmin
 
 
@@ -44,3 +44,13 @@ class ImportRowAdmin(ReadOnlyAdmin):
     list_filter = ["status", "effect", "match", "batch__year"]
     search_fields = ["name", "district_name", "organisation__name"]
     list_select_related = ["batch", "organisation"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    """Each apply or revert run by the task worker: who asked, its progress and its outcome."""
+
+    list_display = ["batch", "action", "status", "done", "total", "requested_by", "requested_at"]
+    list_filter = ["status", "action", "batch__year"]
+    search_fields = ["batch__file_name", "error"]
+    list_select_related = ["batch", "requested_by"]

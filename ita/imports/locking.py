@@ -3,8 +3,8 @@
 ``import_commit`` and ``import_revert`` take this lock first in their transaction, before they
 check the table against the stored data: a second apply of the same year waits for the first to
 commit, then sees what it wrote (its preview is stale, and it says so) instead of interleaving
-with it. The lock is the database's, held until the transaction ends; the per-machine
-``IMPORT_SLOTS`` only spread the load.
+with it. The lock is the database's, held until the transaction ends; the page's applies run on
+the task worker (``ita.imports.jobs``), the command's in its own process, under this one lock.
 """
 
 from __future__ import annotations

@@ -175,3 +175,63 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.line} {self.name}"
+
+
+class ImportJob(models.Model):
+    """An apply or a revert of an import, run by the task worker: queued by the page, its
+    progress (rows done of the total) and its outcome, shown on the import's page.
+
+    Its progress is written by the worker outside the apply's transaction (PostgreSQL: a
+    connection of its own), so the page sees it while the apply runs; the row is never locked
+    by the apply, which holds the import's and the year's locks instead.
+    """
+
+    class Action(models.TextChoices):
+        APPLY = "apply", _("Apply")
+        REVERT = "revert", _("Revert")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("import")
+    )
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows in all"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["batch", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} {self.action} {self.status}"
+
+    @property
+    def pending(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 0 if self.pending else 100
+        return min(100, round(100 * self.done / self.total))

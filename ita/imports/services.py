@@ -309,32 +309,67 @@ def import_discard(*, batch: ImportBatch, actor: Actor) -> None:
         locked.delete()
 
 
-def import_commit(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
+def refuse_apply(batch: ImportBatch) -> None:
+    """Why ``batch`` cannot be applied now, if it cannot (the page asks before queuing it)."""
+    refuse_if_done(batch)
+    if batch.status != ImportBatch.Status.READY:
+        raise ValidationError(_("The preview is still being checked; wait until it is done."))
+    if batch.error_count:
+        raise ValidationError(
+            _("%(n)s row(s) have errors. Correct the file or reconcile the rows first.")
+            % {"n": batch.error_count}
+        )
+
+
+def refuse_revert(batch: ImportBatch) -> None:
+    """Why ``batch`` cannot be reverted now, if it cannot."""
+    if batch.status == ImportBatch.Status.REVERTED:
+        raise AlreadyApplied(
+            _("This import was already reverted (by %(who)s, %(when)s). Nothing was changed.")
+            % {"who": user_name(batch.reverted_by), "when": when(batch.reverted_at)}
+        )
+    if batch.status != ImportBatch.Status.APPLIED:
+        raise AlreadyApplied(_("Only an applied import can be reverted; this one is not."))
+
+
+Progress = Callable[[int, int], None]
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
+
+
+def import_commit(
+    *, batch: ImportBatch, actor: Actor, progress: Progress | None = None
+) -> ImportBatch:
     """Apply a checked preview: everything or nothing, in one transaction.
 
     The table is checked again against the data as it is now; when anything differs from what
     the preview showed, nothing is applied and the preview must be checked again. Applies and
     reverts of one year take turns (``locking.lock_year``), on any number of servers.
+    ``progress(done, total)`` is told the rows done as the check goes (the task worker's job
+    writes it where the page reads it).
     """
+    report = progress or _no_progress
     with transaction.atomic():
         lock_year(batch.year)  # first: another apply of the year commits before this one checks
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        refuse_if_done(locked)
-        if locked.status != ImportBatch.Status.READY:
-            raise ValidationError(_("The preview is still being checked; wait until it is done."))
-        if locked.error_count:
-            raise ValidationError(
-                _("%(n)s row(s) have errors. Correct the file or reconcile the rows first.")
-                % {"n": locked.error_count}
-            )
+        refuse_apply(locked)
         method = year_method(locked.year, locked.resolutions)
         table = parsing.Table.from_json(locked.table)
-        results = Checker(
+        checker = Checker(
             table=table,
             method=method,
             province_id=locked.province_id,
             resolutions=locked.resolutions,
-        ).check(table.rows)
+        )
+        total = len(table.rows)
+        results: list[RowResult] = []
+        for start in range(0, total, CHUNK):
+            results += checker.check(table.rows[start : start + CHUNK])
+            # The writes that follow are a few bulk statements: the last chunk reports all but
+            # them, and the job's end reports the whole.
+            report(min(total, start + CHUNK) - (1 if start + CHUNK >= total else 0), total)
         duplicates = duplicate_lines(_keys(results))
         for result in results:
             if result.line in duplicates:
@@ -419,22 +454,21 @@ def _apply(
     writes.write_scores(year, scored)
 
 
-def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
+def import_revert(
+    *, batch: ImportBatch, actor: Actor, progress: Progress | None = None
+) -> ImportBatch:
     """Undo an applied import as a whole: what it created is removed, what it changed restored.
 
     Refused (changing nothing) when an organisation's result was changed after the import, by a
-    later import or an edit: that later change must be undone first.
+    later import or an edit: that later change must be undone first. ``progress`` as for
+    ``import_commit`` (the rows compared with what is stored, then restored).
     """
+    report = progress or _no_progress
     with transaction.atomic():
         lock_year(batch.year)
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.status == ImportBatch.Status.REVERTED:
-            raise AlreadyApplied(
-                _("This import was already reverted (by %(who)s, %(when)s). Nothing was changed.")
-                % {"who": user_name(locked.reverted_by), "when": when(locked.reverted_at)}
-            )
-        if locked.status != ImportBatch.Status.APPLIED:
-            raise AlreadyApplied(_("Only an applied import can be reverted; this one is not."))
+        refuse_revert(locked)
+        report(0, locked.rows_total)
         rows = list(
             ImportRow.objects.filter(
                 batch=locked, effect__in=[ImportRow.Status.NEW, ImportRow.Status.CHANGED]
@@ -467,6 +501,7 @@ def import_revert(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
                 % {"what": ", ".join(written)}
             )
         changed = [r for r in rows if r.before is not None]
+        report(max(0, locked.rows_total - 1), locked.rows_total)
         now = bulk.db_datetime(timezone.now())
         bulk.update_rows(
             Assessment,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/recheck/", views.batch_recheck, name="recheck"),
     path("<int:pk>/commit/", views.batch_commit, name="commit"),
     path("<int:pk>/revert/", views.batch_revert, name="revert"),
+    path("<int:pk>/job/", views.batch_job, name="job"),
     path("<int:pk>/discard/", views.batch_discard, name="discard"),
     path("<int:pk>/choose/", views.batch_choose, name="choose"),
     path("<int:pk>/rows/<int:row_id>/resolve/", views.row_resolve, name="resolve"),

@@ -6,30 +6,31 @@ from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST, require_safe
 
-from ita.imports import blanks, choices, parsing, services
+from ita.imports import blanks, choices, jobs, parsing, services
 from ita.imports.describe import method_line
 from ita.imports.forms import ImportUploadForm, ResolveForm
 from ita.imports.messages import column_label, reason_labels
 from ita.imports.messages import render as render_message
 from ita.imports.method import year_method
-from ita.imports.models import ImportBatch, ImportRow
-from ita.lib import slots, thai
+from ita.imports.models import ImportBatch, ImportJob, ImportRow
+from ita.lib import thai
 from ita.organisations.models import Organisation
 from ita.results import methods
 from ita.results.models import AssessmentYear
 
 ROWS_PER_PAGE = 100
+# How often the page of an import being applied or reverted asks again (without JavaScript).
+JOB_REFRESH_SECONDS = 2
 STATUS_ORDER = ["error", "warning", "new", "changed", "unchanged", "skipped"]
 # Rows an administrator settles by choosing the organisation (or, for an unknown name, a new one).
 RESOLVABLE = {"organisation_unknown", "place_unclear", "kind_missing", "organisation_ambiguous"}
@@ -210,11 +211,14 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     skipped, columns = parts[0] or [], parts[1] or []
     counts = batch.counts or {}
+    job = ImportJob.objects.filter(batch=batch).select_related("requested_by").first()
     return render(
         request,
         "imports/batch.html",
         {
             "batch": batch,
+            "job": job,
+            "refresh_seconds": JOB_REFRESH_SECONDS,
             "page": page,
             "rows": shown,
             "status": status,
@@ -270,27 +274,10 @@ def batch_choose(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("imports:detail", pk=batch.pk)
 
 
-def _service_call(
-    request: HttpRequest, call: Callable[[], object], success: str, *, heavy: bool = False
-) -> bool:
-    """Run a service; report its refusal as a message instead of an error page. A ``heavy``
-    one (applying or reverting a whole table) takes one of the machine's IMPORT_SLOTS first:
-    when all are taken it is not run and the page says so."""
+def _service_call(request: HttpRequest, call: Callable[[], object], success: str) -> bool:
+    """Run a service; report its refusal as a message instead of an error page."""
     try:
-        if heavy:
-            folder = settings.RENDER_LOCK_DIR / "imports"
-            with slots.slot(folder, settings.IMPORT_SLOTS, wait=settings.IMPORT_WAIT):
-                call()
-        else:
-            call()
-    except slots.Busy:
-        messages.error(
-            request,
-            _(
-                "Another import is being applied or reverted on this server. Nothing was "
-                "changed: try again in a minute."
-            ),
-        )
+        call()
     except services.AlreadyApplied as exc:
         messages.warning(request, " ".join(exc.messages))
     except ValidationError as exc:
@@ -321,12 +308,14 @@ def batch_recheck(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def batch_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the apply for the task worker and return at once; the page shows its progress."""
     batch = _get_batch(pk)
     _service_call(
         request,
-        lambda: services.import_commit(batch=batch, actor=request.user),
-        _("The import was applied."),
-        heavy=True,
+        lambda: jobs.import_job_queue(
+            batch=batch, action=ImportJob.Action.APPLY, actor=request.user
+        ),
+        _("The import is being applied; this page shows its progress."),
     )
     return redirect("imports:detail", pk=batch.pk)
 
@@ -337,11 +326,37 @@ def batch_revert(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(pk)
     _service_call(
         request,
-        lambda: services.import_revert(batch=batch, actor=request.user),
-        _("The import was reverted: the results are as they were before it."),
-        heavy=True,
+        lambda: jobs.import_job_queue(
+            batch=batch, action=ImportJob.Action.REVERT, actor=request.user
+        ),
+        _("The import is being reverted; this page shows its progress."),
     )
     return redirect("imports:detail", pk=batch.pk)
+
+
+def _job_state(job: ImportJob | None) -> dict[str, object]:
+    if job is None:
+        return {"status": "", "done": 0, "total": 0, "percent": 0, "error": ""}
+    return {
+        "status": job.status,
+        "action": job.action,
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "error": job.error,
+    }
+
+
+@require_safe
+@staff_required
+def batch_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The latest apply's or revert's state, for the page's script (the page itself refreshes
+    without it)."""
+    batch = _get_batch(pk)
+    job = ImportJob.objects.filter(batch=batch).first()
+    response = JsonResponse(_job_state(job))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

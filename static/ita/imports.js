@@ -14,6 +14,38 @@
   if (check) {
     check.submit();
   }
+  // An apply or a revert on the task worker: its progress is asked for every few seconds and
+  // the page is loaded again when it is over (without JavaScript, the page refreshes itself).
+  var job = document.getElementById("job");
+  if (job && window.fetch) {
+    var bar = document.getElementById("job-progress");
+    var text = document.getElementById("job-text");
+    var every = 1000 * (parseInt(job.getAttribute("data-every"), 10) || 2);
+    var ask = function () {
+      window
+        .fetch(job.getAttribute("data-url"), { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) {
+          return response.json();
+        })
+        .then(function (state) {
+          if (state.status !== job.getAttribute("data-status")) {
+            window.location.reload(); // started, or over: the page says what happened
+            return;
+          }
+          if (state.status === "running") {
+            bar.max = state.total;
+            bar.value = state.done;
+            bar.textContent = state.percent + "%";
+            text.textContent = state.done + " / " + state.total + " (" + state.percent + "%)";
+          }
+          window.setTimeout(ask, every);
+        })
+        .catch(function () {
+          window.setTimeout(ask, every);
+        });
+    };
+    window.setTimeout(ask, every);
+  }
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (event) {
       if (!window.confirm(f.getAttribute("data-confirm"))) {

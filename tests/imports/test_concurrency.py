@@ -10,10 +10,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from ita.imports import services
+from ita.imports import jobs, services
 from ita.imports.models import ImportBatch
 from ita.imports.services import StalePreview, import_check, import_commit, import_preview
 from ita.results.models import Assessment
+from tests.ops.conftest import DB_TASKS, work
 
 needs_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -87,3 +88,49 @@ def test_a_second_apply_of_the_year_waits_and_finds_its_preview_stale(demo, monk
     assert totals == {Decimal("70.00")}
     second.refresh_from_db()
     assert second.status == ImportBatch.Status.READY
+
+
+@pytest.mark.postgres
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_page_reads_an_apply_s_progress_while_its_transaction_is_open(
+    client, demo, settings, monkeypatch
+) -> None:
+    """The worker's apply writes its rows done through a connection of its own: the page reads
+    them while the apply's one transaction is still open, and the batch is not applied yet."""
+    settings.TASKS = DB_TASKS
+    monkeypatch.setattr(services, "CHUNK", 1)
+    batch = _ready("70.00")
+    checked, release = threading.Event(), threading.Event()
+    original = services._apply
+
+    def hold_before_writing(*args, **kwargs):
+        checked.set()
+        release.wait()
+        original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_apply", hold_before_writing)
+    job = jobs.import_job_queue(batch=batch, action="apply", actor=demo.users["admin"])
+
+    def run() -> None:
+        try:
+            work()
+        finally:
+            checked.set()
+            connection.close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    checked.wait()
+    try:
+        client.force_login(demo.users["admin"])
+        state = client.get(f"/imports/{batch.pk}/job/").json()
+        batch.refresh_from_db()
+    finally:
+        release.set()
+        worker.join()
+    assert (state["status"], state["done"], state["total"]) == ("running", 1, 2)
+    assert batch.status == ImportBatch.Status.READY
+    job.refresh_from_db()
+    batch.refresh_from_db()
+    assert (job.status, job.done) == ("done", 2) and batch.status == ImportBatch.Status.APPLIED

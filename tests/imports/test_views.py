@@ -13,7 +13,6 @@ from ita.imports.services import import_commit, import_preview
 from ita.organisations.models import Organisation, OrganisationAlias
 from ita.results.models import Assessment
 from tests.imports.helpers import seed_bytes, seed_text, xlsx
-from tests.locks import hold, release
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +43,7 @@ def _batch_urls(batch: ImportBatch) -> list[tuple[str, str]]:
         ("post", reverse("imports:recheck", args=[batch.pk])),
         ("post", reverse("imports:commit", args=[batch.pk])),
         ("post", reverse("imports:revert", args=[batch.pk])),
+        ("get", reverse("imports:job", args=[batch.pk])),
         ("post", reverse("imports:discard", args=[batch.pk])),
         ("post", reverse("imports:resolve", args=[batch.pk, row.pk])),
     ]
@@ -258,36 +258,6 @@ def test_a_province_s_first_table_is_created_in_one_step_on_the_page(admin_clien
     year = AssessmentYear.objects.get(year=2561)
     assert not year.confirmed and not year.levels.exists()
     assert not Assessment.objects.filter(year=year).exclude(level="", passed=None).exists()
-
-
-def test_an_apply_while_another_import_holds_the_machines_slot_changes_nothing(
-    admin_client,
-    demo,
-    settings,
-    tmp_path,
-) -> None:
-    """Applying a whole table takes one of the machine's IMPORT_SLOTS: while another process
-    holds the only one, the apply is refused in Thai and nothing is written; then it runs."""
-    settings.RENDER_LOCK_DIR = tmp_path / "slots"
-    settings.IMPORT_SLOTS = 1
-    settings.IMPORT_WAIT = 0.2
-    text = seed_text().replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84")
-    upload = SimpleUploadedFile("trang.txt", text.encode("cp874"), "text/plain")
-    url = admin_client.post(reverse("imports:index"), {"file": upload, "year": 2564})["Location"]
-    _finish(admin_client, url)
-    events = Event.objects.count()
-    holder = hold(settings.RENDER_LOCK_DIR / "imports")
-    try:
-        page = admin_client.post(url + "commit/", follow=True).content.decode()
-    finally:
-        release(holder)
-    assert "กำลังนำเข้าหรือย้อนการนำเข้าชุดอื่นอยู่" in page
-    pao = Assessment.objects.get(organisation__name="องค์การบริหารส่วนจังหวัดตรัง", year__year=2564)
-    assert str(pao.total) == "96.76" and Event.objects.count() == events
-    assert ImportBatch.objects.get().applied_at is None
-    admin_client.post(url + "commit/")
-    pao.refresh_from_db()
-    assert str(pao.total) == "97.76"
 
 
 def test_the_preview_shows_pass_and_scores_as_people_read_them(admin_client, demo) -> None:
