@@ -4,11 +4,15 @@ from ita.imports.models import ImportBatch
 from ita.organisations.models import OrganisationAlias
 from ita.results.models import Assessment
 from tests.imports.helpers import seed_text
+from tests.ops.conftest import DB_TASKS, work
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_administrator_pastes_the_seed_reconciles_a_name_and_applies(page, login, demo) -> None:
+def test_an_administrator_pastes_the_seed_reconciles_a_name_and_applies(
+    page, login, demo, settings
+) -> None:
+    settings.TASKS = DB_TASKS  # the apply is the task worker's, as in production
     text = (
         seed_text().replace("อุยไธสง", "อุยไธสงห์").replace("96.76\tAA\t+33.84", "97.76\tAA\t+34.84")
     )
@@ -37,6 +41,13 @@ def test_an_administrator_pastes_the_seed_reconciles_a_name_and_applies(page, lo
     assert not OrganisationAlias.objects.filter(name="องค์การบริหารส่วนตำบลอุยไธสงห์").exists()
     page.click("text=นำข้อมูลเข้า")
     page.wait_for_selector(".messages li.success")
+    # The request returned at once: the page shows the job waiting for the worker.
+    assert "รอตัวทำงานเบื้องหลังเริ่มทำงานนี้" in page.locator("#job").inner_text()
+    assert ImportBatch.objects.get().status == "ready"
+    assert work() == 1
+    # The page's script sees the job over and loads the page again.
+    page.wait_for_selector("#job", state="detached")
+    assert "นำไปใช้แล้ว" in page.locator(".facts").inner_text()
     assert ImportBatch.objects.get().status == "applied"
     assert OrganisationAlias.objects.filter(name="องค์การบริหารส่วนตำบลอุยไธสงห์").exists()
     pao = Assessment.objects.get(organisation__name="องค์การบริหารส่วนจังหวัดตรัง", year__year=2564)
