@@ -1,6 +1,8 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -11,16 +13,64 @@ from ita.results import services
 from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore, RatingLevel
 
 
+def _confirmed_message(year: int) -> str:
+    return _(
+        "The method of %(year)s is confirmed, and levels and pass/fail were computed from it: "
+        "it is not edited as it stands. Withdraw the confirmation first (untick “confirmed” "
+        "and save: the computed ones are removed), then edit the method and confirm it again "
+        "(they are computed anew)."
+    ) % {"year": year}
+
+
+def _stored_confirmed(year_id: int | None) -> int | None:
+    """The year of ``year_id`` when it is stored confirmed (its method is then not edited)."""
+    if year_id is None:
+        return None
+    return (
+        AssessmentYear.objects.filter(pk=year_id, confirmed=True)
+        .values_list("year", flat=True)
+        .first()
+    )
+
+
+class ConfirmedMethodFormSet(BaseInlineFormSet):
+    """The indicators and levels of a confirmed year are not changed, unless the same save
+    withdraws the confirmation (its computed levels then go): nothing computed from an older
+    method stays."""
+
+    def clean(self) -> None:
+        super().clean()
+        year = _stored_confirmed(self.instance.pk)
+        if year is not None and self.data.get("confirmed") and self.has_changed():
+            raise forms.ValidationError(_confirmed_message(year))
+
+
+class AssessmentYearForm(forms.ModelForm):
+    class Meta:
+        model = AssessmentYear
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        year = _stored_confirmed(self.instance.pk)
+        edited = set(self.changed_data) - {"confirmed"}
+        if year is not None and cleaned.get("confirmed") and edited:
+            raise forms.ValidationError(_confirmed_message(year))
+        return cleaned
+
+
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     extra = 0
     fields = ["number", "name", "tool", "weight"]
+    formset = ConfirmedMethodFormSet
 
 
 class RatingLevelInline(admin.TabularInline):
     model = RatingLevel
     extra = 0
     fields = ["level", "min_total", "min_each_tool"]
+    formset = ConfirmedMethodFormSet
 
 
 @admin.register(AssessmentYear)
@@ -28,6 +78,7 @@ class AssessmentYearAdmin(PublishesMixin, admin.ModelAdmin):
     list_display = ["year", "pass_mark", "confirmed"]
     search_fields = ["year"]
     inlines = [IndicatorInline, RatingLevelInline]
+    form = AssessmentYearForm
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Confirming the method (or withdrawing it) goes through its service once the levels
@@ -77,15 +128,42 @@ class AssessmentYearAdmin(PublishesMixin, admin.ModelAdmin):
         year.confirmed = wanted
 
 
+class MethodPartForm(forms.ModelForm):
+    """An indicator or a level edited on its own: never one of a confirmed year."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for year_id in {self.instance.year_id, getattr(cleaned.get("year"), "pk", None)}:
+            year = _stored_confirmed(year_id)
+            if year is not None:
+                raise forms.ValidationError(_confirmed_message(year))
+        return cleaned
+
+
+class MethodPartAdmin(PublishesMixin, admin.ModelAdmin):
+    form = MethodPartForm
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and _stored_confirmed(obj.year_id) is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        # Deleting many at once would pass by a confirmed year's: one at a time, each asked.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 @admin.register(Indicator)
-class IndicatorAdmin(PublishesMixin, admin.ModelAdmin):
+class IndicatorAdmin(MethodPartAdmin):
     list_display = ["number", "name", "tool", "weight", "year"]
     list_filter = ["year", "tool"]
     search_fields = ["name"]
 
 
 @admin.register(RatingLevel)
-class RatingLevelAdmin(PublishesMixin, admin.ModelAdmin):
+class RatingLevelAdmin(MethodPartAdmin):
     list_display = ["level", "min_total", "min_each_tool", "year"]
     list_filter = ["year"]
     search_fields = ["level"]
