@@ -12,6 +12,7 @@ from decimal import Decimal
 from ita.imports import numbers, parsing
 from ita.imports.limits import create_too_long, over_limits, result_fits
 from ita.imports.matching import (
+    DISTRICT_AMBIGUOUS,
     Directory,
     district_choices,
     expand_abbreviation,
@@ -159,6 +160,12 @@ class Checker:
                 result.match, result.new_alias = ImportRow.Match.ALIAS, True
                 result.warn("alias_new", **place)
             return result
+        if province_id is None and (
+            match.why == DISTRICT_AMBIGUOUS
+            or any(code == "place_unclear" for code, _params in match.errors)
+        ):
+            # Placed once the province of the whole table is chosen in the preview.
+            self._count("province_unclear")
         if match.candidates:
             # Stored organisations it may be, but not in its place (or written without its kind):
             # an error naming them, resolved by choosing one in the preview.

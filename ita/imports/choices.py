@@ -16,7 +16,7 @@ from ita.history.services import Actor, event_record
 from ita.imports.matching import DISTRICT_UNKNOWN
 from ita.imports.models import ImportBatch, ImportRow
 from ita.imports.services import import_recheck, refuse_if_done
-from ita.organisations.models import Organisation
+from ita.organisations.models import Organisation, Province
 from ita.results import methods
 
 
@@ -63,6 +63,32 @@ def import_row_resolve(
         else:
             raise ValidationError(_("Choose an organisation, or create a new one."))
         locked.save(update_fields=["resolutions"])
+    return import_recheck(batch=locked, actor=actor)
+
+
+def import_choose_province(*, batch: ImportBatch, province: Province, actor: Actor) -> ImportBatch:
+    """The province of every row that names none, chosen once for the whole table in the
+    preview (rows without a province whose district is a district of several provinces, or whose
+    name is stored in several): the preview is checked again in it, and the apply reads the rows
+    in it too. Rows that name their own province keep it (another one is an error)."""
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        refuse_if_done(locked)
+        if locked.province_id is not None and locked.province_id != province.pk:
+            raise ValidationError(
+                _("The province of this table was given at the upload (%(province)s).")
+                % {"province": locked.province.name if locked.province else ""}
+            )
+        locked.province = province
+        locked.save(update_fields=["province"])
+        event_record(
+            actor=actor,
+            action=EventKind.IMPORT_CHOOSE,
+            organisation_id=None,
+            obj=locked,
+            comment=province.name,
+            data={"year": locked.year, "province": province.pk},
+        )
     return import_recheck(batch=locked, actor=actor)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ita.history.models import Event, EventKind
 from ita.history.services import Actor
 from ita.results import methods, rules
 from ita.results.models import AssessmentYear
@@ -108,7 +109,27 @@ def apply_method(*, year: int, resolutions: dict, actor: Actor) -> dict[str, Any
     if method.confirmed and not method.stored.confirmed:
         year_confirm(year=method.stored, actor=actor)
         done["confirmed"] = True
+        done["computed"] = _computed(method.stored)
     return done
+
+
+def _computed(year: AssessmentYear) -> dict[str, int]:
+    """How many levels and pass/fail of the year's stored results its confirmation computed, as
+    its history row counts them (``year_confirm``)."""
+    event = (
+        Event.objects.filter(
+            action=EventKind.YEAR_CONFIRM,
+            object_type=year._meta.label_lower,
+            object_id=str(year.pk),
+        )
+        .order_by("-pk")
+        .first()
+    )
+    data = event.data if event is not None else {}
+    return {
+        "levels": int(data.get("levels_computed", 0)),
+        "passed": int(data.get("passed_computed", 0)),
+    }
 
 
 def revert_method(*, year: int, done: dict[str, Any], actor: Actor) -> None:

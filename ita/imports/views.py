@@ -24,7 +24,7 @@ from ita.imports.messages import render as render_message
 from ita.imports.method import year_method
 from ita.imports.models import ImportBatch, ImportJob, ImportRow
 from ita.lib import thai
-from ita.organisations.models import Organisation
+from ita.organisations.models import Organisation, Province
 from ita.results import methods
 from ita.results.models import AssessmentYear
 
@@ -127,6 +127,10 @@ def template_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse
         )
     response["Content-Disposition"] = f'attachment; filename="ita-{kind}-template.{fmt}"'
     return response
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
 
 
 def _signed(value: str | None) -> str | None:
@@ -235,7 +239,16 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "placeable": batch.findings.get("placeable", 0)
             if not batch.resolutions.get("*create_missing")
             else 0,
+            "computed": batch.resolutions.get("*applied", {}).get("year", {}).get("computed")
+            if batch.status == ImportBatch.Status.APPLIED
+            else None,
             "agencies": batch.findings.get("agencies", 0),
+            "province_unclear": batch.findings.get("province_unclear", 0)
+            if batch.province_id is None
+            else 0,
+            "provinces": Province.objects.order_by("name").values_list("pk", "name")
+            if batch.findings.get("province_unclear") and batch.province_id is None
+            else [],
             "unconfirmed_rows": batch.findings.get("unconfirmed", 0),
             "agencies_choice": batch.resolutions.get("*agencies", ""),
             "schemes": [
@@ -260,6 +273,14 @@ def batch_choose(request: HttpRequest, pk: int) -> HttpResponse:
     elif choice in {"agencies_store", "agencies_skip"}:
         call = lambda: choices.import_choose_agencies(  # noqa: E731
             batch=batch, choice=choice.removeprefix("agencies_"), actor=request.user
+        )
+    elif choice == "province":
+        province = Province.objects.filter(pk=_int(request.POST.get("province"))).first()
+        if province is None:
+            messages.error(request, _("Choose the province of the table."))
+            return redirect("imports:detail", pk=batch.pk)
+        call = lambda: choices.import_choose_province(  # noqa: E731
+            batch=batch, province=province, actor=request.user
         )
     elif choice == "confirm_method":
         call = lambda: choices.import_confirm_method(batch=batch, actor=request.user)  # noqa: E731

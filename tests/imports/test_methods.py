@@ -215,3 +215,73 @@ def test_the_admin_confirms_a_method_through_the_service_and_says_what_it_comput
     messages = " ".join(str(m) for m in response.context["messages"])
     assert "คำนวณ" in messages and "1" in messages, messages
     assert Event.objects.filter(action="year.confirm", object_id=str(year.pk)).exists()
+
+
+def test_the_import_page_says_how_many_stored_levels_confirming_the_method_computed(
+    demo, client
+) -> None:
+    one = ("ที่\tหน่วยงาน\tอำเภอ\tคะแนน\n1\tองค์การบริหารส่วนจังหวัดตรัง\tเมืองตรัง\t72.10\n").encode()
+    import_commit(batch=import_preview(data=one, file_name="t.txt", year=2567), actor=None)
+    other = one.replace(
+        "องค์การบริหารส่วนจังหวัดตรัง\tเมืองตรัง".encode(), "องค์การบริหารส่วนตำบลสุโสะ\tปะเหลียน".encode()
+    )
+    batch = import_preview(data=other, file_name="t2.txt", year=2567)
+    batch = import_commit(batch=_finish(import_confirm_method(batch=batch, actor=None)), actor=None)
+    pao = Assessment.objects.get(organisation__name="องค์การบริหารส่วนจังหวัดตรัง", year__year=2567)
+    assert (pao.level_source, pao.passed_source) == ("computed", "computed")
+    event = Event.objects.get(action="year.confirm")
+    assert event.data == {"levels_computed": 1, "passed_computed": 1}
+    client.force_login(demo.users["admin"])
+    page = client.get(reverse("imports:detail", args=[batch.pk])).content.decode()
+    assert 'id="computed"' in page
+    text = page.split('id="computed">', 1)[1].split("</p>", 1)[0]
+    assert "2567" in text and "1" in text
+    # The import that did not confirm says nothing of it.
+    first = ImportBatch.objects.get(file_name="t.txt")
+    assert (
+        'id="computed"'
+        not in client.get(reverse("imports:detail", args=[first.pk])).content.decode()
+    )
+
+
+def test_a_confirmed_method_is_not_edited_in_the_admin_until_withdrawn(demo, client) -> None:
+    """Levels computed from a confirmed method never stay behind an edit of it: the admin
+    refuses the edit, in Thai, until the confirmation is withdrawn (which removes them); the
+    method confirmed again computes them anew."""
+    one = ("ที่\tหน่วยงาน\tอำเภอ\tคะแนน\n1\tองค์การบริหารส่วนตำบลสุโสะ\tปะเหลียน\t72.10\n").encode()
+    import_commit(batch=import_preview(data=one, file_name="t.txt", year=2567), actor=None)
+    year = year_confirm(year=AssessmentYear.objects.get(year=2567), actor=None)
+    suso = "องค์การบริหารส่วนตำบลสุโสะ"
+    assert _levels(2567)[suso][:2] == ("ต้องปรับปรุง", "computed")
+    client.force_login(demo.users["admin"])
+    meta = AssessmentYear._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[year.pk])
+    form = _form_data(client.get(url))
+    assert form["confirmed"] is True
+
+    refused = client.post(url, {**form, "pass_mark": "70.00"})
+    assert refused.status_code == 200 and "ถอนการยืนยัน" in refused.content.decode()
+    levels = [k for k in form if k.startswith("levels-") and k.endswith("-min_total")]
+    first_level = sorted(levels)[0]
+    refused = client.post(url, {**form, first_level: "50.00"})
+    assert refused.status_code == 200 and "ถอนการยืนยัน" in refused.content.decode()
+    level = year.levels.order_by("pk").first()
+    part = reverse(f"admin:{meta.app_label}_ratinglevel_change", args=[level.pk])
+    alone = _form_data(client.get(part))
+    refused = client.post(part, {**alone, "min_total": "50.00"})
+    assert refused.status_code == 200 and "ถอนการยืนยัน" in refused.content.decode()
+    year.refresh_from_db()
+    assert (
+        year.pass_mark == D("85")
+        and year.levels.order_by("pk").first().min_total == level.min_total
+    )
+    assert _levels(2567)[suso][:2] == ("ต้องปรับปรุง", "computed")
+
+    # Withdrawn and edited in one save: the computed ones go; confirmed again, they come back
+    # from the edited method.
+    edited = {k: v for k, v in form.items() if k != "confirmed"} | {"pass_mark": "70.00"}
+    assert client.post(url, edited).status_code == 302
+    assert _levels(2567)[suso][:2] == ("", "")
+    assert client.post(url, {**edited, "confirmed": "on"}).status_code == 302
+    result = Assessment.objects.get(organisation__name=suso, year__year=2567)
+    assert (result.passed, result.passed_source) == (True, "computed")

@@ -356,3 +356,63 @@ def test_the_preview_page_names_the_candidates_and_resolves_the_row(client, tmp_
     client.post(reverse("imports:resolve", args=[batch.pk, row.pk]), {"choice": stored.pk})
     batch = _checked(ImportBatch.objects.get(pk=batch.pk))
     assert batch.rows.get().organisation == stored and batch.can_commit
+
+
+def test_the_province_chosen_once_in_the_preview_places_the_table_and_is_applied(client) -> None:
+    """Rows without a province whose district is a district of several provinces: the
+    administrator chooses the province of the whole table on the preview page, the preview is
+    checked again in it, and the apply writes in it."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+    from django.utils import translation
+
+    from ita.history.models import Event
+    from ita.organisations.models import Province
+
+    tha_chang = "องค์การบริหารส่วนตำบลท่าช้าง"
+    korat = _org(tha_chang, "เฉลิมพระเกียรติ", KORAT)
+    saraburi = _org(tha_chang, "เฉลิมพระเกียรติ", "สระบุรี")
+    _scored(korat, "80.00"), _scored(saraburi, "75.00")
+    admin = get_user_model().objects.create_user("admin", is_staff=True)
+    admin.user_permissions.add(Permission.objects.get(codename="add_importbatch"))
+    client.force_login(admin)
+    batch = _checked(
+        _preview(
+            _no_province(
+                [
+                    (tha_chang, "เฉลิมพระเกียรติ", "90.00"),
+                    ("องค์การบริหารส่วนตำบลหนองงูเหลือม", "เฉลิมพระเกียรติ", "70.00"),
+                ]
+            )
+        )
+    )
+    assert batch.error_count == 2 and batch.findings["province_unclear"] == 2
+    url = reverse("imports:detail", args=[batch.pk])
+    with translation.override("th"):
+        page = client.get(url).content.decode()
+    assert 'name="province"' in page and 'value="province"' in page
+    client.post(reverse("imports:choose", args=[batch.pk]), {"choice": "province", "province": ""})
+    assert ImportBatch.objects.get(pk=batch.pk).province is None  # nothing chosen, nothing done
+    korat_province = Province.objects.get(name=KORAT)
+    client.post(
+        reverse("imports:choose", args=[batch.pk]),
+        {"choice": "province", "province": korat_province.pk},
+    )
+    batch = _checked(ImportBatch.objects.get(pk=batch.pk))
+    assert batch.province == korat_province
+    rows = {r.name: r for r in batch.rows.all()}
+    assert rows[tha_chang].organisation == korat and rows[tha_chang].status == "changed"
+    # The gazetteer's ต.หนองงูเหลือม of Korat's เฉลิมพระเกียรติ: placed, to create.
+    assert rows["องค์การบริหารส่วนตำบลหนองงูเหลือม"].district.province == korat_province
+    assert Event.objects.filter(action="import.choose", comment=KORAT).exists()
+    with translation.override("th"):
+        page = client.get(url).content.decode()
+    assert 'name="province"' not in page  # asked once
+    batch = _checked(import_create_missing(batch=batch, actor=None))
+    assert batch.can_commit
+    import_commit(batch=batch, actor=None)
+    assert Assessment.objects.get(organisation=korat).total == D("90.00")
+    assert Assessment.objects.get(organisation=saraburi).total == D("75.00")  # untouched
+    created = Organisation.objects.get(name="องค์การบริหารส่วนตำบลหนองงูเหลือม")
+    assert created.district.province == korat_province
