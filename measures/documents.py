@@ -109,6 +109,7 @@ def report_doc(
         annex=annex,
         level_source=assessment.level_source,
         passed_source=assessment.passed_source,
+        method_confirmed=year.confirmed,
     )
 
 

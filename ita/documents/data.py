@@ -183,6 +183,9 @@ class ReportDoc:
     annex: tuple[AnnexRow, ...] = field(default=())
     level_source: str = ""  # as AnnexRow's
     passed_source: str = ""
+    # A year whose method no administrator has confirmed (2561: the NACC published scores only)
+    # has no pass mark to print: the report says so instead of printing the stored default.
+    method_confirmed: bool = True
 
     @property
     def any_computed(self) -> bool:

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ita.documents import render
+from ita.documents.templatetags.pdf_tags import thai_score
 from ita.results.models import Assessment
 from measures.documents import report_doc
 
@@ -72,6 +73,11 @@ def test_a_year_without_a_method_prints_no_level_and_says_why(demo) -> None:
     summary = _summary(html)
     assert "ผ่าน" not in summary and "–" in summary
     assert "ไม่ได้ประกาศระดับ" in _text(html)
+    # No pass mark of a method nobody confirmed: the report says there is none.
+    mark = thai_score(assessment.year.pass_mark)
+    assert f"เปรียบเทียบกับเกณฑ์ {mark}" not in summary and "เปรียบเทียบกับเกณฑ์" in summary
+    assert f"เกณฑ์ผ่าน {mark} คะแนน" not in _text(html)
+    assert "ยังไม่มีการยืนยันวิธีการประเมินของปี ๒๕๖๑" in _text(html)
 
 
 def test_the_overview_says_which_levels_were_computed(demo) -> None:
