@@ -48,12 +48,12 @@ class ConfirmedMethodFormSet(BaseInlineFormSet):
 class AssessmentYearForm(forms.ModelForm):
     class Meta:
         model = AssessmentYear
-        fields = "__all__"
+        fields = ["year", "pass_mark", "note", "confirmed"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         year = _stored_confirmed(self.instance.pk)
-        edited = set(self.changed_data) - {"confirmed"}
+        edited = set(self.changed_data) - {"confirmed", "note"}
         if year is not None and cleaned.get("confirmed") and edited:
             raise forms.ValidationError(_confirmed_message(year))
         return cleaned
@@ -132,7 +132,7 @@ class MethodPartForm(forms.ModelForm):
     """An indicator or a level edited on its own: never one of a confirmed year."""
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for year_id in {self.instance.year_id, getattr(cleaned.get("year"), "pk", None)}:
             year = _stored_confirmed(year_id)
             if year is not None:
