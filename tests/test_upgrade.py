@@ -109,6 +109,8 @@ NEW_MODELS = {
     ("mail", "delivery"),
     # Invitations to an organisation's positions (issue 25).
     ("accounts", "invitation"),
+    # An import's apply or revert on the task worker, with its progress (issue 21).
+    ("imports", "importjob"),
 }
 FULL_CHAIN = ["head", "deputy", "clerk", "mayor"]
 # The columns that leave or join a moved table.
