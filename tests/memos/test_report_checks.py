@@ -37,6 +37,10 @@ def test_the_author_sees_the_seed_period_mistake_before_sending(client, demo) ->
     assert "finding_without_measure" in codes
     html = response.content.decode()
     assert "ประเด็นที่ควรตรวจสอบก่อนส่ง" in html
+    # On screen, a line of the interface: in Arabic digits (docs/development.md).
+    assert "25 สิงหาคม 2564" in html
+    side = html.split('class="memo-side"')[1]
+    assert "ม.ค.64 – มี.ค.64" in side and "ม.ค.๖๔" not in side
     back = "next=" + reverse("memos:detail", args=[memo.pk]).replace("/", "%2F")
     for check in checks:
         assert back in check.fix_url
