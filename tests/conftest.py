@@ -99,3 +99,72 @@ def tmp_media(settings, tmp_path):
 
 def pytest_report_header(config) -> str:
     return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+
+
+# The longest tests, longest first (their order in a `--durations` profile of the whole suite on
+# SQLite): they start first, so that at the end of a parallel run no process is left alone with
+# one of them (pytest-xdist's worksteal hands each process a part of the list, and a process with
+# nothing left steals from the end of another's). Tests that use no database move to the front
+# of the whole run; the rest keep pytest-django's order of groups (a test that commits flushes
+# the tables that the tests in a transaction find as the migrations left them) and move to the
+# front of their own group.
+SLOWEST = (
+    # No database of the test process's own: whole sites in other processes.
+    "tests/ops/test_backup.py::test_a_backup_restored_into_an_empty_database",
+    "tests/test_install.py::",
+    "tests/test_upgrade.py::",
+    "tests/ops/test_worker_killed.py::",
+    "tests/test_two_servers.py::",
+    "tests/test_make_run.py::",
+    "tests/test_dependencies.py::",
+    "tests/ita/test_settings.py::test_check_deploy",
+    "tests/test_site_url.py::",
+    # In a transaction: the report's publication crawls every public page twice.
+    "tests/measures/test_publishing.py::",
+    "tests/measures/test_implementation.py::test_who_sees_and_does_what_at_each_stage",
+    # Committing (Chromium): the walk of every page, the year's walk, the chains.
+    "tests/browser/test_accessibility_browser.py::",
+    "tests/browser/test_year_walk_browser.py::",
+    "tests/browser/test_keyboard_browser.py::",
+    "tests/browser/test_memo_chain_browser.py::test_one_memo",
+    "tests/browser/test_desk_phone_browser.py::test_the_chain",
+    "tests/browser/test_org_admin_browser.py::",
+)
+
+
+def _rank(item: pytest.Item) -> int:
+    for rank, prefix in enumerate(SLOWEST):
+        if item.nodeid.startswith(prefix):
+            return rank
+    return len(SLOWEST)
+
+
+def _group(item: pytest.Item) -> int:
+    """pytest-django's order of groups: 0 in a transaction, 1 committing, 2 no database."""
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls and issubclass(cls, TransactionTestCase):
+        return 0 if issubclass(cls, TestCase) else 1
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return 1
+    if marker and marker.args[:1] == (True,):
+        return 1
+    if fixtures & {"transactional_db", "live_server"}:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """After pytest-django's order (tests in a transaction, tests that commit, tests with no
+    database): the slowest tests with no database first of all, and the slowest of each group
+    first in it (a stable sort: the others keep their order)."""
+
+    def key(item: pytest.Item) -> tuple[int, int, int]:
+        group, rank = _group(item), _rank(item)
+        return (0 if group == 2 and rank < len(SLOWEST) else 1, group, rank)
+
+    items.sort(key=key)
