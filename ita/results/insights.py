@@ -85,10 +85,13 @@ class Summary:
     bins: list[Bin] = field(default_factory=list)
     # Rows whose level or pass/fail the NACC did not publish (computed from the year's method).
     computed: int = 0
+    # Rows with a pass/fail at all (published, or computed from a confirmed method): the pass
+    # rate is of these; a year without a method and without published pass/fail has none.
+    judged: int = 0
 
     @property
     def pass_rate(self) -> Decimal | None:
-        return share(self.passed, self.with_total)
+        return share(self.passed, self.judged)
 
 
 def province_assessments(year: AssessmentYear, province: Province) -> QuerySet[Assessment]:
@@ -110,6 +113,8 @@ def province_summary(year: AssessmentYear, province: Province) -> Summary:
     row = province_assessments(year, province).aggregate(
         assessed=Count("pk"),
         with_total=Count("total"),
+        # Before `passed`: from there on, the name means the count, not the column.
+        judged=Count("pk", filter=Q(passed__isnull=False)),
         passed=Count("pk", filter=Q(passed=True)),
         computed=Count(
             "pk", filter=Q(level_source=Source.COMPUTED) | Q(passed_source=Source.COMPUTED)
@@ -128,6 +133,7 @@ def province_summary(year: AssessmentYear, province: Province) -> Summary:
         highest=_decimal(row["highest"]),
         bins=[Bin(low, high, row[f"bin{k}"]) for k, (low, high) in enumerate(bands)],
         computed=row["computed"],
+        judged=row["judged"],
     )
 
 
@@ -153,10 +159,11 @@ class GroupRate:
     with_total: int
     passed: int
     mean: Decimal | None
+    judged: int = 0  # as Summary.judged
 
     @property
     def pass_rate(self) -> Decimal | None:
-        return share(self.passed, self.with_total)
+        return share(self.passed, self.judged)
 
 
 def _group_rates(queryset: QuerySet[Assessment], *keys: str) -> list[dict]:
@@ -166,6 +173,7 @@ def _group_rates(queryset: QuerySet[Assessment], *keys: str) -> list[dict]:
         .annotate(
             organisations=Count("pk"),
             with_total=Count("total"),
+            judged=Count("pk", filter=Q(passed__isnull=False)),  # before `passed`, as above
             passed=Count("pk", filter=Q(passed=True)),
             mean=Avg("total"),
         )
@@ -185,6 +193,7 @@ def pass_rates_by_district(year: AssessmentYear, province: Province) -> list[Gro
             organisations=r["organisations"],
             with_total=r["with_total"],
             passed=r["passed"],
+            judged=r["judged"],
             mean=_decimal(r["mean"]),
         )
         for r in rows
@@ -204,6 +213,7 @@ def pass_rates_by_kind(year: AssessmentYear, province: Province) -> list[GroupRa
             organisations=rows[kind]["organisations"],
             with_total=rows[kind]["with_total"],
             passed=rows[kind]["passed"],
+            judged=rows[kind]["judged"],
             mean=_decimal(rows[kind]["mean"]),
         )
         for kind, label in Organisation.Kind.choices

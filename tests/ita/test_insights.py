@@ -337,3 +337,34 @@ def test_no_average_of_fewer_than_three_and_each_says_how_many(demo, client: Cli
     assert four[1] == "83.85" and four[2:6] == ["", "1", "", "1"]
     total = rows[-1]
     assert total[2] != "" and int(total[3]) == 85  # the province's 85 published totals
+
+
+def test_a_year_without_a_confirmed_method_gives_no_pass_mark_and_no_made_up_rate(
+    db, client: Client
+) -> None:
+    """ITAS 2561 published scores only: no level, no pass/fail. The province's pages must not
+    say "0 passed the pass mark of 85.00 (0%)" as if the NACC had judged them."""
+    year = services.year_create(year=2561, actor=None, confirmed=False)
+    province = make_province()
+    district = make_district(province)
+    for total in ("91.20", "84.10", "70.00"):
+        make_assessment(make_organisation(district=district), year, total, level="", passed=None)
+    summary = insights.province_summary(year, province)
+    assert (summary.with_total, summary.passed, summary.judged) == (3, 0, 0)
+    assert summary.pass_rate is None
+    (group,) = insights.pass_rates_by_district(year, province)
+    assert group.pass_rate is None
+    mark = year.pass_mark
+    for url in (
+        f"/results/2561/{province.pk}/overview/",
+        f"/results/2561/{province.pk}/",
+    ):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="th")
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert f"ผ่านเกณฑ์ {mark:.2f}" not in page, url
+        assert "ยังไม่ได้ยืนยันวิธีการประเมินของปี 2561" in page, url
+    # Published pass/fail of some rows in a year without a method: the rate is of those judged.
+    make_assessment(make_organisation(district=district), year, "88.00", level="", passed=True)
+    summary = insights.province_summary(year, province)
+    assert (summary.passed, summary.judged, summary.pass_rate) == (1, 1, D("100.00"))
