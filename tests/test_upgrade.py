@@ -111,6 +111,8 @@ NEW_MODELS = {
     ("accounts", "invitation"),
     # An import's apply or revert on the task worker, with its progress (issue 21).
     ("imports", "importjob"),
+    # An organisation's corrections of the year's OIT checklist (issue 24).
+    ("measures", "oititemcorrection"),
 }
 FULL_CHAIN = ["head", "deputy", "clerk", "mayor"]
 # The columns that leave or join a moved table.
@@ -125,7 +127,9 @@ ADDED_COLUMNS = {
     "ita_assessmentyear": {"confirmed"},  # methods per year as data (tables)
     # Where each level and pass/fail came from (ita.0008, imports.0004).
     "ita_assessment": {"level_source", "passed_source"},
-    "measures_oititem": {"from_report", "from_implementation", "to_review"},
+    # An item an organisation added to its own checklist names it (measures.0008); the
+    # country's items name none.
+    "measures_oititem": {"from_report", "from_implementation", "to_review", "organisation_id"},
     "measures_measure": {"carried_from_id"},  # a measure carried forward from last year
     # Urgency badges, the PDFs' verification codes, the implementation report a memo carries.
     "memos_memo": {"urgency", "verify_code", "implementation_id"},
