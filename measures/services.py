@@ -36,7 +36,7 @@ from measures.models import (
     OitStatus,
     ProgressUpdate,
 )
-from measures.selectors import lowest_indicators
+from measures.selectors import lowest_indicators, oit_source
 
 # Evidence files people attach: documents, spreadsheets, pictures, archives of them.
 MAX_FILES_PER_UPDATE = 10
@@ -179,14 +179,8 @@ def oit_checklist_load(*, year: AssessmentYear, actor: Actor) -> list[OitItem]:
         ]
         source = "builtin"
     else:
-        previous = (
-            OitItem.objects.country()
-            .filter(year__year__lt=year.year)
-            .select_related("indicator", "year")
-            .order_by("-year__year", "number")
-        )
-        first = previous.first()
-        if first is None:
+        earlier = oit_source(year)
+        if earlier is None:
             raise ValidationError(
                 _("No OIT checklist is known for %(year)s or any earlier year.")
                 % {"year": year.year}
@@ -200,9 +194,12 @@ def oit_checklist_load(*, year: AssessmentYear, actor: Actor) -> list[OitItem]:
                 i.from_report,
                 i.from_implementation,
             )
-            for i in previous.filter(year=first.year)
+            for i in OitItem.objects.country()
+            .filter(year__year=earlier)
+            .select_related("indicator")
+            .order_by("number")
         ]
-        source = str(first.year.year)
+        source = str(earlier)
     items = OitItem.objects.bulk_create(
         OitItem(
             year=year,
