@@ -41,13 +41,13 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
 	@# The task worker (e-mail, reminders, stored PDFs) beside the server; Ctrl-C stops both.
-	@$(PY) manage.py db_worker --queue-name='*' & worker=$$!; \
+	@$(PY) manage.py worker --queue-name='*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The task worker alone (production runs it as a service: docs/operations.md).
 worker: install
-	$(PY) manage.py db_worker --queue-name='*'
+	$(PY) manage.py worker --queue-name='*'
 
 # `make backup` writes backups/ita-<date>.tar.gz (or OUT=path); `make restore FILE=path` puts one
 # back into an empty database and MEDIA_ROOT.

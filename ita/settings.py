@@ -280,12 +280,15 @@ if not DEBUG:
     X_FRAME_OPTIONS = "DENY"
 
 # Background work (e-mail, reminders, archives): django-tasks on the database, run by
-# `manage.py db_worker` (docs/operations.md, "Background tasks"). A failed task is retried with exponential
+# `manage.py worker` (docs/operations.md, "Background tasks"). A failed task is retried with exponential
 # back-off: base × 2^(attempt − 1) seconds, at most the maximum, up to the number of attempts.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 TASK_RETRY_ATTEMPTS = env_int("TASK_RETRY_ATTEMPTS", 10)
 TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 30)
 TASK_RETRY_MAX_SECONDS = env_int("TASK_RETRY_MAX_SECONDS", 3600)
+# A run whose worker died (its lease let go) is retried once it started this long ago: a run
+# takes its lease a moment after a worker claims it.
+TASK_LEASE_GRACE_SECONDS = env_int("TASK_LEASE_GRACE_SECONDS", 10)
 # /health/ reports the worker down when a due task has waited longer than this.
 HEALTH_TASK_MAX_WAIT_SECONDS = env_int("HEALTH_TASK_MAX_WAIT_SECONDS", 300)
 # How long each process keeps /health/'s answer (0: probe on every request).

@@ -85,7 +85,7 @@ def test_an_import_through_one_server_shows_on_both(servers: tuple[AppServer, Ap
     queued = admin.post(f"{a.url}/imports/{batch.group(1)}/commit/", {})
     assert queued.status == 200
     # The apply is the task worker's (issue 21): the worker, a process of its own, runs it.
-    manage(a.env, "db_worker", "--batch", "--queue-name=*", "--no-startup-delay")
+    manage(a.env, "worker", "--batch", "--queue-name=*", "--no-startup-delay")
     assert "97.76" in admin.get(f"{b.url}/imports/{batch.group(1)}/").text
 
     for server in (b, a):

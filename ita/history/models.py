@@ -34,6 +34,10 @@ class EventKind(models.TextChoices):
     IMPORT_CHOOSE = "import.choose", _("Import's method chosen in its preview")
     IMPORT_DISCARD = "import.discard", _("Import discarded")
     IMPORT_QUEUE = "import.queue", _("Import's apply or revert queued")
+    IMPORT_JOB_STOPPED = (
+        "import.job_stopped",
+        _("Import's apply or revert ended: its worker stopped"),
+    )
     IMPORT_APPLY = "import.apply", _("Import applied")
     IMPORT_REVERT = "import.revert", _("Import reverted")
     # The yearly report

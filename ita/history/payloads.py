@@ -52,6 +52,13 @@ class ScoresSet(TypedDict):
     scores: dict[str, str]
 
 
+class JobStopped(TypedDict):
+    """An import's job its worker's death ended: apply or revert, and the job's id."""
+
+    action: str
+    job: int
+
+
 class Nothing(TypedDict):
     """No details: the row's states say it all."""
 
@@ -81,6 +88,7 @@ PAYLOADS: dict[EventKind, type] = {
     EventKind.YEAR_SCHEME: Nothing,
     EventKind.YEAR_DELETE: Nothing,
     EventKind.ASSESSMENT_SCORES: ScoresSet,
+    EventKind.IMPORT_JOB_STOPPED: JobStopped,
 }
 _KEYS = {kind: frozenset(get_type_hints(payload)) for kind, payload in PAYLOADS.items()}
 

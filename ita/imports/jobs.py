@@ -7,6 +7,12 @@ workers. Its progress (rows done of the total) is written by a connection of its
 that transaction, where the page reads it while the apply runs (PostgreSQL; SQLite lets one
 writer in at a time, so there the page shows the job running until it is done). A refusal or a
 failure leaves the job failed with its reason in Thai, and nothing of the import applied.
+
+A worker killed in the middle (``ita.lib.tasks.reap_stopped``) has its run retried: the apply
+runs again from the start (the killed one's transaction was never committed), or finds it
+committed and ends the job. A job no run is left to finish (its retries spent, its task rows
+pruned) is ended by ``import_job_settle`` when its page is read, so the import can be applied
+again.
 """
 
 from __future__ import annotations
@@ -19,13 +25,15 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
 from ita.imports import services
 from ita.imports.describe import user_name, when
 from ita.imports.models import ImportBatch, ImportJob
-from ita.lib.tasks import GiveUp, retrying_task
+from ita.lib.tasks import GiveUp, reap_stopped, retrying_task
 
 logger = logging.getLogger("ita.imports")
 
@@ -39,6 +47,7 @@ def import_job_queue(*, batch: ImportBatch, action: str, actor: Actor) -> Import
     of it is already waiting or running."""
     if action not in ImportJob.Action.values:
         raise ValidationError(_("Unknown choice."))
+    import_job_settle(batch=batch)
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().defer("table").get(pk=batch.pk)
         pending = locked.jobs.filter(status__in=PENDING).select_related("requested_by").first()
@@ -160,3 +169,57 @@ def import_job_run(job_id: int) -> None:
         _finish(job, ImportJob.Status.DONE)
     finally:
         progress.close()
+
+
+def _run_left(job: ImportJob) -> bool:
+    """Whether a run of ``job`` is waiting for a worker or running."""
+    return DBTaskResult.objects.filter(
+        task_path=import_job_run.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        args_kwargs__kwargs__job_id=job.pk,
+    ).exists()
+
+
+def import_job_settle(*, batch: ImportBatch) -> ImportJob | None:
+    """The latest job of ``batch``, ended when its worker was killed and no run of it is left.
+
+    A run a killed worker left "running" is retried first (``reap_stopped``); a job with no run
+    left is done when its import reached what it asked (the worker died after the commit), and
+    failed otherwise, with why, in Thai: nothing of it was applied, and it can be asked again."""
+    job = ImportJob.objects.filter(batch=batch).select_related("requested_by").first()
+    if job is None or not job.pending:
+        return job
+    reap_stopped(task_path=import_job_run.module_path)
+    if _run_left(job):
+        return job
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().defer("table").get(pk=batch.pk)
+        if not ImportJob.objects.filter(pk=job.pk, status__in=PENDING).exists() or _run_left(job):
+            job.refresh_from_db()
+            return job
+        apply = job.action == ImportJob.Action.APPLY
+        target = ImportBatch.Status.APPLIED if apply else ImportBatch.Status.REVERTED
+        if locked.status == target:
+            _finish(job, ImportJob.Status.DONE)
+        else:
+            _finish(
+                job,
+                ImportJob.Status.FAILED,
+                _(
+                    "The task worker stopped while applying or reverting this import (the "
+                    "server was restarted or ran out of memory) and no attempt is left. Nothing "
+                    "of it was changed. Try again."
+                ),
+            )
+        job.refresh_from_db()
+        event_record(
+            actor=None,
+            action=EventKind.IMPORT_JOB_STOPPED,
+            organisation_id=None,
+            obj=locked,
+            from_state=ImportJob.Status.RUNNING,
+            to_state=job.status,
+            comment=locked.file_name,
+            data={"action": job.action, "job": job.pk},
+        )
+    return job

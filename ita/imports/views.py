@@ -215,7 +215,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     skipped, columns = parts[0] or [], parts[1] or []
     counts = batch.counts or {}
-    job = ImportJob.objects.filter(batch=batch).select_related("requested_by").first()
+    job = jobs.import_job_settle(batch=batch)
     return render(
         request,
         "imports/batch.html",
@@ -374,7 +374,7 @@ def batch_job(request: HttpRequest, pk: int) -> HttpResponse:
     """The latest apply's or revert's state, for the page's script (the page itself refreshes
     without it)."""
     batch = _get_batch(pk)
-    job = ImportJob.objects.filter(batch=batch).first()
+    job = jobs.import_job_settle(batch=batch)
     response = JsonResponse(_job_state(job))
     response["Cache-Control"] = "no-store"
     return response

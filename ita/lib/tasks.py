@@ -26,6 +26,13 @@ first run), by which ``ita.mail.deliver`` knows a message it already sent.
 A task stopped by the worker's shutdown (a second SIGTERM or Ctrl-C ends the running task) is
 retried like a failure. A task that raises ``GiveUp`` is not retried: nothing a retry does can
 mend it (a message that may have been delivered twice already).
+
+A worker killed outright (SIGKILL, out of memory, a machine lost) records nothing: its task
+would stay "running" for ever, a message never sent, an import never applied. Each run holds a
+lease (``ita.lib.leases``) from its start until the worker has recorded its end, which the
+system lets go when the worker dies; ``reap_stopped`` finds the running rows nobody holds,
+records them failed (``WorkerStopped``) and retries them as any failure. It runs when a worker
+starts (``manage.py worker``), before each task, and on the pages that show a task's work.
 """
 
 from __future__ import annotations
@@ -42,7 +49,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskContext, TaskResultStatus, task
 from django_tasks.base import Task
+from django_tasks.signals import task_finished
 from django_tasks_db.models import DBTaskResult, get_date_max
+
+from ita.lib import leases
 
 logger = logging.getLogger("ita.tasks")
 
@@ -58,8 +68,15 @@ _run_key: ContextVar[str | None] = ContextVar("ita_task_run_key", default=None)
 LABELS: dict[str, str] = {}
 
 
+LEASE = "task"
+
+
 class GiveUp(Exception):
     """A failure no retry can mend: the task fails for good at once (and is logged so)."""
+
+
+class WorkerStopped(Exception):
+    """The worker running the task stopped before it recorded the task's end (killed)."""
 
 
 def run_key() -> str | None:
@@ -85,6 +102,9 @@ def retrying_task(
             this = context.task_result
             first = str(kwargs.pop(FIRST_RUN, "") or this.id)
             token = _run_key.set(first)
+            # Held until the worker has recorded the end (``_recorded``), or it dies.
+            leases.take(LEASE, str(this.id))
+            _reap_quietly()
             try:
                 return func(*args, **kwargs)
             except (Exception, SystemExit, KeyboardInterrupt) as error:
@@ -135,6 +155,66 @@ def _retry_or_give_up(
         run_after.isoformat(timespec="seconds"),
         type(error).__name__,
     )
+
+
+@dataclass(frozen=True)
+class _Stopped:
+    """A run found stopped, as ``_retry_or_give_up`` wants it."""
+
+    id: str
+    task: Any
+
+
+def reap_stopped(*, task_path: str = "") -> int:
+    """Record the runs whose worker died as failed (``WorkerStopped``), retried as a failure is;
+    how many. Only runs started more than ``TASK_LEASE_GRACE_SECONDS`` ago: a run just claimed
+    takes its lease a moment after its claim."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.TASK_LEASE_GRACE_SECONDS)
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
+    if task_path:
+        running = running.filter(task_path=task_path)
+    reaped = 0
+    for run_id in list(running.values_list("id", flat=True)[:100]):
+        with transaction.atomic(), leases.free(LEASE, str(run_id)) as nobody_holds_it:
+            if not nobody_holds_it:
+                continue
+            result = (
+                DBTaskResult.objects.select_for_update()
+                .filter(pk=run_id, status=TaskResultStatus.RUNNING)
+                .first()
+            )
+            if result is None:
+                continue
+            error = WorkerStopped(
+                "The worker running this task stopped before it recorded the task's end."
+            )
+            result.set_failed(error)
+            reaped += 1
+            logger.warning("task stopped with its worker task=%s id=%s", result.task_path, run_id)
+            if result.task_path not in LABELS:
+                continue
+            kwargs = dict(result.args_kwargs.get("kwargs", {}))
+            attempt = int(kwargs.pop(ATTEMPT, 1))
+            kwargs.pop(RETRY_OF, None)
+            first = str(kwargs.pop(FIRST_RUN, "") or run_id)
+            stopped = _Stopped(id=str(run_id), task=result.task)
+            args = result.args_kwargs.get("args", [])
+            _retry_or_give_up(stopped, attempt, first, error, args, kwargs)
+    return reaped
+
+
+def _reap_quietly() -> None:
+    try:
+        reap_stopped()
+    except Exception:
+        logger.exception("stopped tasks not reaped")
+
+
+def _recorded(sender: Any, task_result: Any, **kwargs: Any) -> None:
+    leases.let_go(LEASE, str(task_result.id))
+
+
+task_finished.connect(_recorded, dispatch_uid="ita.lib.tasks.recorded")
 
 
 def enqueue_on_commit(the_task: Task[P, Any], *args: P.args, **kwargs: P.kwargs) -> None:

@@ -30,6 +30,7 @@ def _require(request: HttpRequest, permission: str) -> None:
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     _require(request, VIEW)
+    tasks.reap_stopped()  # a run a killed worker left "running" shows as failed, and retried
     return render(
         request,
         "ops/tasks.html",

@@ -15,9 +15,10 @@ from django_tasks_db.models import DBTaskResult
 from ita.history.models import Event
 from ita.imports import jobs, services
 from ita.imports.models import ImportBatch, ImportJob
+from ita.lib import leases
 from ita.results.models import Assessment
 from tests.imports.helpers import seed_text
-from tests.ops.conftest import DB_TASKS, work
+from tests.ops.conftest import DB_TASKS, time_passes, work
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,66 @@ def test_progress_is_reported_while_the_apply_checks_the_rows(queued, ready, mon
     assert work() == 1
     assert seen == [(30, 85), (60, 85), (84, 85)]
     assert ImportJob.objects.get().done == 85
+
+
+def _killed_mid_apply(client, url: str) -> DBTaskResult:
+    """The apply asked for, claimed by a worker that was then killed (SIGKILL records nothing:
+    its task row and the job stay "running"), its transaction never committed."""
+    client.post(url + "commit/")
+    task = DBTaskResult.objects.get()
+    task.claim("killed-worker")
+    ImportJob.objects.update(status=ImportJob.Status.RUNNING)
+    return task
+
+
+def test_an_apply_whose_worker_was_killed_runs_again_and_is_applied(
+    client, queued, ready, settings
+) -> None:
+    settings.TASK_LEASE_GRACE_SECONDS = 0
+    url, batch = ready
+    _killed_mid_apply(client, url)
+    # A live worker holds its run's lease: its run is left alone.
+    task = DBTaskResult.objects.get()
+    with leases.held("task", str(task.pk)):
+        assert 'id="job"' in client.get(url).content.decode()
+        assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING
+    # Killed, its lease let go: the page finds the run stopped and it is retried.
+    page = client.get(url).content.decode()
+    assert 'id="job"' in page  # still on its way: the retry waits for a worker
+    runs = dict(DBTaskResult.objects.values_list("status", "exception_class_path"))
+    assert runs == {"FAILED": "ita.lib.tasks.WorkerStopped", "READY": ""}
+    time_passes()
+    assert work() == 1
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLIED and _total() == "97.76"
+    assert ImportJob.objects.get().status == "done"
+
+
+def test_a_killed_apply_with_no_attempt_left_ends_failed_on_its_page_and_can_be_asked_again(
+    client, queued, ready, settings
+) -> None:
+    settings.TASK_LEASE_GRACE_SECONDS = 0
+    settings.TASK_RETRY_ATTEMPTS = 1
+    url, batch = ready
+    _killed_mid_apply(client, url)
+    with translation.override("th"):
+        state = client.get(reverse("imports:job", args=[batch.pk])).json()
+    assert state["status"] == "failed" and "ตัวทำงานเบื้องหลังหยุด" in state["error"]
+    event = Event.objects.get(action="import.job_stopped")
+    assert (event.from_state, event.to_state, event.actor_id) == ("running", "failed", None)
+    page = client.get(url).content.decode()
+    assert 'role="alert"' in page and 'action="' + url + 'commit/"' in page
+    assert _total() == "96.76"
+    client.post(url + "commit/")  # asked again, it is applied
+    assert work() == 1 and _total() == "97.76"
+
+
+def test_a_job_whose_worker_died_after_the_commit_ends_done(client, queued, ready) -> None:
+    url, batch = ready
+    client.post(url + "commit/")
+    assert work() == 1
+    # The worker died between the apply's commit and the job's end; its task rows pruned since.
+    ImportJob.objects.update(status=ImportJob.Status.RUNNING, finished_at=None)
+    DBTaskResult.objects.all().delete()
+    assert client.get(reverse("imports:job", args=[batch.pk])).json()["status"] == "done"
+    assert Event.objects.get(action="import.job_stopped").to_state == "done"

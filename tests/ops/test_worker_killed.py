@@ -1,7 +1,9 @@
-"""The task worker stopped in the middle of sending (``manage.py db_worker`` in its own process,
-stopped as an operator stops it: a second SIGTERM ends the task it is running), against a real
-SMTP server. A message the server had taken is not sent again by the retry, nor by an operator's
-"retry now"; one whose answer never came is sent again once, and the delivery log says so."""
+"""The task worker stopped in the middle of sending (``manage.py worker`` in its own process,
+stopped as an operator stops it: a second SIGTERM ends the task it is running; or killed
+outright), against a real SMTP server. A message the server had taken is not sent again by the
+retry, nor by an operator's "retry now"; one whose answer never came is sent again once, and the
+delivery log says so; a task whose worker was killed is retried by the next worker, not left
+"running" for ever."""
 
 from __future__ import annotations
 
@@ -47,6 +49,7 @@ class Stack:
             EMAIL_TIMEOUT="5",
             EMAIL_DATA_TIMEOUT="30",
             TASK_RETRY_BASE_SECONDS="0",
+            TASK_LEASE_GRACE_SECONDS="0",
         )
         self.env.pop("DATABASE_URL", None)
         self.smtp = smtp
@@ -61,7 +64,7 @@ class Stack:
 
     def worker(self) -> subprocess.Popen:
         return subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--queue-name=*", "--batch",
+            [sys.executable, "manage.py", "worker", "--queue-name=*", "--batch",
              "--no-reload", "--no-startup-delay", "--interval=0"],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -154,3 +157,29 @@ def test_a_message_whose_answer_never_came_is_sent_once_more_and_logged_so(
     ((status, copies, tries),) = stack.deliveries()
     assert (status, copies) == ("sent", 2)
     assert '"resend_after_uncertain": true' in tries
+
+
+def test_a_message_whose_worker_was_killed_is_sent_by_the_next_worker(
+    stack: Stack, mailbox
+) -> None:
+    mailbox.hold_data = threading.Event()  # taken, the answer to DATA held back
+    stack.queue_a_notice()
+    worker = stack.worker()
+    assert mailbox.received.wait(60)
+    worker.send_signal(signal.SIGKILL)  # records nothing: the task is left "running"
+    worker.wait(timeout=60)
+    tasks = "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult"
+    assert stack.query(tasks) == [("RUNNING", "")]
+    mailbox.hold_data.set()
+    stack.work()
+    assert sorted(stack.query(tasks)) == [
+        ("FAILED", "ita.lib.tasks.WorkerStopped"),
+        ("SUCCESSFUL", ""),
+    ]
+    assert len(mailbox.messages) == 2
+    assert len(set(mailbox.message_ids())) == 1
+    ((status, copies, tries),) = stack.deliveries()
+    assert (status, copies) == ("sent", 2)
+    assert '"resend_after_uncertain": true' in tries
+    stack.work()  # nothing left to do: no third copy
+    assert len(mailbox.messages) == 2
