@@ -1,7 +1,10 @@
 """Shared fixtures: the named people of the seed's organisation and an outsider, and settings."""
 
+from typing import Any
+
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test.utils import override_settings
 
 
@@ -59,6 +62,10 @@ def _fresh_public_cache() -> None:
     demo_snapshot.forget_content_types()
 
 
+_migrated: list[Any] = []  # the session's ``demo_snapshot.Migrated``, once made
+_flushed: list[bool] = [False]  # a committing test flushed the tables since they were put back
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, and its rows as the migrations made them, kept before any
@@ -67,7 +74,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from tests import demo_snapshot
 
     with django_db_blocker.unblock():
-        return demo_snapshot.Migrated.now()
+        _migrated[:] = [demo_snapshot.Migrated.now()]
+        return _migrated[0]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    if _group(item) == 1:
+        _flushed[0] = True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test in a transaction finds the tables as the migrations left them (the gazetteer
+    first), even when a committing test ran before it in this process and flushed them:
+    pytest-django runs those after the others, but pytest-xdist's worksteal can hand a process
+    the others' tail once it ran its own committing tests. Put back once, before the test's
+    transaction opens."""
+    if not (_flushed[0] and _migrated and _group(item) == 0):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock(), transaction.atomic():
+        _migrated[0].put_back()
+    _flushed[0] = False
 
 
 @pytest.fixture(scope="session")
