@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
-from django.db.models import Model
+from django.db import transaction
 
 from ita.history import published
+from ita.lib import planner
 from ita.lib.thai import name_key
 from ita.organisations.models import District, Organisation, Province
 from ita.results import methods, rules, services
@@ -188,20 +188,9 @@ def build(
         n_scores += len(score_objs)
         say(f"{year.year}: {len(created)} assessments, {len(score_objs)} indicator scores")
     published.bump()  # written around the services: the public pages' cache moves on by hand
-    _analyze([Province, District, Organisation, Assessment, IndicatorScore])
+    # Analysed once made: see ita.lib.planner (the insights' joins ran as nested loops).
+    planner.analyze([Province, District, Organisation, Assessment, IndicatorScore])
     return Dataset(province_objs, district_objs, org_objs, year_objs, n_assessments, n_scores)
-
-
-def _analyze(models: Sequence[type[Model]]) -> None:
-    """PostgreSQL plans by the tables' statistics. Analysed while they held only dead rows
-    (autovacuum after a test's rollback or a revert), they promise one row, and the insights'
-    join over thousands of rows made here ran as nested loops for minutes (seen in CI's
-    PostgreSQL pass, EXPLAIN rows=1). ANALYZE counts this transaction's rows too."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _published_levels(year: AssessmentYear) -> None:

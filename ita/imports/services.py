@@ -28,18 +28,22 @@ from ita.imports.matching import Directory, district_choices, province_key
 from ita.imports.method import apply_method, revert_method, year_method
 from ita.imports.models import ImportBatch, ImportRow
 from ita.imports.rows import FIELDS, ROW_FIELDS, RowResult, row_signature
+from ita.lib import planner
 from ita.organisations.models import (
     Organisation,
     Province,
 )
 from ita.organisations.placement import Gazetteer
-from ita.results.models import Assessment, AssessmentYear
+from ita.results.models import Assessment, AssessmentYear, IndicatorScore
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 _T = TypeVar("_T")
 
+# The tables an apply or a revert rewrites a year of: analysed once it commits (ita.lib.planner;
+# autovacuum may have analysed them holding only the old, dead rows).
+REWRITTEN = (Assessment, IndicatorScore, Organisation)
 # Rows checked per step: small enough for a page to report progress, large enough to be quick.
 CHUNK = 2000
 WRITE_BATCH = 1000
@@ -393,6 +397,7 @@ def import_commit(
         locked.resolutions.setdefault("*applied", {})["year"] = done
         locked.year_created = bool(done.get("created"))
         _apply(locked, results, _known(year_method(locked.year).stored), actor)
+        planner.analyze_on_commit(REWRITTEN)
         locked.status = ImportBatch.Status.APPLIED
         locked.applied_by = _user(actor)
         locked.applied_at = timezone.now()
@@ -552,6 +557,7 @@ def import_revert(
             done=locked.resolutions.get("*applied", {}).get("year", {}),
             actor=actor,
         )
+        planner.analyze_on_commit(REWRITTEN)
         locked.status = ImportBatch.Status.REVERTED
         locked.reverted_by = _user(actor)
         locked.reverted_at = timezone.now()

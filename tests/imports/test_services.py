@@ -553,3 +553,33 @@ def test_a_refused_revert_says_when_the_result_was_edited_rather_than_imported(d
     assert "องค์การบริหารส่วนจังหวัดตรัง" in text
     assert "edited or removed after this import" in text or "แก้ไขหรือลบ" in text
     assert "#" not in text
+
+
+def _planned_rows(model: type) -> float:
+    """The rows the planner believes the table holds (pg_class.reltuples, which ANALYZE sets)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+        )
+        return float(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's statistics")
+def test_an_apply_and_a_revert_leave_the_planner_counting_the_rows_they_wrote(
+    demo, django_capture_on_commit_callbacks
+) -> None:
+    # A new year's 85 results beside the demo's, then gone again: the statistics follow at
+    # once (autovacuum analysing the tables between a revert and an apply promised one row).
+    batch = _preview(seed_text().replace("2564", "2565").encode(), year=2565)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_commit(batch=batch, actor=None)
+    assert Assessment.objects.filter(year__year=2565).count() == 85
+    assert _planned_rows(Assessment) == Assessment.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_revert(batch=ImportBatch.objects.get(pk=batch.pk), actor=None)
+    assert _planned_rows(Assessment) == Assessment.objects.count()
+    # An indicator table's scores (ten for ลิพัง) are counted too.
+    scores = indicator_csv([("องค์การบริหารส่วนตำบลลิพัง", "ปะเหลียน", "ตรัง", [D("90")] * 10, None)])
+    with django_capture_on_commit_callbacks(execute=True):
+        import_commit(batch=_preview(scores), actor=None)
+    assert _planned_rows(IndicatorScore) == IndicatorScore.objects.count() > 0
