@@ -113,6 +113,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ita.lib.requestlog.RequestLogMiddleware",
+    "ita.lib.middleware.AbandonedRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ita.lib.middleware.PrivateCompressionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -1,9 +1,10 @@
 """Thai first (the interface is Thai unless the user chose English), the security headers, and
 a Thai answer when the storage is full, and private pages compressed with care for their
-secrets."""
+secrets; a page whose asker has gone is not made."""
 
 import errno
 import logging
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,45 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
+
+
+# nginx's code for a request whose client closed the connection first (logged, never seen).
+CLIENT_GONE = 499
+
+
+def client_gone(request: HttpRequest) -> bool:
+    """Whether the connection the request came on is closed by the other side (nginx closes it
+    when the browser gave up), as far as the server tells (gunicorn's sync workers give the
+    socket: ``gunicorn.socket``); False when it cannot tell."""
+    sock = request.META.get("gunicorn.socket")
+    if not isinstance(sock, socket.socket):
+        return False
+    try:
+        # A GET's request is read whole: anything still to read would be the peer's; b"" is
+        # its end (FIN), as a peek that takes nothing and never waits.
+        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False  # open, nothing more sent: the asker waits
+    except OSError:
+        return True  # reset
+
+
+class AbandonedRequestMiddleware:
+    """A GET or HEAD whose asker has gone is answered 499 without being made.
+
+    After a burst, an app server's queue (the listen backlog) holds requests whose browsers, or
+    nginx for them, gave up long ago: each used to be made in full for nobody, and the site took
+    seconds to answer the people asking now. A write (POST …) is always carried out: who sent it
+    expects it done, whether or not they see the answer.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD") and client_gone(request):
+            return HttpResponse(status=CLIENT_GONE)
+        return self.get_response(request)
 
 
 class ThaiFirstMiddleware:
