@@ -17,7 +17,7 @@ day (signers, administrators, the clerk who publishes) is ``ita.organisations.ho
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Q
@@ -113,15 +113,16 @@ def may_sign(memo: Memo, user: Actor) -> bool:
     return signer_refusal(memo, user) is None
 
 
-def awaiting(user: Actor, day: dt.date) -> Q:
+def awaiting(user: Actor, day: dt.date, steps: Iterable[tuple[int, str]] | None = None) -> Q:
     """The memos ``user`` may sign on ``day`` (the inbox): at a step they sign, not their own.
 
     The user's steps are read first (``chain.signing_steps``, two small queries), so the memo
     query is a plain indexed lookup (organisation, state) whatever the number of memos: the
     same rule as a correlated EXISTS on every memo read each of an office's 10,000 memos
-    (100 ms on every page of a member, bench/scale.py).
+    (100 ms on every page of a member, bench/scale.py). ``steps``: the user's steps of the day
+    when already read (the navigation keeps them, ``selectors.navigation``).
     """
-    pairs = chain.signing_steps(user, day)
+    pairs = chain.signing_steps(user, day) if steps is None else steps
     if not pairs:
         return Q(pk__in=[])
     match = Q()
@@ -154,9 +155,19 @@ def can_withdraw(user: AnyUser, memo: Memo) -> bool:
 # --- the organisation's memo settings ----------------------------------------------------------
 
 
-def administers(user: Actor, organisation: Organisation, day: dt.date | None = None) -> bool:
+def administers(
+    user: Actor,
+    organisation: Organisation,
+    day: dt.date | None = None,
+    route: dict[str, chain.Step] | None = None,
+) -> bool:
     """Whether the user administers the organisation on ``day`` (its people, positions, acting
-    holders, memo chain, emblem, certificate): ``ita.organisations.holders.administers``."""
+    holders, memo chain, emblem, certificate): ``ita.organisations.holders.administers``, or
+    read from ``route``, the organisation's steps of that day (``chain.steps``) when it has the
+    administrators' roles: each step's signers are that role's holdings."""
+    if route is not None and all(role in route for role in ADMINISTRATOR_ROLES):
+        user_id = getattr(user, "pk", None)
+        return any(s.user_id == user_id for r in ADMINISTRATOR_ROLES for s in route[r].signers)
     return holders.administers(user, organisation, day)
 
 

@@ -76,6 +76,7 @@ def steps(
     positions = list(
         Position.objects.filter(organisation=organisation)
         .filter(Q(role__in=roles) | Q(holder__isnull=False))
+        .select_related("holder")  # the printed block names the holder of each step
         .order_by("pk")
     )
     own_titles: dict[int | None, str] = {}

@@ -108,13 +108,20 @@ def _withdrawn_on(memo: Memo) -> dt.date | None:
     return _local_date(moment or memo.updated_at)
 
 
-def memo_doc(memo: Memo, *, today: dt.date | None = None, with_emblem: bool = True) -> MemoDoc:
+def memo_doc(
+    memo: Memo,
+    *,
+    today: dt.date | None = None,
+    with_emblem: bool = True,
+    route: dict[str, chain.Step] | None = None,
+) -> MemoDoc:
     """The printed memo: its fields, the author's block and the executives' blocks; the memo
     page shows it too (``with_emblem=False``: the page links to the stored image instead).
 
     ``memo`` with ``organisation`` loaded (``select_related``); reads its sign-offs and
     attachments, and while steps are pending the chain's positions, or a withdrawn memo's
-    withdrawal date (five queries at most).
+    withdrawal date (five queries at most). ``route``: the chain's steps of ``today``
+    (``chain.steps``) when the caller has read them already.
     """
     organisation = memo.organisation
     kind = organisation.kind
@@ -134,7 +141,8 @@ def memo_doc(memo: Memo, *, today: dt.date | None = None, with_emblem: bool = Tr
 
     roles = _pending_roles(memo, {s.step for s in standing}, restart)
     if roles:
-        route = chain.steps(organisation, today, roles=roles)
+        if route is None or any(role not in route for role in roles):
+            route = chain.steps(organisation, today, roles=roles)
         for role in roles:
             step = route[role]
             takeable = any(s.user_id != memo.author_id for s in step.signers)

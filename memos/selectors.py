@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import uuid
@@ -34,7 +35,7 @@ from ita.lib.thai import arabic_digits
 from ita.organisations import membership
 from ita.organisations.models import Notice, Organisation, Position
 from ita.results.models import Assessment
-from memos import access
+from memos import access, chain
 from memos.models import Attachment, Memo, OutgoingRegister, SignOff, State, Urgency
 
 if TYPE_CHECKING:
@@ -74,11 +75,14 @@ URGENCY_RANK = Case(
 )
 
 
-def awaiting(user: AnyUser) -> Q:
-    """Which memos await the user today (``access.awaiting``: a condition, no query)."""
+def awaiting(user: AnyUser, nav: Navigation | None = None) -> Q:
+    """Which memos await the user today (``access.awaiting``: a condition), on the steps of the
+    user's navigation (``nav``, or kept: no query) when the navigation is kept."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    return access.awaiting(user, timezone.localdate())
+    if nav is None and settings.NAV_COUNTS_SECONDS > 0:
+        nav = navigation(user)
+    return access.awaiting(user, timezone.localdate(), steps=nav.steps if nav else None)
 
 
 def inbox(user: AnyUser, waiting: Q | None = None) -> QuerySet[Memo]:
@@ -122,15 +126,19 @@ class MemoPage:
 
 
 def memo_page(memo: Memo) -> MemoPage:
-    """Everything the memo's page shows: three queries.
+    """Everything the memo's page shows: three queries (the attachments and sign-offs kept on the
+    memo).
 
     The sign-offs are prefetched onto the memo, so the withdraw transition's condition (no
     sign-off yet) reads them without another query.
     """
-    attachments = list(memo.attachments.all())
+    # Prefetched onto the memo: the paper, its content hash and the record read them too.
     prefetch_related_objects(
-        [memo], Prefetch("signoffs", queryset=SignOff.objects.order_by("round", "signed_at", "pk"))
+        [memo],
+        "attachments",
+        Prefetch("signoffs", queryset=SignOff.objects.order_by("round", "signed_at", "pk")),
     )
+    attachments = list(memo.attachments.all())
     signoffs = list(memo.signoffs.all())
     for s in signoffs:
         s.memo = memo  # the printed heading needs the organisation, already loaded
@@ -177,53 +185,89 @@ LIST_PAGE_SIZE = 50
 _NUMBER = re.compile(r"^(?:(?P<code>.*?)\s*/)?\s*(?P<number>\d{1,9})$")
 
 
-# The navigation's counts are kept per user in the shared cache beside a version that every
-# change to a memo, a position or an acting appointment replaces (memos.signals): a member's page
-# reads both in one cache read instead of three queries (bench/scale.py).
+# What the navigation shows a member is kept per user in the shared cache beside a version that
+# every change to a memo, a position, an acting appointment or a permission replaces
+# (memos.signals): a member's page reads it in one cache read instead of six queries
+# (bench/scale.py, bench/load.py).
 NAV_VERSION_KEY = "nav-counts:version"
+# The operators' pages the navigation links (the pages check the permission themselves).
+NAV_PERMISSIONS = (
+    "imports.add_importbatch",
+    "django_tasks_database.view_dbtaskresult",
+    "accounts.onboard_administrators",
+)
+
+
+@dataclass(frozen=True)
+class Navigation:
+    """What the navigation shows the user today: memos awaiting them, their own returned, the
+    steps they sign (``chain.signing_steps``: the inbox's query is built on them) and which of
+    the operators' pages they may open."""
+
+    inbox: int = 0
+    returned: int = 0
+    steps: frozenset[tuple[int, str]] = frozenset()
+    permissions: frozenset[str] = frozenset()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"inbox": self.inbox, "returned": self.returned}
 
 
 def _nav_key(user: AnyUser) -> str:
-    return f"nav-counts:{user.pk}"
+    return f"nav:{user.pk}"
 
 
 def nav_counts_changed() -> None:
-    """Every user's navigation counts are read again: a new version (random, so that an evicted
-    version never brings back counts kept under it)."""
+    """Every user's navigation is read again: a new version (random, so that an evicted version
+    never brings back what was kept under it)."""
     cache.set(NAV_VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def _nav_counts(user: AnyUser, waiting: Q | None) -> dict[str, int]:
-    to_sign = awaiting(user) if waiting is None else waiting
-    return {
-        "inbox": Memo.objects.filter(to_sign).count(),
-        "returned": Memo.objects.filter(author=user, state=State.RETURNED).count(),
-    }
+def _navigation(user: AnyUser, day: dt.date) -> Navigation:
+    steps = frozenset(chain.signing_steps(user, day))
+    return Navigation(
+        inbox=Memo.objects.filter(access.awaiting(user, day, steps=steps)).count(),
+        returned=Memo.objects.filter(author=user, state=State.RETURNED).count(),
+        steps=steps,
+        permissions=frozenset(p for p in NAV_PERMISSIONS if user.has_perm(p)),
+    )
 
 
-def nav_counts(user: AnyUser, waiting: Q | None = None) -> dict[str, int]:
-    """What waits for the user: memos to sign, own memos returned to them. Two counts, each
-    on its index ((organisation, state) and (author, state)): one query with both conditions
-    joined by OR reads every memo of the office instead. Kept in the cache until a memo, a
-    position or an acting appointment changes, or the day does (an acting appointment ends)."""
+def navigation(user: AnyUser) -> Navigation:
+    """What waits for the user (memos to sign, own memos returned to them), the steps they sign
+    and the operators' pages they may open. The counts each on its index ((organisation, state)
+    and (author, state)): one query with both conditions joined by OR reads every memo of the
+    office instead. Kept in the cache until a memo, a position, an acting appointment or a
+    permission changes, or the day does (an acting appointment ends); ``NAV_COUNTS_SECONDS=0``
+    reads it on every call."""
     if not user.is_authenticated:
-        return {"inbox": 0, "returned": 0}
+        return Navigation()
+    day = timezone.localdate()
     seconds = settings.NAV_COUNTS_SECONDS
-    if waiting is not None or seconds <= 0:  # the inbox has read the user's steps already
-        return _nav_counts(user, waiting)
-    day = timezone.localdate().isoformat()
+    if seconds <= 0:
+        return _navigation(user, day)
     key = _nav_key(user)
     found = cache.get_many([NAV_VERSION_KEY, key])
     version = found.get(NAV_VERSION_KEY)
     kept = found.get(key)
-    if version is not None and isinstance(kept, tuple) and kept[:2] == (version, day):
-        return dict(kept[2])
+    # The superuser's flag too: it grants every permission, and a user's own row sends no signal.
+    stamp = (version, day.isoformat(), user.is_superuser)
+    if version is not None and isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp:
+        return Navigation(*kept[1])
     if version is None:
         cache.add(NAV_VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(NAV_VERSION_KEY)
-    counts = _nav_counts(user, None)
-    cache.set(key, (version, day, counts), seconds)
-    return counts
+        stamp = (version, day.isoformat(), user.is_superuser)
+    found_now = _navigation(user, day)
+    value = (found_now.inbox, found_now.returned, found_now.steps, found_now.permissions)
+    cache.set(key, (stamp, value), seconds)
+    return found_now
+
+
+def nav_counts(user: AnyUser) -> dict[str, int]:
+    """What waits for the user: memos to sign, own memos returned to them (``navigation``)."""
+    return navigation(user).counts
 
 
 @dataclass(frozen=True)

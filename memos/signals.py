@@ -1,6 +1,7 @@
-"""The navigation's kept counts (``selectors.nav_counts``) are read again after any change to
-what they count: a memo (its state, author, organisation), a position's holder or an acting
-appointment, written by a service, the admin or anything else that saves the row. The version
+"""The navigation's kept counts, steps and operators' links (``selectors.navigation``) are read
+again after any change to what they show: a memo (its state, author, organisation), a
+position's holder, an acting appointment, a person's or a group's permissions or groups,
+written by a service, the admin or anything else that saves the row. The version
 is replaced at once (a page of this request reads the new counts) and again when the
 transaction commits (a page that read the rows before the commit kept them under the version
 replaced then): once per transaction block, however many rows it saves."""
@@ -8,8 +9,9 @@ replaced then): once per transaction block, however many rows it saves."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from ita.organisations.models import ActingAppointment, Position
 from memos import selectors
@@ -28,8 +30,17 @@ def _changed(**_kwargs: object) -> None:
     transaction.on_commit(selectors.nav_counts_changed)
 
 
+def _m2m_changed(action: str = "", **kwargs: object) -> None:
+    if action.startswith("post_"):  # written: "pre_" would read the rows before the change
+        _changed(**kwargs)
+
+
 def connect() -> None:
     for model in (Memo, Position, ActingAppointment):
         name = model.__name__
         post_save.connect(_changed, sender=model, dispatch_uid=f"memos.nav.saved.{name}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"memos.nav.gone.{name}")
+    # The operators' links: a person's groups and permissions, a group's permissions.
+    for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"memos.nav.m2m.{through}")
+    post_delete.connect(_changed, sender=Group, dispatch_uid="memos.nav.gone.Group")

@@ -23,6 +23,7 @@ from measures import checks
 from memos import (
     access,
     archive,
+    chain,
     documents,
     publishing,
     register,
@@ -82,10 +83,10 @@ def _expected(request: HttpRequest) -> tuple[str | None, int | None]:
 def inbox(request: HttpRequest) -> HttpResponse:
     """The most urgent first, then the oldest, a page at a time: an executive back from leave
     may find hundreds."""
-    waiting = selectors.awaiting(request.user)
-    # Both counts of the navigation in the one query that counts the inbox.
-    counts = selectors.nav_counts(request.user, waiting)
-    count = counts["inbox"]
+    # The navigation's counts and steps (kept: one cache read) count and find the inbox.
+    nav = selectors.navigation(request.user)
+    waiting = selectors.awaiting(request.user, nav)
+    count = nav.inbox
     pages = max(1, -(-count // selectors.INBOX_PAGE_SIZE))
     try:
         page = min(max(1, int(request.GET.get("page") or 1)), pages)
@@ -98,8 +99,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "memos/inbox.html",
         {
             "memos": memos,
+            "nav": nav,
             "memo_inbox_count": count,
-            "memo_returned_count": counts["returned"],
+            "memo_returned_count": nav.returned,
             "page": page,
             "pages": pages,
             "first": start + 1,
@@ -201,6 +203,15 @@ def _render_detail(
     page = selectors.memo_page(memo)
     today = timezone.localdate()
     user = request.user
+    # The chain's steps of the day, read once for the paper's blank blocks and the signer's.
+    route = None
+    if memo.is_pending or memo.state in Memo.EDITABLE_STATES:
+        roles = chain.configured_roles(memo.organisation)
+        # The administrators' roles too: who is told a missing emblem (access.administers).
+        roles += [r for r in access.ADMINISTRATOR_ROLES if r not in roles]
+        route = chain.steps(memo.organisation, today, roles=roles)
+        if (memo.signing_day or today) == today:
+            access.signer(memo, user, route)  # kept on the memo for the checks below
     # The buttons come from the same rules the services enforce (memos.access).
     signer = access.signer(memo, user) if access.can_act(user, memo) else None
     can_edit = access.can_edit(user, memo)
@@ -225,7 +236,7 @@ def _render_detail(
         {
             "memo": memo,
             # The memo as it prints, from the data its PDF is made of (one document, two views).
-            "paper": documents.memo_doc(memo, today=today, with_emblem=False),
+            "paper": documents.memo_doc(memo, today=today, with_emblem=False, route=route),
             "page": page,
             "signer": signer,
             "decision_form": decision_form if signer else None,
@@ -239,7 +250,7 @@ def _render_detail(
             "can_withdraw": access.can_withdraw(user, memo),
             # Only those who can upload the emblem are told it is missing.
             "missing_emblem": not memo.organisation.emblem
-            and access.administers(user, memo.organisation, today),
+            and access.administers(user, memo.organisation, today, route),
             "attachment_form": AttachmentForm() if can_edit else None,
             "autosave_key": f"decide-{memo.pk}-{memo.round}-{memo.state}",
             "autosave_clear": take_autosave_clear(request),
