@@ -181,7 +181,9 @@ def _wrk_command(
     # As browsers ask: public pages then come compressed from the cache.
     command += ["-H", "Accept-Encoding: gzip, deflate, br"]
     if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
+        # A member following the site's own links, as a browser says (private pages then come
+        # compressed: ita.lib.middleware.PrivateCompressionMiddleware).
+        command += ["-H", f"Cookie: {cookie}", "-H", "Sec-Fetch-Site: same-origin"]
     return [*command, url], lua.name
 
 

@@ -60,6 +60,12 @@ def _member(memo: Memo, user: Actor) -> bool:
     )
 
 
+def read_as_member(memo: Memo, user: Actor) -> None:
+    """``memo`` was read through ``Memo.objects.for_member(user)`` (the membership rule, in the
+    same query): its checks on this instance need not ask again whether ``user`` is a member."""
+    memo.__dict__.setdefault("_access_cache", {})[("member", getattr(user, "pk", None))] = True
+
+
 # --- the author's rule ------------------------------------------------------------------------
 
 

@@ -54,13 +54,16 @@ logger = logging.getLogger(__name__)
 
 
 def _get_memo_for_user(request: HttpRequest, pk: int) -> Memo:
-    """The memo, if the user belongs to its organisation; 404 otherwise (no hint it exists)."""
-    return get_object_or_404(
+    """The memo, if the user belongs to its organisation; 404 otherwise (no hint it exists).
+    With its organisation's memo chain (``chain.configured_roles`` reads it)."""
+    memo = get_object_or_404(
         selectors.visible_memos(request.user).select_related(
-            "organisation", "author", "report_year"
+            "organisation__memo_settings", "author", "report_year"
         ),
         pk=pk,
     )
+    access.read_as_member(memo, request.user)  # found among the memos the user's membership shows
+    return memo
 
 
 def _detail_path(pk: int) -> str:
