@@ -6,8 +6,8 @@ import datetime as dt
 import hashlib
 import re
 import uuid
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -208,6 +208,8 @@ class Navigation:
     returned: int = 0
     steps: frozenset[tuple[int, str]] = frozenset()
     permissions: frozenset[str] = frozenset()
+    # The version, day and superuser's flag it was kept under; empty when not kept.
+    stamp: tuple = field(default=(), compare=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -241,20 +243,33 @@ def navigation(user: AnyUser) -> Navigation:
     office instead. Kept in the cache until a memo, a position, an acting appointment or a
     permission changes, or the day does (an acting appointment ends); ``NAV_COUNTS_SECONDS=0``
     reads it on every call."""
+    return navigation_with(user)[0]
+
+
+def _kept_key(user: AnyUser, name: str) -> str:
+    return f"nav:{user.pk}:{name}"
+
+
+def navigation_with(user: AnyUser, name: str = "") -> tuple[Navigation, Any]:
+    """The user's navigation and, read in the same cache read, what was kept beside it under
+    ``name`` (``keep_with_navigation``) while nothing it shows changed; None when nothing is."""
     if not user.is_authenticated:
-        return Navigation()
+        return Navigation(), None
     day = timezone.localdate()
     seconds = settings.NAV_COUNTS_SECONDS
     if seconds <= 0:
-        return _navigation(user, day)
+        return _navigation(user, day), None
     key = _nav_key(user)
-    found = cache.get_many([NAV_VERSION_KEY, key])
+    keys = [NAV_VERSION_KEY, key, *([_kept_key(user, name)] if name else [])]
+    found = cache.get_many(keys)
     version = found.get(NAV_VERSION_KEY)
     kept = found.get(key)
     # The superuser's flag too: it grants every permission, and a user's own row sends no signal.
     stamp = (version, day.isoformat(), user.is_superuser)
     if version is not None and isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp:
-        return Navigation(*kept[1])
+        beside = found.get(keys[-1]) if name else None
+        value = beside[1] if isinstance(beside, tuple) and beside[0] == stamp else None
+        return Navigation(*kept[1], stamp=stamp), value
     if version is None:
         cache.add(NAV_VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(NAV_VERSION_KEY)
@@ -262,7 +277,14 @@ def navigation(user: AnyUser) -> Navigation:
     found_now = _navigation(user, day)
     value = (found_now.inbox, found_now.returned, found_now.steps, found_now.permissions)
     cache.set(key, (stamp, value), seconds)
-    return found_now
+    return replace(found_now, stamp=stamp), None
+
+
+def keep_with_navigation(user: AnyUser, nav: Navigation, name: str, value: Any) -> None:
+    """Keep ``value`` (made from what the navigation's version covers: memos, positions, acting
+    appointments, permissions) beside the user's navigation ``nav`` until it changes."""
+    if nav.stamp and settings.NAV_COUNTS_SECONDS > 0:
+        cache.set(_kept_key(user, name), (nav.stamp, value), settings.NAV_COUNTS_SECONDS)
 
 
 def nav_counts(user: AnyUser) -> dict[str, int]:

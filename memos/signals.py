@@ -1,6 +1,7 @@
 """The navigation's kept counts, steps and operators' links (``selectors.navigation``) are read
 again after any change to what they show: a memo (its state, author, organisation), a
-position's holder, an acting appointment, a person's or a group's permissions or groups,
+position's holder, an acting appointment, an organisation's name (the inbox's cards kept
+beside it, ``memos.views.inbox``), a person's or a group's permissions or groups,
 written by a service, the admin or anything else that saves the row. The version
 is replaced at once (a page of this request reads the new counts) and again when the
 transaction commits (a page that read the rows before the commit kept them under the version
@@ -13,7 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from ita.organisations.models import ActingAppointment, Position
+from ita.organisations.models import ActingAppointment, Organisation, Position
 from memos import selectors
 from memos.models import Memo
 
@@ -36,7 +37,8 @@ def _m2m_changed(action: str = "", **kwargs: object) -> None:
 
 
 def connect() -> None:
-    for model in (Memo, Position, ActingAppointment):
+    # An organisation's name too: the inbox's cards kept beside the navigation show it.
+    for model in (Memo, Position, ActingAppointment, Organisation):
         name = model.__name__
         post_save.connect(_changed, sender=model, dispatch_uid=f"memos.nav.saved.{name}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"memos.nav.gone.{name}")

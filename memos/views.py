@@ -8,8 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -85,30 +87,41 @@ def _expected(request: HttpRequest) -> tuple[str | None, int | None]:
 @require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     """The most urgent first, then the oldest, a page at a time: an executive back from leave
-    may find hundreds."""
-    # The navigation's counts and steps (kept: one cache read) count and find the inbox.
-    nav = selectors.navigation(request.user)
-    waiting = selectors.awaiting(request.user, nav)
-    count = nav.inbox
-    pages = max(1, -(-count // selectors.INBOX_PAGE_SIZE))
+    may find hundreds. Counted and found on the navigation's counts and steps; the page of
+    cards is kept beside the navigation (one cache read for both) until a memo, a position or
+    an acting appointment changes, so a member opening the inbox again renders no card."""
     try:
-        page = min(max(1, int(request.GET.get("page") or 1)), pages)
+        asked = int(request.GET.get("page") or 1)
     except ValueError:
-        page = 1
-    start = (page - 1) * selectors.INBOX_PAGE_SIZE
-    memos = list(selectors.inbox(request.user, waiting)[start : start + selectors.INBOX_PAGE_SIZE])
-    return render(
-        request,
-        "memos/inbox.html",
-        {
+        asked = 1
+    name = f"inbox:{asked}:{translation.get_language()}"
+    nav, kept = selectors.navigation_with(request.user, name)
+    count = nav.inbox
+    if kept is None:
+        pages = max(1, -(-count // selectors.INBOX_PAGE_SIZE))
+        page = min(max(1, asked), pages)
+        start = (page - 1) * selectors.INBOX_PAGE_SIZE
+        waiting = selectors.awaiting(request.user, nav)
+        end = start + selectors.INBOX_PAGE_SIZE
+        memos = list(selectors.inbox(request.user, waiting)[start:end])
+        context = {
             "memos": memos,
-            "nav": nav,
             "memo_inbox_count": count,
-            "memo_returned_count": nav.returned,
             "page": page,
             "pages": pages,
             "first": start + 1,
             "last": start + len(memos),
+        }
+        kept = render_to_string("memos/_inbox_list.html", context, request)
+        selectors.keep_with_navigation(request.user, nav, name, kept)
+    return render(
+        request,
+        "memos/inbox.html",
+        {
+            "nav": nav,
+            "inbox_list": mark_safe(kept),  # rendered from the template just above
+            "memo_inbox_count": count,
+            "memo_returned_count": nav.returned,
         },
     )
 

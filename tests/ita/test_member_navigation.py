@@ -83,10 +83,17 @@ def test_the_inbox_reads_the_kept_navigation_and_one_page_of_memos(demo) -> None
     with CaptureQueriesContext(connection) as captured:
         again = client.get("/memos/inbox/").content.decode()
     assert again.count(f'href="/memos/{memo.pk}/"') == first.count(f'href="/memos/{memo.pk}/"')
-    # The session, the user, the navigation (counts and the head's steps), the page of memos.
-    assert len(captured) <= 4, [q["sql"] for q in captured]
+    # The session, the user, and one cache read: the navigation and the page of cards kept
+    # beside it (no count, no step, no memo read, no card rendered).
+    assert len(captured) <= 3, [q["sql"] for q in captured]
+    # Another member's inbox is their own, kept beside their own navigation.
+    outsider = _member(demo, "outsider").get("/memos/inbox/").content.decode()
+    assert f'href="/memos/{memo.pk}/"' not in outsider
     memo_services.memo_withdraw(memo=Memo.objects.get(pk=memo.pk), actor=demo.users["legal"])
     assert f'href="/memos/{memo.pk}/"' not in client.get("/memos/inbox/").content.decode()
+    # In English, the cards are the English ones (kept apart).
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Nothing awaits your decision." in client.get("/memos/inbox/").content.decode()
 
 
 def test_an_operators_link_comes_and_goes_with_the_permission_at_once(demo, url) -> None:
