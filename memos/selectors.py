@@ -269,7 +269,8 @@ def navigation_with(user: AnyUser, name: str = "") -> tuple[Navigation, Any]:
     if version is not None and isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp:
         beside = found.get(keys[-1]) if name else None
         value = beside[1] if isinstance(beside, tuple) and beside[0] == stamp else None
-        return Navigation(*kept[1], stamp=stamp), value
+        inbox, returned, steps, permissions = kept[1]
+        return Navigation(inbox, returned, steps, permissions, stamp=stamp), value
     if version is None:
         cache.add(NAV_VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(NAV_VERSION_KEY)
