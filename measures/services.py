@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ita.history import payloads
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record, saved_with_history
 from ita.lib.filetypes import ALLOWED_LABELS, FileType, sniff
@@ -107,7 +108,9 @@ def finding_create(
         organisation_id=assessment.organisation_id,
         obj=finding,
         comment=text,
-        data={"assessment": assessment.pk, "tool": tool, "items": [i.code for i in oit_items]},
+        data=payloads.FindingAdded(
+            assessment=assessment.pk, tool=tool, items=[i.code for i in oit_items]
+        ),
     )
     return finding
 
@@ -126,7 +129,9 @@ def finding_update(
     if not text:
         raise ValidationError({"text": _("Write the issue to improve.")})
     _check_finding(finding.assessment, tool, indicator, oit_items)
-    before = {"tool": finding.tool, "indicator": finding.indicator_id, "text": finding.text}
+    before = payloads.FindingFields(
+        tool=finding.tool, indicator=finding.indicator_id, text=finding.text
+    )
     finding.tool, finding.indicator, finding.text = tool, indicator, text
     finding.save(update_fields=["tool", "indicator", "text"])
     finding.oit_items.set(oit_items)
@@ -136,7 +141,7 @@ def finding_update(
         organisation_id=finding.assessment.organisation_id,
         obj=finding,
         comment=text,
-        data={"before": before, "items": [i.code for i in oit_items]},
+        data=payloads.FindingEdited(before=before, items=[i.code for i in oit_items]),
     )
     return finding
 
@@ -149,7 +154,7 @@ def finding_delete(*, finding: Finding, actor: Actor) -> None:
         organisation_id=finding.assessment.organisation_id,
         obj=finding,
         comment=finding.text,
-        data={"assessment": finding.assessment_id, "tool": finding.tool},
+        data=payloads.FindingDeleted(assessment=finding.assessment_id, tool=finding.tool),
     )
     finding.delete()
 
@@ -219,7 +224,7 @@ def oit_checklist_load(*, year: AssessmentYear, actor: Actor) -> list[OitItem]:
         action=EventKind.OIT_LOAD,
         organisation_id=None,
         obj=year,
-        data={"source": source, "items": len(items)},
+        data=payloads.OitLoaded(source=source, items=len(items)),
     )
     # Reports published before the checklist existed answer its items now.
     publishing.oit_fill_from_published(year=year, actor=actor)
@@ -284,7 +289,7 @@ def oit_statuses_set(
             action=EventKind.OIT_STATUSES,
             organisation_id=organisation.pk,
             obj=organisation,
-            data={"year": year.year, "items": changed},
+            data=payloads.OitAnswered(year=year.year, items=changed),
         )
     return len(changed)
 
@@ -360,14 +365,14 @@ def _write_measure(measure: Measure, data: MeasureData) -> None:
     measure.oit_items.set(data.oit_items)
 
 
-def _snapshot(measure: Measure) -> dict:
-    return {
-        "title": measure.title,
-        "unit": measure.responsible_unit,
-        "start": measure.start_month.isoformat() if measure.start_month else None,
-        "end": measure.end_month.isoformat() if measure.end_month else None,
-        "follow_up": measure.follow_up,
-    }
+def _snapshot(measure: Measure) -> payloads.MeasureFields:
+    return payloads.MeasureFields(
+        title=measure.title,
+        unit=measure.responsible_unit,
+        start=measure.start_month.isoformat() if measure.start_month else None,
+        end=measure.end_month.isoformat() if measure.end_month else None,
+        follow_up=measure.follow_up,
+    )
 
 
 @transaction.atomic
@@ -413,7 +418,7 @@ def measure_update(*, measure: Measure, data: MeasureData, actor: Actor) -> Meas
         action=EventKind.MEASURE_UPDATE,
         organisation_id=measure.assessment.organisation_id,
         obj=measure,
-        data={"before": before, "after": _snapshot(measure)},
+        data=payloads.MeasureEdited(before=before, after=_snapshot(measure)),
     )
     return measure
 
@@ -575,7 +580,9 @@ def progress_add(
                 from_state=from_state,
                 to_state=measure.status,
                 comment=note,
-                data={"update": update.pk, "files": [e for e in saved]},
+                data=payloads.ProgressRecorded(
+                    update=update.pk, files=[name for name in saved if name]
+                ),
             )
     except OSError as exc:
         # A full or read-only media folder: the rows rolled back, the files written go too

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
+from ita.history import payloads
 from ita.history.models import EventKind
 from ita.history.services import Actor, AnyUser, event_record
 from ita.lib.tasks import enqueue_on_commit
@@ -79,9 +80,25 @@ class StaleMemo(MemoActionError):
     """The memo moved since the actor loaded it (another click, tab or person got there first)."""
 
 
-def _record(memo: Memo, actor: Actor, action: EventKind, **details: Any) -> None:
+def _record(
+    memo: Memo,
+    actor: Actor,
+    action: EventKind,
+    *,
+    data: payloads.Payload | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+) -> None:
     event_record(
-        actor=actor, action=action, organisation_id=memo.organisation_id, obj=memo, **details
+        actor=actor,
+        action=action,
+        organisation_id=memo.organisation_id,
+        obj=memo,
+        data=data,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
     )
 
 
@@ -225,18 +242,18 @@ def memo_update(
             EventKind.MEMO_UPDATE,
             from_state=memo.state,
             to_state=memo.state,
-            data={"fields": [k.removesuffix("_id") for k in changed]},
+            data=payloads.FieldsChanged(fields=[k.removesuffix("_id") for k in changed]),
         )
     return memo
 
 
-def all_checks(memo: Memo, today: dt.date) -> list[dict[str, str]]:
+def all_checks(memo: Memo, today: dt.date) -> list[payloads.Check]:
     """What the checks find before ``memo`` is sent: its own (``memos.checks``) and those of the
     yearly report it carries (``measures.checks``), as kept in the send's history row."""
-    found = [{"code": "memo_year", "message": m} for m in memo_year_checks(memo)]
+    found = [payloads.Check(code="memo_year", message=m) for m in memo_year_checks(memo)]
     if memo.report_year is not None and memo.implementation_id is None:
         found += [
-            {"code": c.code, "message": c.message}
+            payloads.Check(code=c.code, message=c.message)
             for c in report_checks(memo.organisation, memo.report_year, memo.date or today)
         ]
     return found
@@ -254,8 +271,8 @@ def _next_register_number(organisation: Organisation, fiscal_year: int) -> int:
     return row.last_number
 
 
-def _skips_data(skipped: list[chain.Skip]) -> list[dict[str, str]]:
-    return [{"role": s.role, "reason": s.reason} for s in skipped]
+def _skips_data(skipped: list[chain.Skip]) -> list[payloads.Skipped]:
+    return [payloads.Skipped(role=s.role, reason=s.reason) for s in skipped]
 
 
 @transaction.atomic
@@ -316,20 +333,22 @@ def memo_send(
     evidence = public_evidence(report) if report is not None else []
     if report is not None:
         memo.evidence_sent.set(evidence)
+    sent = payloads.MemoSent(
+        number=memo.number,
+        round=memo.round,
+        skipped=_skips_data(skipped),
+        content_hash=memo.content_hash(),
+        checks=checks,
+    )
+    if evidence:
+        sent["evidence_public"] = [e.original_name for e in evidence]
     _record(
         memo,
         actor,
         EventKind.MEMO_SEND,
         from_state=from_state,
         to_state=memo.state,
-        data={
-            "number": memo.number,
-            "round": memo.round,
-            "skipped": _skips_data(skipped),
-            "content_hash": memo.content_hash(),
-            "checks": checks,
-            **({"evidence_public": [e.original_name for e in evidence]} if evidence else {}),
-        },
+        data=sent,
     )
     _notify_step(memo, step)
     return memo
@@ -435,13 +454,13 @@ def memo_approve(
         from_state=from_state,
         to_state=memo.state,
         comment=comment,
-        data={
-            "round": memo.round,
-            "decision": signoff.decision,
-            "acting_for": signer.acting_for,
-            "content_hash": signoff.content_hash,
-            "skipped": _skips_data(skipped),
-        },
+        data=payloads.MemoSigned(
+            round=memo.round,
+            decision=signoff.decision,
+            acting_for=signer.acting_for,
+            content_hash=signoff.content_hash,
+            skipped=_skips_data(skipped),
+        ),
     )
     if step is None:
         _notify_author(memo, signoff)
@@ -481,7 +500,7 @@ def memo_return(
         from_state=from_state,
         to_state=memo.state,
         comment=reason,
-        data={"round": memo.round, "acting_for": signer.acting_for},
+        data=payloads.MemoReturned(round=memo.round, acting_for=signer.acting_for),
     )
     _notify_author(memo, signoff)
     return signoff
@@ -518,7 +537,7 @@ def memo_withdraw(
         EventKind.MEMO_WITHDRAW,
         from_state=from_state,
         to_state=memo.state,
-        data={"number": memo.number},
+        data=payloads.MemoWithdrawn(number=memo.number),
     )
     return memo
 
@@ -549,7 +568,7 @@ def attachment_add(*, memo: Memo, upload: UploadedFile, actor: AnyUser) -> Attac
             actor,
             EventKind.MEMO_ATTACH,
             comment=name,
-            data={"sha256": attachment.sha256},
+            data=payloads.FileAttached(sha256=attachment.sha256),
         )
     except Exception:
         # The file reached the disk before the row; do not leave it behind.

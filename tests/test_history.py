@@ -108,6 +108,7 @@ def test_one_writer_for_one_row_and_many(caplog, django_capture_on_commit_callba
     """The bulk writer refuses an unknown kind, gives the published data a new version and logs
     each row once committed, as the single one does."""
     from ita.history import published
+    from ita.history.payloads import OrganisationImported
     from ita.history.services import event_record, events_record
 
     with pytest.raises(ValueError):
@@ -123,7 +124,14 @@ def test_one_writer_for_one_row_and_many(caplog, django_capture_on_commit_callba
             actor=None,
             action=EventKind.ORGANISATION_CREATE,
             rows=[
-                (None, "organisations.organisation", str(n), f"{n}", {"line": n}) for n in (1, 2)
+                (
+                    None,
+                    "organisations.organisation",
+                    str(n),
+                    f"{n}",
+                    OrganisationImported({"import": 1, "line": n}),
+                )
+                for n in (1, 2)
             ],
         )
     assert published.current() != before
@@ -137,7 +145,7 @@ def test_a_kind_with_a_payload_is_written_with_exactly_its_keys() -> None:
     from ita.history.payloads import PAYLOADS, YearCreated
     from ita.history.services import event_record
 
-    assert PAYLOADS[EventKind.YEAR_CREATE] is YearCreated
+    assert PAYLOADS[EventKind.YEAR_CREATE] == (YearCreated,)
     for data in (
         {"copied_from": None, "scheme": None},
         {**YearCreated(copied_from=None, scheme=None, confirmed=True), "extra": 1},
@@ -155,3 +163,37 @@ def test_a_kind_with_a_payload_is_written_with_exactly_its_keys() -> None:
         "scheme": "letters",
         "confirmed": False,
     }
+
+
+def test_every_kind_has_its_typed_payload() -> None:
+    """Every kind the services write has a payload (a TypedDict), and the writer refuses a kind
+    written without its payload's keys, or with a payload of another kind."""
+    from typing import is_typeddict
+
+    from ita.history.payloads import PAYLOADS, MemoReturned, Nothing, Seen
+    from ita.history.services import event_record
+
+    assert set(PAYLOADS) == set(EventKind)
+    assert all(is_typeddict(p) for shapes in PAYLOADS.values() for p in shapes)
+    for kind, data in (
+        (EventKind.MEMO_SEND, MemoReturned(round=1, acting_for="")),  # another kind's
+        (EventKind.LOCKOUT, Seen(ip="127.0.0.1")),  # its limit missing
+        (EventKind.MEMO_DETACH, MemoReturned(round=1, acting_for="")),  # one without details
+    ):
+        with pytest.raises(TypeError):
+            event_record(actor=None, action=kind, organisation_id=None, data=data)
+    event_record(actor=None, action=EventKind.MEMO_DETACH, organisation_id=None, data=Nothing())
+    event_record(actor=None, action=EventKind.LOGOUT, organisation_id=None)  # no request: {}
+    assert Event.objects.count() == 2
+
+
+def test_every_row_the_demo_writes_has_its_kinds_payload(demo) -> None:
+    """The demo's whole story (imports, the report, memos sent, signed and decided, logins) is
+    written through the services: each row's details are its kind's payload."""
+    from ita.history.payloads import check
+
+    rows = list(Event.objects.values_list("action", "data"))
+    kinds = {action for action, _data in rows}
+    assert {EventKind.MEMO_SEND, EventKind.MEMO_DECIDE, EventKind.MEASURE_CREATE} <= kinds
+    for action, data in rows:
+        check(EventKind(action), data)

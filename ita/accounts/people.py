@@ -14,6 +14,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ita.history import payloads
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
 from ita.organisations.models import Organisation, Position
@@ -24,7 +25,11 @@ FIELDS = ("first_name", "last_name", "email")
 
 
 def _record(
-    action: EventKind, organisation: Organisation, person: User, actor: Actor, **data: object
+    action: EventKind,
+    organisation: Organisation,
+    person: User,
+    actor: Actor,
+    data: payloads.PersonEdited | payloads.Switched,
 ) -> None:
     event_record(
         actor=actor,
@@ -74,8 +79,9 @@ def person_update(
         organisation,
         person,
         actor,
-        before={f: before[f] for f in changed},
-        after={f: after[f] for f in changed},
+        payloads.PersonEdited(
+            before={f: before[f] for f in changed}, after={f: after[f] for f in changed}
+        ),
     )
     return person
 
@@ -113,7 +119,13 @@ def person_deactivate(*, organisation: Organisation, person: User, actor: Actor)
         return person
     person.is_active = False
     person.save(update_fields=["is_active"])
-    _record(EventKind.PERSON_DEACTIVATE, organisation, person, actor, before=True, after=False)
+    _record(
+        EventKind.PERSON_DEACTIVATE,
+        organisation,
+        person,
+        actor,
+        payloads.Switched(before=True, after=False),
+    )
     return person
 
 
@@ -132,5 +144,11 @@ def person_reactivate(*, organisation: Organisation, person: User, actor: Actor)
         return person
     person.is_active = True
     person.save(update_fields=["is_active"])
-    _record(EventKind.PERSON_REACTIVATE, organisation, person, actor, before=False, after=True)
+    _record(
+        EventKind.PERSON_REACTIVATE,
+        organisation,
+        person,
+        actor,
+        payloads.Switched(before=False, after=True),
+    )
     return person

@@ -16,7 +16,8 @@ from django.http import HttpRequest
 from ita.accounts import limits, tasks
 from ita.accounts.addresses import client_ip
 from ita.accounts.models import Attempt
-from ita.accounts.services import account_event
+from ita.accounts.services import account_event, seen
+from ita.history import payloads
 from ita.history.models import EventKind
 from ita.lib.tasks import enqueue_on_commit
 from ita.lib.urls import site_url
@@ -46,8 +47,7 @@ def password_reset_request(*, email: str, request: HttpRequest) -> None:
     account_event(
         action=EventKind.PASSWORD_RESET_REQUEST,
         user=None,
-        request=request,
-        held=held,
+        data=payloads.Held(**seen(request), held=held),
     )
     if not held:
         enqueue_on_commit(tasks.password_reset_send, email, site_url())
@@ -62,9 +62,8 @@ def unlock_request(*, username: str, request: HttpRequest) -> None:
     account_event(
         action=EventKind.LOGIN_UNLOCK_REQUEST,
         user=None,
-        request=request,
+        data=payloads.Held(**seen(request), held=held),
         username=username,
-        held=held,
     )
     if not held:
         enqueue_on_commit(tasks.unlock_link_send, username, site_url())

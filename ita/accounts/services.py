@@ -6,8 +6,6 @@ receivers (``ita.accounts.signals``) and the account pages call them.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -20,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ita.accounts import factor, lockout, recovery, tasks
 from ita.accounts.addresses import client_ip
 from ita.accounts.models import RecoveryCode
+from ita.history import payloads
 from ita.history.models import Event, EventKind
 from ita.history.services import Actor, event_record
 from ita.lib.tasks import enqueue_on_commit
@@ -28,25 +27,32 @@ from ita.organisations.people import person_name
 USER_TYPE = "auth.user"
 
 
-def _request_data(request: HttpRequest | None) -> dict[str, Any]:
+def seen(request: HttpRequest | None) -> payloads.Seen:
+    """Where a request came from, as an account event's details hold it (nothing without one)."""
     if request is None:
-        return {}
-    return {
-        "ip": client_ip(request),
-        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200],
-    }
+        return payloads.Seen()
+    return payloads.Seen(
+        ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:200]
+    )
+
+
+AccountDetails = (
+    payloads.Seen
+    | payloads.LoginFailed
+    | payloads.LockedOut
+    | payloads.SessionEnded
+    | payloads.Held
+    | payloads.CodeRefused
+    | payloads.RecoveryCodeUsed
+)
 
 
 @transaction.atomic
 def account_event(
-    *,
-    action: EventKind,
-    user: Actor,
-    request: HttpRequest | None = None,
-    username: str = "",
-    **data: Any,
+    *, action: EventKind, user: Actor, data: AccountDetails, username: str = ""
 ) -> Event:
-    """One account event; ``user`` is who it concerns (None for an unknown name typed)."""
+    """One account event; ``user`` is who it concerns (None for an unknown name typed); ``data``
+    where its request came from (``seen``) and the kind's own details."""
     known = user is not None and user.is_authenticated
     return event_record(
         actor=user if known else None,
@@ -55,7 +61,7 @@ def account_event(
         object_type=USER_TYPE,
         object_id=str(user.pk) if known and user is not None else "",
         comment=username or (user.get_username() if known and user is not None else ""),
-        data={**_request_data(request), **data},
+        data=data,
     )
 
 
@@ -63,12 +69,11 @@ def login_failed(*, username: str, request: HttpRequest | None, locked: str = ""
     """A wrong password, or a login refused while locked (``locked``: which limit): the name
     typed, and the user it names if any."""
     user = get_user_model().objects.filter(username=username).first() if username else None
+    data = payloads.LoginFailed(**seen(request))
+    if locked:
+        data["locked"] = locked
     return account_event(
-        action=EventKind.LOGIN_FAILED,
-        user=user,
-        request=request,
-        username=username[:150],
-        **({"locked": locked} if locked else {}),
+        action=EventKind.LOGIN_FAILED, user=user, data=data, username=username[:150]
     )
 
 
@@ -77,7 +82,10 @@ def locked_out(*, username: str, request: HttpRequest | None, reason: str) -> Ev
     account, per address)."""
     user = get_user_model().objects.filter(username=username).first() if username else None
     return account_event(
-        action=EventKind.LOCKOUT, user=user, request=request, username=username[:150], limit=reason
+        action=EventKind.LOCKOUT,
+        user=user,
+        data=payloads.LockedOut(**seen(request), limit=reason),
+        username=username[:150],
     )
 
 
@@ -86,7 +94,7 @@ def code_refused(*, user: User, request: HttpRequest) -> None:
     """A wrong code given to verify a session: counted against the session and the address that
     sent it (never the device), and recorded."""
     factor.count_refused(request, user)
-    account_event(action=EventKind.SECOND_FACTOR_FAILED, user=user, request=request)
+    account_event(action=EventKind.SECOND_FACTOR_FAILED, user=user, data=seen(request))
 
 
 @transaction.atomic
@@ -99,14 +107,20 @@ def second_factor_prove(*, user: User, proof: str, request: HttpRequest) -> str:
     if not kind:
         factor.count_refused(request, user)
         account_event(
-            action=EventKind.SECOND_FACTOR_FAILED, user=user, request=request, proving=True
+            action=EventKind.SECOND_FACTOR_FAILED,
+            user=user,
+            data=payloads.CodeRefused(**seen(request), proving=True),
         )
         return ""
     if code is not None:
         code.used_at = timezone.now()
         code.save(update_fields=["used_at"])
         left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
-        account_event(action=EventKind.RECOVERY_CODE_USED, user=user, request=request, left=left)
+        account_event(
+            action=EventKind.RECOVERY_CODE_USED,
+            user=user,
+            data=payloads.RecoveryCodeUsed(**seen(request), left=left),
+        )
         factor_change_notice(person=user, change="recovery_code", actor=user, request=request)
     factor.mark_proven(request, user)
     return kind
@@ -127,7 +141,7 @@ def recovery_codes_issue(*, user: User, actor: Actor, request: HttpRequest | Non
         object_type=USER_TYPE,
         object_id=str(user.pk),
         comment=user.get_username(),
-        data={"count": len(codes), **_request_data(request)},
+        data=payloads.RecoveryCodesIssued(**seen(request), count=len(codes)),
     )
     return codes
 
@@ -154,7 +168,7 @@ def second_factor_confirm(
             action=EventKind.SECOND_FACTOR_FAILED,
             organisation_id=None,
             obj=device,
-            data={"enrolling": True},
+            data=payloads.CodeRefused(enrolling=True),
         )
         return None
     replaced = replacing.exists()
@@ -166,7 +180,7 @@ def second_factor_confirm(
         action=EventKind.SECOND_FACTOR_REPLACE if replaced else EventKind.SECOND_FACTOR_ENROL,
         organisation_id=None,
         obj=device,
-        data=_request_data(request),
+        data=seen(request),
     )
     codes = recovery_codes_issue(user=user, actor=actor, request=request)
     factor_change_notice(
@@ -191,7 +205,7 @@ def second_factor_remove(*, user: User, actor: Actor, request: HttpRequest) -> N
         object_type=USER_TYPE,
         object_id=str(user.pk),
         comment=user.get_username(),
-        data=_request_data(request),
+        data=seen(request),
     )
     factor_change_notice(person=user, change="remove", actor=actor, request=request)
     factor.forget_proof(request)
@@ -239,7 +253,7 @@ def second_factor_reset(*, person: User, actor: Actor, organisation_id: int | No
         object_type=USER_TYPE,
         object_id=str(person.pk),
         comment=person.get_username(),
-        data={"devices": confirmed},
+        data=payloads.FactorReset(devices=confirmed),
     )
     factor_change_notice(person=person, change="reset", actor=actor)
     return True
@@ -249,4 +263,4 @@ def second_factor_reset(*, person: User, actor: Actor, organisation_id: int | No
 def unlock_browser(*, user: User, request: HttpRequest) -> None:
     """The e-mailed unlock link, opened: this browser gets the account's device cookie."""
     lockout.remember_device(request, user.pk)
-    account_event(action=EventKind.LOGIN_UNLOCK, user=user, request=request)
+    account_event(action=EventKind.LOGIN_UNLOCK, user=user, data=seen(request))

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from ita.accounts import lockout, services
 from ita.accounts.sessions import start_session
+from ita.history import payloads
 from ita.history.models import EventKind
 
 
@@ -19,7 +20,7 @@ def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
     if request is not None:
         start_session(request)
         lockout.success_record(request, user)
-    services.account_event(action=EventKind.LOGIN, user=user, request=request)
+    services.account_event(action=EventKind.LOGIN, user=user, data=services.seen(request))
 
 
 @receiver(user_login_failed, dispatch_uid="ita.accounts.login_failed")
@@ -45,9 +46,11 @@ def _logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: A
     if user is None:
         return
     reason = getattr(request, "session_end_reason", "") if request is not None else ""
-    services.account_event(
-        action=EventKind.SESSION_EXPIRED if reason else EventKind.LOGOUT,
-        user=user,
-        request=request,
-        **({"reason": reason} if reason else {}),
-    )
+    if reason:
+        services.account_event(
+            action=EventKind.SESSION_EXPIRED,
+            user=user,
+            data=payloads.SessionEnded(**services.seen(request), reason=reason),
+        )
+    else:
+        services.account_event(action=EventKind.LOGOUT, user=user, data=services.seen(request))

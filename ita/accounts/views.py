@@ -28,7 +28,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         services.account_event(
-            action=EventKind.PASSWORD_CHANGE, user=self.request.user, request=self.request
+            action=EventKind.PASSWORD_CHANGE,
+            user=self.request.user,
+            data=services.seen(self.request),
         )
         return response
 
@@ -104,7 +106,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         services.account_event(
-            action=EventKind.PASSWORD_RESET, user=form.user, request=self.request
+            action=EventKind.PASSWORD_RESET, user=form.user, data=services.seen(self.request)
         )
         return response
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TypeVar
 
@@ -35,13 +35,14 @@ def event_record(
     from_state: str = "",
     to_state: str = "",
     comment: str = "",
-    data: Mapping[str, object] | None = None,
+    data: payloads.Payload | None = None,
 ) -> Event:
     """Write a history row; call inside the transaction of the change it records.
 
     ``organisation_id`` is the organisation the change belongs to, or None for the country's
     data (the method, years, imports); every caller says which. A change the public pages
-    show (``published.PUBLISHED_KINDS``) gives the published data a new version.
+    show (``published.PUBLISHED_KINDS``) gives the published data a new version. ``data`` is
+    the kind's payload (``ita.history.payloads``), none for a kind whose payload is ``Nothing``.
     """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -61,7 +62,10 @@ def event_record(
 
 
 def events_record(
-    *, actor: Actor, action: EventKind, rows: list[tuple[int | None, str, str, str, dict]]
+    *,
+    actor: Actor,
+    action: EventKind,
+    rows: list[tuple[int | None, str, str, str, payloads.Payload]],
 ) -> None:
     """Many history rows of one kind at once (an import creating hundreds of organisations):
     each row is (organisation id, object type, object id, comment, data). Call inside the

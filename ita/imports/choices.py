@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ita.history import payloads
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
 from ita.imports.matching import DISTRICT_UNKNOWN
@@ -58,7 +59,7 @@ def import_row_resolve(
                 organisation_id=None,
                 obj=locked,
                 comment=row.name,
-                data={"line": row.line},
+                data=payloads.RowCreates(line=row.line),
             )
         else:
             raise ValidationError(_("Choose an organisation, or create a new one."))
@@ -87,7 +88,7 @@ def import_choose_province(*, batch: ImportBatch, province: Province, actor: Act
             organisation_id=None,
             obj=locked,
             comment=province.name,
-            data={"year": locked.year, "province": province.pk},
+            data=payloads.ProvinceChosen(year=locked.year, province=province.pk),
         )
     return import_recheck(batch=locked, actor=actor)
 
@@ -95,7 +96,12 @@ def import_choose_province(*, batch: ImportBatch, province: Province, actor: Act
 def import_create_missing(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
     """Create, at commit, every unknown organisation the gazetteer places (one step for all);
     the rows it cannot place stay errors with their reasons. Then the preview is checked again."""
-    return _choose(batch, "*create_missing", True, actor, _("create the organisations placed"))
+    return _choose(
+        batch,
+        payloads.CreateMissing({"*create_missing": True}),
+        actor,
+        _("create the organisations placed"),
+    )
 
 
 def import_choose_agencies(*, batch: ImportBatch, choice: str, actor: Actor) -> ImportBatch:
@@ -103,7 +109,7 @@ def import_choose_agencies(*, batch: ImportBatch, choice: str, actor: Actor) -> 
     choice for the whole import."""
     if choice not in {"store", "skip"}:
         raise ValidationError(_("Choose to store the agencies or to skip them."))
-    return _choose(batch, "*agencies", choice, actor, choice)
+    return _choose(batch, payloads.AgenciesChosen({"*agencies": choice}), actor, choice)
 
 
 def import_switch_scheme(*, batch: ImportBatch, scheme: str, actor: Actor) -> ImportBatch:
@@ -111,17 +117,17 @@ def import_switch_scheme(*, batch: ImportBatch, scheme: str, actor: Actor) -> Im
     switched only when the import is applied (``method.apply_method``), and back by a revert."""
     if scheme not in methods.SCHEMES:
         raise ValidationError(_("Unknown scheme %(scheme)s.") % {"scheme": scheme})
-    return _choose_method(batch, {"scheme": scheme}, actor)
+    return _choose_method(batch, payloads.MethodChoice(scheme=scheme), actor)
 
 
 def import_confirm_method(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
     """The administrator confirms the year's method with this import: the levels and pass/fail
     the table does not publish are computed from it (and marked computed). The year is marked
     confirmed only when the import is applied, and no longer if it is reverted."""
-    return _choose_method(batch, {"confirm": True}, actor)
+    return _choose_method(batch, payloads.MethodChoice(confirm=True), actor)
 
 
-def _choose_method(batch: ImportBatch, choice: dict, actor: Actor) -> ImportBatch:
+def _choose_method(batch: ImportBatch, choice: payloads.MethodChoice, actor: Actor) -> ImportBatch:
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         refuse_if_done(locked)
@@ -132,16 +138,21 @@ def _choose_method(batch: ImportBatch, choice: dict, actor: Actor) -> ImportBatc
             action=EventKind.IMPORT_CHOOSE,
             organisation_id=None,
             obj=locked,
-            data={"year": locked.year, **choice},
+            data=payloads.MethodChosen(year=locked.year, **choice),
         )
     return import_recheck(batch=locked, actor=actor)
 
 
-def _choose(batch: ImportBatch, key: str, value: object, actor: Actor, comment: str) -> ImportBatch:
+def _choose(
+    batch: ImportBatch,
+    choice: payloads.CreateMissing | payloads.AgenciesChosen,
+    actor: Actor,
+    comment: str,
+) -> ImportBatch:
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         refuse_if_done(locked)
-        locked.resolutions[key] = value
+        locked.resolutions.update(choice)
         locked.save(update_fields=["resolutions"])
         event_record(
             actor=actor,
@@ -149,6 +160,6 @@ def _choose(batch: ImportBatch, key: str, value: object, actor: Actor, comment: 
             organisation_id=None,
             obj=locked,
             comment=str(comment),
-            data={key: value},
+            data=choice,
         )
     return import_recheck(batch=locked, actor=actor)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from ita.history.models import EventKind
+from ita.history.payloads import MemoArchived
 from ita.history.services import event_record
 from ita.lib.thai import fiscal_year_be, thai_digits
 from memos import selectors, services
@@ -205,7 +206,11 @@ def test_the_desk_shows_what_the_system_did_to_a_memo(client, org) -> None:
     author's desk names the system instead of failing."""
     memo = make_memo(org)
     event_record(
-        actor=None, action=EventKind.MEMO_ARCHIVE, organisation_id=memo.organisation_id, obj=memo
+        actor=None,
+        action=EventKind.MEMO_ARCHIVE,
+        organisation_id=memo.organisation_id,
+        obj=memo,
+        data=MemoArchived(sha256="0" * 64, size=1, signed_by="", level="B-B"),
     )
     client.force_login(org["author"])
     response = client.get(reverse("memos:desk"))

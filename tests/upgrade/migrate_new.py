@@ -39,6 +39,7 @@ def new_rows() -> dict[str, int | str]:
 
     from ita.demo.seed import SEED_TABLE
     from ita.history.models import Event, EventKind
+    from ita.history.payloads import Change
     from ita.history.services import event_record
     from ita.imports.models import ImportBatch, ImportRow
     from ita.imports.services import import_discard, import_preview
@@ -85,6 +86,7 @@ def new_rows() -> dict[str, int | str]:
                     action=EventKind.ORGANISATION_CREATE,
                     organisation_id=organisation.pk,
                     obj=organisation,
+                    data=Change(before={}, after={"name": organisation.name}),
                 ),
                 "finding": Finding.objects.create(
                     assessment=Assessment.objects.order_by("pk").first(), tool="IIT", text="ทดสอบ"
