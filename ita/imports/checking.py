@@ -14,6 +14,8 @@ from ita.imports.limits import create_too_long, over_limits, result_fits
 from ita.imports.matching import (
     DISTRICT_AMBIGUOUS,
     Directory,
+    Match,
+    Org,
     district_choices,
     expand_abbreviation,
     history_for,
@@ -31,6 +33,17 @@ from ita.results import methods, rules
 from ita.results.models import Assessment, IndicatorScore, Source
 
 SCORE_RANGE = (Decimal(0), Decimal(100))
+# The stored result of an organisation that has none yet.
+NO_RESULT = {
+    "total": None,
+    "level": "",
+    "change": None,
+    "passed": None,
+    "rank": None,
+    "derived": False,
+    "level_source": "",
+    "passed_source": "",
+}
 
 
 def _chunks(items: Sequence, size: int = 900) -> Iterable[Sequence]:
@@ -121,20 +134,9 @@ class Checker:
             return result
         if over_limits(result, raw):
             return result
-        province_id = self.province_id
-        if result.province_name:
-            named = self.directory.province_named(result.province_name)
-            if named is None:
-                result.error("province_unknown", province=result.province_name)
-                return result
-            if province_id is not None and named != province_id:
-                result.error(
-                    "province_differs",
-                    province=result.province_name,
-                    chosen=self.directory.provinces[province_id],
-                )
-                return result
-            province_id = named
+        province_id = self._province(result)
+        if result.has_error:
+            return result
         match = self.directory.match(
             name=result.name, district=result.district_name, province_id=province_id
         )
@@ -143,23 +145,7 @@ class Checker:
         resolution = self.resolutions.get(str(raw.line), {})
         chosen = self.directory.orgs.get(int(resolution.get("organisation") or 0))
         if match.organisation is None and chosen is not None:
-            # Chosen by the administrator for this row. A new spelling becomes an alias when the
-            # import is applied (never by the preview), and the row is a warning to confirm.
-            result.organisation_id, result.chosen = chosen.id, True
-            result.district_id, result.province_id = chosen.district_id, chosen.province_id
-            place = {
-                "name": result.name,
-                "stored": chosen.name,
-                "district": self.directory.district_name(chosen.district_id),
-                "province": self.directory.provinces.get(chosen.province_id, ""),
-            }
-            if match_key(result.name) == fold(chosen.key):
-                result.match = ImportRow.Match.NAME
-                result.warn("place_chosen", **place)
-            else:
-                result.match, result.new_alias = ImportRow.Match.ALIAS, True
-                result.warn("alias_new", **place)
-            return result
+            return self._chosen(result, chosen)
         if province_id is None and (
             match.why == DISTRICT_AMBIGUOUS
             or any(code == "place_unclear" for code, _params in match.errors)
@@ -173,34 +159,78 @@ class Checker:
             for code, params in match.errors:
                 result.error(code, **params)
             return result
-        unknown = match.organisation is None and any(
+        if match.organisation is None and resolution.get("create"):
+            return self._to_create(result, match)
+        if match.organisation is None and any(
             code == "organisation_unknown" for code, _params in match.errors
-        )
-        if unknown and not resolution.get("create"):
+        ):
             placed = self._place(result, match.district_id, match.province_id)
             for code, params in match.warnings:
                 placed.warn(code, **params)
             return placed
-        if match.organisation is None and resolution.get("create"):
-            result.match = ImportRow.Match.CREATE
-            result.create_name = expand_abbreviation(result.name)
-            kind = Organisation.kind_from_name(result.create_name)
-            if kind is None and name_key(result.name) in SPECIAL_FORMS:
-                kind = Organisation.Kind.SPECIAL
-            if create_too_long(result, result.create_name):
-                pass
-            elif match.district_id is None:
-                result.error("create_impossible")
-            elif kind is None:
-                result.error("create_kind")
-            else:
-                result.create_kind = kind
-                result.messages.append(
-                    message(
-                        INFO, "create", district=self.directory.district_name(match.district_id)
-                    )
-                )
-            return result
+        return self._matched(result, match)
+
+    def _province(self, result: RowResult) -> int | None:
+        """The province the row is read in: the one it names (which must be the table's, when
+        the table has one), else the table's; an error on the row when it names an unknown or
+        another one."""
+        if not result.province_name:
+            return self.province_id
+        named = self.directory.province_named(result.province_name)
+        if named is None:
+            result.error("province_unknown", province=result.province_name)
+        elif self.province_id is not None and named != self.province_id:
+            result.error(
+                "province_differs",
+                province=result.province_name,
+                chosen=self.directory.provinces[self.province_id],
+            )
+        return named
+
+    def _chosen(self, result: RowResult, chosen: Org) -> RowResult:
+        """The organisation chosen by the administrator for this row. A new spelling becomes an
+        alias when the import is applied (never by the preview), and the row is a warning to
+        confirm."""
+        result.organisation_id, result.chosen = chosen.id, True
+        result.district_id, result.province_id = chosen.district_id, chosen.province_id
+        place = {
+            "name": result.name,
+            "stored": chosen.name,
+            "district": self.directory.district_name(chosen.district_id),
+            "province": self.directory.provinces.get(chosen.province_id, ""),
+        }
+        if match_key(result.name) == fold(chosen.key):
+            result.match = ImportRow.Match.NAME
+            result.warn("place_chosen", **place)
+        else:
+            result.match, result.new_alias = ImportRow.Match.ALIAS, True
+            result.warn("alias_new", **place)
+        return result
+
+    def _to_create(self, result: RowResult, match: Match) -> RowResult:
+        """An unknown name the administrator chose to create: its full name, and its kind from
+        the name; an error when it cannot be placed or its kind is not in its name."""
+        result.match = ImportRow.Match.CREATE
+        result.create_name = expand_abbreviation(result.name)
+        kind = Organisation.kind_from_name(result.create_name)
+        if kind is None and name_key(result.name) in SPECIAL_FORMS:
+            kind = Organisation.Kind.SPECIAL
+        if create_too_long(result, result.create_name):
+            pass
+        elif match.district_id is None:
+            result.error("create_impossible")
+        elif kind is None:
+            result.error("create_kind")
+        else:
+            result.create_kind = kind
+            result.messages.append(
+                message(INFO, "create", district=self.directory.district_name(match.district_id))
+            )
+        return result
+
+    def _matched(self, result: RowResult, match: Match) -> RowResult:
+        """A stored organisation found by its name or a spelling of it (or the errors of the
+        match), with the match's warnings."""
         for code, params in match.errors:
             result.error(code, **params)
         if match.organisation is not None:
@@ -321,11 +351,9 @@ class Checker:
         previous: dict[int, Decimal | None],
         history: dict,
     ) -> None:
-        total = self._decimal(result, raw, parsing.TOTAL, "0.01")
-        change = self._decimal(result, raw, parsing.CHANGE, "0.01")
-        if total is not None and not SCORE_RANGE[0] <= total <= SCORE_RANGE[1]:
-            result.error("out_of_range", field=parsing.TOTAL, value=total)
-            total = None
+        """A row read and matched, judged: its total and scores, then what it changes of the
+        stored result (level, pass/fail, change, rank), each by its own rule below."""
+        total, change = self._totals(result, raw)
         if result.messages and result.messages[0]["code"] == "organisation_unknown":
             result.suggestions = self.directory.suggest(
                 name=result.name,
@@ -335,103 +363,140 @@ class Checker:
                 change=change,
                 history=history,
             )
-        row_scores: dict[str, str] | None = None
-        computed: Decimal | None = None
-        tools: dict[str, Decimal] | None = None
-        if self.with_scores:
-            parsed: dict[int, Decimal] = {}
-            missing = []
-            for number in self.method.numbers:
-                column = f"{parsing.INDICATOR_PREFIX}{number}"
-                score = self._decimal(result, raw, column, "0.0001")
-                if score is None:
-                    if not raw.values.get(column, "").strip():
-                        missing.append(str(number))
-                    continue
-                if not SCORE_RANGE[0] <= score <= SCORE_RANGE[1]:
-                    result.error("out_of_range", field=column, value=score)
-                    continue
-                parsed[number] = score
-            if missing:
-                result.error("indicators_missing", numbers=", ".join(missing))
-            elif len(parsed) == len(self.method.numbers):
-                # Already rounded to four places by _decimal.
-                row_scores = {str(n): f"{s:.4f}" for n, s in parsed.items()}
-                computed = rules.compute_total(self.method.specs, parsed)
-                assert computed is not None  # every indicator of the method has a score
-                tools = rules.tool_scores(self.method.specs, parsed)
-                if total is None:
-                    total = rules.round2(computed)
-                elif not rules.agrees(computed, total):
-                    result.error("total_disagrees", total=total, computed=rules.round2(computed))
+        row_scores, tools, total = self._scores(result, raw, total)
         if total is None and not result.has_error:
             result.error("missing", field=parsing.TOTAL)
         if result.has_error or total is None:
             return
-
-        org_id = result.organisation_id
-        stored = existing.get(org_id) if org_id else None
-        before = (
-            snapshot(stored, scores.get(org_id), self.with_scores) if stored and org_id else None
-        )
-        after = (
-            dict(before)
-            if before
-            else snapshot(
-                {
-                    "total": None,
-                    "level": "",
-                    "change": None,
-                    "passed": None,
-                    "rank": None,
-                    "derived": False,
-                    "level_source": "",
-                    "passed_source": "",
-                },
-                None,
-                self.with_scores,
-            )
-        )
-        if stored:
-            result.assessment_id = stored["pk"]
+        before, after = self._before_after(result, existing, scores)
         after["total"] = two(total)
         if row_scores is not None:
             after["scores"] = row_scores
-
         computed_fields: list[str] = []
         absent: list[str] = []
         self._level(result, raw, total, tools, before, after, computed_fields, absent)
         self._passed(result, raw, total, before, after, computed_fields, absent)
+        last = previous.get(result.organisation_id) if result.organisation_id else None
+        self._change(result, raw, total, change, last, after, computed_fields)
+        self._rank(result, after)
+        after["derived"] = False
+        self._say_computed(result, computed_fields, absent)
+        if not result.has_error:
+            result.before, result.after = before, after
 
-        if change is None and not raw.values.get(parsing.CHANGE, "").strip():
-            last = previous.get(result.organisation_id) if result.organisation_id else None
-            if last is not None:
-                # Not in the table (ITAS publishes no change): the difference with the score
-                # stored for the previous year.
-                after["change"] = two(total - last)
-                computed_fields.append(parsing.CHANGE)
+    def _totals(self, result: RowResult, raw: RawRow) -> tuple[Decimal | None, Decimal | None]:
+        """The row's total and change as the table writes them (a total outside 0–100 is an
+        error, and no total)."""
+        total = self._decimal(result, raw, parsing.TOTAL, "0.01")
+        change = self._decimal(result, raw, parsing.CHANGE, "0.01")
+        if total is not None and not SCORE_RANGE[0] <= total <= SCORE_RANGE[1]:
+            result.error("out_of_range", field=parsing.TOTAL, value=total)
+            total = None
+        return total, change
+
+    def _scores(
+        self, result: RowResult, raw: RawRow, total: Decimal | None
+    ) -> tuple[dict[str, str] | None, dict[str, Decimal] | None, Decimal | None]:
+        """The indicators' scores of a table that has them (every indicator of the method, each
+        within 0–100), the tools' scores, and the total: the one they give when the row has
+        none, an error when the row's disagrees with it."""
+        if not self.with_scores:
+            return None, None, total
+        parsed = self._indicators(result, raw)
+        if parsed is None:
+            return None, None, total
+        # Already rounded to four places by _decimal.
+        row_scores = {str(n): f"{s:.4f}" for n, s in parsed.items()}
+        computed = rules.compute_total(self.method.specs, parsed)
+        assert computed is not None  # every indicator of the method has a score
+        tools = rules.tool_scores(self.method.specs, parsed)
+        if total is None:
+            total = rules.round2(computed)
+        elif not rules.agrees(computed, total):
+            result.error("total_disagrees", total=total, computed=rules.round2(computed))
+        return row_scores, tools, total
+
+    def _indicators(self, result: RowResult, raw: RawRow) -> dict[int, Decimal] | None:
+        """Each indicator's score, when every one is there and readable (none otherwise: the
+        missing ones are an error, the unreadable ones each their own)."""
+        parsed: dict[int, Decimal] = {}
+        missing = []
+        for number in self.method.numbers:
+            column = f"{parsing.INDICATOR_PREFIX}{number}"
+            score = self._decimal(result, raw, column, "0.0001")
+            if score is None:
+                if not raw.values.get(column, "").strip():
+                    missing.append(str(number))
+                continue
+            if not SCORE_RANGE[0] <= score <= SCORE_RANGE[1]:
+                result.error("out_of_range", field=column, value=score)
+                continue
+            parsed[number] = score
+        if missing:
+            result.error("indicators_missing", numbers=", ".join(missing))
+            return None
+        return parsed if len(parsed) == len(self.method.numbers) else None
+
+    def _before_after(
+        self, result: RowResult, existing: dict[int, dict], scores: dict[int, dict[str, str]]
+    ) -> tuple[dict | None, dict]:
+        """The stored result of the row's organisation (none for a new one) and a copy of it
+        for the row to change."""
+        org_id = result.organisation_id
+        stored = existing.get(org_id) if org_id else None
+        if not stored or not org_id:
+            return None, snapshot(dict(NO_RESULT), None, self.with_scores)
+        result.assessment_id = stored["pk"]
+        before = snapshot(stored, scores.get(org_id), self.with_scores)
+        return before, dict(before)
+
+    def _change(
+        self,
+        result: RowResult,
+        raw: RawRow,
+        total: Decimal,
+        change: Decimal | None,
+        last: Decimal | None,
+        after: dict,
+        computed_fields: list[str],
+    ) -> None:
+        """The change from the previous year: the table's, checked against the score stored for
+        that year; else, when the table has no change (ITAS publishes none), computed from it."""
+        blank = change is None and not raw.values.get(parsing.CHANGE, "").strip()
+        if blank and last is not None:
+            after["change"] = two(total - last)
+            computed_fields.append(parsing.CHANGE)
         if change is not None and not result_fits(result, parsing.CHANGE, "change", change):
             change = None
-        if change is not None:
-            after["change"] = two(change)
-            last = previous.get(result.organisation_id) if result.organisation_id else None
-            if last is not None and not rules.agrees(total - change, last):
-                result.warn(
-                    "change_disagrees",
-                    change=f"{change:+.2f}",
-                    implied=two(total - change),
-                    previous_year=self.method.year - 1,
-                    stored=two(last),
-                )
-        if self.table.kind == parsing.RESULTS and result.number:
-            try:
-                rank = int(numbers.parse_decimal(result.number))
-            except ValueError:
-                result.error("not_number", field=parsing.NUMBER, value=result.number)
-            else:
-                if result_fits(result, parsing.NUMBER, "rank", rank):
-                    after["rank"] = rank
-        after["derived"] = False
+        if change is None:
+            return
+        after["change"] = two(change)
+        if last is not None and not rules.agrees(total - change, last):
+            result.warn(
+                "change_disagrees",
+                change=f"{change:+.2f}",
+                implied=two(total - change),
+                previous_year=self.method.year - 1,
+                stored=two(last),
+            )
+
+    def _rank(self, result: RowResult, after: dict) -> None:
+        """A results table's number is the rank."""
+        if self.table.kind != parsing.RESULTS or not result.number:
+            return
+        try:
+            rank = int(numbers.parse_decimal(result.number))
+        except ValueError:
+            result.error("not_number", field=parsing.NUMBER, value=result.number)
+            return
+        if result_fits(result, parsing.NUMBER, "rank", rank):
+            after["rank"] = rank
+
+    def _say_computed(
+        self, result: RowResult, computed_fields: list[str], absent: list[str]
+    ) -> None:
+        """What the row's result got from the method rather than the table, and what it does
+        not get while the year's method is unconfirmed."""
         if computed_fields and self.table.kind == parsing.RESULTS:
             result.messages.append(
                 message(
@@ -451,8 +516,6 @@ class Checker:
                     year=self.method.year,
                 )
             )
-        if not result.has_error:
-            result.before, result.after = before, after
 
     def _published(self, raw: RawRow, column: str, source_column: str) -> str:
         """A level or pass/fail as the table publishes it. A table this product exported says

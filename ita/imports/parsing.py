@@ -415,15 +415,8 @@ def _read_lines(
             if columns is None:
                 columns, header_line = header, number
                 _check_columns(columns, number)
-            elif [c for c in header if c] != [c for c in columns if c]:
-                raise TableError(
-                    _(
-                        "Line %(line)s starts a table with other columns than the header on line "
-                        "%(first)s. Import one table at a time."
-                    )
-                    % {"line": number, "first": header_line}
-                )
             else:
+                _header_repeated(header, columns, number, header_line)
                 skipped.append((number, clean_text(raw)[:200]))
             continue
         if columns is None:
@@ -445,34 +438,9 @@ def _read_lines(
         if section is not None:
             values[PROVINCE] = section
         rows.append(RawRow(number, values))
-    if columns is None and near_header is not None:
-        raise TableError(
-            _(
-                "The header on line %(line)s has columns this import does not know: %(columns)s. "
-                "Known columns: %(known)s (see the templates)."
-            )
-            % {"line": near_header[0], "columns": near_header[1], "known": known_columns()}
-        )
     if columns is None:
-        raise TableError(
-            _(
-                "No header row was found. The table needs a header with at least the "
-                "organisation (หน่วยงาน) and two more columns, e.g. %(example)s."
-            )
-            % {"example": "ที่, หน่วยงาน, อำเภอ, คะแนน 2564"}
-        )
-    detected = INDICATORS if any(c.startswith(INDICATOR_PREFIX) for c in columns) else RESULTS
-    kind = kind or detected
-    if kind != detected:
-        raise TableError(
-            _("The header on line %(line)s is a %(found)s table, not a %(kind)s table.")
-            % {"line": header_line, "found": _kind_label(detected), "kind": _kind_label(kind)}
-        )
-    if kind == RESULTS and TOTAL not in columns:
-        raise TableError(
-            _("The results table has no score column (คะแนน/total) in its header on line %(line)s.")
-            % {"line": header_line}
-        )
+        raise _no_header(near_header)
+    kind = _kind_of(columns, kind, header_line)
     if not rows:
         raise TableError(_("The table has a header but no data rows."))
     if section is not None:
@@ -491,6 +459,57 @@ def _read_lines(
         hints=hints,
         problems=problems,
     )
+
+
+def _header_repeated(header: list[str], columns: list[str], line: int, first: int) -> None:
+    """A header again below the first (a table printed over pages) is skipped; one with other
+    columns starts another table, refused."""
+    if [c for c in header if c] != [c for c in columns if c]:
+        raise TableError(
+            _(
+                "Line %(line)s starts a table with other columns than the header on line "
+                "%(first)s. Import one table at a time."
+            )
+            % {"line": line, "first": first}
+        )
+
+
+def _no_header(near_header: tuple[int, str] | None) -> TableError:
+    """Why no header was found: a line that looked like one had columns this import does not
+    know, or no line did."""
+    if near_header is not None:
+        return TableError(
+            _(
+                "The header on line %(line)s has columns this import does not know: %(columns)s. "
+                "Known columns: %(known)s (see the templates)."
+            )
+            % {"line": near_header[0], "columns": near_header[1], "known": known_columns()}
+        )
+    return TableError(
+        _(
+            "No header row was found. The table needs a header with at least the "
+            "organisation (หน่วยงาน) and two more columns, e.g. %(example)s."
+        )
+        % {"example": "ที่, หน่วยงาน, อำเภอ, คะแนน 2564"}
+    )
+
+
+def _kind_of(columns: list[str], kind: str | None, header_line: int) -> str:
+    """The table's kind, from its header (indicator scores or published results): the one
+    asked for, if any, or an error; a results table needs its score column."""
+    detected = INDICATORS if any(c.startswith(INDICATOR_PREFIX) for c in columns) else RESULTS
+    kind = kind or detected
+    if kind != detected:
+        raise TableError(
+            _("The header on line %(line)s is a %(found)s table, not a %(kind)s table.")
+            % {"line": header_line, "found": _kind_label(detected), "kind": _kind_label(kind)}
+        )
+    if kind == RESULTS and TOTAL not in columns:
+        raise TableError(
+            _("The results table has no score column (คะแนน/total) in its header on line %(line)s.")
+            % {"line": header_line}
+        )
+    return kind
 
 
 def _kind_label(kind: str) -> str:
