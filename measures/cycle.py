@@ -87,7 +87,7 @@ def year_opened(sender: object, *, batch: ImportBatch, actor: Actor, **kwargs: o
     return oit_checklist_open(year=year, actor=actor) if year is not None else 0
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_prepare(*, assessment: Assessment, actor: Actor, today: dt.date) -> Prepared:
     """Draft the report from the scores: for each tool's lowest indicator, a finding (unless it
     has one) and a measure answering it (unless one covers the indicator: the findings are
@@ -169,7 +169,7 @@ class ItemData:
     from_implementation: bool = False
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def oit_items_update(
     *, year: AssessmentYear, items: dict[int, ItemData], reviewed: bool, actor: Actor
 ) -> int:
@@ -261,7 +261,7 @@ class Correction:
     reason: str = ""
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def oit_items_correct(
     *,
     organisation: Organisation,
@@ -426,7 +426,7 @@ def look_back(assessment: Assessment, today: dt.date) -> list[LookBack]:
     ]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def measures_carry(
     *, assessment: Assessment, measures: Sequence[Measure], actor: Actor, today: dt.date
 ) -> list[Measure]:

@@ -132,7 +132,7 @@ def _check_period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, 
     return start, end
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def implementation_draft(
     *,
     assessment: Assessment,
@@ -193,7 +193,7 @@ class EntryData:
     evidence: Sequence[int] = ()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def implementation_update(
     *,
     report: ImplementationReport,

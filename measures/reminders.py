@@ -86,7 +86,7 @@ def reminder_deliver(measure_id: int, kind: str, period_end: str, today: str) ->
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reminders_send(*, today: dt.date, days_before: int) -> list[Due]:
     """Queue the reminders due on ``today``: a period ending within ``days_before`` days, and a
     period past its end. Each kind is sent once per measure and period: one task per message,

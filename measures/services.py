@@ -115,7 +115,7 @@ def finding_create(
     return finding
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def finding_update(
     *,
     finding: Finding,
@@ -401,7 +401,7 @@ def measure_create(
     return measure
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def measure_update(*, measure: Measure, data: MeasureData, actor: Actor) -> Measure:
     _check_measure(measure.assessment, data)
     before = _snapshot(measure)
@@ -440,7 +440,7 @@ def measure_keep(*, measure: Measure, actor: Actor) -> Measure:
     return measure
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def measure_delete(*, measure: Measure, actor: Actor) -> None:
     event_record(
         actor=actor,
@@ -461,7 +461,7 @@ def _remove_files(names: Iterable[str | None]) -> None:
             default_storage.delete(name)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def measures_suggest(*, assessment: Assessment, actor: Actor, today: dt.date) -> list[Measure]:
     """Draft a measure for each tool's lowest indicator from the templates.
 

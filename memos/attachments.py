@@ -86,7 +86,7 @@ def verified_bytes(attachment: Attachment) -> bytes:
     return data
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def attachment_mismatch_record(*, attachment: Attachment, found: str, actor: Actor) -> None:
     """A stored file that changed on disk was refused: logged, and in the memo's history."""
     logger.warning(

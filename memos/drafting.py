@@ -110,7 +110,7 @@ def report_body(assessment: Assessment, author: str, position: Position) -> str:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def memo_for_report(*, assessment: Assessment, actor: AnyUser) -> Memo:
     """A draft memo by ``actor`` carrying the report of ``assessment``, its text drafted."""
     position = _position(actor, assessment.organisation)
@@ -145,7 +145,7 @@ def implementation_body(report: ImplementationReport, author: str, position: Pos
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def memo_for_implementation(*, report: ImplementationReport, actor: AnyUser) -> Memo:
     """A draft memo by ``actor`` carrying the implementation report, its text drafted."""
     assessment = report.assessment

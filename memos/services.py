@@ -217,7 +217,7 @@ def memo_create(*, organisation: Organisation, data: dict[str, Any], actor: AnyU
     return memo
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def memo_update(
     *,
     memo: Memo,
@@ -471,7 +471,7 @@ def memo_approve(
     return signoff
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def memo_return(
     *,
     memo: Memo,
@@ -506,7 +506,7 @@ def memo_return(
     return signoff
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def memo_withdraw(
     *,
     memo: Memo,
@@ -542,7 +542,7 @@ def memo_withdraw(
     return memo
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def attachment_add(*, memo: Memo, upload: UploadedFile, actor: AnyUser) -> Attachment:
     memo = _lock(memo, None, None)
     _require_editable(memo, actor, _("Files can be attached to a draft or a returned memo only."))
@@ -577,7 +577,7 @@ def attachment_add(*, memo: Memo, upload: UploadedFile, actor: AnyUser) -> Attac
     return attachment
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def attachment_remove(*, attachment: Attachment, actor: AnyUser) -> None:
     memo = _lock(attachment.memo, None, None)
     _require_editable(memo, actor, _("Files of a sent memo cannot be removed."))

@@ -75,7 +75,7 @@ def error_message(error: signing.CertificateError) -> str:
     return text % {"date": error.detail} if "%(date)s" in text else text
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def certificate_set(
     *, organisation: Organisation, data: bytes, password: str, actor: AnyUser
 ) -> SigningCertificate:
@@ -121,7 +121,7 @@ def _store(
     return row
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def certificate_remove(*, organisation: Organisation, actor: AnyUser) -> None:
     """Remove the certificate: memos decided from now on are stored unsigned."""
     reason = access.administrator_refusal(actor, organisation)

@@ -39,7 +39,7 @@ def _count_and_hold(kind: str, account: str, request: HttpRequest) -> bool:
     return limits.count(kind, HOUR, account=account) > settings.ACCOUNT_MAIL_ACCOUNT_LIMIT
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def password_reset_request(*, email: str, request: HttpRequest) -> None:
     """Queue the reset mail for ``email`` (every active account with that address gets a link)."""
     email = email.strip().lower()
@@ -53,7 +53,7 @@ def password_reset_request(*, email: str, request: HttpRequest) -> None:
         enqueue_on_commit(tasks.password_reset_send, email, site_url())
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def unlock_request(*, username: str, request: HttpRequest) -> None:
     """Queue the mail with a link that lets this (or any) browser log in to ``username``
     despite the lockout (``ita.accounts.lockout``)."""

@@ -89,7 +89,7 @@ def locked_out(*, username: str, request: HttpRequest | None, reason: str) -> Ev
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def code_refused(*, user: User, request: HttpRequest) -> None:
     """A wrong code given to verify a session: counted against the session and the address that
     sent it (never the device), and recorded."""
@@ -97,7 +97,7 @@ def code_refused(*, user: User, request: HttpRequest) -> None:
     account_event(action=EventKind.SECOND_FACTOR_FAILED, user=user, data=seen(request))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def second_factor_prove(*, user: User, proof: str, request: HttpRequest) -> str:
     """Check a proof of ownership typed in this session (``ita.accounts.factor``): a code of the
     confirmed device, or an unused recovery code, which is then used up (recorded, mailed). What
@@ -146,7 +146,7 @@ def recovery_codes_issue(*, user: User, actor: Actor, request: HttpRequest | Non
     return codes
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def second_factor_confirm(
     *, device: TOTPDevice, token: str, actor: Actor, request: HttpRequest
 ) -> list[str] | None:
@@ -190,7 +190,7 @@ def second_factor_confirm(
     return codes
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def second_factor_remove(*, user: User, actor: Actor, request: HttpRequest) -> None:
     """Remove ``user``'s second factor (devices and recovery codes), by a session that proved
     it holds it; recorded and mailed."""
@@ -259,7 +259,7 @@ def second_factor_reset(*, person: User, actor: Actor, organisation_id: int | No
     return True
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def unlock_browser(*, user: User, request: HttpRequest) -> None:
     """The e-mailed unlock link, opened: this browser gets the account's device cookie."""
     lockout.remember_device(request, user.pk)

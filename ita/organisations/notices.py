@@ -95,7 +95,7 @@ def members_notify(*, kind: str, key: str, news: list[News], actor: Actor, event
     return written
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def notice_mark_read(*, notice: Notice, actor: Actor) -> Notice:
     if notice.read_at is None:
         notice.read_at = timezone.now()
