@@ -13,7 +13,7 @@ from ita.lib.fields import ThaiDateField, ThaiMonthField
 from ita.results.models import Assessment, Indicator, Tool
 from measures import periods
 from measures.models import Finding, Measure, OitItem, OitStatus
-from measures.selectors import oit_items_for
+from measures.selectors import OitReading, oit_items_for
 from measures.services import MeasureData, OitAnswer
 
 # "๑. ", "1) " at the start of a pasted step: the order is kept by position, not by the number.
@@ -220,7 +220,7 @@ class OitChecklistForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        rows: list[tuple[OitItem, OitStatus | None]],
+        rows: list[tuple[OitReading, OitStatus | None]],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -242,7 +242,7 @@ class OitChecklistForm(forms.Form):
 
     def bound_rows(
         self,
-    ) -> list[tuple[OitItem, OitStatus | None, forms.BoundField, forms.BoundField]]:
+    ) -> list[tuple[OitReading, OitStatus | None, forms.BoundField, forms.BoundField]]:
         return [
             (item, status, self[f"state_{item.pk}"], self[f"url_{item.pk}"])
             for item, status in self.rows

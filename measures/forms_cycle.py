@@ -13,6 +13,7 @@ from ita.lib.fields import ThaiMonthField
 from ita.results.models import AssessmentYear, Indicator
 from measures import cycle, implementation
 from measures.models import OitItem
+from measures.selectors import OitReading
 
 
 class OitItemsForm(forms.Form):
@@ -85,7 +86,7 @@ class OitCorrectionsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, items: list[OitItem], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, items: list[OitReading], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
         for item in items:
@@ -100,22 +101,22 @@ class OitCorrectionsForm(forms.Form):
             self.fields[p + "description"] = forms.CharField(
                 label=_("Description of %(code)s") % {"code": item.code},
                 required=False,
-                initial=getattr(item, "description", ""),
+                initial=item.description,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
             self.fields[p + "na"] = forms.BooleanField(
                 label=_("%(code)s does not apply to us") % {"code": item.code},
                 required=False,
-                initial=getattr(item, "not_applicable", False),
+                initial=item.not_applicable,
             )
             self.fields[p + "reason"] = forms.CharField(
                 label=_("Why %(code)s does not apply") % {"code": item.code},
                 max_length=500,
                 required=False,
-                initial=getattr(item, "reason", ""),
+                initial=item.reason,
             )
 
-    def rows(self) -> list[tuple[OitItem, list[forms.BoundField]]]:
+    def rows(self) -> list[tuple[OitReading, list[forms.BoundField]]]:
         names = ("name", "description", "na", "reason")
         return [(i, [self[f"c-{i.pk}-{n}"] for n in names]) for i in self.items]
 

@@ -102,9 +102,9 @@ def _answered(organisation: Organisation, year: int, answers: str) -> list[OitIt
     OitItem flag), read through its corrections: an item it marked not applicable stays as it
     is."""
     return [
-        i
+        i.item
         for i in oit_items_for(organisation.pk, year)
-        if getattr(i, answers) and not i.not_applicable  # type: ignore[attr-defined]
+        if getattr(i.item, answers) and not i.not_applicable
     ]
 
 

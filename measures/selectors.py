@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import (
     Count,
@@ -27,6 +27,10 @@ from ita.organisations.models import Organisation
 from ita.results import rules
 from ita.results.models import Assessment, AssessmentYear, Indicator, Tool
 from measures import oit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 from measures.models import (
     Finding,
     Measure,
@@ -245,22 +249,83 @@ def tool_reports(assessment: Assessment, findings: list[Finding]) -> list[ToolRe
     ]
 
 
+class _Corrected(TypedDict):
+    """An organisation's correction of an item, read with it (none: every value None)."""
+
+    mine: object  # the correction's row, joined
+    c_name: str | None
+    c_description: str | None
+    c_na: bool | None
+    c_reason: str | None
+
+
+@dataclass(frozen=True)
+class OitReading:
+    """One item of a year's OIT checklist as an organisation reads it: the stored item (for
+    its links and answers, never saved from here) with the organisation's correction applied.
+    ``name`` is the organisation's if it corrected it, else the country's (``country_name``,
+    the operators'): an operator's later correction shows through where it has none."""
+
+    item: OitItem
+    name: str
+    country_name: str
+    description: str
+    not_applicable: bool
+    reason: str
+    corrected: bool
+
+    @property
+    def pk(self) -> int:
+        return self.item.pk
+
+    @property
+    def code(self) -> str:
+        return self.item.code
+
+    @property
+    def number(self) -> int:
+        return self.item.number
+
+    @property
+    def group(self) -> str:
+        return self.item.group
+
+    @property
+    def own(self) -> bool:
+        """An item the organisation added for itself (A1, A2 …)."""
+        return self.item.organisation_id is not None
+
+    @property
+    def from_report(self) -> bool:
+        return self.item.from_report
+
+    @property
+    def from_implementation(self) -> bool:
+        return self.item.from_implementation
+
+    @property
+    def to_review(self) -> bool:
+        return self.item.to_review
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The findings that cite it (prefetched by ``oit_items_for(findings=…)``)."""
+        return list(self.item.findings.all())
+
+
 def oit_items_for(
     organisation_id: int,
     year: AssessmentYear | int,
     *,
     only: set[int] | None = None,
     findings: QuerySet[Finding] | None = None,
-) -> list[OitItem]:
+) -> list[OitReading]:
     """The year's OIT checklist as one organisation reads it: the country's items, then the
     organisation's own (A1, A2 …), each with the organisation's correction applied. Every page,
     export and marking that reads the checklist for an organisation reads it here.
 
-    Each item carries ``country_name`` (the operators' name), ``name`` (the organisation's if it
-    corrected it, else the country's: an operator's later correction shows through where the
-    organisation has none), ``description``, ``not_applicable``, ``reason``, ``corrected`` and
-    ``own``. The items are for reading: never saved. One query whatever the list's length
-    (``only``: these items; ``findings``: prefetched as each item's findings).
+    Each is an ``OitReading``. One query whatever the list's length (``only``: these items;
+    ``findings``: prefetched as each item's findings).
     """
     mine = FilteredRelation(
         "corrections", condition=Q(corrections__organisation_id=organisation_id)
@@ -270,8 +335,9 @@ def oit_items_for(
         chosen = chosen.filter(pk__in=only)
     if findings is not None:
         chosen = chosen.prefetch_related(Prefetch("findings", queryset=findings))
-    rows = list(
+    items = (
         chosen.select_related("indicator")
+        .order_by(F("organisation").asc(nulls_first=True), "number")
         .annotate(
             mine=mine,
             c_name=F("mine__name"),
@@ -279,24 +345,26 @@ def oit_items_for(
             c_na=F("mine__not_applicable"),
             c_reason=F("mine__reason"),
         )
-        .order_by(F("organisation").asc(nulls_first=True), "number")
     )
-    for item in rows:
-        c_name = item.c_name  # type: ignore[attr-defined]
-        item.country_name = item.name  # type: ignore[attr-defined]
-        item.own = item.organisation_id is not None  # type: ignore[attr-defined]
-        item.corrected = bool(c_name and c_name != item.name)  # type: ignore[attr-defined]
-        item.description = item.c_description or ""  # type: ignore[attr-defined]
-        item.not_applicable = bool(item.c_na)  # type: ignore[attr-defined]
-        item.reason = item.c_reason or ""  # type: ignore[attr-defined]
-        if c_name:
-            item.name = c_name
-    return rows
+    # The custom queryset's items are typed as plain items: each has the annotations above.
+    return [_reading(cast("WithAnnotations[OitItem, _Corrected]", item)) for item in items]
+
+
+def _reading(item: WithAnnotations[OitItem, _Corrected]) -> OitReading:
+    return OitReading(
+        item=item,
+        name=item.c_name or item.name,
+        country_name=item.name,
+        description=item.c_description or "",
+        not_applicable=bool(item.c_na),
+        reason=item.c_reason or "",
+        corrected=bool(item.c_name and item.c_name != item.name),
+    )
 
 
 def oit_checklist(
     organisation: Organisation, year: AssessmentYear
-) -> list[tuple[OitItem, OitStatus | None]]:
+) -> list[tuple[OitReading, OitStatus | None]]:
     cited = Finding.objects.filter(
         assessment__organisation=organisation, assessment__year=year
     ).order_by("tool", "order", "pk")
@@ -309,11 +377,7 @@ def oit_checklist(
 
 def oit_summary(organisation: Organisation, year: AssessmentYear) -> dict[str, int]:
     """How many of the year's items (those that apply to the organisation) are in each state."""
-    applicable = [
-        i.pk
-        for i in oit_items_for(organisation.pk, year)
-        if not i.not_applicable  # type: ignore[attr-defined]
-    ]
+    applicable = [i.pk for i in oit_items_for(organisation.pk, year) if not i.not_applicable]
     counts = dict(
         OitStatus.objects.filter(organisation=organisation, item__in=applicable)
         .values_list("state")

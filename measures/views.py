@@ -232,7 +232,7 @@ def oit_checklist_view(request: HttpRequest, org_id: int, year: int) -> HttpResp
     assessment = _get_assessment_for_member(request, org_id, year)
     every = oit_checklist(assessment.organisation, assessment.year)
     # An item the organisation marked not applicable is listed apart, with its reason, unanswered.
-    rows = [(i, s) for i, s in every if not i.not_applicable]  # type: ignore[attr-defined]
+    rows = [(i, s) for i, s in every if not i.not_applicable]
     form = OitChecklistForm(request.POST or None, rows=rows)
     if request.method == "POST":
         if form.is_valid():
@@ -259,7 +259,7 @@ def oit_checklist_view(request: HttpRequest, org_id: int, year: int) -> HttpResp
             "form": form,
             "assessment": assessment,
             "rows": form.bound_rows(),
-            "not_applicable": [i for i, _s in every if i.not_applicable],  # type: ignore[attr-defined]
+            "not_applicable": [i for i, _s in every if i.not_applicable],
             "copied_from": oit_source(assessment.year),
             "to_review": any(item.to_review for item, _status in every),
         },
