@@ -197,3 +197,31 @@ def test_every_row_the_demo_writes_has_its_kinds_payload(demo) -> None:
     assert {EventKind.MEMO_SEND, EventKind.MEMO_DECIDE, EventKind.MEASURE_CREATE} <= kinds
     for action, data in rows:
         check(EventKind(action), data)
+
+
+def test_the_kinds_the_admins_edits_write_take_the_change_payload() -> None:
+    """Every kind given to ``saved_with_history`` or ``deleted_with_history`` (the admin's
+    forms, wherever they save) accepts its before-and-after ``Change``, beside any shape of its
+    own: read from the code, so a kind added to an admin without it fails here, not on save."""
+    import ast
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from ita.history.payloads import PAYLOADS, Change
+
+    kinds = set()
+    for package in ("ita", "memos", "measures"):
+        for path in (Path(settings.BASE_DIR) / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = getattr(node.func, "id", getattr(node.func, "attr", None))
+                if name not in ("saved_with_history", "deleted_with_history"):
+                    continue
+                for kw in node.keywords:
+                    if kw.arg in ("create", "update", "action"):
+                        assert isinstance(kw.value, ast.Attribute), ast.unparse(kw.value)
+                        kinds.add(EventKind[kw.value.attr])
+    assert EventKind.FINDING_UPDATE in kinds and EventKind.ORGANISATION_CREATE in kinds
+    assert [k for k in kinds if Change not in PAYLOADS[k]] == []

@@ -3,8 +3,9 @@
 Every kind has its payload here (``PAYLOADS``): the writer (``ita.history.services``) takes
 only these types (mypy checks the keys and values where a payload is made) and refuses, when it
 runs, a kind without one or details whose keys are not its payload's. A kind written in two
-shapes names both (an organisation made in the admin or by an import). Rows written before a
-kind had its payload keep their details as they were: readers take them with ``.get``.
+shapes names both (an organisation made in the admin or by an import; a finding edited on the
+report's page or in the admin). Rows written before a kind had its payload keep their details
+as they were: readers take them with ``.get``.
 """
 
 # No ``from __future__ import annotations`` here: a payload's ``NotRequired`` keys are known to
@@ -501,8 +502,8 @@ PAYLOADS: dict[EventKind, tuple[type, ...]] = {
     K.IMPORT_APPLY: (ImportApplied,),
     K.IMPORT_REVERT: (ImportReverted,),
     # The yearly report
-    K.FINDING_CREATE: (FindingAdded,),
-    K.FINDING_UPDATE: (FindingEdited,),
+    K.FINDING_CREATE: (FindingAdded, Change),
+    K.FINDING_UPDATE: (FindingEdited, Change),
     K.FINDING_DELETE: (FindingDeleted,),
     K.OIT_LOAD: (OitLoaded,),
     K.OIT_STATUSES: (OitAnswered,),
