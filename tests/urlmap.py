@@ -5,11 +5,38 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+# The model whose rows a route's parameter names: by the parameter's own name, or, for ``pk``,
+# by the part of the route before it ("memos/<int:pk>/" a memo, "memos/organisations/<int:pk>/"
+# an organisation).
+MODEL_OF_PARAMETER = {
+    "org_id": "organisations.Organisation",
+    "invitation_id": "accounts.Invitation",
+    "user_id": settings.AUTH_USER_MODEL,
+    "position_id": "organisations.Position",
+    "appointment_id": "organisations.ActingAppointment",
+    "attachment_id": "memos.Attachment",
+    "row_id": "imports.ImportRow",
+}
+MODEL_OF_PK = {
+    "organisations": "organisations.Organisation",
+    "memos": "memos.Memo",
+    "notices": "organisations.Notice",
+    "measures": "measures.Measure",
+    "findings": "measures.Finding",
+    "evidence": "measures.Evidence",
+    "imports": "imports.ImportBatch",
+    "invitation": "accounts.Invitation",
+}
+_NAMED = re.compile(r"([\w-]+)/<(?:\w+:)?(\w+)>")
 
 
 def routes(
@@ -41,14 +68,50 @@ def paths(route: str, values: dict[str, list[str]], default: list[str]) -> list[
     return out
 
 
-def all_paths(
-    values: dict[str, list[str]], default: list[str], skip: tuple[str, ...] = ("admin/",)
+def model_of(route: str, name: str) -> type[Model] | None:
+    """The model the route's parameter ``name`` names, if known (else None)."""
+    label = MODEL_OF_PARAMETER.get(name)
+    if name == "pk":
+        label = next(
+            (MODEL_OF_PK.get(before) for before, n in _NAMED.findall(route) if n == name), None
+        )
+    return apps.get_model(label) if label else None
+
+
+def typed_paths(
+    route: str,
+    values: dict[str, list[str]],
+    ids: Callable[[type[Model]], list[str]],
+    default: list[str],
 ) -> list[str]:
-    found: list[str] = []
+    """``paths`` with each parameter that names a known model (``model_of``) filled with
+    ``ids(model)`` (unless ``values`` names it): no memo's id on an organisation's page. A
+    parameter of an unknown kind takes ``default`` (the ids of every kind), so a route added
+    later is walked all the same."""
+    typed = dict(values)
+    for match in PARAMETER.finditer(route):
+        name = match.group(2)
+        model = model_of(route, name)
+        if name not in values and model is not None:
+            typed[name] = ids(model)
+    return paths(route, typed, default)
+
+
+def all_paths(
+    values: dict[str, list[str]],
+    default: list[str],
+    skip: tuple[str, ...] = ("admin/",),
+    ids: Callable[[type[Model]], list[str]] | None = None,
+) -> list[str]:
+    """Every route's ``paths`` (``typed_paths`` with ``ids``), each path once."""
+    found: dict[str, None] = {}
     for route in routes():
         if route.startswith(skip):
             continue
-        for path in paths(route, values, default):
-            if path not in found:
-                found.append(path)
-    return found
+        filled = (
+            paths(route, values, default)
+            if ids is None
+            else typed_paths(route, values, ids, default)
+        )
+        found.update(dict.fromkeys(filled))
+    return list(found)

@@ -15,10 +15,10 @@ from django.test import Client
 
 from ita.demo import memos as demo_memos
 from ita.history.models import Event, EventKind
-from ita.organisations.models import Province
+from ita.organisations.models import Notice, Organisation, Province
 from ita.results.models import AssessmentYear
 from measures import services
-from measures.models import Finding, Measure, OitItem, OitStatus, PublishedReport
+from measures.models import Evidence, Finding, Measure, OitItem, OitStatus, PublishedReport
 from memos import archive, publishing
 from memos import services as memo_services
 from memos.models import Memo
@@ -95,14 +95,28 @@ def _decide(users: dict, outcome: str = Memo.Outcome.APPROVED) -> Memo:
 
 
 def _public_paths(demo) -> list[str]:
-    """Every route of the URL map, filled with the ids of everything that exists."""
-    ids = sorted(
+    """Every route of the URL map, each parameter filled with the ids of the rows of the model
+    it names (``tests.urlmap.typed_paths``): every memo, measure, evidence and notice, the
+    marked findings, the two organisations; of the kinds that hold no marker, one row. A
+    parameter of a kind not known there takes the ids of every kind."""
+    marked = {
+        Organisation: [demo.home.pk, demo.other.pk],
+        Finding: list(Finding.objects.filter(text__startswith="QX").values_list("pk", flat=True)),
+    }
+    holds_a_marker = {Memo, Measure, Evidence, Notice}
+
+    def ids(model) -> list[str]:
+        rows = model._base_manager.order_by("pk").values_list("pk", flat=True)
+        found = marked.get(model) or (rows if model in holds_a_marker else rows[:1])
+        return [str(pk) for pk in found]
+
+    every = sorted(
         {
             demo.home.pk,
             demo.other.pk,
             *Memo.objects.values_list("pk", flat=True),
             *Measure.objects.values_list("pk", flat=True),
-            *Finding.objects.filter(text__startswith="QX").values_list("pk", flat=True),
+            *marked[Finding],
             *PublishedReport.objects.values_list("pk", flat=True),
         }
     )
@@ -112,7 +126,7 @@ def _public_paths(demo) -> list[str]:
         "kind": ["results"],
         "fmt": ["csv"],
     }
-    paths = all_paths(values, [str(i) for i in ids])
+    paths = all_paths(values, [str(i) for i in every], ids=ids)
     # The API's lists, narrowed to the organisation as well.
     api = [p for p in paths if p.startswith("/api/") and "{" not in p]
     paths += [f"{p}?organisation={demo.home.pk}" for p in api if p.rstrip("/").count("/") == 3]
