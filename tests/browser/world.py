@@ -13,11 +13,13 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 
 from ita.demo import memos as demo_memos
 from ita.imports import services as imports
 from ita.imports.models import ImportBatch
-from ita.organisations.models import Province
+from ita.organisations.models import Organisation, Province
 from measures import services as measures
 from measures.models import Evidence, Finding, Measure
 from memos import publishing
@@ -130,33 +132,55 @@ def build(demo) -> World:
     return world
 
 
+def _organisations(demo) -> list[str]:
+    """The demo's own organisation, the outsider's, and one organisation of each kind of public
+    page (results that pass and fail, that only pass, that only fail…: the first organisation
+    whose page has each ``shape``)."""
+    client = Client()
+    chosen, shapes = {demo.home.pk, demo.other.pk}, set()
+    for pk in Organisation.objects.order_by("pk").values_list("pk", flat=True):
+        response = client.get(reverse("organisation_detail", args=[pk]))
+        if response.status_code == 200 and shape(response.content) not in shapes:
+            shapes.add(shape(response.content))
+            chosen.add(pk)
+    return [str(pk) for pk in sorted(chosen)]
+
+
 def candidate_pages(demo) -> list[tuple[str, str]]:
-    """(route, path) for every route of the URL map with its parameters filled from one row of
-    each kind (every memo: each state is a different page), files left out; ``tests.urlmap``
+    """(route, path) for every route of the URL map, files left out, with each parameter filled
+    with the ids of the model it names (``urlmap.typed_paths``): every memo (each state is a
+    different page), every row of the other kinds the world has, and of the organisations the
+    demo's own, the outsider's and one of each other kind (``organisations``); ``tests.urlmap``
     finds the routes added later."""
-    ids = {
-        demo.home.pk,
-        *Memo.objects.values_list("pk", flat=True),
-        *Measure.objects.values_list("pk", flat=True)[:1],
-        *Finding.objects.values_list("pk", flat=True)[:1],
-        *Evidence.objects.values_list("pk", flat=True)[:1],
-        *ImportBatch.objects.values_list("pk", flat=True)[:1],
-    }
-    batch = ImportBatch.objects.get()
+    organisations = _organisations(demo)
+
+    def ids(model) -> list[str]:
+        if model is Organisation:
+            return organisations
+        return [str(pk) for pk in model._base_manager.order_by("pk").values_list("pk", flat=True)]
+
+    every = sorted(
+        {
+            *map(int, organisations),
+            *Memo.objects.values_list("pk", flat=True),
+            *Measure.objects.values_list("pk", flat=True),
+            *Finding.objects.values_list("pk", flat=True),
+            *Evidence.objects.values_list("pk", flat=True),
+            *ImportBatch.objects.values_list("pk", flat=True),
+        }
+    )
     values = {
         "year": ["2564"],
         "province_id": [str(Province.objects.get(name="ตรัง").pk)],
         "uidb64": ["MQ"],
         "token": ["x-y"],
-        "row_id": [str(batch.rows.values_list("pk", flat=True).first())],
         "result_id": [],
     }
-    default = [str(i) for i in sorted(ids)]
     pages = [
         (route, path)
         for route in urlmap.routes()
         if not route.startswith(("admin/", "api/", "i18n/")) and not FILES.search(route)
-        for path in urlmap.paths(route, values, default)
+        for path in urlmap.typed_paths(route, values, ids, [str(i) for i in every])
     ]
     # The verification page as it answers a code: a decided memo's facts and signatures.
     decided = Memo.objects.filter(state=Memo.State.DECIDED).order_by("pk").first()
