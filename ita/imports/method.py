@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict
 
 from ita.history.models import Event, EventKind
+from ita.history.payloads import MethodChoice
 from ita.history.services import Actor
 from ita.results import methods, rules
 from ita.results.models import AssessmentYear
@@ -39,7 +40,7 @@ class YearMethod:
     # stores what the table publishes and the score, nothing more.
     confirmed: bool = True
     scheme: str | None = None
-    chosen: dict[str, Any] = field(default_factory=dict)
+    chosen: MethodChoice = field(default_factory=lambda: MethodChoice())
 
     @property
     def labels(self) -> list[str]:
@@ -55,7 +56,7 @@ def _rating(levels: list[methods.Level]) -> list[rules.RatingRule]:
 
 
 def year_method(year: int, resolutions: dict | None = None) -> YearMethod:
-    chosen = dict((resolutions or {}).get("*method", {}))
+    chosen = MethodChoice(**(resolutions or {}).get("*method", {}))
     stored = AssessmentYear.objects.prefetch_related("indicators", "levels").filter(year=year)
     found = stored.first()
     if found is not None:
@@ -92,11 +93,20 @@ def year_method(year: int, resolutions: dict | None = None) -> YearMethod:
     return method
 
 
-def apply_method(*, year: int, resolutions: dict, actor: Actor) -> dict[str, Any]:
+class MethodDone(TypedDict, total=False):
+    """What an apply did to the year's method, kept with the import for its revert."""
+
+    created: bool
+    confirmed: bool
+    scheme_before: str | None
+    computed: dict[str, int]
+
+
+def apply_method(*, year: int, resolutions: dict, actor: Actor) -> MethodDone:
     """Make the year's method what the preview checked against (inside the commit): create the
     year, switch its scheme, confirm it, as chosen. Returns what changed, for a revert."""
     method = year_method(year, resolutions)
-    done: dict[str, Any] = {}
+    done = MethodDone()
     if method.stored is None:
         year_create(year=year, actor=actor, confirmed=method.confirmed, scheme=method.scheme)
         done["created"] = True
@@ -132,7 +142,7 @@ def _computed(year: AssessmentYear) -> dict[str, int]:
     }
 
 
-def revert_method(*, year: int, done: dict[str, Any], actor: Actor) -> None:
+def revert_method(*, year: int, done: MethodDone, actor: Actor) -> None:
     """Undo ``apply_method``: a year the import created is removed when nothing refers to it any
     more; a scheme it switched is switched back, a confirmation it gave is withdrawn."""
     found = AssessmentYear.objects.filter(year=year).first()
@@ -142,7 +152,8 @@ def revert_method(*, year: int, done: dict[str, Any], actor: Actor) -> None:
         if not year_remove(year=found, actor=actor) and done.get("confirmed"):
             year_unconfirm(year=found, actor=actor)
         return
-    if done.get("scheme_before"):
-        year_set_scheme(year=year, scheme=done["scheme_before"], actor=actor)
+    scheme_before = done.get("scheme_before")
+    if scheme_before:
+        year_set_scheme(year=year, scheme=scheme_before, actor=actor)
     if done.get("confirmed"):
         year_unconfirm(year=found, actor=actor)
