@@ -24,9 +24,9 @@ given ``--reset``, which empties it). Works on a fresh database. Every time is t
 5. The register's PDF and XLSX, built as the worker builds them, in a child process each (its
    peak memory is its own with its render processes', sampled): ``--register-rows`` numbers
    against a tenth of them (time a row and peak memory: ≈ 1.0 when the build is linear and its
-   memory bounded by a part), the old single render of the whole register at a tenth of the
-   rows as the baseline, and the PDF rendered in one process against ``REGISTER_PDF_PROCESSES``
-   side by side; with the cores and the load average, as the times depend on them.
+   memory bounded by a part), the whole register of a tenth of the rows read at once and drawn
+   in memory as the baseline; with the cores and the load average, as the times depend on
+   them.
    ``--skip-pages`` runs this section alone.
 """
 
@@ -83,6 +83,7 @@ from django.test import Client  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.proctree import Peak  # noqa: E402
 from ita.demo import load, seed, synthetic  # noqa: E402
 from ita.history import published  # noqa: E402
 from ita.ops import health  # noqa: E402
@@ -318,70 +319,27 @@ def members(args: argparse.Namespace) -> None:
     print(f"  (the register holds {last:,} numbers; the page shows {selectors.REGISTER_PAGE_SIZE})")
 
 
-def _tree(pid: int) -> tuple[float, float]:
-    """The resident memory (MB) and CPU time (s) of ``pid`` and every process under it."""
-    rss = cpu = 0.0
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    rss += int(line.split()[1]) / 1024
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-            cpu += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as children:
-                for child in children.read().split():
-                    more = _tree(int(child))
-                    rss, cpu = rss + more[0], cpu + more[1]
-    except (FileNotFoundError, ProcessLookupError, ValueError):
-        pass
-    return rss, cpu
-
-
 def _child(fmt: str, rows: int, way: str) -> None:
     """Build one register file of ``rows`` numbers and print seconds, the peak memory of this
-    process with its render processes together (MB, sampled every 50 ms) and their CPU time."""
-    import threading
-
+    process with any it starts (MB, sampled every 50 ms) and their CPU time."""
     home = Organisation.objects.get(name=seed.HOME_NAME)
-    cache.clear()  # no part rendered before
-    peak = [0.0]
-    children_cpu: dict[int, float] = {}  # the render processes' CPU time, as last seen
-    done = threading.Event()
-
-    def sample() -> None:
-        me = os.getpid()
-        while not done.wait(0.05):
-            peak[0] = max(peak[0], _tree(me)[0])
-            for task in os.listdir(f"/proc/{me}/task"):
-                try:
-                    with open(f"/proc/{me}/task/{task}/children") as children:
-                        for child in children.read().split():
-                            children_cpu[int(child)] = _tree(int(child))[1]
-                except FileNotFoundError:
-                    pass
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    cache.clear()
     start = time.perf_counter()
-    with open(os.devnull, "wb") as sink:
+    with Peak() as peak, open(os.devnull, "wb") as sink:
         if way == "parts":
             register_files.WRITERS[fmt](home, YEAR, rows, sink)
-        else:  # the whole register in one render, as before
+        else:  # the whole register read at once and drawn in memory
             from ita.documents import render
 
             sink.write(render.register_pdf(documents.register_doc(home, YEAR, 1, rows)))
     seconds = time.perf_counter() - start
-    done.set()
-    sampler.join()
     own = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = own.ru_utime + own.ru_stime + sum(children_cpu.values())
-    mb = max(peak[0], own.ru_maxrss / 1024)
+    cpu = own.ru_utime + own.ru_stime + peak.children_cpu
+    mb = max(peak.mb, own.ru_maxrss / 1024)
     print(json.dumps({"seconds": seconds, "mb": mb, "cpu": cpu}))
 
 
-def _run_child(fmt: str, rows: int, way: str, processes: int | None = None) -> dict[str, float]:
+def _run_child(fmt: str, rows: int, way: str) -> dict[str, float]:
     command = [
         sys.executable,
         __file__,
@@ -392,10 +350,7 @@ def _run_child(fmt: str, rows: int, way: str, processes: int | None = None) -> d
         str(rows),
         way,
     ]
-    env = dict(os.environ)
-    if processes is not None:
-        env["REGISTER_PDF_PROCESSES"] = str(processes)
-    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -406,14 +361,13 @@ def _load() -> str:
 def registers(args: argparse.Namespace) -> None:
     rows = args.register_rows
     small = max(register_files.CHUNK_ROWS, rows // 10)
-    processes = settings.REGISTER_PDF_PROCESSES
     print(
         f"\n5. The register's files, built as the worker builds them ({small:,} and {rows:,}"
         f" numbers; a child process each; {os.cpu_count()} cores, {_load()})"
     )
     baseline = _run_child("pdf", small, "whole")
     print(
-        f"  PDF, one render of {small:,} (before): {baseline['seconds']:.1f} s,"
+        f"  PDF, {small:,} read at once and drawn in memory: {baseline['seconds']:.1f} s,"
         f" {baseline['mb']:.0f} MB"
     )
     for fmt in ("pdf", "xlsx"):
@@ -423,27 +377,15 @@ def registers(args: argparse.Namespace) -> None:
         print(
             f"  {fmt.upper():<4} {small:>6,}: {a['seconds']:>7.1f} s {a['mb']:>6.0f} MB;"
             f" {rows:>6,}: {b['seconds']:>7.1f} s {b['mb']:>6.0f} MB"
-            f" ({b['cpu']:.0f} s of CPU in {processes if fmt == 'pdf' else 1} processes);"
+            f" ({b['cpu']:.0f} s of CPU);"
             f" time a row {per_row:.2f}×, peak memory {b['mb'] / a['mb']:.2f}×"
             + (
-                f"; vs one render: time {a['seconds'] / baseline['seconds']:.2f}×,"
+                f"; vs read at once: time {a['seconds'] / baseline['seconds']:.2f}×,"
                 f" memory {a['mb'] / baseline['mb']:.2f}×"
                 if fmt == "pdf"
                 else ""
             )
         )
-        if fmt == "pdf" and processes > 1:
-            # At a size of several parts (one part is rendered in the worker itself).
-            size = min(rows, max(small, 4 * register_files.CHUNK_ROWS))
-            side = b if size == rows else _run_child(fmt, size, "parts")
-            one = _run_child(fmt, size, "parts", processes=1)
-            print(
-                f"  PDF {size:>6,} in one process (before): {one['seconds']:.1f} s"
-                f" {one['mb']:.0f} MB ({one['cpu']:.0f} s of CPU); in {processes} processes:"
-                f" {side['seconds']:.1f} s {side['mb']:.0f} MB ({side['cpu']:.0f} s of CPU):"
-                f" time {side['seconds'] / one['seconds']:.2f}×,"
-                f" memory {side['mb'] / one['mb']:.2f}×"
-            )
     print(f"  ({_load()} at the end)")
 
 

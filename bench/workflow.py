@@ -14,6 +14,12 @@ through Django's test client (full middleware stack), and the ratio of each medi
 Django view (one small query, a plain HttpResponse) and to the page's floor: a view that fetches
 the same rows as plain values and serialises them to JSON (with the count the page shows),
 through the same middleware as the same user, measured in the same run on the same database.
+
+Last, the outgoing register of 2564 (``--memos`` numbers) built as the task worker builds it
+(``memos.register_files``), PDF and XLSX, each in a child process: its time, CPU time and the
+peak resident memory of the child with every process under it, against the same child's
+memory before the build (Django and the data loaded: what a worker holds idle), with the load
+average (the times depend on it). ``--register-only`` runs that alone.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ import datetime as dt
 import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +46,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--memos", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=25)
     parser.add_argument("--reset", action="store_true", help="empty the database first")
+    parser.add_argument("--register-only", action="store_true", help="the register's files only")
+    # Internal: build one register file in this (child) process and print what it cost.
+    parser.add_argument("--register-child", choices=("pdf", "xlsx"), help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
@@ -53,6 +64,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import QuerySet  # noqa: E402
@@ -62,10 +74,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.proctree import Peak, tree  # noqa: E402
 from ita.demo import load, seed  # noqa: E402
 from ita.history.models import Event  # noqa: E402
 from ita.organisations.models import Organisation  # noqa: E402
-from memos import selectors, services  # noqa: E402
+from memos import register_files, selectors, services  # noqa: E402
 from memos.models import Attachment, Memo, OutgoingRegister, SignOff, State  # noqa: E402
 from memos.services import CONTENT_FIELDS  # noqa: E402
 
@@ -122,6 +135,9 @@ def _prepare(args: argparse.Namespace) -> None:
     # A quarter waits for the head of office (the inbox measured); the rest spread over states.
     cycle = [State.HEAD, State.DEPUTY, State.CLERK, State.MAYOR, State.DECIDED, State.RETURNED]
     now = timezone.now()
+    # The demo's decided memo already holds a number of 2564: the new ones follow it.
+    register, _made = OutgoingRegister.objects.get_or_create(organisation=home, fiscal_year=2564)
+    first = register.last_number + 1
     rows = []
     for i in range(args.memos):
         state = State.HEAD if i % 4 == 0 else cycle[i % len(cycle)]
@@ -132,13 +148,14 @@ def _prepare(args: argparse.Namespace) -> None:
                 state=state,
                 round=1,
                 register_year=2564,
-                register_number=i + 1,
+                register_number=first + i,
                 sent_at=now - dt.timedelta(minutes=args.memos - i),
                 **{**content, "subject": f"{content['subject']} ({i + 1})"},
             )
         )
     Memo.objects.bulk_create(rows, batch_size=1000)
-    OutgoingRegister.objects.create(organisation=home, fiscal_year=2564, last_number=args.memos)
+    register.last_number = first + args.memos - 1
+    register.save(update_fields=["last_number"])
 
 
 def _time(call: Callable[[], object], runs: int) -> tuple[int, float]:
@@ -244,11 +261,67 @@ def _page(client: Client, url: str, runs: int) -> tuple[int, float]:
     return _time(lambda: client.get(url), runs)
 
 
+def _register_child(fmt: str) -> None:
+    """Build the register's file as the worker does; print seconds, CPU seconds, pages, the
+    memory before (MB) and the peak of this process with any it starts."""
+    home = Organisation.objects.get(name=seed.HOME_NAME)
+    last = selectors.register_last(home, 2564)
+    cache.clear()
+    idle = tree(os.getpid())[0]
+    cpu = time.process_time()
+    start = time.perf_counter()
+    with Peak() as peak, tempfile.TemporaryFile() as out:
+        register_files.WRITERS[fmt](home, 2564, last, out)
+        size = out.tell()
+    seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu + peak.children_cpu
+    print(
+        json.dumps(
+            {
+                "rows": last,
+                "seconds": seconds,
+                "cpu": cpu,
+                "idle": idle,
+                "peak": max(peak.mb, idle),
+                "bytes": size,
+            }
+        )
+    )
+
+
+def _registers(args: argparse.Namespace) -> None:
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nThe outgoing register's files, built as the worker builds them (load average {load})")
+    print(
+        f"{'file':<6} {'numbers':>8} {'seconds':>8} {'CPU s':>6} {'MB idle':>8} {'MB peak':>8}"
+        f" {'× idle':>7} {'MB file':>8}"
+    )
+    for fmt in register_files.FORMATS:
+        command = [sys.executable, __file__, f"--memos={args.memos}", f"--register-child={fmt}"]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        print(
+            f"{fmt.upper():<6} {r['rows']:>8,} {r['seconds']:>8.1f} {r['cpu']:>6.1f}"
+            f" {r['idle']:>8.0f} {r['peak']:>8.0f} {r['peak'] / r['idle']:>7.2f}"
+            f" {r['bytes'] / 1e6:>8.1f}"
+        )
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"(memory: the build's process and every process under it; load average {load} at the end)"
+    )
+
+
 def main(args: argparse.Namespace) -> None:
     settings.ROOT_URLCONF = __name__
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.DEBUG = False
+    if args.register_child:
+        _register_child(args.register_child)
+        return
     _prepare(args)
+    if args.register_only:
+        _registers(args)
+        return
     engine = connection.vendor
     total = Memo.objects.count()
     head = get_user_model().objects.get(username="head")
@@ -284,6 +357,7 @@ def main(args: argparse.Namespace) -> None:
             ratio = f"{median / _page(client, f'/bench/floor/{name}/', args.runs)[1]:>8.1f}"
         print(f"{label:<32} {queries:>7} {median * 1000:>10.2f} {median / baseline:>7.1f} {ratio}")
     print("\nThe inbox shows 50 waiting memos a page, oldest first; its count covers all of them.")
+    _registers(args)
 
 
 if __name__ == "__main__":
