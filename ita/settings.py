@@ -409,10 +409,6 @@ RENDER_LOCK_DIR = Path(os.environ.get("RENDER_LOCK_DIR", "/tmp/ita-render-slots"
 # for at most NAV_COUNTS_SECONDS, read again at once after any change to a memo, a position or an
 # acting appointment (memos.signals); 0 counts on every page.
 NAV_COUNTS_SECONDS = env_int("NAV_COUNTS_SECONDS", 3600)
-# The worker renders a register's PDF of more than one part (memos.register_files) in this many
-# child processes at once (1: in the worker itself); each holds a part's render, ~140 MB, so
-# two keep a build of any size under 500 MB with the worker's own.
-REGISTER_PDF_PROCESSES = env_int("REGISTER_PDF_PROCESSES", max(1, min(2, os.cpu_count() or 1)))
 # The decided memo's signature is timestamped by this RFC 3161 timestamp authority (PAdES-B-T);
 # TIMESTAMP_ROOTS, a PEM file of the certificates its own chains to, lets the validation data be
 # embedded too (B-LT); TIMESTAMP_FETCH_REVOCATION lets pyHanko fetch the chains' revocation data.

@@ -362,7 +362,7 @@ def register_doc(
     organisation: Organisation, year: int, first: int = 1, last: int | None = None
 ) -> RegisterDoc:
     """The outgoing register of ``year`` as the PDF prints it (the numbers ``first`` to
-    ``last``, default all: a chunk after the first continues the document): three queries."""
+    ``last``, default all: a part of the register files' build): three queries."""
     with translation.override(render.DOCUMENT_LANGUAGE):
         rows = register_rows(register_entries(organisation, year, first, last))
     return RegisterDoc(
@@ -370,5 +370,4 @@ def register_doc(
         year=year,
         rows=rows,
         names=document_names(organisation, []),
-        continued=first > 1,
     )

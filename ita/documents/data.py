@@ -222,7 +222,6 @@ class RegisterDoc:
     year: int
     rows: tuple[RegisterRow, ...]
     names: tuple[str, ...] = ()  # kept on one line, as ``MemoDoc.names``
-    continued: bool = False  # a later part of a register printed in parts: no heading
 
 
 @dataclass(frozen=True)

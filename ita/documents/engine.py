@@ -77,15 +77,22 @@ def _drawable(char: str) -> bool:
     return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
 
 
+def printable(text: str) -> str:
+    """``text`` with each character that no face of ours has (emoji, historic scripts) as
+    U+FFFD."""
+    thai, fallback = _coverage()
+    for char in {c for c in set(text) - thai - fallback if not _drawable(c)}:
+        text = text.replace(char, UNPRINTABLE)
+    return text
+
+
 def with_fallback(html: str) -> str:
     """``html`` as our faces can print it: the fallback face added when a character needs it,
     and a character that no face of ours has printed as U+FFFD."""
-    thai, fallback = _coverage()
-    missing = {c for c in set(html) - thai if not _drawable(c)}
-    if not missing:
+    thai, _fallback = _coverage()
+    if not any(c not in thai and not _drawable(c) for c in set(html)):
         return html
-    for char in missing - fallback:
-        html = html.replace(char, UNPRINTABLE)
+    html = printable(html)
     head = html.find("</head>")
     if head < 0:
         return FALLBACK_RULE + html

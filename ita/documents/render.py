@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from ita.documents import parallel
+from ita.documents import table_pdf
 from ita.documents.data import ImplementationDoc, MemoDoc, RegisterDoc, ReportDoc
 from ita.documents.engine import Resource, render
 
@@ -69,13 +71,16 @@ def memo_pdf(memo: MemoDoc, report: ReportDoc | None = None, *, report_part: str
     return render(memo_html(memo, report, report_part=report_part), resources=_resources(memo))
 
 
-def register_html(register: RegisterDoc) -> str:
-    with translation.override(DOCUMENT_LANGUAGE):
-        return render_to_string("pdf/register.html", {"register": register})
-
-
 def register_pdf(register: RegisterDoc) -> bytes:
-    """The outgoing register of a fiscal year (ทะเบียนหนังสือส่ง), or a part of it, A4
-    landscape: a plain PDF (a working list, not a document of record), so that its parts join
-    into one file (``memos.register_files``)."""
-    return parallel.render_plain(register_html(register))
+    """The outgoing register of a fiscal year (ทะเบียนหนังสือส่ง), A4 landscape: a plain PDF (a
+    working list, not a document of record), drawn by ``table_pdf`` (the register files build it
+    straight into a file, ``memos.register_files``)."""
+    out = io.BytesIO()
+    table_pdf.write_register(
+        out,
+        organisation=register.organisation,
+        year=register.year,
+        names=register.names,
+        rows=register.rows,
+    )
+    return out.getvalue()

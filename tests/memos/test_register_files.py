@@ -5,6 +5,7 @@ served at once while current and offered when ready (``memos.register_files``)."
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.files.storage import default_storage
@@ -15,13 +16,12 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
-from ita.documents import parallel
 from ita.lib.thai import thai_digits
 from memos import documents, register_files, selectors, services
 from memos.models import OutgoingRegister
-from tests.memos.conftest import fresh, make_memo
+from tests.memos.conftest import make_memo
 from tests.ops.conftest import DB_TASKS, work
-from tests.pdf.extract import pdftotext
+from tests.pdf.extract import pdfinfo_pages, pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -97,11 +97,10 @@ def test_the_file_is_built_by_the_worker_then_served_from_storage(client, org, q
     assert not default_storage.exists(old)
 
 
-def test_the_build_holds_one_part_at_a_time_and_joins_every_number(
-    org, tmp_media, monkeypatch, settings
+def test_the_build_holds_one_part_at_a_time_and_numbers_its_pages_over_the_year(
+    org, tmp_media, monkeypatch
 ) -> None:
     monkeypatch.setattr(register_files, "CHUNK_ROWS", 4)
-    settings.REGISTER_PDF_PROCESSES = 2  # the parts rendered side by side, joined in order
     memos = _send(org, 10)
     OutgoingRegister.objects.filter(organisation=org.organisation).update(last_number=11)
     year = memos[0].register_year
@@ -116,39 +115,24 @@ def test_the_build_holds_one_part_at_a_time_and_joins_every_number(
     monkeypatch.setattr(documents, "register_doc", spy)
     out = io.BytesIO()
     register_files.write_pdf(org.organisation, year, 11, out)
-    assert held == [4, 4, 3]  # never more than a part's rows read or rendered at once
-    flat = "".join(pdftotext(out.getvalue()).split())
+    assert held == [4, 4, 3]  # never more than a part's rows read at once
+    text = pdftotext(out.getvalue())
+    flat = "".join(text.split())
     assert flat.count("ทะเบียนหนังสือส่ง") == 1  # one heading: the parts continue it
     places = [flat.index("".join(thai_digits(memo.subject).split())) for memo in memos]
     assert places == sorted(places)  # every number, in the register's order
+    assert "ไม่พบบันทึกที่ใช้เลขนี้" in flat  # number 11, which no memo holds
+    # One file whose pages are counted over the whole year, whichever part they came from.
+    pages = text.split("\f")[:-1]
+    assert len(pages) == pdfinfo_pages(out.getvalue()) > 1
+    assert [re.findall(r"หน้า (\S+)", page) for page in pages] == [
+        [thai_digits(n)] for n in range(1, len(pages) + 1)
+    ]
+    # The column headings head every page.
+    assert all("หมายเหตุ" in page for page in pages)
     held.clear()
     out = io.BytesIO()
     register_files.write_xlsx(org.organisation, year, 11, out)
     assert held == [4, 4, 3]
     rows = list(load_workbook(out).active.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == list(range(1, 12))
-
-
-def test_a_rebuild_renders_only_the_parts_that_changed(
-    org, tmp_media, monkeypatch, settings
-) -> None:
-    monkeypatch.setattr(register_files, "CHUNK_ROWS", 4)
-    settings.REGISTER_PDF_PROCESSES = 1  # rendered in this process, where the spy sees them
-    memos = _send(org, 10)
-    year = memos[0].register_year
-    rendered: list[str] = []
-    real = parallel.render_plain
-
-    def spy(html):
-        rendered.append(html)
-        return real(html)
-
-    monkeypatch.setattr(parallel, "render_plain", spy)
-    register_files.write_pdf(org.organisation, year, 10, io.BytesIO())
-    assert len(rendered) == 3
-    rendered.clear()
-    services.memo_withdraw(memo=fresh(memos[5]), actor=org["author"])  # number 6: the 2nd part
-    register_files.write_pdf(org.organisation, year, 10, io.BytesIO())
-    assert len(rendered) == 1
-    assert thai_digits(memos[5].subject) in rendered[0]
-    assert thai_digits(memos[8].subject) not in rendered[0]
