@@ -62,6 +62,8 @@ void cairo_glyph_path(cairo_t *, const cairo_glyph_t *, int);
 
 FcConfig *FcConfigCreate(void);
 
+void *g_object_ref(void *);
+
 PangoFontMap *pango_cairo_font_map_new_for_font_type(int);
 void pango_cairo_update_context(cairo_t *, PangoContext *);
 cairo_scaled_font_t *pango_cairo_font_get_scaled_font(PangoFont *);
@@ -132,7 +134,7 @@ class _Native:
         self.pango: Any = _Either(self.ffi.dlopen("libpango-1.0.so.0"), weasyprint.pango)
         self.pangoft2: Any = weasyprint.pangoft2
         self.fontconfig: Any = _Either(self.ffi.dlopen("libfontconfig.so.1"), weasyprint.fontconfig)
-        self.gobject: Any = weasyprint.gobject
+        self.gobject: Any = _Either(self.ffi.dlopen("libgobject-2.0.so.0"), weasyprint.gobject)
 
 
 @cache
@@ -196,6 +198,7 @@ def _face(font: Any) -> _Face:
             native.pango.pango_font_description_free(description)
         name = FALLBACK if "unifont" in family.lower() else BOLD if bold else REGULAR
         glyphs, nominal, units = _font_file(name)
+        native.gobject.g_object_ref(font)  # kept, so that its address never names another font
         known = _FACES[key] = _Face(
             native.pangocairo.pango_cairo_font_get_scaled_font(font),
             glyphs,
