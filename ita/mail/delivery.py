@@ -168,6 +168,7 @@ def _send_smtp(
     recipients = [sanitize_address(address, encoding) for address in message.recipients()]
     data = message.message().as_bytes(linesep="\r\n")
     written = False
+    cut_off = False  # the conversation ended without the server's answer
     try:
         backend.open()
         smtp = backend.connection
@@ -192,6 +193,7 @@ def _send_smtp(
         delivery.save(update_fields=["tries"])
         raise
     except BaseException as error:  # the worker's stop too: the attempt is recorded first
+        cut_off = not isinstance(error, smtplib.SMTPResponseException)
         if delivery.status == Delivery.Status.SENDING:
             _end(delivery, attempt, UNCERTAIN, f"{type(error).__name__}: {error}")
         else:
@@ -199,5 +201,11 @@ def _send_smtp(
             delivery.save(update_fields=["tries"])
         raise
     finally:
+        if cut_off and backend.connection is not None:
+            # No QUIT: the server may still be busy with DATA, and QUIT would wait for its
+            # answer up to EMAIL_DATA_TIMEOUT (a stopping worker hung that long).
+            with suppress(Exception):
+                backend.connection.close()
+            backend.connection = None
         with suppress(Exception):
             backend.close()

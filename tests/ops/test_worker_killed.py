@@ -47,7 +47,10 @@ class Stack:
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(smtp.port),
             EMAIL_TIMEOUT="5",
-            EMAIL_DATA_TIMEOUT="30",
+            # As in production: a worker stopped while the server holds its answer to DATA
+            # must hang up at once, not wait for the answer (``_stop_mid_task`` waits for it to
+            # end while the answer is still held).
+            EMAIL_DATA_TIMEOUT="600",
             TASK_RETRY_BASE_SECONDS="0",
             TASK_LEASE_GRACE_SECONDS="0",
         )
