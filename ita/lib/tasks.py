@@ -97,10 +97,8 @@ def retrying_task(
 
     def wrap(func: Callable[P, T]) -> Task[P, T]:
         def run(context: TaskContext, *args: Any, **kwargs: Any) -> Any:
-            attempt = int(kwargs.pop(ATTEMPT, 1))
-            kwargs.pop(RETRY_OF, None)
             this = context.task_result
-            first = str(kwargs.pop(FIRST_RUN, "") or this.id)
+            attempt, first = _bookkeeping(kwargs, this.id)
             token = _run_key.set(first)
             # Held until the worker has recorded the end (``_recorded``), or it dies.
             leases.take(LEASE, str(this.id))
@@ -126,6 +124,14 @@ def retrying_task(
         return made
 
     return wrap
+
+
+def _bookkeeping(kwargs: dict[str, Any], run_id: object) -> tuple[int, str]:
+    """Take the retries' own arguments out of a run's ``kwargs``: its attempt and the id of
+    the task's first run (``run_id`` when it is the first)."""
+    attempt = int(kwargs.pop(ATTEMPT, 1))
+    kwargs.pop(RETRY_OF, None)
+    return attempt, str(kwargs.pop(FIRST_RUN, "") or run_id)
 
 
 def _retry_or_give_up(
@@ -194,9 +200,7 @@ def reap_stopped(*, task_path: str = "") -> int:
             if result.task_path not in LABELS:
                 continue
             kwargs = dict(result.args_kwargs.get("kwargs", {}))
-            attempt = int(kwargs.pop(ATTEMPT, 1))
-            kwargs.pop(RETRY_OF, None)
-            first = str(kwargs.pop(FIRST_RUN, "") or run_id)
+            attempt, first = _bookkeeping(kwargs, run_id)
             stopped = _Stopped(id=str(run_id), task=result.task)
             args = result.args_kwargs.get("args", [])
             _retry_or_give_up(stopped, attempt, first, error, args, kwargs)
