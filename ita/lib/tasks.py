@@ -102,7 +102,7 @@ def retrying_task(
             token = _run_key.set(first)
             # Held until the worker has recorded the end (``_recorded``), or it dies.
             leases.take(LEASE, str(this.id))
-            _reap_quietly()
+            reap_quietly()
             try:
                 return func(*args, **kwargs)
             except (Exception, SystemExit, KeyboardInterrupt) as error:
@@ -207,7 +207,13 @@ def reap_stopped(*, task_path: str = "") -> int:
     return reaped
 
 
-def _reap_quietly() -> None:
+def reap_every() -> float:
+    """How often a worker looks for runs of a stopped worker (seconds): a run becomes
+    reapable ``TASK_LEASE_GRACE_SECONDS`` after its start; at least one second."""
+    return max(float(settings.TASK_LEASE_GRACE_SECONDS), 1.0)
+
+
+def reap_quietly() -> None:
     try:
         reap_stopped()
     except Exception:

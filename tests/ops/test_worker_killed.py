@@ -7,6 +7,7 @@ delivery log says so; a task whose worker was killed is retried by the next work
 
 from __future__ import annotations
 
+import selectors
 import signal
 import sqlite3
 import subprocess
@@ -65,11 +66,14 @@ class Stack:
         self.count += 1
         self.shell(ENQUEUE.format(n=self.count))
 
-    def worker(self) -> subprocess.Popen:
+    def worker(self, *, batch: bool = True) -> subprocess.Popen:
+        """A worker that ends when the queue is empty, or (``batch=False``) one that stays,
+        whose log is read from its stderr."""
         return subprocess.Popen(
-            [sys.executable, "manage.py", "worker", "--queue-name=*", "--batch",
-             "--no-reload", "--no-startup-delay", "--interval=0"],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [sys.executable, "manage.py", "worker", "--queue-name=*", "--no-reload",
+             "--no-startup-delay", *(["--batch", "--interval=0"] if batch else ["--interval=0.2"])],
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL if batch else subprocess.PIPE, text=True,
         )  # fmt: skip
 
     def work(self) -> None:
@@ -188,3 +192,39 @@ def test_a_message_whose_worker_was_killed_is_sent_by_the_next_worker(
     _sent_again_once_and_logged_so(stack, mailbox)
     stack.work()  # nothing left to do: no third copy
     assert len(mailbox.messages) == 2
+
+
+def _wait_for_line(process: subprocess.Popen, text: str, seconds: float = 60) -> None:
+    assert process.stderr is not None
+    deadline = time.monotonic() + seconds
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stderr, selectors.EVENT_READ)
+        while time.monotonic() < deadline:
+            if selector.select(timeout=1):
+                line = process.stderr.readline()
+                assert line, f"the worker ended before logging {text!r}"
+                if text in line:
+                    return
+    raise AssertionError(f"the worker never logged {text!r}")
+
+
+def test_an_idle_worker_retries_the_task_of_a_worker_killed_beside_it(
+    stack: Stack, mailbox
+) -> None:
+    """A second worker already running and idle when the first is killed (as when one of two
+    workers dies, or a killed worker is restarted within the grace): no new task, restart or page
+    comes to wake it, and it retries the run by itself."""
+    killed = _sending_held_at_data(stack, mailbox)
+    idle = stack.worker(batch=False)
+    try:
+        # Up, its reap at start done while the first still holds its lease.
+        _wait_for_line(idle, "Starting worker")
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=60)
+        mailbox.hold_data.set()
+        stack.wait_for("SELECT status, copies FROM mail_delivery", [("sent", 2)])
+    finally:
+        idle.send_signal(signal.SIGTERM)
+        idle.wait(timeout=60)
+    assert idle.returncode == 0
+    _sent_again_once_and_logged_so(stack, mailbox)
