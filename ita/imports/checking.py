@@ -524,7 +524,8 @@ class Checker:
             source = clean_text(raw.values.get(source_column, ""))
             if source != Source.PUBLISHED:
                 return ""
-        return clean_text(raw.values.get(column, ""))
+        text = raw.values.get(column, "")
+        return clean_text(text) if text else ""
 
     def _level(
         self,

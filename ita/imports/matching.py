@@ -31,15 +31,17 @@ ABBREVIATIONS = (
     ("ทต.", "เทศบาลตำบล"),
 )
 _KIND_PREFIXES = tuple(name_key(p) for p, _kind in Organisation.NAME_PREFIXES)
+# The short forms' and full names' keys, made once (every row's name is read through them).
+_ABBREVIATION_KEYS = tuple((name_key(short), name_key(full)) for short, full in ABBREVIATIONS)
 SUGGESTIONS = 5
 PREFILTER = 60
 
 
 def organisation_key(name: str) -> str:
     key = name_key(name)
-    for short, full in ABBREVIATIONS:
-        if key.startswith(name_key(short)):
-            return name_key(full) + key[len(name_key(short)) :]
+    for short, full in _ABBREVIATION_KEYS:
+        if key.startswith(short):
+            return full + key[len(short) :]
     return key
 
 

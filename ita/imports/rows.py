@@ -129,10 +129,18 @@ class RowResult:
         )
 
 
-def row_signature(row: ImportRow) -> tuple:
-    """The stored preview row's ``RowResult.signature``."""
-    organisation_id = None if row.match == ImportRow.Match.CREATE else row.organisation_id
-    return (row.status, organisation_id, row.match, row.before, row.after)
+def row_signature(
+    status: str,
+    organisation_id: int | None,
+    match: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> tuple:
+    """A stored preview row's ``RowResult.signature``, from its columns (read as values: a
+    nationwide table's rows are not made into model instances to be compared)."""
+    if match == ImportRow.Match.CREATE:
+        organisation_id = None
+    return (status, organisation_id, match, before, after)
 
 
 def snapshot(values: dict, scores: dict[str, str] | None, with_scores: bool) -> dict:

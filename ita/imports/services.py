@@ -158,14 +158,20 @@ def import_check(
     limit: int | None = CHUNK,
     directory: Directory | None = None,
     places: Gazetteer | None = None,
+    table: parsing.Table | None = None,
 ) -> ImportBatch:
-    """Check the next ``limit`` rows of a preview (all of them with ``None``); then finish it."""
+    """Check the next ``limit`` rows of a preview (all of them with ``None``); then finish it.
+
+    ``table`` is the batch's table when the caller has it read already (the preview's loop):
+    the stored one, a few megabytes of JSON for a nationwide table, is then not read again."""
     with transaction.atomic():
         # Locked so two steps of the same preview (a double click) cannot check a chunk twice.
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        batches = ImportBatch.objects.select_for_update()
+        locked = (batches if table is None else batches.defer("table")).get(pk=batch.pk)
         if locked.status != ImportBatch.Status.CHECKING:
             return locked
-        table = parsing.Table.from_json(locked.table)
+        if table is None:
+            table = parsing.Table.from_json(locked.table)
         start = locked.rows_checked
         end = len(table.rows) if limit is None else min(len(table.rows), start + limit)
         if end > start:
@@ -183,7 +189,7 @@ def import_check(
             bulk.insert_rows(ImportRow, ROW_FIELDS, (r.to_db(locked.pk) for r in results))
         locked.rows_checked = end
         if end >= len(table.rows):
-            _finish(locked)
+            _finish(locked, table)
             event_record(
                 actor=actor,
                 action=EventKind.IMPORT_CHECKED,
@@ -197,7 +203,7 @@ def import_check(
     return locked
 
 
-def _finish(batch: ImportBatch) -> None:
+def _finish(batch: ImportBatch, table: parsing.Table) -> None:
     keys = list(
         ImportRow.objects.filter(batch=batch)
         .order_by("line")
@@ -217,7 +223,7 @@ def _finish(batch: ImportBatch) -> None:
         for row in rows:
             mark_duplicate(row, duplicates[row.line])
         ImportRow.objects.bulk_update(rows, ["messages", "status", "effect", "before", "after"])
-    batch.counts = _counts(batch)
+    batch.counts = _counts(batch, table)
     batch.status = ImportBatch.Status.READY
 
 
@@ -228,13 +234,13 @@ def _keys(results: list[RowResult]) -> list[tuple]:
     ]
 
 
-def _counts(batch: ImportBatch) -> dict[str, int]:
+def _counts(batch: ImportBatch, table: parsing.Table) -> dict[str, int]:
     counts = {s: 0 for s in ImportRow.Status.values}
     for status, n in (
         ImportRow.objects.filter(batch=batch).values_list("status").annotate(n=Count("pk"))
     ):
         counts[status] = n
-    counts["skipped_lines"] = len(batch.table.get("skipped", []))
+    counts["skipped_lines"] = len(table.skipped)
     return counts
 
 
@@ -263,9 +269,15 @@ def import_preview(
     )
     directory = Directory(district_choices=district_choices(batch.resolutions))
     places = Gazetteer()
+    table = parsing.Table.from_json(batch.table)
     while batch.status == ImportBatch.Status.CHECKING:
         batch = import_check(
-            batch=batch, actor=actor, limit=CHUNK, directory=directory, places=places
+            batch=batch,
+            actor=actor,
+            limit=CHUNK,
+            directory=directory,
+            places=places,
+            table=table,
         )
         if progress is not None:
             progress(batch.rows_checked, batch.rows_total)
@@ -379,10 +391,10 @@ def import_commit(
             if result.line in duplicates:
                 mark_duplicate(result, duplicates[result.line])
         stored = {
-            r.line: row_signature(r)
-            for r in ImportRow.objects.filter(batch=locked).only(
-                "line", "status", "organisation_id", "match", "before", "after"
-            )
+            line: row_signature(status, organisation_id, match, before, after)
+            for line, status, organisation_id, match, before, after in ImportRow.objects.filter(
+                batch=locked
+            ).values_list("line", "status", "organisation_id", "match", "before", "after")
         }
         # Dicts compare by content, whatever the order of keys the database gave back.
         if stored != {r.line: r.signature() for r in results}:
