@@ -69,6 +69,8 @@ class Checker:
         self.directory = directory or Directory(district_choices=district_choices(self.resolutions))
         self._places = places
         self.findings: dict[str, int] = {}
+        # The totals of the year before that the check read (ita.imports.unchanged prints them).
+        self.previous: dict[int, Decimal | None] = {}
         self.columns = set(table.columns)
         self.with_scores = any(c.startswith(parsing.INDICATOR_PREFIX) for c in table.columns)
         self.label_by_key = {name_key(label): label for label in method.labels}
@@ -78,6 +80,7 @@ class Checker:
         existing, scores, previous = self._stored(
             {r.organisation_id for r in results if r.organisation_id is not None}
         )
+        self.previous.update(previous)
         unknown = [r for r in results if r.organisation_id is None and r.match != "create"]
         history = {}
         if any(r.messages and r.messages[0]["code"] == "organisation_unknown" for r in unknown):

@@ -8,6 +8,8 @@ same district, similar spelling, and scores consistent with the organisation's h
 from __future__ import annotations
 
 import difflib
+import hashlib
+from collections.abc import Container
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -127,6 +129,51 @@ def district_choices(resolutions: dict) -> dict[str, int]:
     }
 
 
+StoredPlaces = tuple[
+    list[tuple[int, str]],
+    list[tuple[int, str, int]],
+    list[tuple[int, str]],
+    list[tuple[int, str, str, int, str]],
+    list[tuple[int, str]],
+]
+
+
+def stored_places() -> StoredPlaces:
+    """Every province, district, district's spelling, organisation and organisation's spelling
+    as the matching reads them (five queries)."""
+    return (
+        list(Province.objects.values_list("pk", "name")),
+        list(District.objects.values_list("pk", "name", "province_id")),
+        list(DistrictAlias.objects.values_list("district_id", "name")),
+        list(Organisation.objects.values_list("pk", "name", "name_key", "district_id", "kind")),
+        list(OrganisationAlias.objects.values_list("organisation_id", "name")),
+    )
+
+
+def places_fingerprint(stored: StoredPlaces, district_choices: dict[str, int]) -> str:
+    """A digest of what the matching reads (in any order the database gives it), with the
+    districts chosen for misspelt ones: equal digests, equal matches for every row."""
+    digest = hashlib.sha256()
+    for rows in stored:
+        digest.update(repr(sorted(rows)).encode())
+    digest.update(repr(sorted(district_choices.items())).encode())
+    return digest.hexdigest()
+
+
+def known_choices(choices: dict[str, int], districts: Container[int]) -> dict[str, int]:
+    """The districts chosen for misspelt ones that are still stored."""
+    return {
+        place: district_id for place, district_id in choices.items() if district_id in districts
+    }
+
+
+def current_places_fingerprint(choices: dict[str, int]) -> str:
+    """``Directory(district_choices=choices).fingerprint`` as it would be now, without building
+    the directory."""
+    stored = stored_places()
+    return places_fingerprint(stored, known_choices(choices, {pk for pk, *_rest in stored[1]}))
+
+
 class Directory:
     """Every province, district, organisation and alias, loaded once (a few queries).
 
@@ -137,37 +184,33 @@ class Directory:
     """
 
     def __init__(self, *, district_choices: dict[str, int] | None = None) -> None:
+        stored = stored_places()
+        provinces, districts, district_aliases, organisations, organisation_aliases = stored
         self.provinces: dict[int, str] = {}
         self.province_by_key: dict[str, int] = {}
-        for pk, name in Province.objects.values_list("pk", "name"):
+        for pk, name in provinces:
             self.provinces[pk] = name
             self.province_by_key[province_key(name)] = pk
         self.districts: dict[int, tuple[str, int]] = {}
         self.district_by_key: dict[tuple[int, str], int] = {}
         self.districts_named: dict[str, set[int]] = {}
-        for pk, name, province_id in District.objects.values_list("pk", "name", "province_id"):
+        for pk, name, province_id in districts:
             self.districts[pk] = (name, province_id)
             self._add_district_key(district_key(name), pk, province_id)
-        for district_id, name in DistrictAlias.objects.values_list("district_id", "name"):
+        for district_id, name in district_aliases:
             if district_id in self.districts:
                 self._add_district_key(
                     district_key(name), district_id, self.districts[district_id][1]
                 )
         # The administrator's reading of a misspelt district, for every row that spells it so.
-        self.district_choices = {
-            place: district_id
-            for place, district_id in (district_choices or {}).items()
-            if district_id in self.districts
-        }
+        self.district_choices = known_choices(district_choices or {}, self.districts)
         self.orgs: dict[int, Org] = {}
         self.by_place: dict[tuple[int, str], list[int]] = {}
         self.alias_by_place: dict[tuple[int, str], list[int]] = {}
         self.by_province: dict[tuple[int, str], list[int]] = {}
         self.by_short: dict[tuple[int, str], list[int]] = {}
         self.by_key: dict[str, list[int]] = {}
-        for pk, name, key, district_id, kind in Organisation.objects.values_list(
-            "pk", "name", "name_key", "district_id", "kind"
-        ):
+        for pk, name, key, district_id, kind in organisations:
             province_id = self.districts[district_id][1]
             org = Org(pk, name, key, district_id, province_id, kind)
             self.orgs[pk] = org
@@ -177,11 +220,13 @@ class Directory:
             self.by_short.setdefault((district_id, fold(short_key(key))), []).append(pk)
             if kind in PROVINCE_WIDE:
                 self.by_province.setdefault((province_id, folded), []).append(pk)
-        for org_id, name in OrganisationAlias.objects.values_list("organisation_id", "name"):
+        for org_id, name in organisation_aliases:
             org = self.orgs[org_id]
             folded = match_key(name)
             self.alias_by_place.setdefault((org.district_id, folded), []).append(org_id)
             self.by_key.setdefault(folded, []).append(org_id)
+        # What every match was made from: the same print later means the same matches.
+        self.fingerprint = places_fingerprint(stored, self.district_choices)
 
     def _add_district_key(self, key: str, pk: int, province_id: int) -> None:
         for variant in {key, fold(key)}:

@@ -59,6 +59,11 @@ class ImportBatch(models.Model):
     # What the check found beyond the rows' statuses: organisations the gazetteer places, agencies
     # that are not local governments, levels of another scheme than the year's.
     findings = models.JSONField(_("findings"), default=dict, blank=True, editable=False)
+    # Prints of what the preview's check read (ita.imports.unchanged): the commit takes the rows
+    # as the preview left them when nothing it read has changed since.
+    checked_against = models.JSONField(
+        _("checked against"), default=dict, blank=True, editable=False
+    )
     year_created = models.BooleanField(_("year created by this import"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
-from ita.imports import bulk, parsing, signals, writes
+from ita.imports import bulk, parsing, signals, unchanged, writes
 from ita.imports.checking import Checker
 from ita.imports.describe import later_changes, user_name, when
 from ita.imports.duplicates import duplicate_lines, mark_duplicate
 from ita.imports.locking import lock_year
 from ita.imports.matching import Directory, district_choices, province_key
-from ita.imports.method import apply_method, revert_method, year_method
+from ita.imports.method import YearMethod, apply_method, revert_method, year_method
 from ita.imports.models import ImportBatch, ImportRow
 from ita.imports.rows import FIELDS, ROW_FIELDS, RowResult, row_signature
 from ita.lib import planner
@@ -186,6 +186,12 @@ def import_check(
             results = checker.check(table.rows[start:end])
             for finding, n in checker.findings.items():
                 locked.findings[finding] = locked.findings.get(finding, 0) + n
+            unchanged.record(
+                locked.checked_against,
+                method=unchanged.method_fingerprint(checker.method, locked.province_id),
+                places=checker.directory.fingerprint,
+                previous=checker.previous,
+            )
             bulk.insert_rows(ImportRow, ROW_FIELDS, (r.to_db(locked.pk) for r in results))
         locked.rows_checked = end
         if end >= len(table.rows):
@@ -199,7 +205,9 @@ def import_check(
                 to_state=locked.status,
                 data={"counts": locked.counts},
             )
-        locked.save(update_fields=["rows_checked", "status", "counts", "findings"])
+        locked.save(
+            update_fields=["rows_checked", "status", "counts", "findings", "checked_against"]
+        )
     return locked
 
 
@@ -294,8 +302,11 @@ def import_recheck(*, batch: ImportBatch, actor: Actor) -> ImportBatch:
         locked.rows_checked = 0
         locked.counts = {}
         locked.findings = {}
+        locked.checked_against = {}
         locked.status = ImportBatch.Status.CHECKING
-        locked.save(update_fields=["rows_checked", "counts", "findings", "status"])
+        locked.save(
+            update_fields=["rows_checked", "counts", "findings", "checked_against", "status"]
+        )
     return locked
 
 
@@ -372,38 +383,12 @@ def import_commit(
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         refuse_apply(locked)
         method = year_method(locked.year, locked.resolutions)
-        table = parsing.Table.from_json(locked.table)
-        checker = Checker(
-            table=table,
-            method=method,
-            province_id=locked.province_id,
-            resolutions=locked.resolutions,
-        )
-        total = len(table.rows)
-        results: list[RowResult] = []
-        for start in range(0, total, CHUNK):
-            results += checker.check(table.rows[start : start + CHUNK])
-            # The writes that follow are a few bulk statements: the last chunk reports all but
-            # them, and the job's end reports the whole.
-            report(min(total, start + CHUNK) - (1 if start + CHUNK >= total else 0), total)
-        duplicates = duplicate_lines(_keys(results))
-        for result in results:
-            if result.line in duplicates:
-                mark_duplicate(result, duplicates[result.line])
-        stored = {
-            line: row_signature(status, organisation_id, match, before, after)
-            for line, status, organisation_id, match, before, after in ImportRow.objects.filter(
-                batch=locked
-            ).values_list("line", "status", "organisation_id", "match", "before", "after")
-        }
-        # Dicts compare by content, whatever the order of keys the database gave back.
-        if stored != {r.line: r.signature() for r in results}:
-            raise StalePreview(
-                _(
-                    "The stored data changed after this preview (another import or an edit). "
-                    "Check the file again before applying it."
-                )
-            )
+        # Nothing the preview read has changed: its rows are what a check would give again.
+        results = unchanged.preview_rows(locked, method)
+        if results is None:
+            results = _check_again(locked, method, report)
+        else:
+            report(max(0, locked.rows_total - 1), locked.rows_total)
         # The year's method as the preview checked against it: created, switched, confirmed.
         done = apply_method(year=locked.year, resolutions=locked.resolutions, actor=actor)
         locked.resolutions.setdefault("*applied", {})["year"] = done
@@ -429,6 +414,44 @@ def import_commit(
     # Committed: the members are told, the year opens (not before: a failed apply tells nobody).
     signals.applied(batch=locked, actor=actor)
     return locked
+
+
+def _check_again(batch: ImportBatch, method: YearMethod, report: Progress) -> list[RowResult]:
+    """The whole table checked against the data as it is now (inside the commit's transaction),
+    refused when anything differs from what the preview showed."""
+    table = parsing.Table.from_json(batch.table)
+    checker = Checker(
+        table=table,
+        method=method,
+        province_id=batch.province_id,
+        resolutions=batch.resolutions,
+    )
+    total = len(table.rows)
+    results: list[RowResult] = []
+    for start in range(0, total, CHUNK):
+        results += checker.check(table.rows[start : start + CHUNK])
+        # The writes that follow are a few bulk statements: the last chunk reports all but
+        # them, and the job's end reports the whole.
+        report(min(total, start + CHUNK) - (1 if start + CHUNK >= total else 0), total)
+    duplicates = duplicate_lines(_keys(results))
+    for result in results:
+        if result.line in duplicates:
+            mark_duplicate(result, duplicates[result.line])
+    stored = {
+        line: row_signature(status, organisation_id, match, before, after)
+        for line, status, organisation_id, match, before, after in ImportRow.objects.filter(
+            batch=batch
+        ).values_list("line", "status", "organisation_id", "match", "before", "after")
+    }
+    # Dicts compare by content, whatever the order of keys the database gave back.
+    if stored != {r.line: r.signature() for r in results}:
+        raise StalePreview(
+            _(
+                "The stored data changed after this preview (another import or an edit). "
+                "Check the file again before applying it."
+            )
+        )
+    return results
 
 
 def _apply(

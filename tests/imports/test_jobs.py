@@ -16,6 +16,7 @@ from ita.history.models import Event
 from ita.imports import jobs, services
 from ita.imports.models import ImportBatch, ImportJob
 from ita.lib import leases
+from ita.organisations.models import District, Organisation
 from ita.results.models import Assessment
 from tests.imports.helpers import seed_text
 from tests.ops.conftest import DB_TASKS, time_passes, work
@@ -145,11 +146,29 @@ def test_a_failure_in_the_middle_of_the_apply_leaves_nothing_half_applied(
 def test_progress_is_reported_while_the_apply_checks_the_rows(queued, ready, monkeypatch) -> None:
     _url, batch = ready
     monkeypatch.setattr(services, "CHUNK", 30)
+    # An organisation stored since the preview: the apply checks every row again (and applies).
+    Organisation.objects.create(
+        name="องค์การบริหารส่วนตำบลใหม่",
+        name_key="องค์การบริหารส่วนตำบลใหม่",
+        kind="sao",
+        district=District.objects.first(),
+    )
     seen: list[tuple[int, int]] = []
     monkeypatch.setattr(jobs.Progress, "__call__", lambda self, d, t: seen.append((d, t)))
     jobs.import_job_queue(batch=batch, action="apply", actor=None)
     assert work() == 1
     assert seen == [(30, 85), (60, 85), (84, 85)]
+    assert ImportJob.objects.get().done == 85
+    assert _total() == "97.76"
+
+
+def test_progress_of_an_apply_that_need_not_check_again(queued, ready, monkeypatch) -> None:
+    _url, batch = ready
+    seen: list[tuple[int, int]] = []
+    monkeypatch.setattr(jobs.Progress, "__call__", lambda self, d, t: seen.append((d, t)))
+    jobs.import_job_queue(batch=batch, action="apply", actor=None)
+    assert work() == 1
+    assert seen == [(84, 85)]
     assert ImportJob.objects.get().done == 85
 
 
