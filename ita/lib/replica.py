@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
 
 from django.conf import settings
+from django.db.models import Model
 
 REPLICA = "replica"
 _on_replica: ContextVar[bool] = ContextVar("on_replica", default=False)
@@ -33,16 +33,16 @@ def configured() -> bool:
 
 
 class ReplicaRouter:
-    def db_for_read(self, model: Any, **hints: Any) -> str | None:
+    def db_for_read(self, model: type[Model], **hints: object) -> str | None:
         if _on_replica.get() and configured():
             return REPLICA
         return None
 
-    def db_for_write(self, model: Any, **hints: Any) -> str | None:
+    def db_for_write(self, model: type[Model], **hints: object) -> str | None:
         return "default"
 
-    def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool | None:
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: object) -> bool | None:
         return True
 
-    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool | None:
+    def allow_migrate(self, db: str, app_label: str, **hints: object) -> bool | None:
         return db != REPLICA

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Required, TypedDict
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -28,14 +28,28 @@ from django.views.decorators.http import require_safe
 from ita.lib import tasks
 
 
-def _database() -> dict[str, Any]:
+class Check(TypedDict, total=False):
+    """One check's answer: whether it passed, the kind of error if it raised, and the worker's
+    numbers."""
+
+    ok: Required[bool]
+    error: str
+    oldest_due_task_wait_seconds: int | None
+    max_wait_seconds: int
+    failed_tasks: int
+
+
+Results = dict[str, Check]
+
+
+def _database() -> Check:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return {"ok": True}
 
 
-def _storage() -> dict[str, Any]:
+def _storage() -> Check:
     """Write a probe file, read it back and delete it."""
     probe = f"health/probe-{get_random_string(16)}.txt"
     name = default_storage.save(probe, ContentFile(b"ok"))
@@ -47,7 +61,7 @@ def _storage() -> dict[str, Any]:
     return {"ok": ok}
 
 
-def _worker() -> dict[str, Any]:
+def _worker() -> Check:
     """A worker that is running leaves no due task waiting long."""
     age = tasks.oldest_waiting_age()
     limit = settings.HEALTH_TASK_MAX_WAIT_SECONDS
@@ -60,7 +74,7 @@ def _worker() -> dict[str, Any]:
     }
 
 
-CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
+CHECKS: dict[str, Callable[[], Check]] = {
     "database": _database,
     "storage": _storage,
     "worker": _worker,
@@ -73,14 +87,14 @@ class _Recent:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.found_at = 0.0
-        self.results: dict[str, dict[str, Any]] | None = None
+        self.results: Results | None = None
 
-    def get(self, max_age: float) -> dict[str, dict[str, Any]] | None:
+    def get(self, max_age: float) -> Results | None:
         if self.results is not None and time.monotonic() - self.found_at < max_age:
             return self.results
         return None
 
-    def put(self, results: dict[str, dict[str, Any]]) -> None:
+    def put(self, results: Results) -> None:
         self.results, self.found_at = results, time.monotonic()
 
     def clear(self) -> None:
@@ -90,8 +104,8 @@ class _Recent:
 recent = _Recent()
 
 
-def _run_checks() -> dict[str, dict[str, Any]]:
-    results: dict[str, dict[str, Any]] = {}
+def _run_checks() -> Results:
+    results: Results = {}
     for name, check in CHECKS.items():
         try:
             results[name] = check()
@@ -100,7 +114,7 @@ def _run_checks() -> dict[str, dict[str, Any]]:
     return results
 
 
-def checked() -> dict[str, dict[str, Any]]:
+def checked() -> Results:
     """Every check's result, at most ``HEALTH_CACHE_SECONDS`` old: one request of the process
     probes while the others that come meanwhile take its answer."""
     max_age = settings.HEALTH_CACHE_SECONDS
