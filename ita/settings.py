@@ -9,8 +9,13 @@ from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlparse, urlsplit
 
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+# ``ModelAdmin[Model]``, ``QuerySet[Model]``, ``forms.ModelForm[Model]`` as base classes: the
+# generic types django-stubs declares, subscriptable when the code runs.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -1,14 +1,17 @@
-from typing import Any
+from typing import TypeVar
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ita.history import published
 from ita.history.models import Event, EventKind, Publication
-from ita.lib.admin import ReadOnlyAdmin
+from ita.lib.admin import InlineFormSet, ReadOnlyAdmin
+
+M = TypeVar("M", bound=Model)
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -17,7 +20,9 @@ class KindFilter(admin.SimpleListFilter):
     title = _("action")
     parameter_name = "action"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Event]
+    ) -> list[tuple[str, str]]:
         return [(str(value), str(label)) for value, label in EventKind.choices]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Event]) -> QuerySet[Event]:
@@ -25,7 +30,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnlyAdmin):
+class EventAdmin(ReadOnlyAdmin[Event]):
     list_display = [
         "at",
         "actor",
@@ -47,25 +52,31 @@ class EventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ReadOnlyAdmin):
+class PublicationAdmin(ReadOnlyAdmin[Publication]):
     list_display = ["version", "changed_at"]
     list_filter = ["changed_at"]
 
 
-class PublishesMixin:
+class PublishesMixin(admin.ModelAdmin[M]):
     """For the admin of records the public pages show (the method, results, organisations):
     each save or delete gives the published data a new version, in the admin's transaction
     (the admin saves the related objects after the object itself, on every form and list)."""
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm[M],
+        formsets: list[InlineFormSet[M]],
+        change: bool,
+    ) -> None:
+        super().save_related(request, form, formsets, change)
         published.bump()
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        super().delete_model(request, obj)  # type: ignore[misc]
+    def delete_model(self, request: HttpRequest, obj: M) -> None:
+        super().delete_model(request, obj)
         published.bump()
 
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[M]) -> None:
         with transaction.atomic():
-            super().delete_queryset(request, queryset)  # type: ignore[misc]
+            super().delete_queryset(request, queryset)
             published.bump()

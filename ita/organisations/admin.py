@@ -24,7 +24,7 @@ class DistrictInline(admin.TabularInline):
 
 
 @admin.register(Province)
-class ProvinceAdmin(PublishesMixin, admin.ModelAdmin):
+class ProvinceAdmin(PublishesMixin[Province]):
     list_display = ["name", "name_en", "region"]
     search_fields = ["name", "name_en"]
     list_filter = ["region"]
@@ -44,14 +44,14 @@ class SubdistrictInline(admin.TabularInline):
 
 
 @admin.register(Subdistrict)
-class SubdistrictAdmin(admin.ModelAdmin):
+class SubdistrictAdmin(admin.ModelAdmin[Subdistrict]):
     list_display = ["code", "name", "name_en", "district", "postcode"]
     list_select_related = ["district"]
     search_fields = ["code", "name", "name_en"]
 
 
 @admin.register(District)
-class DistrictAdmin(PublishesMixin, admin.ModelAdmin):
+class DistrictAdmin(PublishesMixin[District]):
     list_display = ["name", "province"]
     list_filter = ["province"]
     search_fields = ["name", "aliases__name"]
@@ -59,7 +59,7 @@ class DistrictAdmin(PublishesMixin, admin.ModelAdmin):
 
 
 @admin.register(DistrictAlias)
-class DistrictAliasAdmin(PublishesMixin, admin.ModelAdmin):
+class DistrictAliasAdmin(PublishesMixin[DistrictAlias]):
     list_display = ["name", "district", "note"]
     search_fields = ["name", "district__name"]
     autocomplete_fields = ["district"]
@@ -96,7 +96,7 @@ def _delete_acting(obj: ActingAppointment, actor: Editor) -> None:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(PublishesMixin, ServiceAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(PublishesMixin[Organisation], ServiceAdminMixin[Organisation]):
     """Every edit, its positions' too, through the services, with history before and after."""
 
     list_display = ["name", "kind", "district", "province", "code", "letter_code"]
@@ -125,7 +125,7 @@ class OrganisationAdmin(PublishesMixin, ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OrganisationAlias)
-class OrganisationAliasAdmin(PublishesMixin, admin.ModelAdmin):
+class OrganisationAliasAdmin(PublishesMixin[OrganisationAlias]):
     list_display = ["name", "organisation", "note", "created_at"]
     search_fields = ["name", "organisation__name"]
     autocomplete_fields = ["organisation"]
@@ -139,7 +139,7 @@ class ActingInline(admin.TabularInline):
 
 
 @admin.register(Position)
-class PositionAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class PositionAdmin(ServiceAdminMixin[Position]):
     inlines = [ActingInline]
     save_service = staticmethod(_save_position)
     delete_service = staticmethod(_delete_position)
@@ -152,7 +152,7 @@ class PositionAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ActingAppointment)
-class ActingAppointmentAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class ActingAppointmentAdmin(ServiceAdminMixin[ActingAppointment]):
     """The acting holder must be a member of the organisation (checked by the form, from
     ``ActingAppointment.clean``, and again by the service)."""
 
@@ -166,7 +166,7 @@ class ActingAppointmentAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(ReadOnlyAdmin):
+class NoticeAdmin(ReadOnlyAdmin[Notice]):
     """News on a member's desk, written by ``ita.organisations.notices``, never here."""
 
     list_display = ["created_at", "recipient", "organisation", "kind", "subject", "read_at"]

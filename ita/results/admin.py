@@ -1,5 +1,3 @@
-from typing import Any
-
 from django import forms
 from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
@@ -8,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from ita.history.admin import PublishesMixin
 from ita.history.models import Event, EventKind
-from ita.lib.admin import Editor, ServiceAdminMixin
+from ita.lib.admin import Editor, InlineFormSet, ServiceAdminMixin
 from ita.results import services
 from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore, RatingLevel
 
@@ -45,12 +43,12 @@ class ConfirmedMethodFormSet(BaseInlineFormSet):
             raise forms.ValidationError(_confirmed_message(year))
 
 
-class AssessmentYearForm(forms.ModelForm):
+class AssessmentYearForm(forms.ModelForm[AssessmentYear]):
     class Meta:
         model = AssessmentYear
         fields = ["year", "pass_mark", "note", "confirmed"]
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         year = _stored_confirmed(self.instance.pk)
         edited = set(self.changed_data) - {"confirmed", "note"}
@@ -74,19 +72,25 @@ class RatingLevelInline(admin.TabularInline):
 
 
 @admin.register(AssessmentYear)
-class AssessmentYearAdmin(PublishesMixin, admin.ModelAdmin):
+class AssessmentYearAdmin(PublishesMixin[AssessmentYear]):
     list_display = ["year", "pass_mark", "confirmed"]
     search_fields = ["year"]
     inlines = [IndicatorInline, RatingLevelInline]
     form = AssessmentYearForm
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm[AssessmentYear],
+        formsets: list[InlineFormSet[AssessmentYear]],
+        change: bool,
+    ) -> None:
         """Confirming the method (or withdrawing it) goes through its service once the levels
         and indicators are saved: the stored results get the levels it computes, or lose the
         computed ones, and the administrator is told how many."""
         super().save_related(request, form, formsets, change)
         year = form.instance
-        wanted = form.cleaned_data.get("confirmed")
+        wanted = bool(form.cleaned_data.get("confirmed"))
         if not change or "confirmed" not in form.changed_data:
             return
         # The form saved the flag itself: put it back, so the service sees the change.
@@ -128,10 +132,14 @@ class AssessmentYearAdmin(PublishesMixin, admin.ModelAdmin):
         year.confirmed = wanted
 
 
-class MethodPartForm(forms.ModelForm):
+# An indicator or a level: a part of a year's method.
+MethodPart = Indicator | RatingLevel
+
+
+class MethodPartForm(forms.ModelForm[MethodPart]):
     """An indicator or a level edited on its own: never one of a confirmed year."""
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         for year_id in {self.instance.year_id, getattr(cleaned.get("year"), "pk", None)}:
             year = _stored_confirmed(year_id)
@@ -140,10 +148,10 @@ class MethodPartForm(forms.ModelForm):
         return cleaned
 
 
-class MethodPartAdmin(PublishesMixin, admin.ModelAdmin):
+class MethodPartAdmin(PublishesMixin[MethodPart]):
     form = MethodPartForm
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: MethodPart | None = None) -> bool:
         if obj is not None and _stored_confirmed(obj.year_id) is not None:
             return False
         return super().has_delete_permission(request, obj)
@@ -189,7 +197,7 @@ def _delete_score(obj: IndicatorScore, actor: Editor) -> None:
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(PublishesMixin, ServiceAdminMixin, admin.ModelAdmin):
+class AssessmentAdmin(PublishesMixin[Assessment], ServiceAdminMixin[Assessment]):
     """Every edit of a result and its scores through the services, with history."""
 
     list_display = [
@@ -228,7 +236,7 @@ class AssessmentAdmin(PublishesMixin, ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(IndicatorScore)
-class IndicatorScoreAdmin(PublishesMixin, ServiceAdminMixin, admin.ModelAdmin):
+class IndicatorScoreAdmin(PublishesMixin[IndicatorScore], ServiceAdminMixin[IndicatorScore]):
     save_service = staticmethod(_save_score)
     delete_service = staticmethod(_delete_score)
     list_display = ["assessment", "indicator", "score"]
