@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import MutableMapping
+from typing import TypeVar
 
 from django import forms
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from ita.lib.fields import ThaiDateField
@@ -14,14 +16,26 @@ from ita.organisations.models import Position
 from ita.organisations.people import person_name
 from memos.roles import EXECUTIVE_ROLES
 
+M = TypeVar("M", bound=Model)
+# What a form is given: the submitted data (none for a blank form), its initial values.
+Data = QueryDict | None
+Initial = MutableMapping[str, object] | None
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+
+def _choices(form: forms.Form, name: str, queryset: QuerySet[M]) -> None:
+    """The rows the form's model choice ``name`` offers (each organisation its own)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
+class PersonChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
         return person_name(obj)
 
 
-class PositionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class PositionChoiceField(forms.ModelChoiceField[Position]):
+    def label_from_instance(self, obj: Position) -> str:
         holder = person_name(obj.holder) if obj.holder_id else _("vacant")
         return f"{obj.title} ({holder})"
 
@@ -54,11 +68,13 @@ class InviteForm(forms.Form):
     )
     new_unit = forms.CharField(label=_("New position's unit"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, positions: QuerySet[Position], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["position"].queryset = positions  # type: ignore[attr-defined]
+    def __init__(
+        self, data: Data = None, *, positions: QuerySet[Position], initial: Initial = None
+    ) -> None:
+        super().__init__(data, initial=initial)
+        _choices(self, "position", positions)
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         if not data.get("position") and not (data.get("new_title") or "").strip():
             self.add_error("new_title", _("Choose a position above, or give the new one's title"))
@@ -93,9 +109,11 @@ class PositionEditForm(PositionForm):
         help_text=_("A member of the organisation; invite a newcomer from the people page."),
     )
 
-    def __init__(self, *args: Any, members: QuerySet[User], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["holder"].queryset = members  # type: ignore[attr-defined]
+    def __init__(
+        self, data: Data = None, *, members: QuerySet[User], initial: Initial = None
+    ) -> None:
+        super().__init__(data, initial=initial)
+        _choices(self, "holder", members)
 
 
 class ActingForm(forms.Form):
@@ -113,13 +131,13 @@ class ActingForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, positions: QuerySet[Position], members: QuerySet[User], **kwargs: Any
+        self, data: Data = None, *, positions: QuerySet[Position], members: QuerySet[User]
     ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["position"].queryset = positions  # type: ignore[attr-defined]
-        self.fields["user"].queryset = members  # type: ignore[attr-defined]
+        super().__init__(data)
+        _choices(self, "position", positions)
+        _choices(self, "user", members)
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         starts, ends = data.get("starts"), data.get("ends")
         if starts and ends and ends < starts:

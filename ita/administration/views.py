@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -57,20 +58,25 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, text)
 
 
-def _form_errors(form: object, exc: ValidationError) -> None:
+def _form_errors(form: BaseForm, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             for text in errors:
-                form.add_error(field if field in form.fields else None, text)  # type: ignore[attr-defined]
+                form.add_error(field if field in form.fields else None, text)
     else:
         for text in exc.messages:
-            form.add_error(None, text)  # type: ignore[attr-defined]
+            form.add_error(None, text)
 
 
 def _page(
-    request: HttpRequest, template: str, organisation: Organisation, section: str, **context: object
+    request: HttpRequest,
+    template: str,
+    organisation: Organisation,
+    section: str,
+    *,
+    status: int = 200,
+    **context: object,
 ) -> HttpResponse:
-    status = int(context.pop("status", 200))  # type: ignore[call-overload]
     return render(
         request,
         f"administration/{template}",
@@ -95,7 +101,7 @@ def _person(organisation: Organisation, user_id: int) -> User:
 # --- people and invitations -------------------------------------------------------------------
 
 
-def _invite_form(organisation: Organisation, data: object = None) -> forms.InviteForm:
+def _invite_form(organisation: Organisation, data: forms.Data = None) -> forms.InviteForm:
     return forms.InviteForm(
         data,
         positions=selectors.positions(organisation),
