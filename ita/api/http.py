@@ -4,7 +4,6 @@ parameter, GET and HEAD only, open to any origin."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
@@ -30,13 +29,13 @@ class OpenDataAPI(NinjaAPI):
         # JSON is UTF-8 by definition (RFC 8259); the API has always said plain application/json.
         return str(self.renderer.media_type)
 
-    def get_root_path(self, path_params: dict[str, Any]) -> str:
+    def get_root_path(self, path_params: dict[str, object]) -> str:
         # Ninja finds the root through a namespaced route of its own; this API is mounted
         # without a namespace (templates reverse "api-index"), and its index is the root.
         return reverse("api-index")
 
     def get_openapi_schema(
-        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+        self, *, path_prefix: str | None = None, path_params: dict[str, object] | None = None
     ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         # Every operation also answers HEAD, GET without the body; listing HEAD as well would
@@ -108,7 +107,7 @@ def guard(view: Callable[..., HttpResponse], name: str) -> Callable[..., HttpRes
 
     # Nothing here changes data, and a POST should hear 405, not the CSRF check's 403.
     @csrf_exempt
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def guarded(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         response: HttpResponseBase
         if request.method not in ("GET", "HEAD"):
             response = error(request, 405, "method_not_allowed", _("Only GET is allowed."))

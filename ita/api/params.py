@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from ninja import FilterLookup, FilterSchema, Schema
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic.fields import FieldInfo
 from pydantic.json_schema import SkipJsonSchema
 
 from ita.lib.thai import arabic_digits
@@ -57,8 +58,8 @@ def _typed_digits(value: object) -> object:
     return arabic_digits(value).strip() if isinstance(value, str) else value
 
 
-def _about(description: str, example: str | int) -> Any:
-    """The parameter's description and example in the document (``Any``, as pydantic's Field)."""
+def _about(description: str, example: str | int) -> FieldInfo:
+    """The parameter's description and example in the document."""
     return Field(description=description, json_schema_extra={"example": example})
 
 
@@ -135,7 +136,7 @@ ToolName = Annotated[ToolWord, _about("Tool: IIT, EIT or OIT.", "IIT")]
 # A filter not given: absent from the document's schema (the parameter is simply optional).
 Unset = SkipJsonSchema[None]
 
-Rows = TypeVar("Rows", bound=QuerySet[Any])
+Rows = TypeVar("Rows", bound=QuerySet[Model, object])
 
 
 # --- Each endpoint's query: the parameters it takes and what each filters on -----------------

@@ -7,9 +7,9 @@ whatever the size of the data; each detail makes one or three.
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
-from typing import Any, cast
+from typing import Generic, TypedDict, TypeVar, cast
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -48,16 +48,18 @@ RESPONSES = {
 
 # An item as the API answers it (JSON: its shape is the item's schema, ``ita.api.schemas``).
 Item = dict[str, object]
-# One row of a list (a model instance, or a row of ``values_list``) as the API shows it.
-Serialise = Callable[[Any], Item]
+M = TypeVar("M", bound=Model)
+# One row of a list: a model instance, or a row of ``values``/``values_list``.
+Row = TypeVar("Row")
+View = TypeVar("View", bound=Callable[..., object])
 
 
-def operation(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def operation(name: str) -> Callable[[View], View]:
     """Register a view as the endpoint ``name``: its route, URL name, summary and responses all
     come from the endpoint's entry."""
     endpoint = api.ENDPOINT[name]
     item = ITEMS[endpoint.schema]
-    responses: dict[int, Any] = {
+    responses: dict[int, type[BaseModel] | type[dict[str, object]]] = {
         200: schemas.page(cast(type[BaseModel], item)) if endpoint.many else item,
         400: schemas.Error,
     }
@@ -79,7 +81,7 @@ def _not_found(detail: str) -> Status:
     return Status(404, {"error": "not_found", "parameter": None, "detail": detail})
 
 
-class Pages(PaginationBase):
+class Pages(PaginationBase, Generic[M, Row]):
     """Ninja's pagination around a list view returning its filtered queryset (ordered): one page
     of it in the ``<Item>Page`` envelope, with links to the next and previous pages.
 
@@ -101,22 +103,23 @@ class Pages(PaginationBase):
     def __init__(
         self,
         *,
-        serialise: Serialise,
-        expand: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None,
-        **kwargs: Any,
+        serialise: Callable[[Row], Item],
+        expand: Callable[[QuerySet[M]], QuerySet[M, Row]] | None = None,
+        pass_parameter: str | None = None,
     ) -> None:
-        super().__init__(**kwargs)
+        super().__init__(pass_parameter=pass_parameter)
         self.serialise = serialise
         self.expand = expand
 
     def paginate_queryset(
         self,
-        queryset: QuerySet[Any],
+        queryset: QuerySet[M, Row],
         pagination: Input,
         request: HttpRequest,
-        **params: Any,
+        **params: object,
     ) -> HttpResponse:
-        query: api.Paging = params["query"]
+        query = params["query"]
+        assert isinstance(query, api.Paging)  # every list's query model is a Paging
         limit, offset = query.limit, query.offset
         count = queryset.count()
         window = queryset[offset : offset + limit]
@@ -126,7 +129,7 @@ class Pages(PaginationBase):
             # statistics are behind the data (seen with a fresh import: six seconds for 1,000
             # rows).
             ids = list(window.values_list("pk", flat=True))
-            window = self.expand(queryset.model.objects.filter(pk__in=ids)).order_by("pk")
+            window = self.expand(queryset.model._default_manager.filter(pk__in=ids)).order_by("pk")
         items = [self.serialise(x) for x in window]
 
         def link(to: int) -> str:
@@ -160,7 +163,7 @@ def index(request: HttpRequest) -> Item:
 
 
 @cache
-def _document() -> dict[str, Any]:
+def _document() -> dict[str, object]:
     # The routes and models are fixed once the URLs are loaded; building the document takes
     # longer than answering a page of 1000 scores.
     return dict(http.api.get_openapi_schema())
@@ -171,13 +174,24 @@ def openapi(request: HttpRequest) -> Item:
     return {**_document(), "servers": [{"url": request.build_absolute_uri("/")}]}
 
 
-def _district(r: tuple[int, str, int, str]) -> Item:
+# id, name, province (id, name)
+DistrictRow = tuple[int, str, int, str]
+
+
+def _district(r: DistrictRow) -> Item:
     return {"id": r[0], "name": r[1], "province": _ref(r[2], r[3])}
+
+
+class ProvinceRow(TypedDict):
+    id: int
+    name: str
+    name_en: str
+    region: int | None
 
 
 @operation("provinces")
 @paginate(Pages, serialise=dict)
-def provinces(request: HttpRequest, query: Query[api.Paging]) -> QuerySet[Any]:
+def provinces(request: HttpRequest, query: Query[api.Paging]) -> QuerySet[Province, ProvinceRow]:
     return query.filter(Province.objects.order_by("name", "pk")).values(
         "id", "name", "name_en", "region"
     )
@@ -185,7 +199,9 @@ def provinces(request: HttpRequest, query: Query[api.Paging]) -> QuerySet[Any]:
 
 @operation("districts")
 @paginate(Pages, serialise=_district)
-def districts(request: HttpRequest, query: Query[api.DistrictsQuery]) -> QuerySet[Any]:
+def districts(
+    request: HttpRequest, query: Query[api.DistrictsQuery]
+) -> QuerySet[District, DistrictRow]:
     return (
         query.filter(District.objects.all())
         .order_by("province__name", "name", "pk")
@@ -225,7 +241,9 @@ def _organisation(r: OrganisationRow) -> Item:
 
 @operation("organisations")
 @paginate(Pages, serialise=_organisation)
-def organisations(request: HttpRequest, query: Query[api.OrganisationsQuery]) -> QuerySet[Any]:
+def organisations(
+    request: HttpRequest, query: Query[api.OrganisationsQuery]
+) -> QuerySet[Organisation, OrganisationRow]:
     queryset = query.filter(Organisation.objects.all())
     return queryset.order_by("pk").values_list(*ORGANISATION_FIELDS)
 
@@ -305,7 +323,7 @@ def _assessment(a: Assessment) -> Item:
     }
 
 
-def _expand(page: QuerySet[Any]) -> QuerySet[Any]:
+def _expand(page: QuerySet[Assessment]) -> QuerySet[Assessment]:
     """The page's assessments with their place, year, computed total and indicator count."""
     indicator_count = (
         Indicator.objects.filter(year=OuterRef("year"))
@@ -324,7 +342,7 @@ def _expand(page: QuerySet[Any]) -> QuerySet[Any]:
 
 @operation("assessments")
 @paginate(Pages, serialise=_assessment, expand=_expand)
-def assessments(request: HttpRequest, query: Query[api.AssessmentsQuery]) -> QuerySet[Any]:
+def assessments(request: HttpRequest, query: Query[api.AssessmentsQuery]) -> QuerySet[Assessment]:
     return query.filter(Assessment.objects.order_by("pk"))
 
 
@@ -362,5 +380,7 @@ def _score(r: ScoreRow) -> Item:
 
 @operation("scores")
 @paginate(Pages, serialise=_score)
-def scores(request: HttpRequest, query: Query[api.ScoresQuery]) -> QuerySet[Any]:
+def scores(
+    request: HttpRequest, query: Query[api.ScoresQuery]
+) -> QuerySet[IndicatorScore, ScoreRow]:
     return query.filter(IndicatorScore.objects.order_by("pk")).values_list(*SCORE_FIELDS)

@@ -34,7 +34,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import overload
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -389,9 +389,22 @@ def serve(
     return response
 
 
+PageView = Callable[..., HttpResponseBase]
+
+
+@overload
+def public_page(view: PageView, *, params: Iterable[str] = ()) -> PageView: ...
+
+
+@overload
 def public_page(
-    view: Callable[..., HttpResponseBase] | None = None, *, params: Iterable[str] = ()
-) -> Any:
+    view: None = None, *, params: Iterable[str] = ()
+) -> Callable[[PageView], PageView]: ...
+
+
+def public_page(
+    view: PageView | None = None, *, params: Iterable[str] = ()
+) -> PageView | Callable[[PageView], PageView]:
     """A public page's view, served through ``serve``; ``params`` names every query parameter
     the view reads (the others are dropped before it runs).
 
@@ -400,9 +413,9 @@ def public_page(
     """
     names = tuple(params)
 
-    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    def decorate(view: PageView) -> PageView:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
             return serve(request, lambda: view(request, *args, **kwargs), names)
 
         return wrapped
