@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
@@ -47,12 +47,14 @@ from typing import Any, ParamSpec, TypeVar
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_stubs_ext import StrOrPromise
 from django_tasks import TaskContext, TaskResultStatus, task
-from django_tasks.base import Task
+from django_tasks.base import Task, TaskResult
 from django_tasks.signals import task_finished
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from ita.lib import leases
+from ita.lib.jsonvalue import JSONObject
 
 logger = logging.getLogger("ita.tasks")
 
@@ -65,7 +67,7 @@ RETRY_OF = "retry_of"
 FIRST_RUN = "first_run"
 _run_key: ContextVar[str | None] = ContextVar("ita_task_run_key", default=None)
 # Every task made by ``retrying_task``: its module path → its label (for the staff page).
-LABELS: dict[str, str] = {}
+LABELS: dict[str, StrOrPromise] = {}
 
 
 LEASE = "task"
@@ -91,12 +93,13 @@ def retry_delay(attempt: int) -> dt.timedelta:
 
 
 def retrying_task(
-    *, label: Any = "", priority: int = 0, queue_name: str = "default"
+    *, label: StrOrPromise = "", priority: int = 0, queue_name: str = "default"
 ) -> Callable[[Callable[P, T]], Task[P, T]]:
     """Make ``func`` a task that retries itself with exponential back-off when it raises."""
 
     def wrap(func: Callable[P, T]) -> Task[P, T]:
-        def run(context: TaskContext, *args: Any, **kwargs: Any) -> Any:
+        # ``P``'s arguments with the retries' own among them (``_bookkeeping``): not typed as P.
+        def run(context: TaskContext, *args: Any, **kwargs: Any) -> T:
             this = context.task_result
             attempt, first = _bookkeeping(kwargs, this.id)
             token = _run_key.set(first)
@@ -135,7 +138,12 @@ def _bookkeeping(kwargs: dict[str, Any], run_id: object) -> tuple[int, str]:
 
 
 def _retry_or_give_up(
-    this: Any, attempt: int, first: str, error: BaseException, args: Any, kwargs: dict
+    this: TaskResult[object] | _Stopped,
+    attempt: int,
+    first: str,
+    error: BaseException,
+    args: Sequence[object],
+    kwargs: dict[str, object],
 ) -> None:
     name = this.task.module_path
     if not this.task.get_backend().supports_defer:
@@ -168,7 +176,7 @@ class _Stopped:
     """A run found stopped, as ``_retry_or_give_up`` wants it."""
 
     id: str
-    task: Any
+    task: Task[..., object]
 
 
 def reap_stopped(*, task_path: str = "") -> int:
@@ -220,19 +228,19 @@ def reap_quietly() -> None:
         logger.exception("stopped tasks not reaped")
 
 
-def _recorded(sender: Any, task_result: Any, **kwargs: Any) -> None:
+def _recorded(sender: object, task_result: TaskResult[object], **kwargs: object) -> None:
     leases.let_go(LEASE, str(task_result.id))
 
 
 task_finished.connect(_recorded, dispatch_uid="ita.lib.tasks.recorded")
 
 
-def enqueue_on_commit(the_task: Task[P, Any], *args: P.args, **kwargs: P.kwargs) -> None:
+def enqueue_on_commit(the_task: Task[P, T], *args: P.args, **kwargs: P.kwargs) -> None:
     """Enqueue once the current transaction commits: a rolled-back change queues nothing."""
     transaction.on_commit(lambda: the_task.enqueue(*args, **kwargs))
 
 
-def waiting_kwargs(the_task: Task[Any, Any]) -> list[dict[str, Any]]:
+def waiting_kwargs(the_task: Task[P, T]) -> list[JSONObject]:
     """The keyword arguments of every run of ``the_task`` queued or running (a retry waiting out
     its back-off too), in one query: what not to queue again."""
     rows = DBTaskResult.objects.filter(
