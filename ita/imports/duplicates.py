@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Protocol
 
 from ita.imports.matching import district_key, match_key, province_key
 from ita.imports.messages import ERROR, message
 from ita.imports.models import ImportRow
+from ita.lib.jsonvalue import JSONObject
 
 
 def duplicate_lines(keys: Iterable[tuple]) -> dict[int, int]:
@@ -36,11 +37,13 @@ def duplicate_lines(keys: Iterable[tuple]) -> dict[int, int]:
 
 
 class _Row(Protocol):
-    messages: Any
-    status: Any
-    effect: Any
-    before: Any
-    after: Any
+    """An ``ImportRow`` or a ``RowResult``: what marking it a duplicate sets."""
+
+    messages: list[JSONObject]
+    status: str
+    effect: str
+    before: JSONObject | None
+    after: JSONObject | None
 
 
 def mark_duplicate(row: _Row, first_line: int) -> None:

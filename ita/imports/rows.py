@@ -14,6 +14,7 @@ from typing import Any, overload
 from ita.imports import numbers
 from ita.imports.messages import ERROR, WARNING, message
 from ita.imports.models import ImportRow
+from ita.lib.jsonvalue import JSONObject
 
 # Snapshot fields of an assessment that an import may write (and a revert restores).
 FIELDS = ("total", "level", "change", "passed", "rank", "derived", "level_source", "passed_source")
@@ -63,10 +64,12 @@ class RowResult:
     match: str = ""
     status: str = ""
     effect: str = ""
-    messages: list[dict[str, Any]] = field(default_factory=list)
+    # Stored as JSON (``ImportRow``): each message and each suggestion an object; the snapshots
+    # (``snapshot``) are read field by field as their own types (scores, totals): untyped yet.
+    messages: list[JSONObject] = field(default_factory=list)
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
-    suggestions: list[dict[str, Any]] = field(default_factory=list)
+    suggestions: list[JSONObject] = field(default_factory=list)
     assessment_id: int | None = None
     district_id: int | None = None
     province_id: int | None = None

@@ -15,6 +15,7 @@ from ita.imports import bulk
 from ita.imports.matching import district_key
 from ita.imports.models import ImportBatch, ImportRow
 from ita.imports.rows import FIELDS, RowResult, four, snapshot
+from ita.lib.jsonvalue import JSONObject
 from ita.lib.thai import clean_text, name_key
 from ita.organisations.models import District, DistrictAlias, Organisation, OrganisationAlias
 from ita.organisations.services import alias_add
@@ -40,7 +41,7 @@ def assessment_values(after: dict[str, Any]) -> dict[str, bulk.DbValue]:
     }
 
 
-def same_snapshot(current: dict[str, Any] | None, written: dict[str, Any] | None) -> bool:
+def same_snapshot(current: JSONObject | None, written: JSONObject | None) -> bool:
     """The stored result is still what an import wrote (compared on the fields it wrote: rows of
     an older import have no sources)."""
     if current is None or written is None:
@@ -89,12 +90,12 @@ def written_on(assessment_ids: list[int]) -> list[str]:
 
 def current_snapshots(
     year: AssessmentYear | None, org_ids: list[int], with_scores: bool
-) -> dict[int | None, tuple[int, dict[str, Any]]]:
+) -> dict[int | None, tuple[int, JSONObject]]:
     """organisation id → (assessment id, its snapshot as an import writes it).
 
     Keyed as ``ImportRow.organisation_id`` is typed (None, for a deleted organisation, is never a
     key), so the rows look their organisation up directly."""
-    found: dict[int | None, tuple[int, dict[str, Any]]] = {}
+    found: dict[int | None, tuple[int, JSONObject]] = {}
     if year is None:
         return found
     values_by_org = {}

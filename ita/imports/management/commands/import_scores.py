@@ -1,6 +1,5 @@
 import difflib
 from pathlib import Path
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -44,7 +43,7 @@ def _province(name: str) -> Province:
 
 
 class Command(BaseCommand):
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: object) -> CommandParser:
         # In the reader's language (Thai by default), worked out when the help is shown.
         self.help = _(
             "Import a published score table (CSV, XLSX or text copied from a PDF or the ITAS site) "
