@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -34,6 +34,7 @@ from django.shortcuts import render
 from ita.accounts import limits
 from ita.accounts.addresses import client_ip
 from ita.accounts.models import Attempt
+from ita.lib.jsonvalue import JSONValue
 
 COOKIE = "ita_device"
 SALT = "ita.accounts.device"
@@ -45,7 +46,8 @@ LOGIN = Attempt.Kind.LOGIN
 PAIR, ACCOUNT, ADDRESS = "address", "account", "many"
 
 
-def _cookie_entries(request: HttpRequest) -> list[list[Any]]:
+def _cookie_entries(request: HttpRequest) -> list[list[JSONValue]]:
+    """The signed cookie's [user id, device id] pairs (any other JSON in it is left out)."""
     raw = request.COOKIES.get(COOKIE)
     if not raw:
         return []
@@ -76,7 +78,8 @@ def remember_device(request: HttpRequest, user_id: int) -> None:
     """Give this browser a device cookie for ``user_id`` (kept, with the others it holds, by
     ``LockoutMiddleware`` on the response)."""
     entries = [e for e in _cookie_entries(request) if e[0] != user_id]
-    entries = [[user_id, secrets.token_hex(16)], *entries][:MAX_ACCOUNTS]
+    mine: list[JSONValue] = [user_id, secrets.token_hex(16)]
+    entries = [mine, *entries][:MAX_ACCOUNTS]
     request.device_cookie = signing.dumps(entries, salt=SALT)  # type: ignore[attr-defined]
 
 
@@ -113,7 +116,7 @@ def failure_record(request: HttpRequest, username: str) -> str:
     return refusal(request, username)
 
 
-def success_record(request: HttpRequest, user: Any) -> None:
+def success_record(request: HttpRequest, user: AbstractBaseUser) -> None:
     """A login that succeeded: its own failures are forgotten (those of this browser, or of this
     address with no cookie), and the browser is remembered for the account."""
     username = user.get_username()
@@ -149,7 +152,7 @@ class LockoutBackend:
     and loads no user (no ``get_user``: Django's test client picks the first backend that has
     one for ``force_login``)."""
 
-    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> None:
+    def authenticate(self, request: HttpRequest | None, **credentials: object) -> None:
         username = credentials.get(get_user_model().USERNAME_FIELD) or credentials.get("username")
         if request is None or not username:
             return None

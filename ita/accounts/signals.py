@@ -3,8 +3,7 @@ failed and successful logins are counted for the lockout (``ita.accounts.lockout
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -16,7 +15,7 @@ from ita.history.models import EventKind
 
 
 @receiver(user_logged_in, dispatch_uid="ita.accounts.logged_in")
-def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def _logged_in(sender: object, request: HttpRequest | None, user: User, **kwargs: object) -> None:
     if request is not None:
         start_session(request)
         lockout.success_record(request, user)
@@ -25,7 +24,10 @@ def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
 
 @receiver(user_login_failed, dispatch_uid="ita.accounts.login_failed")
 def _login_failed(
-    sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
+    sender: object,
+    credentials: dict[str, object],
+    request: HttpRequest | None = None,
+    **kwargs: object,
 ) -> None:
     username = str(credentials.get("username") or "")
     refused = getattr(request, "login_locked", "") if request is not None else ""
@@ -42,7 +44,9 @@ def _login_failed(
 
 
 @receiver(user_logged_out, dispatch_uid="ita.accounts.logged_out")
-def _logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def _logged_out(
+    sender: object, request: HttpRequest | None, user: User | None, **kwargs: object
+) -> None:
     if user is None:
         return
     reason = getattr(request, "session_end_reason", "") if request is not None else ""

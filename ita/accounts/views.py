@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -25,7 +24,7 @@ from ita.history.models import EventKind
 class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:password_change_done")
 
-    def form_valid(self, form: Any) -> HttpResponse:
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         services.account_event(
             action=EventKind.PASSWORD_CHANGE,
@@ -73,7 +72,7 @@ def unlock_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/unlock_sent.html")
 
 
-def _unlock_user(uidb64: str, token: str) -> Any:
+def _unlock_user(uidb64: str, token: str) -> User | None:
     try:
         pk = urlsafe_base64_decode(uidb64).decode()
         user = get_user_model().objects.filter(pk=int(pk), is_active=True).first()
@@ -103,7 +102,7 @@ def unlock_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
-    def form_valid(self, form: Any) -> HttpResponse:
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         services.account_event(
             action=EventKind.PASSWORD_RESET, user=form.user, data=services.seen(self.request)
