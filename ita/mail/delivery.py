@@ -24,7 +24,7 @@ import re
 import smtplib
 import uuid
 from contextlib import suppress
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -34,6 +34,17 @@ from django.utils import timezone
 
 from ita.lib.tasks import GiveUp, run_key
 from ita.mail.models import Delivery
+
+
+class Attempt(TypedDict):
+    """One try at sending, as ``Delivery.tries`` keeps it."""
+
+    at: str  # ISO 8601
+    outcome: str
+    resend_after_uncertain: bool
+    error: str
+    refused: NotRequired[list[str]]  # the recipients the server refused
+
 
 logger = logging.getLogger("ita.mail")
 
@@ -79,7 +90,7 @@ def deliver(message: EmailMessage, *, part: str = "") -> str:
         )
         raise GiveUp(f"{delivery.copies} copies may have been delivered; not sent again")
     message.extra_headers["Message-ID"] = delivery.message_id
-    attempt: dict[str, Any] = {
+    attempt: Attempt = {
         "at": timezone.now().isoformat(timespec="seconds"),
         "outcome": NOT_SENT,
         "resend_after_uncertain": resend,
@@ -98,7 +109,7 @@ def deliver(message: EmailMessage, *, part: str = "") -> str:
     return SENT
 
 
-def _end(delivery: Delivery, attempt: dict[str, Any], outcome: str, error: str = "") -> None:
+def _end(delivery: Delivery, attempt: Attempt, outcome: str, error: str = "") -> None:
     """Record how an attempt ended, and what the message's state is now."""
     attempt["outcome"] = outcome
     attempt["error"] = error[:300]
@@ -159,7 +170,7 @@ def _data(smtp: smtplib.SMTP, data: bytes, timeout: float | None) -> tuple[int, 
 
 
 def _send_smtp(
-    backend: SmtpBackend, message: EmailMessage, delivery: Delivery, attempt: dict[str, Any]
+    backend: SmtpBackend, message: EmailMessage, delivery: Delivery, attempt: Attempt
 ) -> None:
     """smtplib's ``sendmail``, step by step: the log is written just before the end of DATA
     (from there on the server may have the message) and just after its answer."""

@@ -25,13 +25,34 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import connection, transaction
 
 FORMAT = "ita-backup"
 VERSION = 1
+
+
+class MediaFile(TypedDict):
+    path: str  # under MEDIA_ROOT, with /
+    size: int
+    sha256: str
+
+
+class Manifest(TypedDict):
+    """``manifest.json``: what the archive holds (read back once its format and version are
+    this application's)."""
+
+    format: str
+    version: int
+    created: str  # ISO 8601, UTC
+    engine: str
+    database: str  # the dump's file name in the archive
+    rows: dict[str, int]  # table → rows
+    media: list[MediaFile]
+
+
 SQLITE_FILE = "db.sqlite3"
 PG_FILE = "db.pgdump"
 
@@ -151,7 +172,7 @@ def backup(output: Path) -> Summary:
         database, rows = _dump_database(engine, work)
         root = Path(settings.MEDIA_ROOT)
         files = _media_files()
-        manifest: dict[str, Any] = {
+        manifest: Manifest = {
             "format": FORMAT,
             "version": VERSION,
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -180,7 +201,7 @@ def backup(output: Path) -> Summary:
     return Summary(engine, len(rows), sum(rows.values()), len(files), output)
 
 
-def _read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
+def _read_manifest(tar: tarfile.TarFile) -> Manifest:
     try:
         member = tar.extractfile("manifest.json")
     except KeyError:
@@ -193,7 +214,7 @@ def _read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
     return manifest
 
 
-def _check_empty(engine: str, manifest: dict[str, Any]) -> None:
+def _check_empty(engine: str, manifest: Manifest) -> None:
     if manifest["engine"] != engine:
         raise BackupError(
             f"this backup is of a {manifest['engine']} database and the settings point at "
