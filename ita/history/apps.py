@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.apps import AppConfig
 from django.core.management import call_command
 from django.db import connections
@@ -7,7 +5,7 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _after_migrate(using: str, **kwargs: Any) -> None:
+def _after_migrate(using: str, **kwargs: object) -> None:
     """After every migrate (each deploy, a flush): the shared cache's table where the cache is
     the database's, and a new version of the published data, so no page cached by the code
     before is served by the code after."""

@@ -19,7 +19,7 @@ from django.utils.functional import empty
 request_logger = logging.getLogger("ita.request")
 
 
-def _value(value: Any) -> str:
+def _value(value: object) -> str:
     text = str(value)
     if text == "" or any(c in text for c in ' "=\n\t'):
         return json.dumps(text, ensure_ascii=False)
@@ -32,7 +32,7 @@ class StructuredFormatter(logging.Formatter):
         self.as_json = json
 
     def format(self, record: logging.LogRecord) -> str:
-        fields: dict[str, Any] = {
+        fields: dict[str, object] = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
             "level": record.levelname,
             "logger": record.name,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
-from typing import Any
 from urllib.parse import urlsplit
 
 from django.apps import AppConfig
@@ -28,7 +27,7 @@ def _on_this_machine(host: str) -> bool:
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_site_url(
-    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+    app_configs: Sequence[AppConfig] | None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Signed documents print SITE_URL for good: one that only this machine can reach, or that
     browsers will not trust, is a mistake to stop before the first document is signed."""
@@ -58,7 +57,7 @@ def check_site_url(
 
 @checks.register()
 def check_font_subsetter(
-    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+    app_configs: Sequence[AppConfig] | None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """The document of record renders to the same bytes every time, or its render cannot be
     trusted to be the one that was signed; a machine without HarfBuzz's subsetter breaks that."""

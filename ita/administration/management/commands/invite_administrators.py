@@ -1,7 +1,6 @@
 """``manage.py invite_administrators FILE``: each organisation's first administrator, invited."""
 
 from pathlib import Path
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -12,7 +11,7 @@ from ita.administration import onboarding
 
 
 class Command(BaseCommand):
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: object) -> CommandParser:
         self.help = _(
             "Invite each organisation's administrator from a CSV file: the organisation by its "
             "code (รหัส) or its name (หน่วยงาน) and district (อำเภอ), and an e-mail address (อีเมล). "
@@ -31,7 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args: object, path: str, dry_run: bool, by: str | None, **options: Any
+        self, *args: object, path: str, dry_run: bool, by: str | None, **options: object
     ) -> None:
         try:
             data = Path(path).read_bytes()

@@ -1,7 +1,5 @@
 """``manage.py operators``: the site's operators, named by their accounts."""
 
-from typing import Any
-
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -12,7 +10,7 @@ from ita.administration import operators
 
 
 class Command(BaseCommand):
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: object) -> CommandParser:
         self.help = _(
             "Make or bring up to date the operators' group (imports, onboarding, background "
             "tasks, the Django admin's country data), put accounts in it or take them out, and "
@@ -36,7 +34,7 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args: object, add: list[str], remove: list[str], by: str | None, **options: Any
+        self, *args: object, add: list[str], remove: list[str], by: str | None, **options: object
     ) -> None:
         names = {*add, *remove, *([by] if by else [])}
         found = {u.username: u for u in User.objects.filter(username__in=names)}

@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
@@ -7,7 +5,7 @@ from ita.organisations.services import gazetteer_load
 
 
 class Command(BaseCommand):
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: object) -> CommandParser:
         # In the reader's language (Thai by default), worked out when the help is shown.
         self.help = _(
             "Load the country's provinces, districts and subdistricts (the gazetteer) into an install "
