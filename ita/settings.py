@@ -150,6 +150,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ita.organisations.context_processors.membership",
                 "memos.context_processors.navigation",
+                # After Django's own csrf: a kept page's marker in place of the token.
+                "ita.lib.kept.csrf_marker",
             ],
             "builtins": [
                 "ita.lib.templatetags.thai",

@@ -8,10 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -27,6 +25,7 @@ from memos import (
     archive,
     chain,
     documents,
+    kept_pages,
     publishing,
     register,
     roles,
@@ -37,6 +36,8 @@ from memos import (
 from memos.checks import memo_year_checks
 from memos.drafting import memo_defaults
 from memos.drafts import (
+    AUTOSAVE_CLEAR_KEY,
+    SESSION_KEY,
     clear_autosave,
     keep_post,
     login_required_keeping_post,
@@ -87,43 +88,36 @@ def _expected(request: HttpRequest) -> tuple[str | None, int | None]:
 @require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     """The most urgent first, then the oldest, a page at a time: an executive back from leave
-    may find hundreds. Counted and found on the navigation's counts and steps; the page of
-    cards is kept beside the navigation (one cache read for both) until a memo, a position or
-    an acting appointment changes, so a member opening the inbox again renders no card."""
+    may find hundreds. Counted and found on the navigation's counts and steps; the whole page
+    is kept for the person beside their navigation (``memos.kept_pages``: one cache read for
+    both) until a memo, a position or an acting appointment changes, so a member opening the
+    inbox again renders nothing."""
     try:
         asked = int(request.GET.get("page") or 1)
     except ValueError:
         asked = 1
-    name = f"inbox:{asked}:{translation.get_language()}"
-    nav, kept = selectors.navigation_with(request.user, name)
+    keeping, found = kept_pages.find(request, f"inbox:{asked}:{translation.get_language()}")
+    if found is not None:
+        return found
+    nav = keeping.nav if keeping is not None else selectors.navigation(request.user)
     count = nav.inbox
-    if kept is None:
-        pages = max(1, -(-count // selectors.INBOX_PAGE_SIZE))
-        page = min(max(1, asked), pages)
-        start = (page - 1) * selectors.INBOX_PAGE_SIZE
-        waiting = selectors.awaiting(request.user, nav)
-        end = start + selectors.INBOX_PAGE_SIZE
-        memos = list(selectors.inbox(request.user, waiting)[start:end])
-        context = {
-            "memos": memos,
-            "memo_inbox_count": count,
-            "page": page,
-            "pages": pages,
-            "first": start + 1,
-            "last": start + len(memos),
-        }
-        kept = render_to_string("memos/_inbox_list.html", context, request)
-        selectors.keep_with_navigation(request.user, nav, name, kept)
-    return render(
-        request,
-        "memos/inbox.html",
-        {
-            "nav": nav,
-            "inbox_list": mark_safe(kept),  # rendered from the template just above
-            "memo_inbox_count": count,
-            "memo_returned_count": nav.returned,
-        },
-    )
+    pages = max(1, -(-count // selectors.INBOX_PAGE_SIZE))
+    page = min(max(1, asked), pages)
+    start = (page - 1) * selectors.INBOX_PAGE_SIZE
+    waiting = selectors.awaiting(request.user, nav)
+    end = start + selectors.INBOX_PAGE_SIZE
+    memos = list(selectors.inbox(request.user, waiting)[start:end])
+    context = {
+        "nav": nav,
+        "memos": memos,
+        "memo_inbox_count": count,
+        "memo_returned_count": nav.returned,
+        "page": page,
+        "pages": pages,
+        "first": start + 1,
+        "last": start + len(memos),
+    }
+    return kept_pages.render(request, "memos/inbox.html", context, keeping)
 
 
 @login_required_keeping_post()
@@ -215,7 +209,11 @@ def _render_detail(
     memo: Memo,
     decision_form: DecisionForm | None = None,
     status: int = 200,
+    keeping: kept_pages.Keeping | None = None,
 ) -> HttpResponse:
+    """The memo's page; kept at ``keeping`` (``memos.kept_pages``) unless it shows something
+    its version does not cover: the author's checks of the attached report (the report's data
+    changes without a memo's write)."""
     page = selectors.memo_page(memo)
     today = timezone.localdate()
     user = request.user
@@ -246,10 +244,19 @@ def _render_detail(
     # The attached report's checks (measures.checks), shown to the author before sending; each
     # links to the form that fixes it and comes back here.
     report_checks = author_checks(memo, today, next_url=_detail_path(memo.pk)) if can_edit else []
-    return render(
+    navigation: dict[str, object] = {}
+    if keeping is not None:  # read already: the page's navigation is the one it is kept beside
+        nav = keeping.nav
+        navigation = {
+            "nav": nav,
+            "memo_inbox_count": nav.inbox,
+            "memo_returned_count": nav.returned,
+        }
+    return kept_pages.render(
         request,
         "memos/detail.html",
         {
+            **navigation,
             "memo": memo,
             # The memo as it prints, from the data its PDF is made of (one document, two views).
             "paper": documents.memo_doc(memo, today=today, with_emblem=False, route=route),
@@ -276,6 +283,7 @@ def _render_detail(
             "publication": publishing.publication_of(memo),
             "record": archive.record_of(memo, page.signoffs),
         },
+        None if can_edit else keeping,
         status=status,
     )
 
@@ -320,7 +328,15 @@ def _checks_sent(page: selectors.MemoPage) -> list[str] | None:
 @login_required
 @require_safe
 def memo_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _get_memo_for_user(request, pk))
+    """The memo's page: as kept for this person while nothing it shows has changed
+    (``memos.kept_pages``), else rendered and kept. Not when the session holds something the
+    page takes once (a form's text kept over a login, an autosave to clear)."""
+    keeping: kept_pages.Keeping | None = None
+    if not (SESSION_KEY in request.session or AUTOSAVE_CLEAR_KEY in request.session):
+        keeping, found = kept_pages.find(request, f"memo:{pk}:{translation.get_language()}")
+        if found is not None:
+            return found
+    return _render_detail(request, _get_memo_for_user(request, pk), keeping=keeping)
 
 
 def _stale(request: HttpRequest, exc: services.MemoActionError, pk: int) -> HttpResponse:

@@ -47,7 +47,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from ita.history.models import EventKind, Publication
-from ita.lib import personal
+from ita.lib import kept, personal
 
 # The kinds of change that alter what a public page shows. Memos, measures, the OIT checklist
 # and an import's preview stay inside the office or the import until applied.
@@ -157,20 +157,6 @@ local = _Local(LOCAL_BYTES)
 
 # Headers a cached page keeps; the middleware adds the rest on the way out, per request.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
-
-
-# django.contrib.messages' CookieStorage.cookie_name
-MESSAGES_COOKIE = "messages"
-
-
-def _messages_waiting(request: HttpRequest) -> bool:
-    """A message addressed to this visitor or member is shown on the page they get next."""
-    if MESSAGES_COOKIE in request.COOKIES:
-        return True
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return False  # no session: nothing is read from the database
-    session = getattr(request, "session", None)
-    return bool(session is not None and session.get("_messages"))
 
 
 def _logged_in(request: HttpRequest) -> bool:
@@ -355,7 +341,7 @@ def serve(
         canonical_query(request, params)
     if request.method not in ("GET", "HEAD"):
         return render()
-    if _messages_waiting(request):
+    if kept.messages_waiting(request):
         return _private(render())
     packed = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
     if _logged_in(request):

@@ -110,7 +110,7 @@ def test_the_memo_page_reads_the_chain_once_and_no_holder_per_step(demo) -> None
     memo = demo_memos.seed_draft()
     memo_services.memo_send(memo=memo, actor=demo.users["legal"])  # four steps still to sign
     client = _member(demo, "head")
-    client.get(f"/memos/{memo.pk}/")
+    client.get("/memos/inbox/")  # the navigation kept
     with CaptureQueriesContext(connection) as captured:
         page = client.get(f"/memos/{memo.pk}/").content.decode()
     assert 'class="memo-subject"' in page and 'id="decide"' in page  # the head signs it
@@ -120,3 +120,7 @@ def test_the_memo_page_reads_the_chain_once_and_no_holder_per_step(demo) -> None
     attachments = [s for s in sql if 'FROM "memos_attachment"' in s]
     # The request's user alone; the day's steps (and who acts in them) and the files once.
     assert len(users) == 1 and len(steps) <= 1 and len(attachments) == 1, sql
+    # Then kept whole for the head (memos.kept_pages): the session, the user, one cache read.
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/memos/{memo.pk}/").content.decode().count('id="decide"') == 1
+    assert len(captured) == 3, [q["sql"] for q in captured]
