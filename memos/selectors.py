@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db.models import (
     Case,
@@ -112,12 +113,33 @@ def authored(user: AnyUser) -> QuerySet[Memo]:
     )
 
 
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a memo's timeline as its page shows it, made from a history row."""
+
+    at: dt.datetime
+    actor: User | None
+    action: str
+    comment: str
+    label: StrOrPromise
+    # The state it moved to, when it moved; the mayor's outcome (forwarding and returning say
+    # their decision in the verb already).
+    to_label: StrOrPromise
+    decision_label: StrOrPromise
+    number: str  # the number a send gave
+    acting_for: str
+    fields: list[str]  # the edited fields' names
+    skipped: list[str]  # the steps a send or a forward skipped, each with why
+    # The attached report's checks as they stood at a send (None: not a send with a report).
+    checks: list[str] | None
+
+
 @dataclass
 class MemoPage:
     memo: Memo
     attachments: list[Attachment]
     signoffs: list[SignOff]
-    timeline: list[Event]
+    timeline: list[TimelineEntry]
     current: list[SignOff] = field(default_factory=list)  # this round's blocks, as printed
 
     @property
@@ -125,9 +147,53 @@ class MemoPage:
         return [s for s in self.signoffs if s.round != self.memo.round]
 
 
+def _text(data: dict[str, object], key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _timeline_entry(e: Event) -> TimelineEntry:
+    states = dict(State.choices)
+    roles = dict(Position.Role.choices)
+    data: dict[str, object] = e.data if isinstance(e.data, dict) else {}
+    fields = data.get("fields")
+    skipped = data.get("skipped")
+    checks = data.get("checks")
+    return TimelineEntry(
+        at=e.at,
+        actor=e.actor,
+        action=e.action,
+        comment=e.comment,
+        label=TIMELINE_LABELS.get(e.action, e.action),
+        to_label=states.get(e.to_state, "") if e.from_state != e.to_state else "",
+        decision_label=(
+            dict(SignOff.Decision.choices).get(_text(data, "decision"), "")
+            if e.action == EventKind.MEMO_DECIDE
+            else ""
+        ),
+        number=_text(data, "number") if e.action == EventKind.MEMO_SEND else "",
+        acting_for=_text(data, "acting_for"),
+        fields=[
+            str(Memo._meta.get_field(f).verbose_name)
+            for f in (fields if isinstance(fields, list) else [])
+            if f in FIELD_NAMES
+        ],
+        skipped=[
+            f"{roles.get(s['role'], s['role'])} ({SKIP_REASONS.get(s['reason'], s['reason'])})"
+            for s in (skipped if isinstance(skipped, list) else [])
+            if isinstance(s, dict)
+        ],
+        checks=(
+            [str(c["message"]) for c in checks if isinstance(c, dict)]
+            if e.action == EventKind.MEMO_SEND and isinstance(checks, list)
+            else None
+        ),
+    )
+
+
 def memo_page(memo: Memo) -> MemoPage:
     """Everything the memo's page shows: three queries (the attachments and sign-offs kept on the
-    memo).
+    memo), the timeline as typed rows.
 
     The sign-offs are prefetched onto the memo, so the withdraw transition's condition (no
     sign-off yet) reads them without another query.
@@ -142,39 +208,16 @@ def memo_page(memo: Memo) -> MemoPage:
     signoffs = list(memo.signoffs.all())
     for s in signoffs:
         s.memo = memo  # the printed heading needs the organisation, already loaded
-    timeline = list(
+    events = (
         Event.objects.filter(object_type=memo._meta.label_lower, object_id=str(memo.pk))
         .select_related("actor")
         .order_by("at", "pk")
     )
-    states = dict(State.choices)
-    roles = dict(Position.Role.choices)
-    decisions = dict(SignOff.Decision.choices)
-    # What the timeline shows, set on each event for the template (attributes Event lacks).
-    for e in timeline:
-        e.label = TIMELINE_LABELS.get(e.action, e.action)  # type: ignore[attr-defined]
-        e.to_label = states.get(e.to_state, "") if e.from_state != e.to_state else ""  # type: ignore[attr-defined]
-        # Forwarding and returning say their decision in the verb already; only the mayor's
-        # outcome (approved, not approved, acknowledged) adds to it.
-        e.decision_label = (  # type: ignore[attr-defined]
-            decisions.get(e.data.get("decision", ""), "")
-            if e.action == EventKind.MEMO_DECIDE
-            else ""
-        )
-        e.fields = [  # type: ignore[attr-defined]
-            str(Memo._meta.get_field(f).verbose_name)
-            for f in e.data.get("fields", [])
-            if f in FIELD_NAMES
-        ]
-        e.skipped = [  # type: ignore[attr-defined]
-            f"{roles.get(s['role'], s['role'])} ({SKIP_REASONS.get(s['reason'], s['reason'])})"
-            for s in e.data.get("skipped", [])
-        ]
     return MemoPage(
         memo=memo,
         attachments=attachments,
         signoffs=signoffs,
-        timeline=timeline,
+        timeline=[_timeline_entry(e) for e in events],
         current=[s for s in signoffs if s.round == memo.round],
     )
 

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ita.accounts import second_factor
 from ita.documents.emblem import MAX_BYTES as MAX_EMBLEM_BYTES
-from ita.history.models import EventKind
 from ita.organisations import membership
 from ita.organisations.models import Organisation
 from ita.organisations.selectors import emblem_of
@@ -321,8 +320,8 @@ def _decisions(step: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
 def _checks_sent(page: selectors.MemoPage) -> list[str] | None:
     """The attached report's checks as they stood at the last send (kept in its history row),
     for every reader; None when the memo was never sent with a report."""
-    sends = [e for e in page.timeline if e.action == EventKind.MEMO_SEND and "checks" in e.data]
-    return [c["message"] for c in sends[-1].data["checks"]] if sends else None
+    sends = [e.checks for e in page.timeline if e.checks is not None]
+    return sends[-1] if sends else None
 
 
 @login_required
