@@ -220,3 +220,20 @@ def test_the_inbox_is_kept_whole_and_follows_a_send(org) -> None:
     assert "เรื่องใหม่ในกล่อง" in after
     # Another person's inbox is theirs: the deputy waits on nothing.
     assert "เรื่องใหม่ในกล่อง" not in _page(_client(org["deputy"]), "/memos/inbox/")[0]
+
+
+def test_a_page_kept_in_one_language_is_not_served_in_the_other(org) -> None:
+    """The same person, the same memo: Thai after English (the language switch in the header,
+    or a browser asking for Thai) is rendered in Thai, not served the English page kept."""
+    memo = bring_to(org, "head")
+    url = f"/memos/{memo.pk}/"
+    for path in (url, "/memos/inbox/"):
+        head = _client(org["head"])
+        english, _ = _page(head, path)
+        assert 'lang="en"' in english
+        head.cookies["django_language"] = "th"
+        thai, _ = _page(head, path)
+        assert 'lang="th"' in thai, path
+        head.cookies["django_language"] = "en"
+        again, kept = _page(head, path)
+        assert 'lang="en"' in again and kept == 3
