@@ -1,10 +1,22 @@
-from typing import Any
+from typing import TypedDict
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from ita.organisations.models import District, Organisation, Province
 from ita.results.selectors import SORT_KEYS
+
+
+class Filters(TypedDict):
+    """What ``province_results`` filters and sorts the table by."""
+
+    district_id: int | None
+    kind: str
+    level: str
+    passed: bool | None
+    sort: str
+    descending: bool
 
 
 class ResultsFilterForm(forms.Form):
@@ -29,8 +41,10 @@ class ResultsFilterForm(forms.Form):
         choices=[(k, k) for k in SORT_KEYS] + [(f"-{k}", k) for k in SORT_KEYS],
     )
 
-    def __init__(self, *args: Any, province: Province, levels: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: QueryDict | None = None, *, province: Province, levels: list[str]
+    ) -> None:
+        super().__init__(data)
         district, kind, level = self.fields["district"], self.fields["kind"], self.fields["level"]
         assert isinstance(district, forms.ModelChoiceField)
         assert isinstance(kind, forms.ChoiceField) and isinstance(level, forms.ChoiceField)
@@ -48,7 +62,7 @@ class ResultsFilterForm(forms.Form):
         kind.choices = [("", _("All kinds")), *kinds]
         level.choices = [("", _("All levels"))] + [(lv, lv) for lv in levels]
 
-    def filters(self) -> dict[str, Any]:
+    def filters(self) -> Filters:
         data = self.cleaned_data if self.is_valid() else {}
         passed = {"yes": True, "no": False}.get(data.get("passed") or "")
         sort = data.get("sort") or "rank"

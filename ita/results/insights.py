@@ -7,10 +7,9 @@ only reshapes the few grouped rows that come back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict
 
 from django.db.models import (
     Avg,
@@ -363,7 +362,7 @@ def organisation_years(organisation: Organisation) -> list[YearResult]:
     peers = _peers(organisation, assessments)
     results: list[YearResult] = []
     for a in assessments:
-        p = peers.get(a.year_id, {})
+        p = peers.get(a.year_id) or _Peers()
         ranked = a.total is not None and bool(p)
         result = YearResult(
             assessment=a,
@@ -384,9 +383,18 @@ def organisation_years(organisation: Organisation) -> list[YearResult]:
     return results
 
 
-def _peers(
-    organisation: Organisation, assessments: list[Assessment]
-) -> dict[int, Mapping[str, Any]]:
+class _Peers(TypedDict, total=False):
+    """A year's row of ``_peers`` (none for a year without totals)."""
+
+    year_id: int
+    mean: Decimal | None
+    province_count: int
+    district_count: int
+    province_better: int
+    district_better: int
+
+
+def _peers(organisation: Organisation, assessments: list[Assessment]) -> dict[int, _Peers]:
     """Per year: how many in the province and the district have a total, how many of them did
     better than the organisation (its competition rank is one more), and the province's mean.
     One grouped query; the organisation's own totals go in as a CASE on the year."""
@@ -413,7 +421,17 @@ def _peers(
             district_better=Count("pk", filter=Q(total__gt=own_total) & in_district),
         )
     )
-    return {r["year_id"]: r for r in rows}
+    return {
+        r["year_id"]: _Peers(
+            year_id=r["year_id"],
+            mean=r["mean"],
+            province_count=r["province_count"],
+            district_count=r["district_count"],
+            province_better=r["province_better"],
+            district_better=r["district_better"],
+        )
+        for r in rows
+    }
 
 
 @dataclass(frozen=True)
@@ -451,6 +469,16 @@ class Profile:
     kind_count: int
 
 
+class _Averages(TypedDict, total=False):
+    """An indicator's scores in ``indicator_profile`` (none when nobody near has a score)."""
+
+    own: Decimal | None
+    province: Decimal | None
+    kind: Decimal | None
+    province_n: int
+    kind_n: int
+
+
 def indicator_profile(organisation: Organisation, year: AssessmentYear) -> Profile:
     """The organisation's indicator scores beside the province's and its kind's nationwide
     averages for one year (``year`` with its indicators prefetched): 3 queries."""
@@ -460,7 +488,13 @@ def indicator_profile(organisation: Organisation, year: AssessmentYear) -> Profi
     of_kind = Q(assessment__organisation__kind=organisation.kind)
     own = Q(assessment__organisation=organisation)
     averages = {
-        r["indicator_id"]: r
+        r["indicator_id"]: _Averages(
+            own=r["own"],
+            province=r["province"],
+            kind=r["kind"],
+            province_n=r["province_n"],
+            kind_n=r["kind_n"],
+        )
         for r in IndicatorScore.objects.filter(assessment__year=year)
         .filter(in_province | of_kind)
         .order_by()
@@ -487,7 +521,7 @@ def indicator_profile(organisation: Organisation, year: AssessmentYear) -> Profi
     indicators = sorted(year.indicators.all(), key=lambda i: i.number)
     lines = []
     for i in indicators:
-        r: Mapping[str, Any] = averages.get(i.pk, {})
+        r = averages.get(i.pk) or _Averages()
         lines.append(
             ProfileLine(
                 label=f"{i.number}. {i.name}",

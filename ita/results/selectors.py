@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from django.db.models import Prefetch
 
@@ -138,14 +138,24 @@ def organisation_assessments(organisation: Organisation) -> list[Assessment]:
     )
 
 
-def tool_tables(assessment: Assessment) -> list[dict[str, Any]]:
+class ToolTable(TypedDict):
+    """A tool's part of ``tool_tables``: its lines and totals."""
+
+    tool: Tool
+    lines: list[ToolLine]
+    weight: Decimal
+    score: Decimal | None
+    contribution: Decimal
+
+
+def tool_tables(assessment: Assessment) -> list[ToolTable]:
     """Per tool: each indicator's score, weight and weighted contribution, and the tool's total.
 
     Reads the assessment's prefetched method and scores (``organisation_assessments``).
     """
     scores = {s.indicator_id: s.score for s in assessment.scores.all()}
     tool_scores = assessment.tool_scores()
-    result = []
+    result: list[ToolTable] = []
     for tool in Tool:
         indicators = [i for i in assessment.year.indicators.all() if i.tool == tool.value]
         lines: list[ToolLine] = [
