@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -149,7 +149,12 @@ def _value(value: Any, key: str = "") -> str:
     return str(value)
 
 
-def describe(events: list[Event]) -> list[dict[str, Any]]:
+class Described(TypedDict):
+    event: Event
+    changes: list[tuple[str, str, str]]  # field, before, after (field "" for the whole value)
+
+
+def describe(events: list[Event]) -> list[Described]:
     """Each event with its changes as (field, before, after), people named (one query)."""
     user_ids: set[int] = set()
     for event in events:
@@ -164,7 +169,7 @@ def describe(events: list[Event]) -> list[dict[str, Any]]:
                     if isinstance(part.get(key), int):
                         user_ids.add(part[key])
     names = {str(u.pk): person_name(u) for u in get_user_model().objects.filter(pk__in=user_ids)}
-    rows = []
+    rows: list[Described] = []
     for event in events:
         data = event.data or {}
         changes: list[tuple[str, str, str]] = []

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 # Bounds for what a score table can reasonably be; anything larger is refused before reading.
 MAX_BYTES = 20 * 1024 * 1024
@@ -165,7 +168,7 @@ def xlsx_lines(data: bytes) -> list[tuple[int, list[str], str]]:
         workbook.close()
 
 
-def _sheet_lines(sheet: Any) -> list[tuple[int, list[str], str]]:
+def _sheet_lines(sheet: ReadOnlyWorksheet) -> list[tuple[int, list[str], str]]:
     """The sheet's rows as (row number, cells, the cells joined by tabs); no formulas."""
     lines: list[tuple[int, list[str], str]] = []
     empty_run = 0

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 
 class Readable(Protocol):
     def read(self, size: int = ..., /) -> bytes: ...
-    def seek(self, offset: int, whence: int = ..., /) -> Any: ...
+    def seek(self, offset: int, whence: int = ..., /) -> int: ...
 
 
 @dataclass(frozen=True)

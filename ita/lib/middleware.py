@@ -6,7 +6,6 @@ import errno
 import logging
 import socket
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -129,7 +128,7 @@ class StorageFullMiddleware:
         return self.get_response(request)
 
     def process_view(
-        self, request: HttpRequest, view: Callable[..., Any], *args: Any
+        self, request: HttpRequest, view: Callable[..., HttpResponseBase], *args: object
     ) -> HttpResponse | None:
         # Only where the CSRF check reads the form next anyway: elsewhere the view reads it, and
         # says what it wants of a form too large (process_exception answers a full disk there).

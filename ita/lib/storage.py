@@ -12,14 +12,14 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from typing import Any
 
+from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage
 from django.core.files.storage.filesystem import safe_makedirs  # type: ignore[attr-defined]
 
 
 class AtomicFileSystemStorage(FileSystemStorage):
-    def _save(self, name: str, content: Any) -> str:
+    def _save(self, name: str, content: File[bytes] | File[str]) -> str:
         full_path = self.path(name)
         directory = os.path.dirname(full_path)
         if self.directory_permissions_mode is not None:

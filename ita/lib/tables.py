@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -29,6 +29,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from ita.lib.numbers import round2
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -201,7 +204,7 @@ def _xlsx_value(column: Column, value: Cell) -> Cell:
     return str(value)
 
 
-def _text_cell(sheet: Any, text: str) -> WriteOnlyCell:
+def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
     """A string cell, never a formula (openpyxl reads a string starting with "=" as one)."""
     cell = WriteOnlyCell(sheet, value=neutralise(text))
     cell.data_type = "s"

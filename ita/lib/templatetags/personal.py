@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 from django.template.context import Context
 from django.template.loader import get_template
@@ -18,6 +16,6 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def personal(context: Context, name: str) -> SafeString:
     request = context.get("request")
-    values: dict[str, Any] = {str(k): v for k, v in context.flatten().items()}
+    values: dict[str, object] = {str(k): v for k, v in context.flatten().items()}
     html = get_template(name).render(values, request)
     return mark_safe(parts.mark(name, html))
