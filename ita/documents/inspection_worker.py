@@ -19,22 +19,26 @@ import sys
 import tempfile
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from asn1crypto import x509  # the certificates pyHanko reads
 
 warnings.filterwarnings("ignore")
 
 
-def _name(certificate: object) -> str:
+def _name(certificate: x509.Certificate | None) -> str:
     if certificate is None:
         return ""
-    native = certificate.subject.native  # type: ignore[attr-defined]
-    return str(native.get("common_name") or certificate.subject.human_friendly)  # type: ignore[attr-defined]
+    native = certificate.subject.native
+    return str(native.get("common_name") or certificate.subject.human_friendly)
 
 
-def _issuer(certificate: object) -> str:
+def _issuer(certificate: x509.Certificate | None) -> str:
     if certificate is None:
         return ""
-    native = certificate.issuer.native  # type: ignore[attr-defined]
-    return str(native.get("common_name") or certificate.issuer.human_friendly)  # type: ignore[attr-defined]
+    native = certificate.issuer.native
+    return str(native.get("common_name") or certificate.issuer.human_friendly)
 
 
 def first_page_text(pdf: bytes, limit: int, cpu_seconds: int) -> str:

@@ -24,6 +24,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils import generic
@@ -75,7 +76,7 @@ class CertificateError(ValueError):
 class Credentials:
     """A private key and its certificate (with the chain above it, when given)."""
 
-    key: object  # a cryptography private key
+    key: PrivateKeyTypes  # as a PKCS#12 file holds it
     certificate: x509.Certificate
     chain: tuple[x509.Certificate, ...] = ()
 
@@ -102,7 +103,7 @@ class Credentials:
         """The key and certificates as a PKCS#12 file encrypted with ``password`` (AES-256)."""
         return pkcs12.serialize_key_and_certificates(
             b"memo-signing",
-            self.key,  # type: ignore[arg-type]
+            self.key,  # type: ignore[arg-type]  # a signing key: never DH or X25519
             self.certificate,
             list(self.chain) or None,
             serialization.BestAvailableEncryption(password),
@@ -279,7 +280,7 @@ def _signed(
     timestamper: HTTPTimeStamper | None,
     context: ValidationContext | None,
 ) -> bytes:
-    key_der = credentials.key.private_bytes(  # type: ignore[attr-defined]
+    key_der = credentials.key.private_bytes(
         serialization.Encoding.DER,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
