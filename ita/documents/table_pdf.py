@@ -21,11 +21,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import IO, Any
+from typing import IO, cast
 
 from cffi import FFI
 from fontTools.ttLib import TTFont
 
+from ita.documents import cairo_types as c
 from ita.documents.data import RegisterRow
 from ita.documents.engine import fonts_dir, printable
 from ita.documents.glyphs import GlyphText
@@ -106,10 +107,10 @@ FACES = (REGULAR, BOLD, FALLBACK)
 class _Either:
     """A C library's functions: those this module declares, else WeasyPrint's."""
 
-    def __init__(self, ours: Any, theirs: Any) -> None:
+    def __init__(self, ours: object, theirs: object) -> None:
         self.ours, self.theirs = ours, theirs
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> object:
         try:
             function = getattr(self.ours, name)
         except AttributeError:
@@ -127,14 +128,22 @@ class _Native:
         self.ffi = FFI()
         self.ffi.include(weasyprint.ffi)
         self.ffi.cdef(_CDEF)
-        self.cairo: Any = self.ffi.dlopen("libcairo.so.2")
-        self.pangocairo: Any = self.ffi.dlopen("libpangocairo-1.0.so.0")
+        self.cairo: c.CairoLib = self.ffi.dlopen("libcairo.so.2")
+        self.pangocairo: c.PangoCairoLib = self.ffi.dlopen("libpangocairo-1.0.so.0")
         # A function declared here is called through this binding, the rest through WeasyPrint's
-        # (the types are shared: the second includes the first).
-        self.pango: Any = _Either(self.ffi.dlopen("libpango-1.0.so.0"), weasyprint.pango)
-        self.pangoft2: Any = weasyprint.pangoft2
-        self.fontconfig: Any = _Either(self.ffi.dlopen("libfontconfig.so.1"), weasyprint.fontconfig)
-        self.gobject: Any = _Either(self.ffi.dlopen("libgobject-2.0.so.0"), weasyprint.gobject)
+        # (the types are shared: the second includes the first). Each function of the library's
+        # type is declared in one of the two.
+        self.pango = cast(
+            c.PangoLib, _Either(self.ffi.dlopen("libpango-1.0.so.0"), weasyprint.pango)
+        )
+        self.pangoft2: c.PangoFT2Lib = weasyprint.pangoft2
+        self.fontconfig = cast(
+            c.FontconfigLib,
+            _Either(self.ffi.dlopen("libfontconfig.so.1"), weasyprint.fontconfig),
+        )
+        self.gobject = cast(
+            c.GObjectLib, _Either(self.ffi.dlopen("libgobject-2.0.so.0"), weasyprint.gobject)
+        )
 
 
 @cache
@@ -143,7 +152,7 @@ def _native() -> _Native:
 
 
 @cache
-def _font_map() -> Any:
+def _font_map() -> c.FontMap:
     """Pango's font map over our fonts only (the process keeps it)."""
     native = _native()
     config = native.fontconfig.FcConfigCreate()
@@ -159,7 +168,7 @@ def _font_map() -> Any:
 
 @dataclass
 class _Face:
-    scaled: Any  # cairo_scaled_font_t
+    scaled: c.ScaledFont
     glyphs: GlyphText  # what each glyph reads
     nominal: dict[str, tuple[int, float]]  # each character's own glyph and its advance (pt)
 
@@ -181,7 +190,7 @@ def _font_file(face: str) -> tuple[GlyphText, dict[str, tuple[int, int]], int]:
 _FACES: dict[int, _Face] = {}
 
 
-def _face(font: Any) -> _Face:
+def _face(font: c.Font) -> _Face:
     """The cairo font and glyph texts of a Pango font (Pango keeps its fonts: one per size)."""
     key = int(_native().ffi.cast("uintptr_t", font))
     known = _FACES.get(key)
@@ -208,7 +217,7 @@ def _face(font: Any) -> _Face:
 
 
 @cache
-def _font(size: float, bold: bool) -> Any:
+def _font(size: float, bold: bool) -> c.FontDescription:
     native = _native()
     description = native.pango.pango_font_description_new()
     native.pango.pango_font_description_set_family(description, b"Laksaman")
@@ -232,7 +241,7 @@ _WORDS = re.compile(r"\S+")
 
 @dataclass
 class _Line:
-    line: Any  # PangoLayoutLine, owned by its layout
+    line: c.LayoutLine
     top: float  # from the cell's top
     baseline: float
 
@@ -280,7 +289,7 @@ class _Text:
         self.lines: list[_Line] = []
         self.x_offsets: list[float] = []
         self.widest = 0.0  # the longest line's width
-        logical = page.native.ffi.new("PangoRectangle *")
+        logical: c.Rectangle = page.native.ffi.new("PangoRectangle *")
         lines = pango.pango_layout_get_iter(self.layout)
         try:
             while True:
@@ -360,7 +369,7 @@ def _split(
     return _Piece(pairs, glyphs)
 
 
-def _show(page: _Page, line: Any, text: bytes, x: float, y: float) -> None:
+def _show(page: _Page, line: c.LayoutLine, text: bytes, x: float, y: float) -> None:
     """One laid-out line, its baseline at ``x``, ``y``: each run's clusters drawn in order, with
     the text they stand for (``_split``)."""
     native = page.native
@@ -446,7 +455,7 @@ class _Page:
         ffi = native.ffi
 
         @ffi.callback("cairo_status_t(void *, const unsigned char *, unsigned int)")
-        def write(_closure: Any, data: Any, length: int) -> int:
+        def write(_closure: object, data: object, length: int) -> int:
             try:
                 out.write(ffi.buffer(data, length))
             except Exception:
@@ -587,7 +596,7 @@ def _foot(page: _Page) -> None:
 
 
 def _line_width(page: _Page, text: _Text) -> float:
-    logical = page.native.ffi.new("PangoRectangle *")
+    logical: c.Rectangle = page.native.ffi.new("PangoRectangle *")
     lines = page.native.pango.pango_layout_get_iter(text.layout)
     try:
         page.native.pango.pango_layout_iter_get_line_extents(lines, page.native.ffi.NULL, logical)
