@@ -4,6 +4,7 @@ organisation requires it of signers, they set up the second factor first."""
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from urllib.parse import quote
 
 from django import forms
@@ -15,7 +16,7 @@ from django.contrib.auth.password_validation import (
     validate_password,
 )
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -64,8 +65,14 @@ class AcceptForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args: object, email: str, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        email: str,
+        initial: MutableMapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(data, initial=initial)
         self.email = email
 
     def clean_username(self) -> str:

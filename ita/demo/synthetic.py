@@ -210,11 +210,13 @@ def _rank_in_provinces(assessments: list[Assessment], organisations: list[Organi
     """The published row number: the rank within the province (as the NACC tables print it)."""
     # Each organisation still holds the District object it was built with: no query here.
     province_of = {o.pk: o.district.province_id for o in organisations}
-    groups: dict[int, list[Assessment]] = {}
+    groups: dict[int, list[tuple[Decimal, Assessment]]] = {}
     for a in assessments:
         if a.total is not None:
-            groups.setdefault(province_of[a.organisation_id], []).append(a)
+            groups.setdefault(province_of[a.organisation_id], []).append((a.total, a))
     for group in groups.values():
-        group.sort(key=lambda a: -a.total)  # type: ignore[operator]  # totals are not None here
-        for a, rank in zip(group, competition_ranks(a.total for a in group), strict=True):
+        group.sort(key=lambda pair: -pair[0])
+        for (_total, a), rank in zip(
+            group, competition_ranks(total for total, _a in group), strict=True
+        ):
             a.rank = rank

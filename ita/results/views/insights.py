@@ -532,11 +532,9 @@ def _years_chart(results: list[insights.YearResult], organisation: Organisation)
 
 def _profile_chart(profile: insights.Profile, organisation: Organisation) -> str:
     lines = [*profile.indicators, *profile.tools, profile.total]
-    weakest = min(
-        (line for line in profile.indicators if line.own is not None),
-        key=lambda x: x.own,  # type: ignore[arg-type,return-value]  # not None: filtered above
-        default=None,
-    )
+    scored = [(line.own, line) for line in profile.indicators if line.own is not None]
+    lowest = min(scored, key=lambda pair: pair[0], default=None)
+    weakest = lowest[1] if lowest is not None else None
     return charts.grouped_bars(
         key="chart-profile",
         title=_("Indicator profile, fiscal year %(year)s") % {"year": profile.year.year},
