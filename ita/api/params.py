@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.http import QueryDict
@@ -269,9 +269,11 @@ def check_names(query: QueryDict, names: list[str]) -> None:
             )
 
 
-def _reason(name: str, error: Mapping[str, Any]) -> str:
+def _reason(name: str, error: Mapping[str, object]) -> str:
     """Pydantic's messages are English only: each kind of failure gets a translated reason."""
-    kind, ctx = error["type"], error.get("ctx") or {}
+    kind, ctx = error["type"], error.get("ctx")
+    if not isinstance(ctx, Mapping):
+        ctx = {}  # the bounds the value missed, for the kinds that have them
     if kind in ("int_parsing", "int_from_float", "int_type"):
         return _("Not a whole number.")
     if kind == "greater_than_equal":
@@ -289,7 +291,7 @@ def _reason(name: str, error: Mapping[str, Any]) -> str:
     return _("Not a valid value.")
 
 
-def invalid(name: str, value: str, error: Mapping[str, Any]) -> BadParameter:
+def invalid(name: str, value: str, error: Mapping[str, object]) -> BadParameter:
     """The 400 for a value ninja's validation refused (``error`` is one pydantic error)."""
     return BadParameter(
         name,
