@@ -19,6 +19,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("ita", "memos", "measures")
+# The source files and import-linter's contract, no database (.ci/run's SQLite pass only).
+pytestmark = pytest.mark.engine_free
 
 
 def _modules() -> list[Path]:

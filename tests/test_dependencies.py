@@ -11,7 +11,11 @@ import tomllib
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+# The source files and the installed packages' metadata, no database (.ci/run's SQLite pass only).
+pytestmark = pytest.mark.engine_free
 FIRST_PARTY = {"ita", "memos", "measures", "tests", "bench", "manage"}
 # Scripts run from their own folder import their neighbours by file name.
 LOCAL_SCRIPTS = {p.stem for folder in ("tests", "bench") for p in (ROOT / folder).rglob("*.py")}

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 PO = Path(__file__).resolve().parents[1] / "locale" / "th" / "LC_MESSAGES" / "django.po"
+# The catalogue and the code's strings, no database (.ci/run's SQLite pass only).
+pytestmark = pytest.mark.engine_free
 
 
 def test_the_thai_catalogue_has_no_untranslated_or_fuzzy_entries() -> None:

@@ -10,6 +10,10 @@ from ita import settings as app_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# No database: the settings read in this process, and each start-up check in a process of its own
+# without DATABASE_URL. CI's PostgreSQL pass would repeat the SQLite pass's run (.ci/run).
+pytestmark = pytest.mark.engine_free
+
 
 def _run_check(env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {

@@ -22,6 +22,11 @@ import pytest
 from tests.ops.conftest import SmtpServer
 from tests.servers import ROOT, manage, stack_env
 
+# The stack (its database, the worker, the shell) runs on a SQLite file of its own whatever
+# DATABASE_URL says, and the test process uses no database: CI's PostgreSQL pass would run it on
+# SQLite again, exactly as the SQLite pass did (.ci/run).
+pytestmark = pytest.mark.engine_free
+
 ENQUEUE = """
 from django.contrib.auth.models import User
 from django_otp.plugins.otp_totp.models import TOTPDevice
