@@ -63,7 +63,7 @@ SIGN_OFFS = (
 
 
 def _demo_memo():
-    """The demo memo loaded as the download view loads it (memos.views._get_memo_for_user)."""
+    """The demo memo loaded as the download view loads it (memos.views.memo._get_memo_for_user)."""
     from memos.models import Memo
 
     return Memo.objects.select_related("organisation", "author", "report_year").get(

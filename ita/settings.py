@@ -192,7 +192,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-# After login each user lands on what waits for them (memos.views_cycle.landing).
+# After login each user lands on what waits for them (memos.views.cycle.landing).
 LOGIN_REDIRECT_URL = "memos:start"
 LOGOUT_REDIRECT_URL = "home"
 

@@ -8,7 +8,7 @@ from django.views.i18n import set_language
 from ita.administration import onboarding_views
 from ita.ops import health
 from measures import public
-from memos import record_views
+from memos.views import record
 
 admin.site.site_header = _("ITA for local government: administration")
 admin.site.site_title = _("ITA administration")
@@ -48,7 +48,7 @@ urlpatterns = [
     path("memos/", include("memos.urls")),
     path("imports/", include("ita.imports.urls")),
     path("onboarding/", onboarding_views.onboarding_page, name="onboarding"),
-    path("verify/", record_views.verify, name="verify"),
+    path("verify/", record.verify, name="verify"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # A visitor's pages are cached and shared, so they carry no CSRF token: choosing a language

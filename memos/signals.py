@@ -1,7 +1,7 @@
 """The navigation's kept counts, steps and operators' links (``selectors.navigation``) are read
 again after any change to what they show: a memo (its state, author, organisation), a
 position's holder, an acting appointment, an organisation's name (the inbox's cards kept
-beside it, ``memos.views.inbox``), a person's or a group's permissions or groups,
+beside it, ``memos.views.lists.inbox``), a person's or a group's permissions or groups,
 written by a service, the admin or anything else that saves the row. The pages kept beside it
 (``memos.kept_pages``: the inbox, a memo's page) add what a memo's page shows: its sign-offs,
 files and history rows, its organisation's memo chain, certificate and stored PDFs, the

@@ -1,8 +1,9 @@
 """A member's private page kept whole and served again, with this request's own CSRF token.
 
-A page kept for a person (the inbox, a memo's page: ``memos.views``) is rendered with a marker
-in place of the CSRF token (``csrf_marker``, a context processor that follows Django's own): a
-random string made for that render, kept with the page. Each time the page is served, the marker
+A page kept for a person (the inbox, a memo's page: ``memos.views.lists.inbox``,
+``memos.views.memo.memo_detail``) is rendered with a marker in place of the CSRF token
+(``csrf_marker``, a context processor that follows Django's own): a random string made for that
+render, kept with the page. Each time the page is served, the marker
 is replaced by the token of the request being answered (``fill``), so a page kept during one of
 a person's sessions never carries that session's token into another (their phone's, another
 browser's). A marker is 32 random hexadecimal digits made after the text it is put in was

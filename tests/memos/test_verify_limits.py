@@ -12,9 +12,10 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ita.documents import inspection, signing
-from memos import archive, record_views, services, verification
+from memos import archive, services, verification
 from memos.models import Memo
 from memos.signing import install_credentials
+from memos.views import record
 from tests import hostile, locks
 from tests.memos.conftest import bring_to
 
@@ -88,7 +89,7 @@ def test_the_limit_per_address_ends_when_it_says_however_often_it_is_tried(
 ) -> None:
     settings.VERIFY_FILES_PER_MINUTE = 3
     start = 1_800_000_000.0  # a minute's first second
-    with mock.patch.object(record_views.time, "time", return_value=start + 20):
+    with mock.patch.object(record.time, "time", return_value=start + 20):
         for _ in range(3):
             assert _post(client, b"x").status_code == 200
         for _ in range(10):  # blocked tries do not push the end further
@@ -96,7 +97,7 @@ def test_the_limit_per_address_ends_when_it_says_however_often_it_is_tried(
             assert response.status_code == 429
     assert response["Retry-After"] == "40"
     assert "40" in response.content.decode()
-    with mock.patch.object(record_views.time, "time", return_value=start + 61):
+    with mock.patch.object(record.time, "time", return_value=start + 61):
         assert _post(client, b"x").status_code == 200
 
 

@@ -19,7 +19,7 @@ from ita.documents.render import CatalogueMissing
 from memos import archive, attachments, documents, downloads, services
 from memos.forms import AttachmentForm
 from memos.models import Attachment
-from memos.views import _detail_path, _errors, _get_memo_for_user, _stale
+from memos.views.memo import _detail_path, _errors, _get_memo_for_user, _stale
 
 logger = logging.getLogger(__name__)
 

@@ -1,3 +1,6 @@
+"""A memo's page and its actions: write and edit a draft, read it, send it up the chain, decide,
+withdraw, publish."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +9,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,10 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ita.accounts import second_factor
-from ita.documents.emblem import MAX_BYTES as MAX_EMBLEM_BYTES
 from ita.organisations import membership
-from ita.organisations.models import Organisation
-from ita.organisations.selectors import emblem_of
 from measures import checks
 from memos import (
     access,
@@ -30,7 +30,6 @@ from memos import (
     roles,
     selectors,
     services,
-    settings_services,
 )
 from memos.checks import memo_year_checks
 from memos.drafting import memo_defaults
@@ -46,7 +45,6 @@ from memos.drafts import (
 from memos.forms import (
     AttachmentForm,
     DecisionForm,
-    EmblemForm,
     ExpectedForm,
     MemoForm,
 )
@@ -81,42 +79,6 @@ def _expected(request: HttpRequest) -> tuple[str | None, int | None]:
     if form.is_valid():
         return form.cleaned_data["expected_state"], form.cleaned_data["expected_round"]
     return None, None
-
-
-@login_required
-@require_safe
-def inbox(request: HttpRequest) -> HttpResponse:
-    """The most urgent first, then the oldest, a page at a time: an executive back from leave
-    may find hundreds. Counted and found on the navigation's counts and steps; the whole page
-    is kept for the person beside their navigation (``memos.kept_pages``: one cache read for
-    both) until a memo, a position or an acting appointment changes, so a member opening the
-    inbox again renders nothing."""
-    try:
-        asked = int(request.GET.get("page") or 1)
-    except ValueError:
-        asked = 1
-    keeping, found = kept_pages.find(request, f"inbox:{asked}:{translation.get_language()}")
-    if found is not None:
-        return found
-    nav = keeping.nav if keeping is not None else selectors.navigation(request.user)
-    count = nav.inbox
-    pages = max(1, -(-count // selectors.INBOX_PAGE_SIZE))
-    page = min(max(1, asked), pages)
-    start = (page - 1) * selectors.INBOX_PAGE_SIZE
-    waiting = selectors.awaiting(request.user, nav)
-    end = start + selectors.INBOX_PAGE_SIZE
-    memos = list(selectors.inbox(request.user, waiting)[start:end])
-    context = {
-        "nav": nav,
-        "memos": memos,
-        "memo_inbox_count": count,
-        "memo_returned_count": nav.returned,
-        "page": page,
-        "pages": pages,
-        "first": start + 1,
-        "last": start + len(memos),
-    }
-    return kept_pages.render(request, "memos/inbox.html", context, keeping)
 
 
 @login_required_keeping_post()
@@ -466,68 +428,6 @@ def memo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         return _stale(request, exc, pk)
     messages.success(request, _("The memo was withdrawn. Its number is not given again."))
     return redirect("memos:detail", pk=pk)
-
-
-def _get_organisation_for_member(request: HttpRequest, pk: int) -> Organisation:
-    organisation = membership.member_organisation(request.user, pk)
-    if organisation is None:
-        raise Http404(_("No such organisation."))
-    return organisation
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def emblem_settings(request: HttpRequest, pk: int) -> HttpResponse:
-    """The organisation's emblem for its memos: upload a PNG or SVG, or remove it."""
-    organisation = _get_organisation_for_member(request, pk)
-    if not access.administers(request.user, organisation):
-        raise PermissionDenied(
-            _("Only the clerk or the head of the clerk's office can change the emblem.")
-        )
-    form = EmblemForm()
-    status = 200
-    if request.method == "POST":
-        if request.POST.get("action") == "remove":
-            settings_services.emblem_set(organisation=organisation, data=None, actor=request.user)
-            messages.success(request, _("The emblem was removed; memos print without one."))
-            return redirect("memos:emblem", pk=organisation.pk)
-        form = EmblemForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            # One byte more than allowed is enough to refuse a file that is too large.
-            data = upload.read(MAX_EMBLEM_BYTES + 1)
-            try:
-                settings_services.emblem_set(
-                    organisation=organisation, data=data, filename=upload.name, actor=request.user
-                )
-            except ValidationError as exc:
-                form.add_error("file", exc)
-            else:
-                messages.success(request, _("The emblem is saved: new PDFs print it."))
-                return redirect("memos:emblem", pk=organisation.pk)
-        status = 400
-    return render(
-        request,
-        "memos/emblem.html",
-        {"organisation": organisation, "form": form, "has_emblem": bool(organisation.emblem)},
-        status=status,
-    )
-
-
-@login_required
-@require_safe
-def emblem_image(request: HttpRequest, pk: int) -> HttpResponse:
-    """The emblem as the PDF uses it (checked again), for the settings page's preview."""
-    organisation = _get_organisation_for_member(request, pk)
-    emblem = emblem_of(organisation)
-    if emblem is None:
-        raise Http404(_("This organisation has no emblem."))
-    response = HttpResponse(emblem.data, content_type=emblem.mime_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    # An SVG opened on its own is a document: it may run nothing and load nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Finding memos: the list with search, filters and pages; the outgoing register of a year."""
+"""Memos by the handful: the list with search, filters and pages, the inbox, my desk, and the
+outgoing register of a year."""
 
 from __future__ import annotations
 
@@ -9,15 +10,15 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from ita.lib import tables
 from ita.lib.thai import fiscal_year_be
-from ita.organisations import membership
+from ita.organisations import holders, membership
 from ita.organisations.models import Organisation
-from memos import access, documents, register_files, selectors
+from memos import access, documents, kept_pages, register_files, selectors
 from memos.models import State, Urgency
 
 
@@ -70,6 +71,65 @@ def memo_list(request: HttpRequest) -> HttpResponse:
             "can_set_emblem": access.administers(request.user, organisation),
         }
     return render(request, "memos/list.html", context)
+
+
+@login_required
+@require_safe
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The most urgent first, then the oldest, a page at a time: an executive back from leave
+    may find hundreds. Counted and found on the navigation's counts and steps; the whole page
+    is kept for the person beside their navigation (``memos.kept_pages``: one cache read for
+    both) until a memo, a position or an acting appointment changes, so a member opening the
+    inbox again renders nothing."""
+    try:
+        asked = int(request.GET.get("page") or 1)
+    except ValueError:
+        asked = 1
+    keeping, found = kept_pages.find(request, f"inbox:{asked}:{translation.get_language()}")
+    if found is not None:
+        return found
+    nav = keeping.nav if keeping is not None else selectors.navigation(request.user)
+    count = nav.inbox
+    pages = max(1, -(-count // selectors.INBOX_PAGE_SIZE))
+    page = min(max(1, asked), pages)
+    start = (page - 1) * selectors.INBOX_PAGE_SIZE
+    waiting = selectors.awaiting(request.user, nav)
+    end = start + selectors.INBOX_PAGE_SIZE
+    memos = list(selectors.inbox(request.user, waiting)[start:end])
+    context = {
+        "nav": nav,
+        "memos": memos,
+        "memo_inbox_count": count,
+        "memo_returned_count": nav.returned,
+        "page": page,
+        "pages": pages,
+        "first": start + 1,
+        "last": start + len(memos),
+    }
+    return kept_pages.render(request, "memos/inbox.html", context, keeping)
+
+
+@login_required
+@require_safe
+def desk(request: HttpRequest) -> HttpResponse:
+    """Returned memos with the reason, memos to sign, my drafts, and the latest moves of my memos
+    by others (from the history, the same rows as each memo's timeline)."""
+    administered = holders.roles_held(
+        request.user, timezone.localdate(), roles=holders.ADMINISTRATOR_ROLES
+    )
+    return render(
+        request,
+        "memos/desk.html",
+        {
+            "desk": selectors.desk(request.user),
+            # The organisations the user administers today (their administration's pages).
+            "administered": list(
+                Organisation.objects.filter(pk__in={org_id for org_id, _role in administered})
+            )
+            if administered
+            else [],
+        },
+    )
 
 
 def _register_organisation(request: HttpRequest) -> Organisation:
