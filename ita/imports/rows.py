@@ -1,6 +1,6 @@
 """A checked row of a table: what it matched, what it would write and why, and its stored form.
 
-``Checker`` (``ita.imports.checking``) makes them; the preview stores them as ``ImportRow``s and
+``Checker`` (``ita.imports.checking.checker``) makes them; the preview stores them as ``ImportRow``s and
 the commit compares its own check with what the preview showed (``signature``).
 """
 

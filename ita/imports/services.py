@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ita.history.models import EventKind
 from ita.history.services import Actor, event_record
 from ita.imports import bulk, parsing, signals, unchanged, writes
-from ita.imports.checking import Checker
+from ita.imports.checking.checker import Checker
 from ita.imports.describe import later_changes, user_name, when
 from ita.imports.duplicates import duplicate_lines, mark_duplicate
 from ita.imports.locking import lock_year

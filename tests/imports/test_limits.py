@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from ita.imports import limits, parsing
+from ita.imports import parsing
+from ita.imports.checking import limits
 from ita.imports.choices import import_row_resolve
 from ita.imports.models import ImportBatch
 from ita.imports.services import import_check, import_commit, import_preview

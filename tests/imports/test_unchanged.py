@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from ita.imports import services
-from ita.imports.checking import Checker
+from ita.imports.checking.checker import Checker
 from ita.imports.models import ImportBatch
 from ita.imports.services import StalePreview, import_check, import_commit, import_start
 from ita.organisations.models import District, Organisation

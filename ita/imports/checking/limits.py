@@ -9,19 +9,16 @@ no text column can hold.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from ita.imports import parsing
 from ita.imports.models import ImportRow
+from ita.imports.parsing import RawRow
+from ita.imports.rows import RowResult
 from ita.organisations.models import DistrictAlias, Organisation, OrganisationAlias
 from ita.results.models import Assessment
-
-if TYPE_CHECKING:
-    from ita.imports.parsing import RawRow
-    from ita.imports.rows import RowResult
 
 
 def max_length(*fields: models.Field) -> int:

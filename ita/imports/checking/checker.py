@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from ita.imports import numbers, parsing
-from ita.imports.limits import create_too_long, over_limits, result_fits
+from ita.imports.checking.limits import create_too_long, over_limits, result_fits
 from ita.imports.matching import (
     DISTRICT_AMBIGUOUS,
     Directory,
