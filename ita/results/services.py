@@ -85,7 +85,7 @@ def _set_levels(year: AssessmentYear, levels: list[methods.Level]) -> None:
 
 def _compute_levels(year: AssessmentYear) -> LevelsComputed:
     """Give the year's stored results without a level or pass/fail the ones its (now confirmed)
-    method gives, marked computed, as an import would have (``ita.imports.checking.checker``): a level
+    method gives, marked computed, as an import would have (``ita.imports.checking.judging``): a level
     only when the total (and the tools' scores, where a level needs them) leaves one possible;
     a published one is kept. Three queries and one bulk write whatever the number of results."""
     year = AssessmentYear.objects.prefetch_related("indicators", "levels").get(pk=year.pk)
