@@ -16,9 +16,11 @@ _MINUS_SIGNS = str.maketrans({"−": "-", "–": "-", "—": "-", "＋": "+"})
 
 
 _PLAIN_DECIMAL = re.compile(r"[+-]?\d{1,6}(?:\.\d+)?")
-# Any decimal digit (Thai ones too): a text without one is no number, whatever else it holds
-# (the names of a row, asked whether they are numbers while the line is read).
+# Any decimal digit (Thai ones too): a text without one is no number, and neither is one with a
+# Thai consonant or a Latin letter, which nothing below removes (the names of a row, asked whether
+# they are numbers while the line is read).
 _ANY_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[ก-ฮA-Za-z]")
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -26,7 +28,7 @@ def parse_decimal(text: str) -> Decimal:
     if _PLAIN_DECIMAL.fullmatch(text):
         # The common case, without the normalisation below (a nationwide table has 100,000 cells).
         return Decimal(text)
-    if not _ANY_DIGIT.search(text):
+    if not _ANY_DIGIT.search(text) or _LETTER.search(text):
         raise ValueError(text)
     value = re.sub(r"\s+", "", arabic_digits(clean_text(text))).translate(_MINUS_SIGNS)
     if "," in value and "." not in value and value.count(",") == 1:

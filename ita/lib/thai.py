@@ -129,12 +129,16 @@ UNBREAKABLE = ("ประสิทธิภาพ", "ประสิทธิผ
 
 _SPACES = re.compile(r"\s+")
 # Characters that text recognition and copy-paste scatter inside Thai names.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
+_INVISIBLE = "\u200b\u200c\u200d\ufeff\u00ad"
 
 
 def clean_text(value: str) -> str:
     """Collapse whitespace, drop invisible characters, normalise Unicode (NFC)."""
-    value = unicodedata.normalize("NFC", value).translate(_INVISIBLE)
+    value = unicodedata.normalize("NFC", value)
+    for invisible in _INVISIBLE:
+        # Looked for first: most texts have none, and a search is cheaper than a rewrite.
+        if invisible in value:
+            value = value.replace(invisible, "")
     # NIKHAHIT + SARA AA, as typed or extracted from PDFs, is SARA AM.
     value = value.replace("\u0e4d\u0e32", "\u0e33")
     return _SPACES.sub(" ", value).strip()

@@ -45,6 +45,8 @@ class Judge:
         self.columns = set(table.columns)
         self.with_scores = any(c.startswith(parsing.INDICATOR_PREFIX) for c in table.columns)
         self.label_by_key = {name_key(label): label for label in method.labels}
+        # Each tool's score matters only to a level that asks every tool to reach a mark.
+        self.needs_tools = any(rule.min_each_tool is not None for rule in method.rating)
 
     def _count(self, finding: str) -> None:
         self.findings[finding] = self.findings.get(finding, 0) + 1
@@ -130,7 +132,7 @@ class Judge:
         row_scores = {str(n): f"{s:.4f}" for n, s in parsed.items()}
         computed = rules.compute_total(self.method.specs, parsed)
         assert computed is not None  # every indicator of the method has a score
-        tools = rules.tool_scores(self.method.specs, parsed)
+        tools = rules.tool_scores(self.method.specs, parsed) if self.needs_tools else None
         if total is None:
             total = rules.round2(computed)
         elif not rules.agrees(computed, total):
