@@ -80,18 +80,20 @@ def timed(client: Client, url: str) -> tuple[float, int]:
 
 def grow(assessment, n: int) -> None:
     from ita.results.models import Indicator
-    from measures import services
+    from measures.services.findings import finding_create
+    from measures.services.measures import MeasureData, measure_create
+    from measures.services.progress import progress_add
 
     indicator = Indicator.objects.get(year=assessment.year, number=6)
     items = list(assessment.year.oit_items.all()[:3])
     for k in range(n):
-        f = services.finding_create(
+        f = finding_create(
             assessment=assessment, tool="EIT", indicator=indicator, text=f"ประเด็นทดสอบ {k}",
             oit_items=items, actor=None,
         )  # fmt: skip
-        m = services.measure_create(
+        m = measure_create(
             assessment=assessment,
-            data=services.MeasureData(
+            data=MeasureData(
                 title=f"มาตรการทดสอบ {k}", steps=["ขั้นที่ ๑", "ขั้นที่ ๒", "ขั้นที่ ๓"],
                 responsible_unit="สำนักปลัดฯ", follow_up="รายงาน", findings=[f],
                 indicators=[indicator], oit_items=items,
@@ -99,7 +101,7 @@ def grow(assessment, n: int) -> None:
             actor=None,
         )  # fmt: skip
         for j in range(3):
-            services.progress_add(measure=m, note=f"ความคืบหน้า {j}", actor=None)
+            progress_add(measure=m, note=f"ความคืบหน้า {j}", actor=None)
 
 
 def main() -> None:

@@ -5,7 +5,6 @@ from ita.history.admin import PublishesMixin
 from ita.lib.admin import Editor, ReadOnlyAdmin, ReadOnlyMixin, ServiceAdminMixin
 from ita.results.admin import AssessmentAdmin
 from ita.results.models import Assessment
-from measures import services
 from measures.models import (
     Evidence,
     Finding,
@@ -22,6 +21,7 @@ from measures.models import (
     PublishedReport,
     ReminderSent,
 )
+from measures.services.findings import finding_delete, finding_save
 
 
 class FindingInline(admin.StackedInline):
@@ -35,11 +35,11 @@ admin.site.unregister(Assessment)
 
 
 def _save_finding(obj: Finding, actor: Editor) -> Finding:
-    return services.finding_save(finding=obj, actor=actor)
+    return finding_save(finding=obj, actor=actor)
 
 
 def _delete_finding(obj: Finding, actor: Editor) -> None:
-    services.finding_delete(finding=obj, actor=actor)
+    finding_delete(finding=obj, actor=actor)
 
 
 @admin.register(Assessment)
@@ -191,7 +191,7 @@ class ImplementationEntryInline(ReadOnlyMixin, admin.TabularInline):
 @admin.register(ImplementationReport)
 class ImplementationReportAdmin(ReadOnlyAdmin):
     """What was done in a year, written by its author on the organisation's pages (through
-    ``measures.services``), never here."""
+    ``measures.implementation``), never here."""
 
     list_display = ["assessment", "start_month", "end_month", "created_by", "updated_at"]
     list_select_related = ["assessment__organisation", "assessment__year", "created_by"]

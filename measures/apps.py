@@ -7,9 +7,10 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("Remediation measures")
 
     def ready(self) -> None:
-        # A year's scores applied: the year gets its OIT checklist (measures.cycle.year_opened).
+        # A year's scores applied: the year gets its OIT checklist
+        # (measures.services.checklist.year_opened).
         # Imported here: both read models, loaded only after the apps are.
         from ita.imports.signals import scores_applied  # noqa: PLC0415
-        from measures import cycle  # noqa: PLC0415
+        from measures.services import checklist  # noqa: PLC0415
 
-        scores_applied.connect(cycle.year_opened, dispatch_uid="measures.year_opened")
+        scores_applied.connect(checklist.year_opened, dispatch_uid="measures.year_opened")

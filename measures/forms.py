@@ -14,7 +14,8 @@ from ita.results.models import Assessment, Indicator, Tool
 from measures import periods
 from measures.models import Finding, Measure, OitItem, OitStatus
 from measures.selectors import OitReading, oit_items_for
-from measures.services import MeasureData, OitAnswer
+from measures.services.checklist import OitAnswer
+from measures.services.measures import MeasureData
 
 # "๑. ", "1) " at the start of a pasted step: the order is kept by position, not by the number.
 _STEP_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,3}\s*[.)]\s*")

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy
 
 from ita.lib.fields import ThaiMonthField
 from ita.results.models import AssessmentYear, Indicator
-from measures import cycle, implementation
+from measures import implementation
 from measures.models import OitItem
 from measures.selectors import OitReading
+from measures.services.checklist import Correction, ItemData
 
 
 class OitItemsForm(forms.Form):
@@ -58,10 +59,10 @@ class OitItemsForm(forms.Form):
         names = ("number", "name", "indicator", "group", "from_report", "from_implementation")
         return [(i, [self[f"item-{i.pk}-{n}"] for n in names]) for i in self.items]
 
-    def data_for(self) -> dict[int, cycle.ItemData]:
+    def data_for(self) -> dict[int, ItemData]:
         d = self.cleaned_data
         return {
-            i.pk: cycle.ItemData(
+            i.pk: ItemData(
                 number=d[f"item-{i.pk}-number"],
                 name=d[f"item-{i.pk}-name"],
                 indicator=d[f"item-{i.pk}-indicator"],
@@ -120,10 +121,10 @@ class OitCorrectionsForm(forms.Form):
         names = ("name", "description", "na", "reason")
         return [(i, [self[f"c-{i.pk}-{n}"] for n in names]) for i in self.items]
 
-    def corrections(self) -> dict[int, cycle.Correction]:
+    def corrections(self) -> dict[int, Correction]:
         d = self.cleaned_data
         return {
-            i.pk: cycle.Correction(
+            i.pk: Correction(
                 name=d[f"c-{i.pk}-name"] or "",
                 description=d[f"c-{i.pk}-description"] or "",
                 not_applicable=d[f"c-{i.pk}-na"],
@@ -132,9 +133,9 @@ class OitCorrectionsForm(forms.Form):
             for i in self.items
         }
 
-    def added(self) -> cycle.Correction:
+    def added(self) -> Correction:
         d = self.cleaned_data
-        return cycle.Correction(name=d["new_name"], description=d["new_description"])
+        return Correction(name=d["new_name"], description=d["new_description"])
 
 
 class PeriodForm(forms.Form):

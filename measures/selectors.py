@@ -25,8 +25,8 @@ from ita.history.services import AnyUser
 from ita.organisations import membership
 from ita.organisations.models import Organisation
 from ita.results import rules
-from ita.results.models import Assessment, AssessmentYear, Indicator, Tool
-from measures import oit
+from ita.results.models import Assessment, AssessmentYear, Indicator, IndicatorScore, Tool
+from measures import oit, periods
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -446,3 +446,70 @@ def oit_source(year: AssessmentYear) -> int | None:
         .first()
     )
     return earlier
+
+
+# Next year looks back ---------------------------------------------------------------------------
+
+
+@dataclass
+class LookBack:
+    """One of last year's kept measures: how it went, and whether its indicators moved."""
+
+    measure: Measure
+    status: str
+    # (indicator number, name, last year's score, this year's score)
+    moves: list[tuple[int, str, Decimal | None, Decimal | None]]
+    carried: bool
+
+    @property
+    def unfinished(self) -> bool:
+        return self.status != periods.Status.DONE
+
+
+def look_back(assessment: Assessment, today: dt.date) -> list[LookBack]:
+    """Last year's kept measures of the organisation, each with its status and its indicators'
+    scores last year and this year (matched by number), and whether it was carried forward
+    into ``assessment``'s report already. A fixed number of queries."""
+    previous = (
+        Assessment.objects.filter(
+            organisation_id=assessment.organisation_id, year__year=assessment.year.year - 1
+        )
+        .select_related("year")
+        .first()
+    )
+    if previous is None:
+        return []
+    measures = list(
+        Measure.objects.kept()
+        .filter(assessment=previous)
+        .prefetch_related("indicators")
+        .order_by("table", "order", "pk")
+    )
+    scores: dict[tuple[int, int], Decimal] = {
+        (s["assessment_id"], s["indicator__number"]): s["score"]
+        for s in IndicatorScore.objects.filter(assessment__in=[previous, assessment]).values(
+            "assessment_id", "indicator__number", "score"
+        )
+    }
+    carried = set(
+        Measure.objects.filter(assessment=assessment, carried_from__isnull=False).values_list(
+            "carried_from_id", flat=True
+        )
+    )
+    return [
+        LookBack(
+            measure=m,
+            status=m.status_on(today),
+            moves=[
+                (
+                    i.number,
+                    i.name,
+                    scores.get((previous.pk, i.number)),
+                    scores.get((assessment.pk, i.number)),
+                )
+                for i in sorted(m.indicators.all(), key=lambda i: i.number)
+            ],
+            carried=m.pk in carried,
+        )
+        for m in measures
+    ]

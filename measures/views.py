@@ -22,14 +22,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from ita.lib.urls import reverser
 from ita.organisations.membership import is_member
 from ita.results.models import Assessment, Tool
-from measures import services
 from measures.checks import assessment_checks
-from measures.cycle import look_back
 from measures.files import evidence_response
 from measures.forms import CheckDateForm, FindingForm, MeasureForm, OitChecklistForm, ProgressForm
 from measures.models import STATUS_LABELS, Evidence, Finding, ImplementationReport, Measure
 from measures.selectors import (
     assessment_for,
+    look_back,
     lowest_indicators,
     measure_tables,
     measures_of,
@@ -41,6 +40,7 @@ from measures.selectors import (
     tool_reports,
     user_measures,
 )
+from measures.services import checklist, findings, measures, progress
 
 
 def _get_assessment_for_member(request: HttpRequest, org_id: int, year: int) -> Assessment:
@@ -100,14 +100,13 @@ def _apply_errors(form: forms.Form, error: ValidationError) -> None:
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """The user's organisations' reports and every measure with its status and progress."""
-    measures = list(user_measures(request.user))
     today = timezone.localdate()
     return render(
         request,
         "measures/index.html",
         {
             "reports": member_reports(request.user),
-            "measures": measures,
+            "measures": list(user_measures(request.user)),
             "today": today,
             "status_labels": STATUS_LABELS,
         },
@@ -176,7 +175,7 @@ def finding_create(request: HttpRequest, org_id: int, year: int) -> HttpResponse
         form.only_tool(tool)
     if request.method == "POST" and form.is_valid():
         try:
-            services.finding_create(assessment=assessment, actor=request.user, **form.cleaned_data)
+            findings.finding_create(assessment=assessment, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
             _apply_errors(form, e)
         else:
@@ -203,7 +202,7 @@ def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = FindingForm(request.POST or None, assessment=assessment, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.finding_update(finding=finding, actor=request.user, **form.cleaned_data)
+            findings.finding_update(finding=finding, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
             _apply_errors(form, e)
         else:
@@ -221,7 +220,7 @@ def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def finding_delete(request: HttpRequest, pk: int) -> HttpResponse:
     finding = _get_finding_for_member(request, pk)
     assessment = finding.assessment
-    services.finding_delete(finding=finding, actor=request.user)
+    findings.finding_delete(finding=finding, actor=request.user)
     messages.success(request, _("The finding was deleted."))
     return redirect(_report_url(assessment) + "#findings")
 
@@ -237,7 +236,7 @@ def oit_checklist_view(request: HttpRequest, org_id: int, year: int) -> HttpResp
     if request.method == "POST":
         if form.is_valid():
             try:
-                n = services.oit_statuses_set(
+                n = checklist.oit_statuses_set(
                     organisation=assessment.organisation,
                     year=assessment.year,
                     answers=form.answers(),
@@ -303,7 +302,7 @@ def measure_create(request: HttpRequest, org_id: int, year: int) -> HttpResponse
     form = MeasureForm(request.POST or None, assessment=assessment, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            measure = services.measure_create(
+            measure = measures.measure_create(
                 assessment=assessment, data=form.measure_data(), actor=request.user
             )
         except ValidationError as e:
@@ -328,7 +327,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeasureForm(request.POST or None, assessment=measure.assessment, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.measure_update(measure=measure, data=form.measure_data(), actor=request.user)
+            measures.measure_update(measure=measure, data=form.measure_data(), actor=request.user)
         except ValidationError as e:
             _apply_errors(form, e)
         else:
@@ -345,7 +344,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def measure_keep(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _get_measure_for_member(request, pk)
-    services.measure_keep(measure=measure, actor=request.user)
+    measures.measure_keep(measure=measure, actor=request.user)
     messages.success(request, _("The suggested measure is now part of the report."))
     return redirect(_report_url(measure.assessment) + "#drafts")
 
@@ -355,7 +354,7 @@ def measure_keep(request: HttpRequest, pk: int) -> HttpResponse:
 def measure_delete(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _get_measure_for_member(request, pk)
     assessment, draft = measure.assessment, measure.draft
-    services.measure_delete(measure=measure, actor=request.user)
+    measures.measure_delete(measure=measure, actor=request.user)
     messages.success(
         request,
         _("The suggested measure was dropped.") if draft else _("The measure was deleted."),
@@ -367,7 +366,7 @@ def measure_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def measure_suggest(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     assessment = _get_assessment_for_member(request, org_id, year)
-    drafts = services.measures_suggest(
+    drafts = measures.measures_suggest(
         assessment=assessment, actor=request.user, today=timezone.localdate()
     )
     if drafts:
@@ -424,7 +423,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProgressForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.progress_add(
+            progress.progress_add(
                 measure=measure,
                 note=form.cleaned_data["note"],
                 files=form.cleaned_data["files"],

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ita.organisations import membership
 from ita.results.models import AssessmentYear
-from measures import cycle, implementation
+from measures import implementation
 from measures.forms_cycle import DoneForm, OitCorrectionsForm, OitItemsForm, PeriodForm
 from measures.models import ImplementationReport, Measure, OitItem
 from measures.selectors import oit_items_for
+from measures.services import checklist, measures, report
 from measures.views import _apply_errors, _get_assessment_for_member, _next_or, _report_url
 
 
@@ -33,7 +34,7 @@ def report_prepare(request: HttpRequest, org_id: int, year: int) -> HttpResponse
             request, _("The report has no indicator scores yet: nothing to prepare it from.")
         )
         return redirect(_report_url(assessment) + "#findings")
-    done = cycle.report_prepare(
+    done = report.report_prepare(
         assessment=assessment, actor=request.user, today=timezone.localdate()
     )
     if done.findings or done.measures or done.linked:
@@ -80,7 +81,7 @@ def oit_items(request: HttpRequest, year: int) -> HttpResponse:
             )
         if form.is_valid():
             try:
-                n = cycle.oit_items_update(
+                n = checklist.oit_items_update(
                     year=the_year,
                     items=form.data_for(),
                     reviewed=form.cleaned_data["reviewed"],
@@ -120,7 +121,7 @@ def oit_corrections(request: HttpRequest, org_id: int, year: int) -> HttpRespons
     form = OitCorrectionsForm(request.POST or None, items=items)
     if request.method == "POST" and form.is_valid():
         try:
-            codes = cycle.oit_items_correct(
+            codes = checklist.oit_items_correct(
                 organisation=assessment.organisation,
                 year=assessment.year,
                 corrections=form.corrections(),
@@ -160,7 +161,7 @@ def oit_corrections(request: HttpRequest, org_id: int, year: int) -> HttpRespons
 def oit_open(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     """Give the report's year its checklist now (a copy of the latest earlier year's)."""
     assessment = _get_assessment_for_member(request, org_id, year)
-    n = cycle.oit_checklist_open(year=assessment.year, actor=request.user)
+    n = checklist.oit_checklist_open(year=assessment.year, actor=request.user)
     if n:
         messages.success(request, _("The year has its checklist: %(n)s items.") % {"n": n})
     else:
@@ -186,7 +187,7 @@ def measures_carry(request: HttpRequest, org_id: int, year: int) -> HttpResponse
     if not old:
         messages.error(request, _("Choose the measures to carry forward."))
         return redirect(_report_url(assessment) + "#look-back")
-    carried = cycle.measures_carry(
+    carried = measures.measures_carry(
         assessment=assessment, measures=old, actor=request.user, today=timezone.localdate()
     )
     messages.success(
@@ -209,15 +210,15 @@ def implementation_page(request: HttpRequest, org_id: int, year: int) -> HttpRes
     """What was done about the year's measures: draft it for a period, edit it, choose the
     evidence to publish; then write its memo."""
     assessment = _get_assessment_for_member(request, org_id, year)
-    report = ImplementationReport.objects.filter(assessment=assessment).first()
-    rows = implementation.implementation_rows(report) if report else []
+    done = ImplementationReport.objects.filter(assessment=assessment).first()
+    rows = implementation.implementation_rows(done) if done else []
     form = DoneForm(
-        request.POST or None, rows=rows, initial={"summary": report.summary if report else ""}
+        request.POST or None, rows=rows, initial={"summary": done.summary if done else ""}
     )
-    if request.method == "POST" and report is not None and form.is_valid():
+    if request.method == "POST" and done is not None and form.is_valid():
         try:
             implementation.implementation_update(
-                report=report,
+                report=done,
                 summary=form.cleaned_data["summary"],
                 entries=form.entries(),
                 actor=request.user,
@@ -227,12 +228,12 @@ def implementation_page(request: HttpRequest, org_id: int, year: int) -> HttpRes
         else:
             messages.success(request, _("The implementation report was saved."))
             return redirect(_done_url(org_id, year))
-    measures = list(Measure.objects.kept().filter(assessment=assessment))
+    kept = list(Measure.objects.kept().filter(assessment=assessment))
     start, end = (
-        (report.start_month, report.end_month)
-        if report
+        (done.start_month, done.end_month)
+        if done
         else implementation.default_period(
-            measures, timezone.localdate(), implementation.worked_days(measures)
+            kept, timezone.localdate(), implementation.worked_days(kept)
         )
     )
     return render(
@@ -242,12 +243,12 @@ def implementation_page(request: HttpRequest, org_id: int, year: int) -> HttpRes
             "assessment": assessment,
             "organisation": assessment.organisation,
             "year": assessment.year,
-            "report": report,
+            "report": done,
             "form": form,
             "rows": form.rows(),
             "period_form": PeriodForm(initial={"start_month": start, "end_month": end}),
-            "measures": measures,
-            "publication": getattr(report, "publication", None) if report else None,
+            "measures": kept,
+            "publication": getattr(done, "publication", None) if done else None,
             "memo_url": reverse("memos:from_implementation", args=[org_id, year]),
         },
         status=400 if form.errors else 200,

@@ -66,6 +66,22 @@ def test_the_layers_contract_is_kept() -> None:
     assert result.returncode == 0, result.stdout[-3000:]
 
 
+def test_a_package_re_exports_nothing_of_its_modules() -> None:
+    """A module grown large becomes a package by sub-domain (``measures/services/``): callers
+    import each name from the module it lives in, never through a shim in ``__init__``."""
+    shims = []
+    for path in _modules():
+        if path.name != "__init__.py":
+            continue
+        package = ".".join(path.parent.relative_to(ROOT).parts)
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and (
+                node.level > 0 or (node.module or "").startswith(package + ".")
+            ):
+                shims.append(f"{path.relative_to(ROOT)}: from {node.module}")
+    assert not shims, shims
+
+
 # --- Each read-side rule has one home (docs/architecture.md's table) ---------------------------
 
 # The published methods' data (the periods' schemes), which the rule reads.

@@ -17,8 +17,17 @@ from ita.administration import services as administration
 from ita.history.models import Event, EventKind
 from ita.ops import services as ops
 from ita.organisations import notices
-from measures import cycle, implementation, reminders
-from measures import services as measures
+from measures import implementation, reminders
+from measures.services.checklist import oit_items_correct, oit_items_update
+from measures.services.findings import finding_create, finding_update
+from measures.services.measures import (
+    measure_create,
+    measure_delete,
+    measure_update,
+    measures_carry,
+    measures_suggest,
+)
+from measures.services.report import report_prepare
 from memos import attachments, drafting, publishing, signing
 from memos import services as memos
 
@@ -40,16 +49,16 @@ TOP_LEVEL = [
     administration.chain_set,
     ops.task_retry,
     notices.notice_mark_read,
-    cycle.report_prepare,
-    cycle.measures_carry,
-    cycle.oit_items_update,
-    cycle.oit_items_correct,
+    report_prepare,
+    measures_carry,
+    oit_items_update,
+    oit_items_correct,
     implementation.implementation_draft,
     implementation.implementation_update,
-    measures.finding_update,
-    measures.measure_update,
-    measures.measure_delete,
-    measures.measures_suggest,
+    finding_update,
+    measure_update,
+    measure_delete,
+    measures_suggest,
     reminders.reminders_send,
     memos.memo_update,
     memos.memo_withdraw,
@@ -64,7 +73,7 @@ TOP_LEVEL = [
     publishing.memo_publish_report,
 ]
 # Called by other services, the demo's loader in its one transaction, or the admin's forms.
-NESTED = [measures.measure_create, measures.finding_create, memos.memo_send, memos.memo_approve]
+NESTED = [measure_create, finding_create, memos.memo_send, memos.memo_approve]
 
 
 @pytest.mark.parametrize("service", TOP_LEVEL, ids=lambda f: f.__qualname__)

@@ -16,8 +16,8 @@ from ita.imports.services import (
     import_preview,
     import_revert,
 )
-from measures import services as measure_services
 from measures.models import Finding
+from measures.services.measures import MeasureData, measure_create
 from memos import services as memo_services
 from memos import settings_services
 from memos.models import Memo
@@ -90,9 +90,9 @@ def test_a_revert_never_deletes_what_members_wrote_on_the_results_it_created(dem
     created = batch.rows.get(number="86").organisation
     assessment = created.assessments.get()
     Finding.objects.create(assessment=assessment, tool="OIT", text="ยังไม่เผยแพร่ข้อมูล")
-    measure_services.measure_create(
+    measure_create(
         assessment=assessment,
-        data=measure_services.MeasureData(title="ปรับปรุงเว็บไซต์"),
+        data=MeasureData(title="ปรับปรุงเว็บไซต์"),
         actor=admin,
     )
     with pytest.raises(ValidationError) as refused:

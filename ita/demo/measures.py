@@ -11,8 +11,9 @@ from django.db import transaction
 
 from ita.demo.seed import HOME_NAME
 from ita.results.models import Assessment, AssessmentYear
-from measures import services
 from measures.models import Finding, MeasureTemplate, OitItem, OitStatus
+from measures.services.checklist import OitAnswer, oit_checklist_load, oit_statuses_set
+from measures.services.measures import MeasureData, measure_create
 from measures.template_texts import shipped
 
 # The seed's issues to improve, recognition errors mended: (tool, indicator number, text).
@@ -163,7 +164,7 @@ def templates_restore() -> int:
 @transaction.atomic
 def load() -> dict[str, int]:
     year = AssessmentYear.objects.prefetch_related("indicators").get(year=2564)
-    items = {i.number: i for i in services.oit_checklist_load(year=year, actor=None)}
+    items = {i.number: i for i in oit_checklist_load(year=year, actor=None)}
     assessment = Assessment.objects.get(organisation__name=HOME_NAME, year=year)
     author = get_user_model().objects.filter(username="legal").first()
     findings = list(Finding.objects.filter(assessment=assessment).select_related("indicator"))
@@ -173,22 +174,19 @@ def load() -> dict[str, int]:
             if finding.text.startswith(opening):
                 finding.oit_items.add(*(items[n] for n in numbers))
     # The seed's OIT findings say these items were missing or incomplete on the website.
-    services.oit_statuses_set(
+    oit_statuses_set(
         organisation=assessment.organisation,
         year=year,
-        answers={
-            items[n].pk: services.OitAnswer(state=OitStatus.State.INCOMPLETE)
-            for n in (2, 17, 35, 38)
-        },
+        answers={items[n].pk: OitAnswer(state=OitStatus.State.INCOMPLETE) for n in (2, 17, 35, 38)},
         actor=author,
     )
 
     indicators = {i.number: i for i in year.indicators.all()}
     created = 0
     for table, title, lead, steps, (start, end), ind, answered, oit in SEED_MEASURES:
-        services.measure_create(
+        measure_create(
             assessment=assessment,
-            data=services.MeasureData(
+            data=MeasureData(
                 title=title,
                 steps=steps,
                 steps_lead=lead,

@@ -20,8 +20,8 @@ from ita.demo import memos as demo_memos
 from ita.imports import services as imports
 from ita.imports.models import ImportBatch
 from ita.organisations.models import Organisation, Province
-from measures import services as measures
 from measures.models import Evidence, Finding, Measure
+from measures.services.progress import progress_add
 from memos import publishing
 from memos import services as memos
 from memos.models import Memo
@@ -109,7 +109,7 @@ def build(demo) -> World:
     # Progress with evidence on a measure of the report.
     measure = Measure.objects.filter(assessment__organisation=demo.home, draft=False).first()
     assert measure is not None
-    measures.progress_add(
+    progress_add(
         measure=measure,
         note="ออกหนังสือกำชับพนักงานทุกคนแล้ว",
         files=[SimpleUploadedFile("หนังสือ.pdf", pdf_bytes("หนังสือ"), "application/pdf")],

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ita.results.models import Assessment
-from measures import services
 from measures.models import Measure
+from measures.services.measures import MeasureData, measure_create
 
 
 def home_assessment(demo) -> Assessment:
@@ -30,9 +30,9 @@ def make_measure(
     actor=None,
     draft: bool = False,
 ) -> Measure:
-    return services.measure_create(
+    return measure_create(
         assessment=assessment,
-        data=services.MeasureData(
+        data=MeasureData(
             title=title,
             steps=["ขั้นที่หนึ่ง", "ขั้นที่สอง"],
             responsible_unit=unit,

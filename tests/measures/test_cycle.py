@@ -16,10 +16,21 @@ from ita.history.models import Event, EventKind
 from ita.imports.services import import_commit, import_revert
 from ita.organisations.models import Notice
 from ita.results.models import Assessment
-from measures import cycle, publishing, selectors, services
+from measures import publishing, selectors
 from measures.checks import Code, assessment_checks
 from measures.forms import FindingForm
 from measures.models import Finding, Measure, MeasureTemplate, OitItem, OitItemCorrection
+from measures.selectors import look_back
+from measures.services.checklist import (
+    Correction,
+    ItemData,
+    oit_checklist_open,
+    oit_items_correct,
+    oit_items_update,
+)
+from measures.services.findings import finding_create
+from measures.services.measures import measures_carry
+from measures.services.report import report_prepare
 from tests.imports.helpers import indicator_csv
 from tests.imports.test_services import _preview
 from tests.measures.helpers import make_measure
@@ -104,7 +115,7 @@ def test_preparing_writes_a_finding_and_a_linked_measure_per_lowest_indicator(de
         Code.LOWEST_WITHOUT_FINDING,
         Code.LOWEST_WITHOUT_MEASURE,
     }
-    done = cycle.report_prepare(assessment=assessment, actor=demo.users["legal"], today=TODAY)
+    done = report_prepare(assessment=assessment, actor=demo.users["legal"], today=TODAY)
     findings = Finding.objects.filter(assessment=assessment).select_related("indicator")
     assert sorted((f.tool, f.indicator.number) for f in findings) == [
         ("EIT", 8),
@@ -124,7 +135,7 @@ def test_preparing_writes_a_finding_and_a_linked_measure_per_lowest_indicator(de
     assert items.count() == 43 and all(i.to_review for i in items)
     assert set(items.filter(from_implementation=True).values_list("number", flat=True)) == {43}
     # Again: nothing new.
-    again = cycle.report_prepare(assessment=assessment, actor=demo.users["legal"], today=TODAY)
+    again = report_prepare(assessment=assessment, actor=demo.users["legal"], today=TODAY)
     assert (again.findings, again.measures, again.oit_items) == ([], [], 0)
     assert Event.objects.filter(action=EventKind.REPORT_PREPARE).count() == 2
 
@@ -135,7 +146,7 @@ def test_a_measure_drafted_without_a_template_answers_to_the_authors_unit(demo) 
     _import_2565(demo)
     MeasureTemplate.objects.update(active=False)
     assessment = _assessment_2565(demo)
-    cycle.report_prepare(assessment=assessment, actor=demo.users["legal"], today=TODAY)
+    report_prepare(assessment=assessment, actor=demo.users["legal"], today=TODAY)
     units = set(
         Measure.objects.filter(assessment=assessment).values_list("responsible_unit", flat=True)
     )
@@ -143,7 +154,7 @@ def test_a_measure_drafted_without_a_template_answers_to_the_authors_unit(demo) 
     assert assessment_checks(assessment, TODAY) == []
     # Prepared by someone without a unit there (the administrator): the clerk's office.
     Measure.objects.filter(assessment=assessment).delete()
-    cycle.report_prepare(assessment=assessment, actor=demo.users["admin"], today=TODAY)
+    report_prepare(assessment=assessment, actor=demo.users["admin"], today=TODAY)
     units = set(
         Measure.objects.filter(assessment=assessment).values_list("responsible_unit", flat=True)
     )
@@ -156,7 +167,7 @@ def test_preparing_links_a_finding_to_the_measure_already_covering_its_indicator
     indicator = assessment.year.indicators.get(number=8)
     own = make_measure(assessment, title="มาตรการเดิมของตัวชี้วัด 8", actor=demo.users["legal"])
     own.indicators.set([indicator])
-    cycle.report_prepare(assessment=assessment, actor=demo.users["legal"], today=TODAY)
+    report_prepare(assessment=assessment, actor=demo.users["legal"], today=TODAY)
     finding = Finding.objects.get(assessment=assessment, indicator=indicator)
     assert list(finding.measures.all()) == [own]
     assert Measure.objects.filter(assessment=assessment, indicators=indicator).count() == 1
@@ -171,7 +182,7 @@ def test_the_checks_question_an_empty_report_and_a_lowest_indicator_left_alone(d
     assert {assessment.year.indicators.get(pk=i).number for i in lowest} == {2, 8, 10}
     # A finding of indicator 8 without a measure: its fix opens the form with it preselected.
     eight = assessment.year.indicators.get(number=8)
-    finding = services.finding_create(
+    finding = finding_create(
         assessment=assessment, tool="EIT", indicator=eight, text="ประเด็น", actor=None
     )
     codes = {(c.code, c.object_id) for c in assessment_checks(assessment, TODAY)}
@@ -216,7 +227,7 @@ def test_a_measure_form_returns_to_the_report(demo) -> None:
 def test_the_copied_checklist_is_corrected_by_an_operator_then_confirmed(demo) -> None:
     _import_2565(demo)
     assessment = _assessment_2565(demo)
-    cycle.oit_checklist_open(year=assessment.year, actor=None)
+    oit_checklist_open(year=assessment.year, actor=None)
     item = OitItem.objects.get(year=assessment.year, number=43)
     url = "/measures/oit/2565/items/"
     legal, operator, outsider = Client(), Client(), Client()
@@ -256,7 +267,7 @@ def test_the_copied_checklist_is_corrected_by_an_operator_then_confirmed(demo) -
 def test_the_corrected_checklist_returns_only_to_a_page_of_this_site(demo, elsewhere) -> None:
     _import_2565(demo)
     assessment = _assessment_2565(demo)
-    cycle.oit_checklist_open(year=assessment.year, actor=None)
+    oit_checklist_open(year=assessment.year, actor=None)
     operator = Client()
     operator.force_login(User.objects.get(username="operator"))
     url = "/measures/oit/2565/items/"
@@ -272,7 +283,7 @@ def test_the_legal_officer_corrects_the_checklist_for_his_organisation_only(demo
     organisation sees, and an operator's later correction shows through where it has none."""
     _import_2565(demo)
     assessment = _assessment_2565(demo)
-    cycle.oit_checklist_open(year=assessment.year, actor=None)
+    oit_checklist_open(year=assessment.year, actor=None)
     home, lipang = demo.home, demo.users["outsider"].positions.get().organisation
     o12, o42, o43 = (OitItem.objects.get(year=assessment.year, number=n) for n in (12, 42, 43))
     country_o43 = o43.name
@@ -304,13 +315,13 @@ def test_the_legal_officer_corrects_the_checklist_for_his_organisation_only(demo
     # An operator corrects the country's O1 and O43 afterwards.
     o1 = OitItem.objects.country().get(year=assessment.year, number=1)
     operator_data = {
-        pk: cycle.ItemData(number=i.number, name=i.name, indicator=i.indicator, group=i.group,
+        pk: ItemData(number=i.number, name=i.name, indicator=i.indicator, group=i.group,
                            from_report=i.from_report, from_implementation=i.from_implementation)
         for pk, i in ((o1.pk, o1), (o43.pk, o43))
     }  # fmt: skip
     operator_data[o1.pk].name = "โครงสร้างหน่วยงาน (ฉบับประเทศ)"
     operator_data[o43.pk].name = "การดำเนินการตามมาตรการ (ฉบับประเทศ)"
-    cycle.oit_items_update(year=assessment.year, items=operator_data, reviewed=False, actor=None)
+    oit_items_update(year=assessment.year, items=operator_data, reviewed=False, actor=None)
     ours = {i.code: i for i in selectors.oit_items_for(home.pk, 2565)}
     theirs = {i.code: i for i in selectors.oit_items_for(lipang.pk, 2565)}
     assert ours["O43"].name.endswith("(ปรับชื่อ)") and ours["O43"].description
@@ -327,11 +338,11 @@ def test_the_legal_officer_corrects_the_checklist_for_his_organisation_only(demo
     assert [i.code for i in publishing._answered(home, 2565, "from_report")] == []
     assert [i.code for i in publishing._answered(lipang, 2565, "from_report")] == ["O42"]
     own = OitItem.objects.get(organisation=home)
-    [theirs_own] = cycle.oit_items_correct(
+    [theirs_own] = oit_items_correct(
         organisation=lipang,
         year=assessment.year,
         corrections={},
-        added=cycle.Correction(name="รายการของ อบต.ลิพัง"),
+        added=Correction(name="รายการของ อบต.ลิพัง"),
         actor=demo.users["outsider"],
     )
     offered = FindingForm(assessment=assessment).fields["oit_items"]
@@ -346,7 +357,7 @@ def test_the_legal_officer_corrects_the_checklist_for_his_organisation_only(demo
 
 def test_the_organisations_corrections_are_its_members_only(demo) -> None:
     _import_2565(demo)
-    cycle.oit_checklist_open(year=_assessment_2565(demo).year, actor=None)
+    oit_checklist_open(year=_assessment_2565(demo).year, actor=None)
     url = f"/measures/report/{demo.home.pk}/2565/oit/ours/"
     data = {"new_name": "รายการของคนนอก"}
     outsider, staff, operator = Client(), Client(), Client()
@@ -387,12 +398,12 @@ def test_next_year_looks_back_and_carries_unfinished_measures_forward(demo) -> N
     done = last[0]
     done.done_on = dt.date(2022, 3, 1)
     done.save()
-    rows = cycle.look_back(assessment, TODAY)
+    rows = look_back(assessment, TODAY)
     assert [r.measure for r in rows] == last
     assert rows[0].status == "done" and all(r.status == "overdue" for r in rows[1:])
     moves = {n: (before, after) for r in rows for n, _name, before, after in r.moves}
     assert moves[4] == (Decimal("83.85"), Decimal("93.40"))  # indicator 4 moved up
-    carried = cycle.measures_carry(assessment=assessment, measures=last, actor=legal, today=TODAY)
+    carried = measures_carry(assessment=assessment, measures=last, actor=legal, today=TODAY)
     assert [m.carried_from for m in carried] == last[1:]  # the done one stays behind
     assert all(
         m.assessment == assessment and m.start_month == dt.date(2022, 12, 1) for m in carried
@@ -402,10 +413,8 @@ def test_next_year_looks_back_and_carries_unfinished_measures_forward(demo) -> N
         i.year_id == assessment.year_id for m in carried for i in m.indicators.all()
     )
     # Twice: nothing carried twice; the page shows them carried.
-    assert (
-        cycle.measures_carry(assessment=assessment, measures=last, actor=legal, today=TODAY) == []
-    )
-    assert all(r.carried for r in cycle.look_back(assessment, TODAY)[1:])
+    assert measures_carry(assessment=assessment, measures=last, actor=legal, today=TODAY) == []
+    assert all(r.carried for r in look_back(assessment, TODAY)[1:])
     assert Event.objects.filter(action=EventKind.MEASURE_CARRY).count() == len(carried)
 
 

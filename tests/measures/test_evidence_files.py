@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from measures import services
 from measures.models import Evidence, Measure, ProgressUpdate
+from measures.services.progress import progress_add
 from memos.models import Attachment
 from tests.memos.conftest import make_memo
 
@@ -69,7 +69,7 @@ def measure(demo, tmp_media) -> Measure:
 )
 def test_evidence_is_refused_by_content_whatever_its_name(measure, tmp_media, name, data) -> None:
     with pytest.raises(ValidationError, match=name.split(".")[0]):
-        services.progress_add(measure=measure, note="x", files=[_file(name, data)], actor=None)
+        progress_add(measure=measure, note="x", files=[_file(name, data)], actor=None)
     assert not ProgressUpdate.objects.exists() and not Evidence.objects.exists()
     assert not [p for p in Path(tmp_media).rglob("*") if p.is_file()]
 
@@ -87,7 +87,7 @@ def test_a_memo_attachment_with_a_program_inside_is_refused_too(client, org, tmp
 
 
 def test_evidence_is_stored_and_served_as_what_it_is(client, demo, measure) -> None:
-    update = services.progress_add(
+    update = progress_add(
         measure=measure,
         note="x",
         files=[

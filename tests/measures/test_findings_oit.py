@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from ita.history.models import Event
 from ita.results.models import Indicator
-from measures import services
 from measures.models import Finding, OitItem, OitStatus
+from measures.services.checklist import OitAnswer, oit_checklist_load, oit_statuses_set
+from measures.services.findings import finding_create
 from tests import factories
 from tests.measures.helpers import home_assessment, report_url
 
@@ -88,9 +89,7 @@ def test_a_finding_with_an_indicator_of_another_tool_is_refused(client, demo) ->
     assert Finding.objects.count() == before
     other_year = Indicator.objects.get(year__year=2563, number=9)
     with pytest.raises(ValidationError, match="2564"):
-        services.finding_create(
-            assessment=a, tool="OIT", indicator=other_year, text="x", actor=None
-        )
+        finding_create(assessment=a, tool="OIT", indicator=other_year, text="x", actor=None)
 
 
 def test_the_checklist_saves_statuses_and_evidence_addresses(client, demo) -> None:
@@ -139,12 +138,12 @@ def test_a_bad_evidence_address_saves_nothing_and_names_the_item(client, demo) -
 
 def test_statuses_of_items_of_another_year_are_refused(demo) -> None:
     year = factories.make_year(2565)
-    services.oit_checklist_load(year=year, actor=None)
+    oit_checklist_load(year=year, actor=None)
     other = OitItem.objects.get(year=year, number=1)
     with pytest.raises(ValidationError, match=str(other.pk)):
-        services.oit_statuses_set(
+        oit_statuses_set(
             organisation=demo.home, year=demo.year,
-            answers={other.pk: services.OitAnswer("published")}, actor=None,
+            answers={other.pk: OitAnswer("published")}, actor=None,
         )  # fmt: skip
 
 
@@ -154,7 +153,7 @@ def test_a_later_year_s_checklist_starts_from_the_latest_earlier_one_and_says_so
     from ita.results.models import Assessment
 
     year = factories.make_year(2566)
-    services.oit_checklist_load(year=year, actor=None)
+    oit_checklist_load(year=year, actor=None)
     Assessment.objects.create(organisation=demo.home, year=year, total=90)
     client.force_login(demo.users["legal"])
     page = client.get(reverse("measures:oit_checklist", args=[demo.home.pk, 2566])).content.decode()

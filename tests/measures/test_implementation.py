@@ -24,7 +24,7 @@ from ita.imports.services import import_commit
 from ita.lib.thai import date_th
 from ita.results import services as results_services
 from ita.results.models import Assessment
-from measures import cycle, implementation, services
+from measures import implementation
 from measures.models import (
     Evidence,
     ImplementationReport,
@@ -33,6 +33,9 @@ from measures.models import (
     OitStatus,
     PublishedImplementation,
 )
+from measures.services.checklist import oit_checklist_open
+from measures.services.progress import progress_add
+from measures.services.report import report_prepare
 from memos import documents, drafting, publishing
 from memos import services as memo_services
 from memos.checks import memo_year_checks
@@ -81,9 +84,9 @@ def year(demo, tmp_media) -> Year:
         organisation=demo.home, year__year=YEAR
     )
     legal = demo.users["legal"]
-    cycle.report_prepare(assessment=assessment, actor=legal, today=TODAY)
+    report_prepare(assessment=assessment, actor=legal, today=TODAY)
     measures = list(Measure.objects.kept().filter(assessment=assessment).order_by("table", "order"))
-    services.progress_add(
+    progress_add(
         measure=measures[0],
         note=NOTE_ONE,
         files=[
@@ -93,7 +96,7 @@ def year(demo, tmp_media) -> Year:
         marks_done=True,
         actor=legal,
     )
-    services.progress_add(measure=measures[1], note=NOTE_TWO, actor=legal)
+    progress_add(measure=measures[1], note=NOTE_TWO, actor=legal)
     return Year(demo, assessment, measures)
 
 
@@ -389,7 +392,7 @@ def test_publication_fills_next_years_item_on_what_was_done_at_a_stable_address(
     published = publishing.memo_publish_report(memo=_memo(report), actor=users["legal"])
     # The next year opens afterwards: its copied list's item on what was done is filled.
     following = results_services.year_create(year=YEAR + 1, actor=None)
-    assert cycle.oit_checklist_open(year=following, actor=None) > 0
+    assert oit_checklist_open(year=following, actor=None) > 0
     item = OitItem.objects.get(year=following, from_implementation=True)
     status = OitStatus.objects.get(organisation_id=year.org, item=item)
     assert status.evidence_url.endswith(year.public) and status.state == OitStatus.State.PUBLISHED
@@ -429,7 +432,7 @@ def test_the_pages_read_as_many_queries_for_three_measures_as_for_nine(year) -> 
         measure.pk = None
         measure.title = f"มาตรการเพิ่ม {k}"
         measure.save()
-        services.progress_add(
+        progress_add(
             measure=measure,
             note=f"ทำแล้ว {k}",
             files=[SimpleUploadedFile(f"หลักฐาน{k}.png", PNG, "image/png")],

@@ -2,8 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ita.history.models import Event
-from measures import services
 from measures.models import Finding, Measure
+from measures.services.progress import progress_add
 from tests.measures.helpers import report_url
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def objects(demo, tmp_media):
     measure = Measure.objects.get(table=2)
-    update = services.progress_add(
+    update = progress_add(
         measure=measure,
         note="เผยแพร่แล้ว",
         files=[SimpleUploadedFile("หลักฐาน.pdf", b"%PDF-1.4 test", "application/pdf")],

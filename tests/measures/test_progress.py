@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ita.history.models import Event
-from measures import services
 from measures.models import Evidence, Measure, ProgressUpdate
+from measures.services import progress
+from measures.services.measures import measure_delete
+from measures.services.progress import progress_add
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +24,7 @@ def pdf(name: str = "รายงาน.pdf", body: bytes = b"%PDF-1.4 evidence"
 
 def test_an_update_with_files_is_recorded_with_history(demo, tmp_media) -> None:
     m = Measure.objects.get(table=2)
-    update = services.progress_add(
+    update = progress_add(
         measure=m, note="เผยแพร่ข้อมูลผู้บริหารแล้ว", files=[pdf(), pdf("ภาพ.png", PNG)],
         actor=demo.users["legal"],
     )  # fmt: skip
@@ -37,9 +39,7 @@ def test_an_update_with_files_is_recorded_with_history(demo, tmp_media) -> None:
 
 def test_an_update_can_mark_the_measure_done(demo, tmp_media) -> None:
     m = Measure.objects.get(table=2)
-    services.progress_add(
-        measure=m, note="เสร็จ", marks_done=True, actor=None, today=dt.date(2022, 3, 15)
-    )
+    progress_add(measure=m, note="เสร็จ", marks_done=True, actor=None, today=dt.date(2022, 3, 15))
     m.refresh_from_db()
     assert m.done_on == dt.date(2022, 3, 15) and m.status == "done"
     assert Event.objects.get(action="measure.progress").to_state == "done"
@@ -55,7 +55,7 @@ def test_an_update_can_mark_the_measure_done(demo, tmp_media) -> None:
 def test_a_bad_file_changes_nothing(demo, tmp_media, files, message: str) -> None:
     m = Measure.objects.get(table=2)
     with pytest.raises(ValidationError, match=message):
-        services.progress_add(measure=m, note="ทดสอบ", files=files, actor=None)
+        progress_add(measure=m, note="ทดสอบ", files=files, actor=None)
     assert not ProgressUpdate.objects.exists() and not Evidence.objects.exists()
     assert not (Path(tmp_media) / "measures").exists()
 
@@ -64,7 +64,7 @@ def test_a_file_over_the_limit_is_refused_by_name(demo, tmp_media, settings) -> 
     settings.MAX_UPLOAD_BYTES = 10
     m = Measure.objects.get(table=2)
     with pytest.raises(ValidationError, match="ใหญ่.pdf"):
-        services.progress_add(measure=m, note="x", files=[pdf("ใหญ่.pdf")], actor=None)
+        progress_add(measure=m, note="x", files=[pdf("ใหญ่.pdf")], actor=None)
     assert not ProgressUpdate.objects.exists()
 
 
@@ -74,9 +74,9 @@ def test_a_failing_write_removes_the_files_already_stored(demo, tmp_media, monke
     def broken(**kwargs: object) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "event_record", broken)
+    monkeypatch.setattr(progress, "event_record", broken)
     with pytest.raises(RuntimeError):
-        services.progress_add(measure=m, note="x", files=[pdf()], actor=None)
+        progress_add(measure=m, note="x", files=[pdf()], actor=None)
     assert not ProgressUpdate.objects.exists()
     assert not list((Path(tmp_media)).rglob("*.pdf"))
 
@@ -95,7 +95,7 @@ def test_the_page_shows_errors_and_keeps_the_note(client, demo, tmp_media) -> No
 
 def test_evidence_is_served_to_members_only(client, demo, tmp_media) -> None:
     m = Measure.objects.get(table=2)
-    update = services.progress_add(measure=m, note="x", files=[pdf()], actor=None)
+    update = progress_add(measure=m, note="x", files=[pdf()], actor=None)
     e = update.files.get()
     client.force_login(demo.users["clerk"])
     response = client.get(f"/measures/evidence/{e.pk}/")
@@ -112,10 +112,10 @@ def test_deleting_a_measure_removes_its_files(
     demo, tmp_media, django_capture_on_commit_callbacks
 ) -> None:
     m = Measure.objects.get(table=2)
-    update = services.progress_add(measure=m, note="x", files=[pdf()], actor=None)
+    update = progress_add(measure=m, note="x", files=[pdf()], actor=None)
     path = Path(tmp_media) / update.files.get().file.name
     with django_capture_on_commit_callbacks(execute=True):
-        services.measure_delete(measure=m, actor=None)
+        measure_delete(measure=m, actor=None)
     assert not path.exists()
 
 
@@ -124,8 +124,8 @@ def test_an_update_whose_author_account_was_deleted_still_shows(client, demo, tm
     update with a dash for who wrote it, not an error."""
     m = Measure.objects.get(table=2)
     leaver = get_user_model().objects.create_user("leaver", first_name="ผู้ย้าย", last_name="ออก")
-    services.progress_add(measure=m, note="ส่งรายงานแล้ว", actor=leaver)
-    services.progress_add(measure=m, note="บันทึกโดยระบบ", actor=None)
+    progress_add(measure=m, note="ส่งรายงานแล้ว", actor=leaver)
+    progress_add(measure=m, note="บันทึกโดยระบบ", actor=None)
     leaver.delete()
     client.force_login(demo.users["legal"])
     response = client.get(f"/measures/{m.pk}/")

@@ -17,8 +17,10 @@ from ita.demo import memos as demo_memos
 from ita.history.models import Event, EventKind
 from ita.organisations.models import Notice, Organisation, Province
 from ita.results.models import AssessmentYear
-from measures import services
 from measures.models import Evidence, Finding, Measure, OitItem, OitStatus, PublishedReport
+from measures.services.checklist import OitAnswer, oit_checklist_load, oit_statuses_set
+from measures.services.findings import finding_create, finding_update
+from measures.services.progress import progress_add
 from memos import archive, publishing
 from memos import services as memo_services
 from memos.models import Memo
@@ -39,17 +41,17 @@ def marked(demo, tmp_media):
     """The demo's report of 2564 with a marker in every kind of private record."""
     legal = demo.users["legal"]
     assessment = home_assessment(demo)
-    finding = services.finding_create(
+    finding = finding_create(
         assessment=assessment, tool="OIT", indicator=None, text=IN_REPORT[0], actor=legal
     )
     measure = make_measure(assessment, title=IN_REPORT[1], findings=[finding], actor=legal)
     measure.steps.update(text=IN_REPORT[2])
     item = OitItem.objects.get(year__year=2564, number=2)
-    services.oit_statuses_set(
+    oit_statuses_set(
         organisation=demo.home,
         year=assessment.year,
         answers={
-            item.pk: services.OitAnswer(
+            item.pk: OitAnswer(
                 state=OitStatus.State.INCOMPLETE,
                 evidence_url=f"https://example.go.th/{NEVER_PUBLIC[1]}",
                 note=NEVER_PUBLIC[0],
@@ -57,7 +59,7 @@ def marked(demo, tmp_media):
         },
         actor=legal,
     )
-    services.progress_add(
+    progress_add(
         measure=measure,
         note=NEVER_PUBLIC[2],
         files=[SimpleUploadedFile("ev.pdf", b"%PDF-1.4 " + NEVER_PUBLIC[2].encode())],
@@ -183,7 +185,7 @@ def test_the_published_page_shows_exactly_the_report_as_sent(marked) -> None:
     assert response.status_code == 302 and response["Location"] == address
     # An edit after sending does not reach the published report.
     finding = Finding.objects.get(text=IN_REPORT[0])
-    services.finding_update(
+    finding_update(
         finding=finding,
         tool=finding.tool,
         indicator=None,
@@ -245,7 +247,7 @@ def test_the_next_years_oit_items_on_internal_measures_take_the_address(marked) 
     memo = _decide(marked.users)
     # The next year's checklist exists before publication: filled at publication.
     year_2565 = AssessmentYear.objects.create(year=2565)
-    services.oit_checklist_load(year=year_2565, actor=marked.users["legal"])
+    oit_checklist_load(year=year_2565, actor=marked.users["legal"])
     assert set(
         OitItem.objects.filter(year=year_2565, from_report=True).values_list("number", flat=True)
     ) == {42}
@@ -268,7 +270,7 @@ def test_the_next_years_oit_items_on_internal_measures_take_the_address(marked) 
     assert all(s.evidence_url.startswith("http") for s in statuses)
     # A checklist loaded after publication is filled as it is loaded.
     year_2566 = AssessmentYear.objects.create(year=2566)
-    services.oit_checklist_load(year=year_2566, actor=marked.users["legal"])
+    oit_checklist_load(year=year_2566, actor=marked.users["legal"])
     assert not OitStatus.objects.filter(item__year=year_2566).exists()  # 2565 not published
 
 
@@ -279,7 +281,7 @@ def test_a_later_memo_of_the_same_year_republishes_at_the_same_address(marked) -
     old_pdf = PublishedReport.objects.get().pdf.name
     # A corrected report, carried by a new memo, approved in turn.
     finding = Finding.objects.get(text=IN_REPORT[0])
-    services.finding_update(
+    finding_update(
         finding=finding, tool="OIT", indicator=None, text=LATE, oit_items=[], actor=legal
     )
     second = memo_services.memo_create(

@@ -5,9 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ita.results.models import Indicator
-from measures import services
 from measures.models import Finding
 from measures.selectors import indicator_lines, lowest_indicators
+from measures.services.findings import finding_create
+from measures.services.progress import progress_add
 from tests import factories
 from tests.measures.helpers import home_assessment, make_measure, report_url
 
@@ -70,13 +71,13 @@ def _grow(assessment, n: int) -> None:
     indicator = Indicator.objects.get(year=assessment.year, number=6)
     item = assessment.year.oit_items.first()
     for k in range(n):
-        f = services.finding_create(
+        f = finding_create(
             assessment=assessment, tool="EIT", indicator=indicator, text=f"ประเด็น {k}",
             oit_items=[item], actor=None,
         )  # fmt: skip
         m = make_measure(assessment, title=f"มาตรการ {k}", findings=[f], draft=k % 2 == 0)
         if not m.draft:
-            services.progress_add(measure=m, note="คืบหน้า", actor=None)
+            progress_add(measure=m, note="คืบหน้า", actor=None)
 
 
 @pytest.mark.parametrize("path", ["", "oit/"])
@@ -115,11 +116,11 @@ def test_the_report_links_each_measure_and_finding_to_what_it_names(client, demo
     a = home_assessment(demo)
     year_indicators = {i.number: i for i in a.year.indicators.all()}
     items = list(a.year.oit_items.order_by("number")[:2])
-    answered = services.finding_create(
+    answered = finding_create(
         assessment=a, tool="EIT", indicator=year_indicators[6], text="ประเด็นมีมาตรการ",
         oit_items=[items[1], items[0]], actor=None,
     )  # fmt: skip
-    only_draft = services.finding_create(
+    only_draft = finding_create(
         assessment=a, tool="EIT", indicator=None, text="ประเด็นมีแต่ร่าง", oit_items=[], actor=None
     )
     kept = make_measure(a, title="มาตรการที่เก็บไว้", findings=[answered])

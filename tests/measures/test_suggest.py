@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 
 from ita.history.models import Event
-from measures import services
 from measures.models import Measure, MeasureTemplate
+from measures.services.measures import measures_suggest
 from tests.measures.helpers import home_assessment, report_url
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ TODAY = dt.date(2021, 8, 20)
 def test_it_drafts_one_measure_per_lowest_indicator_from_the_templates(demo) -> None:
     a = home_assessment(demo)
     Measure.objects.all().delete()
-    drafts = services.measures_suggest(assessment=a, actor=demo.users["legal"], today=TODAY)
+    drafts = measures_suggest(assessment=a, actor=demo.users["legal"], today=TODAY)
     assert [list(m.indicators.values_list("number", flat=True)) for m in drafts] == [[4], [7], [10]]
     first = drafts[0]
     template = MeasureTemplate.objects.get(indicator_number=4)
@@ -32,11 +32,11 @@ def test_it_drafts_one_measure_per_lowest_indicator_from_the_templates(demo) -> 
 def test_it_skips_indicators_that_already_have_a_measure(demo) -> None:
     a = home_assessment(demo)
     # The seed's measures answer 4, 7 and 10 already.
-    assert services.measures_suggest(assessment=a, actor=None, today=TODAY) == []
+    assert measures_suggest(assessment=a, actor=None, today=TODAY) == []
     Measure.objects.filter(table=2).delete()
-    drafts = services.measures_suggest(assessment=a, actor=None, today=TODAY)
+    drafts = measures_suggest(assessment=a, actor=None, today=TODAY)
     assert [m.indicators.get().number for m in drafts] == [10]
-    assert services.measures_suggest(assessment=a, actor=None, today=TODAY) == []
+    assert measures_suggest(assessment=a, actor=None, today=TODAY) == []
 
 
 def test_an_edited_template_changes_the_next_drafts_and_a_tool_template_fills_gaps(demo) -> None:
@@ -45,7 +45,7 @@ def test_an_edited_template_changes_the_next_drafts_and_a_tool_template_fills_ga
     MeasureTemplate.objects.filter(indicator_number=4).update(title="มาตรการใหม่", months=6)
     MeasureTemplate.objects.filter(indicator_number=7).delete()
     MeasureTemplate.objects.create(tool="EIT", title="แนวทางทั่วไปของ EIT", steps="ขั้นเดียว")
-    drafts = services.measures_suggest(assessment=a, actor=None, today=TODAY)
+    drafts = measures_suggest(assessment=a, actor=None, today=TODAY)
     assert [m.title for m in drafts][:2] == ["มาตรการใหม่", "แนวทางทั่วไปของ EIT"]
     assert drafts[0].end_month == dt.date(2022, 2, 1)
 

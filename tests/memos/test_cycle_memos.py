@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from ita.demo.seed import DEMO_PASSWORD
-from measures import cycle
+from measures.services.report import report_prepare
 from memos import drafting
 from memos import services as memo_services
 from memos.checks import memo_year_checks
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def year(demo):
     _import_2565(demo)
     assessment = _assessment_2565(demo)
-    cycle.report_prepare(assessment=assessment, actor=demo.users["legal"], today=TODAY)
+    report_prepare(assessment=assessment, actor=demo.users["legal"], today=TODAY)
     return assessment
 
 

@@ -69,8 +69,8 @@ def png() -> bytes:
 
 
 def build() -> None:
-    from measures import services as measures
     from measures.models import Measure
+    from measures.services.progress import progress_add
     from memos import archive, settings_services
     from memos import services as memos
     from memos.models import Memo
@@ -92,7 +92,7 @@ def build() -> None:
     )
     measure = Measure.objects.filter(assessment__organisation=home, draft=False).first()
     assert measure is not None
-    measures.progress_add(
+    progress_add(
         measure=measure,
         note="ออกหนังสือกำชับพนักงานทุกคนแล้ว",
         files=[SimpleUploadedFile("หนังสือกำชับ.pdf", pdf("หนังสือกำชับ"), "application/pdf")],

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ita.results.models import AssessmentYear
-from measures.services import oit_checklist_load
+from measures.services.checklist import oit_checklist_load
 
 
 class Command(BaseCommand):
