@@ -19,8 +19,8 @@ from ita.lib.thai import date_th
 from ita.organisations.models import Organisation
 from ita.results.models import Assessment, AssessmentYear
 from measures import periods
-from measures.models import Finding, Measure
-from measures.selectors import IndicatorLine, assessment_for, lowest_indicators
+from measures.models import Measure
+from measures.selectors import IndicatorLine, ReportContents, assessment_for, lowest_indicators
 
 
 class Code:
@@ -51,28 +51,34 @@ def assessment_checks(
     assessment: Assessment,
     on_date: dt.date,
     *,
-    measures: list[Measure] | None = None,
-    findings: list[Finding] | None = None,
-    answered: set[int] | None = None,
+    contents: ReportContents | None = None,
     lowest: list[IndicatorLine] | None = None,
     next_url: str = "",
 ) -> list[Check]:
-    """The checks of one report; pass already loaded ``measures`` (with their findings, or the
-    ids of the findings kept measures answer as ``answered``) to save queries.
+    """The checks of one report; pass the report page's rows (``contents``) to save queries.
 
     ``next_url`` is where the fix forms return after saving (the report page, or the memo).
     """
     back = urlencode({"next": next_url}) if next_url else ""
-    if measures is None:
-        measures = list(
+    # The kept measures, the findings, the findings kept measures answer, and the indicators
+    # each kept measure names.
+    kept: list[Measure]
+    if contents is not None:
+        kept_lines = [m for m in contents.measures if not m.draft]
+        kept = [m.measure for m in kept_lines]
+        findings = [f.finding for f in contents.findings]
+        answered = contents.answered
+        named = {m.pk: {i.pk for i in m.indicators} for m in kept_lines}
+    else:
+        kept = list(
             Measure.objects.kept()
             .filter(assessment=assessment)
             .prefetch_related("findings", "indicators")
             .order_by("table", "order", "pk")
         )
-    if findings is None:
         findings = list(assessment.findings.order_by("tool", "order", "pk"))
-    kept = [m for m in measures if not m.draft]
+        answered = {f.pk for m in kept for f in m.findings.all()}
+        named = {m.pk: {i.pk for i in m.indicators.all()} for m in kept}
     checks: list[Check] = []
     for m in kept:
         edit = reverse("measures:measure_edit", args=[m.pk]) + (f"?{back}" if back else "")
@@ -115,8 +121,6 @@ def assessment_checks(
                     m.pk,
                 )
             )
-    if answered is None:
-        answered = {f.pk for m in kept for f in m.findings.all()}
     report_url = reverse("measures:report", args=[assessment.organisation_id, assessment.year.year])
     if not kept and not findings:
         checks.append(
@@ -132,7 +136,7 @@ def assessment_checks(
             )
         )
     # A measure covers an indicator it names, or that a finding it answers is of.
-    covered = {i for m in kept for i in _indicator_ids(m)} | {
+    covered = {i for m in kept for i in named[m.pk]} | {
         f.indicator_id for f in findings if f.indicator_id and f.pk in answered
     }
     by_indicator = {f.indicator_id for f in findings if f.indicator_id}
@@ -178,7 +182,7 @@ def assessment_checks(
         if f.pk not in answered:
             # A measure of the finding's indicator answers it once linked: the fix opens it.
             same = next(
-                (m for m in measures if f.indicator_id and f.indicator_id in _indicator_ids(m)),
+                (m for m in kept if f.indicator_id and f.indicator_id in named[m.pk]),
                 None,
             )
             if same is not None:
@@ -202,13 +206,6 @@ def assessment_checks(
                 )
             )
     return checks
-
-
-def _indicator_ids(measure: Measure) -> set[int]:
-    listed = getattr(measure, "indicator_list", None)  # the report page's rows carry it
-    if listed is not None:
-        return {i.pk for i in listed}
-    return {i.pk for i in measure.indicators.all()}
 
 
 def report_checks(

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict, cast
+from typing import TYPE_CHECKING, TypedDict, TypeVar, cast
 
 from django.db.models import (
     Count,
@@ -22,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from ita.history.services import AnyUser
+from ita.lib.urls import reverser
 from ita.organisations import membership
 from ita.organisations.models import Organisation
 from ita.results import rules
@@ -79,7 +81,7 @@ class ToolReport:
     tool: Tool
     lines: list[IndicatorLine]
     score: Decimal | None
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[FindingLine] = field(default_factory=list)
 
     @property
     def lowest(self) -> list[IndicatorLine]:
@@ -144,46 +146,135 @@ def measures_of(
     )
 
 
+class _Counted(TypedDict):
+    update_count: int
+
+
+@dataclass(frozen=True)
+class Step:
+    order: int
+    text: str
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    """A measure as the report page lists it: the stored row (its fields, period and status;
+    never saved from here) with what the page shows of its links, read as plain lists, and the
+    addresses of its page and its form."""
+
+    measure: Measure
+    updates: int
+    steps: list[Step]
+    indicators: list[Indicator]
+    oit_items: list[OitReading]
+    finding_ids: frozenset[int]
+    detail_url: str
+    edit_url: str
+
+    @property
+    def pk(self) -> int:
+        return self.measure.pk
+
+    @property
+    def draft(self) -> bool:
+        return self.measure.draft
+
+    @property
+    def table(self) -> int:
+        return self.measure.table
+
+
+@dataclass(frozen=True)
+class FindingLine:
+    """A finding as the report page lists it: the stored row (its indicator read with the
+    page's), the checklist's items it cites as the organisation reads them, the kept measures
+    that answer it, and the address of its form."""
+
+    finding: Finding
+    oit_items: list[OitReading]
+    measures: list[MeasureLine]
+    edit_url: str
+
+    @property
+    def pk(self) -> int:
+        return self.finding.pk
+
+    @property
+    def tool(self) -> str:
+        return self.finding.tool
+
+
 @dataclass
 class ReportContents:
     """What the report page shows of an assessment's measures and findings, read in a fixed
     number of queries whatever their number: the links between them come from their link
-    tables as pairs of ids, and each measure and finding carries plain lists (``step_rows``,
-    ``indicator_list``, ``oit_list``, ``finding_ids``; ``oit_list``, ``measure_list``) rather
-    than related managers, which cost more to build than the rows they hold."""
+    tables as pairs of ids, and each measure and finding is a typed row of plain lists
+    (``MeasureLine``, ``FindingLine``) rather than related managers, which cost more to build
+    than the rows they hold."""
 
-    measures: list[Measure]
-    findings: list[Finding]
+    measures: list[MeasureLine]
+    findings: list[FindingLine]
 
     @property
     def answered(self) -> set[int]:
         """Findings answered by a kept measure."""
-        return {f.pk for f in self.findings if f.measure_list}  # type: ignore[attr-defined]
+        return {f.pk for f in self.findings if f.measures}
+
+
+_T = TypeVar("_T")
+
+
+def _grouped(
+    links: list[tuple[int, int]], objects: dict[int, _T], key: Callable[[_T], int]
+) -> dict[int, list[_T]]:
+    """The objects each owner links to (``links``: pairs of the owner's and the object's ids),
+    in the order of ``key``."""
+    out: dict[int, list[_T]] = {}
+    for owner, target in links:
+        out.setdefault(owner, []).append(objects[target])
+    for values in out.values():
+        values.sort(key=key)
+    return out
 
 
 def report_contents(assessment: Assessment) -> ReportContents:
-    measures: list[Measure] = list(
+    """The report page's measures (kept and drafted) and findings as typed rows, in a fixed
+    number of queries whatever their number."""
+    counted = (
         Measure.objects.filter(assessment=assessment)
         .annotate(update_count=Count("updates"))
         .order_by("table", "order", "pk")
     )
+    # The custom queryset's items are typed as plain items: each has the annotation above.
+    measures = [cast("WithAnnotations[Measure, _Counted]", m) for m in counted]
     findings = list(Finding.objects.filter(assessment=assessment).order_by("tool", "order", "pk"))
-    steps: dict[int, list[Any]] = {}
-    for step in (
+    steps: dict[int, list[Step]] = {}
+    for measure_id, order, text in (
         MeasureStep.objects.filter(measure__assessment=assessment)
         .order_by("measure_id", "order")
-        .values("measure_id", "order", "text")
+        .values_list("measure_id", "order", "text")
     ):
-        steps.setdefault(step["measure_id"], []).append(step)
-
-    def pairs(through: Any, owner: str, item: str) -> list[tuple[int, int]]:
-        lookup = f"{owner}__assessment"
-        return list(through.objects.filter(**{lookup: assessment}).values_list(owner, item))
-
-    measure_indicators = pairs(Measure.indicators.through, "measure_id", "indicator_id")
-    measure_items = pairs(Measure.oit_items.through, "measure_id", "oititem_id")
-    measure_findings = pairs(Measure.findings.through, "measure_id", "finding_id")
-    finding_items = pairs(OitItem.findings.through, "finding_id", "oititem_id")
+        steps.setdefault(measure_id, []).append(Step(order=order, text=text))
+    measure_indicators = list(
+        Measure.indicators.through.objects.filter(measure__assessment=assessment).values_list(
+            "measure_id", "indicator_id"
+        )
+    )
+    measure_items = list(
+        Measure.oit_items.through.objects.filter(measure__assessment=assessment).values_list(
+            "measure_id", "oititem_id"
+        )
+    )
+    measure_findings = list(
+        Measure.findings.through.objects.filter(measure__assessment=assessment).values_list(
+            "measure_id", "finding_id"
+        )
+    )
+    finding_items = list(
+        OitItem.findings.through.objects.filter(finding__assessment=assessment).values_list(
+            "finding_id", "oititem_id"
+        )
+    )
     indicators = Indicator.objects.in_bulk(
         {i for _, i in measure_indicators} | {f.indicator_id for f in findings if f.indicator_id}
     )
@@ -191,50 +282,59 @@ def report_contents(assessment: Assessment) -> ReportContents:
     items = {
         i.pk: i for i in oit_items_for(assessment.organisation_id, assessment.year, only=cited)
     }
-
-    def grouped(links: list[tuple[int, int]], objects: dict, key: str) -> dict[int, list]:
-        out: dict[int, list] = {}
-        for owner, target in links:
-            out.setdefault(owner, []).append(objects[target])
-        for values in out.values():
-            values.sort(key=lambda o: getattr(o, key))
-        return out
-
-    by_measure_indicator = grouped(measure_indicators, indicators, "number")
-    by_measure_item = grouped(measure_items, items, "number")
-    by_finding_item = grouped(finding_items, items, "number")
+    by_measure_indicator = _grouped(measure_indicators, indicators, lambda i: i.number)
+    by_measure_item = _grouped(measure_items, items, lambda i: i.number)
+    by_finding_item = _grouped(finding_items, items, lambda i: i.number)
     finding_ids: dict[int, set[int]] = {}
     for measure_id, finding_id in measure_findings:
         finding_ids.setdefault(measure_id, set()).add(finding_id)
-    answering: dict[int, list[Measure]] = {}
-    # What the page shows of each row, set on it for the template (attributes the models lack).
-    for m in measures:
-        m.step_rows = steps.get(m.pk, [])  # type: ignore[attr-defined]
-        m.indicator_list = by_measure_indicator.get(m.pk, [])  # type: ignore[attr-defined]
-        m.oit_list = by_measure_item.get(m.pk, [])  # type: ignore[attr-defined]
-        answers = finding_ids.get(m.pk, set())
-        m.finding_ids = answers  # type: ignore[attr-defined]
-        if not m.draft:
-            for finding_id in answers:
-                answering.setdefault(finding_id, []).append(m)
+    detail_url, edit_url = reverser("measures:measure_detail"), reverser("measures:measure_edit")
+    lines = [
+        MeasureLine(
+            measure=m,
+            updates=m.update_count,
+            steps=steps.get(m.pk, []),
+            indicators=by_measure_indicator.get(m.pk, []),
+            oit_items=by_measure_item.get(m.pk, []),
+            finding_ids=frozenset(finding_ids.get(m.pk, ())),
+            detail_url=detail_url(m.pk),
+            edit_url=edit_url(m.pk),
+        )
+        for m in measures
+    ]
+    answering: dict[int, list[MeasureLine]] = {}
+    for line in lines:
+        if not line.draft:
+            for finding_id in line.finding_ids:
+                answering.setdefault(finding_id, []).append(line)
+    finding_edit_url = reverser("measures:finding_edit")
     for f in findings:
         if f.indicator_id:
             f.indicator = indicators[f.indicator_id]
-        f.oit_list = by_finding_item.get(f.pk, [])  # type: ignore[attr-defined]
-        f.measure_list = answering.get(f.pk, [])  # type: ignore[attr-defined]
-    return ReportContents(measures=measures, findings=findings)
+    return ReportContents(
+        measures=lines,
+        findings=[
+            FindingLine(
+                finding=f,
+                oit_items=by_finding_item.get(f.pk, []),
+                measures=answering.get(f.pk, []),
+                edit_url=finding_edit_url(f.pk),
+            )
+            for f in findings
+        ],
+    )
 
 
-def measure_tables(measures: list[Measure]) -> list[tuple[int, list[Measure]]]:
+def measure_tables(measures: list[MeasureLine]) -> list[tuple[int, list[MeasureLine]]]:
     """Kept measures grouped by their table, in order (numbering restarts in each table)."""
-    tables: dict[int, list[Measure]] = {}
+    tables: dict[int, list[MeasureLine]] = {}
     for m in measures:
         if not m.draft:
             tables.setdefault(m.table, []).append(m)
     return sorted(tables.items())
 
 
-def tool_reports(assessment: Assessment, findings: list[Finding]) -> list[ToolReport]:
+def tool_reports(assessment: Assessment, findings: list[FindingLine]) -> list[ToolReport]:
     scores = {s.indicator.number: s.score for s in assessment.scores.all()}
     lines = indicator_lines(assessment.year, scores)
     tool_scores = rules.tool_scores(assessment.year.indicator_specs, scores)

@@ -19,7 +19,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from ita.lib.urls import reverser
 from ita.organisations.membership import is_member
 from ita.results.models import Assessment, Tool
 from measures.checks import assessment_checks
@@ -121,15 +120,6 @@ def report(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     date_form = CheckDateForm(request.GET or None, initial={"on": today})
     on_date = (date_form.is_valid() and date_form.cleaned_data["on"]) or today
     contents = report_contents(assessment)
-    measures, findings = contents.measures, contents.findings
-    kept = [m for m in measures if not m.draft]
-    detail_url, edit_url = reverser("measures:measure_detail"), reverser("measures:measure_edit")
-    for m in measures:
-        m.detail_url = detail_url(m.pk)  # type: ignore[attr-defined]
-        m.edit_url = edit_url(m.pk)  # type: ignore[attr-defined]
-    finding_edit_url = reverser("measures:finding_edit")
-    for f in findings:
-        f.edit_url = finding_edit_url(f.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "measures/report.html",
@@ -137,15 +127,13 @@ def report(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
             "assessment": assessment,
             "organisation": assessment.organisation,
             "year": assessment.year,
-            "tools": tool_reports(assessment, findings),
-            "tables": measure_tables(measures),
-            "drafts": [m for m in measures if m.draft],
+            "tools": tool_reports(assessment, contents.findings),
+            "tables": measure_tables(contents.measures),
+            "drafts": [m for m in contents.measures if m.draft],
             "checks": assessment_checks(
                 assessment,
                 on_date,
-                measures=kept,
-                findings=findings,
-                answered=contents.answered,
+                contents=contents,
                 next_url=request.get_full_path() + "#checks",
             ),
             "on_date": on_date,
@@ -155,7 +143,7 @@ def report(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
             "oit_source": oit_source(assessment.year),
             "look_back": look_back(assessment, today),
             "implementation": ImplementationReport.objects.filter(assessment=assessment).first(),
-            "prepared": bool(findings or kept),
+            "prepared": bool(contents.findings) or any(not m.draft for m in contents.measures),
         },
     )
 
