@@ -75,9 +75,10 @@ def report_doc(
             )
         )
     rows = year_table(year, province)
-    published_order = all(r.assessment.rank is not None for r in rows)
+    ranked = [(rank, r) for r in rows if (rank := r.assessment.rank) is not None]
+    published_order = len(ranked) == len(rows)
     if published_order:
-        rows = sorted(rows, key=lambda r: r.assessment.rank)  # type: ignore[arg-type,return-value]  # all ranked
+        rows = [r for _, r in sorted(ranked, key=lambda pair: pair[0])]
     annex = tuple(
         AnnexRow(
             number=r.assessment.rank if published_order else r.rank,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, TypedDict
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from ita.lib.fields import ThaiDateField, ThaiMonthField
@@ -17,6 +20,9 @@ from measures.selectors import OitReading, oit_items_for
 from measures.services.checklist import OitAnswer
 from measures.services.measures import MeasureData
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # "๑. ", "1) " at the start of a pasted step: the order is kept by position, not by the number.
 _STEP_NUMBER = re.compile(r"^\s*[0-9๐-๙]{1,3}\s*[.)]\s*")
 
@@ -26,28 +32,52 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
+    def __init__(self, *, label: StrOrPromise, required: bool, help_text: StrOrPromise) -> None:
+        super().__init__(
+            label=label, required=required, help_text=help_text, widget=MultipleFileInput()
+        )
 
     def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
         items = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(d, initial) for d in items if d]
 
 
+class OitItemsField(forms.ModelMultipleChoiceField):
+    """The year's OIT items an organisation sees (the country's and its own), named as it
+    corrected them (``selectors.oit_items_for``): ``offer`` sets both for one report."""
+
+    def __init__(self, *, label: StrOrPromise) -> None:
+        super().__init__(
+            OitItem.objects.none(),
+            label=label,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.names: dict[int, str] = {}
+
+    def offer(self, assessment: Assessment) -> None:
+        self.names = {
+            i.pk: f"{i.code} {i.name}"
+            for i in oit_items_for(assessment.organisation_id, assessment.year)
+        }
+        self.queryset = OitItem.objects.filter(year=assessment.year_id).seen_by(
+            assessment.organisation_id
+        )
+
+    def label_from_instance(self, obj: OitItem) -> str:
+        return self.names.get(obj.pk, f"{obj.code} {obj.name}")
+
+
+class FindingsField(forms.ModelMultipleChoiceField):
+    """A report's findings, each named by its tool and text."""
+
+    def label_from_instance(self, obj: Finding) -> str:
+        return f"{obj.tool}: {obj.text}"
+
+
 def _oit_choices(field: forms.Field, assessment: Assessment) -> None:
-    """Offer the year's items the organisation sees (the country's and its own), named as it
-    corrected them (``selectors.oit_items_for``)."""
-    assert isinstance(field, forms.ModelMultipleChoiceField)
-    names = {
-        i.pk: f"{i.code} {i.name}"
-        for i in oit_items_for(assessment.organisation_id, assessment.year)
-    }
-    field.queryset = OitItem.objects.filter(year=assessment.year_id).seen_by(
-        assessment.organisation_id
-    )
-    # django-stubs declares label_from_instance a method; Django calls the attribute.
-    field.label_from_instance = lambda i: names.get(i.pk, f"{i.code} {i.name}")  # type: ignore[method-assign,assignment]
+    assert isinstance(field, OitItemsField)
+    field.offer(assessment)
 
 
 class FindingForm(forms.Form):
@@ -58,28 +88,31 @@ class FindingForm(forms.Form):
     text = forms.CharField(
         label=_("Issue to improve"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
-    oit_items = forms.ModelMultipleChoiceField(
-        label=_("OIT items cited"),
-        queryset=OitItem.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    oit_items = OitItemsField(label=_("OIT items cited"))
 
-    def __init__(self, *args: Any, assessment: Assessment, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        indicator, oit_items = self.fields["indicator"], self.fields["oit_items"]
+    def __init__(
+        self,
+        data: Mapping[str, object] | None = None,
+        *,
+        assessment: Assessment,
+        initial: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(data, initial=dict(initial or {}))
+        self.assessment = assessment
+        indicator = self.fields["indicator"]
         assert isinstance(indicator, forms.ModelChoiceField)
-        assert isinstance(oit_items, forms.ModelMultipleChoiceField)
         indicator.queryset = Indicator.objects.filter(year=assessment.year_id)
-        _oit_choices(oit_items, assessment)
+        _oit_choices(self.fields["oit_items"], assessment)
 
     def only_tool(self, tool: str) -> None:
         """Offer only ``tool``'s indicators (the form was opened for that tool)."""
         indicator = self.fields["indicator"]
         assert isinstance(indicator, forms.ModelChoiceField)
-        indicator.queryset = indicator.queryset.filter(tool=tool).order_by("number")  # type: ignore[union-attr]
+        indicator.queryset = Indicator.objects.filter(
+            year=self.assessment.year_id, tool=tool
+        ).order_by("number")
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         super().clean()
         data = self.cleaned_data
         indicator, tool = data.get("indicator"), data.get("tool")
@@ -90,6 +123,22 @@ class FindingForm(forms.Form):
                 % {"number": indicator.number, "indicator_tool": indicator.tool, "tool": tool},
             )
         return data
+
+
+class MeasureInitial(TypedDict):
+    """A measure's form as its stored row fills it."""
+
+    title: str
+    steps_lead: str
+    steps: str
+    responsible_unit: str
+    start_month: dt.date | None
+    end_month: dt.date | None
+    follow_up: str
+    table: int
+    findings: list[Finding]
+    indicators: list[Indicator]
+    oit_items: list[OitItem]
 
 
 class MeasureForm(forms.Form):
@@ -113,7 +162,7 @@ class MeasureForm(forms.Form):
     end_month = ThaiMonthField(label=_("Last month"), required=False)
     follow_up = forms.CharField(label=_("Follow-up (การติดตามผล)"), max_length=300, required=False)
     table = forms.IntegerField(label=_("Table"), min_value=1, max_value=20, initial=1)
-    findings = forms.ModelMultipleChoiceField(
+    findings = FindingsField(
         label=_("Findings answered"),
         queryset=Finding.objects.none(),
         required=False,
@@ -125,45 +174,42 @@ class MeasureForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    oit_items = forms.ModelMultipleChoiceField(
-        label=_("OIT items"),
-        queryset=OitItem.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    oit_items = OitItemsField(label=_("OIT items"))
 
-    def __init__(self, *args: Any, assessment: Assessment, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Mapping[str, object] | None = None,
+        *,
+        assessment: Assessment,
+        initial: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(data, initial=dict(initial or {}))
         findings, indicators = self.fields["findings"], self.fields["indicators"]
-        oit_items = self.fields["oit_items"]
-        assert isinstance(findings, forms.ModelMultipleChoiceField)
+        assert isinstance(findings, FindingsField)
         assert isinstance(indicators, forms.ModelMultipleChoiceField)
-        assert isinstance(oit_items, forms.ModelMultipleChoiceField)
         findings.queryset = Finding.objects.filter(assessment=assessment).order_by(
             "tool", "order", "pk"
         )
-        # django-stubs declares label_from_instance a method; Django calls the attribute.
-        findings.label_from_instance = lambda f: f"{f.tool}: {f.text}"  # type: ignore[method-assign,assignment]
         indicators.queryset = Indicator.objects.filter(year=assessment.year_id)
-        _oit_choices(oit_items, assessment)
+        _oit_choices(self.fields["oit_items"], assessment)
 
     @staticmethod
-    def initial_for(measure: Measure) -> dict[str, Any]:
-        return {
-            "title": measure.title,
-            "steps_lead": measure.steps_lead,
-            "steps": "\n".join(s.text for s in measure.steps.all()),
-            "responsible_unit": measure.responsible_unit,
-            "start_month": measure.start_month,
-            "end_month": measure.end_month,
-            "follow_up": measure.follow_up,
-            "table": measure.table,
-            "findings": list(measure.findings.all()),
-            "indicators": list(measure.indicators.all()),
-            "oit_items": list(measure.oit_items.all()),
-        }
+    def initial_for(measure: Measure) -> MeasureInitial:
+        return MeasureInitial(
+            title=measure.title,
+            steps_lead=measure.steps_lead,
+            steps="\n".join(s.text for s in measure.steps.all()),
+            responsible_unit=measure.responsible_unit,
+            start_month=measure.start_month,
+            end_month=measure.end_month,
+            follow_up=measure.follow_up,
+            table=measure.table,
+            findings=list(measure.findings.all()),
+            indicators=list(measure.indicators.all()),
+            oit_items=list(measure.oit_items.all()),
+        )
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         super().clean()
         data = self.cleaned_data
         start, end = data.get("start_month"), data.get("end_month")
@@ -206,13 +252,22 @@ class ProgressForm(forms.Form):
     note = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
-    # The form's metaclass moves declared fields into base_fields: no clash with Form.files.
-    files = MultipleFileField(  # type: ignore[assignment]
-        label=_("Evidence files"),
-        required=False,
-        help_text=_("PDF, office documents, pictures or ZIP; several files at once."),
-    )
     marks_done = forms.BooleanField(label=_("The measure is done"), required=False)
+
+    def __init__(
+        self,
+        data: Mapping[str, object] | None = None,
+        files: MultiValueDict[str, UploadedFile] | None = None,
+    ) -> None:
+        super().__init__(data, files)
+        # A field named as Form.files (the uploads) is added here, not declared on the class,
+        # and placed before the last tick as the page shows it.
+        self.fields["files"] = MultipleFileField(
+            label=_("Evidence files"),
+            required=False,
+            help_text=_("PDF, office documents, pictures or ZIP; several files at once."),
+        )
+        self.order_fields(["note", "files", "marks_done"])
 
 
 class OitChecklistForm(forms.Form):
@@ -220,11 +275,11 @@ class OitChecklistForm(forms.Form):
 
     def __init__(
         self,
-        *args: Any,
+        data: Mapping[str, object] | None = None,
+        *,
         rows: list[tuple[OitReading, OitStatus | None]],
-        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(data)
         self.rows = rows
         for item, status in rows:
             self.fields[f"state_{item.pk}"] = forms.ChoiceField(

@@ -3,7 +3,7 @@ done about each measure with the evidence files to publish."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -23,8 +23,14 @@ class OitItemsForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, items: list[OitItem], year: AssessmentYear, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Mapping[str, object] | None = None,
+        *,
+        items: list[OitItem],
+        year: AssessmentYear,
+    ) -> None:
+        super().__init__(data)
         self.items = items
         indicators = Indicator.objects.filter(year=year).order_by("number")
         for item in items:
@@ -87,8 +93,10 @@ class OitCorrectionsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, items: list[OitReading], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: Mapping[str, object] | None = None, *, items: list[OitReading]
+    ) -> None:
+        super().__init__(data)
         self.items = items
         for item in items:
             p = f"c-{item.pk}-"
@@ -151,8 +159,14 @@ class DoneForm(forms.Form):
         help_text=gettext_lazy("Printed before the table; optional."),
     )
 
-    def __init__(self, *args: Any, rows: list[implementation.EntryRow], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Mapping[str, object] | None = None,
+        *,
+        rows: list[implementation.EntryRow],
+        initial: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(data, initial=dict(initial or {}))
         self.entry_rows = rows
         for r in rows:
             e, p = r.entry, f"entry-{r.entry.pk}-"

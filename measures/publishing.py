@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TypedDict, Unpack
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -160,6 +161,19 @@ def newer_refusal(publication: PublishedDocument | None, decided_at: dt.datetime
     }
 
 
+class Content(TypedDict):
+    """What a publication shows, as its memo carried it."""
+
+    report_html: str
+    pdf: bytes
+    memo_number: str
+    memo_subject: str
+    decision: str
+    decided_on: dt.date
+    decided_at: dt.datetime
+    replace_newer: bool
+
+
 def _store(
     publication: PublishedDocument,
     *,
@@ -171,7 +185,7 @@ def _store(
     decided_on: dt.date,
     decided_at: dt.datetime,
     replace_newer: bool,
-    actor: Actor,
+    actor: User,
 ) -> tuple[str | None, str]:
     """Write what a publication shows (its first time, or again from a later memo; from an
     earlier memo only when ``replace_newer`` says so); returns the memo number it replaces and
@@ -190,7 +204,7 @@ def _store(
     publication.decided_on = decided_on
     publication.decided_at = decided_at
     publication.published_at = timezone.now()
-    publication.published_by = actor  # type: ignore[assignment]
+    publication.published_by = actor
     publication.pdf.save("report.pdf", ContentFile(pdf), save=False)
     return before, old_file
 
@@ -203,8 +217,8 @@ def _publish(
     url: str,
     answers: str,
     record: Callable[[], None] = lambda: None,
-    actor: Actor,
-    **content: Any,
+    actor: User,
+    **content: Unpack[Content],
 ) -> None:
     """Store ``publication`` with its history row, and fill the next year's OIT items that it
     answers (``answers``: the OitItem flag); the file goes if anything fails."""
@@ -247,7 +261,7 @@ def report_publish(
     decided_on: dt.date,
     decided_at: dt.datetime,
     replace_newer: bool = False,
-    actor: Actor,
+    actor: User,
 ) -> PublishedReport:
     """Publish (or publish again, from a later memo) the report of ``assessment``.
 
@@ -290,7 +304,7 @@ def implementation_publish(
     decided_on: dt.date,
     decided_at: dt.datetime,
     replace_newer: bool = False,
-    actor: Actor,
+    actor: User,
 ) -> PublishedImplementation:
     """Publish (or publish again) what was done about a year's measures, beside the yearly
     report, with the evidence files its author chose (``evidence``: those its memo froze when

@@ -5,7 +5,9 @@ responsible, a three-month period, followed up by a performance report). Indicat
 the seed's own measures; the others follow the same pattern for the rest of the method's indicators.
 """
 
-from typing import Any
+from typing import Protocol, TypeVar
+
+from django.db import models
 
 UNIT = "สำนักปลัดฯ"
 FOLLOW_UP = "รายงานผลการดำเนินงาน"
@@ -115,7 +117,26 @@ TEMPLATES: list[tuple[str, int, str, list[str]]] = [
 ]
 
 
-def shipped(model: Any) -> list[Any]:
+M = TypeVar("M", bound=models.Model, covariant=True)
+
+
+class TemplateRow(Protocol[M]):
+    """A measure template's model: the real one, or the migration's historical one."""
+
+    def __call__(
+        self,
+        *,
+        tool: str,
+        indicator_number: int,
+        title: str,
+        steps: str,
+        responsible_unit: str,
+        follow_up: str,
+        months: int,
+    ) -> M: ...
+
+
+def shipped(model: TemplateRow[M]) -> list[M]:
     """The shipped templates as unsaved rows of ``model`` (the migration's historical model or
     the real one): one list for the first migration and the demo loader alike."""
     return [

@@ -7,8 +7,7 @@ The author or the clerk publishes once the mayor has approved or acknowledged th
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
@@ -17,7 +16,7 @@ from ita.history.services import AnyUser
 from ita.results.models import Assessment
 from measures import publishing as publishing_rules
 from measures.models import ImplementationReport, PublishedImplementation, PublishedReport
-from measures.publishing import implementation_publish, report_publish
+from measures.publishing import Content, implementation_publish, report_publish
 from memos import access, archive
 from memos.models import Memo
 
@@ -51,18 +50,19 @@ def memo_publish_report(
     reason = access.publish_refusal(actor, memo)
     if reason:
         raise PermissionDenied(reason)
-    assert memo.report_year is not None and memo.decided_at is not None  # publish_refusal
-    content: dict[str, Any] = {
-        "report_html": memo.report_sent,
-        "pdf": published_pdf_bytes(memo),
-        "memo_number": memo.number_display,
-        "memo_subject": memo.subject,
-        "decision": _decision_word(memo),
-        "decided_on": timezone.localdate(memo.decided_at),
-        "decided_at": memo.decided_at,
-        "replace_newer": replace_newer,
-        "actor": actor,
-    }
+    # publish_refusal: a decided memo of a year, published by its author or the clerk.
+    assert memo.report_year is not None and memo.decided_at is not None
+    assert isinstance(actor, User)
+    content = Content(
+        report_html=memo.report_sent,
+        pdf=published_pdf_bytes(memo),
+        memo_number=memo.number_display,
+        memo_subject=memo.subject,
+        decision=_decision_word(memo),
+        decided_on=timezone.localdate(memo.decided_at),
+        decided_at=memo.decided_at,
+        replace_newer=replace_newer,
+    )
     if memo.implementation_id is not None:
         report = ImplementationReport.objects.select_related(
             "assessment__organisation", "assessment__year"
@@ -70,12 +70,13 @@ def memo_publish_report(
         return implementation_publish(
             report=report,
             evidence=list(memo.evidence_sent.select_related("update__measure").order_by("pk")),
+            actor=actor,
             **content,
         )
     assessment = Assessment.objects.select_related("organisation", "year").get(
         organisation=memo.organisation, year=memo.report_year
     )
-    return report_publish(assessment=assessment, **content)
+    return report_publish(assessment=assessment, actor=actor, **content)
 
 
 def publication_of(memo: Memo) -> PublishedReport | PublishedImplementation | None:
