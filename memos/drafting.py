@@ -8,8 +8,6 @@ stays editable before sending.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -36,7 +34,7 @@ IMPLEMENTATION_SUBJECT = (
 )
 
 
-def memo_defaults(user: AnyUser, position: Position) -> dict[str, Any]:
+def memo_defaults(user: AnyUser, position: Position) -> dict[str, str]:
     """What a new memo by ``user`` in ``position`` starts with: the unit, code, addressee and
     signature (the new memo's form and the drafted memos alike)."""
     organisation = position.organisation
@@ -114,12 +112,13 @@ def report_body(assessment: Assessment, author: str, position: Position) -> str:
 def memo_for_report(*, assessment: Assessment, actor: AnyUser) -> Memo:
     """A draft memo by ``actor`` carrying the report of ``assessment``, its text drafted."""
     position = _position(actor, assessment.organisation)
-    data = memo_defaults(actor, position)
-    data.update(
-        subject=REPORT_SUBJECT.format(ita=ITA, year=thai_digits(str(assessment.year.year))),
-        body=report_body(assessment, data["signature_name"], position),
-        report_year=assessment.year,
-    )
+    defaults = memo_defaults(actor, position)
+    data = {
+        **defaults,
+        "subject": REPORT_SUBJECT.format(ita=ITA, year=thai_digits(str(assessment.year.year))),
+        "body": report_body(assessment, defaults["signature_name"], position),
+        "report_year": assessment.year,
+    }
     return services.memo_create(organisation=assessment.organisation, data=data, actor=actor)
 
 
@@ -150,12 +149,15 @@ def memo_for_implementation(*, report: ImplementationReport, actor: AnyUser) -> 
     """A draft memo by ``actor`` carrying the implementation report, its text drafted."""
     assessment = report.assessment
     position = _position(actor, assessment.organisation)
-    data = memo_defaults(actor, position)
-    data.update(
-        subject=IMPLEMENTATION_SUBJECT.format(ita=ITA, year=thai_digits(str(assessment.year.year))),
-        body=implementation_body(report, data["signature_name"], position),
-        report_year=assessment.year,
-    )
+    defaults = memo_defaults(actor, position)
+    data = {
+        **defaults,
+        "subject": IMPLEMENTATION_SUBJECT.format(
+            ita=ITA, year=thai_digits(str(assessment.year.year))
+        ),
+        "body": implementation_body(report, defaults["signature_name"], position),
+        "report_year": assessment.year,
+    }
     memo = services.memo_create(organisation=assessment.organisation, data=data, actor=actor)
     # The carried report is set once, by this service only (the form does not offer it).
     Memo.objects.filter(pk=memo.pk).update(implementation=report)

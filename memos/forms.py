@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -59,7 +59,7 @@ class MemoForm(forms.Form):
     )
 
     @classmethod
-    def initial_from(cls, memo: Memo) -> dict:
+    def initial_from(cls, memo: Memo) -> dict[str, object]:
         return {name: getattr(memo, name) for name in cls.base_fields}
 
 
@@ -87,11 +87,17 @@ class DecisionForm(ExpectedForm):
         max_length=COMMENT_MAX_LENGTH,
     )
 
-    def __init__(self, *args: Any, deciding: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Mapping[str, object] | None = None,
+        *,
+        initial: Mapping[str, object] | None = None,
+        deciding: bool = False,
+    ) -> None:
+        super().__init__(data, initial=dict(initial or {}))
         self.deciding = deciding
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, object]:
         super().clean()
         data = self.cleaned_data
         action = data.get("action")

@@ -9,10 +9,12 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -77,6 +79,25 @@ class TextLimit(MaxLengthValidator):
                 code="max_length",
                 params={"limit_value": f"{self.limit_value:,}", "show_value": f"{length:,}"},
             )
+
+
+def _asked(rule: Callable[[Memo, Actor], bool]) -> Callable[[models.Model, object], bool]:
+    """A rule of ``memos.access`` as the permission of a memo's transition: django-fsm-2 types
+    it as taking any model and any kind of user; it is asked of a memo, with the user given to
+    ``has_transition_perm`` (one of ours)."""
+
+    def permitted(instance: models.Model, user: object) -> bool:
+        assert isinstance(instance, Memo)
+        assert user is None or isinstance(user, User | AnonymousUser)
+        return rule(instance, user)
+
+    return permitted
+
+
+def _unsigned(instance: models.Model) -> bool:
+    """Withdrawing's condition: no executive has signed the memo yet."""
+    assert isinstance(instance, Memo)
+    return not instance.signoffs.exists()
 
 
 class Memo(ConcurrentTransitionMixin, models.Model):
@@ -290,14 +311,12 @@ class Memo(ConcurrentTransitionMixin, models.Model):
 
     # --- transitions: the guards (state, condition, who: ``memos.access``); memos.services
     # checks them with has_transition_perm, calls them, records the history and saves ------
-    # (django-fsm-2 types a permission as taking any Model and its own user union, and a
-    # condition as taking any Model: ours take a Memo and our users, hence the ignores.)
 
     @transition(
         field=state,
         source=list(EDITABLE_STATES),
         target=RETURN_VALUE(*STEP_STATES),
-        permission=access.may_author,  # type: ignore[arg-type]
+        permission=_asked(access.may_author),
     )
     def send(self, *, first_step: str) -> str:
         self.round += 1
@@ -308,12 +327,17 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.HEAD, State.DEPUTY, State.CLERK],
         target=RETURN_VALUE(State.DEPUTY, State.CLERK, State.MAYOR),
-        permission=access.may_sign,  # type: ignore[arg-type]
+        permission=_asked(access.may_sign),
     )
     def forward(self, *, next_step: str) -> str:
         return next_step
 
-    @transition(field=state, source=State.MAYOR, target=State.DECIDED, permission=access.may_sign)  # type: ignore[arg-type]
+    @transition(
+        field=state,
+        source=State.MAYOR,
+        target=State.DECIDED,
+        permission=_asked(access.may_sign),
+    )
     def decide(self, *, outcome: str) -> None:
         self.outcome = outcome
         self.decided_at = timezone.now()
@@ -322,7 +346,7 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=list(STEP_STATES),
         target=State.RETURNED,
-        permission=access.may_sign,  # type: ignore[arg-type]
+        permission=_asked(access.may_sign),
     )
     def return_to_author(self) -> None:
         pass
@@ -331,8 +355,8 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.DRAFT, *STEP_STATES],
         target=State.WITHDRAWN,
-        conditions=[lambda memo: not memo.signoffs.exists()],  # type: ignore[attr-defined]
-        permission=access.may_author,  # type: ignore[arg-type]
+        conditions=[_unsigned],
+        permission=_asked(access.may_author),
     )
     def withdraw(self) -> None:
         pass

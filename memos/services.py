@@ -9,8 +9,7 @@ one-sign-off-per-step constraint guard the same race below that.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -122,6 +121,7 @@ def _lock(memo: Memo, expected_state: str | None, expected_round: int | None) ->
 
 
 def _require(
+    memo: Memo,
     transition: Callable[..., object],
     actor: AnyUser,
     refusal: Callable[[Memo, Actor], str | None],
@@ -130,10 +130,10 @@ def _require(
     condition_error: str = "",
 ) -> None:
     """The transition's guards (``memos.access`` through django-fsm), or why not: the person
-    first (PermissionDenied), then the state (MemoActionError)."""
+    first (PermissionDenied), then the state (MemoActionError). ``transition`` is a method of
+    ``memo``."""
     if has_transition_perm(transition, actor):
         return
-    memo: Memo = transition.__self__  # type: ignore[attr-defined]
     reason = refusal(memo, actor)
     if reason:
         raise PermissionDenied(reason)
@@ -197,7 +197,7 @@ def _notify_author(memo: Memo, signoff: SignOff) -> None:
     _mail_later([memo.author_id], subject, body)
 
 
-def _clean_content(data: dict[str, Any]) -> dict[str, Any]:
+def _clean_content(data: Mapping[str, object]) -> dict[str, object]:
     values = {k: data[k] for k in CONTENT_FIELDS if k in data}
     for key, value in values.items():
         if isinstance(value, str):
@@ -206,7 +206,7 @@ def _clean_content(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def memo_create(*, organisation: Organisation, data: dict[str, Any], actor: AnyUser) -> Memo:
+def memo_create(*, organisation: Organisation, data: Mapping[str, object], actor: AnyUser) -> Memo:
     """A new draft by ``actor``, a member of ``organisation``."""
     if not membership.is_member(actor, organisation.pk):
         raise PermissionDenied(_("You are not a member of this organisation."))
@@ -221,7 +221,7 @@ def memo_create(*, organisation: Organisation, data: dict[str, Any], actor: AnyU
 def memo_update(
     *,
     memo: Memo,
-    data: dict[str, Any],
+    data: Mapping[str, object],
     actor: AnyUser,
     expected_state: str | None = None,
     expected_round: int | None = None,
@@ -295,6 +295,7 @@ def memo_send(
     """
     memo = _lock(memo, expected_state, expected_round)
     _require(
+        memo,
         memo.send,
         actor,
         access.author_refusal,
@@ -367,6 +368,7 @@ def _require_signer(
     """
     signer = access.signer(memo, actor, route)
     _require(
+        memo,
         transition,
         actor,
         access.signer_refusal,
@@ -520,6 +522,7 @@ def memo_withdraw(
     """
     memo = _lock(memo, expected_state, expected_round)
     _require(
+        memo,
         memo.withdraw,
         actor,
         access.author_refusal,

@@ -34,7 +34,8 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         organisation_id = options["organisation"]
         assert organisation_id is None or isinstance(organisation_id, int)
-        output: Path | None = options["output"]  # type: ignore[assignment]
+        output, days = options["output"], options["days"]
+        assert (output is None or isinstance(output, Path)) and isinstance(days, int)  # argparse
         password = str(options["password"] or "")
         if organisation_id is None and output is None:
             raise CommandError("Give --organisation ID, or -o FILE.p12 --password PASSWORD.")
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             if organisation is None:
                 raise CommandError(f"There is no organisation {organisation_id}.")
         name = str(options["name"] or (organisation.name if organisation else "ITA"))
-        credentials = signing.make_test_credentials(name, days=int(options["days"]))  # type: ignore[call-overload]
+        credentials = signing.make_test_credentials(name, days=days)
         if output is not None:
             directory = output.parent if str(output.parent) else Path(".")
             if not directory.is_dir():
