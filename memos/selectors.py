@@ -452,6 +452,20 @@ def register_version(organisation: Organisation, year: int) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class DeskEvent:
+    """One line of "what happened to my memos" on the desk, made from a history row."""
+
+    at: dt.datetime
+    actor: User | None
+    action: str
+    comment: str
+    label: StrOrPromise
+    to_label: StrOrPromise  # the state it moved to, when it moved
+    memo_id: int
+    subject: str
+
+
 @dataclass
 class Desk:
     """What waits for the user and what happened to their memos."""
@@ -459,7 +473,7 @@ class Desk:
     to_sign: list[Memo]
     returned: list[Memo]  # each with ``return_signoff``: who returned it, and why
     drafts: list[Memo]
-    events: list[Event]
+    events: list[DeskEvent]
     notices: list[Notice] = field(default_factory=list)  # news for the user: unread first
     reports: list[Assessment] = field(default_factory=list)  # their latest reports
     more_returned: bool = False  # more than DESK_SIZE: the page links the memo list
@@ -497,21 +511,29 @@ def desk(user: AnyUser) -> Desk:
     for memo in returned:
         memo.return_signoff = memo.returns[0] if memo.returns else None
     mine = Memo.objects.filter(author=user).annotate(key=Cast("pk", CharField())).values("key")
-    events = list(
+    rows = list(
         Event.objects.filter(object_type=Memo._meta.label_lower, object_id__in=mine)
         .exclude(actor=user)
         .select_related("actor")
         .order_by("-at", "-pk")[:DESK_SIZE]
     )
     subjects = dict(
-        Memo.objects.filter(pk__in=[int(e.object_id) for e in events]).values_list("pk", "subject")
+        Memo.objects.filter(pk__in=[int(e.object_id) for e in rows]).values_list("pk", "subject")
     )
     states = dict(State.choices)
-    for e in events:
-        e.label = TIMELINE_LABELS.get(e.action, e.action)  # type: ignore[attr-defined]
-        e.memo_id = int(e.object_id)  # type: ignore[attr-defined]
-        e.subject = subjects.get(int(e.object_id), "")  # type: ignore[attr-defined]
-        e.to_label = states.get(e.to_state, "") if e.from_state != e.to_state else ""  # type: ignore[attr-defined]
+    events = [
+        DeskEvent(
+            at=e.at,
+            actor=e.actor,
+            action=e.action,
+            comment=e.comment,
+            label=TIMELINE_LABELS.get(e.action, e.action),
+            to_label=states.get(e.to_state, "") if e.from_state != e.to_state else "",
+            memo_id=int(e.object_id),
+            subject=subjects.get(int(e.object_id), ""),
+        )
+        for e in rows
+    ]
     drafts = list(authored(user).filter(state=State.DRAFT)[: DESK_SIZE + 1])
     return Desk(
         to_sign=list(inbox(user)[:DESK_SIZE]),
