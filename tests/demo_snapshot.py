@@ -159,6 +159,33 @@ class Snapshot:
         return self.build()
 
 
+@dataclass
+class Committed:
+    """Every model's rows, the SQLite sequences and the files under a folder, as a committing
+    test left them: a world that test built once in this process, put back in the next tests
+    that walk it (whatever committing tests flushed in between)."""
+
+    rows: dict[type[Model], list[Row]]
+    sequences: dict[str, int]  # SQLite's counters
+    files: dict[str, bytes]  # under ``MEDIA_ROOT``, by path
+
+    @classmethod
+    def now(cls) -> Committed:
+        return cls(
+            rows={model: list(found.values()) for model, found in dump().items()},
+            sequences=sqlite_sequences(),
+            files=media_files(Path(settings.MEDIA_ROOT)),
+        )
+
+    def put_back(self) -> None:
+        """Every table's rows as they were kept (in place of whatever is there), committed, and
+        the kept files written back under ``MEDIA_ROOT``."""
+        with transaction.atomic():
+            _replace_everything(self.rows)
+            _set_sequences(self.sequences, list(self.rows))
+        _write_files(self.files)
+
+
 def counts(of: list[type[Model]]) -> dict[type[Model], int]:
     """Each model's row count, in one query."""
     quote = connection.ops.quote_name

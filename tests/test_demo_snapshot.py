@@ -211,3 +211,21 @@ def test_a_demo_taken_after_a_flush_is_loaded_onto_the_migrated_rows(
     }
     assert sum(1 for _ in taken.after[Province]) == 77
     assert not Province.objects.exists()  # taken in a transaction rolled back
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_world_is_put_back_after_a_flush(tmp_media, demo) -> None:
+    """What a committing test built and kept (``Committed``: the accessibility walk's world) is
+    put back row for row, with the sequences and the files, after a committing test flushed the
+    tables and its files were removed."""
+    state = _state()
+    kept = snapshots.Committed.now()
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
+    for path in sorted(Path(tmp_media).rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    assert _state() != state
+
+    kept.put_back()
+    assert _state() == state
+    assert demo.users["legal"].check_password(DEMO_PASSWORD)
+    _signed_pdf(state[0], snapshots.media_files(Path(tmp_media)))

@@ -8,7 +8,9 @@ it may open (200, HTML), each route filled with the rows of the model its parame
 (``tests.browser.world``); a page that another row shows with the same elements (the same route,
 the same class names) is seen once per role. The pages come in parts by route (``PARTS``), a test
 each, which the processes of a parallel run share.
-One browser per test process; each role's pages in one context, each page loaded once and
+The world (``world.build``) and the candidate pages are made once per test process, by the first
+part that runs in it, and put back for the others (``walked``). One browser per test process;
+each role's pages in one context, each page loaded once and
 measured at the three widths by resizing. Every page's HTML is also read for a line that mixes
 Thai and Arabic digits (``tests.digits``; docs/development.md).
 """
@@ -25,6 +27,7 @@ from django.test import Client
 from ita.demo.seed import DEMO_PASSWORD
 from tests import digits
 from tests.browser import world as world_module
+from tests.demo_snapshot import Committed
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine_free]
 
@@ -114,13 +117,38 @@ def _login(page, role: str) -> None:
     page.wait_for_load_state()
 
 
+# This process's world (its media folder, its rows and files, the candidate pages): built by the
+# first part that runs here, put back for the others.
+_kept: list[tuple[Path, Committed, list[tuple[str, str]]]] = []
+
+
+@pytest.fixture
+def walked(transactional_db, demo_snapshot, settings, tmp_path_factory):
+    """The demo with the world built in it (``world.build``) and the candidate pages of every
+    part (``world.candidate_pages``): built and chosen once per test process, by the first part
+    that runs in it, and kept (every table's rows, the sequences, the files of a media folder of
+    the process's own); each other part gets them put back, whatever committing tests flushed or
+    wrote in between. The demo's handle, and the candidates."""
+    if not _kept:
+        settings.MEDIA_ROOT = tmp_path_factory.mktemp("walk-media")
+        demo = demo_snapshot.restore()
+        world_module.build(demo)
+        candidates = world_module.candidate_pages(demo)
+        _kept.append((settings.MEDIA_ROOT, Committed.now(), candidates))
+        return demo, candidates
+    media, kept, candidates = _kept[0]
+    settings.MEDIA_ROOT = media
+    kept.put_back()
+    return demo_snapshot.build(), candidates
+
+
 @pytest.mark.parametrize("part", PARTS)
-def test_every_page_fits_a_phone_and_passes_axe(browser, live_server, demo, part) -> None:
+def test_every_page_fits_a_phone_and_passes_axe(browser, live_server, walked, part) -> None:
     """Every page of the part each role may open is loaded and measured for sideways scrolling
     at each width; axe runs at each width on each kind of page once (another role's page of the
     same kind differs in its text only)."""
-    world_module.build(demo)
-    candidates = [(r, p) for r, p in world_module.candidate_pages(demo) if _part_of(r) == part]
+    demo, every = walked
+    candidates = [(r, p) for r, p in every if _part_of(r) == part]
     found: list[str] = []
     checked: set[object] = set()
     visits = 0
