@@ -122,7 +122,9 @@ ADDED_COLUMNS = {
     "organisation": {"signers_need_second_factor"},  # False for every organisation
     "province": {"code"},  # the gazetteer's codes (organisations.0003)
     "district": {"code"},
-    "importbatch": {"findings"},
+    # What an import's preview read (imports.0006): empty for an old import, whose apply then
+    # checks the table again as it always did.
+    "importbatch": {"findings", "checked_against"},
     "importrow": {"district_id"},  # the district each row was placed in (imports.0003)
     "ita_assessmentyear": {"confirmed"},  # methods per year as data (tables)
     # Where each level and pass/fail came from (ita.0008, imports.0004).
