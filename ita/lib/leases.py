@@ -112,6 +112,33 @@ def held(name: str, key: str) -> Iterator[None]:
         let_go(name, key)
 
 
+def looks_held(name: str, key: str) -> bool:
+    """Whether some process holds the lease now, without taking anything for long and outside
+    any transaction: a first look, so that a lease a live process holds costs no write lock
+    (SQLite's transactions take the whole database). Only ``free`` decides."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND classid = %s::oid AND objid = (%s::bigint & 4294967295)::oid"
+                " AND objsubid = 2",
+                [LEASE_SPACE, _key(name, key)],
+            )
+            (holders,) = cursor.fetchone()
+        return bool(holders)
+    path = _path(name, key)
+    try:
+        file = path.open("r")
+    except FileNotFoundError:
+        return False  # a holder's file is there until it lets go
+    with file:
+        try:
+            fcntl.flock(file, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False
+
+
 @contextmanager
 def free(name: str, key: str) -> Iterator[bool]:
     """True when no process holds the lease; it is then held by this block until it ends.

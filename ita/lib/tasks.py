@@ -189,6 +189,8 @@ def reap_stopped(*, task_path: str = "") -> int:
         running = running.filter(task_path=task_path)
     reaped = 0
     for run_id in list(running.values_list("id", flat=True)[:100]):
+        if leases.looks_held(LEASE, str(run_id)):
+            continue  # a live worker's run: no transaction (on SQLite, a write lock) opened for it
         with transaction.atomic(), leases.free(LEASE, str(run_id)) as nobody_holds_it:
             if not nobody_holds_it:
                 continue

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import TaskResultStatus
@@ -15,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from ita.history.models import Event
 from ita.imports import jobs, services
 from ita.imports.models import ImportBatch, ImportJob
-from ita.lib import leases
+from ita.lib import leases, tasks
 from ita.organisations.models import District, Organisation
 from ita.results.models import Assessment
 from tests.imports.helpers import seed_text
@@ -203,6 +205,22 @@ def test_an_apply_whose_worker_was_killed_runs_again_and_is_applied(
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.APPLIED and _total() == "97.76"
     assert ImportJob.objects.get().status == "done"
+
+
+def test_a_run_a_live_worker_holds_costs_the_reaper_no_transaction(
+    client, queued, ready, settings
+) -> None:
+    """Workers reap every few seconds, busy or idle: a run whose lease a live worker holds is
+    passed over at a look, with no transaction opened for it (on SQLite one takes the write lock,
+    and would wait on, or fail beside, the run's own long import)."""
+    settings.TASK_LEASE_GRACE_SECONDS = 0
+    url, _batch = ready
+    task = _killed_mid_apply(client, url)
+    with leases.held("task", str(task.pk)), CaptureQueriesContext(connection) as queries:
+        assert tasks.reap_stopped() == 0
+    opened = [q["sql"] for q in queries if "SAVEPOINT" in q["sql"] or "BEGIN" in q["sql"]]
+    assert opened == []
+    assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING
 
 
 def test_a_killed_apply_with_no_attempt_left_ends_failed_on_its_page_and_can_be_asked_again(
