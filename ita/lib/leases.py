@@ -115,11 +115,14 @@ def held(name: str, key: str) -> Iterator[None]:
 def looks_held(name: str, key: str) -> bool:
     """Whether some process holds the lease now, without taking anything for long and outside
     any transaction: a first look, so that a lease a live process holds costs no write lock
-    (SQLite's transactions take the whole database). Only ``free`` decides."""
+    (SQLite's transactions take the whole database). Only ``free`` decides. PostgreSQL: this
+    database's locks only (another site's, or another test process's, database on the same
+    server has runs of the same ids)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
                 " AND classid = %s::oid AND objid = (%s::bigint & 4294967295)::oid"
                 " AND objsubid = 2",
                 [LEASE_SPACE, _key(name, key)],
