@@ -31,6 +31,14 @@ def oit_item_of(item: OitItem, assessment: Assessment) -> bool:
     )
 
 
+def _finding_text(text: str) -> str:
+    """A finding's text as kept (cleaned); refused when nothing is left."""
+    text = clean_text(text)
+    if not text:
+        raise ValidationError({"text": _("Write the issue to improve.")})
+    return text
+
+
 def _check_finding(
     assessment: Assessment, tool: str, indicator: Indicator | None, items: Sequence[OitItem]
 ) -> None:
@@ -65,9 +73,7 @@ def finding_create(
     oit_items: Sequence[OitItem] = (),
     actor: Actor,
 ) -> Finding:
-    text = clean_text(text)
-    if not text:
-        raise ValidationError({"text": _("Write the issue to improve.")})
+    text = _finding_text(text)
     _check_finding(assessment, tool, indicator, oit_items)
     last = assessment.findings.filter(tool=tool).order_by("-order").first()
     finding = Finding.objects.create(
@@ -101,9 +107,7 @@ def finding_update(
     oit_items: Sequence[OitItem] = (),
     actor: Actor,
 ) -> Finding:
-    text = clean_text(text)
-    if not text:
-        raise ValidationError({"text": _("Write the issue to improve.")})
+    text = _finding_text(text)
     _check_finding(finding.assessment, tool, indicator, oit_items)
     before = payloads.FindingFields(
         tool=finding.tool, indicator=finding.indicator_id, text=finding.text
